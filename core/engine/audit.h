@@ -1,0 +1,65 @@
+/*
+ * audit.h — one audit: the pipeline from events to reports.
+ *
+ *   audit_open()    load and init the configured detector plugins, subscribe
+ *                   them and the output writers (events.jsonl, trace.log,
+ *                   stdout.log, stderr.log, sockets.txt, processes.txt,
+ *                   fs-events.log) to a new bus.
+ *   audit_bus()     sources (strace log, events.jsonl, the live tracer and
+ *                   monitors) publish here.
+ *   audit_set_*()   sources say what the report overview needs.
+ *   audit_close()   end of input: plugins finish, findings are aggregated
+ *                   and scored, report.json and report.md are written
+ *                   atomically into the output directory.
+ *
+ * The engine never prints (except through the log hook) and never exits;
+ * errors come back as negative errno with a message in err[errlen].
+ * audit_open() returns -EINVAL for configuration errors (plugin rejected
+ * its config: exit status 2) and other negatives when the audit cannot run.
+ */
+#ifndef DYNAUDIT_AUDIT_H
+#define DYNAUDIT_AUDIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config/config.h"
+#include "engine/bus.h"
+
+struct audit;
+
+struct audit_options {
+	const char *outdir;          /* created if missing; NULL = write nothing */
+	bool live;                   /* run (true) or replay (false) */
+	bool write_artifacts;        /* write stdout.log etc. from events (default true) */
+	int verbosity;               /* 0 quiet, 1 warnings, 2 info, 3 debug */
+	const char *builtin_plugin_dir; /* override of the built-in plugin dir (tests) */
+};
+
+int audit_open(struct audit **out, const struct audit_config *cfg, const struct audit_options *opt,
+	       char *err, size_t errlen);
+
+struct bus *audit_bus(struct audit *a);
+
+/* Overview facts, shown in report.md "Overview" and report.json "sandbox":
+ * e.g. ("network", "own namespace, loopback only").  Copied; order kept. */
+void audit_set_sandbox_fact(struct audit *a, const char *key, const char *value);
+/* An input or monitor that fed the bus: "strace log: x.log", "inotify". */
+void audit_add_source(struct audit *a, const char *description);
+/* A note shown in the report (parser warnings summary, fallbacks). */
+void audit_add_note(struct audit *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The audit was cut short (SIGINT, window not reached...). */
+void audit_mark_incomplete(struct audit *a, const char *why);
+/* Target command when not configured (replay takes it from the first exec). */
+void audit_set_command(struct audit *a, char *const *argv);
+/* Seconds observed; default: time of the last event. */
+void audit_set_observed(struct audit *a, double seconds);
+/* Extra numeric statistics for report.json "stats" (parse_warnings...). */
+void audit_set_stat(struct audit *a, const char *name, double value);
+
+/* Finish, score, write reports.  *pass receives the verdict.  Returns 0 or
+ * negative errno (reports could not be written). */
+int audit_close(struct audit *a, bool *pass, char *err, size_t errlen);
+void audit_free(struct audit *a);
+
+#endif /* DYNAUDIT_AUDIT_H */

@@ -1,0 +1,237 @@
+/*
+ * dynaudit/event.h — the one event type every source publishes on the bus.
+ *
+ * Part of the dynaudit detector SDK (see dynaudit/plugin.h for the ABI
+ * version and the plugin lifecycle).  A detector never builds events; it
+ * receives them, read-only, in its on_event() callback.
+ *
+ * OWNERSHIP: every pointer inside a struct da_event (strings, argv, stdio)
+ * is owned by the core and is valid only for the duration of the on_event()
+ * call that received it.  A detector that needs a value later copies it.
+ *
+ * COMPATIBILITY: struct da_event only grows at the end.  A detector must
+ * check ev->struct_size before reading a member added after ABI 1.0 (use
+ * DA_EVENT_HAS(ev, member)).  Event kind numbers are never reused.
+ *
+ * TIME: time_s is seconds since the target started (live) or since the first
+ * line of the recorded log (replay).  The bus delivers events to each
+ * subscriber in non-decreasing publication order.
+ */
+#ifndef DYNAUDIT_EVENT_H
+#define DYNAUDIT_EVENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * Event kinds.  A detector subscribes with a mask of DA_EVMASK(kind) bits.
+ * Which members of struct da_event are meaningful for each kind is listed
+ * next to the kind; members not listed are 0 / NULL.
+ */
+enum da_event_kind {
+	DA_EV_NONE = 0,
+
+	/* ---- process ---------------------------------------------------- */
+	/* execve/execveat.  path: resolved executable; argv/argc; stdio[0..2]:
+	 * what fds 0,1,2 of the process were at the exec (see "fd descriptions"
+	 * below); result/err: whether the exec succeeded; fd: dirfd for
+	 * execveat (or -1); detail: "memfd" when the executable is a memfd. */
+	DA_EV_PROC_EXEC = 1,
+	/* fork/vfork/clone/clone3 in the parent.  target_pid: the new pid (or
+	 * -1 on failure, err set); flags: clone flags (SIGCHLD for fork);
+	 * detail: "thread" when CLONE_THREAD is set, else "process". */
+	DA_EV_PROC_FORK = 2,
+	/* A process (thread group) ended.  arg[0]: exit code, or -1 when it was
+	 * killed; detail: the killing signal name ("SIGKILL") or NULL;
+	 * arg[1]: 1 when a core was dumped. */
+	DA_EV_PROC_EXIT = 3,
+	/* A signal.  Delivered to pid (syscall == NULL, detail = "SIGSEGV",
+	 * arg[0] = signo, arg[1] = si_code, target_pid = sender or 0) or sent
+	 * by pid with kill/tkill/tgkill (syscall set, target_pid = destination,
+	 * arg[0] = signo, detail = signal name). */
+	DA_EV_PROC_SIGNAL = 4,
+	/* setsid/setpgid/prctl(PR_SET_CHILD_SUBREAPER)...: session and
+	 * process-group changes.  syscall tells which. */
+	DA_EV_PROC_SESSION = 5,
+
+	/* ---- file ------------------------------------------------------- */
+	/* open/openat/openat2/creat.  path: resolved absolute path;
+	 * raw_path: as the program wrote it; flags: open flags; mode: create
+	 * mode; access: DA_ACC_* bits; fd: the returned fd (or -1). */
+	DA_EV_FILE_OPEN = 10,
+	/* unlink/unlinkat/rmdir.  path. */
+	DA_EV_FILE_UNLINK = 11,
+	/* rename/renameat/renameat2.  path: old; path2: new. */
+	DA_EV_FILE_RENAME = 12,
+	/* chmod/fchmod/fchmodat.  path (fd resolved for fchmod); mode. */
+	DA_EV_FILE_CHMOD = 13,
+	/* chown/fchown/lchown/fchownat.  path; arg[0]: uid; arg[1]: gid. */
+	DA_EV_FILE_CHOWN = 14,
+	/* link/linkat/symlink/symlinkat.  path: the new name; path2: the
+	 * target (for symlinks: the text as written); detail: "symlink" or
+	 * "hardlink". */
+	DA_EV_FILE_LINK = 15,
+	/* mmap/mprotect with PROT_EXEC of a file mapping.  path: the file
+	 * (fd resolved); flags: prot; detail: "mmap" or "mprotect". */
+	DA_EV_FILE_MMAP_EXEC = 16,
+	/* mkdir/mkdirat/mknod.  path; mode. */
+	DA_EV_FILE_MKDIR = 17,
+	/* chdir/fchdir.  path: the new cwd. */
+	DA_EV_FILE_CHDIR = 18,
+	/* write/pwrite/writev/sendfile... to a regular file or device (not a
+	 * socket: see DA_EV_NET_SEND).  fd, fd_desc; arg[0]: byte count. Only
+	 * the first write per (pid, fd) open is published (intent, not volume). */
+	DA_EV_FILE_WRITE = 19,
+	/* memfd_create.  detail: the name; fd. */
+	DA_EV_FILE_MEMFD = 20,
+	/* stat/access/readlink/statx... on a path (probing).  path. */
+	DA_EV_FILE_STAT = 21,
+
+	/* ---- network ---------------------------------------------------- */
+	/* socket/socketpair.  family (AF_*), sock_type (SOCK_* without flags),
+	 * protocol; fd: the new fd. */
+	DA_EV_NET_SOCKET = 30,
+	/* connect.  fd, fd_desc, family, sock_type, addr ("127.0.0.1:5555",
+	 * "[::1]:80", "/run/x.sock", "@abstract"), port; result/err
+	 * (EINPROGRESS counts as an attempt). */
+	DA_EV_NET_CONNECT = 31,
+	/* bind.  as connect. */
+	DA_EV_NET_BIND = 32,
+	/* listen.  fd, fd_desc (carries the bound address), addr, port;
+	 * arg[0]: backlog. */
+	DA_EV_NET_LISTEN = 33,
+	/* accept/accept4.  fd: the listening fd; target_fd: the new fd;
+	 * addr: the peer. */
+	DA_EV_NET_ACCEPT = 34,
+	/* sendto/sendmsg/sendmmsg/write on a socket.  fd, fd_desc, addr: the
+	 * explicit destination or the connected peer; arg[0]: byte count. */
+	DA_EV_NET_SEND = 35,
+	/* recvfrom/recvmsg/read on a socket.  as send. */
+	DA_EV_NET_RECV = 36,
+
+	/* ---- privilege -------------------------------------------------- */
+	/* setuid/setgid/setreuid/setregid/setresuid/setresgid/setfsuid/
+	 * setfsgid/setgroups.  arg[0..2]: the requested ids (-1 unchanged). */
+	DA_EV_PRIV_ID = 50,
+	/* capset, and prctl options about capabilities, securebits,
+	 * no_new_privs, dumpable, seccomp.  detail: "capset" or the prctl
+	 * option name ("PR_CAPBSET_DROP"); arg[0..1]: raw args. */
+	DA_EV_PRIV_CAP = 51,
+	/* unshare/setns, and clone/clone3 with namespace flags.  flags: the
+	 * CLONE_NEW* flags; detail: their names ("CLONE_NEWUSER|CLONE_NEWNET"). */
+	DA_EV_PRIV_NS = 52,
+	/* mount/umount/umount2/pivot_root/chroot/fsopen/move_mount.  path:
+	 * target or new root; path2: source; detail: fs type. */
+	DA_EV_PRIV_MOUNT = 53,
+	/* ptrace/process_vm_writev/process_vm_readv/pidfd_getfd on another
+	 * process.  target_pid; detail: the request ("PTRACE_ATTACH"). */
+	DA_EV_PRIV_PTRACE = 54,
+	/* Kernel attack surface: init_module/finit_module/delete_module,
+	 * kexec_*, bpf, perf_event_open, keyctl/add_key/request_key,
+	 * userfaultfd, io_uring_setup/enter/register, iopl/ioperm,
+	 * personality, and x32/32-bit syscall entry.  syscall tells which. */
+	DA_EV_PRIV_KERNEL = 55,
+
+	/* ---- target and monitors ----------------------------------------- */
+	/* One line of the target's stdout (fd = 1) or stderr (fd = 2).
+	 * detail: the line without its newline (may be truncated). */
+	DA_EV_OUTPUT = 70,
+	/* The target's first process ended, or the window closed.  arg[0]:
+	 * exit code or -1; detail: killing signal name or NULL; arg[1]: core
+	 * dumped; arg[2]: 1 when the window closed with the target running. */
+	DA_EV_TARGET_EXIT = 71,
+	/* Filesystem monitor (inotify).  path: the file; detail: inotify
+	 * event names as inotifywait prints them ("CREATE", "CLOSE_WRITE,CLOSE"). */
+	DA_EV_FS_MONITOR = 72,
+	/* One row of a process snapshot.  pid, ppid; path: exe; detail: the
+	 * ps-style line. */
+	DA_EV_PROC_SNAPSHOT = 73,
+	/* One row of a socket snapshot (ss).  addr: local; path2: peer text;
+	 * sock_type; detail: state ("LISTEN", "ESTAB"); port: local port;
+	 * pid: owner or 0. */
+	DA_EV_SOCK_SNAPSHOT = 74,
+
+	/* Any traced syscall the decoder has no specific kind for (unknown
+	 * syscalls in a strace log are kept here).  syscall, text. */
+	DA_EV_SYSCALL_OTHER = 90,
+
+	DA_EV_KIND_MAX = 96 /* kinds are < 96; never reused */
+};
+
+/* Subscription mask helpers: kinds live in two 64-bit words. */
+#define DA_EVMASK_WORDS 2
+#define DA_EVMASK_SET(mask, kind) ((mask)[(kind) / 64] |= (uint64_t)1 << ((kind) % 64))
+#define DA_EVMASK_HAS(mask, kind) (((mask)[(kind) / 64] >> ((kind) % 64)) & 1u)
+
+/* Access intent bits of DA_EV_FILE_OPEN (derived from the open flags). */
+enum da_access {
+	DA_ACC_READ = 1 << 0,   /* O_RDONLY or O_RDWR */
+	DA_ACC_WRITE = 1 << 1,  /* O_WRONLY or O_RDWR */
+	DA_ACC_CREATE = 1 << 2, /* O_CREAT (or creat()) */
+	DA_ACC_TRUNC = 1 << 3,  /* O_TRUNC */
+	DA_ACC_APPEND = 1 << 4, /* O_APPEND */
+	DA_ACC_DIR = 1 << 5,    /* O_DIRECTORY */
+	DA_ACC_PATH = 1 << 6    /* O_PATH: no data access */
+};
+
+/*
+ * Fd descriptions (fd_desc, stdio[]): a short text saying what an fd is.
+ *   "/abs/path"                       a file, device or directory
+ *   "socket:inet/stream->1.2.3.4:80"  a connected socket (peer after "->")
+ *   "socket:inet6/stream@[::]:8080"   a bound/listening socket ("@" local)
+ *   "socket:unix/stream->/run/docker.sock"
+ *   "socket:inet/dgram", "socket:netlink/raw", "socket:packet/raw"
+ *   "pipe", "memfd:NAME", "anon:[eventfd]", "tty", "unknown"
+ * NULL when the fd is not open or was never seen.  Every socket description
+ * starts with "socket:".
+ */
+
+/* One event.  See the kind list for which members each kind fills. */
+struct da_event {
+	uint32_t struct_size;  /* sizeof(struct da_event) of the core */
+	uint32_t kind;         /* enum da_event_kind */
+	uint64_t seq;          /* publication order, from 1 */
+	double time_s;         /* seconds since the target started */
+	int32_t pid;           /* thread-group id (sandbox namespace view) */
+	int32_t tid;           /* thread id (== pid for the leader) */
+	int32_t ppid;          /* parent pid, 0 when unknown */
+	int32_t target_pid;    /* other process involved (child, signal target) */
+	const char *syscall;   /* "openat", or NULL when not from a syscall */
+	int64_t result;        /* return value (>= 0), or -1 when err is set */
+	int32_t err;           /* errno of a failed call (positive), 0 on success */
+	const char *errname;   /* "ENOENT", or NULL */
+	const char *path;      /* primary resolved absolute path */
+	const char *path2;     /* second path (rename target, link target...) */
+	const char *raw_path;  /* path as written by the program */
+	int32_t fd;            /* fd argument or result, -1 when none */
+	int32_t target_fd;     /* second fd (accept result, dup target), -1 */
+	const char *fd_desc;   /* what fd is (see "Fd descriptions") */
+	int64_t flags;         /* open flags / clone flags / prot */
+	int64_t mode;          /* file mode bits */
+	uint32_t access;       /* DA_ACC_* for FILE_OPEN */
+	int32_t family;        /* AF_* */
+	int32_t sock_type;     /* SOCK_STREAM, SOCK_DGRAM, SOCK_RAW ... */
+	int32_t protocol;      /* socket protocol */
+	const char *addr;      /* socket address text */
+	int32_t port;          /* port of addr, 0 when none */
+	int32_t argc;          /* number of argv strings */
+	const char *const *argv; /* exec argv (argc entries) */
+	const char *stdio[3];  /* descriptions of fds 0,1,2 at exec */
+	int64_t arg[4];        /* kind-specific numbers (see the kind list) */
+	const char *detail;    /* kind-specific text (see the kind list) */
+	const char *phase;     /* "setup" for target.setup events, else NULL */
+	const char *text;      /* strace-style line: the evidence shown to users */
+	/* ABI 1.0 ends here; new members go below. */
+};
+
+#define DA_EVENT_HAS(ev, member) \
+	((ev)->struct_size >= offsetof(struct da_event, member) + sizeof((ev)->member))
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* DYNAUDIT_EVENT_H */

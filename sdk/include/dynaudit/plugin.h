@@ -1,0 +1,221 @@
+/*
+ * dynaudit/plugin.h — the detector plugin ABI.
+ *
+ * A detector is a shared object that exports one function,
+ *
+ *     const struct da_plugin *dynaudit_plugin(void);
+ *
+ * (use DYNAUDIT_PLUGIN(def) below).  The core dlopen()s it, calls that
+ * function, checks the ABI version the plugin was built for, then drives the
+ * lifecycle:
+ *
+ *     init(host, cfg)      once, with the plugin's config subtree
+ *     on_event(ev)         for each subscribed event, in bus order
+ *     finish()             end of input: emit final / correlated findings
+ *     destroy()            always, also after a failed init or on error
+ *
+ * THREADING: the core calls a plugin from one thread only, never
+ * concurrently.  Host callbacks may be called only from inside a lifecycle
+ * callback of the plugin that owns the host handle.
+ *
+ * ERRORS cross the boundary as a return code (0 ok, negative failure) plus
+ * text the plugin writes into the caller-owned buffer err[errlen].  A failed
+ * init or an error from on_event/finish does not stop the audit: the report
+ * names the detector and the message, and the category shows it did not
+ * (fully) run.
+ *
+ * VERSIONING: DA_PLUGIN_ABI_MAJOR changes on any incompatible change; MINOR
+ * grows when members are appended.  The core loads a plugin whose major
+ * equals its own and whose minor is not newer than its own, and otherwise
+ * refuses it with a message naming both versions.  Structs only grow at the
+ * end; every struct starts with struct_size so both sides can tell.
+ */
+#ifndef DYNAUDIT_PLUGIN_H
+#define DYNAUDIT_PLUGIN_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dynaudit/event.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DA_PLUGIN_ABI_MAJOR 1
+#define DA_PLUGIN_ABI_MINOR 0
+#define DA_PLUGIN_ABI_PATCH 0
+#define DA_PLUGIN_ABI_STRING "1.0.0"
+
+/* Name of the symbol the loader looks up. */
+#define DA_PLUGIN_ENTRY_SYMBOL "dynaudit_plugin"
+
+/* Severities, lowest first.  Category status = worst severity:
+ * high/critical -> fail, low/medium -> warn, info -> info, none -> safe. */
+enum da_severity {
+	DA_SEV_INFO = 0,
+	DA_SEV_LOW = 1,
+	DA_SEV_MEDIUM = 2,
+	DA_SEV_HIGH = 3,
+	DA_SEV_CRITICAL = 4
+};
+
+/*
+ * struct da_finding — one detection, handed to host->emit().
+ *
+ * OWNERSHIP: every pointer is owned by the plugin and need only be valid
+ * during the emit() call; the core copies what it keeps.
+ *
+ * The core de-duplicates findings with the same (rule, message): the first
+ * one's pid, time and evidence are kept and a count is kept.  So put the
+ * varying part (which pid, which time) in pid/time_s, not in the message,
+ * unless each occurrence is a separate finding worth listing.
+ */
+struct da_finding {
+	uint32_t struct_size;       /* sizeof(struct da_finding) of the plugin */
+	const char *rule;           /* stable id "<category>.<rule>", required */
+	enum da_severity severity;  /* required */
+	const char *message;        /* one sentence for people, required */
+	int32_t pid;                /* process concerned, 0 when none */
+	double time_s;              /* when, seconds since start; < 0 when none */
+	const char *const *evidence;/* evidence lines (strace-style), may be NULL */
+	size_t n_evidence;          /* number of evidence lines */
+	const char *recommendation; /* what to do about it, may be NULL */
+	/* ABI 1.0 ends here. */
+};
+
+/* Opaque handle to a node of the pipeline configuration. */
+struct da_cfg;
+
+/* What the core knows about the audited run.  Owned by the core, valid from
+ * init until destroy returns. */
+struct da_run_info {
+	uint32_t struct_size;
+	const char *workdir;        /* the submission dir as the target sees it */
+	const char *home;           /* HOME of the target ("/home/auditor") */
+	const char *tmpdir;         /* "/tmp" */
+	const char *const *command; /* target command argv, NULL-terminated */
+	double duration_s;          /* configured window */
+	int live;                   /* 1 for `dynaudit run`, 0 for replay */
+	/* ABI 1.0 ends here. */
+};
+
+/*
+ * struct da_host — services the core offers one plugin instance.
+ *
+ * OWNERSHIP: the host struct and everything it returns are owned by the
+ * core and stay valid until the plugin's destroy() returns.
+ */
+struct da_host {
+	uint32_t struct_size;
+	void *core;                      /* core-private; do not touch */
+	const struct da_run_info *run;   /* the run being audited */
+
+	/* emit — record a finding.
+	 * Arguments: f (see struct da_finding).  Returns 0, or -EINVAL when
+	 * rule/message are missing or severity is out of range (the finding is
+	 * then dropped and the error is shown in the report). */
+	int (*emit)(const struct da_host *host, const struct da_finding *f);
+
+	/* set_summary — the category row of the assessment table.
+	 * observation: short phrase ("Local only", "None");
+	 * remarks: one sentence.  Either may be NULL to keep the default.
+	 * The last call wins.  Strings are copied. */
+	void (*set_summary)(const struct da_host *host, const char *observation,
+			    const char *remarks);
+
+	/* cfg_string — scalar value of key in node, NULL when absent or not a
+	 * scalar.  node NULL means the plugin's own subtree. */
+	const char *(*cfg_string)(const struct da_host *host, const struct da_cfg *node,
+				  const char *key);
+
+	/* cfg_list — items of a list (a scalar reads as a one-item list).
+	 * Stores a NULL-terminated array in *items and returns the count; 0 and
+	 * *items = NULL when absent. */
+	size_t (*cfg_list)(const struct da_host *host, const struct da_cfg *node,
+			   const char *key, const char *const **items);
+
+	/* cfg_child — map child of node, NULL when absent. */
+	const struct da_cfg *(*cfg_child)(const struct da_host *host, const struct da_cfg *node,
+					  const char *key);
+
+	/* cfg_key_at — name of the i-th key of a map node, NULL past the end.
+	 * Lets init() reject keys it does not know. */
+	const char *(*cfg_key_at)(const struct da_host *host, const struct da_cfg *node, size_t i);
+
+	/* cfg_where — "file:line" where key (or the node when key is NULL) was
+	 * set, for error messages. */
+	const char *(*cfg_where)(const struct da_host *host, const struct da_cfg *node,
+				 const char *key);
+
+	/* log — a diagnostic line on dynaudit's stderr (level 0 error,
+	 * 1 warning, 2 info, 3 debug; shown by verbosity). */
+	void (*log)(const struct da_host *host, int level, const char *fmt, ...)
+		__attribute__((format(printf, 3, 4)));
+	/* ABI 1.0 ends here. */
+};
+
+/*
+ * struct da_plugin — a detector's descriptor.  Static storage in the plugin;
+ * the core never writes to it.
+ */
+struct da_plugin {
+	uint32_t struct_size;     /* sizeof(struct da_plugin) */
+	uint32_t abi_major;       /* DA_PLUGIN_ABI_MAJOR at build time */
+	uint32_t abi_minor;       /* DA_PLUGIN_ABI_MINOR at build time */
+	uint32_t abi_patch;       /* DA_PLUGIN_ABI_PATCH at build time */
+	const char *name;         /* config key under plugins:, [a-z][a-z0-9_]* */
+	const char *version;      /* the detector's own version, "1.2.0" */
+	const char *description;  /* one line */
+	const char *category_id;  /* report category id, [a-z][a-z0-9_]* */
+	const char *category_title; /* "Process Spawning" */
+	uint64_t subscriptions[DA_EVMASK_WORDS]; /* DA_EVMASK_SET(kinds) */
+
+	/* init — required.  host: valid until destroy; cfg: the plugin's
+	 * subtree (may be an empty map).  Validate the config here and reject
+	 * unknown keys or bad values: return -EINVAL and write a message that
+	 * starts with host->cfg_where(...) ("file:line: key: what is wrong");
+	 * the core treats -EINVAL as a configuration error (exit status 2).
+	 * Any other negative return means the detector could not start: the
+	 * audit goes on and the report says this detector did not run.  *state: the plugin's own
+	 * context, passed back to every other callback (may stay NULL). */
+	int (*init)(const struct da_host *host, const struct da_cfg *cfg, void **state,
+		    char *err, size_t errlen);
+
+	/* on_event — required.  ev is valid only during the call (see
+	 * dynaudit/event.h OWNERSHIP).  Return 0, or negative with a message;
+	 * the core then stops feeding this plugin and reports it. */
+	int (*on_event)(void *state, const struct da_event *ev, char *err, size_t errlen);
+
+	/* finish — optional (NULL).  End of input: emit correlated/summary
+	 * findings and call set_summary.  Return as on_event. */
+	int (*finish)(void *state, char *err, size_t errlen);
+
+	/* destroy — optional (NULL).  Free state.  Called exactly once after
+	 * init was called, whatever happened. */
+	void (*destroy)(void *state);
+	/* ABI 1.0 ends here. */
+};
+
+/* Declares the entry point of a plugin whose descriptor is `def`. */
+#define DYNAUDIT_PLUGIN(def)                                                   \
+	__attribute__((visibility("default"))) const struct da_plugin *dynaudit_plugin(void); \
+	const struct da_plugin *dynaudit_plugin(void) { return &(def); }
+
+/* Fills the version members of a struct da_plugin initialiser. */
+#define DA_PLUGIN_HEADER                                                        \
+	.struct_size = sizeof(struct da_plugin), .abi_major = DA_PLUGIN_ABI_MAJOR, \
+	.abi_minor = DA_PLUGIN_ABI_MINOR, .abi_patch = DA_PLUGIN_ABI_PATCH
+
+/* Small helpers for detectors (static inline, no ABI impact). */
+static inline const char *da_severity_name(enum da_severity s)
+{
+	static const char *const names[] = {"info", "low", "medium", "high", "critical"};
+	return (unsigned)s < 5 ? names[s] : "?";
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* DYNAUDIT_PLUGIN_H */
