@@ -1,0 +1,41 @@
+/*
+ * event_json.h — events.jsonl: every bus event as one JSON object per line,
+ * and back.  The format is lossless for every member of struct da_event, so
+ * `dynaudit replay --events` publishes the same events and the detectors
+ * reach the same findings.
+ *
+ * Line shape (members that are 0/NULL/-1-for-fds are omitted):
+ *   {"seq":12,"t":0.004512,"kind":"exec","pid":2,"tid":2,"ppid":1,
+ *    "syscall":"execve","result":0,"path":"/usr/bin/python3",
+ *    "argv":["python3","server.py"],"stdio":["/dev/null","pipe","pipe"],
+ *    "text":"execve(\"/usr/bin/python3\", [\"python3\", \"server.py\"], ...) = 0"}
+ * The first line is a header: {"dynaudit_events":1,"version":"0.1.0"}.
+ */
+#ifndef DYNAUDIT_EVENT_JSON_H
+#define DYNAUDIT_EVENT_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "engine/bus.h"
+
+/* Append ev as one line to out (no allocation beyond a growing buffer). */
+int event_json_write(FILE *out, const struct da_event *ev);
+int event_json_write_header(FILE *out, const char *version);
+
+struct events_replay_result {
+	uint64_t lines;
+	uint64_t events;
+	uint64_t warnings;          /* malformed lines skipped (counted, never fatal) */
+	char first_warning[256];    /* "events.jsonl:17: expected ':'" */
+	double last_time_s;
+};
+
+/* Read an events.jsonl file and publish every event, in file order, on bus.
+ * Hostile input: malformed lines are counted warnings; a missing header or
+ * an unreadable file is an error (-errno, message in err). */
+int source_events_replay(const char *path, struct bus *bus, struct events_replay_result *res,
+			 char *err, size_t errlen);
+
+#endif /* DYNAUDIT_EVENT_JSON_H */

@@ -1,0 +1,116 @@
+/*
+ * report.h — findings, scoring and the two report writers.
+ *
+ * The engine (audit.c) fills a struct report_input while the audit runs:
+ * findings_add() for every finding a detector emits (copied, de-duplicated
+ * by (rule, message) with a count, the first occurrence's pid, time and
+ * evidence kept), plus the overview facts.  At the end score_compute()
+ * derives category statuses, the 0-100 score, the verdict and the risk,
+ * and report_write_json()/report_write_md() write the files atomically
+ * (temp file + rename).  Output is deterministic: categories in report
+ * order, findings sorted by severity (worst first), then rule, then
+ * message.
+ *
+ * Nothing here prints or exits; errors are negative errno + err text.
+ */
+#ifndef DYNAUDIT_REPORT_H
+#define DYNAUDIT_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dynaudit/plugin.h"
+
+enum category_status { STATUS_SAFE, STATUS_INFO, STATUS_WARN, STATUS_FAIL };
+const char *category_status_name(enum category_status s);   /* "safe" ... */
+const char *category_status_label(enum category_status s);  /* "Safe", "Info", "Warn", "Fail" */
+
+struct finding_rec {
+	char *rule;
+	enum da_severity severity;
+	char *message;
+	int pid;             /* 0: none */
+	double time_s;       /* < 0: none */
+	char **evidence;     /* n_evidence lines, at most FINDING_MAX_EVIDENCE kept */
+	size_t n_evidence;
+	char *recommendation;/* may be NULL */
+	unsigned count;      /* occurrences merged into this record */
+};
+#define FINDING_MAX_EVIDENCE 8
+
+struct category_rec {
+	char *id;            /* "process" */
+	char *title;         /* "Process Spawning" */
+	char *plugin;        /* detector name that fills it */
+	char *observation;   /* from set_summary, NULL: derived */
+	char *remarks;       /* from set_summary, NULL: derived */
+	char *error;         /* detector failed (init/on_event/finish): text; NULL ok */
+	struct finding_rec *findings;
+	size_t n_findings;
+	/* filled by score_compute */
+	enum category_status status;
+};
+
+struct kv { char *key; char *value; };
+struct named_stat { char *name; double value; };
+
+struct report_input {
+	const char *tool_version;
+	const char *title;          /* report.title or NULL */
+	const char *config_source;  /* config file or "<embedded default>" */
+	bool live;
+	char **command;             /* NULL-terminated (may be empty) */
+	const char *workdir;
+	double duration_s;          /* configured window */
+	double observed_s;
+	bool exited;                /* the first process ended */
+	int exit_code;              /* valid when exited && !exit_signal */
+	const char *exit_signal;    /* "SIGSEGV" or NULL */
+	bool core_dumped;
+	struct kv *sandbox;  size_t n_sandbox;   /* overview facts, in order */
+	char **sources;      size_t n_sources;
+	char **notes;        size_t n_notes;
+	const char *incomplete;     /* reason, NULL when complete */
+	struct category_rec *categories; size_t n_categories;  /* report order */
+	uint64_t events, processes, events_lost;
+	struct named_stat *stats; size_t n_stats;   /* extra stats */
+	double weights[5];          /* per severity */
+	double pass_score;
+};
+
+/* Add a finding to category cat (copied; merged when (rule, message) is
+ * already there).  Returns 0 or -EINVAL (missing rule/message, bad
+ * severity) or -ENOMEM. */
+int findings_add(struct category_rec *cat, const struct da_finding *f);
+/* Sort every category's findings into report order. */
+void findings_sort(struct report_input *in);
+void report_input_free(struct report_input *in);   /* frees everything it owns */
+
+struct score_result {
+	double score;               /* 0..100, 100 = no risk observed */
+	bool pass;
+	const char *risk;           /* "low" | "medium" | "high" | "critical" */
+	char **explanation;         /* lines: how the score was reached */
+	size_t n_explanation;
+	char **recommendations;     /* de-duplicated, in order */
+	size_t n_recommendations;
+};
+
+/* Sets categories[i].status and fills out (caller frees with score_free).
+ * Score = max(0, 100 - sum over findings of weights[severity] * min(count, 3))
+ * — documented in README; verdict FAIL on any fail category or score <
+ * pass_score; risk: score >= 85 low, >= 60 medium, >= 30 high, else critical,
+ * raised to at least "high" when any category fails. */
+int score_compute(struct report_input *in, struct score_result *out);
+void score_free(struct score_result *r);
+
+int report_write_json(const struct report_input *in, const struct score_result *s,
+		      const char *path, char *err, size_t errlen);
+int report_write_md(const struct report_input *in, const struct score_result *s,
+		    const char *path, char *err, size_t errlen);
+
+/* Write data to path atomically (path.tmp + fsync + rename). */
+int write_file_atomic(const char *path, const char *data, size_t len, char *err, size_t errlen);
+
+#endif /* DYNAUDIT_REPORT_H */

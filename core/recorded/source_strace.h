@@ -1,0 +1,49 @@
+/*
+ * source_strace.h — replay of a recorded `strace -f` log, and of an `ss`
+ * listing, as bus events.
+ *
+ * The parser accepts strace output with or without -tt/-ttt/-T/-y/-yy/-s N/
+ * -v/-x, with `-f` pid prefixes ("[pid 123] " or "123 "), combined or
+ * per-pid (-ff -o PREFIX: pass PREFIX or any PREFIX.PID file), and merges
+ * "<unfinished ...>" / "<... resumed>" pairs across pids.  It keeps a
+ * procstate (fds, cwd) per pid so events carry resolved paths and fd
+ * descriptions.  Writes to fds 1/2 that still are the original stdout and
+ * stderr become DA_EV_OUTPUT lines; the first process's end becomes
+ * DA_EV_TARGET_EXIT.  Hostile or broken lines are counted warnings, never a
+ * crash; only an unreadable file is an error.
+ */
+#ifndef DYNAUDIT_SOURCE_STRACE_H
+#define DYNAUDIT_SOURCE_STRACE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "engine/bus.h"
+
+struct strace_replay_result {
+	uint64_t lines;
+	uint64_t events;
+	uint64_t warnings;          /* lines that could not be parsed */
+	char first_warning[256];    /* "x.log:17: unterminated string" */
+	char **command;             /* argv of the first execve (malloc'd, NULL-terminated) or NULL */
+	double last_time_s;         /* time of the last line (0 without timestamps) */
+	int main_pid;               /* first pid of the log */
+};
+
+/* initial_cwd: cwd of the first process (target.workdir), NULL: "/". */
+int source_strace_replay(const char *path, const char *initial_cwd, struct bus *bus,
+			 struct strace_replay_result *res, char *err, size_t errlen);
+void strace_replay_result_free(struct strace_replay_result *res);
+
+struct ss_replay_result {
+	uint64_t lines;
+	uint64_t sockets;
+	uint64_t warnings;
+	char first_warning[256];
+};
+
+/* `ss -tunap` / `ss -tulpn` output -> DA_EV_SOCK_SNAPSHOT events at time_s. */
+int source_ss_replay(const char *path, double time_s, struct bus *bus,
+		     struct ss_replay_result *res, char *err, size_t errlen);
+
+#endif /* DYNAUDIT_SOURCE_STRACE_H */

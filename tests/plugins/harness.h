@@ -1,0 +1,53 @@
+/*
+ * harness.h — drive one detector plugin through the real bus in a unit
+ * test, without ptrace: load build/plugins/<name>.so, init it with a
+ * config given as YAML text, publish hand-built events, finish, and look at
+ * what it emitted.
+ */
+#ifndef DYNAUDIT_TEST_HARNESS_H
+#define DYNAUDIT_TEST_HARNESS_H
+
+#include <stddef.h>
+
+#include "dynaudit/event.h"
+#include "dynaudit/plugin.h"
+
+struct harness;
+
+/* plugin: built-in name ("process"); yaml: the plugin's config subtree as
+ * YAML text ("allow_exec: [python3, make]\n") or NULL for {}.
+ * workdir/home default to /home/auditor/app and /home/auditor; command to
+ * {"python3", "server.py"}.  Aborts the test (cr_assert) on load failure.
+ * init_rc receives init's return code (may be NULL: then init must succeed). */
+struct harness *harness_new(const char *plugin, const char *yaml, int *init_rc);
+struct harness *harness_new_run(const char *plugin, const char *yaml, const char *workdir,
+				const char *home, const char *const *command, int *init_rc);
+void harness_free(struct harness *h);
+
+/* Publish through the real bus (fills seq/struct_size).  Returns on_event's rc. */
+int harness_publish(struct harness *h, struct da_event *ev);
+/* Calls finish (once). */
+int harness_finish(struct harness *h);
+
+/* Findings so far (after de-duplication by rule+message). */
+size_t harness_count(const struct harness *h, const char *rule);   /* NULL: all */
+/* Highest severity among findings of rule (NULL: all); -1 when none. */
+int harness_max_severity(const struct harness *h, const char *rule);
+/* First finding of rule, or NULL. */
+const struct harness_finding {
+	char *rule; int severity; char *message; int pid;
+	char **evidence; size_t n_evidence; char *recommendation;
+} *harness_get(const struct harness *h, const char *rule);
+/* "safe" / "info" / "warn" / "fail" from the worst severity. */
+const char *harness_status(const struct harness *h);
+/* Last set_summary observation/remarks (NULL when never called). */
+const char *harness_observation(const struct harness *h);
+/* Init error text (when init_rc was negative). */
+const char *harness_error(const struct harness *h);
+/* Print every finding to stderr (debugging a failing test). */
+void harness_dump(const struct harness *h);
+
+/* Event builders: zeroed event of kind with pid/time and fd = -1. */
+struct da_event ev_make(enum da_event_kind kind, int pid, double t);
+
+#endif /* DYNAUDIT_TEST_HARNESS_H */
