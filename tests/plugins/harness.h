@@ -33,11 +33,19 @@ int harness_finish(struct harness *h);
 size_t harness_count(const struct harness *h, const char *rule);   /* NULL: all */
 /* Highest severity among findings of rule (NULL: all); -1 when none. */
 int harness_max_severity(const struct harness *h, const char *rule);
-/* First finding of rule, or NULL. */
-const struct harness_finding {
-	char *rule; int severity; char *message; int pid;
-	char **evidence; size_t n_evidence; char *recommendation;
-} *harness_get(const struct harness *h, const char *rule);
+/* A finding as the core recorded it (after de-duplication). */
+struct harness_finding {
+	char *rule;
+	int severity;          /* enum da_severity */
+	char *message;
+	int pid;
+	char **evidence;
+	size_t n_evidence;
+	char *recommendation;
+	unsigned count;        /* occurrences merged */
+};
+/* First finding of rule (NULL: any), or NULL.  Valid until the next call. */
+const struct harness_finding *harness_get(const struct harness *h, const char *rule);
 /* "safe" / "info" / "warn" / "fail" from the worst severity. */
 const char *harness_status(const struct harness *h);
 /* Last set_summary observation/remarks (NULL when never called). */

@@ -1,0 +1,390 @@
+/*
+ * audit.c — one audit from configured detectors to written reports.
+ * See audit.h for the life cycle.
+ */
+#include "engine/audit.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dynaudit_build.h"
+#include "engine/artifacts.h"
+#include "engine/plugin_host.h"
+#include "engine/report.h"
+
+/* Report order of the built-in categories; other categories follow in
+ * configuration order. */
+static const char *const builtin_order[] = {
+	"process", "network", "file", "privilege", "code_integrity", "backdoor",
+};
+#define N_BUILTIN (sizeof(builtin_order) / sizeof(builtin_order[0]))
+
+struct audit {
+	const struct audit_config *cfg;
+	struct audit_options opt;
+	struct bus *bus;
+	struct artifacts *artifacts;
+	struct plugin_instance *plugins;
+	size_t n_plugins;
+	struct da_run_info run;
+	struct report_input in;
+	bool observed_set;
+	bool command_from_events;
+};
+
+static char *xstrdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static char **strv_dup(char *const *v)
+{
+	size_t n = 0;
+	while (v && v[n])
+		n++;
+	char **out = calloc(n + 1, sizeof(*out));
+	for (size_t i = 0; out && i < n; i++)
+		out[i] = strdup(v[i]);
+	return out;
+}
+
+static void strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int append_str(char ***arr, size_t *n, const char *s)
+{
+	char **na = realloc(*arr, (*n + 1) * sizeof(*na));
+	if (!na)
+		return -ENOMEM;
+	*arr = na;
+	na[(*n)++] = strdup(s);
+	return 0;
+}
+
+/* Watches the bus for what the report overview needs. */
+static int audit_observer(void *ctx, const struct da_event *ev)
+{
+	struct audit *a = ctx;
+	if (ev->kind == DA_EV_TARGET_EXIT) {
+		if (ev->arg[2] == 1) {
+			a->in.exited = false;
+		} else {
+			a->in.exited = true;
+			a->in.exit_code = (int)ev->arg[0];
+			free((char *)a->in.exit_signal);
+			a->in.exit_signal = xstrdup(ev->detail);
+			a->in.core_dumped = ev->arg[1] != 0;
+		}
+		if (!a->observed_set)
+			a->in.observed_s = ev->time_s;
+	} else if (ev->kind == DA_EV_PROC_EXEC && a->command_from_events && ev->argc > 0 &&
+		   ev->err == 0) {
+		char **cmd = calloc((size_t)ev->argc + 1, sizeof(*cmd));
+		for (int i = 0; cmd && i < ev->argc; i++)
+			cmd[i] = strdup(ev->argv[i] ? ev->argv[i] : "");
+		if (cmd) {
+			strv_free(a->in.command);
+			a->in.command = cmd;
+			a->run.command = (const char *const *)cmd;
+		}
+		a->command_from_events = false;
+	}
+	return 0;
+}
+
+static struct category_rec *category_for(struct audit *a, const struct da_plugin *d)
+{
+	for (size_t i = 0; i < a->in.n_categories; i++)
+		if (strcmp(a->in.categories[i].id, d->category_id) == 0)
+			return &a->in.categories[i];
+	struct category_rec *nc =
+		realloc(a->in.categories, (a->in.n_categories + 1) * sizeof(*nc));
+	if (!nc)
+		return NULL;
+	a->in.categories = nc;
+	struct category_rec *c = &nc[a->in.n_categories++];
+	memset(c, 0, sizeof(*c));
+	c->id = strdup(d->category_id);
+	c->title = strdup(d->category_title ? d->category_title : d->category_id);
+	c->plugin = strdup(d->name);
+	return c;
+}
+
+static size_t category_rank(const char *id)
+{
+	for (size_t i = 0; i < N_BUILTIN; i++)
+		if (strcmp(id, builtin_order[i]) == 0)
+			return i;
+	return N_BUILTIN;
+}
+
+/* Categories: built-ins in fixed order, then the rest as configured.  The
+ * plugin instances point into the array, so this runs before any of them
+ * is bound (see audit_open). */
+static void order_plugins(struct plugin_instance *p, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		struct plugin_instance cur = p[i];
+		size_t r = category_rank(cur.lp.desc->category_id);
+		size_t j = i;
+		while (j > 0 && category_rank(p[j - 1].lp.desc->category_id) > r) {
+			p[j] = p[j - 1];
+			j--;
+		}
+		p[j] = cur;
+	}
+}
+
+int audit_open(struct audit **out, const struct audit_config *cfg, const struct audit_options *opt,
+	       char *err, size_t errlen)
+{
+	int rc;
+	struct audit *a = calloc(1, sizeof(*a));
+	if (!a)
+		return -ENOMEM;
+	a->cfg = cfg;
+	a->opt = *opt;
+	a->bus = bus_new();
+	if (!a->bus) {
+		free(a);
+		return -ENOMEM;
+	}
+	if (opt->builtin_plugin_dir)
+		setenv("DYNAUDIT_PLUGIN_DIR", opt->builtin_plugin_dir, 1);
+
+	/* The overview facts known from the configuration. */
+	a->in.tool_version = DYNAUDIT_VERSION;
+	a->in.title = cfg->report_title;
+	a->in.config_source = cfg->source;
+	a->in.live = opt->live;
+	a->in.command = strv_dup(cfg->command);
+	a->command_from_events = !cfg->command || !cfg->command[0];
+	a->in.workdir = cfg->workdir ? cfg->workdir : "";
+	a->in.duration_s = cfg->duration_s;
+	a->in.pass_score = cfg->pass_score;
+	memcpy(a->in.weights, cfg->weights, sizeof(a->in.weights));
+
+	a->run.struct_size = sizeof(a->run);
+	a->run.workdir = opt->live || !cfg->workdir ? "/home/auditor/app" : cfg->workdir;
+	a->run.home = cfg->home ? cfg->home : "/home/auditor";
+	a->run.tmpdir = "/tmp";
+	a->run.command = (const char *const *)a->in.command;
+	a->run.duration_s = cfg->duration_s;
+	a->run.live = opt->live;
+
+	/* Load every configured detector first, so categories can be ordered
+	 * before findings are bound to them. */
+	a->plugins = calloc(cfg->n_plugins ? cfg->n_plugins : 1, sizeof(*a->plugins));
+	if (!a->plugins) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	for (size_t i = 0; i < cfg->n_plugins; i++) {
+		const struct plugin_config *pc = &cfg->plugins[i];
+		char *path = NULL;
+		char why[768];
+		rc = plugin_find(pc->name, cfg->plugin_path, &path, why, sizeof(why));
+		if (rc == 0) {
+			rc = plugin_load(path, &a->plugins[a->n_plugins].lp, why, sizeof(why));
+			if (rc < 0) {
+				char tmp[768];
+				snprintf(tmp, sizeof(tmp), "%s: %s", path, why);
+				snprintf(why, sizeof(why), "%s", tmp);
+			}
+		}
+		free(path);
+		if (rc < 0) {
+			snprintf(err, errlen, "%s: plugins.%s: %s",
+				 pc->node ? cfg_where(pc->node) : cfg->source, pc->name, why);
+			rc = -EINVAL;
+			goto fail;
+		}
+		a->plugins[a->n_plugins].cfg = pc->node;
+		a->n_plugins++;
+	}
+	order_plugins(a->plugins, a->n_plugins);
+	for (size_t i = 0; i < a->n_plugins; i++)
+		if (!category_for(a, a->plugins[i].lp.desc)) {
+			rc = -ENOMEM;
+			goto fail;
+		}
+
+	for (size_t i = 0; i < a->n_plugins; i++) {
+		struct plugin_instance *pi = &a->plugins[i];
+		struct category_rec *cat = category_for(a, pi->lp.desc);
+		char why[768] = "";
+		rc = plugin_instance_init(pi, &a->run, pi->cfg, cat, why, sizeof(why));
+		if (rc == -EINVAL) {
+			snprintf(err, errlen, "%s", why);
+			goto fail;
+		}
+		if (rc < 0 && opt->verbosity > 0)
+			fprintf(stderr, "dynaudit: warning: %s\n", why);
+		rc = plugin_instance_subscribe(pi, a->bus);
+		if (rc < 0)
+			goto fail;
+	}
+
+	rc = bus_subscribe(a->bus, NULL, audit_observer, a);
+	if (rc < 0)
+		goto fail;
+	if (opt->outdir) {
+		rc = artifacts_open(&a->artifacts, opt->outdir, a->bus, 1, opt->write_artifacts, err,
+				    errlen);
+		if (rc < 0)
+			goto fail;
+	}
+	*out = a;
+	return 0;
+fail:
+	audit_free(a);
+	return rc;
+}
+
+struct bus *audit_bus(struct audit *a)
+{
+	return a->bus;
+}
+
+void audit_set_sandbox_fact(struct audit *a, const char *key, const char *value)
+{
+	struct kv *n = realloc(a->in.sandbox, (a->in.n_sandbox + 1) * sizeof(*n));
+	if (!n)
+		return;
+	a->in.sandbox = n;
+	n[a->in.n_sandbox].key = strdup(key);
+	n[a->in.n_sandbox].value = strdup(value ? value : "");
+	a->in.n_sandbox++;
+}
+
+void audit_add_source(struct audit *a, const char *description)
+{
+	append_str(&a->in.sources, &a->in.n_sources, description);
+}
+
+void audit_add_note(struct audit *a, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	append_str(&a->in.notes, &a->in.n_notes, buf);
+}
+
+void audit_mark_incomplete(struct audit *a, const char *why)
+{
+	if (!a->in.incomplete)
+		a->in.incomplete = strdup(why ? why : "interrupted");
+}
+
+void audit_set_command(struct audit *a, char *const *argv)
+{
+	if (!argv || !argv[0])
+		return;
+	strv_free(a->in.command);
+	a->in.command = strv_dup(argv);
+	a->run.command = (const char *const *)a->in.command;
+	a->command_from_events = false;
+}
+
+void audit_set_observed(struct audit *a, double seconds)
+{
+	a->in.observed_s = seconds;
+	a->observed_set = true;
+}
+
+void audit_set_stat(struct audit *a, const char *name, double value)
+{
+	for (size_t i = 0; i < a->in.n_stats; i++)
+		if (strcmp(a->in.stats[i].name, name) == 0) {
+			a->in.stats[i].value = value;
+			return;
+		}
+	struct named_stat *n = realloc(a->in.stats, (a->in.n_stats + 1) * sizeof(*n));
+	if (!n)
+		return;
+	a->in.stats = n;
+	n[a->in.n_stats].name = strdup(name);
+	n[a->in.n_stats].value = value;
+	a->in.n_stats++;
+}
+
+static bool wants_format(const struct audit_config *cfg, const char *fmt)
+{
+	if (!cfg->report_formats)
+		return true;
+	for (size_t i = 0; cfg->report_formats[i]; i++)
+		if (strcmp(cfg->report_formats[i], fmt) == 0)
+			return true;
+	return false;
+}
+
+int audit_close(struct audit *a, bool *pass, char *err, size_t errlen)
+{
+	int rc = 0;
+	for (size_t i = 0; i < a->n_plugins; i++)
+		plugin_instance_finish(&a->plugins[i]);
+
+	const struct bus_stats *st = bus_get_stats(a->bus);
+	a->in.events = st->events;
+	a->in.processes = st->processes;
+	a->in.events_lost = st->events_lost;
+	if (!a->observed_set && a->in.observed_s <= 0)
+		a->in.observed_s = st->last_time_s;
+	if (st->events_lost)
+		audit_mark_incomplete(a, "events were lost (see stats.events_lost)");
+	if (st->subscriber_errors)
+		audit_set_stat(a, "subscriber_errors", (double)st->subscriber_errors);
+
+	findings_sort(&a->in);
+	struct score_result score;
+	memset(&score, 0, sizeof(score));
+	rc = score_compute(&a->in, &score);
+	if (rc < 0) {
+		snprintf(err, errlen, "scoring failed: %s", strerror(-rc));
+		return rc;
+	}
+	*pass = score.pass;
+
+	if (a->artifacts) {
+		rc = artifacts_close(a->artifacts, err, errlen);
+		artifacts_free(a->artifacts);
+		a->artifacts = NULL;
+	}
+	if (rc == 0 && a->opt.outdir) {
+		char path[4096];
+		if (wants_format(a->cfg, "json")) {
+			snprintf(path, sizeof(path), "%s/report.json", a->opt.outdir);
+			rc = report_write_json(&a->in, &score, path, err, errlen);
+		}
+		if (rc == 0 && wants_format(a->cfg, "markdown")) {
+			snprintf(path, sizeof(path), "%s/report.md", a->opt.outdir);
+			rc = report_write_md(&a->in, &score, path, err, errlen);
+		}
+	}
+	score_free(&score);
+	return rc;
+}
+
+void audit_free(struct audit *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->n_plugins; i++)
+		plugin_instance_release(&a->plugins[i]);
+	free(a->plugins);
+	if (a->artifacts)
+		artifacts_free(a->artifacts);
+	bus_free(a->bus);
+	/* report_input_free frees command, exit_signal, categories, facts... */
+	report_input_free(&a->in);
+	free(a);
+}

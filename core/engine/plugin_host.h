@@ -1,0 +1,47 @@
+/*
+ * plugin_host.h — one running detector: its loaded .so, the struct da_host
+ * the core hands it, its state, and where its findings go.
+ *
+ * The host keeps a failing detector from taking the audit down: an init
+ * that fails, or an on_event/finish that returns an error, is recorded in
+ * the category's `error` and the detector stops receiving events; the
+ * report says it did not (fully) run.
+ */
+#ifndef DYNAUDIT_PLUGIN_HOST_H
+#define DYNAUDIT_PLUGIN_HOST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "engine/bus.h"
+#include "engine/plugin_loader.h"
+#include "engine/report.h"
+
+struct plugin_instance {
+	struct loaded_plugin lp;
+	struct da_host host;
+	const struct cfg_node *cfg;   /* plugins.NAME subtree (borrowed), may be NULL */
+	struct category_rec *cat;     /* findings land here (borrowed) */
+	void *state;
+	bool init_called;
+	bool running;                 /* init succeeded and no error since */
+	uint64_t emit_errors;
+};
+
+/* Calls the plugin's init.  Returns init's result; on -EINVAL err holds the
+ * config error text, on other failures the category records the error. */
+int plugin_instance_init(struct plugin_instance *pi, const struct da_run_info *run,
+			 const struct cfg_node *cfg, struct category_rec *cat, char *err,
+			 size_t errlen);
+
+/* Subscribe the instance to bus with the plugin's own mask. */
+int plugin_instance_subscribe(struct plugin_instance *pi, struct bus *bus);
+
+/* End of input: finish (when running). */
+void plugin_instance_finish(struct plugin_instance *pi);
+
+/* destroy (when init was called) and unload. */
+void plugin_instance_release(struct plugin_instance *pi);
+
+#endif /* DYNAUDIT_PLUGIN_HOST_H */

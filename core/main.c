@@ -1,0 +1,469 @@
+/*
+ * main.c — the dynaudit command line: the only place that prints to the
+ * user and chooses the exit status.
+ *
+ *   0 verdict PASS, 1 verdict FAIL, 2 usage or configuration error,
+ *   3 the audit itself could not run.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config/config.h"
+#include "dynaudit_build.h"
+#include "engine/audit.h"
+#include "engine/event_json.h"
+#include "engine/plugin_loader.h"
+#include "live/live_run.h"
+#include "recorded/source_strace.h"
+
+enum { EXIT_PASS = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_NORUN = 3 };
+
+static const char usage_text[] =
+	"usage:\n"
+	"  dynaudit run    [-c CONFIG] [--target DIR] [--set KEY=VALUE]... [-o OUTDIR] [-- COMMAND [ARG]...]\n"
+	"  dynaudit replay [-c CONFIG] (--strace FILE [--ss FILE] | --events FILE) [--set KEY=VALUE]... [-o OUTDIR]\n"
+	"  dynaudit check  [-c CONFIG] [--set KEY=VALUE]...\n"
+	"  dynaudit plugins [--plugin-path DIR]...\n"
+	"  dynaudit --version | --help | <command> --help\n";
+
+static const char run_help[] =
+	"dynaudit run — audit a live target in a sandbox\n\n"
+	"  -c, --config FILE    pipeline config (YAML or INI); default: the embedded default\n"
+	"      --target DIR     submission directory (target.workdir); default: the current dir\n"
+	"      --set KEY=VALUE  override a config key after all files are merged (repeatable)\n"
+	"  -o, --output DIR     output directory (default ./dynaudit-out)\n"
+	"  -v, --verbose        more diagnostics on stderr (repeatable)\n"
+	"  -- COMMAND [ARG]...  the target command (target.command)\n\n"
+	"Exit status: 0 PASS, 1 FAIL, 2 usage/config error, 3 the audit could not run.\n";
+
+static const char replay_help[] =
+	"dynaudit replay — run the pipeline on recorded input\n\n"
+	"  -c, --config FILE    pipeline config (YAML or INI); default: the embedded default\n"
+	"      --strace FILE    a `strace -f` log (any of -tt/-ttt/-T/-y/-yy/-s N; -ff -o PREFIX: give PREFIX)\n"
+	"      --ss FILE        an `ss -tunap` listing taken during the run (with --strace)\n"
+	"      --events FILE    an events.jsonl written by an earlier run\n"
+	"      --set KEY=VALUE  override a config key (repeatable)\n"
+	"  -o, --output DIR     output directory (default ./dynaudit-out)\n\n"
+	"Exit status: 0 PASS, 1 FAIL, 2 usage/config error, 3 the input could not be read.\n";
+
+static const char check_help[] =
+	"dynaudit check — validate a config and print it merged and normalized\n\n"
+	"  -c, --config FILE    pipeline config (YAML or INI); default: the embedded default\n"
+	"      --set KEY=VALUE  override a config key (repeatable)\n\n"
+	"Exit status: 0 valid, 2 invalid (the message names file, line and key).\n";
+
+static const char plugins_help[] =
+	"dynaudit plugins — list loadable detectors\n\n"
+	"      --plugin-path DIR  also search DIR (repeatable)\n\n"
+	"Prints name, version, ABI, category and path of every detector found in the\n"
+	"built-in directory and the given directories; broken ones are flagged with the reason.\n";
+
+struct cli {
+	const char *config;
+	const char *target;
+	const char *outdir;
+	const char *strace;
+	const char *ss;
+	const char *events;
+	const char **sets;
+	size_t n_sets;
+	const char **plugin_path;
+	size_t n_plugin_path;
+	char **command;
+	int verbosity;
+};
+
+static void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void die_usage(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "dynaudit: ");
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n%s", usage_text);
+	va_end(ap);
+}
+
+static int push(const char ***arr, size_t *n, const char *v)
+{
+	const char **na = realloc(*arr, (*n + 1) * sizeof(*na));
+	if (!na)
+		return -1;
+	*arr = na;
+	na[(*n)++] = v;
+	return 0;
+}
+
+/* Parse the options of a subcommand; returns -1 on error (already reported),
+ * 1 when --help was printed. */
+static int parse_options(const char *cmd, int argc, char **argv, struct cli *cli, const char *help)
+{
+	enum { OPT_TARGET = 256, OPT_SET, OPT_STRACE, OPT_SS, OPT_EVENTS, OPT_PLUGIN_PATH };
+	static const struct option longopts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"output", required_argument, NULL, 'o'},
+		{"target", required_argument, NULL, OPT_TARGET},
+		{"set", required_argument, NULL, OPT_SET},
+		{"strace", required_argument, NULL, OPT_STRACE},
+		{"ss", required_argument, NULL, OPT_SS},
+		{"events", required_argument, NULL, OPT_EVENTS},
+		{"plugin-path", required_argument, NULL, OPT_PLUGIN_PATH},
+		{"verbose", no_argument, NULL, 'v'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	bool is_run = strcmp(cmd, "run") == 0, is_replay = strcmp(cmd, "replay") == 0;
+	bool is_plugins = strcmp(cmd, "plugins") == 0;
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+c:o:vh", longopts, NULL)) != -1) {
+		bool ok = true;
+		switch (c) {
+		case 'c': ok = !is_plugins; cli->config = optarg; break;
+		case 'o': ok = is_run || is_replay; cli->outdir = optarg; break;
+		case OPT_TARGET: ok = is_run; cli->target = optarg; break;
+		case OPT_SET: ok = !is_plugins; push(&cli->sets, &cli->n_sets, optarg); break;
+		case OPT_STRACE: ok = is_replay; cli->strace = optarg; break;
+		case OPT_SS: ok = is_replay; cli->ss = optarg; break;
+		case OPT_EVENTS: ok = is_replay; cli->events = optarg; break;
+		case OPT_PLUGIN_PATH: ok = is_plugins; push(&cli->plugin_path, &cli->n_plugin_path, optarg); break;
+		case 'v': cli->verbosity++; break;
+		case 'h': fputs(help, stdout); return 1;
+		default:
+			die_usage("unknown or incomplete option '%s'", argv[optind - 1]);
+			return -1;
+		}
+		if (!ok) {
+			die_usage("option '%s' does not apply here", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		if (!is_run || strcmp(argv[optind - 1], "--") != 0) {
+			die_usage("unexpected argument '%s' (a target command goes after '--' with run)",
+				  argv[optind]);
+			return -1;
+		}
+		cli->command = &argv[optind];
+	}
+	return 0;
+}
+
+/* Load, override and resolve the configuration.  Returns 0 or EXIT_USAGE. */
+static int load_config(const struct cli *cli, struct cfg_node **root, struct audit_config *cfg)
+{
+	struct cfg_error e;
+	char msg[2048];
+	memset(&e, 0, sizeof(e));
+	int rc = cli->config ? config_load_file(cli->config, root, &e) : config_load_default(root, &e);
+	for (size_t i = 0; rc == 0 && i < cli->n_sets; i++)
+		rc = config_set(*root, cli->sets[i], &e);
+	if (rc == 0 && cli->target) {
+		char abs[PATH_MAX], assign[PATH_MAX + 32];
+		if (!realpath(cli->target, abs)) {
+			fprintf(stderr, "dynaudit: --target %s: %s\n", cli->target, strerror(errno));
+			return EXIT_USAGE;
+		}
+		snprintf(assign, sizeof(assign), "target.workdir=%s", abs);
+		rc = config_set(*root, assign, &e);
+	}
+	if (rc == 0)
+		rc = config_resolve(*root, cfg, &e);
+	if (rc < 0) {
+		fprintf(stderr, "dynaudit: %s\n", cfg_error_format(&e, msg, sizeof(msg)));
+		return EXIT_USAGE;
+	}
+	if (cli->command) {
+		size_t n = 0;
+		while (cli->command[n])
+			n++;
+		char **cmd = calloc(n + 1, sizeof(*cmd));
+		for (size_t i = 0; cmd && i < n; i++)
+			cmd[i] = strdup(cli->command[i]);
+		if (cfg->command)
+			for (size_t i = 0; cfg->command[i]; i++)
+				free(cfg->command[i]);
+		free(cfg->command);
+		cfg->command = cmd;
+	}
+	return 0;
+}
+
+static int open_audit(const struct cli *cli, const struct audit_config *cfg, bool live,
+		      struct audit **a)
+{
+	struct audit_options opt = {
+		.outdir = cli->outdir ? cli->outdir : "./dynaudit-out",
+		.live = live,
+		.write_artifacts = true,
+		.verbosity = cli->verbosity + 1,
+	};
+	char err[2048] = "";
+	int rc = audit_open(a, cfg, &opt, err, sizeof(err));
+	if (rc < 0) {
+		fprintf(stderr, "dynaudit: %s\n", err[0] ? err : strerror(-rc));
+		return rc == -EINVAL ? EXIT_USAGE : EXIT_NORUN;
+	}
+	return 0;
+}
+
+static int close_audit(const struct cli *cli, struct audit *a)
+{
+	bool pass = false;
+	char err[1024] = "";
+	int rc = audit_close(a, &pass, err, sizeof(err));
+	audit_free(a);
+	if (rc < 0) {
+		fprintf(stderr, "dynaudit: %s\n", err[0] ? err : strerror(-rc));
+		return EXIT_NORUN;
+	}
+	const char *out = cli->outdir ? cli->outdir : "./dynaudit-out";
+	fprintf(stderr, "dynaudit: verdict %s — report in %s/report.md\n", pass ? "PASS" : "FAIL", out);
+	return pass ? EXIT_PASS : EXIT_FAIL;
+}
+
+static int cmd_replay(const struct cli *cli)
+{
+	if (!!cli->strace == !!cli->events) {
+		die_usage("%s", "replay needs exactly one of --strace FILE or --events FILE");
+		return EXIT_USAGE;
+	}
+	if (cli->ss && !cli->strace) {
+		die_usage("%s", "--ss goes with --strace");
+		return EXIT_USAGE;
+	}
+	struct cfg_node *root = NULL;
+	struct audit_config cfg;
+	memset(&cfg, 0, sizeof(cfg));
+	int status = load_config(cli, &root, &cfg);
+	struct audit *a = NULL;
+	if (status == 0)
+		status = open_audit(cli, &cfg, false, &a);
+	if (status != 0)
+		goto out;
+
+	char err[1024] = "", src[PATH_MAX + 64];
+	int rc;
+	if (cli->strace) {
+		struct strace_replay_result res;
+		memset(&res, 0, sizeof(res));
+		snprintf(src, sizeof(src), "strace log: %s", cli->strace);
+		audit_add_source(a, src);
+		rc = source_strace_replay(cli->strace, cfg.workdir, audit_bus(a), &res, err, sizeof(err));
+		if (rc == 0) {
+			if (res.command)
+				audit_set_command(a, res.command);
+			audit_set_stat(a, "log_lines", (double)res.lines);
+			audit_set_stat(a, "parse_warnings", (double)res.warnings);
+			if (res.warnings)
+				audit_add_note(a, "%llu line(s) of the strace log could not be parsed; first: %s",
+					       (unsigned long long)res.warnings, res.first_warning);
+		}
+		double t_end = res.last_time_s;
+		strace_replay_result_free(&res);
+		if (rc == 0 && cli->ss) {
+			struct ss_replay_result ss;
+			memset(&ss, 0, sizeof(ss));
+			snprintf(src, sizeof(src), "ss listing: %s", cli->ss);
+			audit_add_source(a, src);
+			rc = source_ss_replay(cli->ss, t_end, audit_bus(a), &ss, err, sizeof(err));
+			if (rc == 0 && ss.warnings)
+				audit_add_note(a, "%llu line(s) of the ss listing could not be parsed; first: %s",
+					       (unsigned long long)ss.warnings, ss.first_warning);
+		}
+	} else {
+		struct events_replay_result res;
+		memset(&res, 0, sizeof(res));
+		snprintf(src, sizeof(src), "events: %s", cli->events);
+		audit_add_source(a, src);
+		rc = source_events_replay(cli->events, audit_bus(a), &res, err, sizeof(err));
+		if (rc == 0 && res.warnings) {
+			audit_set_stat(a, "parse_warnings", (double)res.warnings);
+			audit_add_note(a, "%llu line(s) of the event log could not be parsed; first: %s",
+				       (unsigned long long)res.warnings, res.first_warning);
+		}
+	}
+	if (rc < 0) {
+		fprintf(stderr, "dynaudit: %s\n", err[0] ? err : strerror(-rc));
+		audit_free(a);
+		status = EXIT_NORUN;
+		goto out;
+	}
+	status = close_audit(cli, a);
+out:
+	audit_config_free(&cfg);
+	config_free(root);
+	return status;
+}
+
+static int cmd_run(const struct cli *cli)
+{
+	struct cfg_node *root = NULL;
+	struct audit_config cfg;
+	memset(&cfg, 0, sizeof(cfg));
+	int status = load_config(cli, &root, &cfg);
+	if (status != 0)
+		goto out;
+	if (!cfg.command || !cfg.command[0]) {
+		fprintf(stderr, "dynaudit: no target command: give it after '--' or set target.command\n");
+		status = EXIT_USAGE;
+		goto out;
+	}
+	if (!cfg.workdir) {
+		char cwd[PATH_MAX];
+		if (!getcwd(cwd, sizeof(cwd))) {
+			fprintf(stderr, "dynaudit: cannot read the current directory: %s\n", strerror(errno));
+			status = EXIT_NORUN;
+			goto out;
+		}
+		cfg.workdir = strdup(cwd);
+	}
+	struct audit *a = NULL;
+	status = open_audit(cli, &cfg, true, &a);
+	if (status != 0)
+		goto out;
+	char err[1024] = "";
+	int rc = live_run(&cfg, a, cli->outdir ? cli->outdir : "./dynaudit-out", err, sizeof(err));
+	if (rc < 0) {
+		fprintf(stderr, "dynaudit: %s\n", err[0] ? err : strerror(-rc));
+		audit_free(a);
+		status = EXIT_NORUN;
+		goto out;
+	}
+	status = close_audit(cli, a);
+out:
+	audit_config_free(&cfg);
+	config_free(root);
+	return status;
+}
+
+static int cmd_check(const struct cli *cli)
+{
+	struct cfg_node *root = NULL;
+	struct audit_config cfg;
+	memset(&cfg, 0, sizeof(cfg));
+	int status = load_config(cli, &root, &cfg);
+	if (status == 0) {
+		/* Detectors validate their own options: load and init them. */
+		struct audit_options opt = {.outdir = NULL, .live = false};
+		struct audit *a = NULL;
+		char err[2048] = "";
+		int rc = audit_open(&a, &cfg, &opt, err, sizeof(err));
+		if (rc < 0) {
+			fprintf(stderr, "dynaudit: %s\n", err[0] ? err : strerror(-rc));
+			status = rc == -EINVAL ? EXIT_USAGE : EXIT_NORUN;
+		} else {
+			audit_free(a);
+			config_print(root, stdout);
+		}
+	}
+	audit_config_free(&cfg);
+	config_free(root);
+	return status;
+}
+
+static void list_dir(const char *dir, bool *seen_any)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		printf("# %s: %s\n", dir, strerror(errno));
+		return;
+	}
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		if (len > 3 && strcmp(de->d_name + len - 3, ".so") == 0) {
+			char **nn = realloc(names, (n + 1) * sizeof(*nn));
+			if (!nn)
+				break;
+			names = nn;
+			names[n++] = strdup(de->d_name);
+		}
+	}
+	closedir(d);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (strcmp(names[j], names[i]) < 0) {
+				char *t = names[i];
+				names[i] = names[j];
+				names[j] = t;
+			}
+	for (size_t i = 0; i < n; i++) {
+		char path[PATH_MAX], err[512] = "";
+		struct loaded_plugin lp;
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (plugin_load(path, &lp, err, sizeof(err)) == 0) {
+			printf("%-16s %-8s ABI %u.%u.%u  %-16s %s\n", lp.desc->name,
+			       lp.desc->version ? lp.desc->version : "?", lp.desc->abi_major,
+			       lp.desc->abi_minor, lp.desc->abi_patch, lp.desc->category_id, path);
+			plugin_unload(&lp);
+		} else {
+			printf("%-16s BROKEN   %s: %s\n", names[i], path, err);
+		}
+		*seen_any = true;
+		free(names[i]);
+	}
+	free(names);
+}
+
+static int cmd_plugins(const struct cli *cli)
+{
+	bool any = false;
+	printf("%-16s %-8s %-11s %-16s %s\n", "NAME", "VERSION", "ABI", "CATEGORY", "PATH");
+	for (size_t i = 0; i < cli->n_plugin_path; i++)
+		list_dir(cli->plugin_path[i], &any);
+	list_dir(plugin_builtin_dir(), &any);
+	return any ? 0 : EXIT_NORUN;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage_text, stderr);
+		return EXIT_USAGE;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "-V") == 0) {
+		printf("dynaudit %s (plugin ABI %s)\n", DYNAUDIT_VERSION, DA_PLUGIN_ABI_STRING);
+		return 0;
+	}
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	struct {
+		const char *name;
+		const char *help;
+		int (*fn)(const struct cli *);
+	} cmds[] = {
+		{"run", run_help, cmd_run},
+		{"replay", replay_help, cmd_replay},
+		{"check", check_help, cmd_check},
+		{"plugins", plugins_help, cmd_plugins},
+	};
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (strcmp(cmd, cmds[i].name) != 0)
+			continue;
+		struct cli cli;
+		memset(&cli, 0, sizeof(cli));
+		int rc = parse_options(cmd, argc - 1, argv + 1, &cli, cmds[i].help);
+		int status = rc < 0 ? EXIT_USAGE : rc > 0 ? 0 : cmds[i].fn(&cli);
+		free(cli.sets);
+		free(cli.plugin_path);
+		return status;
+	}
+	die_usage("unknown command '%s'", cmd);
+	return EXIT_USAGE;
+}
