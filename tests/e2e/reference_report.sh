@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The reference report (shared/reference/seed-report-impl05.txt), reproduced
+# from a real strace log of the impl05 submission: PASS, Code Integrity Info
+# naming the IndentationError and its line, every other category Safe.
+. "$(dirname "$0")/lib.sh"
+log="$DYNAUDIT_SRC/tests/fixtures/impl05-indentation-error.log"
+[ -f "$log" ] || log=$(ls "$DYNAUDIT_SRC"/tests/fixtures/impl05*.log | head -1)
+"$DYNAUDIT" replay --strace "$log" -o "$TMP/out" 2>"$TMP/err"
+rc=$?
+r="$TMP/out/report.json"
+check "exit 0 (PASS), got $rc: $(cat "$TMP/err")" [ "$rc" = 0 ]
+check "verdict PASS" [ "$(json "$r" 'r["verdict"]')" = PASS ]
+check "statuses safe,safe,safe,safe,info,safe: $(statuses "$r")" [ "$(statuses "$r")" = "safe,safe,safe,safe,info,safe" ]
+ci=$(json "$r" '[c for c in r["categories"] if c["id"]=="code_integrity"][0]')
+check "code integrity names the error" grep -q "IndentationError" <<<"$ci"
+check "code integrity names the line" grep -q "line 10" <<<"$ci"
+check "score 100 or close" python3 -c "import json,sys; sys.exit(0 if json.load(open('$r'))['score']>=95 else 1)"
+check "risk low" [ "$(json "$r" 'r["risk"]')" = low ]
+md="$TMP/out/report.md"
+check "markdown has the assessment table" grep -q "| Category | Observation | Status | Remarks |" "$md"
+check "markdown: process safe row" grep -Eq "^\| Process Spawning \|.*Safe" "$md"
+check "markdown: code integrity info row" grep -Eq "^\| Code Integrity \|.*IndentationError.*Info" "$md"
+check "markdown: recommends re-running after the fix" grep -qi "re-run" "$md"
+check "markdown: PASS conclusion" grep -q "PASS" "$md"
+check "schema" schema_ok "$r"
+for f in events.jsonl trace.log stderr.log; do
+  check "writes $f" [ -s "$TMP/out/$f" ]
+done
+check "stderr.log holds the traceback" grep -q "IndentationError" "$TMP/out/stderr.log"
+finish

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The SDK works out of tree: install dynaudit to a temporary root, build the
+# example detector against it with pkg-config, load it through plugin_path
+# and see its finding in a report.
+. "$(dirname "$0")/lib.sh"
+: "${DYNAUDIT_BUILD:?}"
+dest="$TMP/root"
+meson install -C "$DYNAUDIT_BUILD" --no-rebuild --destdir "$dest" >"$TMP/install.log" 2>&1
+check "meson install succeeds: $(tail -3 "$TMP/install.log")" [ $? = 0 ]
+pc=$(find "$dest" -name dynaudit.pc | head -1)
+check "dynaudit.pc installed" [ -n "$pc" ]
+check "SDK headers installed" [ -n "$(find "$dest" -path '*/include/dynaudit/plugin.h')" ]
+bin=$(find "$dest" -type f -name dynaudit -perm -u+x | head -1)
+check "binary installed" [ -n "$bin" ]
+pdir=$(dirname "$(find "$dest" -name process.so | head -1)")
+check "built-in plugins installed" [ -f "$pdir/process.so" ]
+
+cp -r "$DYNAUDIT_SRC/sdk/examples/fetch_tools" "$TMP/ex"
+export PKG_CONFIG_PATH="$(dirname "$pc")" PKG_CONFIG_SYSROOT_DIR="$dest"
+(cd "$TMP/ex" && meson setup build >"$TMP/ex.log" 2>&1 && ninja -C build >>"$TMP/ex.log" 2>&1)
+check "example builds against the installed SDK: $(tail -5 "$TMP/ex.log")" [ -f "$TMP/ex/build/fetch_tools.so" ]
+
+DYNAUDIT_PLUGIN_DIR="$pdir" "$bin" plugins --plugin-path "$TMP/ex/build" >"$TMP/list"
+check "installed dynaudit lists the example" grep -q "^fetch_tools .*policy" "$TMP/list"
+
+# A strace log in which the target runs wget.
+cat >"$TMP/wget.log" <<'LOG'
+100 execve("/usr/bin/python3", ["python3", "fetch.py"], 0x7ffc /* 5 vars */) = 0
+100 clone(child_stack=NULL, flags=CLONE_CHILD_CLEARTID|CLONE_CHILD_SETTID|SIGCHLD, child_tidptr=0x7f) = 101
+101 execve("/usr/bin/wget", ["wget", "-q", "http://127.0.0.1:8000/x"], 0x7ffd /* 5 vars */) = 0
+101 +++ exited with 0 +++
+100 +++ exited with 0 +++
+LOG
+printf 'plugin_path: [%s]\nplugins:\n  process: {allow_exec: [wget]}\n  fetch_tools: {}\n' "$TMP/ex/build" >"$TMP/cfg.yaml"
+DYNAUDIT_PLUGIN_DIR="$pdir" "$bin" replay -c "$TMP/cfg.yaml" --strace "$TMP/wget.log" -o "$TMP/out" 2>"$TMP/err"
+check "example detector's finding in the report: $(cat "$TMP/err")" grep -q "policy.fetch_tool" "$TMP/out/report.json"
+check "its category is in the report" [ "$(json "$TMP/out/report.json" '[c["title"] for c in r["categories"] if c["id"]=="policy"][0]')" = "Assignment Policy" ]
+finish
