@@ -55,6 +55,14 @@ struct category_rec {
 struct kv { char *key; char *value; };
 struct named_stat { char *name; double value; };
 
+/*
+ * OWNERSHIP (report_input_free): the struct owns every non-const pointer —
+ * command and its strings, sandbox keys/values, sources, notes, the
+ * categories with all their strings and findings, stats names — which must
+ * therefore be malloc'd.  The const char * members (tool_version, title,
+ * config_source, workdir, exit_signal, incomplete) are borrowed and must
+ * outlive the report writers.
+ */
 struct report_input {
 	const char *tool_version;
 	const char *title;          /* report.title or NULL */
@@ -97,7 +105,12 @@ struct score_result {
 	size_t n_recommendations;
 };
 
-/* Sets categories[i].status and fills out (caller frees with score_free).
+/* Sorts the findings (findings_sort), sets categories[i].status, fills a
+ * category's observation/remarks when its detector never set them
+ * ("None"/"No findings" when safe, else from the worst finding), appends a
+ * detector's error to its remarks, and fills out (caller frees with
+ * score_free).  A category whose detector failed is at least "warn".
+ * Returns 0 or -ENOMEM.
  * Score = max(0, 100 - sum over findings of weights[severity] * min(count, 3))
  * — documented in README; verdict FAIL on any fail category or score <
  * pass_score; risk: score >= 85 low, >= 60 medium, >= 30 high, else critical,
@@ -105,12 +118,15 @@ struct score_result {
 int score_compute(struct report_input *in, struct score_result *out);
 void score_free(struct score_result *r);
 
+/* Both writers return 0, or negative errno with "path: what" in err; the
+ * file is replaced atomically (write_file_atomic). */
 int report_write_json(const struct report_input *in, const struct score_result *s,
 		      const char *path, char *err, size_t errlen);
 int report_write_md(const struct report_input *in, const struct score_result *s,
 		    const char *path, char *err, size_t errlen);
 
-/* Write data to path atomically (path.tmp + fsync + rename). */
+/* Write data to path atomically (path.tmp + fsync + rename).  On failure
+ * the temp file is removed and an existing file at path is untouched. */
 int write_file_atomic(const char *path, const char *data, size_t len, char *err, size_t errlen);
 
 #endif /* DYNAUDIT_REPORT_H */
