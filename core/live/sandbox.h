@@ -16,8 +16,13 @@
  *
  * Each step is recorded in sandbox->steps for the report overview.
  * Nothing here prints or exits (the child side reports failures through a
- * pipe: sandbox_wait_ready() returns them as text, e.g. "python3: not
- * found on the sandbox PATH").
+ * pipe: sandbox_spawn() and sandbox_read_status() return them as text,
+ * e.g. "python3: not found on the sandbox PATH").
+ *
+ * Errors: functions returning int return 0 (or 1, see read_status) or a
+ * negative errno with a one-line reason in the caller's err buffer.
+ * Files: sandbox.c (the set-up sequences), sandbox_fs.c (workdir copy, new
+ * root, removal), sandbox_identity.c (user, environment, limits, caps).
  */
 #ifndef DYNAUDIT_SANDBOX_H
 #define DYNAUDIT_SANDBOX_H
@@ -55,15 +60,34 @@ struct sandbox {
 	uid_t uid;
 	gid_t gid;
 	const struct audit_config *cfg;
+	/* private, added by the sandbox module (additive) */
+	bool in_userns;         /* dynaudit not root: a user namespace maps the ids */
+	char user_name[64];     /* sandbox.user resolved to a name ("nobody", or the uid) */
+	char workdir_buf[320];  /* storage behind ->workdir */
+	char cgroup_path[256];  /* pids cgroup made for this run, "" when none */
+	char **envp;            /* the target's environment (built by sandbox_spawn) */
+	int outcome;            /* sandbox_read_status: 0 unknown, 1 exec'd, <0 error */
+	char outcome_text[300]; /* the error reason, repeated on later calls */
+	bool tmpfs_mounted;     /* size-capped tmpfs mounted on tmp_host/home_host */
 };
 
 /* Hook run in the target child right before execve (installs seccomp). */
 typedef int (*sandbox_exec_hook)(void *ctx);
 
+/* Resolve sandbox.user, make the scratch dir (mkdtemp in $TMPDIR or /tmp),
+ * /tmp and HOME backing dirs and the private copy of cfg->workdir at
+ * HOME/app (modes kept, symlinks as symlinks, refused above 512 MiB).
+ * Initializes *sb completely (fds -1); cfg is borrowed for the sandbox's
+ * lifetime.  On failure nothing is left on disk. */
 int sandbox_prepare(struct sandbox *sb, const struct audit_config *cfg, char *err, size_t errlen);
 
 /* Start the init; the target's stdout/stderr go to out_fd/err_fd (pipe write
- * ends, closed in dynaudit by the caller afterwards); stdin is /dev/null. */
+ * ends, closed in dynaudit by the caller afterwards); stdin is /dev/null.
+ * argv is borrowed (argv[0] is looked up on the sandbox PATH in the target).
+ * Blocks until the init has built the sandbox (steps appended to
+ * sb->steps) or failed (init reaped, reason in err; -EPERM/-EINVAL/-ENOSPC
+ * when the kernel refuses the namespaces).  hook runs in the target child
+ * right before execve and must not allocate; NULL for none. */
 int sandbox_spawn(struct sandbox *sb, char *const argv[], int out_fd, int err_fd,
 		  sandbox_exec_hook hook, void *hook_ctx, char *err, size_t errlen);
 
@@ -77,12 +101,32 @@ int sandbox_start_target(struct sandbox *sb, char *err, size_t errlen);
  * nothing is known yet, or -ENOENT / -EACCES / ... with the reason in err
  * ("python3: not found on the sandbox PATH"): the audit cannot run (exit 3).
  * The check is made in the target child as the sandbox user, before the
- * seccomp filter, so the reason is precise. */
+ * seccomp filter, so the reason is precise.
+ * Never blocks.  The target's own steps (limits, identity, capabilities,
+ * no_new_privs, seccomp) are appended to sb->steps as they arrive, so read
+ * sb->steps again after this returned nonzero.  Once the outcome is known
+ * sb->status_fd is closed and set to -1; later calls repeat the outcome.
+ * The init exits with the target's status (128 + signal when killed). */
 int sandbox_read_status(struct sandbox *sb, char *err, size_t errlen);
 
-/* Kill every process of the sandbox (SIGKILL to the pid namespace init). */
+/* Kill every process of the sandbox (SIGKILL to the pid namespace init).
+ * Does not reap: the init is dynaudit's child (the tracer reaps it). */
 void sandbox_kill_all(struct sandbox *sb);
-/* Remove the scratch directory. */
+/* Close the descriptors, remove the pids cgroup and the scratch directory
+ * (detaching the size-capped tmpfs mounts first; never follows symlinks).
+ * Call after the init was reaped.  Safe after a failed prepare/spawn. */
 void sandbox_cleanup(struct sandbox *sb);
+
+/* Notes for callers:
+ *  - Call sandbox_spawn from a thread that lives as long as the sandbox:
+ *    the init has PR_SET_PDEATHSIG(SIGKILL), which fires when the thread
+ *    that created it exits.
+ *  - The init is pid 1 of its namespace: the kernel drops SIGTERM/SIGINT
+ *    sent to it from outside (no handler); only SIGKILL works on it.  Send
+ *    a polite SIGTERM to the target tree, not to init_pid.
+ *  - As root, /tmp and HOME are tmpfs mounts (size sandbox.limits.tmpfs)
+ *    in dynaudit's own mount namespace under sb->scratch; without root they
+ *    are plain directories (RLIMIT_FSIZE still bounds each file) and the
+ *    ids are mapped by a user namespace. */
 
 #endif /* DYNAUDIT_SANDBOX_H */

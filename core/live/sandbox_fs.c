@@ -1,0 +1,627 @@
+/*
+ * sandbox_fs.c — the filesystem side of the sandbox: the private copy of
+ * the submission (parent), removing the scratch tree (parent), and the new
+ * root the target sees (sandbox init, child side: no allocation).
+ *
+ * The new root is a small tmpfs holding only mount points: the host's
+ * /usr, /etc, /opt (and the usr-merge symlinks /bin, /lib, ...) bound
+ * read-only, a fresh /proc, a minimal /dev, and the prepared host
+ * directories bound at /tmp and HOME so the monitors outside can watch them
+ * with inotify.  Everything else of the host (/root, /home, /var, the
+ * host's /tmp, /sys) is simply absent.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "live/sandbox_priv.h"
+
+/* ------------------------------------------------------------------ */
+/* Parent: private copy of the submission                              */
+/* ------------------------------------------------------------------ */
+
+struct copy_state {
+	bool chown_to;
+	uid_t uid;
+	gid_t gid;
+	long long bytes;
+	long entries;
+	char *err;
+	size_t errlen;
+};
+
+static int copy_fail(struct copy_state *cs, int e, const char *what, const char *name)
+{
+	snprintf(cs->err, cs->errlen, "workdir copy: %s %s: %s", what, name, strerror(e));
+	return -e;
+}
+
+static int copy_file_data(struct copy_state *cs, int in, int out, const char *name)
+{
+	char buf[65536];
+
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof buf);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return copy_fail(cs, errno, "reading", name);
+		}
+		if (n == 0)
+			return 0;
+		cs->bytes += n;
+		if (cs->bytes > SANDBOX_COPY_MAX_BYTES) {
+			snprintf(cs->err, cs->errlen,
+				 "workdir copy: submission larger than %lld MiB (at %s): refused",
+				 SANDBOX_COPY_MAX_BYTES >> 20, name);
+			return -EFBIG;
+		}
+		for (ssize_t off = 0; off < n;) {
+			ssize_t w = write(out, buf + off, (size_t)(n - off));
+			if (w < 0) {
+				if (errno == EINTR)
+					continue;
+				return copy_fail(cs, errno, "writing", name);
+			}
+			off += w;
+		}
+	}
+}
+
+/* Owner first, then mode: chown clears set-id bits, and we drop them
+ * anyway (the copy must not hand the target any privilege). */
+static int copy_attrs(struct copy_state *cs, int fd, mode_t mode, const char *name)
+{
+	if (cs->chown_to && fchown(fd, cs->uid, cs->gid) < 0)
+		return copy_fail(cs, errno, "chown", name);
+	if (fchmod(fd, mode & 01777) < 0)
+		return copy_fail(cs, errno, "chmod", name);
+	return 0;
+}
+
+static int copy_dir(struct copy_state *cs, int sfd, int dfd, int depth);
+
+static int copy_entry(struct copy_state *cs, int sfd, int dfd, const char *name, int depth)
+{
+	struct stat st;
+	int rc = 0;
+
+	if (++cs->entries > SANDBOX_COPY_MAX_ENTRIES) {
+		snprintf(cs->err, cs->errlen, "workdir copy: more than %d entries: refused",
+			 SANDBOX_COPY_MAX_ENTRIES);
+		return -EFBIG;
+	}
+	if (fstatat(sfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return copy_fail(cs, errno, "stat", name);
+
+	if (S_ISDIR(st.st_mode)) {
+		if (depth >= SANDBOX_COPY_MAX_DEPTH) {
+			snprintf(cs->err, cs->errlen, "workdir copy: deeper than %d levels at %s: refused",
+				 SANDBOX_COPY_MAX_DEPTH, name);
+			return -ELOOP;
+		}
+		if (mkdirat(dfd, name, 0700) < 0)
+			return copy_fail(cs, errno, "mkdir", name);
+		int s = openat(sfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (s < 0)
+			return copy_fail(cs, errno, "open", name);
+		int d = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (d < 0) {
+			rc = copy_fail(cs, errno, "open copy of", name);
+			close(s);
+			return rc;
+		}
+		rc = copy_dir(cs, s, d, depth + 1);
+		/* Mode last, so a read-only directory could still be filled. */
+		if (rc == 0)
+			rc = copy_attrs(cs, d, st.st_mode, name);
+		close(d);
+		close(s);
+		return rc;
+	}
+	if (S_ISREG(st.st_mode)) {
+		/* Refuse on the announced size first: no need to copy 500 MiB
+		 * to learn it is too much (the read loop still counts, as a
+		 * file may grow while we copy). */
+		if (st.st_size > SANDBOX_COPY_MAX_BYTES - cs->bytes) {
+			snprintf(cs->err, cs->errlen,
+				 "workdir copy: submission larger than %lld MiB (at %s): refused",
+				 SANDBOX_COPY_MAX_BYTES >> 20, name);
+			return -EFBIG;
+		}
+		int in = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (in < 0)
+			return copy_fail(cs, errno, "open", name);
+		int out = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (out < 0) {
+			rc = copy_fail(cs, errno, "create", name);
+			close(in);
+			return rc;
+		}
+		rc = copy_file_data(cs, in, out, name);
+		if (rc == 0)
+			rc = copy_attrs(cs, out, st.st_mode, name);
+		close(out);
+		close(in);
+		return rc;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		/* Copied as a link, never followed: a submission's link to
+		 * /etc/shadow stays a link (and is resolved inside the sandbox). */
+		char target[PATH_MAX];
+		ssize_t n = readlinkat(sfd, name, target, sizeof target - 1);
+		if (n < 0)
+			return copy_fail(cs, errno, "readlink", name);
+		target[n] = '\0';
+		if (symlinkat(target, dfd, name) < 0)
+			return copy_fail(cs, errno, "symlink", name);
+		if (cs->chown_to && fchownat(dfd, name, cs->uid, cs->gid, AT_SYMLINK_NOFOLLOW) < 0)
+			return copy_fail(cs, errno, "chown", name);
+		return 0;
+	}
+	if (S_ISFIFO(st.st_mode)) {
+		if (mkfifoat(dfd, name, st.st_mode & 0777) < 0)
+			return copy_fail(cs, errno, "mkfifo", name);
+		if (cs->chown_to && fchownat(dfd, name, cs->uid, cs->gid, AT_SYMLINK_NOFOLLOW) < 0)
+			return copy_fail(cs, errno, "chown", name);
+		return 0;
+	}
+	/* Devices and sockets have no meaning in a copy: skipped. */
+	return 0;
+}
+
+static int copy_dir(struct copy_state *cs, int sfd, int dfd, int depth)
+{
+	int fd = dup(sfd);
+	if (fd < 0)
+		return copy_fail(cs, errno, "dup", "directory");
+	DIR *dir = fdopendir(fd);
+	if (!dir) {
+		int e = errno;
+		close(fd);
+		return copy_fail(cs, e, "opendir", "directory");
+	}
+	int rc = 0;
+	struct dirent *de;
+	errno = 0;
+	while (rc == 0 && (de = readdir(dir))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		rc = copy_entry(cs, sfd, dfd, de->d_name, depth);
+		errno = 0;
+	}
+	if (rc == 0 && errno)
+		rc = copy_fail(cs, errno, "readdir", "directory");
+	closedir(dir);
+	return rc;
+}
+
+int sb_copy_tree(const char *src, const char *dst, bool chown_to, uid_t uid, gid_t gid,
+		 long long *bytes, char *err, size_t errlen)
+{
+	struct copy_state cs = { .chown_to = chown_to, .uid = uid, .gid = gid,
+				 .err = err, .errlen = errlen };
+	struct stat st;
+	int rc;
+
+	int s = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s < 0)
+		return copy_fail(&cs, errno, "open", src);
+	if (fstat(s, &st) < 0) {
+		rc = copy_fail(&cs, errno, "stat", src);
+		close(s);
+		return rc;
+	}
+	if (mkdir(dst, 0700) < 0) {
+		rc = copy_fail(&cs, errno, "mkdir", dst);
+		close(s);
+		return rc;
+	}
+	int d = open(dst, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (d < 0) {
+		rc = copy_fail(&cs, errno, "open", dst);
+		close(s);
+		return rc;
+	}
+	rc = copy_dir(&cs, s, d, 0);
+	/* The top directory stays writable by the target whatever its mode
+	 * was: the workdir copy is where the target is expected to write. */
+	if (rc == 0)
+		rc = copy_attrs(&cs, d, (st.st_mode & 07777) | 0700, dst);
+	close(d);
+	close(s);
+	if (bytes)
+		*bytes = cs.bytes;
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Parent: removing the scratch tree                                   */
+/* ------------------------------------------------------------------ */
+
+/* /proc/self/mountinfo escapes space, tab, newline and backslash as \ooo. */
+static void unescape_octal(char *s)
+{
+	char *w = s;
+	for (char *r = s; *r; r++) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '7' && r[2] >= '0' && r[2] <= '7' &&
+		    r[3] >= '0' && r[3] <= '7') {
+			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+			r += 3;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+}
+
+/* Calls fn(mount_point, ctx) for each mount at or below prefix, last
+ * mounted first (so children go before their parents).  Bounded work on
+ * any input: at most 4096 mounts considered; lines longer than the buffer
+ * are skipped.  Uses a fixed buffer: safe in the sandbox init. */
+static int for_mounts_under(const char *prefix, int (*fn)(const char *mp, void *ctx), void *ctx)
+{
+	static char paths[64][PATH_MAX];
+	char line[PATH_MAX + 512];
+	size_t plen = strlen(prefix);
+	size_t n = 0;
+	int rounds = 0;
+
+	/* The list can hold more than 64 entries: repeat until a pass
+	 * finds nothing more to do (each pass handles 64). */
+	for (;;) {
+		int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		n = 0;
+		size_t len = 0;
+		bool skipping = false;
+		for (;;) {
+			ssize_t r = read(fd, line + len, sizeof line - 1 - len);
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				break;
+			len += (size_t)r;
+			line[len] = '\0';
+			char *start = line, *nl;
+			while ((nl = memchr(start, '\n', len - (size_t)(start - line)))) {
+				*nl = '\0';
+				if (!skipping) {
+					/* field 5 is the mount point */
+					char *f = start;
+					for (int i = 0; i < 4 && f; i++) {
+						f = strchr(f, ' ');
+						if (f)
+							f++;
+					}
+					char *end = f ? strchr(f, ' ') : NULL;
+					if (f && end) {
+						*end = '\0';
+						unescape_octal(f);
+						if (!strncmp(f, prefix, plen) && (f[plen] == '\0' || f[plen] == '/')) {
+							if (n < 64)
+								snprintf(paths[n++], PATH_MAX, "%s", f);
+						}
+					}
+				}
+				skipping = false;
+				start = nl + 1;
+			}
+			len -= (size_t)(start - line);
+			memmove(line, start, len);
+			if (len == sizeof line - 1) { /* overlong line: drop it */
+				len = 0;
+				skipping = true;
+			}
+		}
+		close(fd);
+		if (n == 0)
+			return 0;
+		int changed = 0;
+		for (size_t i = n; i-- > 0;)
+			if (fn(paths[i], ctx) == 0)
+				changed++;
+		if (!changed || ++rounds > 64)
+			return 0;
+	}
+}
+
+static int detach_mount(const char *mp, void *ctx)
+{
+	(void)ctx;
+	return umount2(mp, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 ? -errno : 0;
+}
+
+static int make_writable(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)ftw;
+	if (type == FTW_D && (st->st_mode & 0700) != 0700)
+		chmod(path, (st->st_mode & 07777) | 0700);
+	return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (type == FTW_DP || type == FTW_D || type == FTW_DNR)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+int sb_remove_tree(const char *path)
+{
+	struct stat st;
+
+	if (!path || !path[0])
+		return 0;
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	/* Never walk into a mount (a tmpfs we mounted, or anything a
+	 * careless caller left): detach them first. */
+	for_mounts_under(path, detach_mount, NULL);
+	/* Directories the target made read-only would stop rmdir for a
+	 * non-root caller: open them up first (pre-order pass). */
+	nftw(path, make_writable, 32, FTW_PHYS | FTW_MOUNT);
+	if (nftw(path, remove_entry, 32, FTW_PHYS | FTW_DEPTH | FTW_MOUNT) < 0)
+		return -errno;
+	return lstat(path, &st) == 0 ? -ENOTEMPTY : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Child (sandbox init): the new root                                  */
+/* ------------------------------------------------------------------ */
+
+/* Mount flags that statvfs reports and a remount must keep: inside a user
+ * namespace the kernel refuses to clear a flag the outer namespace set. */
+static unsigned long kept_flags(const char *path)
+{
+	struct statvfs sv;
+	unsigned long f = 0;
+
+	if (statvfs(path, &sv) < 0)
+		return 0;
+	if (sv.f_flag & ST_NOSUID)
+		f |= MS_NOSUID;
+	if (sv.f_flag & ST_NODEV)
+		f |= MS_NODEV;
+	if (sv.f_flag & ST_NOEXEC)
+		f |= MS_NOEXEC;
+	if (sv.f_flag & ST_NOATIME)
+		f |= MS_NOATIME;
+	if (sv.f_flag & ST_NODIRATIME)
+		f |= MS_NODIRATIME;
+	if (sv.f_flag & ST_RELATIME)
+		f |= MS_RELATIME;
+	return f;
+}
+
+static int remount_ro(const char *mp, void *ctx)
+{
+	unsigned long extra = ctx ? *(const unsigned long *)ctx : 0;
+	if (mount(NULL, mp, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | kept_flags(mp) | extra, NULL) < 0)
+		return -errno;
+	return 1; /* not "changed": one pass is enough */
+}
+
+/* Recursive bind, then every mount of the bound tree read-only and nosuid
+ * (a plain MS_BIND|MS_RDONLY is silently ignored by the kernel, and
+ * MS_REC does not carry the read-only flag to submounts). */
+static int bind_readonly(const char *src, const char *dst, char *why, size_t whylen)
+{
+	unsigned long nosuid = MS_NOSUID | MS_NODEV;
+
+	if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) < 0) {
+		snprintf(why, whylen, "bind %s: %s", src, strerror(errno));
+		return -errno;
+	}
+	int rc = remount_ro(dst, &nosuid);
+	if (rc < 0) {
+		snprintf(why, whylen, "read-only remount of %s: %s", src, strerror(-rc));
+		return rc;
+	}
+	for_mounts_under(dst, remount_ro, &nosuid);
+	return 0;
+}
+
+static int path_join(char *out, size_t outlen, const char *a, const char *b)
+{
+	int n = snprintf(out, outlen, "%s%s", a, b);
+	return (n < 0 || (size_t)n >= outlen) ? -ENAMETOOLONG : 0;
+}
+
+/* mkdir -p below root for an absolute in-sandbox path. */
+static int mkdir_below(const char *root, const char *abs, mode_t mode)
+{
+	char p[PATH_MAX];
+	if (path_join(p, sizeof p, root, abs) < 0)
+		return -ENAMETOOLONG;
+	for (char *s = p + strlen(root) + 1; *s; s++) {
+		if (*s == '/') {
+			*s = '\0';
+			if (mkdir(p, mode) < 0 && errno != EEXIST)
+				return -errno;
+			*s = '/';
+		}
+	}
+	if (mkdir(p, mode) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* Record the failed step with its reason and return the errno. */
+#define FAIL(step, ...) do { \
+	int e_ = errno; \
+	snprintf(why, whylen, __VA_ARGS__); \
+	sb_send_step(fd, step, false, "%s", why); \
+	return -(e_ ? e_ : EPERM); \
+} while (0)
+
+int sb_build_root(const struct sandbox *sb, int fd, char *why, size_t whylen)
+{
+	static const char *const ro_dirs[] = { "/usr", "/etc", "/opt", "/bin", "/sbin", "/lib",
+					       "/lib32", "/lib64", "/libx32" };
+	static const char *const devices[] = { "null", "zero", "full", "random", "urandom", "tty" };
+	char root[PATH_MAX], p[PATH_MAX], q[PATH_MAX];
+	char opts[64];
+
+	if (path_join(root, sizeof root, sb->scratch, "/root") < 0)
+		FAIL("new root", "scratch path too long");
+
+	/* Why: the new root is an empty tmpfs of our own, so nothing of the
+	 * host is visible unless we put it there, and it can be made
+	 * read-only once the mount points exist. */
+	if (mount("tmpfs", root, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m") < 0)
+		FAIL("new root", "tmpfs on %s: %s", root, strerror(errno));
+	sb_send_step(fd, "new root", true, "empty tmpfs, read-only after set-up");
+
+	/* Why: programs need the system's binaries, libraries and /etc, but
+	 * must not change them; read-only binds share the host's files
+	 * without copying.  usr-merge symlinks (/bin -> usr/bin) are
+	 * recreated as symlinks. */
+	char done[160] = "";
+	for (size_t i = 0; i < sizeof ro_dirs / sizeof ro_dirs[0]; i++) {
+		struct stat st;
+		if (lstat(ro_dirs[i], &st) < 0)
+			continue;
+		if (path_join(p, sizeof p, root, ro_dirs[i]) < 0)
+			FAIL("host read-only", "path too long");
+		if (S_ISLNK(st.st_mode)) {
+			ssize_t n = readlink(ro_dirs[i], q, sizeof q - 1);
+			if (n < 0)
+				FAIL("host read-only", "readlink %s: %s", ro_dirs[i], strerror(errno));
+			q[n] = '\0';
+			if (symlink(q, p) < 0)
+				FAIL("host read-only", "symlink %s: %s", ro_dirs[i], strerror(errno));
+			continue;
+		}
+		if (!S_ISDIR(st.st_mode))
+			continue;
+		if (mkdir(p, 0755) < 0)
+			FAIL("host read-only", "mkdir %s: %s", p, strerror(errno));
+		if (bind_readonly(ro_dirs[i], p, why, whylen) < 0) {
+			sb_send_step(fd, "host read-only", false, "%s", why);
+			return -EPERM;
+		}
+		size_t l = strlen(done);
+		snprintf(done + l, sizeof done - l, "%s%s", l ? " " : "", ro_dirs[i]);
+	}
+	sb_send_step(fd, "host read-only", true, "%s bound read-only, nosuid; rest of host hidden", done);
+
+	/* Why: an empty root-owned /root makes probing it fail like on a
+	 * real system instead of looking like a missing directory. */
+	if (path_join(p, sizeof p, root, "/root") < 0 || mkdir(p, 0700) < 0)
+		FAIL("new root", "mkdir /root: %s", strerror(errno));
+
+	/* Why: a fresh proc instance shows only this pid namespace, so the
+	 * target cannot see (or signal by pid) host processes. */
+	if (path_join(p, sizeof p, root, "/proc") < 0 || mkdir(p, 0555) < 0)
+		FAIL("proc", "mkdir /proc: %s", strerror(errno));
+	if (mount("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		FAIL("proc", "mount proc: %s", strerror(errno));
+	sb_send_step(fd, "proc", true, "fresh /proc of the sandbox pid namespace");
+
+	/* Why: a minimal /dev gives programs the pseudo-devices they expect
+	 * without exposing any disk or the host's terminals. */
+	if (path_join(p, sizeof p, root, "/dev") < 0 || mkdir(p, 0755) < 0)
+		FAIL("dev", "mkdir /dev: %s", strerror(errno));
+	if (mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k") < 0)
+		FAIL("dev", "tmpfs on /dev: %s", strerror(errno));
+	for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++) {
+		char host[32];
+		snprintf(host, sizeof host, "/dev/%s", devices[i]);
+		snprintf(q, sizeof q, "%s/%s", p, devices[i]);
+		int f = open(q, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (f < 0)
+			FAIL("dev", "create %s: %s", q, strerror(errno));
+		close(f);
+		if (mount(host, q, NULL, MS_BIND, NULL) < 0)
+			FAIL("dev", "bind %s: %s", host, strerror(errno));
+	}
+	static const char *const links[][2] = { { "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
+						{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
+						{ "ptmx", "pts/ptmx" } };
+	for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+		snprintf(q, sizeof q, "%s/%s", p, links[i][0]);
+		if (symlink(links[i][1], q) < 0)
+			FAIL("dev", "symlink %s: %s", q, strerror(errno));
+	}
+	snprintf(q, sizeof q, "%s/shm", p);
+	snprintf(opts, sizeof opts, "mode=1777,size=%lld", sb->cfg->limit_tmpfs > 0 ? sb->cfg->limit_tmpfs : 64LL << 20);
+	if (mkdir(q, 01777) < 0 || mount("tmpfs", q, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+		FAIL("dev", "/dev/shm: %s", strerror(errno));
+	snprintf(q, sizeof q, "%s/pts", p);
+	if (mkdir(q, 0755) < 0)
+		FAIL("dev", "mkdir /dev/pts: %s", strerror(errno));
+	/* A private devpts instance is optional: a target without a
+	 * terminal works without it. */
+	bool pts = mount("devpts", q, "devpts", MS_NOSUID | MS_NOEXEC,
+			 "newinstance,ptmxmode=0666,mode=620") == 0;
+	if (mount(NULL, p, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k") < 0)
+		FAIL("dev", "read-only /dev: %s", strerror(errno));
+	sb_send_step(fd, "dev", true, "null zero full random urandom tty, /dev/shm%s",
+		     pts ? ", private /dev/pts" : " (no /dev/pts: devpts refused)");
+
+	/* Why: /tmp and HOME are host directories prepared by dynaudit, bound
+	 * here so the file monitor can watch them from outside; the workdir
+	 * copy lives inside HOME. */
+	if (path_join(p, sizeof p, root, "/tmp") < 0 || mkdir(p, 01777) < 0)
+		FAIL("tmp", "mkdir /tmp: %s", strerror(errno));
+	if (mount(sb->tmp_host, p, NULL, MS_BIND, NULL) < 0 ||
+	    mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | kept_flags(p), NULL) < 0)
+		FAIL("tmp", "bind %s: %s", sb->tmp_host, strerror(errno));
+	sb_send_step(fd, "tmp", true, "private /tmp (host %s)", sb->tmp_host);
+
+	int rc = mkdir_below(root, sb->home, 0755);
+	if (rc < 0) {
+		errno = -rc;
+		FAIL("home", "mkdir %s: %s", sb->home, strerror(errno));
+	}
+	if (path_join(p, sizeof p, root, sb->home) < 0)
+		FAIL("home", "path too long");
+	if (mount(sb->home_host, p, NULL, MS_BIND, NULL) < 0 ||
+	    mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | kept_flags(p), NULL) < 0)
+		FAIL("home", "bind %s: %s", sb->home_host, strerror(errno));
+	sb_send_step(fd, "home", true, "private HOME %s with the workdir copy at %s", sb->home, sb->workdir);
+
+	/* Why: the mount points exist now; a read-only root means the target
+	 * can create nothing outside /tmp, HOME and /dev/shm. */
+	if (mount(NULL, root, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "mode=0755,size=1m") < 0)
+		FAIL("new root", "read-only remount: %s", strerror(errno));
+
+	/* Why pivot_root rather than chroot: after pivot_root and detaching
+	 * the old root, the host tree is not reachable at all (a chroot can
+	 * be escaped by a process that keeps or regains CAP_SYS_CHROOT).
+	 * pivot_root(".", ".") stacks the old root on the new one, so no
+	 * put_old directory is needed in the read-only root. */
+	if (chdir(root) < 0)
+		FAIL("pivot_root", "chdir %s: %s", root, strerror(errno));
+	if (syscall(SYS_pivot_root, ".", ".") == 0) {
+		if (umount2(".", MNT_DETACH) < 0)
+			FAIL("pivot_root", "detach old root: %s", strerror(errno));
+		if (chdir("/") < 0)
+			FAIL("pivot_root", "chdir /: %s", strerror(errno));
+		sb_send_step(fd, "pivot_root", true, "old root detached");
+	} else {
+		int e = errno;
+		if (chroot(".") < 0)
+			FAIL("pivot_root", "pivot_root: %s; chroot: %s", strerror(e), strerror(errno));
+		if (chdir("/") < 0)
+			FAIL("pivot_root", "chdir /: %s", strerror(errno));
+		sb_send_step(fd, "pivot_root", false, "pivot_root failed (%s): fell back to chroot", strerror(e));
+	}
+	return 0;
+}

@@ -1,0 +1,402 @@
+/*
+ * sandbox_identity.c — who the target is and what it may use: the
+ * sandbox user, the clean environment, resource limits (rlimits and a pids
+ * cgroup), capabilities, and the command lookup done as that user.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "live/sandbox_priv.h"
+
+/* ------------------------------------------------------------------ */
+/* Parent side                                                         */
+/* ------------------------------------------------------------------ */
+
+int sb_resolve_user(const char *spec, uid_t *uid, gid_t *gid, char *name, size_t namelen,
+		    char *err, size_t errlen)
+{
+	const char *s = spec && spec[0] ? spec : "nobody";
+	char *end;
+
+	errno = 0;
+	unsigned long n = strtoul(s, &end, 10);
+	if (s[0] >= '0' && s[0] <= '9' && *end == '\0') {
+		if (errno || n >= (unsigned long)(uid_t)-1) {
+			snprintf(err, errlen, "sandbox.user: uid %s out of range", s);
+			return -EINVAL;
+		}
+		/* A bare uid need not exist in passwd: its group is then the
+		 * same number, and its name the number itself. */
+		struct passwd *pw = getpwuid((uid_t)n);
+		*uid = (uid_t)n;
+		*gid = pw ? pw->pw_gid : (gid_t)n;
+		snprintf(name, namelen, "%s", pw ? pw->pw_name : s);
+		return 0;
+	}
+	struct passwd *pw = getpwnam(s);
+	if (!pw) {
+		snprintf(err, errlen, "sandbox.user: no such user '%s'", s);
+		return -ENOENT;
+	}
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	snprintf(name, namelen, "%s", pw->pw_name);
+	return 0;
+}
+
+static bool same_key(const char *a, const char *b)
+{
+	size_t la = strcspn(a, "="), lb = strcspn(b, "=");
+	return la == lb && !strncmp(a, b, la);
+}
+
+char **sb_build_env(const struct audit_config *cfg, const char *home, const char *user)
+{
+	char defaults[6][PATH_MAX + 8];
+	size_t n_extra = 0, bytes = 0;
+
+	/* The minimal environment a login would give, never the caller's:
+	 * dynaudit's own variables (tokens, proxies, paths) must not leak. */
+	snprintf(defaults[0], sizeof defaults[0], "PATH=%s", SANDBOX_PATH);
+	snprintf(defaults[1], sizeof defaults[1], "HOME=%s", home);
+	snprintf(defaults[2], sizeof defaults[2], "LANG=C.UTF-8");
+	snprintf(defaults[3], sizeof defaults[3], "TERM=dumb");
+	snprintf(defaults[4], sizeof defaults[4], "USER=%s", user);
+	snprintf(defaults[5], sizeof defaults[5], "LOGNAME=%s", user);
+
+	for (size_t i = 0; cfg->env && cfg->env[i]; i++) {
+		n_extra++;
+		bytes += strlen(cfg->env[i]) + 1;
+	}
+	for (size_t i = 0; i < 6; i++)
+		bytes += strlen(defaults[i]) + 1;
+
+	size_t slots = 6 + n_extra + 1;
+	char **envp = calloc(1, slots * sizeof(char *) + bytes);
+	if (!envp)
+		return NULL;
+	char *w = (char *)(envp + slots);
+	size_t n = 0;
+
+	/* A default is replaced by a target.env entry of the same name. */
+	for (size_t i = 0; i < 6; i++) {
+		bool overridden = false;
+		for (size_t j = 0; cfg->env && cfg->env[j]; j++)
+			overridden |= same_key(defaults[i], cfg->env[j]);
+		if (overridden)
+			continue;
+		envp[n++] = strcpy(w, defaults[i]);
+		w += strlen(defaults[i]) + 1;
+	}
+	for (size_t j = 0; cfg->env && cfg->env[j]; j++) {
+		bool dup = false;
+		for (size_t k = j + 1; cfg->env[k]; k++)
+			dup |= same_key(cfg->env[j], cfg->env[k]);
+		if (dup) /* the last one of a name wins */
+			continue;
+		envp[n++] = strcpy(w, cfg->env[j]);
+		w += strlen(cfg->env[j]) + 1;
+	}
+	envp[n] = NULL;
+	return envp;
+}
+
+static int write_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = write(fd, text, strlen(text));
+	int e = n < 0 ? errno : 0;
+	close(fd);
+	return n < 0 ? -e : 0;
+}
+
+static bool file_has_word(const char *path, const char *word)
+{
+	char buf[512];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	char *save = NULL;
+	for (char *t = strtok_r(buf, " \n", &save); t; t = strtok_r(NULL, " \n", &save))
+		if (!strcmp(t, word))
+			return true;
+	return false;
+}
+
+void sb_cgroup_limit(struct sandbox *sb, pid_t init_pid, long max, char *path, size_t pathlen)
+{
+	char dir[256], file[300], num[32];
+	const char *which;
+
+	path[0] = '\0';
+	/* Why: RLIMIT_NPROC counts every process of the uid on the host; a
+	 * pids cgroup counts exactly the sandbox (init included: +1). */
+	if (access("/sys/fs/cgroup/pids/cgroup.procs", W_OK) == 0) {
+		snprintf(dir, sizeof dir, "/sys/fs/cgroup/pids/dynaudit-%ld", (long)init_pid);
+		which = "cgroup v1 pids";
+	} else if (file_has_word("/sys/fs/cgroup/cgroup.subtree_control", "pids")) {
+		snprintf(dir, sizeof dir, "/sys/fs/cgroup/dynaudit-%ld", (long)init_pid);
+		which = "cgroup v2 pids";
+	} else {
+		sb_step(sb, "pids cgroup", false, "skipped: no writable pids controller; RLIMIT_NPROC only");
+		return;
+	}
+	if (mkdir(dir, 0755) < 0) {
+		sb_step(sb, "pids cgroup", false, "skipped: mkdir %s: %s; RLIMIT_NPROC only", dir, strerror(errno));
+		return;
+	}
+	snprintf(file, sizeof file, "%s/pids.max", dir);
+	snprintf(num, sizeof num, "%ld", max + 1);
+	int rc = write_text(file, num);
+	if (rc == 0) {
+		snprintf(file, sizeof file, "%s/cgroup.procs", dir);
+		snprintf(num, sizeof num, "%ld", (long)init_pid);
+		rc = write_text(file, num);
+	}
+	if (rc < 0) {
+		rmdir(dir);
+		sb_step(sb, "pids cgroup", false, "skipped: %s: %s; RLIMIT_NPROC only", file, strerror(-rc));
+		return;
+	}
+	snprintf(path, pathlen, "%s", dir);
+	sb_step(sb, "pids cgroup", true, "%s: pids.max %ld (target tree + init)", which, max + 1);
+}
+
+/* ------------------------------------------------------------------ */
+/* Child side (target): no allocation                                  */
+/* ------------------------------------------------------------------ */
+
+static int set_limit(int fd, const char *name, int resource, unsigned long long value,
+		     char *why, size_t whylen)
+{
+	struct rlimit rl;
+
+	if (getrlimit(resource, &rl) < 0)
+		rl.rlim_max = RLIM_INFINITY;
+	/* Soft and hard alike, so the target cannot raise it back; never
+	 * above an existing hard limit (that would fail for no gain). */
+	rlim_t v = (rlim_t)value;
+	if (rl.rlim_max != RLIM_INFINITY && v > rl.rlim_max)
+		v = rl.rlim_max;
+	rl.rlim_cur = rl.rlim_max = v;
+	if (setrlimit(resource, &rl) < 0) {
+		int e = errno;
+		snprintf(why, whylen, "setrlimit %s %llu: %s", name, (unsigned long long)v, strerror(e));
+		sb_send_step(fd, "limits", false, "%s", why);
+		return -e;
+	}
+	return 0;
+}
+
+int sb_apply_limits(const struct audit_config *cfg, int fd, char *why, size_t whylen)
+{
+	int rc;
+
+	/* Per uid: bounds a fork bomb even where no pids cgroup exists. */
+	if ((rc = set_limit(fd, "RLIMIT_NPROC", RLIMIT_NPROC,
+			    (unsigned long long)(cfg->limit_processes > 0 ? cfg->limit_processes : 256),
+			    why, whylen)) < 0)
+		return rc;
+	if ((rc = set_limit(fd, "RLIMIT_FSIZE", RLIMIT_FSIZE,
+			    (unsigned long long)(cfg->limit_file_size > 0 ? cfg->limit_file_size : 64LL << 20),
+			    why, whylen)) < 0)
+		return rc;
+	/* RLIMIT_DATA rather than RLIMIT_AS: runtimes (Go, Node, the JVM)
+	 * reserve far more address space than they ever touch; DATA bounds
+	 * what can actually be written to memory. */
+	if ((rc = set_limit(fd, "RLIMIT_DATA", RLIMIT_DATA,
+			    (unsigned long long)(cfg->limit_memory > 0 ? cfg->limit_memory : 1LL << 30),
+			    why, whylen)) < 0)
+		return rc;
+	if ((rc = set_limit(fd, "RLIMIT_NOFILE", RLIMIT_NOFILE,
+			    (unsigned long long)(cfg->limit_open_files > 0 ? cfg->limit_open_files : 1024),
+			    why, whylen)) < 0)
+		return rc;
+	/* No core dumps: they would write the target's memory outside the
+	 * watched directories. */
+	if ((rc = set_limit(fd, "RLIMIT_CORE", RLIMIT_CORE, 0, why, whylen)) < 0)
+		return rc;
+	/* One step for all five (the overview has a limited number of rows). */
+	struct rlimit np, fs, da, nf;
+	getrlimit(RLIMIT_NPROC, &np);
+	getrlimit(RLIMIT_FSIZE, &fs);
+	getrlimit(RLIMIT_DATA, &da);
+	getrlimit(RLIMIT_NOFILE, &nf);
+	sb_send_step(fd, "limits", true, "processes %llu, file size %llu, data %llu, open files %llu, core 0",
+		     (unsigned long long)np.rlim_cur, (unsigned long long)fs.rlim_cur,
+		     (unsigned long long)da.rlim_cur, (unsigned long long)nf.rlim_cur);
+	return 0;
+}
+
+static int cap_last(void)
+{
+	char buf[16];
+	int last = CAP_LAST_CAP;
+	int f = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
+	if (f >= 0) {
+		ssize_t n = read(f, buf, sizeof buf - 1);
+		if (n > 0) {
+			buf[n] = '\0';
+			int v = atoi(buf);
+			if (v > 0 && v < 64)
+				last = v;
+		}
+		close(f);
+	}
+	return last;
+}
+
+#define STEP_FAIL(step, ...) do { \
+	int e_ = errno; \
+	snprintf(why, whylen, __VA_ARGS__); \
+	sb_send_step(fd, step, false, "%s", why); \
+	return -(e_ ? e_ : EPERM); \
+} while (0)
+
+int sb_become_user(uid_t uid, gid_t gid, const char *user, bool in_userns, bool drop_caps,
+		   int fd, char *why, size_t whylen)
+{
+	int last = cap_last();
+
+	/* Why first: dropping the bounding set needs CAP_SETPCAP, which the
+	 * uid switch below takes away.  An empty bounding set means no
+	 * exec of a set-uid or file-capability binary can give caps back. */
+	if (drop_caps) {
+		for (int c = 0; c <= last; c++)
+			if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
+				STEP_FAIL("capability bounding set", "PR_CAPBSET_DROP %d: %s", c, strerror(errno));
+		sb_send_step(fd, "capability bounding set", true, "emptied (caps 0..%d)", last);
+	} else {
+		sb_send_step(fd, "capability bounding set", false, "kept (sandbox.drop_caps: false)");
+	}
+
+	/* Why: supplementary groups are inherited from dynaudit (root's
+	 * groups); the target must have none.  In a user namespace
+	 * setgroups is denied and the groups are already unmapped. */
+	if (!in_userns) {
+		if (setgroups(0, NULL) < 0)
+			STEP_FAIL("groups", "setgroups: %s", strerror(errno));
+		sb_send_step(fd, "groups", true, "no supplementary groups");
+	} else {
+		sb_send_step(fd, "groups", true, "none mapped in the user namespace");
+	}
+	/* gid before uid: after the uid switch we may no longer change it. */
+	if (setresgid(gid, gid, gid) < 0)
+		STEP_FAIL("identity", "setresgid %ld: %s", (long)gid, strerror(errno));
+	if (setresuid(uid, uid, uid) < 0)
+		STEP_FAIL("identity", "setresuid %ld: %s", (long)uid, strerror(errno));
+	sb_send_step(fd, "identity", true, "user %s (uid %ld, gid %ld)", user, (long)uid, (long)gid);
+
+	/* A uid switch away from 0 already clears the permitted and effective
+	 * sets, but not in a user namespace where we never were uid 0; do it
+	 * explicitly, then read the sets back to be sure. */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		STEP_FAIL("capabilities", "clear ambient: %s", strerror(errno));
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+	struct __user_cap_data_struct data[2];
+	memset(data, 0, sizeof data);
+	if (syscall(SYS_capset, &hdr, data) < 0)
+		STEP_FAIL("capabilities", "capset: %s", strerror(errno));
+	memset(data, 0xff, sizeof data);
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		STEP_FAIL("capabilities", "capget: %s", strerror(errno));
+	for (int i = 0; i < 2; i++)
+		if (data[i].effective || data[i].permitted || data[i].inheritable) {
+			errno = EPERM;
+			STEP_FAIL("capabilities", "capabilities still set after drop");
+		}
+	sb_send_step(fd, "capabilities", true, "effective, permitted, inheritable, ambient empty");
+	return 0;
+}
+
+/* "not executable by user nobody (uid 65534): Permission denied" etc. */
+static int check_exec(const char *path, const char *shown, uid_t uid, const char *user,
+		      char *why, size_t whylen)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		int e = errno;
+		if (e == ENOENT || e == ENOTDIR)
+			snprintf(why, whylen, "%s: not found in the sandbox: %s", shown, strerror(e));
+		else
+			snprintf(why, whylen, "%s: not executable by user %s (uid %ld): %s", shown, user,
+				 (long)uid, strerror(e));
+		return -e;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(why, whylen, "%s: not executable by user %s (uid %ld): %s", shown, user,
+			 (long)uid, S_ISDIR(st.st_mode) ? "Is a directory" : "Not a regular file");
+		return -EACCES;
+	}
+	if (access(path, X_OK) < 0) {
+		int e = errno;
+		snprintf(why, whylen, "%s: not executable by user %s (uid %ld): %s", shown, user,
+			 (long)uid, strerror(e));
+		return -e;
+	}
+	return 0;
+}
+
+int sb_resolve_command(const char *argv0, const char *search_path, uid_t uid, const char *user,
+		       char *out, size_t outlen, char *why, size_t whylen)
+{
+	if (!argv0 || !argv0[0]) {
+		snprintf(why, whylen, "empty command");
+		return -EINVAL;
+	}
+	if (strchr(argv0, '/')) {
+		if ((size_t)snprintf(out, outlen, "%s", argv0) >= outlen) {
+			snprintf(why, whylen, "%.64s...: path too long", argv0);
+			return -ENAMETOOLONG;
+		}
+		return check_exec(out, argv0, uid, user, why, whylen);
+	}
+	/* Like execvp: the first executable match wins; if none is
+	 * executable, the first existing one explains why. */
+	int first_err = 0;
+	char first_why[300] = "";
+	const char *p = search_path;
+	while (*p) {
+		size_t len = strcspn(p, ":");
+		int n = snprintf(out, outlen, "%.*s/%s", (int)len, p, argv0);
+		if (len > 0 && n > 0 && (size_t)n < outlen) {
+			char w[300];
+			int rc = check_exec(out, out, uid, user, w, sizeof w);
+			if (rc == 0)
+				return 0;
+			if (rc != -ENOENT && rc != -ENOTDIR && !first_err) {
+				first_err = rc;
+				snprintf(first_why, sizeof first_why, "%s", w);
+			}
+		}
+		p += len;
+		if (*p == ':')
+			p++;
+	}
+	if (first_err) {
+		snprintf(why, whylen, "%s", first_why);
+		return first_err;
+	}
+	snprintf(why, whylen, "%s: not found on the sandbox PATH (%s)", argv0, search_path);
+	return -ENOENT;
+}

@@ -1,0 +1,99 @@
+/*
+ * sandbox_priv.h — internals shared by sandbox.c (the set-up sequence),
+ * sandbox_fs.c (the filesystem view) and sandbox_identity.c (user, limits,
+ * capabilities, environment).  Not part of the engine's interface.
+ *
+ * Two kinds of code live here:
+ *   - parent side (dynaudit): may allocate, records steps directly in
+ *     struct sandbox;
+ *   - child side (sandbox init and target child): runs after a fork-like
+ *     clone of a possibly multi-threaded process, so it never allocates and
+ *     reports each step as one fixed-size message on the status pipe.
+ * Every function returns 0 or a negative errno; child-side functions also
+ * fill a caller-owned text buffer with the reason.
+ */
+#ifndef DYNAUDIT_SANDBOX_PRIV_H
+#define DYNAUDIT_SANDBOX_PRIV_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "live/sandbox.h"
+
+/* The workdir copy refuses submissions larger than this (bytes) and
+ * deeper/larger trees than these: a submission is source code, not a disk. */
+#define SANDBOX_COPY_MAX_BYTES   (512LL * 1024 * 1024)
+#define SANDBOX_COPY_MAX_ENTRIES 200000
+#define SANDBOX_COPY_MAX_DEPTH   64
+
+#define SANDBOX_PATH "/usr/local/bin:/usr/bin:/bin"
+#define SANDBOX_HOSTNAME "dynaudit-sandbox"
+
+/* One message on the status pipe (child -> dynaudit).  Fixed size, well
+ * under PIPE_BUF, so each write is atomic and each read gets one whole
+ * message even with several writers (init and target). */
+enum sb_msg_kind { SB_MSG_STEP = 'S', SB_MSG_READY = 'R', SB_MSG_ERROR = 'E' };
+struct sb_msg {
+	char kind;         /* enum sb_msg_kind */
+	bool ok;           /* SB_MSG_STEP */
+	int err;           /* SB_MSG_ERROR: positive errno */
+	char name[48];
+	char text[300];    /* step detail or error reason */
+};
+
+/* Parent side: append a step to sb->steps (silently capped at
+ * SANDBOX_MAX_STEPS; the last slot then says how many were dropped). */
+void sb_step(struct sandbox *sb, const char *name, bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void sb_step_from_msg(struct sandbox *sb, const struct sb_msg *m);
+
+/* Child side: send a step / the fatal error on the status pipe. */
+void sb_send_step(int fd, const char *name, bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void sb_send_error(int fd, int err, const char *text);
+
+/* ---- sandbox_fs.c ---- */
+
+/* Parent: recursive private copy of src into dst (which must not exist):
+ * modes kept, symlinks copied as symlinks, fifos recreated, devices and
+ * sockets skipped.  Bounded by the SANDBOX_COPY_* limits.  Files are
+ * chowned to uid:gid when chown_to is true.  *bytes gets the copied size. */
+int sb_copy_tree(const char *src, const char *dst, bool chown_to, uid_t uid, gid_t gid,
+		 long long *bytes, char *err, size_t errlen);
+/* Parent: remove a tree without following symlinks; unmounts (lazily) any
+ * mount found on the way first.  Missing tree is not an error. */
+int sb_remove_tree(const char *path);
+
+/* Child (init): build the new root at <scratch>/root and pivot into it.
+ * Reports each mount as a step on status_fd. */
+int sb_build_root(const struct sandbox *sb, int status_fd, char *why, size_t whylen);
+
+/* ---- sandbox_identity.c ---- */
+
+/* Parent: "nobody" or "65534" -> uid, gid (primary group, or uid when the
+ * uid has no passwd entry) and a name for USER/LOGNAME/messages. */
+int sb_resolve_user(const char *spec, uid_t *uid, gid_t *gid, char *name, size_t namelen,
+		    char *err, size_t errlen);
+/* Parent: the target's whole environment (NULL-terminated, one malloc'd
+ * block: free the returned pointer only). */
+char **sb_build_env(const struct audit_config *cfg, const char *home, const char *user);
+/* Parent: put init_pid in a pids cgroup capped at max (cgroup v1 pids
+ * hierarchy or v2 with pids enabled).  Fills path (for cleanup; "" when
+ * none) and a step. */
+void sb_cgroup_limit(struct sandbox *sb, pid_t init_pid, long max, char *path, size_t pathlen);
+
+/* Child (target): resource limits, one step each. */
+int sb_apply_limits(const struct audit_config *cfg, int status_fd, char *why, size_t whylen);
+/* Child (target): drop bounding set, groups, gid, uid, ambient and all
+ * capability sets; verify with capget. */
+int sb_become_user(uid_t uid, gid_t gid, const char *user, bool in_userns, bool drop_caps,
+		   int status_fd, char *why, size_t whylen);
+/* Child (target): argv0 looked up on search_path (or taken as a path)
+ * into out; checks X_OK as the current (sandbox) user.  Errors come with
+ * the precise reason ("python3: not found on the sandbox PATH (...)"). */
+int sb_resolve_command(const char *argv0, const char *search_path, uid_t uid, const char *user,
+		       char *out, size_t outlen, char *why, size_t whylen);
+
+#endif /* DYNAUDIT_SANDBOX_PRIV_H */
