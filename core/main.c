@@ -259,7 +259,11 @@ static int cmd_replay(const struct cli *cli)
 		memset(&res, 0, sizeof(res));
 		snprintf(src, sizeof(src), "strace log: %s", cli->strace);
 		audit_add_source(a, src);
-		rc = source_strace_replay(cli->strace, cfg.workdir, audit_bus(a), &res, err, sizeof(err));
+		/* target.workdir names the submission on this machine; the log was
+		 * recorded where the sandbox put it: HOME/app. */
+		char replay_cwd[PATH_MAX];
+		snprintf(replay_cwd, sizeof(replay_cwd), "%s/app", cfg.home ? cfg.home : "/home/auditor");
+		rc = source_strace_replay(cli->strace, replay_cwd, audit_bus(a), &res, err, sizeof(err));
 		if (rc == 0) {
 			if (res.command)
 				audit_set_command(a, res.command);

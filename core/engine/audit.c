@@ -30,6 +30,7 @@ struct audit {
 	struct plugin_instance *plugins;
 	size_t n_plugins;
 	struct da_run_info run;
+	char run_workdir[512];
 	struct report_input in;
 	bool observed_set;
 	bool command_from_events;
@@ -172,8 +173,11 @@ int audit_open(struct audit **out, const struct audit_config *cfg, const struct 
 	memcpy(a->in.weights, cfg->weights, sizeof(a->in.weights));
 
 	a->run.struct_size = sizeof(a->run);
-	a->run.workdir = opt->live || !cfg->workdir ? "/home/auditor/app" : cfg->workdir;
+	/* Detectors see the workdir as the target saw it: the sandbox puts the
+	 * submission copy at HOME/app, and recorded logs come from that layout. */
 	a->run.home = cfg->home ? cfg->home : "/home/auditor";
+	snprintf(a->run_workdir, sizeof(a->run_workdir), "%s/app", a->run.home);
+	a->run.workdir = a->run_workdir;
 	a->run.tmpdir = "/tmp";
 	a->run.command = (const char *const *)a->in.command;
 	a->run.duration_s = cfg->duration_s;

@@ -1,0 +1,815 @@
+/*
+ * file.c — detector "file" (category "File Access").
+ *
+ * Judges every path the target opens or changes: secrets it reads, places
+ * it writes outside the allowed ones, persistence hooks it plants and
+ * executables it drops.  Attempts count whether they succeeded or not: the
+ * result ("failed: EACCES") is in the message.
+ *
+ * Options (plugins: file: {...}):
+ *   sensitive    list of extra sensitive paths or globs, ADDED to the
+ *                built-in list below; "~" means the target's HOME.  A
+ *                pattern also covers everything below it.
+ *   allow_write  list of places writes may go: the words workdir, tmp
+ *                (/tmp, /var/tmp, /dev/shm), home, or paths/globs ("~/out").
+ *                Default: [workdir, tmp, home].
+ *
+ * Rules (id, severity, trigger; what is deliberately ignored):
+ *   file.sensitive_read   high     any open of a sensitive path: /etc/shadow,
+ *                         /etc/gshadow, /etc/sudoers(.d), SSH host keys,
+ *                         ~/.ssh and /home/x/.ssh, /root, cloud and tool
+ *                         credentials (~/.aws, ~/.config/gcloud, ~/.azure,
+ *                         ~/.kube, ~/.docker/config.json, .netrc,
+ *                         .git-credentials, .pgpass, ~/.gnupg), other users'
+ *                         homes (/home/x not HOME), /proc/PID/{mem,environ,
+ *                         maps,...} of another process, plus `sensitive`.
+ *   file.account_db       info     /etc/passwd or /etc/group read (glibc's
+ *                         getpwuid does this); low when read by a shell or a
+ *                         text tool (cat, head, grep...), i.e. enumeration.
+ *   file.persistence      high     write, create, rename-to, link or mkdir at
+ *                         a persistence location: shell rc files (~/.bashrc,
+ *                         ~/.profile, ~/.zshrc...), /etc/profile(.d), cron,
+ *                         systemd units (/etc/systemd, ~/.config/systemd),
+ *                         XDG autostart, /etc/rc.local, /etc/init.d,
+ *                         /etc/passwd, /etc/shadow, /etc/sudoers, and cron
+ *                         tables staged outside the workdir (a cron/ or
+ *                         crontabs/ dir, a file named crontab, e.g.
+ *                         /tmp/cron/user); critical
+ *                         for authorized_keys and /etc/ld.so.preload.  Also
+ *                         inside the private HOME: it is an attempt.
+ *   file.write_outside    high     write/create/unlink/rename/chmod/chown/
+ *                         truncate/link/mkdir in a system path (/etc, /usr,
+ *                         /bin, /sbin, /lib*, /boot, /root, /var except
+ *                         /var/tmp, /opt, /sys, /proc, /dev); medium
+ *                         anywhere else outside allow_write.  Ignores
+ *                         /dev/null, /dev/tty, /dev/pts, /dev/shm,
+ *                         /proc/self, and bytecode caches (__pycache__).
+ *   file.exec_created     high     a file created executable (mode & 0111)
+ *                         or chmod +x outside the workdir.  Inside the
+ *                         workdir it is a build and is ignored, as are
+ *                         directories the target made.
+ * Relative paths (core could not resolve them) are taken as relative to the
+ * workdir.  Summary: "Local only" / "None" + "No sensitive paths accessed".
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dynaudit/event.h"
+#include "dynaudit/plugin.h"
+
+#define MAX_SEEN 4096      /* paths already reported or noted */
+#define SEEN_SLOTS 8192
+#define MAX_PROCS 4096     /* pid -> program name */
+#define PATH_MAX_LEN 4096
+
+enum write_action { W_OPEN, W_APPEND, W_CREATE, W_UNLINK, W_RENAME_FROM, W_RENAME_TO, W_CHMOD,
+		    W_CHOWN, W_LINK, W_MKDIR, W_TRUNCATE, W_MONITOR };
+
+static const char *const action_verbs[] = {
+	[W_OPEN] = "Writes", [W_APPEND] = "Appends to", [W_CREATE] = "Creates", [W_UNLINK] = "Deletes",
+	[W_RENAME_FROM] = "Renames away", [W_RENAME_TO] = "Renames a file to",
+	[W_CHMOD] = "Changes permissions of", [W_CHOWN] = "Changes owner of",
+	[W_LINK] = "Creates a link at", [W_MKDIR] = "Creates directory",
+	[W_TRUNCATE] = "Truncates", [W_MONITOR] = "Modifies"};
+
+struct proc_name {
+	int pid;
+	char name[32];
+};
+
+struct state {
+	const struct da_host *host;
+	char **sensitive;          /* expanded patterns: defaults + config */
+	size_t n_sensitive;
+	char **allow_write;        /* expanded roots / globs */
+	size_t n_allow_write;
+	char *home_user;           /* "auditor" when HOME is /home/auditor */
+
+	char *seen[SEEN_SLOTS];    /* "r:/path", "w:/path", "d:/dir" ... */
+	size_t n_seen;
+	struct proc_name procs[MAX_PROCS];
+	size_t n_procs;
+	size_t dropped;
+
+	size_t n_events;           /* file events seen */
+	size_t n_sensitive_hits, n_write_hits, n_persistence_hits, n_exec_hits;
+	char first_flagged[200];
+};
+
+/* Built-in sensitive paths; "~" is HOME.  Each also covers what is below. */
+static const char *const default_sensitive[] = {
+	"/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-", "/etc/sudoers",
+	"/etc/sudoers.d", "/etc/security/opasswd", "/etc/ssh/ssh_host_*_key", "/etc/krb5.keytab",
+	"~/.ssh", "/root", "/home/*/.ssh", "~/.aws", "~/.config/gcloud", "~/.azure", "~/.kube",
+	"~/.docker/config.json", "~/.netrc", "~/.git-credentials", "~/.pgpass", "~/.gnupg",
+	"~/.password-store", "~/.bash_history", "~/.mozilla", "~/.config/google-chrome",
+	"~/.config/chromium", "/run/secrets", "/var/run/secrets", NULL};
+
+/* Persistence locations; "~" is HOME.  Each also covers what is below. */
+static const char *const persistence_critical[] = {
+	"/etc/ld.so.preload", "~/.ssh/authorized_keys*", "/root/.ssh/authorized_keys*",
+	"/home/*/.ssh/authorized_keys*", NULL};
+static const char *const persistence_high[] = {
+	"~/.bashrc", "~/.bash_profile", "~/.bash_login", "~/.bash_logout", "~/.profile",
+	"~/.zshrc", "~/.zprofile", "~/.zshenv", "~/.zlogin", "~/.config/fish/config.fish",
+	"/root/.bashrc", "/root/.profile", "/etc/profile", "/etc/profile.d", "/etc/bash.bashrc",
+	"/etc/environment", "/etc/zsh", "/etc/cron*", "/var/spool/cron", "/etc/anacrontab",
+	"/etc/systemd", "/lib/systemd/system", "/usr/lib/systemd/system", "~/.config/systemd",
+	"~/.local/share/systemd", "~/.config/autostart", "/etc/xdg/autostart", "/etc/rc.local",
+	"/etc/init.d", "/etc/rc[0-6S].d", "/etc/passwd", "/etc/shadow", "/etc/group",
+	"/etc/sudoers", "/etc/sudoers.d", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/pam.d",
+	"/etc/update-motd.d", "/etc/xinetd.d", NULL};
+
+static const char *const system_roots[] = {
+	"/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/boot", "/root",
+	"/var", "/opt", "/sys", "/proc", "/dev", "/snap", NULL};
+
+/* Programs that read the account database to enumerate it. */
+static const char *const enumerators[] = {
+	"sh", "bash", "dash", "zsh", "ksh", "ash", "fish", "csh", "tcsh", "busybox", "cat",
+	"head", "tail", "less", "more", "grep", "egrep", "awk", "gawk", "mawk", "sed", "cut",
+	"sort", "strings", "getent", "cp", "base64", "xxd", "od", "nc", "curl", "wget", NULL};
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+static bool path_under(const char *path, const char *dir)
+{
+	if (!path || !dir || !*dir)
+		return false;
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/' || n == 1);
+}
+
+static void copy_text(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static bool seen_has(const struct state *st, const char *key)
+{
+	for (size_t i = hash_str(key) % SEEN_SLOTS; st->seen[i]; i = (i + 1) % SEEN_SLOTS)
+		if (strcmp(st->seen[i], key) == 0)
+			return true;
+	return false;
+}
+
+/* Remembers key; returns true when it was new (or could not be stored:
+ * better a repeated finding than a lost one). */
+static bool seen_add(struct state *st, const char *key)
+{
+	if (seen_has(st, key))
+		return false;
+	if (st->n_seen >= MAX_SEEN) {
+		st->dropped++;
+		return true;
+	}
+	size_t i = hash_str(key) % SEEN_SLOTS;
+	while (st->seen[i])
+		i = (i + 1) % SEEN_SLOTS;
+	st->seen[i] = strdup(key);
+	if (st->seen[i])
+		st->n_seen++;
+	return true;
+}
+
+static bool seen_once(struct state *st, char tag, const char *path)
+{
+	char key[PATH_MAX_LEN + 4];
+	snprintf(key, sizeof(key), "%c:%s", tag, path);
+	return seen_add(st, key);
+}
+
+/*
+ * normalize_path — absolute, without "//", "/./" and "/../" (lexically).
+ * A relative path is taken as relative to base (the workdir).
+ */
+static void normalize_path(const char *in, const char *base, char *out, size_t outlen)
+{
+	char tmp[PATH_MAX_LEN];
+	if (in[0] == '/')
+		snprintf(tmp, sizeof(tmp), "%s", in);
+	else
+		snprintf(tmp, sizeof(tmp), "%s/%s", base ? base : "", in);
+	size_t used = 0;
+	out[0] = '\0';
+	char *save = NULL;
+	for (char *part = strtok_r(tmp, "/", &save); part; part = strtok_r(NULL, "/", &save)) {
+		if (strcmp(part, ".") == 0)
+			continue;
+		if (strcmp(part, "..") == 0) {
+			while (used > 0 && out[used - 1] != '/')
+				used--;
+			if (used > 0)
+				used--;
+			out[used] = '\0';
+			continue;
+		}
+		size_t len = strlen(part);
+		if (used + len + 2 > outlen)
+			break;
+		out[used++] = '/';
+		memcpy(out + used, part, len);
+		used += len;
+		out[used] = '\0';
+	}
+	if (used == 0)
+		snprintf(out, outlen, "/");
+}
+
+/* "~/x" -> HOME/x; anything else copied. */
+static char *expand_home(const char *pattern, const char *home)
+{
+	char buf[PATH_MAX_LEN];
+	if (pattern[0] == '~' && (pattern[1] == '/' || pattern[1] == '\0'))
+		snprintf(buf, sizeof(buf), "%s%s", home ? home : "", pattern + 1);
+	else
+		snprintf(buf, sizeof(buf), "%s", pattern);
+	return strdup(buf);
+}
+
+/* A pattern covers the path itself and everything below it. */
+static bool pattern_covers(const char *pattern, const char *path)
+{
+	if (fnmatch(pattern, path, FNM_PATHNAME) == 0 || path_under(path, pattern))
+		return true;
+	if (!strpbrk(pattern, "*?["))
+		return false;
+	/* a glob like /home/X/.ssh (X any) covers /home/x/.ssh/id_rsa: test each leading part */
+	char prefix[PATH_MAX_LEN];
+	size_t n = strlen(path);
+	if (n >= sizeof(prefix))
+		return false;
+	memcpy(prefix, path, n + 1);
+	for (size_t i = 1; i < n; i++) {
+		if (prefix[i] != '/')
+			continue;
+		prefix[i] = '\0';
+		bool hit = fnmatch(pattern, prefix, FNM_PATHNAME) == 0;
+		prefix[i] = '/';
+		if (hit)
+			return true;
+	}
+	return false;
+}
+
+static bool covered_by_list(const char *const *patterns, const char *home, const char *path)
+{
+	for (; *patterns; patterns++) {
+		char *p = expand_home(*patterns, home);
+		bool hit = p && pattern_covers(p, path);
+		free(p);
+		if (hit)
+			return true;
+	}
+	return false;
+}
+
+static const char *proc_name(const struct state *st, int pid)
+{
+	for (size_t i = st->n_procs; i-- > 0;)
+		if (st->procs[i].pid == pid)
+			return st->procs[i].name;
+	return "";
+}
+
+static void remember_exec(struct state *st, const struct da_event *ev)
+{
+	const char *path = ev->path ? ev->path : ev->raw_path;
+	if (!path || ev->err)
+		return;
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	struct proc_name *p = NULL;
+	for (size_t i = st->n_procs; i-- > 0 && !p;)
+		if (st->procs[i].pid == ev->pid)
+			p = &st->procs[i];
+	if (!p && st->n_procs < MAX_PROCS)
+		p = &st->procs[st->n_procs++];
+	if (!p) {
+		st->dropped++;
+		return;
+	}
+	p->pid = ev->pid;
+	copy_text(p->name, sizeof(p->name), name);
+}
+
+static const char *result_text(const struct da_event *ev, char *buf, size_t len)
+{
+	if (!ev->err)
+		return "";
+	snprintf(buf, len, " (failed: %s)", ev->errname ? ev->errname : "error");
+	return buf;
+}
+
+__attribute__((format(printf, 6, 7)))
+static void report(struct state *st, const char *rule, enum da_severity sev,
+		   const struct da_event *ev, const char *recommendation, const char *fmt, ...)
+{
+	char message[600];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	const char *evidence[1] = {ev->text ? ev->text : ev->detail};
+	struct da_finding f = {
+		.struct_size = sizeof(f),
+		.rule = rule,
+		.severity = sev,
+		.message = message,
+		.pid = ev->pid,
+		.time_s = ev->time_s,
+		.evidence = evidence,
+		.n_evidence = evidence[0] ? 1 : 0,
+		.recommendation = recommendation,
+	};
+	st->host->emit(st->host, &f);
+	if (sev >= DA_SEV_LOW && !st->first_flagged[0])
+		copy_text(st->first_flagged, sizeof(st->first_flagged), message);
+}
+
+/* ---- classification ---------------------------------------------------------- */
+
+/* /proc/N/... of a process other than the caller. */
+static bool other_process_memory(const struct da_event *ev, const char *path)
+{
+	static const char *const files[] = {"mem", "environ", "maps", "smaps", "smaps_rollup",
+					    "pagemap", "auxv", "stack", "syscall", "fd", NULL};
+	if (strncmp(path, "/proc/", 6) != 0)
+		return false;
+	const char *p = path + 6;
+	size_t digits = strspn(p, "0123456789");
+	if (digits == 0 || p[digits] != '/')
+		return false;
+	long pid = strtol(p, NULL, 10);
+	if (pid == ev->pid || pid == ev->tid)
+		return false;
+	const char *rest = p + digits + 1;
+	/* /proc/N/task/M/environ is the same thing */
+	if (strncmp(rest, "task/", 5) == 0) {
+		rest += 5 + strspn(rest + 5, "0123456789");
+		if (*rest == '/')
+			rest++;
+	}
+	for (const char *const *f = files; *f; f++) {
+		size_t n = strlen(*f);
+		if (strncmp(rest, *f, n) == 0 && (rest[n] == '\0' || rest[n] == '/'))
+			return true;
+	}
+	return false;
+}
+
+/* /home/X/... with X not the target's own HOME user. */
+static bool other_users_home(const struct state *st, const char *path)
+{
+	if (strncmp(path, "/home/", 6) != 0 || path[6] == '\0')
+		return false;
+	const char *user = path + 6;
+	size_t n = strcspn(user, "/");
+	if (st->home_user && strlen(st->home_user) == n && strncmp(user, st->home_user, n) == 0)
+		return false;
+	return true;
+}
+
+static bool is_sensitive(const struct state *st, const struct da_event *ev, const char *path)
+{
+	const struct da_run_info *run = st->host->run;
+	for (size_t i = 0; i < st->n_sensitive; i++) {
+		/* /root is HOME when the target runs as root: only its secrets count */
+		if (strcmp(st->sensitive[i], "/root") == 0 && path_under(run->home, "/root"))
+			continue;
+		if (pattern_covers(st->sensitive[i], path))
+			return true;
+	}
+	return other_users_home(st, path) || other_process_memory(ev, path);
+}
+
+static bool write_allowed(const struct state *st, const struct da_event *ev, const char *path)
+{
+	static const char *const always[] = {
+		"/dev/null", "/dev/zero", "/dev/full", "/dev/tty", "/dev/pts", "/dev/ptmx",
+		"/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/fd", "/dev/shm", "/dev/random",
+		"/dev/urandom", "/proc/self", "/proc/thread-self", NULL};
+	for (const char *const *a = always; *a; a++)
+		if (path_under(path, *a))
+			return true;
+	char own[32];
+	snprintf(own, sizeof(own), "/proc/%d", (int)ev->pid);
+	if (path_under(path, own))
+		return true;
+	/* interpreters cache bytecode next to any module they import */
+	if (strstr(path, "/__pycache__/") || (strlen(path) > 12 &&
+					       strcmp(path + strlen(path) - 12, "/__pycache__") == 0))
+		return true;
+	for (size_t i = 0; i < st->n_allow_write; i++)
+		if (pattern_covers(st->allow_write[i], path))
+			return true;
+	return false;
+}
+
+static bool is_system_path(const char *path)
+{
+	if (path_under(path, "/var/tmp"))
+		return false;
+	for (const char *const *r = system_roots; *r; r++)
+		if (path_under(path, *r))
+			return true;
+	return false;
+}
+
+/* ---- rules --------------------------------------------------------------------- */
+
+static void judge_read(struct state *st, const struct da_event *ev, const char *path)
+{
+	char rbuf[64];
+	const char *res = result_text(ev, rbuf, sizeof(rbuf));
+	if (is_sensitive(st, ev, path)) {
+		if (!seen_once(st, 'r', path))
+			return;
+		st->n_sensitive_hits++;
+		report(st, "file.sensitive_read", DA_SEV_HIGH, ev,
+		       "Find out why the program touches this secret; treat it as compromised if it was read.",
+		       "%s sensitive path %s%s", (ev->access & DA_ACC_DIR) ? "Lists" : "Opens", path, res);
+		return;
+	}
+	if (strcmp(path, "/etc/passwd") == 0 || strcmp(path, "/etc/group") == 0) {
+		const char *who = proc_name(st, ev->pid);
+		bool enumerating = false;
+		for (const char *const *e = enumerators; *e; e++)
+			if (strcmp(who, *e) == 0)
+				enumerating = true;
+		char key[64];
+		snprintf(key, sizeof(key), "%s%s", enumerating ? "e" : "g", path);
+		if (!seen_once(st, 'a', key))
+			return;
+		if (enumerating)
+			report(st, "file.account_db", DA_SEV_LOW, ev,
+			       "Check why the program lists local accounts.",
+			       "Account database %s read by %s%s", path, who, res);
+		else
+			report(st, "file.account_db", DA_SEV_INFO, ev, NULL,
+			       "Reads the account database %s (user name lookup)%s", path, res);
+	}
+}
+
+/* A cron table staged anywhere: a directory cron, cron.d, crontabs... or a
+ * file named crontab (callers skip the workdir, where a project may have a
+ * module of that name). */
+static bool is_cron_path(const char *path)
+{
+	static const char *const dirs[] = {"cron", "cron.d", "cron.daily", "cron.hourly",
+					   "crontabs", NULL};
+	for (const char *p = path; (p = strchr(p, '/')) != NULL;) {
+		p++;
+		size_t n = strcspn(p, "/");
+		for (const char *const *d = dirs; *d; d++)
+			if (strlen(*d) == n && strncmp(p, *d, n) == 0 && p[n] == '/')
+				return true;
+		if (n == 7 && strncmp(p, "crontab", 7) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void judge_write(struct state *st, const struct da_event *ev, const char *path,
+			enum write_action action)
+{
+	char rbuf[64];
+	const char *res = result_text(ev, rbuf, sizeof(rbuf));
+	const char *home = st->host->run->home;
+	const char *verb = action_verbs[action];
+	bool plants = action != W_UNLINK && action != W_RENAME_FROM && action != W_CHOWN;
+	if (plants) {
+		bool critical = covered_by_list(persistence_critical, home, path);
+		if (critical || covered_by_list(persistence_high, home, path) ||
+		    (is_cron_path(path) && !path_under(path, st->host->run->workdir) &&
+		     !strstr(path, "/__pycache__"))) {
+			if (!seen_once(st, 'p', path))
+				return;
+			st->n_persistence_hits++;
+			report(st, "file.persistence", critical ? DA_SEV_CRITICAL : DA_SEV_HIGH, ev,
+			       "Treat as a persistence attempt: remove the change and find the code that made it.",
+			       "%s persistence location %s%s", verb, path, res);
+			return;
+		}
+	}
+	if (write_allowed(st, ev, path))
+		return;
+	if (!seen_once(st, 'w', path))
+		return;
+	st->n_write_hits++;
+	if (is_system_path(path))
+		report(st, "file.write_outside", DA_SEV_HIGH, ev,
+		       "A submission must not modify the system; find the code that does this.",
+		       "%s system path %s%s", verb, path, res);
+	else
+		report(st, "file.write_outside", DA_SEV_MEDIUM, ev,
+		       "Keep output in the workdir or /tmp, or extend allow_write if this place is expected.",
+		       "%s %s outside the allowed places%s", verb, path, res);
+}
+
+static void judge_exec_bits(struct state *st, const struct da_event *ev, const char *path)
+{
+	char rbuf[64];
+	if (!(ev->mode & 0111) || path_under(path, st->host->run->workdir) || path_under(path, "/dev") ||
+	    strstr(path, "/__pycache__"))
+		return;
+	char key[PATH_MAX_LEN + 4];
+	snprintf(key, sizeof(key), "d:%s", path);
+	if (seen_has(st, key))
+		return; /* a directory the target made: x bit means "enter" */
+	if (!seen_once(st, 'x', path))
+		return;
+	st->n_exec_hits++;
+	report(st, "file.exec_created", DA_SEV_HIGH, ev,
+	       "Find out what the dropped executable is and whether it was run.",
+	       "%s executable file %s outside the workdir (mode %04llo)%s",
+	       ev->kind == DA_EV_FILE_CHMOD ? "Makes" : "Creates", path,
+	       (unsigned long long)(ev->mode & 07777), result_text(ev, rbuf, sizeof(rbuf)));
+}
+
+static void on_file_event(struct state *st, const struct da_event *ev)
+{
+	const char *base = st->host->run->workdir;
+	char path[PATH_MAX_LEN], path2[PATH_MAX_LEN];
+	const char *raw = ev->path ? ev->path : ev->raw_path;
+	char fixed[PATH_MAX_LEN];
+	if (ev->path && ev->raw_path && ev->raw_path[0] && ev->raw_path[0] != '/') {
+		/* a relative path the core resolved against "/" (a strace log
+		 * without the initial cwd): the program ran in its workdir */
+		char guess[PATH_MAX_LEN], given[PATH_MAX_LEN];
+		normalize_path(ev->raw_path, "/", guess, sizeof(guess));
+		normalize_path(ev->path, "/", given, sizeof(given));
+		if (strcmp(guess, given) == 0 && !path_under(given, base)) {
+			normalize_path(ev->raw_path, base, fixed, sizeof(fixed));
+			raw = fixed;
+			seen_once(st, 'm', given); /* later writes name the fd "/a.out" */
+		}
+	}
+	if (ev->kind == DA_EV_FILE_WRITE) {
+		raw = (ev->fd_desc && ev->fd_desc[0] == '/') ? ev->fd_desc : NULL;
+		char key[PATH_MAX_LEN + 4];
+		if (raw && base && snprintf(key, sizeof(key), "m:%s", raw) > 0 && seen_has(st, key)) {
+			snprintf(fixed, sizeof(fixed), "%s%s", base, raw);
+			raw = fixed;
+		}
+	}
+	if (!raw || !*raw)
+		return;
+	st->n_events++;
+	normalize_path(raw, base, path, sizeof(path));
+
+	switch (ev->kind) {
+	case DA_EV_FILE_OPEN: {
+		if (ev->access & DA_ACC_PATH) {
+			/* O_PATH touches no data, but probing a secret is still reaching for it */
+			if (is_sensitive(st, ev, path))
+				judge_read(st, ev, path);
+			return;
+		}
+		judge_read(st, ev, path);
+		bool creates = ev->access & DA_ACC_CREATE;
+		if (ev->access & (DA_ACC_WRITE | DA_ACC_CREATE | DA_ACC_TRUNC | DA_ACC_APPEND))
+			judge_write(st, ev, path, (ev->access & DA_ACC_APPEND) ? W_APPEND
+						  : creates ? W_CREATE : W_OPEN);
+		if (creates)
+			judge_exec_bits(st, ev, path);
+		return;
+	}
+	case DA_EV_FILE_WRITE:
+		judge_write(st, ev, path, W_OPEN);
+		return;
+	case DA_EV_FILE_UNLINK:
+		judge_write(st, ev, path, W_UNLINK);
+		return;
+	case DA_EV_FILE_RENAME:
+		judge_write(st, ev, path, W_RENAME_FROM);
+		if (ev->path2) {
+			normalize_path(ev->path2, base, path2, sizeof(path2));
+			judge_write(st, ev, path2, W_RENAME_TO);
+		}
+		return;
+	case DA_EV_FILE_CHMOD:
+		judge_write(st, ev, path, W_CHMOD);
+		judge_exec_bits(st, ev, path);
+		return;
+	case DA_EV_FILE_CHOWN:
+		judge_write(st, ev, path, W_CHOWN);
+		return;
+	case DA_EV_FILE_LINK:
+		judge_write(st, ev, path, W_LINK);
+		return;
+	case DA_EV_FILE_MKDIR:
+		if (!ev->err)
+			seen_once(st, 'd', path);
+		judge_write(st, ev, path, W_MKDIR);
+		return;
+	case DA_EV_SYSCALL_OTHER:
+		if (ev->syscall && strcmp(ev->syscall, "truncate") == 0)
+			judge_write(st, ev, path, W_TRUNCATE);
+		return;
+	case DA_EV_FS_MONITOR:
+		if (ev->detail && (strstr(ev->detail, "CREATE") || strstr(ev->detail, "MODIFY") ||
+				   strstr(ev->detail, "CLOSE_WRITE") || strstr(ev->detail, "MOVED_TO") ||
+				   strstr(ev->detail, "DELETE") || strstr(ev->detail, "ATTRIB")))
+			judge_write(st, ev, path, W_MONITOR);
+		return;
+	default:
+		return;
+	}
+}
+
+/* ---- configuration ------------------------------------------------------------ */
+
+static int add_pattern(char ***list, size_t *n, const char *pattern, const char *home)
+{
+	char **grown = realloc(*list, (*n + 1) * sizeof(**list));
+	if (!grown)
+		return -ENOMEM;
+	*list = grown;
+	grown[*n] = expand_home(pattern, home);
+	if (!grown[*n])
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+static int load_config(struct state *st, const struct da_cfg *cfg, char *err, size_t errlen)
+{
+	const struct da_host *host = st->host;
+	const struct da_run_info *run = host->run;
+	const char *key;
+	for (size_t i = 0; (key = host->cfg_key_at(host, cfg, i)) != NULL; i++) {
+		if (strcmp(key, "sensitive") != 0 && strcmp(key, "allow_write") != 0) {
+			snprintf(err, errlen, "%s: %s: unknown key (known: sensitive, allow_write)",
+				 host->cfg_where(host, cfg, key), key);
+			return -EINVAL;
+		}
+	}
+	int rc = 0;
+	for (const char *const *d = default_sensitive; *d && rc == 0; d++)
+		rc = add_pattern(&st->sensitive, &st->n_sensitive, *d, run->home);
+	const char *const *items;
+	size_t n = host->cfg_list(host, cfg, "sensitive", &items);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (!items[i] || (items[i][0] != '/' && items[i][0] != '~')) {
+			snprintf(err, errlen, "%s: sensitive: '%s' is not an absolute path or ~/path",
+				 host->cfg_where(host, cfg, "sensitive"), items[i] ? items[i] : "");
+			return -EINVAL;
+		}
+		rc = add_pattern(&st->sensitive, &st->n_sensitive, items[i], run->home);
+	}
+
+	static const char *const default_allow[] = {"workdir", "tmp", "home", NULL};
+	const char *const *allow = default_allow;
+	/* an explicit allow_write, even an empty list, replaces the default */
+	for (size_t i = 0; (key = host->cfg_key_at(host, cfg, i)) != NULL; i++)
+		if (strcmp(key, "allow_write") == 0) {
+			host->cfg_list(host, cfg, "allow_write", &allow);
+			break;
+		}
+	for (size_t i = 0; allow && allow[i] && rc == 0; i++) {
+		const char *a = allow[i];
+		if (strcmp(a, "workdir") == 0) {
+			rc = add_pattern(&st->allow_write, &st->n_allow_write, run->workdir, NULL);
+		} else if (strcmp(a, "home") == 0) {
+			rc = add_pattern(&st->allow_write, &st->n_allow_write, run->home, NULL);
+		} else if (strcmp(a, "tmp") == 0) {
+			const char *tmp[] = {run->tmpdir ? run->tmpdir : "/tmp", "/tmp", "/var/tmp", "/dev/shm"};
+			for (size_t t = 0; t < 4 && rc == 0; t++)
+				rc = add_pattern(&st->allow_write, &st->n_allow_write, tmp[t], NULL);
+		} else if (a[0] == '/' || a[0] == '~') {
+			rc = add_pattern(&st->allow_write, &st->n_allow_write, a, run->home);
+		} else {
+			snprintf(err, errlen,
+				 "%s: allow_write: '%s' is not workdir, tmp, home or an absolute path",
+				 host->cfg_where(host, cfg, "allow_write"), a);
+			return -EINVAL;
+		}
+	}
+	if (rc) {
+		snprintf(err, errlen, "out of memory");
+		return rc;
+	}
+	if (run->home && strncmp(run->home, "/home/", 6) == 0) {
+		st->home_user = strndup(run->home + 6, strcspn(run->home + 6, "/"));
+		if (!st->home_user) {
+			snprintf(err, errlen, "out of memory");
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* ---- lifecycle ---------------------------------------------------------------- */
+
+static int file_init(const struct da_host *host, const struct da_cfg *cfg, void **out, char *err,
+		     size_t errlen)
+{
+	struct state *st = calloc(1, sizeof(*st));
+	if (!st) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	*out = st;
+	st->host = host;
+	return load_config(st, cfg, err, errlen);
+}
+
+static int file_on_event(void *state, const struct da_event *ev, char *err, size_t errlen)
+{
+	struct state *st = state;
+	if (ev->kind == DA_EV_PROC_EXEC)
+		remember_exec(st, ev);
+	else
+		on_file_event(st, ev);
+	return 0;
+}
+
+static int file_finish(void *state, char *err, size_t errlen)
+{
+	struct state *st = state;
+	char observation[128];
+	if (st->dropped)
+		st->host->log(st->host, 1, "file: %zu paths or processes not remembered (limits reached)",
+			      st->dropped);
+	if (st->n_events == 0) {
+		st->host->set_summary(st->host, "None", "No sensitive paths accessed");
+		return 0;
+	}
+	if (!st->first_flagged[0]) {
+		st->host->set_summary(st->host, "Local only", "No sensitive paths accessed");
+		return 0;
+	}
+	if (st->n_persistence_hits)
+		snprintf(observation, sizeof(observation), "Persistence attempt");
+	else if (st->n_sensitive_hits)
+		snprintf(observation, sizeof(observation), "%zu sensitive path%s accessed",
+			 st->n_sensitive_hits, st->n_sensitive_hits == 1 ? "" : "s");
+	else if (st->n_exec_hits)
+		snprintf(observation, sizeof(observation), "Executable dropped");
+	else if (st->n_write_hits)
+		snprintf(observation, sizeof(observation), "%zu write%s outside allowed places",
+			 st->n_write_hits, st->n_write_hits == 1 ? "" : "s");
+	else
+		snprintf(observation, sizeof(observation), "Account database read");
+	st->host->set_summary(st->host, observation, st->first_flagged);
+	return 0;
+}
+
+static void file_destroy(void *state)
+{
+	struct state *st = state;
+	if (!st)
+		return;
+	for (size_t i = 0; i < st->n_sensitive; i++)
+		free(st->sensitive[i]);
+	free(st->sensitive);
+	for (size_t i = 0; i < st->n_allow_write; i++)
+		free(st->allow_write[i]);
+	free(st->allow_write);
+	for (size_t i = 0; i < SEEN_SLOTS; i++)
+		free(st->seen[i]);
+	free(st->home_user);
+	free(st);
+}
+
+static const struct da_plugin file_plugin = {
+	DA_PLUGIN_HEADER,
+	.name = "file",
+	.version = "1.0.0",
+	.description = "Sensitive reads, writes outside allowed places, persistence, dropped executables",
+	.category_id = "file",
+	.category_title = "File Access",
+	.subscriptions = {
+		(1ull << DA_EV_PROC_EXEC) | (1ull << DA_EV_FILE_OPEN) | (1ull << DA_EV_FILE_UNLINK) |
+		(1ull << DA_EV_FILE_RENAME) | (1ull << DA_EV_FILE_CHMOD) | (1ull << DA_EV_FILE_CHOWN) |
+		(1ull << DA_EV_FILE_LINK) | (1ull << DA_EV_FILE_MKDIR) | (1ull << DA_EV_FILE_WRITE),
+		(1ull << (DA_EV_FS_MONITOR - 64)) | (1ull << (DA_EV_SYSCALL_OTHER - 64)),
+	},
+	.init = file_init,
+	.on_event = file_on_event,
+	.finish = file_finish,
+	.destroy = file_destroy,
+};
+
+DYNAUDIT_PLUGIN(file_plugin)

@@ -1,0 +1,790 @@
+/*
+ * network.c — detector "network" (category "Network Connections").
+ *
+ * Records every socket the target opens and judges each endpoint against
+ * the allow-lists.  Attempts count whether they succeeded or not (the
+ * result, e.g. ECONNREFUSED or "in progress", is in the message).
+ *
+ * Options (plugins: network: {...}):
+ *   allow_connect  list of "host:port" (fnmatch globs on each side:
+ *                  "127.0.0.1:5555", "*:443", "[::1]:*", "localhost:8080")
+ *                  or unix socket paths ("/run/app.sock", "@abstract").
+ *   allow_listen   same form, for listening (and bound UDP) sockets.
+ *   allow_dns      true/false (default false): DNS lookups are expected.
+ *
+ * Rules (id, severity, trigger; what is deliberately ignored):
+ *   network.connect        high      connect/sendto to an inet address
+ *                          outside allow_connect; medium when the destination
+ *                          is loopback only.  Allowed ones are info.
+ *                          Ignores AF_UNSPEC connects (dissociation).
+ *   network.listen         high      listen (or UDP bind to a fixed port)
+ *                          outside allow_listen, also when seen only in a
+ *                          socket snapshot (ss LISTEN row).  Allowed: info.
+ *   network.listen_any     medium    listening on all interfaces (0.0.0.0,
+ *                          [::], *) on an allowed port, unless the allow
+ *                          entry itself names 0.0.0.0 / :: / *.
+ *   network.raw_socket     high      SOCK_RAW inet sockets, AF_PACKET sockets.
+ *   network.netlink        info      NETLINK_ROUTE (glibc getifaddrs);
+ *                          medium    any other netlink protocol (audit,
+ *                          netfilter, xfrm, sock_diag...).
+ *   network.dns            medium    DNS attempt: connect/sendto to port 53,
+ *                          or reading /etc/resolv.conf then opening a UDP
+ *                          socket; info when allow_dns is true.
+ *   network.unix_sensitive critical  container runtime sockets (docker.sock,
+ *                          containerd.sock, podman, cri-o); high: the D-Bus
+ *                          system/session bus, systemd private sockets,
+ *                          abstract @/org/freedesktop/..., ssh-agent.
+ *   network.unix_connect   medium    another unix socket outside
+ *                          allow_connect and outside workdir/tmp/home (inside
+ *                          them: info, local IPC).  Ignores /dev/log,
+ *                          /run/systemd/journal/... and nscd (glibc).
+ * Summary: "None" / "No sockets or external communications".
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dynaudit/event.h"
+#include "dynaudit/plugin.h"
+
+#define MAX_SOCKETS 4096   /* (pid, fd) sockets remembered */
+#define MAX_JUDGED 4096    /* endpoints already reported */
+#define JUDGED_SLOTS 8192
+#define MAX_RESOLV_PIDS 64 /* processes that read /etc/resolv.conf */
+
+/* Linux constants, spelled out so the plugin needs only libc headers. */
+enum { FAM_UNSPEC = 0, FAM_UNIX = 1, FAM_INET = 2, FAM_INET6 = 10, FAM_NETLINK = 16,
+       FAM_PACKET = 17 };
+enum { TYPE_STREAM = 1, TYPE_DGRAM = 2, TYPE_RAW = 3, TYPE_SEQPACKET = 5 };
+enum { NETLINK_ROUTE_PROTO = 0 };
+
+/* One allow-list entry: host and port patterns, or a unix path pattern. */
+struct endpoint_rule {
+	char *host;  /* fnmatch pattern, brackets of IPv6 removed */
+	char *port;  /* fnmatch pattern; NULL for unix entries */
+	bool any_interface; /* host pattern names 0.0.0.0 / :: / * itself */
+};
+
+struct sock {
+	int pid, fd;
+	int family, type, protocol;
+	char *bound;  /* address given to bind */
+};
+
+struct state {
+	const struct da_host *host;
+	struct endpoint_rule *allow_connect, *allow_listen;
+	size_t n_connect, n_listen;
+	bool allow_dns;
+
+	struct sock socks[MAX_SOCKETS];
+	size_t n_socks;
+	char *judged[JUDGED_SLOTS]; /* "connect 1.2.3.4:80" already reported */
+	size_t n_judged;
+	int resolv_pids[MAX_RESOLV_PIDS];
+	char *resolv_text[MAX_RESOLV_PIDS];
+	size_t n_resolv;
+	bool dns_reported;
+	size_t dropped;
+
+	size_t n_activity;   /* sockets seen (ignored glibc ones excluded) */
+	size_t n_bad_connect, n_bad_listen, n_other_flagged;
+	bool only_local;     /* every endpoint so far is loopback or unix */
+	char first_allowed[160];
+	char first_flagged[200];
+};
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static bool path_under(const char *path, const char *dir)
+{
+	if (!path || !dir || !*dir)
+		return false;
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* Returns true the first time key is seen (and remembers it). */
+static bool first_time(struct state *st, const char *key)
+{
+	size_t i = hash_str(key) % JUDGED_SLOTS;
+	for (; st->judged[i]; i = (i + 1) % JUDGED_SLOTS)
+		if (strcmp(st->judged[i], key) == 0)
+			return false;
+	if (st->n_judged >= MAX_JUDGED) {
+		st->dropped++;
+		return true; /* cannot remember: report again rather than lose it */
+	}
+	st->judged[i] = strdup(key);
+	if (st->judged[i])
+		st->n_judged++;
+	return true;
+}
+
+static const char *result_text(const struct da_event *ev, char *buf, size_t len)
+{
+	if (!ev->err)
+		return "";
+	if (ev->err == EINPROGRESS)
+		return ", in progress";
+	snprintf(buf, len, ", failed: %s", ev->errname ? ev->errname : "error");
+	return buf;
+}
+
+/*
+ * Split "1.2.3.4:80", "[::1]:80", "*:8080" into host and port; unix paths
+ * ("/x", "@x") have no port.  Returns false for text that is neither.
+ */
+static bool split_addr(const char *addr, char *host, size_t hostlen, char *port, size_t portlen)
+{
+	host[0] = port[0] = '\0';
+	if (!addr || !*addr)
+		return false;
+	if (addr[0] == '/' || addr[0] == '@') {
+		snprintf(host, hostlen, "%s", addr);
+		return true;
+	}
+	const char *colon;
+	if (addr[0] == '[') {
+		const char *close = strchr(addr, ']');
+		if (!close)
+			return false;
+		snprintf(host, hostlen, "%.*s", (int)(close - addr - 1), addr + 1);
+		colon = close[1] == ':' ? close + 1 : NULL;
+	} else {
+		colon = strrchr(addr, ':');
+		/* a bare IPv6 address without brackets has several colons */
+		if (colon && strchr(addr, ':') != colon)
+			colon = NULL;
+		snprintf(host, hostlen, "%.*s", colon ? (int)(colon - addr) : (int)strlen(addr), addr);
+	}
+	if (colon)
+		snprintf(port, portlen, "%s", colon + 1);
+	return *host != '\0';
+}
+
+/* Bounded copy that always terminates (truncation is fine for summaries). */
+static void copy_text(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static bool is_unix_addr(const char *addr)
+{
+	return addr && (addr[0] == '/' || addr[0] == '@');
+}
+
+static bool is_loopback(const char *host)
+{
+	return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 ||
+	       strncmp(host, "::ffff:127.", 11) == 0 || strcmp(host, "localhost") == 0;
+}
+
+static bool is_any_interface(const char *host)
+{
+	return !*host || strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0 ||
+	       strcmp(host, "*") == 0 || strcmp(host, "::ffff:0.0.0.0") == 0;
+}
+
+static const struct endpoint_rule *match_rule(const struct endpoint_rule *rules, size_t n,
+					      const char *addr)
+{
+	char host[256], port[32];
+	if (!split_addr(addr, host, sizeof(host), port, sizeof(port)))
+		return NULL;
+	bool unix_addr = is_unix_addr(addr);
+	for (size_t i = 0; i < n; i++) {
+		const struct endpoint_rule *r = &rules[i];
+		if (unix_addr != (r->port == NULL))
+			continue;
+		if (unix_addr) {
+			if (fnmatch(r->host, host, 0) == 0)
+				return r;
+			continue;
+		}
+		bool host_ok = fnmatch(r->host, host, 0) == 0 ||
+			       (strcmp(r->host, "localhost") == 0 && is_loopback(host)) ||
+			       /* an entry for 0.0.0.0 also covers a wildcard written as "*" */
+			       (r->any_interface && is_any_interface(host));
+		if (host_ok && fnmatch(r->port, port, 0) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+static struct sock *sock_find(struct state *st, int pid, int fd)
+{
+	for (size_t i = st->n_socks; i-- > 0;)
+		if (st->socks[i].pid == pid && st->socks[i].fd == fd)
+			return &st->socks[i];
+	return NULL;
+}
+
+__attribute__((format(printf, 7, 8)))
+static void report(struct state *st, const char *rule, enum da_severity sev,
+		   const struct da_event *ev, const char *extra_evidence, const char *recommendation,
+		   const char *fmt, ...)
+{
+	char message[400];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	const char *evidence[2];
+	size_t n = 0;
+	if (extra_evidence)
+		evidence[n++] = extra_evidence;
+	if (ev->text)
+		evidence[n++] = ev->text;
+	else if (ev->kind == DA_EV_SOCK_SNAPSHOT && ev->detail)
+		evidence[n++] = ev->detail;
+	struct da_finding f = {
+		.struct_size = sizeof(f),
+		.rule = rule,
+		.severity = sev,
+		.message = message,
+		.pid = ev->pid,
+		.time_s = ev->time_s,
+		.evidence = evidence,
+		.n_evidence = n,
+		.recommendation = recommendation,
+	};
+	st->host->emit(st->host, &f);
+	if (sev >= DA_SEV_LOW) {
+		if (!st->first_flagged[0])
+			copy_text(st->first_flagged, sizeof(st->first_flagged), message);
+		if (strcmp(rule, "network.connect") == 0)
+			st->n_bad_connect++;
+		else if (strcmp(rule, "network.listen") == 0 || strcmp(rule, "network.listen_any") == 0)
+			st->n_bad_listen++;
+		else
+			st->n_other_flagged++;
+	}
+}
+
+static void note_allowed(struct state *st, const char *verb, const char *addr)
+{
+	if (st->first_allowed[0])
+		return;
+	copy_text(st->first_allowed, sizeof(st->first_allowed), verb);
+	size_t used = strlen(st->first_allowed);
+	copy_text(st->first_allowed + used, sizeof(st->first_allowed) - used, addr);
+}
+
+/* ---- rules ------------------------------------------------------------------- */
+
+static void dns_attempt(struct state *st, const struct da_event *ev, const char *extra, const char *dest)
+{
+	if (st->allow_dns) {
+		report(st, "network.dns", DA_SEV_INFO, ev, extra, NULL, "Performs DNS lookups (allowed)");
+		return;
+	}
+	report(st, "network.dns", DA_SEV_MEDIUM, ev, extra,
+	       "DNS lookups can leak data; set allow_dns: true if name resolution is expected.",
+	       "Attempts a DNS lookup%s%s", dest ? " via " : "", dest ? dest : "");
+}
+
+/* Glibc's own unix sockets: syslog, journal, nscd. */
+static bool is_glibc_unix(const char *path)
+{
+	return strcmp(path, "/dev/log") == 0 || path_under(path, "/run/systemd/journal") ||
+	       strcmp(path, "/var/run/nscd/socket") == 0 || strcmp(path, "/run/nscd/socket") == 0;
+}
+
+/* Returns the severity of a sensitive unix endpoint, or -1. */
+static int unix_sensitivity(const char *path)
+{
+	static const char *const critical[] = {
+		"*/docker.sock", "*/containerd.sock", "*/containerd/*.sock", "*/crio.sock",
+		"*/podman.sock", "*/podman/*.sock", "*/dockershim.sock", "*/buildkitd.sock", NULL};
+	static const char *const high[] = {
+		"*/dbus/system_bus_socket", "/run/user/*/bus", "/run/systemd/private",
+		"/run/systemd/*", "/run/user/*/systemd/*", "@/org/freedesktop/*",
+		"@/tmp/dbus-*", "/tmp/dbus-*", "*/ssh-*/agent.*", "/run/user/*/keyring/*",
+		"/run/user/*/gnupg/*", "*/polkit*", "/run/snapd.socket", NULL};
+	for (const char *const *p = critical; *p; p++)
+		if (fnmatch(*p, path, 0) == 0)
+			return DA_SEV_CRITICAL;
+	for (const char *const *p = high; *p; p++)
+		if (fnmatch(*p, path, 0) == 0)
+			return DA_SEV_HIGH;
+	return -1;
+}
+
+static void judge_unix_connect(struct state *st, const struct da_event *ev, const char *path)
+{
+	char key[300], rbuf[64];
+	if (is_glibc_unix(path))
+		return;
+	st->n_activity++;
+	snprintf(key, sizeof(key), "unix %s", path);
+	if (!first_time(st, key))
+		return;
+	const char *res = result_text(ev, rbuf, sizeof(rbuf));
+	int sens = unix_sensitivity(path);
+	if (sens >= 0) {
+		report(st, "network.unix_sensitive", (enum da_severity)sens, ev, NULL,
+		       "Treat as an escape or privilege attempt: this socket controls the host.",
+		       "Connects to a privileged unix socket %s%s", path, res);
+		return;
+	}
+	const struct da_run_info *run = st->host->run;
+	if (match_rule(st->allow_connect, st->n_connect, path)) {
+		report(st, "network.unix_connect", DA_SEV_INFO, ev, NULL, NULL,
+		       "Connects to unix socket %s (allowed)%s", path, res);
+		note_allowed(st, "connects to ", path);
+	} else if (path_under(path, run->workdir) || path_under(path, run->tmpdir) ||
+		   path_under(path, "/tmp") || path_under(path, run->home) || path[0] == '@') {
+		report(st, "network.unix_connect", DA_SEV_INFO, ev, NULL, NULL,
+		       "Connects to local unix socket %s%s", path, res);
+		note_allowed(st, "connects to ", path);
+	} else {
+		report(st, "network.unix_connect", DA_SEV_MEDIUM, ev, NULL,
+		       "Check what service this socket belongs to; add it to allow_connect if expected.",
+		       "Connects to unix socket %s outside allow_connect%s", path, res);
+	}
+}
+
+/* connect(), or sendto() with an explicit destination. */
+static void judge_destination(struct state *st, const struct da_event *ev, const char *addr,
+			      const char *verb)
+{
+	char host[256], port[32], key[320], rbuf[64];
+	if (!addr || !*addr)
+		return;
+	if (is_unix_addr(addr)) {
+		judge_unix_connect(st, ev, addr);
+		return;
+	}
+	if (!split_addr(addr, host, sizeof(host), port, sizeof(port)))
+		return;
+	st->n_activity++;
+	if (strcmp(port, "53") == 0 || ev->port == 53) {
+		dns_attempt(st, ev, NULL, addr);
+		return;
+	}
+	snprintf(key, sizeof(key), "dest %s", addr);
+	if (!first_time(st, key))
+		return;
+	const char *res = result_text(ev, rbuf, sizeof(rbuf));
+	if (!is_loopback(host))
+		st->only_local = false;
+	if (match_rule(st->allow_connect, st->n_connect, addr)) {
+		report(st, "network.connect", DA_SEV_INFO, ev, NULL, NULL, "%s %s (allowed)%s", verb, addr, res);
+		note_allowed(st, "connects to ", addr);
+	} else if (is_loopback(host)) {
+		report(st, "network.connect", DA_SEV_MEDIUM, ev, NULL,
+		       "Add the local endpoint to allow_connect if the program is meant to use it.",
+		       "%s loopback address %s outside allow_connect%s", verb, addr, res);
+	} else {
+		st->only_local = false;
+		report(st, "network.connect", DA_SEV_HIGH, ev, NULL,
+		       "Find out why the program contacts this host; outbound traffic is how data leaves.",
+		       "%s %s outside allow_connect%s", verb, addr, res);
+	}
+}
+
+/* A listening endpoint (listen, UDP bind, or an ss LISTEN row). */
+static void judge_listen(struct state *st, const struct da_event *ev, const char *addr, bool snapshot)
+{
+	char host[256], port[32], key[320], rbuf[64];
+	const struct da_run_info *run = st->host->run;
+	st->n_activity++;
+	if (!addr || !*addr) {
+		report(st, "network.listen", DA_SEV_MEDIUM, ev, NULL,
+		       "Rerun with fd decoding (strace -y) to see the address.",
+		       "Listens on a socket whose address is unknown");
+		return;
+	}
+	snprintf(key, sizeof(key), "listen %s", addr);
+	if (!first_time(st, key))
+		return;
+	const char *res = snapshot ? "" : result_text(ev, rbuf, sizeof(rbuf));
+	const char *how = snapshot ? " (seen in a socket snapshot)" : "";
+	const struct endpoint_rule *rule = match_rule(st->allow_listen, st->n_listen, addr);
+	if (is_unix_addr(addr)) {
+		bool local = addr[0] == '@' || path_under(addr, run->workdir) || path_under(addr, "/tmp") ||
+			     path_under(addr, run->tmpdir) || path_under(addr, run->home);
+		if (rule || local) {
+			report(st, "network.listen", DA_SEV_INFO, ev, NULL, NULL,
+			       "Listens on unix socket %s%s%s%s", addr, rule ? " (allowed)" : "", how, res);
+			note_allowed(st, "listens on ", addr);
+		} else {
+			report(st, "network.listen", DA_SEV_MEDIUM, ev, NULL,
+			       "Add the socket path to allow_listen if the program is meant to serve on it.",
+			       "Listens on unix socket %s outside allow_listen%s%s", addr, how, res);
+		}
+		return;
+	}
+	if (!split_addr(addr, host, sizeof(host), port, sizeof(port)))
+		return;
+	if (!is_loopback(host))
+		st->only_local = false;
+	/* 0.0.0.0:5555 when only 127.0.0.1:5555 is allowed: the port is expected,
+	 * the exposure on every interface is not */
+	bool port_allowed = false;
+	for (size_t i = 0; !rule && i < st->n_listen; i++)
+		if (st->allow_listen[i].port && fnmatch(st->allow_listen[i].port, port, 0) == 0)
+			port_allowed = true;
+	if (!rule && is_any_interface(host) && port_allowed) {
+		report(st, "network.listen_any", DA_SEV_MEDIUM, ev, NULL,
+		       "Bind to the allowed address only (or list 0.0.0.0 explicitly in allow_listen).",
+		       "Listens on all interfaces %s (only a narrower address is allowed)%s%s", addr, how, res);
+	} else if (!rule) {
+		report(st, "network.listen", DA_SEV_HIGH, ev, NULL,
+		       "Find out why the program opens this port; an unexpected listener is a backdoor pattern.",
+		       "Listens on %s outside allow_listen%s%s", addr, how, res);
+	} else if (is_any_interface(host) && !rule->any_interface) {
+		report(st, "network.listen_any", DA_SEV_MEDIUM, ev, NULL,
+		       "Bind to 127.0.0.1 (or list 0.0.0.0 explicitly in allow_listen).",
+		       "Listens on all interfaces %s%s%s", addr, how, res);
+	} else {
+		report(st, "network.listen", DA_SEV_INFO, ev, NULL, NULL, "Listens on %s (allowed)%s%s",
+		       addr, how, res);
+		note_allowed(st, "listens on ", addr);
+	}
+}
+
+static void on_socket(struct state *st, const struct da_event *ev)
+{
+	if (ev->fd >= 0 && ev->err == 0) {
+		struct sock *s = sock_find(st, ev->pid, ev->fd);
+		if (!s && st->n_socks < MAX_SOCKETS)
+			s = &st->socks[st->n_socks++];
+		else if (!s)
+			st->dropped++;
+		if (s) {
+			free(s->bound);
+			*s = (struct sock){.pid = ev->pid, .fd = ev->fd, .family = ev->family,
+					   .type = ev->sock_type, .protocol = ev->protocol};
+		}
+	}
+	char rbuf[64];
+	const char *res = result_text(ev, rbuf, sizeof(rbuf));
+	if (ev->family == FAM_PACKET || (ev->sock_type == TYPE_RAW && (ev->family == FAM_INET ||
+								       ev->family == FAM_INET6))) {
+		st->n_activity++;
+		report(st, "network.raw_socket", DA_SEV_HIGH, ev, NULL,
+		       "Raw and packet sockets sniff or forge traffic; a submission has no use for them.",
+		       "Opens a %s socket%s", ev->family == FAM_PACKET ? "packet (AF_PACKET)" : "raw (SOCK_RAW)",
+		       res);
+	} else if (ev->family == FAM_NETLINK) {
+		st->n_activity++;
+		if (ev->protocol == NETLINK_ROUTE_PROTO)
+			report(st, "network.netlink", DA_SEV_INFO, ev, NULL, NULL,
+			       "Queries network interfaces (netlink route socket)%s", res);
+		else
+			report(st, "network.netlink", DA_SEV_MEDIUM, ev, NULL,
+			       "Check why the program talks to this kernel subsystem.",
+			       "Opens a netlink socket of protocol %d%s", ev->protocol, res);
+	} else if (ev->family == FAM_INET || ev->family == FAM_INET6) {
+		st->n_activity++;
+		/* resolv.conf read, then a UDP socket: the resolver at work */
+		for (size_t i = 0; i < st->n_resolv; i++)
+			if (st->resolv_pids[i] == ev->pid && ev->sock_type == TYPE_DGRAM) {
+				dns_attempt(st, ev, st->resolv_text[i], NULL);
+				break;
+			}
+	}
+}
+
+static void on_bind(struct state *st, const struct da_event *ev)
+{
+	struct sock *s = sock_find(st, ev->pid, ev->fd);
+	if (s && ev->addr) {
+		free(s->bound);
+		s->bound = strdup(ev->addr);
+	}
+	int type = s ? s->type : ev->sock_type;
+	/* a UDP socket bound to a fixed port is a server; port 0 is a client */
+	if (ev->addr && !is_unix_addr(ev->addr) && type == TYPE_DGRAM && ev->port > 0)
+		judge_listen(st, ev, ev->addr, false);
+}
+
+/* The bound address of a listening fd: "socket:inet/stream@0.0.0.0:80". */
+static const char *addr_from_desc(const char *desc)
+{
+	if (!desc || strncmp(desc, "socket:", 7) != 0)
+		return NULL;
+	const char *at = strchr(desc, '@');
+	return (at && at[1]) ? at + 1 : NULL;
+}
+
+static void on_listen(struct state *st, const struct da_event *ev)
+{
+	const char *addr = ev->addr;
+	if (!addr || !*addr) {
+		const struct sock *s = sock_find(st, ev->pid, ev->fd);
+		addr = s && s->bound ? s->bound : addr_from_desc(ev->fd_desc);
+	}
+	judge_listen(st, ev, addr, false);
+}
+
+/*
+ * Only datagrams are judged per send: a stream's destination was judged at
+ * connect(), and a server's replies on accepted sockets go to its clients.
+ */
+static void on_send(struct state *st, const struct da_event *ev)
+{
+	const struct sock *s = sock_find(st, ev->pid, ev->fd);
+	int type = s ? s->type : ev->sock_type;
+	int family = s ? s->family : ev->family;
+	bool dgram = type == TYPE_DGRAM || (!type && ev->fd_desc && strstr(ev->fd_desc, "/dgram"));
+	if (!dgram || family == FAM_NETLINK || family == FAM_PACKET)
+		return;
+	judge_destination(st, ev, ev->addr, "Sends to");
+}
+
+static void on_open(struct state *st, const struct da_event *ev)
+{
+	if (!ev->path || strcmp(ev->path, "/etc/resolv.conf") != 0)
+		return;
+	for (size_t i = 0; i < st->n_resolv; i++)
+		if (st->resolv_pids[i] == ev->pid)
+			return;
+	if (st->n_resolv >= MAX_RESOLV_PIDS) {
+		st->dropped++;
+		return;
+	}
+	st->resolv_pids[st->n_resolv] = ev->pid;
+	st->resolv_text[st->n_resolv] = ev->text ? strdup(ev->text) : NULL;
+	st->n_resolv++;
+}
+
+/* An ss LISTEN row.  Unix rows read "PATH INODE" ("* INODE" unnamed). */
+static void on_snapshot_listen(struct state *st, const struct da_event *ev)
+{
+	char local[512];
+	if (!ev->addr)
+		return;
+	copy_text(local, sizeof(local), ev->addr);
+	if (local[0] == '*' && (local[1] == ' ' || local[1] == '\0'))
+		return; /* unnamed unix socket: nothing to judge */
+	if (is_unix_addr(local))
+		local[strcspn(local, " ")] = '\0';
+	judge_listen(st, ev, local, true);
+}
+
+/* ---- configuration ---------------------------------------------------------- */
+
+static int load_rules(const struct da_host *host, const struct da_cfg *cfg, const char *key,
+		      struct endpoint_rule **out, size_t *n_out, char *err, size_t errlen)
+{
+	const char *const *items;
+	size_t n = host->cfg_list(host, cfg, key, &items);
+	*n_out = 0;
+	*out = n ? calloc(n, sizeof(**out)) : NULL;
+	if (n && !*out) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char host_pat[256], port_pat[32];
+		const char *item = items[i] ? items[i] : "";
+		bool unix_entry = is_unix_addr(item);
+		if (!split_addr(item, host_pat, sizeof(host_pat), port_pat, sizeof(port_pat)) ||
+		    (!unix_entry && (!*port_pat || strspn(port_pat, "0123456789*?[]-!") != strlen(port_pat)))) {
+			snprintf(err, errlen,
+				 "%s: %s: '%s' is not host:port (e.g. 127.0.0.1:5555, *:8080, [::1]:*) or a unix path",
+				 host->cfg_where(host, cfg, key), key, item);
+			return -EINVAL;
+		}
+		struct endpoint_rule *r = &(*out)[*n_out];
+		r->host = strdup(host_pat);
+		r->port = unix_entry ? NULL : strdup(port_pat);
+		(*n_out)++;
+		if (!r->host || (!unix_entry && !r->port)) {
+			snprintf(err, errlen, "out of memory");
+			return -ENOMEM;
+		}
+		r->any_interface = !unix_entry && is_any_interface(host_pat);
+	}
+	return 0;
+}
+
+static int network_init(const struct da_host *host, const struct da_cfg *cfg, void **out,
+			char *err, size_t errlen)
+{
+	struct state *st = calloc(1, sizeof(*st));
+	if (!st) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	*out = st;
+	st->host = host;
+	st->only_local = true;
+	const char *key;
+	for (size_t i = 0; (key = host->cfg_key_at(host, cfg, i)) != NULL; i++) {
+		if (strcmp(key, "allow_connect") != 0 && strcmp(key, "allow_listen") != 0 &&
+		    strcmp(key, "allow_dns") != 0) {
+			snprintf(err, errlen,
+				 "%s: %s: unknown key (known: allow_connect, allow_listen, allow_dns)",
+				 host->cfg_where(host, cfg, key), key);
+			return -EINVAL;
+		}
+	}
+	int rc = load_rules(host, cfg, "allow_connect", &st->allow_connect, &st->n_connect, err, errlen);
+	if (rc == 0)
+		rc = load_rules(host, cfg, "allow_listen", &st->allow_listen, &st->n_listen, err, errlen);
+	if (rc)
+		return rc;
+	const char *dns = host->cfg_string(host, cfg, "allow_dns");
+	if (dns) {
+		if (!strcmp(dns, "true") || !strcmp(dns, "yes") || !strcmp(dns, "on") || !strcmp(dns, "1")) {
+			st->allow_dns = true;
+		} else if (strcmp(dns, "false") && strcmp(dns, "no") && strcmp(dns, "off") && strcmp(dns, "0")) {
+			snprintf(err, errlen, "%s: allow_dns: '%s' is not a boolean (true or false)",
+				 host->cfg_where(host, cfg, "allow_dns"), dns);
+			return -EINVAL;
+		}
+	} else if (host->cfg_child(host, cfg, "allow_dns")) {
+		snprintf(err, errlen, "%s: allow_dns: expected true or false",
+			 host->cfg_where(host, cfg, "allow_dns"));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int network_on_event(void *state, const struct da_event *ev, char *err, size_t errlen)
+{
+	struct state *st = state;
+	switch (ev->kind) {
+	case DA_EV_NET_SOCKET:
+		on_socket(st, ev);
+		break;
+	case DA_EV_NET_CONNECT:
+		if (ev->addr && *ev->addr) {
+			judge_destination(st, ev, ev->addr, "Connects to");
+		} else if (ev->family != FAM_UNSPEC) {
+			/* never drop an attempt just because its address was not decoded */
+			st->n_activity++;
+			report(st, "network.connect", DA_SEV_MEDIUM, ev, NULL,
+			       "Rerun with full address decoding to see the destination.",
+			       "Connects to an address that could not be decoded");
+		}
+		break;
+	case DA_EV_NET_BIND:
+		on_bind(st, ev);
+		break;
+	case DA_EV_NET_LISTEN:
+		on_listen(st, ev);
+		break;
+	case DA_EV_NET_SEND:
+		on_send(st, ev);
+		break;
+	case DA_EV_NET_ACCEPT:
+		st->n_activity++;
+		break;
+	case DA_EV_SOCK_SNAPSHOT:
+		if (ev->detail && strncmp(ev->detail, "LISTEN", 6) == 0)
+			on_snapshot_listen(st, ev);
+		break;
+	case DA_EV_FILE_OPEN:
+		on_open(st, ev);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static int network_finish(void *state, char *err, size_t errlen)
+{
+	struct state *st = state;
+	char observation[128], remarks[300];
+	if (st->dropped)
+		st->host->log(st->host, 1, "network: %zu sockets or endpoints not remembered (limits reached)",
+			      st->dropped);
+	if (st->n_activity == 0) {
+		st->host->set_summary(st->host, "None", "No sockets or external communications");
+		return 0;
+	}
+	size_t flagged = st->n_bad_connect + st->n_bad_listen + st->n_other_flagged;
+	if (flagged == 0) {
+		snprintf(observation, sizeof(observation), "%s",
+			 st->only_local ? "Local only" : "Allowed endpoints only");
+		if (st->first_allowed[0])
+			snprintf(remarks, sizeof(remarks), "Only allow-listed or local endpoints used (%s)",
+				 st->first_allowed);
+		else
+			snprintf(remarks, sizeof(remarks), "No external communications");
+	} else {
+		if (st->n_bad_connect && !st->n_bad_listen)
+			snprintf(observation, sizeof(observation), "%zu connection%s outside the allow-list",
+				 st->n_bad_connect, st->n_bad_connect == 1 ? "" : "s");
+		else if (st->n_bad_listen && !st->n_bad_connect)
+			snprintf(observation, sizeof(observation), "%zu listener%s outside the allow-list",
+				 st->n_bad_listen, st->n_bad_listen == 1 ? "" : "s");
+		else
+			snprintf(observation, sizeof(observation), "%zu suspicious network action%s",
+				 flagged, flagged == 1 ? "" : "s");
+		snprintf(remarks, sizeof(remarks), "%s", st->first_flagged);
+	}
+	st->host->set_summary(st->host, observation, remarks);
+	return 0;
+}
+
+static void free_rules(struct endpoint_rule *rules, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(rules[i].host);
+		free(rules[i].port);
+	}
+	free(rules);
+}
+
+static void network_destroy(void *state)
+{
+	struct state *st = state;
+	if (!st)
+		return;
+	free_rules(st->allow_connect, st->n_connect);
+	free_rules(st->allow_listen, st->n_listen);
+	for (size_t i = 0; i < st->n_socks; i++)
+		free(st->socks[i].bound);
+	for (size_t i = 0; i < JUDGED_SLOTS; i++)
+		free(st->judged[i]);
+	for (size_t i = 0; i < st->n_resolv; i++)
+		free(st->resolv_text[i]);
+	free(st);
+}
+
+static const struct da_plugin network_plugin = {
+	DA_PLUGIN_HEADER,
+	.name = "network",
+	.version = "1.0.0",
+	.description = "Sockets, connections, listeners and DNS against the allow-lists",
+	.category_id = "network",
+	.category_title = "Network Connections",
+	.subscriptions = {
+		(1ull << DA_EV_NET_SOCKET) | (1ull << DA_EV_NET_CONNECT) | (1ull << DA_EV_NET_BIND) |
+		(1ull << DA_EV_NET_LISTEN) | (1ull << DA_EV_NET_ACCEPT) | (1ull << DA_EV_NET_SEND) |
+		(1ull << DA_EV_FILE_OPEN),
+		(1ull << (DA_EV_SOCK_SNAPSHOT - 64)),
+	},
+	.init = network_init,
+	.on_event = network_on_event,
+	.finish = network_finish,
+	.destroy = network_destroy,
+};
+
+DYNAUDIT_PLUGIN(network_plugin)

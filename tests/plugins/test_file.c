@@ -1,0 +1,362 @@
+/*
+ * test_file.c — the "file" detector fed hand-built file events through the
+ * real bus: secrets, writes outside the allowed places, persistence and
+ * dropped executables fire; a Python start-up stays "Local only".
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+
+#define RD DA_ACC_READ
+#define WR (DA_ACC_WRITE | DA_ACC_CREATE | DA_ACC_TRUNC)
+
+static void publish_open_ex(struct harness *h, int pid, const char *path, unsigned access, int mode,
+			    int err, const char *errname)
+{
+	struct da_event ev = ev_make(DA_EV_FILE_OPEN, pid, 1.0);
+	char text[512];
+	snprintf(text, sizeof(text), "openat(AT_FDCWD, \"%s\", %s) = %s", path,
+		 (access & DA_ACC_WRITE) ? "O_WRONLY|O_CREAT|O_TRUNC" : "O_RDONLY",
+		 err ? errname : "3");
+	ev.syscall = "openat";
+	ev.path = path;
+	ev.raw_path = path;
+	ev.access = access;
+	ev.mode = mode;
+	ev.fd = err ? -1 : 3;
+	ev.result = err ? -1 : 3;
+	ev.err = err;
+	ev.errname = errname;
+	ev.text = text;
+	cr_assert_eq(harness_publish(h, &ev), 0);
+}
+
+static void publish_open(struct harness *h, int pid, const char *path, unsigned access, int mode)
+{
+	publish_open_ex(h, pid, path, access, mode, 0, NULL);
+}
+
+static void publish_path(struct harness *h, enum da_event_kind kind, int pid, const char *path,
+			 const char *path2, int mode)
+{
+	struct da_event ev = ev_make(kind, pid, 2.0);
+	ev.path = path;
+	ev.path2 = path2;
+	ev.mode = mode;
+	ev.text = "renameat(...) = 0";
+	cr_assert_eq(harness_publish(h, &ev), 0);
+}
+
+static void publish_exec(struct harness *h, int pid, const char *path, const char *const *argv)
+{
+	struct da_event ev = ev_make(DA_EV_PROC_EXEC, pid, 0.0);
+	int argc = 0;
+	while (argv[argc])
+		argc++;
+	ev.path = path;
+	ev.argv = argv;
+	ev.argc = argc;
+	cr_assert_eq(harness_publish(h, &ev), 0);
+}
+
+/* What `python3 server.py` touches in its first milliseconds. */
+static void python_startup(struct harness *h, int pid)
+{
+	static const char *const argv[] = {"python3", "server.py", NULL};
+	publish_exec(h, pid, "/usr/bin/python3.11", argv);
+	const char *reads[] = {
+		"/etc/ld.so.cache", "/lib/x86_64-linux-gnu/libc.so.6", "/usr/bin/pyvenv.cfg",
+		"/usr/lib/python3.11/encodings/__pycache__/__init__.cpython-311.pyc",
+		"/usr/lib/python3.11", "/etc/localtime", "/proc/self/maps",
+		"/home/auditor/app/server.py", "/home/auditor/app/chat/__init__.py",
+		"/usr/lib/locale/locale-archive", "/dev/urandom", NULL};
+	for (size_t i = 0; reads[i]; i++)
+		publish_open(h, pid, reads[i], RD, 0);
+	publish_open(h, pid, "/home/auditor/app/__pycache__/server.cpython-311.pyc.140234",
+		     DA_ACC_WRITE | DA_ACC_CREATE, 0644);
+	publish_path(h, DA_EV_FILE_RENAME, pid,
+		     "/home/auditor/app/__pycache__/server.cpython-311.pyc.140234",
+		     "/home/auditor/app/__pycache__/server.cpython-311.pyc", 0);
+	publish_path(h, DA_EV_FILE_MKDIR, pid, "/home/auditor/app/__pycache__", NULL, 0755);
+	publish_open(h, pid, "/tmp/tmpab12cd", DA_ACC_READ | WR, 0600);
+	publish_open(h, pid, "/home/auditor/.cache/app.log", WR | DA_ACC_APPEND, 0644);
+	publish_open(h, pid, "/dev/null", WR, 0);
+	publish_open(h, pid, "/dev/pts/0", DA_ACC_READ | DA_ACC_WRITE, 0);
+	/* a stdlib module without a cached .pyc: the cache write fails */
+	publish_open_ex(h, pid, "/usr/lib/python3/dist-packages/__pycache__/six.cpython-311.pyc.99",
+			DA_ACC_WRITE | DA_ACC_CREATE, 0644, EACCES, "EACCES");
+}
+
+static bool message_has(const struct harness *h, const char *rule, const char *text)
+{
+	const struct harness_finding *f = harness_get(h, rule);
+	return f && strstr(f->message, text);
+}
+
+Test(file, python_startup_is_local_only)
+{
+	struct harness *h = harness_new("file", NULL, NULL);
+	python_startup(h, 100);
+	harness_finish(h);
+	harness_dump(h);
+	cr_expect_lt(harness_max_severity(h, NULL), DA_SEV_LOW);
+	cr_expect_str_eq(harness_observation(h), "Local only");
+	harness_free(h);
+}
+
+Test(file, no_file_events_is_none)
+{
+	struct harness *h = harness_new("file", NULL, NULL);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, NULL), 0);
+	cr_expect_str_eq(harness_observation(h), "None");
+	harness_free(h);
+}
+
+Test(file, sensitive_reads)
+{
+	const char *secrets[] = {
+		"/etc/shadow", "/etc/sudoers.d/90-cloud", "/home/auditor/.ssh/id_rsa",
+		"/root/.bash_history", "/home/alice/notes.txt", "/home/bob/.ssh/authorized_keys",
+		"/home/auditor/.aws/credentials", "/home/auditor/.kube/config", "/proc/1/environ",
+		"/etc/ssh/ssh_host_ed25519_key", "/home/auditor/.git-credentials", NULL};
+	for (size_t i = 0; secrets[i]; i++) {
+		struct harness *h = harness_new("file", NULL, NULL);
+		publish_open_ex(h, 100, secrets[i], RD, 0, EACCES, "EACCES");
+		harness_finish(h);
+		cr_expect_eq(harness_max_severity(h, "file.sensitive_read"), DA_SEV_HIGH, "%s", secrets[i]);
+		cr_expect(message_has(h, "file.sensitive_read", "EACCES"), "result in message: %s", secrets[i]);
+		cr_expect_str_eq(harness_status(h), "fail");
+		harness_free(h);
+	}
+	/* its own /proc entries and public host keys are fine */
+	struct harness *h = harness_new("file", NULL, NULL);
+	publish_open(h, 100, "/proc/100/maps", RD, 0);
+	publish_open(h, 100, "/proc/self/environ", RD, 0);
+	publish_open(h, 100, "/etc/ssh/ssh_host_ed25519_key.pub", RD, 0);
+	publish_open(h, 100, "/home/auditor/app/data/users.json", RD, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, NULL), 0);
+	harness_free(h);
+}
+
+Test(file, sensitive_option_adds_and_expands_home)
+{
+	struct harness *h = harness_new("file", "sensitive: [\"~/secret.txt\", \"/srv/keys\"]\n", NULL);
+	publish_open(h, 100, "/home/auditor/secret.txt", RD, 0);
+	publish_open(h, 100, "/srv/keys/a.pem", RD, 0);
+	publish_open(h, 100, "/etc/shadow", RD, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "file.sensitive_read"), 3, "option adds to the defaults");
+	harness_free(h);
+}
+
+Test(file, account_database)
+{
+	struct harness *h = harness_new("file", NULL, NULL);
+	python_startup(h, 100);
+	publish_open(h, 100, "/etc/passwd", RD, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "file.account_db"), DA_SEV_INFO);
+	harness_free(h);
+
+	h = harness_new("file", NULL, NULL);
+	static const char *const cat[] = {"cat", "/etc/passwd", NULL};
+	publish_exec(h, 101, "/usr/bin/cat", cat);
+	publish_open(h, 101, "/etc/passwd", RD, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "file.account_db"), DA_SEV_LOW);
+	harness_free(h);
+}
+
+Test(file, writes_outside_allowed_places)
+{
+	struct harness *h = harness_new("file", NULL, NULL);
+	publish_open_ex(h, 100, "/etc/hosts", WR, 0644, EACCES, "EACCES");
+	publish_path(h, DA_EV_FILE_UNLINK, 100, "/var/log/auth.log", NULL, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "file.write_outside"), DA_SEV_HIGH);
+	cr_expect_eq(harness_count(h, "file.write_outside"), 2);
+	cr_expect(message_has(h, "file.write_outside", "EACCES"));
+	harness_free(h);
+
+	/* outside allow_write but not a system path: medium */
+	h = harness_new("file", "allow_write: [workdir]\n", NULL);
+	publish_open(h, 100, "/tmp/out.txt", WR, 0644);
+	publish_open(h, 100, "/home/auditor/app/out.txt", WR, 0644);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, NULL), DA_SEV_MEDIUM);
+	cr_expect_eq(harness_count(h, "file.write_outside"), 1);
+	cr_expect(message_has(h, "file.write_outside", "/tmp/out.txt"));
+	harness_free(h);
+
+	/* a path given in allow_write, with ~ */
+	h = harness_new("file", "allow_write: [workdir, \"~/results\", \"/srv/out\"]\n", NULL);
+	publish_open(h, 100, "/home/auditor/results/r.csv", WR, 0644);
+	publish_open(h, 100, "/srv/out/x", WR, 0644);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, NULL), 0);
+	harness_free(h);
+
+	/* /var/tmp is not a system path; unresolved ../ is normalised */
+	h = harness_new("file", NULL, NULL);
+	publish_open(h, 100, "/var/tmp/x", WR, 0644);
+	publish_open(h, 100, "/home/auditor/app/../../../etc/cron.d/x", WR, 0644);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "file.write_outside"), 0);
+	cr_expect(message_has(h, "file.persistence", "/etc/cron.d/x"));
+	harness_free(h);
+}
+
+Test(file, persistence_locations)
+{
+	struct {
+		const char *path;
+		int severity;
+	} cases[] = {
+		{"/home/auditor/.bashrc", DA_SEV_HIGH},
+		{"/home/auditor/.config/systemd/user/x.service", DA_SEV_HIGH},
+		{"/home/auditor/.config/autostart/x.desktop", DA_SEV_HIGH},
+		{"/etc/cron.d/job", DA_SEV_HIGH},
+		{"/var/spool/cron/crontabs/auditor", DA_SEV_HIGH},
+		{"/etc/profile.d/x.sh", DA_SEV_HIGH},
+		{"/tmp/cron/auditor", DA_SEV_HIGH},
+		{"/home/auditor/app/mycrontab", DA_SEV_INFO - 1},
+		{"/home/auditor/.ssh/authorized_keys", DA_SEV_CRITICAL},
+		{"/etc/ld.so.preload", DA_SEV_CRITICAL},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct harness *h = harness_new("file", NULL, NULL);
+		publish_open(h, 100, cases[i].path, WR | DA_ACC_APPEND, 0644);
+		harness_finish(h);
+		cr_expect_eq(harness_max_severity(h, "file.persistence"), cases[i].severity, "%s",
+			     cases[i].path);
+		if (cases[i].severity < 0)
+			cr_expect_eq(harness_count(h, NULL), 0, "%s", cases[i].path);
+		harness_free(h);
+	}
+	/* renaming a prepared file into place is the same attempt */
+	struct harness *h = harness_new("file", NULL, NULL);
+	publish_path(h, DA_EV_FILE_RENAME, 100, "/tmp/k", "/home/auditor/.ssh/authorized_keys", 0);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "file.persistence"), DA_SEV_CRITICAL);
+	harness_free(h);
+
+	/* reading ~/.bashrc is not planting anything */
+	h = harness_new("file", NULL, NULL);
+	publish_open(h, 100, "/home/auditor/.bashrc", RD, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "file.persistence"), 0);
+	harness_free(h);
+}
+
+Test(file, executables_created_outside_workdir)
+{
+	struct harness *h = harness_new("file", NULL, NULL);
+	publish_open(h, 100, "/tmp/.x", WR, 0755);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "file.exec_created"), DA_SEV_HIGH);
+	harness_free(h);
+
+	/* created plain, then chmod +x */
+	h = harness_new("file", NULL, NULL);
+	publish_open(h, 100, "/home/auditor/.local/bin/tool", WR, 0644);
+	publish_path(h, DA_EV_FILE_CHMOD, 100, "/home/auditor/.local/bin/tool", NULL, 0755);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "file.exec_created"), DA_SEV_HIGH);
+	harness_free(h);
+
+	/* a build in the workdir, and directories the program made, are normal */
+	h = harness_new("file", NULL, NULL);
+	publish_open(h, 100, "/home/auditor/app/a.out", WR, 0777);
+	publish_path(h, DA_EV_FILE_MKDIR, 100, "/tmp/work", NULL, 0755);
+	publish_path(h, DA_EV_FILE_CHMOD, 100, "/tmp/work", NULL, 0755);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, NULL), 0);
+	harness_free(h);
+}
+
+Test(file, config_errors)
+{
+	int rc = 0;
+	struct harness *h = harness_new("file", "allow_write: [workdir]\nallow_read: [x]\n", &rc);
+	cr_expect_eq(rc, -EINVAL);
+	cr_expect(strstr(harness_error(h), "allow_read"), "names the key: %s", harness_error(h));
+	harness_free(h);
+
+	h = harness_new("file", "allow_write: [everywhere]\n", &rc);
+	cr_expect_eq(rc, -EINVAL);
+	cr_expect(strstr(harness_error(h), "everywhere"));
+	harness_free(h);
+
+	h = harness_new("file", "sensitive: [relative/path]\n", &rc);
+	cr_expect_eq(rc, -EINVAL);
+	harness_free(h);
+}
+
+Test(file, hostile_events_do_not_crash)
+{
+	static char long_path[9000];
+	for (size_t i = 0; i < sizeof(long_path) - 1; i++)
+		long_path[i] = (i % 3) ? 'a' : '/';
+	const char *paths[] = {long_path, "", "/", "//..//../", "relative/../../x", "/proc/", "/proc/12",
+			       "/proc/12/task/", "/home/", "/home", "~", NULL};
+	enum da_event_kind kinds[] = {DA_EV_FILE_OPEN, DA_EV_FILE_UNLINK, DA_EV_FILE_RENAME,
+				      DA_EV_FILE_CHMOD, DA_EV_FILE_CHOWN, DA_EV_FILE_LINK, DA_EV_FILE_MKDIR,
+				      DA_EV_FILE_WRITE, DA_EV_FS_MONITOR, DA_EV_SYSCALL_OTHER, DA_EV_PROC_EXEC};
+	struct harness *h = harness_new("file", NULL, NULL);
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		struct da_event ev = ev_make(kinds[k], 0, 0);
+		cr_expect_eq(harness_publish(h, &ev), 0);
+		for (size_t i = 0; paths[i]; i++) {
+			ev.path = paths[i];
+			ev.path2 = paths[i];
+			ev.fd_desc = paths[i];
+			ev.access = DA_ACC_READ | DA_ACC_WRITE | DA_ACC_CREATE;
+			ev.mode = 0777;
+			ev.detail = "CREATE";
+			ev.syscall = "truncate";
+			cr_expect_eq(harness_publish(h, &ev), 0);
+		}
+	}
+	cr_expect_eq(harness_finish(h), 0);
+	harness_free(h);
+}
+
+Test(file, many_paths_are_bounded)
+{
+	struct harness *h = harness_new("file", NULL, NULL);
+	char path[64];
+	for (int i = 0; i < 6000; i++) {
+		snprintf(path, sizeof(path), "/etc/x%d", i);
+		publish_open(h, 100, path, WR, 0644);
+	}
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "file.write_outside"), 6000,
+		     "past the memory cap findings repeat rather than vanish");
+	harness_free(h);
+}
+
+Test(file, relative_path_resolved_against_root_is_taken_in_the_workdir)
+{
+	struct harness *h = harness_new("file", NULL, NULL);
+	struct da_event ev = ev_make(DA_EV_FILE_OPEN, 100, 1.0);
+	ev.path = "/a.out";
+	ev.raw_path = "a.out";
+	ev.access = WR;
+	ev.mode = 0777;
+	harness_publish(h, &ev);
+	/* a real absolute resolution is kept */
+	ev.path = "/etc/motd";
+	ev.raw_path = "../../../etc/motd";
+	ev.mode = 0644;
+	harness_publish(h, &ev);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "file.exec_created"), 0, "a.out is in the workdir");
+	cr_expect(message_has(h, "file.write_outside", "/etc/motd"));
+	harness_free(h);
+}
