@@ -68,10 +68,19 @@ extern const char config_default_yaml[];
 /* Apply "a.b.c=VALUE" (a list value is comma-separated; a key under
  * plugins.* may create the plugin).  Fails on a malformed assignment. */
 int config_set(struct cfg_node *root, const char *assignment, struct cfg_error *err);
+/* Set a dotted key to exactly the strings in items (NULL-terminated), no
+ * splitting on blanks or commas: for argv-like values such as
+ * `-- COMMAND [ARG]...` -> target.command.  Values count as from --set
+ * (relative paths against the current directory).  0, -EINVAL (bad key,
+ * or a non-map on the way) or -ENOMEM. */
+int config_set_list(struct cfg_node *root, const char *key, const char *const *items,
+		    struct cfg_error *err);
 
 void config_free(struct cfg_node *root);
 
-/* Tree access (used by the engine and by the plugin host API). */
+/* Tree access (used by the engine and by the plugin host API).
+ * cfg_list_strings: count and NULL-terminated items of a list of scalars
+ * (a scalar is a one-item list); 0 and *items = NULL for anything else. */
 const struct cfg_node *cfg_map_get(const struct cfg_node *map, const char *key);
 const char *cfg_scalar(const struct cfg_node *node);            /* NULL unless scalar */
 size_t cfg_list_strings(const struct cfg_node *node, const char *const **items);
@@ -84,6 +93,8 @@ int cfg_parse_size(const char *text, long long *bytes);      /* "1024", "64K", "
 int cfg_parse_bool(const char *text, bool *out);             /* true/false/yes/no/on/off/1/0 */
 /* Split like a POSIX shell would (quotes, backslashes; no expansion). */
 int cfg_split_command(const char *text, char ***argv);
+/* Free a NULL-terminated string vector such as cfg_split_command()'s. */
+void cfg_strv_free(char **strv);
 
 enum sandbox_network { NETWORK_NONE, NETWORK_HOST };
 
@@ -129,6 +140,12 @@ struct audit_config {
 	                                defaults 0, 5, 15, 40, 60 */
 };
 
+/* Check root against the schema and fill *out (zeroed first; on failure
+ * nothing needs freeing).  Notes: a null value means the default; with no
+ * `plugins` key at all (or `plugins: null`) the six built-in detectors are
+ * loaded with no options, `plugins: {}` loads none; plugins[i].node is
+ * always a map (a shared empty one for `NAME: null`); out->source borrows
+ * root's file name. */
 int config_resolve(const struct cfg_node *root, struct audit_config *out, struct cfg_error *err);
 void audit_config_free(struct audit_config *cfg);
 
