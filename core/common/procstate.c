@@ -1,0 +1,640 @@
+/*
+ * procstate.c — per-process bookkeeping for the syscall decoders: parent,
+ * cwd and fd table, with the kernel's sharing rules.  See procstate.h and
+ * procstate_stdio.h.
+ *
+ * Layout: processes (threads included, keyed by tid) live in a chained hash.
+ * A process points at a reference-counted fd table and a reference-counted
+ * fs record (cwd), so CLONE_FILES / CLONE_FS children share them and fork
+ * copies them.  Learned symlinks live in their own hash so resolving a path
+ * costs a lookup per path component, however many links were learned.
+ *
+ * Out of memory: the bookkeeping degrades (an fd stays unknown, a path is
+ * not followed) instead of failing the audit; nothing here can crash on it.
+ */
+#include "common/procstate.h"
+#include "common/procstate_stdio.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PROC_BUCKETS 1024
+#define LINK_BUCKETS 256
+#define FD_LIMIT (1 << 20)   /* fds above this are ignored (RLIMIT_NOFILE is far lower) */
+#define SYMLINK_HOPS 40      /* the kernel's MAXSYMLINKS */
+#define RESOLVE_MAX 8192
+
+struct fd_entry {
+	char *desc;
+	unsigned char open;
+	unsigned char cloexec;
+	signed char origin;   /* 0..2: original stdio fd it still is; -1 none */
+	unsigned marks;
+};
+
+struct fdtab {
+	int refs;
+	size_t n;             /* entries allocated */
+	struct fd_entry *v;
+};
+
+struct fsinfo {
+	int refs;
+	char *cwd;
+};
+
+struct proc {
+	int pid;              /* tid */
+	int tgid;
+	int ppid;
+	struct fdtab *fds;
+	struct fsinfo *fs;
+	struct proc *next;
+};
+
+struct symlink {
+	char *linkpath;
+	char *target;
+	struct symlink *next;
+};
+
+struct procstate {
+	char *initial_cwd;
+	struct proc *procs[PROC_BUCKETS];
+	size_t nprocs;
+	struct symlink *links[LINK_BUCKETS];
+	size_t nlinks;
+};
+
+static size_t pid_bucket(int pid)
+{
+	return ((uint32_t)pid * 2654435761u) % PROC_BUCKETS;
+}
+
+static uint32_t str_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+/* ---- fd tables and fs records --------------------------------------- */
+
+static void fd_entry_clear(struct fd_entry *e)
+{
+	free(e->desc);
+	memset(e, 0, sizeof(*e));
+	e->origin = -1;
+}
+
+static struct fdtab *fdtab_new(void)
+{
+	struct fdtab *t = calloc(1, sizeof(*t));
+	if (t)
+		t->refs = 1;
+	return t;
+}
+
+static void fdtab_unref(struct fdtab *t)
+{
+	if (!t || --t->refs > 0)
+		return;
+	for (size_t i = 0; i < t->n; i++)
+		free(t->v[i].desc);
+	free(t->v);
+	free(t);
+}
+
+/* Deep copy for fork; marks are per (pid, fd), so the copy starts clean. */
+static struct fdtab *fdtab_copy(const struct fdtab *src)
+{
+	struct fdtab *t = fdtab_new();
+	if (!t || !src || !src->n)
+		return t;
+	t->v = calloc(src->n, sizeof(*t->v));
+	if (!t->v)
+		return t;
+	t->n = src->n;
+	for (size_t i = 0; i < src->n; i++) {
+		t->v[i] = src->v[i];
+		t->v[i].marks = 0;
+		t->v[i].desc = src->v[i].desc ? strdup(src->v[i].desc) : NULL;
+	}
+	return t;
+}
+
+/* Entry for fd, growing the table; NULL for a hostile fd or no memory. */
+static struct fd_entry *fdtab_slot(struct fdtab *t, int fd)
+{
+	if (!t || fd < 0 || fd >= FD_LIMIT)
+		return NULL;
+	if ((size_t)fd >= t->n) {
+		size_t nn = t->n ? t->n : 16;
+		while (nn <= (size_t)fd)
+			nn *= 2;
+		struct fd_entry *nv = realloc(t->v, nn * sizeof(*nv));
+		if (!nv)
+			return NULL;
+		for (size_t i = t->n; i < nn; i++) {
+			memset(&nv[i], 0, sizeof(nv[i]));
+			nv[i].origin = -1;
+		}
+		t->v = nv;
+		t->n = nn;
+	}
+	return &t->v[fd];
+}
+
+static const struct fd_entry *fdtab_get(const struct fdtab *t, int fd)
+{
+	if (!t || fd < 0 || (size_t)fd >= t->n || !t->v[fd].open)
+		return NULL;
+	return &t->v[fd];
+}
+
+static struct fsinfo *fs_new(const char *cwd)
+{
+	struct fsinfo *f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->refs = 1;
+	f->cwd = strdup(cwd ? cwd : "/");
+	return f;
+}
+
+static void fs_unref(struct fsinfo *f)
+{
+	if (!f || --f->refs > 0)
+		return;
+	free(f->cwd);
+	free(f);
+}
+
+/* ---- processes ------------------------------------------------------ */
+
+static struct proc *proc_find(const struct procstate *ps, int pid)
+{
+	for (struct proc *p = ps->procs[pid_bucket(pid)]; p; p = p->next)
+		if (p->pid == pid)
+			return p;
+	return NULL;
+}
+
+static struct proc *proc_insert(struct procstate *ps, int pid)
+{
+	struct proc *p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->pid = pid;
+	p->tgid = pid;
+	size_t b = pid_bucket(pid);
+	p->next = ps->procs[b];
+	ps->procs[b] = p;
+	ps->nprocs++;
+	return p;
+}
+
+static void proc_release(struct proc *p)
+{
+	fdtab_unref(p->fds);
+	fs_unref(p->fs);
+	free(p);
+}
+
+/* The process, created on demand: initial cwd, fds 0-2 "unknown". */
+static struct proc *proc_get(struct procstate *ps, int pid)
+{
+	struct proc *p = proc_find(ps, pid);
+	if (p)
+		return p;
+	p = proc_insert(ps, pid);
+	if (!p)
+		return NULL;
+	p->fds = fdtab_new();
+	p->fs = fs_new(ps->initial_cwd);
+	for (int fd = 0; fd < 3; fd++) {
+		struct fd_entry *e = fdtab_slot(p->fds, fd);
+		if (e) {
+			e->open = 1;
+			e->desc = strdup("unknown");
+		}
+	}
+	return p;
+}
+
+struct procstate *procstate_new(const char *initial_cwd)
+{
+	struct procstate *ps = calloc(1, sizeof(*ps));
+	if (!ps)
+		return NULL;
+	ps->initial_cwd = strdup(initial_cwd && initial_cwd[0] == '/' ? initial_cwd : "/");
+	if (!ps->initial_cwd) {
+		free(ps);
+		return NULL;
+	}
+	path_normalize(ps->initial_cwd);
+	return ps;
+}
+
+void procstate_free(struct procstate *ps)
+{
+	if (!ps)
+		return;
+	for (size_t b = 0; b < PROC_BUCKETS; b++) {
+		struct proc *p = ps->procs[b];
+		while (p) {
+			struct proc *next = p->next;
+			proc_release(p);
+			p = next;
+		}
+	}
+	for (size_t b = 0; b < LINK_BUCKETS; b++) {
+		struct symlink *l = ps->links[b];
+		while (l) {
+			struct symlink *next = l->next;
+			free(l->linkpath);
+			free(l->target);
+			free(l);
+			l = next;
+		}
+	}
+	free(ps->initial_cwd);
+	free(ps);
+}
+
+void procstate_fork(struct procstate *ps, int parent, int child, bool thread, bool share_files,
+		    bool share_fs)
+{
+	struct proc *pp = proc_get(ps, parent);
+	if (!pp || child <= 0 || child == parent)
+		return;
+	/* A pid can be reused after its exit: the new process replaces it. */
+	procstate_exit(ps, child);
+	struct proc *c = proc_insert(ps, child);
+	if (!c)
+		return;
+	if (thread) {
+		c->tgid = pp->tgid;
+		c->ppid = pp->ppid;
+	} else {
+		c->tgid = child;
+		c->ppid = pp->tgid;
+	}
+	if (thread || share_files) {
+		c->fds = pp->fds;
+		pp->fds->refs++;
+	} else {
+		c->fds = fdtab_copy(pp->fds);
+	}
+	if (thread || share_fs) {
+		c->fs = pp->fs;
+		pp->fs->refs++;
+	} else {
+		c->fs = fs_new(pp->fs ? pp->fs->cwd : ps->initial_cwd);
+	}
+}
+
+void procstate_exec(struct procstate *ps, int pid)
+{
+	struct proc *p = proc_get(ps, pid);
+	if (!p || !p->fds)
+		return;
+	/* exec un-shares a table shared by CLONE_FILES, then drops CLOEXEC fds. */
+	if (p->fds->refs > 1) {
+		struct fdtab *copy = fdtab_copy(p->fds);
+		if (!copy)
+			return;
+		/* marks belong to the same process: keep them across the un-share */
+		for (size_t i = 0; i < copy->n && i < p->fds->n; i++)
+			copy->v[i].marks = p->fds->v[i].marks;
+		fdtab_unref(p->fds);
+		p->fds = copy;
+	}
+	for (size_t i = 0; i < p->fds->n; i++)
+		if (p->fds->v[i].open && p->fds->v[i].cloexec)
+			fd_entry_clear(&p->fds->v[i]);
+}
+
+void procstate_exit(struct procstate *ps, int pid)
+{
+	struct proc **pp = &ps->procs[pid_bucket(pid)];
+	while (*pp) {
+		if ((*pp)->pid == pid) {
+			struct proc *dead = *pp;
+			*pp = dead->next;
+			proc_release(dead);
+			ps->nprocs--;
+			return;
+		}
+		pp = &(*pp)->next;
+	}
+}
+
+int procstate_ppid(const struct procstate *ps, int pid)
+{
+	const struct proc *p = proc_find(ps, pid);
+	return p ? p->ppid : 0;
+}
+
+bool procstate_known(const struct procstate *ps, int pid)
+{
+	return proc_find(ps, pid) != NULL;
+}
+
+int procstate_tgid(const struct procstate *ps, int tid)
+{
+	const struct proc *p = proc_find(ps, tid);
+	return p ? p->tgid : tid;
+}
+
+int procstate_fd_limit(const struct procstate *ps, int pid)
+{
+	const struct proc *p = proc_find(ps, pid);
+	return p && p->fds ? (int)p->fds->n : 0;
+}
+
+size_t procstate_count(const struct procstate *ps)
+{
+	return ps->nprocs;
+}
+
+/* ---- fd table ------------------------------------------------------- */
+
+void procstate_fd_set(struct procstate *ps, int pid, int fd, const char *desc, bool cloexec)
+{
+	struct proc *p = proc_get(ps, pid);
+	struct fd_entry *e = p ? fdtab_slot(p->fds, fd) : NULL;
+	if (!e)
+		return;
+	fd_entry_clear(e);
+	e->open = 1;
+	e->cloexec = cloexec;
+	e->desc = strdup(desc ? desc : "unknown");
+}
+
+const char *procstate_fd_get(const struct procstate *ps, int pid, int fd)
+{
+	const struct proc *p = proc_find(ps, pid);
+	const struct fd_entry *e = p ? fdtab_get(p->fds, fd) : NULL;
+	if (!e)
+		return NULL;
+	return e->desc ? e->desc : "unknown";
+}
+
+void procstate_fd_close(struct procstate *ps, int pid, int fd)
+{
+	struct proc *p = proc_get(ps, pid);
+	if (p && p->fds && fd >= 0 && (size_t)fd < p->fds->n)
+		fd_entry_clear(&p->fds->v[fd]);
+}
+
+void procstate_fd_dup(struct procstate *ps, int pid, int oldfd, int newfd, bool cloexec)
+{
+	struct proc *p = proc_get(ps, pid);
+	if (!p || oldfd == newfd)
+		return;
+	const struct fd_entry *old = fdtab_get(p->fds, oldfd);
+	/* Copy before fdtab_slot() may move the array. */
+	char *desc = strdup(old && old->desc ? old->desc : "unknown");
+	int origin = old ? old->origin : -1;
+	struct fd_entry *e = fdtab_slot(p->fds, newfd);
+	if (!e || !desc) {
+		free(desc);
+		return;
+	}
+	fd_entry_clear(e);
+	e->open = 1;
+	e->cloexec = cloexec;
+	e->desc = desc;
+	e->origin = (signed char)origin;
+}
+
+void procstate_fd_set_cloexec(struct procstate *ps, int pid, int fd, bool cloexec)
+{
+	struct proc *p = proc_get(ps, pid);
+	if (p && p->fds && fd >= 0 && (size_t)fd < p->fds->n && p->fds->v[fd].open)
+		p->fds->v[fd].cloexec = cloexec;
+}
+
+void procstate_set_original_stdio(struct procstate *ps, int pid, const char *desc)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		procstate_fd_set(ps, pid, fd, desc, false);
+		struct proc *p = proc_find(ps, pid);
+		if (p && p->fds && (size_t)fd < p->fds->n)
+			p->fds->v[fd].origin = (signed char)fd;
+	}
+}
+
+int procstate_fd_origin(const struct procstate *ps, int pid, int fd)
+{
+	const struct proc *p = proc_find(ps, pid);
+	const struct fd_entry *e = p ? fdtab_get(p->fds, fd) : NULL;
+	return e ? e->origin : -1;
+}
+
+void procstate_fd_refine(struct procstate *ps, int pid, int fd, const char *desc)
+{
+	struct proc *p = proc_get(ps, pid);
+	if (!p || !desc)
+		return;
+	struct fd_entry *e = fdtab_slot(p->fds, fd);
+	if (!e)
+		return;
+	if (!e->open) {
+		procstate_fd_set(ps, pid, fd, desc, false);
+		return;
+	}
+	if (e->desc && strcmp(e->desc, desc) == 0)
+		return;
+	char *copy = strdup(desc);
+	if (!copy)
+		return;
+	free(e->desc);
+	e->desc = copy;
+}
+
+unsigned procstate_fd_mark(struct procstate *ps, int pid, int fd, unsigned bits)
+{
+	struct proc *p = proc_find(ps, pid);
+	if (!p || !p->fds || fd < 0 || (size_t)fd >= p->fds->n || !p->fds->v[fd].open)
+		return 0;
+	unsigned before = p->fds->v[fd].marks;
+	p->fds->v[fd].marks |= bits;
+	return before;
+}
+
+/* ---- cwd ------------------------------------------------------------ */
+
+void procstate_chdir(struct procstate *ps, int pid, const char *abs_path)
+{
+	struct proc *p = proc_get(ps, pid);
+	if (!p || !p->fs || !abs_path || abs_path[0] != '/')
+		return;
+	char *copy = strdup(abs_path);
+	if (!copy)
+		return;
+	path_normalize(copy);
+	free(p->fs->cwd);
+	p->fs->cwd = copy;
+}
+
+const char *procstate_cwd(const struct procstate *ps, int pid)
+{
+	const struct proc *p = proc_find(ps, pid);
+	if (p && p->fs && p->fs->cwd)
+		return p->fs->cwd;
+	return ps->initial_cwd;
+}
+
+/* ---- paths ---------------------------------------------------------- */
+
+char *path_normalize(char *path)
+{
+	if (!path || path[0] != '/')
+		return path;
+	char *out = path; /* write cursor; always <= read cursor */
+	const char *in = path;
+	size_t w = 0;
+	while (*in) {
+		while (*in == '/')
+			in++;
+		if (!*in)
+			break;
+		const char *end = in;
+		while (*end && *end != '/')
+			end++;
+		size_t n = (size_t)(end - in);
+		if (n == 1 && in[0] == '.') {
+			/* nothing */
+		} else if (n == 2 && in[0] == '.' && in[1] == '.') {
+			while (w > 0 && out[w - 1] != '/')
+				w--;
+			if (w > 0)
+				w--; /* drop the '/' too; "/.." stays "/" */
+		} else {
+			out[w++] = '/';
+			memmove(out + w, in, n);
+			w += n;
+		}
+		in = end;
+	}
+	if (w == 0)
+		out[w++] = '/';
+	out[w] = '\0';
+	return path;
+}
+
+static const char *symlink_lookup(const struct procstate *ps, const char *path, size_t n)
+{
+	for (const struct symlink *l = ps->links[str_hash(path, n) % LINK_BUCKETS]; l; l = l->next)
+		if (strlen(l->linkpath) == n && memcmp(l->linkpath, path, n) == 0)
+			return l->target;
+	return NULL;
+}
+
+void procstate_add_symlink(struct procstate *ps, const char *linkpath, const char *target)
+{
+	if (!linkpath || linkpath[0] != '/' || !target || !target[0])
+		return;
+	char *lp = strdup(linkpath);
+	if (!lp)
+		return;
+	path_normalize(lp);
+	size_t b = str_hash(lp, strlen(lp)) % LINK_BUCKETS;
+	for (struct symlink *l = ps->links[b]; l; l = l->next) {
+		if (strcmp(l->linkpath, lp) == 0) {
+			char *t = strdup(target);
+			if (t) {
+				free(l->target);
+				l->target = t;
+			}
+			free(lp);
+			return;
+		}
+	}
+	struct symlink *l = calloc(1, sizeof(*l));
+	if (!l || !(l->target = strdup(target))) {
+		free(l);
+		free(lp);
+		return;
+	}
+	l->linkpath = lp;
+	l->next = ps->links[b];
+	ps->links[b] = l;
+	ps->nlinks++;
+}
+
+/* Follow learned symlinks in the normalized absolute path work[] (capacity
+ * RESOLVE_MAX).  Returns 0, or -1 when a rewrite does not fit. */
+static int follow_symlinks(const struct procstate *ps, char *work)
+{
+	char next[RESOLVE_MAX];
+	int hops = 0;
+restart:
+	for (size_t i = 1;; i++) {
+		if (work[i] != '/' && work[i] != '\0')
+			continue;
+		const char *target = symlink_lookup(ps, work, i);
+		if (target) {
+			if (++hops > SYMLINK_HOPS)
+				return 0; /* ELOOP: keep the path as it stands */
+			size_t dir = i;
+			while (dir > 0 && work[dir - 1] != '/')
+				dir--;
+			int n;
+			if (target[0] == '/')
+				n = snprintf(next, sizeof(next), "%s%s", target, work + i);
+			else
+				n = snprintf(next, sizeof(next), "%.*s%s%s", (int)dir, work, target,
+					     work + i);
+			if (n < 0 || (size_t)n >= sizeof(next))
+				return -1;
+			path_normalize(next);
+			memcpy(work, next, strlen(next) + 1);
+			goto restart;
+		}
+		if (work[i] == '\0')
+			break;
+	}
+	return 0;
+}
+
+char *procstate_resolve(const struct procstate *ps, int pid, int dirfd, const char *path,
+			char *buf, size_t len)
+{
+	char work[RESOLVE_MAX];
+	const char *base = NULL;
+	if (!path)
+		path = "";
+	if (path[0] != '/') {
+		if (dirfd == -100) {
+			base = procstate_cwd(ps, pid);
+		} else {
+			const char *desc = procstate_fd_get(ps, pid, dirfd);
+			/* An fd we cannot place resolves like the cwd would: the best
+			 * guess, and never a crash. */
+			base = desc && desc[0] == '/' ? desc : procstate_cwd(ps, pid);
+		}
+	}
+	int n;
+	if (!base)
+		n = snprintf(work, sizeof(work), "%s", path);
+	else if (!path[0])
+		n = snprintf(work, sizeof(work), "%s", base);
+	else
+		n = snprintf(work, sizeof(work), "%s/%s", base, path);
+	if (n < 0 || (size_t)n >= sizeof(work))
+		return NULL;
+	path_normalize(work);
+	if (ps->nlinks && follow_symlinks(ps, work) < 0)
+		return NULL;
+	size_t wl = strlen(work);
+	if (wl + 1 > len)
+		return NULL;
+	memcpy(buf, work, wl + 1);
+	return buf;
+}

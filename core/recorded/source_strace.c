@@ -1,0 +1,679 @@
+/*
+ * source_strace.c — replay of a recorded strace log: reads one combined
+ * file or the per-pid files of -ff, merges them by timestamp, joins
+ * "<unfinished ...>" / "<... resumed>" halves per pid, and feeds complete
+ * records to the decoder.  See source_strace.h.
+ *
+ * Robustness: lines are read with a hard length cap (longer ones are
+ * skipped to their newline, counted as a warning); lines with NUL bytes are
+ * warnings; every scan is linear.  Only an unreadable file is an error.
+ */
+#include "recorded/source_strace.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "recorded/strace_args.h"
+#include "recorded/strace_decode.h"
+#include "recorded/strace_lexer.h"
+
+#define LINE_CAP (4u << 20)   /* longest line accepted: 4 MiB */
+#define PENDING_MAX 4096      /* unfinished calls waiting for their resume */
+#define PENDING_SLOTS 8192    /* their hash table (pid -> first half), load <= 1/2 */
+#define MAX_FILES 65536
+
+struct stream {
+	FILE *f;
+	char *path;
+	int file_pid;         /* -ff: pid from the file name; 0 otherwise */
+	uint64_t lineno;
+	char *line;
+	size_t len, cap;
+	bool too_long, has_nul, have, eof;
+	struct strace_prefix pfx;
+	double day_offset;    /* -t/-tt clocks wrap at midnight */
+	double last_raw;
+	double key;           /* merge key */
+};
+
+struct pending {
+	int pid;              /* 0: empty slot */
+	char *text;           /* the first half, prefix included */
+};
+
+struct replay {
+	struct stream *streams;
+	size_t n_streams;
+	struct strace_decoder *dec;
+	struct strace_replay_result *res;
+	int unprefixed_pid;   /* pid of lines without a prefix (combined log) */
+	bool have_first_time;
+	double first_time;
+	uint64_t seq_lines;   /* merged line counter: time base without timestamps */
+	bool any_time;
+	struct pending *pend;
+	size_t n_pend;
+	const char *cur_path;
+	uint64_t cur_lineno;
+};
+
+static void warn(struct replay *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(struct replay *r, const char *fmt, ...)
+{
+	if (r->res->warnings++ == 0) {
+		char what[200];
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(what, sizeof(what), fmt, ap);
+		va_end(ap);
+		snprintf(r->res->first_warning, sizeof(r->res->first_warning), "%s:%llu: %s",
+			 r->cur_path, (unsigned long long)r->cur_lineno, what);
+	}
+}
+
+/* ---- reading ------------------------------------------------------- */
+
+static bool line_push(struct stream *s, char c)
+{
+	if (s->len + 2 > s->cap) {
+		if (s->cap >= LINE_CAP) {
+			s->too_long = true;
+			return false;
+		}
+		size_t nc = s->cap ? s->cap * 2 : 256;
+		char *nl = realloc(s->line, nc);
+		if (!nl) {
+			s->too_long = true;
+			return false;
+		}
+		s->line = nl;
+		s->cap = nc;
+	}
+	s->line[s->len++] = c;
+	return true;
+}
+
+/* One physical line into s->line (NUL-terminated).  false at EOF. */
+static bool read_physical(struct stream *s)
+{
+	int c;
+	bool any = false;
+	while ((c = getc_unlocked(s->f)) != EOF) {
+		any = true;
+		if (c == '\n')
+			break;
+		if (c == '\0')
+			s->has_nul = true;
+		if (!s->too_long)
+			line_push(s, (char)c);
+	}
+	if (!any)
+		return false;
+	s->lineno++;
+	if (s->line)
+		s->line[s->len] = '\0';
+	return true;
+}
+
+static bool ends_with_attach_note(const char *line, size_t len, size_t *cut)
+{
+	static const char marker[] = "strace: Process ";
+	const char *hit = NULL;
+	for (const char *p = line; (p = memmem(p, len - (size_t)(p - line), marker, sizeof(marker) - 1));
+	     p++)
+		hit = p;
+	if (!hit || hit == line)
+		return false;
+	const char *tail = hit + sizeof(marker) - 1;
+	size_t tl = len - (size_t)(tail - line);
+	while (tl && *tail >= '0' && *tail <= '9') {
+		tail++;
+		tl--;
+	}
+	if (!((tl == 9 && !memcmp(tail, " attached", 9)) || (tl == 9 && !memcmp(tail, " detached", 9))))
+		return false;
+	*cut = (size_t)(hit - line);
+	return true;
+}
+
+/* The next logical line of a stream: strace writing to a terminal may cut a
+ * call with its own "strace: Process N attached" note; glue it back. */
+static bool stream_next(struct stream *s)
+{
+	s->len = 0;
+	s->too_long = s->has_nul = false;
+	if (!read_physical(s)) {
+		s->have = false;
+		s->eof = true;
+		return false;
+	}
+	size_t cut;
+	int glued = 0;
+	/* read_physical appends at s->len: cutting len glues the next line on. */
+	while (!s->too_long && s->len && ends_with_attach_note(s->line, s->len, &cut) && glued < 16) {
+		s->len = cut;
+		if (!read_physical(s))
+			break;
+		glued++;
+	}
+	if (!s->line) {
+		line_push(s, '\0');
+		s->len = 0;
+		if (!s->line) {
+			s->too_long = true;
+			s->have = true;
+			s->pfx.body_off = 0;
+			return true;
+		}
+	}
+	s->line[s->len] = '\0';
+	strace_lex_prefix(s->line, s->len, &s->pfx);
+	s->have = true;
+	return true;
+}
+
+/* ---- time ------------------------------------------------------------ */
+
+static double stream_time(struct stream *s)
+{
+	if (!s->pfx.has_time)
+		return s->last_raw + s->day_offset;
+	double t = s->pfx.time;
+	/* -t/-tt are times of day: going back by more than 12 h is midnight */
+	if (t < 86400.0 && s->last_raw - t > 43200.0)
+		s->day_offset += 86400.0;
+	s->last_raw = t;
+	return t + s->day_offset;
+}
+
+/* ---- unfinished calls ---------------------------------------------- */
+
+/* Unfinished first halves live in an open-addressing hash keyed by pid, so
+ * a log with thousands of blocked threads stays linear. */
+static size_t pending_home(int pid)
+{
+	return ((uint32_t)pid * 2654435761u) & (PENDING_SLOTS - 1);
+}
+
+static struct pending *pending_find(struct replay *r, int pid)
+{
+	if (!r->pend)
+		return NULL;
+	for (size_t i = pending_home(pid); r->pend[i].pid; i = (i + 1) & (PENDING_SLOTS - 1))
+		if (r->pend[i].pid == pid)
+			return &r->pend[i];
+	return NULL;
+}
+
+/* Backward-shift deletion: no tombstones, probe chains stay short. */
+static void pending_remove(struct replay *r, struct pending *p)
+{
+	size_t hole = (size_t)(p - r->pend);
+	free(p->text);
+	p->text = NULL;
+	p->pid = 0;
+	r->n_pend--;
+	for (size_t j = (hole + 1) & (PENDING_SLOTS - 1); r->pend[j].pid;
+	     j = (j + 1) & (PENDING_SLOTS - 1)) {
+		size_t home = pending_home(r->pend[j].pid);
+		/* stays when its home lies cyclically in (hole, j] */
+		bool stays = hole < j ? (home > hole && home <= j) : (home > hole || home <= j);
+		if (stays)
+			continue;
+		r->pend[hole] = r->pend[j];
+		r->pend[j].pid = 0;
+		r->pend[j].text = NULL;
+		hole = j;
+	}
+}
+
+static void decode_text(struct replay *r, int pid, double t, char *text, size_t len);
+
+/* A first half that will never be resumed (its process ended, or another
+ * call replaced it): decode it with an unknown result so it is not lost. */
+static void pending_flush(struct replay *r, struct pending *p, double t)
+{
+	size_t l = strlen(p->text);
+	char *joined = malloc(l + 8);
+	if (joined) {
+		memcpy(joined, p->text, l);
+		memcpy(joined + l, ") = ?", 6);
+		decode_text(r, p->pid, t, joined, l + 5);
+		free(joined);
+	}
+	pending_remove(r, p);
+}
+
+static void pending_add(struct replay *r, int pid, const char *text, size_t len, double t)
+{
+	if (!r->pend) {
+		r->pend = calloc(PENDING_SLOTS, sizeof(*r->pend));
+		if (!r->pend)
+			return;
+	}
+	struct pending *p = pending_find(r, pid);
+	if (p)
+		pending_flush(r, p, t);
+	if (r->n_pend >= PENDING_MAX) {
+		/* Full (hostile log): the first half nearest in the table goes out
+		 * with an unknown result; it is published, not dropped. */
+		size_t i = pending_home(pid);
+		while (!r->pend[i].pid)
+			i = (i + 1) & (PENDING_SLOTS - 1);
+		pending_flush(r, &r->pend[i], t);
+	}
+	char *copy = malloc(len + 1);
+	if (!copy)
+		return;
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	size_t i = pending_home(pid);
+	while (r->pend[i].pid)
+		i = (i + 1) & (PENDING_SLOTS - 1);
+	r->pend[i].pid = pid;
+	r->pend[i].text = copy;
+	r->n_pend++;
+}
+
+/* ---- one line ------------------------------------------------------- */
+
+static int line_pid(struct replay *r, const struct stream *s, const struct strace_prefix *pfx)
+{
+	if (pfx->has_pid)
+		return pfx->pid;
+	if (s->file_pid)
+		return s->file_pid;
+	return r->unprefixed_pid;
+}
+
+/* Lex and decode a complete text (NUL-terminated, prefix included). */
+static void decode_text(struct replay *r, int pid, double t, char *text, size_t len)
+{
+	struct strace_prefix pfx;
+	struct strace_rec rec;
+	const char *why;
+	strace_lex_prefix(text, len, &pfx);
+	if (strace_lex_body(text + pfx.body_off, len - pfx.body_off, &rec, &why) < 0) {
+		warn(r, "%s", why);
+		return;
+	}
+	switch (rec.kind) {
+	case STRACE_REC_CALL:
+	case STRACE_REC_SIGNAL:
+	case STRACE_REC_EXITED:
+	case STRACE_REC_KILLED:
+		if (strace_decode(r->dec, pid, t, &rec, text, &why) < 0)
+			warn(r, "%s", why);
+		break;
+	default:
+		warn(r, "unexpected record");
+	}
+}
+
+static void handle_line(struct replay *r, struct stream *s, double t)
+{
+	r->res->lines++;
+	r->cur_path = s->path;
+	r->cur_lineno = s->lineno;
+	if (s->too_long) {
+		warn(r, "line longer than %u bytes skipped", LINE_CAP);
+		return;
+	}
+	if (s->has_nul) {
+		warn(r, "NUL byte in line");
+		return;
+	}
+	const struct strace_prefix *pfx = &s->pfx;
+	int pid = line_pid(r, s, pfx);
+	const char *body = s->line + pfx->body_off;
+	size_t blen = s->len - pfx->body_off;
+	struct strace_rec rec;
+	const char *why;
+	if (strace_lex_body(body, blen, &rec, &why) < 0) {
+		if (blen == 0)
+			return; /* blank line */
+		warn(r, "%s", why);
+		return;
+	}
+	if (pid <= 0) {
+		warn(r, "line without a pid");
+		return;
+	}
+	switch (rec.kind) {
+	case STRACE_REC_NOTE:
+		return;
+	case STRACE_REC_UNFINISHED:
+		pending_add(r, pid, s->line, pfx->body_off + rec.head.n, t);
+		strace_decoder_note_unfinished(r->dec, pid, &rec);
+		return;
+	case STRACE_REC_RESUMED: {
+		struct pending *p = pending_find(r, pid);
+		if (!p) {
+			warn(r, "'<... %.*s resumed>' without its first half", (int)rec.name.n,
+			     rec.name.p);
+			return;
+		}
+		size_t hl = strlen(p->text);
+		char *joined = malloc(hl + rec.tail.n + 1);
+		if (!joined)
+			return;
+		memcpy(joined, p->text, hl);
+		memcpy(joined + hl, rec.tail.p, rec.tail.n);
+		joined[hl + rec.tail.n] = '\0';
+		pending_remove(r, p);
+		decode_text(r, pid, t, joined, hl + rec.tail.n);
+		free(joined);
+		return;
+	}
+	case STRACE_REC_EXITED:
+	case STRACE_REC_KILLED: {
+		struct pending *p = pending_find(r, pid);
+		if (p)
+			pending_flush(r, p, t);
+		break;
+	}
+	default:
+		break;
+	}
+	if (strace_decode(r->dec, pid, t, &rec, s->line, &why) < 0)
+		warn(r, "%s", why);
+}
+
+/* ---- files ---------------------------------------------------------- */
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+static int stream_open(struct stream *s, const char *path, int file_pid, char *err, size_t errlen)
+{
+	memset(s, 0, sizeof(*s));
+	s->path = strdup(path);
+	s->f = fopen(path, "r");
+	if (!s->f || !s->path) {
+		int e = errno ? errno : ENOMEM;
+		snprintf(err, errlen, "%s: %s", path, strerror(e));
+		return -e;
+	}
+	s->file_pid = file_pid;
+	return 0;
+}
+
+static void stream_close(struct stream *s)
+{
+	if (s->f)
+		fclose(s->f);
+	free(s->path);
+	free(s->line);
+}
+
+static int cmp_stream_pid(const void *a, const void *b)
+{
+	const struct stream *x = a, *y = b;
+	return (x->file_pid > y->file_pid) - (x->file_pid < y->file_pid);
+}
+
+/* PREFIX.PID files of -ff.  Returns the count, or negative errno. */
+static int open_per_pid(struct replay *r, const char *prefix, char *err, size_t errlen)
+{
+	char dir[4096];
+	const char *slash = strrchr(prefix, '/');
+	const char *base = slash ? slash + 1 : prefix;
+	if (slash)
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - prefix + (slash == prefix)), prefix);
+	else
+		snprintf(dir, sizeof(dir), ".");
+	DIR *dh = opendir(dir);
+	if (!dh) {
+		int e = errno;
+		snprintf(err, errlen, "%s: %s", prefix, strerror(e));
+		return -e;
+	}
+	size_t bl = strlen(base);
+	struct dirent *de;
+	int rc = 0;
+	while ((de = readdir(dh))) {
+		if (strncmp(de->d_name, base, bl) != 0 || de->d_name[bl] != '.' ||
+		    !all_digits(de->d_name + bl + 1) || strlen(de->d_name + bl + 1) > 9)
+			continue;
+		if (r->n_streams == MAX_FILES)
+			break;
+		struct stream *ns = realloc(r->streams, (r->n_streams + 1) * sizeof(*ns));
+		if (!ns) {
+			rc = -ENOMEM;
+			snprintf(err, errlen, "out of memory");
+			break;
+		}
+		r->streams = ns;
+		char path[8192];
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		rc = stream_open(&r->streams[r->n_streams], path, atoi(de->d_name + bl + 1), err,
+				 errlen);
+		if (rc < 0) {
+			stream_close(&r->streams[r->n_streams]);
+			break;
+		}
+		r->n_streams++;
+	}
+	closedir(dh);
+	if (rc < 0)
+		return rc;
+	if (r->n_streams == 0) {
+		snprintf(err, errlen, "%s: no such file (nor %s.PID files)", prefix, prefix);
+		return -ENOENT;
+	}
+	qsort(r->streams, r->n_streams, sizeof(*r->streams), cmp_stream_pid);
+	return (int)r->n_streams;
+}
+
+/* For a combined log whose first lines carry no pid (strace -f writing to a
+ * terminal prefixes "[pid N]" only while several processes live): the
+ * first prefixed pid that is not a known child is the unprefixed one. */
+static int prescan_main_pid(const char *path)
+{
+	struct stream s;
+	char err[64];
+	int found = 0;
+	int children[256];
+	size_t nchildren = 0;
+	if (stream_open(&s, path, 0, err, sizeof(err)) < 0) {
+		stream_close(&s);
+		return 0;
+	}
+	while (!found && stream_next(&s)) {
+		if (s.too_long || s.has_nul)
+			continue;
+		const char *body = s.line + s.pfx.body_off;
+		size_t blen = s.len - s.pfx.body_off;
+		if (s.pfx.has_pid) {
+			bool child = false;
+			for (size_t i = 0; i < nchildren; i++)
+				child |= children[i] == s.pfx.pid;
+			if (!child)
+				found = s.pfx.pid;
+		}
+		struct strace_rec rec;
+		const char *why;
+		if (strace_lex_body(body, blen, &rec, &why) == 0 && rec.has_ret && rec.ret > 0 &&
+		    nchildren < 256 &&
+		    (strace_span_eq(rec.name, "clone") || strace_span_eq(rec.name, "clone3") ||
+		     strace_span_eq(rec.name, "fork") || strace_span_eq(rec.name, "vfork")))
+			children[nchildren++] = (int)rec.ret;
+		if (rec.kind == STRACE_REC_RESUMED) {
+			/* "<... clone resumed>..., ) = N" */
+			const char *eq = memmem(rec.tail.p, rec.tail.n, ") = ", 4);
+			if (eq && nchildren < 256 &&
+			    (strace_span_eq(rec.name, "clone") || strace_span_eq(rec.name, "clone3") ||
+			     strace_span_eq(rec.name, "fork") || strace_span_eq(rec.name, "vfork")))
+				children[nchildren++] = atoi(eq + 4);
+		}
+	}
+	stream_close(&s);
+	return found;
+}
+
+/* ---- entry ---------------------------------------------------------- */
+
+static int open_inputs(struct replay *r, const char *path, char *err, size_t errlen)
+{
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		if (errno == ENOENT)
+			return open_per_pid(r, path, err, errlen);
+		int e = errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(e));
+		return -e;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: is a directory", path);
+		return -EISDIR;
+	}
+	r->streams = calloc(1, sizeof(*r->streams));
+	if (!r->streams) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	int rc = stream_open(&r->streams[0], path, 0, err, errlen);
+	r->n_streams = 1;
+	if (rc < 0)
+		return rc;
+	/* PREFIX.PID whose lines carry no pid: one of a -ff set, read them all. */
+	const char *dot = strrchr(path, '.');
+	const char *slash = strrchr(path, '/');
+	if (dot && (!slash || dot > slash) && all_digits(dot + 1) && strlen(dot + 1) <= 9) {
+		struct stream *s = &r->streams[0];
+		bool per_pid = stream_next(s) && !s->pfx.has_pid;
+		stream_close(s);
+		free(r->streams);
+		r->streams = NULL;
+		r->n_streams = 0;
+		if (per_pid) {
+			char prefix[4096];
+			snprintf(prefix, sizeof(prefix), "%.*s", (int)(dot - path), path);
+			return open_per_pid(r, prefix, err, errlen);
+		}
+		r->streams = calloc(1, sizeof(*r->streams));
+		if (!r->streams)
+			return -ENOMEM;
+		r->n_streams = 1;
+		return stream_open(&r->streams[0], path, 0, err, errlen);
+	}
+	return 0;
+}
+
+int source_strace_replay(const char *path, const char *initial_cwd, struct bus *bus,
+			 struct strace_replay_result *res, char *err, size_t errlen)
+{
+	struct replay r;
+	int rc;
+	memset(&r, 0, sizeof(r));
+	memset(res, 0, sizeof(*res));
+	if (errlen)
+		err[0] = '\0';
+	r.res = res;
+	r.dec = strace_decoder_new(initial_cwd, bus);
+	if (!r.dec) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	rc = open_inputs(&r, path, err, errlen);
+	if (rc < 0)
+		goto out;
+	rc = 0;
+	for (size_t i = 0; i < r.n_streams; i++)
+		stream_next(&r.streams[i]);
+	if (r.n_streams == 1 && !r.streams[0].file_pid && r.streams[0].have &&
+	    !r.streams[0].pfx.has_pid) {
+		r.unprefixed_pid = prescan_main_pid(path);
+		if (!r.unprefixed_pid) {
+			/* one process only: the pid is not in the log; a ".N" suffix says it */
+			const char *dot = strrchr(path, '.');
+			r.unprefixed_pid = dot && all_digits(dot + 1) ? atoi(dot + 1) : 1;
+		}
+	}
+	for (;;) {
+		/* The stream whose current line is earliest (per-pid files). */
+		struct stream *best = NULL;
+		for (size_t i = 0; i < r.n_streams; i++) {
+			struct stream *s = &r.streams[i];
+			if (!s->have)
+				continue;
+			s->key = s->pfx.has_time ? s->pfx.time + s->day_offset : s->last_raw + s->day_offset;
+			if (!best || s->key < best->key)
+				best = s;
+			if (!s->pfx.has_time)
+				break; /* without timestamps: file after file */
+		}
+		if (!best)
+			break;
+		double t;
+		r.seq_lines++;
+		if (best->pfx.has_time) {
+			double raw = stream_time(best);
+			if (!r.have_first_time) {
+				r.have_first_time = true;
+				r.first_time = raw;
+			}
+			r.any_time = true;
+			t = raw - r.first_time;
+			if (t < 0)
+				t = 0;
+		} else if (r.any_time) {
+			t = res->last_time_s; /* a line without time amid timed ones */
+		} else {
+			t = (double)r.seq_lines * 1e-6;
+		}
+		if (!res->main_pid) {
+			int pid = line_pid(&r, best, &best->pfx);
+			if (pid > 0) {
+				res->main_pid = pid;
+				strace_decoder_set_main(r.dec, pid);
+			}
+		}
+		handle_line(&r, best, t);
+		if (r.any_time && t > res->last_time_s)
+			res->last_time_s = t;
+		stream_next(best);
+	}
+	/* The log ended inside these calls: publish them with unknown results.
+	 * A flush may shift a later entry into slot i: look at i again. */
+	for (size_t i = 0; r.pend && i < PENDING_SLOTS;) {
+		if (r.pend[i].pid)
+			pending_flush(&r, &r.pend[i], res->last_time_s);
+		else
+			i++;
+	}
+	strace_decoder_finish(r.dec, res->last_time_s);
+	res->events = strace_decoder_events(r.dec);
+	res->command = strace_decoder_take_command(r.dec);
+out:
+	for (size_t i = 0; i < r.n_streams; i++)
+		stream_close(&r.streams[i]);
+	free(r.streams);
+	for (size_t i = 0; r.pend && i < PENDING_SLOTS; i++)
+		free(r.pend[i].text);
+	free(r.pend);
+	strace_decoder_free(r.dec);
+	return rc;
+}
+
+void strace_replay_result_free(struct strace_replay_result *res)
+{
+	if (!res || !res->command)
+		return;
+	for (size_t i = 0; res->command[i]; i++)
+		free(res->command[i]);
+	free(res->command);
+	res->command = NULL;
+}

@@ -1,0 +1,897 @@
+/*
+ * strace_decode.c — the decoder engine: builds a call from a record,
+ * tracks which pid is whose child, decodes the process syscalls (exec,
+ * fork/clone, signals, session), process ends and output lines, and hands
+ * the other families to strace_decode_{file,net,priv}.c.  See
+ * strace_decode.h.
+ */
+#include "recorded/strace_decode_int.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CLONE_THREAD_F 0x10000LL
+#define CLONE_FILES_F 0x400LL
+#define CLONE_FS_F 0x200LL
+#define CLONE_VM_F 0x100LL
+#define CLONE_VFORK_F 0x4000LL
+#define OUTBUF_MAX 4096
+#define PENDING_CLONES_MAX 256
+
+struct outbuf {
+	int pid, fd;
+	char *buf;
+	size_t len;
+	char *text; /* evidence: the write that started the pending line */
+};
+
+/* ---- kept strings -------------------------------------------------- */
+
+const char *dec_keep(struct strace_decoder *d, char *s)
+{
+	if (!s)
+		return NULL;
+	if (d->n_keep == DEC_MAX_KEEP) {
+		/* Never reached by the decoders (they keep a handful per call);
+		 * dropping the value beats growing without bound. */
+		free(s);
+		return NULL;
+	}
+	d->keep[d->n_keep++] = s;
+	return s;
+}
+
+static void keep_release(struct strace_decoder *d)
+{
+	for (size_t i = 0; i < d->n_keep; i++)
+		free(d->keep[i]);
+	d->n_keep = 0;
+}
+
+/* ---- events -------------------------------------------------------- */
+
+void dec_event(const struct call *c, struct da_event *ev, enum da_event_kind kind)
+{
+	da_event_init(ev, kind);
+	ev->time_s = c->time_s;
+	ev->pid = c->pid;
+	ev->tid = c->tid;
+	ev->ppid = c->ppid;
+	ev->syscall = c->name;
+	ev->result = c->result;
+	ev->err = c->err;
+	ev->errname = c->errname;
+	ev->text = c->text;
+}
+
+void dec_publish(struct strace_decoder *d, struct da_event *ev)
+{
+	bus_publish(d->bus, ev);
+	d->events++;
+}
+
+/* ---- argument access ---------------------------------------------- */
+
+bool dec_int(const struct call *c, size_t i, int64_t *v)
+{
+	return i < c->nargs && strace_arg_int(c->a[i], v);
+}
+
+const char *dec_str(struct strace_decoder *d, const struct call *c, size_t i)
+{
+	if (i >= c->nargs)
+		return NULL;
+	return dec_keep(d, strace_unquote(c->a[i], NULL, NULL));
+}
+
+/* Description text for an fd from its -y / -yy annotation. */
+const char *dec_annot_desc(struct strace_decoder *d, struct strace_span an)
+{
+	static const struct {
+		const char *prefix, *desc;
+	} sock[] = {
+		{"TCPv6:", "socket:inet6/stream"}, {"TCP:", "socket:inet/stream"},
+		{"UDPv6:", "socket:inet6/dgram"},  {"UDP:", "socket:inet/dgram"},
+		{"UNIX-STREAM:", "socket:unix/stream"}, {"UNIX-DGRAM:", "socket:unix/dgram"},
+		{"UNIX-SEQPACKET:", "socket:unix/seqpacket"}, {"UNIX:", "socket:unix/stream"},
+		{"NETLINK:", "socket:netlink/raw"}, {"PACKET:", "socket:packet/raw"},
+		{"RAWv6:", "socket:inet6/raw"}, {"RAW:", "socket:inet/raw"},
+	};
+	if (an.n == 0)
+		return NULL;
+	if (an.p[0] == '/') {
+		/* "/dev/pts/0<char 136:0>" (-yy): the path is before the nested part */
+		size_t n = 0;
+		while (n < an.n && an.p[n] != '<')
+			n++;
+		const char *path = dec_keep(d, strace_unescape(an.p, n, NULL));
+		if (path && strncmp(path, "/memfd:", 7) == 0) {
+			char *m = strdup(path + 1);
+			char *del = m ? strstr(m, " (deleted)") : NULL;
+			if (del)
+				*del = '\0';
+			return dec_keep(d, m);
+		}
+		return path;
+	}
+	if (an.n >= 5 && memcmp(an.p, "pipe:", 5) == 0)
+		return "pipe";
+	if (an.n >= 11 && memcmp(an.p, "anon_inode:", 11) == 0) {
+		char *s = malloc(an.n);
+		if (!s)
+			return NULL;
+		memcpy(s, "anon:", 5);
+		memcpy(s + 5, an.p + 11, an.n - 11);
+		s[an.n - 6] = '\0';
+		return dec_keep(d, s);
+	}
+	for (size_t k = 0; k < sizeof(sock) / sizeof(sock[0]); k++) {
+		size_t pl = strlen(sock[k].prefix);
+		if (an.n < pl || memcmp(an.p, sock[k].prefix, pl) != 0)
+			continue;
+		/* "[local->peer]" or "[local]" or "[inode]" */
+		struct strace_span in = {an.p + pl, an.n - pl};
+		if (in.n >= 2 && in.p[0] == '[' && in.p[in.n - 1] == ']') {
+			in.p++;
+			in.n -= 2;
+		}
+		const char *arrow = memmem(in.p, in.n, "->", 2);
+		bool inet = strncmp(sock[k].desc, "socket:inet", 11) == 0;
+		size_t dl = strlen(sock[k].desc);
+		char *s = malloc(dl + in.n + 3);
+		if (!s)
+			return NULL;
+		memcpy(s, sock[k].desc, dl + 1);
+		if (inet && arrow) {
+			size_t pn = in.n - (size_t)(arrow + 2 - in.p);
+			memcpy(s + dl, "->", 2);
+			memcpy(s + dl + 2, arrow + 2, pn);
+			s[dl + 2 + pn] = '\0';
+		} else if (inet && memchr(in.p, ':', in.n)) {
+			s[dl] = '@';
+			memcpy(s + dl + 1, in.p, in.n);
+			s[dl + 1 + in.n] = '\0';
+		}
+		return dec_keep(d, s);
+	}
+	return NULL; /* "socket:[123]" and friends: nothing the table lacks */
+}
+
+static bool desc_is_vague(const char *desc)
+{
+	return !desc || strcmp(desc, "unknown") == 0 ||
+	       (strncmp(desc, "socket:", 7) == 0 && !strstr(desc, "->") && !strchr(desc, '@'));
+}
+
+/* Learn from an annotation of fd: the kernel's word wins, except that a
+ * vague "socket:[inode]" never replaces what connect/bind taught us. */
+static void learn_annot(struct strace_decoder *d, int pid, int fd, struct strace_span an)
+{
+	const char *desc = dec_annot_desc(d, an);
+	if (!desc)
+		return;
+	const char *cur = procstate_fd_get(d->ps, pid, fd);
+	if (cur && strcmp(cur, desc) == 0)
+		return;
+	if (desc_is_vague(desc) && cur && strcmp(cur, "unknown") != 0 &&
+	    strncmp(cur, "socket:", 7) == 0)
+		return;
+	procstate_fd_refine(d->ps, pid, fd, desc);
+}
+
+const char *dec_fd_get(struct strace_decoder *d, int pid, int fd)
+{
+	const char *desc = procstate_fd_get(d->ps, pid, fd);
+	return desc ? dec_keep(d, strdup(desc)) : NULL;
+}
+
+const char *dec_fd_desc(struct strace_decoder *d, const struct call *c, size_t i, int *fd)
+{
+	int64_t v;
+	*fd = -1;
+	if (!dec_int(c, i, &v) || v < 0 || v > INT32_MAX)
+		return NULL;
+	*fd = (int)v;
+	struct strace_span an;
+	if (strace_arg_annot(c->a[i], &an))
+		learn_annot(d, c->pid, *fd, an);
+	return dec_fd_get(d, c->pid, *fd);
+}
+
+void dec_learn_result_fd(struct strace_decoder *d, const struct call *c, int fd)
+{
+	if (c->rec->ret_annot.n)
+		learn_annot(d, c->pid, fd, c->rec->ret_annot);
+}
+
+const char *dec_path(struct strace_decoder *d, const struct call *c, int di, size_t i,
+		     const char **raw)
+{
+	const char *path = dec_str(d, c, i);
+	if (raw)
+		*raw = path;
+	if (!path)
+		return NULL;
+	int dirfd = -100;
+	if (di >= 0) {
+		int64_t v;
+		if (dec_int(c, (size_t)di, &v))
+			dirfd = (int)v;
+		struct strace_span an;
+		if (path[0] != '/' && strace_arg_annot(c->a[di], &an)) {
+			const char *base = dec_annot_desc(d, an);
+			if (base && base[0] == '/') {
+				char *full = malloc(strlen(base) + strlen(path) + 2);
+				if (!full)
+					return NULL;
+				strcpy(full, base);
+				if (path[0]) {
+					strcat(full, "/");
+					strcat(full, path);
+				}
+				char buf[DEC_PATH_MAX];
+				const char *r = procstate_resolve(d->ps, c->pid, -100, full, buf,
+								  sizeof(buf));
+				free(full);
+				return r ? dec_keep(d, strdup(r)) : path;
+			}
+		}
+	}
+	char buf[DEC_PATH_MAX];
+	const char *r = procstate_resolve(d->ps, c->pid, dirfd, path, buf, sizeof(buf));
+	return r ? dec_keep(d, strdup(r)) : path;
+}
+
+/* ---- names --------------------------------------------------------- */
+
+const struct strace_flag dec_clone_flags[] = {
+	{"CLONE_VM", 0x100}, {"CLONE_FS", 0x200}, {"CLONE_FILES", 0x400},
+	{"CLONE_SIGHAND", 0x800}, {"CLONE_PIDFD", 0x1000}, {"CLONE_PTRACE", 0x2000},
+	{"CLONE_VFORK", 0x4000}, {"CLONE_PARENT", 0x8000}, {"CLONE_THREAD", 0x10000},
+	{"CLONE_NEWNS", 0x20000}, {"CLONE_SYSVSEM", 0x40000}, {"CLONE_SETTLS", 0x80000},
+	{"CLONE_PARENT_SETTID", 0x100000}, {"CLONE_CHILD_CLEARTID", 0x200000},
+	{"CLONE_DETACHED", 0x400000}, {"CLONE_UNTRACED", 0x800000},
+	{"CLONE_CHILD_SETTID", 0x1000000}, {"CLONE_NEWCGROUP", 0x2000000},
+	{"CLONE_NEWUTS", 0x4000000}, {"CLONE_NEWIPC", 0x8000000},
+	{"CLONE_NEWUSER", 0x10000000}, {"CLONE_NEWPID", 0x20000000},
+	{"CLONE_NEWNET", 0x40000000}, {"CLONE_IO", 0x80000000LL}, {"CLONE_NEWTIME", 0x80},
+	{"SIGCHLD", SIGCHLD}, {NULL, 0},
+};
+
+const char *dec_ns_names(struct strace_decoder *d, int64_t flags)
+{
+	static const struct strace_flag ns[] = {
+		{"CLONE_NEWNS", 0x20000}, {"CLONE_NEWCGROUP", 0x2000000},
+		{"CLONE_NEWUTS", 0x4000000}, {"CLONE_NEWIPC", 0x8000000},
+		{"CLONE_NEWUSER", 0x10000000}, {"CLONE_NEWPID", 0x20000000},
+		{"CLONE_NEWNET", 0x40000000}, {"CLONE_NEWTIME", 0x80}, {NULL, 0},
+	};
+	char buf[256] = "";
+	for (const struct strace_flag *f = ns; f->name; f++) {
+		if (!(flags & f->value))
+			continue;
+		if (buf[0])
+			strcat(buf, "|");
+		strcat(buf, f->name);
+	}
+	return buf[0] ? dec_keep(d, strdup(buf)) : NULL;
+}
+
+int dec_signal_number(const char *name, size_t n)
+{
+	if (n > 3 && memcmp(name, "SIG", 3) == 0) {
+		name += 3;
+		n -= 3;
+	}
+	for (int s = 1; s < 65; s++) {
+		const char *abbrev = sigabbrev_np(s);
+		if (abbrev && strlen(abbrev) == n && memcmp(abbrev, name, n) == 0)
+			return s;
+	}
+	int64_t v;
+	if (strace_arg_int((struct strace_span){name, n}, &v))
+		return (int)v;
+	return 0;
+}
+
+static int errno_number(const char *name)
+{
+	if (!name)
+		return 0;
+	if (strncmp(name, "ERESTART", 8) == 0)
+		return EINTR; /* kernel-internal restarts: the caller saw EINTR */
+	for (int e = 1; e < 200; e++) {
+		const char *en = strerrorname_np(e);
+		if (en && strcmp(en, name) == 0)
+			return e;
+	}
+	return EINVAL;
+}
+
+/* ---- decoder lifecycle --------------------------------------------- */
+
+struct strace_decoder *strace_decoder_new(const char *initial_cwd, struct bus *bus)
+{
+	struct strace_decoder *d = calloc(1, sizeof(*d));
+	if (!d)
+		return NULL;
+	d->bus = bus;
+	d->ps = procstate_new(initial_cwd ? initial_cwd : "/");
+	if (!d->ps) {
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+static void free_argv(char **argv)
+{
+	for (size_t i = 0; argv && argv[i]; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+void strace_decoder_free(struct strace_decoder *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n_out; i++) {
+		free(d->out[i].buf);
+		free(d->out[i].text);
+	}
+	free(d->out);
+	free(d->pending);
+	dec_maps_free(d);
+	free_argv(d->command);
+	keep_release(d);
+	procstate_free(d->ps);
+	free(d);
+}
+
+void strace_decoder_set_main(struct strace_decoder *d, int pid)
+{
+	d->main_pid = pid;
+	procstate_set_original_stdio(d->ps, pid, "unknown");
+}
+
+uint64_t strace_decoder_events(const struct strace_decoder *d)
+{
+	return d->events;
+}
+
+char **strace_decoder_take_command(struct strace_decoder *d)
+{
+	char **c = d->command;
+	d->command = NULL;
+	return c;
+}
+
+/* ---- children ------------------------------------------------------ */
+
+static int64_t clone_flags_of(const struct call *c)
+{
+	if (strcmp(c->name, "fork") == 0)
+		return SIGCHLD;
+	if (strcmp(c->name, "vfork") == 0)
+		return CLONE_VM_F | CLONE_VFORK_F | SIGCHLD;
+	struct strace_span v;
+	if (strcmp(c->name, "clone3") == 0 && c->nargs > 0) {
+		int64_t f = 0;
+		if (strace_field(c->a[0], "flags", &v))
+			f = strace_flags(v, dec_clone_flags);
+		if (strace_field(c->a[0], "exit_signal", &v))
+			f |= dec_signal_number(v.p, v.n);
+		return f;
+	}
+	for (size_t i = 0; i < c->nargs; i++)
+		if (c->a[i].n > 6 && memcmp(c->a[i].p, "flags=", 6) == 0)
+			return strace_flags((struct strace_span){c->a[i].p + 6, c->a[i].n - 6},
+					    dec_clone_flags);
+	return 0;
+}
+
+static void apply_fork(struct strace_decoder *d, int parent, int child, int64_t flags)
+{
+	procstate_fork(d->ps, parent, child, flags & CLONE_THREAD_F, flags & CLONE_FILES_F,
+		       flags & CLONE_FS_F);
+}
+
+void strace_decoder_note_unfinished(struct strace_decoder *d, int tid, const struct strace_rec *rec)
+{
+	static const char *const forks[] = {"clone", "clone3", "fork", "vfork"};
+	bool is_fork = false;
+	for (size_t i = 0; i < 4; i++)
+		if (strace_span_eq(rec->name, forks[i]))
+			is_fork = true;
+	if (!is_fork)
+		return;
+	if (d->n_pending == PENDING_CLONES_MAX) {
+		/* Bounded: the oldest guess is the least likely to matter. */
+		memmove(&d->pending[0], &d->pending[1], (d->n_pending - 1) * sizeof(*d->pending));
+		d->n_pending--;
+	}
+	if (d->n_pending == d->cap_pending) {
+		size_t nc = d->cap_pending ? d->cap_pending * 2 : 8;
+		struct pending_clone *np = realloc(d->pending, nc * sizeof(*np));
+		if (!np)
+			return;
+		d->pending = np;
+		d->cap_pending = nc;
+	}
+	/* Flags from the first half: split what is there. */
+	struct call c = {.rec = rec};
+	char name[16];
+	size_t nl = rec->name.n < sizeof(name) - 1 ? rec->name.n : sizeof(name) - 1;
+	memcpy(name, rec->name.p, nl);
+	name[nl] = '\0';
+	c.name = name;
+	if (rec->head.n > rec->name.n + 1) {
+		struct strace_span args = {rec->head.p + rec->name.n + 1,
+					   rec->head.n - rec->name.n - 1};
+		c.nargs = strace_split(args, c.a, DEC_MAX_ARGS);
+		if (c.nargs > DEC_MAX_ARGS)
+			c.nargs = DEC_MAX_ARGS;
+	}
+	d->pending[d->n_pending].tid = tid;
+	d->pending[d->n_pending].flags = clone_flags_of(&c);
+	d->n_pending++;
+}
+
+/* A pid not seen before: the child of an unfinished clone, when there is one. */
+static void adopt(struct strace_decoder *d, int tid)
+{
+	if (procstate_known(d->ps, tid))
+		return;
+	if (!d->main_pid) {
+		strace_decoder_set_main(d, tid);
+		return;
+	}
+	if (d->n_pending) {
+		struct pending_clone *p = &d->pending[d->n_pending - 1];
+		apply_fork(d, p->tid, tid, p->flags);
+		d->n_pending--;
+	}
+}
+
+static void drop_pending(struct strace_decoder *d, int tid)
+{
+	for (size_t i = 0; i < d->n_pending; i++) {
+		if (d->pending[i].tid == tid) {
+			memmove(&d->pending[i], &d->pending[i + 1],
+				(d->n_pending - i - 1) * sizeof(*d->pending));
+			d->n_pending--;
+			return;
+		}
+	}
+}
+
+/* ---- output lines -------------------------------------------------- */
+
+static struct outbuf *outbuf_get(struct strace_decoder *d, int pid, int fd)
+{
+	for (size_t i = 0; i < d->n_out; i++)
+		if (d->out[i].pid == pid && d->out[i].fd == fd)
+			return &d->out[i];
+	if (d->n_out == d->cap_out) {
+		size_t nc = d->cap_out ? d->cap_out * 2 : 8;
+		struct outbuf *no = realloc(d->out, nc * sizeof(*no));
+		if (!no)
+			return NULL;
+		d->out = no;
+		d->cap_out = nc;
+	}
+	struct outbuf *o = &d->out[d->n_out++];
+	memset(o, 0, sizeof(*o));
+	o->pid = pid;
+	o->fd = fd;
+	return o;
+}
+
+static void emit_line(struct strace_decoder *d, const struct call *c, int fd, const char *line,
+		      size_t n, const char *text)
+{
+	struct da_event ev;
+	if (n > OUTBUF_MAX)
+		n = OUTBUF_MAX; /* an output line is evidence, not a data dump */
+	dec_event(c, &ev, DA_EV_OUTPUT);
+	ev.fd = fd;
+	ev.detail = dec_keep(d, strace_span_dup((struct strace_span){line, n}));
+	if (text)
+		ev.text = text;
+	dec_publish(d, &ev);
+}
+
+static bool outbuf_flush(struct strace_decoder *d, const struct call *c, struct outbuf *o)
+{
+	if (!o->len)
+		return false;
+	emit_line(d, c, o->fd, o->buf, o->len, o->text);
+	o->len = 0;
+	free(o->text);
+	o->text = NULL;
+	return true;
+}
+
+bool dec_output(struct strace_decoder *d, const struct call *c, int fd, const char *data,
+		size_t len, bool truncated)
+{
+	struct outbuf *o = outbuf_get(d, c->pid, fd);
+	bool published = false;
+	if (!o)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		if (data[i] == '\n') {
+			if (o->len) {
+				/* the line started in an earlier write: join */
+				emit_line(d, c, fd, o->buf, o->len, NULL);
+				o->len = 0;
+				free(o->text);
+				o->text = NULL;
+			} else {
+				emit_line(d, c, fd, "", 0, NULL);
+			}
+			published = true;
+			continue;
+		}
+		size_t j = i;
+		while (j < len && data[j] != '\n')
+			j++;
+		if (j < len && !o->len) {
+			emit_line(d, c, fd, data + i, j - i, NULL);
+			published = true;
+			i = j;
+			continue;
+		}
+		/* Partial line: keep it (bounded) until its newline. */
+		if (!o->buf) {
+			o->buf = malloc(OUTBUF_MAX);
+			if (!o->buf)
+				return published;
+		}
+		size_t take = j - i;
+		if (o->len + take > OUTBUF_MAX)
+			take = OUTBUF_MAX - o->len;
+		memcpy(o->buf + o->len, data + i, take);
+		o->len += take;
+		if (!o->text)
+			o->text = strdup(c->text);
+		if (o->len == OUTBUF_MAX)
+			published |= outbuf_flush(d, c, o);
+		i = j - 1;
+	}
+	/* strace cut the data: the rest of the line is unknown, end it here. */
+	if (truncated)
+		published |= outbuf_flush(d, c, o);
+	return published;
+}
+
+static void flush_pid_output(struct strace_decoder *d, const struct call *c, int pid)
+{
+	for (size_t i = 0; i < d->n_out; i++)
+		if (d->out[i].pid == pid)
+			outbuf_flush(d, c, &d->out[i]);
+}
+
+/* A process ended: its line buffers go, so their number follows the live
+ * processes, not every process the log ever had. */
+static void drop_pid_output(struct strace_decoder *d, int pid)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < d->n_out; i++) {
+		if (d->out[i].pid == pid) {
+			free(d->out[i].buf);
+			free(d->out[i].text);
+		} else {
+			d->out[w++] = d->out[i];
+		}
+	}
+	d->n_out = w;
+}
+
+/* ---- process syscalls ---------------------------------------------- */
+
+static char **parse_argv(struct strace_span a, int *argc)
+{
+	struct strace_span inner = strace_span_trim(a);
+	*argc = 0;
+	if (inner.n < 2 || inner.p[0] != '[')
+		return NULL;
+	inner.p++;
+	inner.n -= 2;
+	size_t total = strace_split(inner, NULL, 0);
+	struct strace_span *items = calloc(total + 1, sizeof(*items));
+	char **argv = calloc(total + 1, sizeof(*argv));
+	if (!items || !argv) {
+		free(items);
+		free(argv);
+		return NULL;
+	}
+	strace_split(inner, items, total);
+	int n = 0;
+	for (size_t i = 0; i < total; i++) {
+		char *s = strace_unquote(items[i], NULL, NULL);
+		if (s)
+			argv[n++] = s;
+	}
+	free(items);
+	*argc = n;
+	return argv;
+}
+
+static void decode_exec(struct strace_decoder *d, const struct call *c)
+{
+	bool at = strcmp(c->name, "execveat") == 0;
+	size_t pi = at ? 1 : 0;
+	struct da_event ev;
+	dec_event(c, &ev, DA_EV_PROC_EXEC);
+	const char *raw;
+	const char *path = dec_path(d, c, at ? 0 : -1, pi, &raw);
+	ev.raw_path = raw;
+	if (at) {
+		int64_t v;
+		ev.fd = dec_int(c, 0, &v) ? (int)v : -1;
+		if (raw && !raw[0] && ev.fd >= 0) /* AT_EMPTY_PATH: the fd itself */
+			path = dec_fd_get(d, c->pid, ev.fd);
+	}
+	/* /proc/self/fd/N or /proc/PID/fd/N: what fd N is (fexecve, memfd). */
+	if (path && strncmp(path, "/proc/", 6) == 0) {
+		const char *fdp = strstr(path + 6, "/fd/");
+		if (fdp) {
+			int64_t v;
+			if (strace_arg_int((struct strace_span){fdp + 4, strlen(fdp + 4)}, &v)) {
+				const char *desc = dec_fd_get(d, c->pid, (int)v);
+				if (desc)
+					path = desc;
+			}
+		}
+	}
+	if (path && strncmp(path, "memfd:", 6) == 0)
+		ev.detail = "memfd";
+	ev.path = path;
+	int argc = 0;
+	char **argv = c->nargs > pi + 1 ? parse_argv(c->a[pi + 1], &argc) : NULL;
+	ev.argc = argc;
+	ev.argv = (const char *const *)argv;
+	for (int fd = 0; fd < 3; fd++)
+		ev.stdio[fd] = dec_fd_get(d, c->pid, fd);
+	dec_publish(d, &ev);
+	if (argv && (!d->command || (c->ok && !d->command_from_success))) {
+		free_argv(d->command);
+		d->command = argv;
+		d->command_from_success = c->ok;
+		argv = NULL;
+	}
+	free_argv(argv);
+	if (c->ok) {
+		flush_pid_output(d, c, c->pid);
+		procstate_exec(d->ps, c->pid);
+		dec_maps_forget(d, c->pid);
+	}
+}
+
+static void decode_fork(struct strace_decoder *d, const struct call *c)
+{
+	int64_t flags = clone_flags_of(c);
+	struct da_event ev;
+	dec_event(c, &ev, DA_EV_PROC_FORK);
+	ev.flags = flags;
+	ev.target_pid = c->ok && c->result > 0 ? (int32_t)c->result : -1;
+	ev.detail = (flags & CLONE_THREAD_F) ? "thread" : "process";
+	/* A child that already showed up (adopted while the call was
+	 * unfinished) keeps its state; otherwise it starts now. */
+	if (c->ok && c->result > 0 && c->result <= INT32_MAX &&
+	    !procstate_known(d->ps, (int)c->result))
+		apply_fork(d, c->tid, (int)c->result, flags);
+	dec_publish(d, &ev);
+	if (flags & DEC_NS_MASK) {
+		dec_event(c, &ev, DA_EV_PRIV_NS);
+		ev.flags = flags & DEC_NS_MASK;
+		ev.detail = dec_ns_names(d, flags);
+		ev.target_pid = c->ok ? (int32_t)c->result : -1;
+		dec_publish(d, &ev);
+	}
+}
+
+static void decode_kill(struct strace_decoder *d, const struct call *c)
+{
+	bool tg = strcmp(c->name, "tgkill") == 0;
+	size_t si = tg ? 2 : 1;
+	int64_t target = 0;
+	dec_int(c, 0, &target); /* tgkill: the thread group, like every pid here */
+	struct da_event ev;
+	dec_event(c, &ev, DA_EV_PROC_SIGNAL);
+	ev.target_pid = (int32_t)target;
+	if (si < c->nargs) {
+		struct strace_span s = c->a[si];
+		ev.arg[0] = dec_signal_number(s.p, s.n);
+		ev.detail = dec_keep(d, strace_span_dup(s));
+	}
+	dec_publish(d, &ev);
+}
+
+static int si_code_number(struct strace_span v)
+{
+	static const struct strace_flag codes[] = {
+		{"SI_USER", 0}, {"SI_KERNEL", 0x80}, {"SI_QUEUE", -1}, {"SI_TIMER", -2},
+		{"SI_MESGQ", -3}, {"SI_ASYNCIO", -4}, {"SI_SIGIO", -5}, {"SI_TKILL", -6},
+		{"CLD_EXITED", 1}, {"CLD_KILLED", 2}, {"CLD_DUMPED", 3}, {"CLD_TRAPPED", 4},
+		{"CLD_STOPPED", 5}, {"CLD_CONTINUED", 6}, {"SEGV_MAPERR", 1}, {"SEGV_ACCERR", 2},
+		{"BUS_ADRALN", 1}, {"BUS_ADRERR", 2}, {"ILL_ILLOPC", 1}, {"FPE_INTDIV", 1},
+		{"TRAP_BRKPT", 1}, {"TRAP_TRACE", 2}, {"SYS_SECCOMP", 1}, {NULL, 0},
+	};
+	int64_t n;
+	if (strace_arg_int(v, &n))
+		return (int)n;
+	for (const struct strace_flag *f = codes; f->name; f++)
+		if (strace_span_eq(v, f->name))
+			return (int)f->value;
+	return 0;
+}
+
+static void decode_signal(struct strace_decoder *d, const struct call *c)
+{
+	const struct strace_rec *r = c->rec;
+	struct da_event ev;
+	dec_event(c, &ev, DA_EV_PROC_SIGNAL);
+	ev.syscall = NULL;
+	ev.detail = dec_keep(d, strace_span_dup(r->name));
+	ev.arg[0] = dec_signal_number(r->name.p, r->name.n);
+	struct strace_span v;
+	if (strace_field(r->args, "si_code", &v))
+		ev.arg[1] = si_code_number(v);
+	int64_t sender;
+	if (strace_field(r->args, "si_pid", &v) && strace_arg_int(v, &sender))
+		ev.target_pid = (int32_t)sender;
+	dec_publish(d, &ev);
+}
+
+static void decode_end(struct strace_decoder *d, const struct call *c)
+{
+	const struct strace_rec *r = c->rec;
+	flush_pid_output(d, c, c->tid);
+	bool leader = procstate_tgid(d->ps, c->tid) == c->tid;
+	struct da_event ev;
+	int64_t code = r->kind == STRACE_REC_EXITED ? r->exit_code : -1;
+	const char *sig = r->kind == STRACE_REC_KILLED ? dec_keep(d, strace_span_dup(r->name)) : NULL;
+	if (leader) {
+		dec_event(c, &ev, DA_EV_PROC_EXIT);
+		ev.syscall = NULL;
+		ev.arg[0] = code;
+		ev.arg[1] = r->core_dumped;
+		ev.detail = sig;
+		dec_publish(d, &ev);
+	}
+	if (c->tid == d->main_pid && !d->main_ended) {
+		d->main_ended = true;
+		dec_event(c, &ev, DA_EV_TARGET_EXIT);
+		ev.syscall = NULL;
+		ev.arg[0] = code;
+		ev.arg[1] = r->core_dumped;
+		ev.detail = sig;
+		dec_publish(d, &ev);
+	}
+	drop_pending(d, c->tid);
+	drop_pid_output(d, c->tid);
+	if (leader)
+		dec_maps_forget(d, c->tid);
+	procstate_exit(d->ps, c->tid);
+}
+
+static bool dec_proc(struct strace_decoder *d, const struct call *c)
+{
+	const char *n = c->name;
+	if (!strcmp(n, "execve") || !strcmp(n, "execveat")) {
+		decode_exec(d, c);
+	} else if (!strcmp(n, "clone") || !strcmp(n, "clone3") || !strcmp(n, "fork") ||
+		   !strcmp(n, "vfork")) {
+		decode_fork(d, c);
+	} else if (!strcmp(n, "kill") || !strcmp(n, "tkill") || !strcmp(n, "tgkill")) {
+		decode_kill(d, c);
+	} else if (!strcmp(n, "setsid") || !strcmp(n, "setpgid")) {
+		struct da_event ev;
+		dec_event(c, &ev, DA_EV_PROC_SESSION);
+		int64_t v;
+		if (dec_int(c, 0, &v))
+			ev.arg[0] = v;
+		if (dec_int(c, 1, &v))
+			ev.arg[1] = v;
+		dec_publish(d, &ev);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* ---- entry --------------------------------------------------------- */
+
+int strace_decode(struct strace_decoder *d, int tid, double time_s, const struct strace_rec *rec,
+		  const char *text, const char **why)
+{
+	char name[64];
+	struct call c;
+	int rc = 0;
+	memset(&c, 0, sizeof(c));
+	*why = NULL;
+	adopt(d, tid);
+	c.tid = tid;
+	c.pid = procstate_tgid(d->ps, tid);
+	c.ppid = procstate_ppid(d->ps, tid);
+	c.time_s = time_s;
+	c.rec = rec;
+	c.text = text;
+	size_t nl = rec->name.n < sizeof(name) - 1 ? rec->name.n : sizeof(name) - 1;
+	if (nl) /* exits carry no name */
+		memcpy(name, rec->name.p, nl);
+	name[nl] = '\0';
+	c.name = name;
+
+	switch (rec->kind) {
+	case STRACE_REC_SIGNAL:
+		decode_signal(d, &c);
+		break;
+	case STRACE_REC_EXITED:
+	case STRACE_REC_KILLED:
+		decode_end(d, &c);
+		break;
+	case STRACE_REC_CALL: {
+		size_t total = strace_split(rec->args, c.a, DEC_MAX_ARGS);
+		c.nargs = total < DEC_MAX_ARGS ? total : DEC_MAX_ARGS;
+		if (rec->errname.n) {
+			char *en = strace_span_dup(rec->errname);
+			c.errname = dec_keep(d, en);
+			c.err = errno_number(c.errname);
+			c.result = -1;
+			c.ok = false;
+		} else {
+			c.result = rec->has_ret ? rec->ret : 0;
+			c.ok = !rec->has_ret || rec->ret >= 0;
+		}
+		uint64_t before = d->events;
+		if (!dec_proc(d, &c) && !dec_file(d, &c) && !dec_net(d, &c))
+			dec_priv(d, &c);
+		if (d->events == before) {
+			struct da_event ev;
+			dec_event(&c, &ev, DA_EV_SYSCALL_OTHER);
+			dec_publish(d, &ev);
+		}
+		if (!strcmp(name, "clone") || !strcmp(name, "clone3") || !strcmp(name, "fork") ||
+		    !strcmp(name, "vfork"))
+			drop_pending(d, tid);
+		break;
+	}
+	default:
+		*why = "not a complete record";
+		rc = -1;
+	}
+	keep_release(d);
+	return rc;
+}
+
+void strace_decoder_finish(struct strace_decoder *d, double time_s)
+{
+	struct call c;
+	struct strace_rec rec;
+	memset(&c, 0, sizeof(c));
+	memset(&rec, 0, sizeof(rec));
+	c.rec = &rec;
+	c.time_s = time_s;
+	c.text = "";
+	for (size_t i = 0; i < d->n_out; i++) {
+		c.pid = c.tid = d->out[i].pid;
+		outbuf_flush(d, &c, &d->out[i]);
+	}
+	if (d->main_pid && !d->main_ended) {
+		struct da_event ev;
+		c.pid = c.tid = d->main_pid;
+		dec_event(&c, &ev, DA_EV_TARGET_EXIT);
+		ev.syscall = NULL;
+		ev.text = "(end of log: the target was still running)";
+		ev.arg[0] = -1;
+		ev.arg[2] = 1;
+		dec_publish(d, &ev);
+		d->main_ended = true;
+	}
+	keep_release(d);
+}
