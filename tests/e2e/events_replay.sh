@@ -3,9 +3,9 @@
 # same verdict, score and findings (for every fixture).
 . "$(dirname "$0")/lib.sh"
 n=0
-for log in "$DYNAUDIT_SRC"/tests/fixtures/*.log; do
+for log in "$DYNAUDIT_SRC"/tests/fixtures/*/strace.log "$DYNAUDIT_SRC"/tests/fixtures/*/strace_log.[0-9]*; do
   [ -f "$log" ] || continue
-  b=$(basename "$log" .log)
+  b=$(basename "$(dirname "$log")")
   "$DYNAUDIT" replay --strace "$log" -o "$TMP/$b-1" >/dev/null 2>&1
   "$DYNAUDIT" replay --events "$TMP/$b-1/events.jsonl" -o "$TMP/$b-2" >/dev/null 2>&1
   for k in '(r["verdict"], r["score"], r["risk"])' '[(c["id"], c["status"], [(f["rule"], f["severity"], f["message"], f.get("count")) for f in c["findings"]]) for c in r["categories"]]' 'r["stats"]["events"]'; do

@@ -3,8 +3,8 @@
 # from a real strace log of the impl05 submission: PASS, Code Integrity Info
 # naming the IndentationError and its line, every other category Safe.
 . "$(dirname "$0")/lib.sh"
-log="$DYNAUDIT_SRC/tests/fixtures/impl05-indentation-error.log"
-[ -f "$log" ] || log=$(ls "$DYNAUDIT_SRC"/tests/fixtures/impl05*.log | head -1)
+log="$DYNAUDIT_SRC/tests/fixtures/impl05-indentation-error/strace_log.6"
+
 "$DYNAUDIT" replay --strace "$log" -o "$TMP/out" 2>"$TMP/err"
 rc=$?
 r="$TMP/out/report.json"

@@ -6,9 +6,9 @@ n=0
 for y in "$DYNAUDIT_SRC"/configs/assignments/*.yaml "$DYNAUDIT_SRC"/configs/*.yaml; do
   i="${y%.yaml}.ini"
   [ -f "$i" ] || continue
-  for log in "$DYNAUDIT_SRC"/tests/fixtures/*.log; do
+  for log in "$DYNAUDIT_SRC"/tests/fixtures/*/strace.log "$DYNAUDIT_SRC"/tests/fixtures/*/strace_log.[0-9]*; do
     [ -f "$log" ] || continue
-    b=$(basename "$y" .yaml)-$(basename "$log" .log)
+    b=$(basename "$y" .yaml)-$(basename "$(dirname "$log")")
     "$DYNAUDIT" replay -c "$y" --strace "$log" -o "$TMP/$b-y" >/dev/null 2>&1
     "$DYNAUDIT" replay -c "$i" --strace "$log" -o "$TMP/$b-i" >/dev/null 2>&1
     strip='json.dumps({k: v for k, v in r.items() if k not in ("config",)}, sort_keys=True)'

@@ -1,0 +1,1089 @@
+/*
+ * backdoor.c — detector "backdoor" (category "Backdoor Indicators").
+ *
+ * Single events rarely prove a backdoor; sequences do.  This detector keeps a
+ * little bounded state per process (its sockets, what sits on its stdio,
+ * whether it read a secret, which files the run dropped) and follows
+ * fork/exec so a pattern split over parent and child is still seen.
+ * Attempts count: a failed exec or connect is reported with its errno.
+ *
+ * Rules (id, severity, trigger; what is deliberately ignored):
+ *   backdoor.reverse_shell   critical  exec of a shell or interpreter (sh,
+ *        bash, dash, zsh, ksh, python*, perl, ruby, php, lua, node, nc,
+ *        ncat, socat ...) whose stdin or stdout is a network socket, or
+ *        (when the exec carries no stdio description) after the process
+ *        dup'ed a connected socket onto fd 0/1/2, or after it connected out
+ *        itself, or whose parent holds such a socket on its own stdio or
+ *        connected and opened /dev/ptmx (pty.spawn relays the shell's
+ *        terminal).  Ignored: unix-domain sockets on stdio (log daemons).
+ *   backdoor.bind_shell      critical  the same with an accepted connection.
+ *   backdoor.dropped_payload critical  exec or PROT_EXEC mapping of a file
+ *        the run wrote outside the workdir or under a hidden name; exec of a
+ *        memfd or /proc/PID/fd/N (fileless); PROT_EXEC mapping of a memfd.
+ *        high: exec of a program under /tmp, /var/tmp or /dev/shm whose
+ *        writing was not seen.  Ignored: libffi's trampoline files
+ *        ("memfd:libffi", /tmp/ffiXXXXXX), native libraries JVM packages
+ *        unpack and load (sqlite-jdbc, JNA, Netty ...), files written by
+ *        target.setup (a build, pip install --user), files written in the
+ *        workdir under ordinary names (a.out, build outputs), an
+ *        interpreter re-executing itself after a connect.
+ *   backdoor.persistence     high  a write (or rename/link onto, or a
+ *        failed attempt) to shell rc files, cron, systemd units, autostart,
+ *        authorized_keys, ld.so.preload, sudoers, rc.local, init.d, git hooks
+ *        or Python start-up hooks (*.pth, sitecustomize.py); running
+ *        crontab/at or `systemctl enable`.  Ignored: git's *.sample hooks,
+ *        rc-like names inside the workdir (not sourced by anything).
+ *   backdoor.exfiltration    critical  a secret (shadow, ssh keys, cloud and
+ *        tool credentials, ...) read successfully, then a connect or send on
+ *        an inet socket by the same process, a descendant or an ancestor up
+ *        to three levels (a child may read for its parent).  /etc/passwd and
+ *        /etc/group count only when the send goes to a non-loopback address
+ *        outside allow_connect (libc and runtimes read them for user names).
+ *   backdoor.writable_library high  PROT_EXEC mapping of a file under /tmp,
+ *        /var/tmp, /dev/shm or HOME (outside the workdir) not written by the
+ *        run (those are dropped_payload).  LD_PRELOAD is not visible: skipped.
+ *   backdoor.beaconing       high  >= 3 connect attempts to the same
+ *        destination spread over >= 2 s at roughly regular intervals
+ *        (coefficient of variation of the gaps <= 0.5); medium when the
+ *        destination is loopback.  Ignored: destinations in allow_connect,
+ *        loopback ports the run itself listens on (a client polling its own
+ *        server), DNS (port 53), unix sockets.
+ *
+ * Summary: "None observed" / "No dynamic links, sockets, or file drops" when
+ * silent, else the worst finding's label ("Reverse shell (+2 more)") and
+ * message.
+ *
+ * Options: allow_connect: list of "host:port" patterns (shell globs; "host"
+ * alone matches any port, "*:port" any host, "localhost" any loopback
+ * address), the format the network detector uses.  Other keys are rejected.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "dynaudit/event.h"
+#include "dynaudit/plugin.h"
+
+#define KIND_BIT(k) ((uint64_t)1 << ((k) % 64))
+#define MAX_PROCS 1024
+#define MAX_FDS 16         /* tracked sockets/memfds per process */
+#define MAX_DROPPED 2048   /* remembered written files */
+#define MAX_DESTS 128      /* connect destinations tracked for beaconing */
+#define MAX_TIMES 32       /* connect times kept per destination */
+#define MAX_ALLOW 64
+#define MAX_LISTEN 64      /* ports the run itself listens on */
+#define EVIDENCE_MAX 512   /* characters kept of one evidence line */
+#define ANCESTOR_REACH 3
+
+enum fd_kind { FD_NONE = 0, FD_CONNECTED, FD_ACCEPTED, FD_MEMFD };
+
+struct tracked_fd {
+	int fd;
+	enum fd_kind kind;
+	char desc[96];              /* destination or memfd name */
+};
+
+struct proc {
+	int pid, ppid;              /* pid 0: free slot */
+	struct tracked_fd fds[MAX_FDS];
+	size_t n_fds;
+	bool connected;             /* this pid attempted a connect */
+	char exe[64];               /* base name of its current program */
+	bool pty_master;            /* opened /dev/ptmx (pty.spawn, forkpty) */
+	char *connect_text, *accept_text, *dup_text;
+	char *secret;               /* path of a secret it (or kin) read */
+	char *secret_text;
+	bool secret_weak;           /* /etc/passwd-like: only non-local sends count */
+	bool exfil_reported;
+};
+
+struct dropped {
+	char *path;
+	char *text;                 /* the write that dropped it */
+	bool setup;                 /* written by the build (target.setup): expected */
+};
+
+struct dest {
+	char addr[96];
+	bool loopback;
+	size_t n;
+	double times[MAX_TIMES];
+	char *first_text;
+	int pid;
+};
+
+struct backdoor {
+	const struct da_host *host;
+	const char *workdir, *home;
+	size_t workdir_len, home_len;
+	const char *allow[MAX_ALLOW];
+	size_t n_allow;
+
+	struct proc procs[MAX_PROCS];
+	size_t procs_dropped;
+	struct dropped drops[MAX_DROPPED];
+	size_t n_drops, drops_dropped;
+	struct dest dests[MAX_DESTS];
+	size_t n_dests, dests_dropped;
+	int listen_ports[MAX_LISTEN];
+	size_t n_listen;
+
+	enum da_severity worst;
+	size_t n_findings;
+	char worst_label[64];
+	char worst_message[256];
+};
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return s && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+	return slash ? slash + 1 : (path ? path : "");
+}
+
+/* A bounded copy of an evidence line (NULL stays NULL). */
+static char *copy_text(const char *text)
+{
+	return text ? strndup(text, EVIDENCE_MAX) : NULL;
+}
+
+static void replace_text(char **slot, const char *text)
+{
+	free(*slot);
+	*slot = copy_text(text);
+}
+
+static bool under(const char *path, const char *dir, size_t len)
+{
+	return path && len > 0 && strncmp(path, dir, len) == 0 && path[len] == '/';
+}
+
+static bool in_workdir(const struct backdoor *st, const char *path)
+{
+	return under(path, st->workdir, st->workdir_len);
+}
+
+static bool in_temp_dir(const char *path)
+{
+	return starts_with(path, "/tmp/") || starts_with(path, "/var/tmp/") ||
+	       starts_with(path, "/dev/shm/");
+}
+
+static bool is_loopback(const char *addr)
+{
+	return starts_with(addr, "127.") || starts_with(addr, "[::1]") ||
+	       starts_with(addr, "::1") || starts_with(addr, "[::ffff:127.") ||
+	       starts_with(addr, "localhost");
+}
+
+static bool is_net_socket(const char *desc)
+{
+	return starts_with(desc, "socket:inet");
+}
+
+/* "10.0.0.5:4444" -> host "10.0.0.5", port "4444"; "[::1]:80" -> "::1", "80". */
+static void split_addr(const char *addr, char *host, size_t hlen, const char **port)
+{
+	*port = NULL;
+	if (addr[0] == '[') {
+		const char *end = strchr(addr, ']');
+		size_t n = end ? (size_t)(end - addr - 1) : strlen(addr + 1);
+		snprintf(host, hlen, "%.*s", (int)n, addr + 1);
+		if (end && end[1] == ':')
+			*port = end + 2;
+		return;
+	}
+	const char *colon = strrchr(addr, ':');
+	if (colon && strchr(addr, ':') == colon) {
+		snprintf(host, hlen, "%.*s", (int)(colon - addr), addr);
+		*port = colon + 1;
+	} else {
+		snprintf(host, hlen, "%s", addr);
+	}
+}
+
+/* allow_connect entries are "host:port" globs on each side, like the network
+ * detector's: "127.0.0.1:5555", "*:443", "[::1]:*", "localhost:8080"; a
+ * host alone matches any port. */
+static bool allowed(const struct backdoor *st, const char *addr)
+{
+	char host[128], phost[128];
+	const char *port, *pport;
+	split_addr(addr, host, sizeof(host), &port);
+	for (size_t i = 0; i < st->n_allow; i++) {
+		const char *pat = st->allow[i];
+		if (strcmp(pat, addr) == 0)
+			return true;
+		split_addr(pat, phost, sizeof(phost), &pport);
+		bool host_ok = fnmatch(phost, host, 0) == 0 ||
+			       (strcmp(phost, "localhost") == 0 && is_loopback(addr));
+		bool port_ok = !pport || (port && fnmatch(pport, port, 0) == 0);
+		if (host_ok && port_ok)
+			return true;
+	}
+	return false;
+}
+
+static void emit(struct backdoor *st, const char *rule, enum da_severity sev, const char *label,
+		 const char *msg, int pid, double t, const char *const *evidence, size_t n_in,
+		 const char *recommendation)
+{
+	const char *lines[8];
+	size_t n = 0;
+	for (size_t i = 0; i < n_in && n < 5; i++)
+		if (evidence[i])
+			lines[n++] = evidence[i];
+	struct da_finding f = {
+		.struct_size = sizeof(f),
+		.rule = rule,
+		.severity = sev,
+		.message = msg,
+		.pid = pid,
+		.time_s = t,
+		.evidence = n ? lines : NULL,
+		.n_evidence = n,
+		.recommendation = recommendation,
+	};
+	/* emit only refuses malformed findings, which this file never builds */
+	(void)st->host->emit(st->host, &f);
+	if (st->n_findings++ == 0 || sev > st->worst) {
+		st->worst = sev;
+		snprintf(st->worst_label, sizeof(st->worst_label), "%s", label);
+		snprintf(st->worst_message, sizeof(st->worst_message), "%s", msg);
+	}
+}
+
+static void outcome(const struct da_event *ev, char *buf, size_t len)
+{
+	if (ev->err == 0 && ev->text && strstr(ev->text, ") = ?"))
+		snprintf(buf, len, " (result not observed)"); /* seen at entry only, or it died in the call */
+	else if (ev->err != 0 || ev->result < 0)
+		snprintf(buf, len, " (failed: %s)", ev->errname ? ev->errname : "error");
+	else
+		buf[0] = '\0';
+}
+
+/* ---- per-process state -------------------------------------------------- */
+
+static void proc_clear(struct proc *p)
+{
+	free(p->connect_text);
+	free(p->accept_text);
+	free(p->dup_text);
+	free(p->secret);
+	free(p->secret_text);
+	memset(p, 0, sizeof(*p));
+}
+
+/* The slot of pid; pid 0 finds a free slot. */
+static struct proc *slot_of(struct backdoor *st, int pid)
+{
+	for (size_t i = 0; i < MAX_PROCS; i++)
+		if (st->procs[i].pid == pid)
+			return &st->procs[i];
+	return NULL;
+}
+
+static struct proc *proc_find(struct backdoor *st, int pid)
+{
+	return pid > 0 ? slot_of(st, pid) : NULL;
+}
+
+/* The state of pid, created when new; NULL when the table is full. */
+static struct proc *proc_get(struct backdoor *st, int pid, int ppid)
+{
+	if (pid <= 0)
+		return NULL;
+	struct proc *p = proc_find(st, pid);
+	if (!p) {
+		p = slot_of(st, 0);
+		if (!p) {
+			st->procs_dropped++;
+			return NULL;
+		}
+		p->pid = pid;
+	}
+	if (ppid > 0 && p->ppid == 0)
+		p->ppid = ppid;
+	return p;
+}
+
+static struct tracked_fd *fd_find(struct proc *p, int fd)
+{
+	for (size_t i = 0; i < p->n_fds; i++)
+		if (p->fds[i].fd == fd)
+			return &p->fds[i];
+	return NULL;
+}
+
+static void fd_forget(struct proc *p, int fd)
+{
+	for (size_t i = 0; i < p->n_fds; i++)
+		if (p->fds[i].fd == fd) {
+			p->fds[i] = p->fds[--p->n_fds];
+			return;
+		}
+}
+
+static void fd_track(struct proc *p, int fd, enum fd_kind kind, const char *desc)
+{
+	if (fd < 0)
+		return;
+	struct tracked_fd *t = fd_find(p, fd);
+	if (!t) {
+		if (p->n_fds >= MAX_FDS)
+			return; /* a process juggling more sockets than this is no shell stager */
+		t = &p->fds[p->n_fds++];
+	}
+	t->fd = fd;
+	t->kind = kind;
+	snprintf(t->desc, sizeof(t->desc), "%s", desc ? desc : "?");
+}
+
+/* What sits on fd 0 or 1 according to our own dup tracking. */
+static const struct tracked_fd *socket_on_stdio(struct proc *p)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		const struct tracked_fd *t = fd_find(p, fd);
+		if (t && (t->kind == FD_CONNECTED || t->kind == FD_ACCEPTED))
+			return t;
+	}
+	return NULL;
+}
+
+/* ---- dropped files ------------------------------------------------------- */
+
+static const struct dropped *dropped_find(const struct backdoor *st, const char *path)
+{
+	for (size_t i = 0; path && i < st->n_drops; i++)
+		if (strcmp(st->drops[i].path, path) == 0)
+			return &st->drops[i];
+	return NULL;
+}
+
+static bool is_drop_location(const struct backdoor *st, const char *path)
+{
+	if (!path || path[0] != '/' || strstr(path, "/__pycache__/") || has_suffix(path, ".pyc"))
+		return false;
+	if (starts_with(path, "/dev/") && !starts_with(path, "/dev/shm/"))
+		return false;
+	if (starts_with(path, "/proc/") || starts_with(path, "/sys/"))
+		return false;
+	return !in_workdir(st, path) || base_name(path)[0] == '.';
+}
+
+static void note_dropped(struct backdoor *st, const char *path, const struct da_event *ev)
+{
+	if (!is_drop_location(st, path) || dropped_find(st, path))
+		return;
+	if (st->n_drops >= MAX_DROPPED) {
+		st->drops_dropped++;
+		return;
+	}
+	st->drops[st->n_drops].path = strdup(path);
+	if (!st->drops[st->n_drops].path)
+		return;
+	st->drops[st->n_drops].text = copy_text(ev->text);
+	st->drops[st->n_drops].setup = ev->phase != NULL;
+	st->n_drops++;
+}
+
+/* ---- persistence ----------------------------------------------------------- */
+
+static bool is_persistence_path(const struct backdoor *st, const char *path)
+{
+	static const char *const rc_names[] = {
+		".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".profile", ".zshrc",
+		".zprofile", ".zshenv", ".zlogin", ".kshrc", ".cshrc", ".tcshrc", ".xinitrc",
+		".xprofile", ".xsession", "config.fish", "sitecustomize.py", "usercustomize.py",
+		"authorized_keys", "authorized_keys2"};
+	static const char *const prefixes[] = {
+		"/etc/cron", "/var/spool/cron/", "/etc/anacrontab", "/etc/systemd/",
+		"/lib/systemd/", "/usr/lib/systemd/", "/etc/xdg/autostart/", "/etc/init.d/",
+		"/etc/rc.local", "/etc/rc.d/", "/etc/profile", "/etc/bash.bashrc",
+		"/etc/environment", "/etc/ld.so.preload", "/etc/ld.so.conf", "/etc/sudoers",
+		"/etc/update-motd.d/", "/etc/ssh/sshd_config", "/etc/pam.d/", "/etc/passwd",
+		"/etc/shadow", "/etc/zsh/", "/etc/skel/"};
+	static const char *const parts[] = {"/.config/systemd/", "/.config/autostart/",
+					    "/.ssh/rc", "/.ssh/environment", "/.git/hooks/"};
+	if (!path)
+		return false;
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (starts_with(path, prefixes[i]))
+			return true;
+	if (has_suffix(path, ".sample"))
+		return false; /* git init writes inert hook samples */
+	if (in_workdir(st, path))
+		return strstr(path, "/.git/hooks/") != NULL;
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		if (strstr(path, parts[i]))
+			return true;
+	const char *base = base_name(path);
+	for (size_t i = 0; i < sizeof(rc_names) / sizeof(rc_names[0]); i++)
+		if (strcmp(base, rc_names[i]) == 0)
+			return true;
+	return strstr(path, "-packages/") && has_suffix(path, ".pth");
+}
+
+static void check_persistence(struct backdoor *st, const struct da_event *ev, const char *path)
+{
+	if (!is_persistence_path(st, path))
+		return;
+	char msg[768], res[64];
+	outcome(ev, res, sizeof(res));
+	snprintf(msg, sizeof(msg), "plants persistence: writes %s%s", path, res);
+	const char *evidence[1] = {ev->text};
+	emit(st, "backdoor.persistence", DA_SEV_HIGH, "Persistence planted", msg, ev->pid,
+	     ev->time_s, evidence, 1,
+	     "Remove the code that writes start-up or login hooks; a submission must leave no trace after it exits");
+}
+
+/* ---- secrets and exfiltration --------------------------------------------- */
+
+/* 0: not a secret; 1: a secret; 2: a weak one (world-readable account list). */
+static int secret_class(const struct backdoor *st, const char *path)
+{
+	static const char *const strong_prefixes[] = {
+		"/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/master.passwd",
+		"/etc/ssl/private/", "/etc/ssh/ssh_host_", "/root/", "/var/lib/sss/",
+		"/etc/krb5.keytab"};
+	static const char *const strong_parts[] = {
+		"/.ssh/", "/.aws/", "/.config/gcloud/", "/.azure/", "/.kube/config",
+		"/.docker/config.json", "/.netrc", "/.git-credentials", "/.pgpass", "/.gnupg/",
+		"/.password-store/", "/.bash_history", "/.zsh_history", "/.mozilla/",
+		"/.config/google-chrome/", "/.config/chromium/", "/.local/share/keyrings/",
+		"/.vault-token", "/.npmrc", "/.pypirc"};
+	if (!path || in_workdir(st, path))
+		return 0;
+	if (strcmp(path, "/etc/passwd") == 0 || strcmp(path, "/etc/group") == 0)
+		return 2;
+	for (size_t i = 0; i < sizeof(strong_prefixes) / sizeof(strong_prefixes[0]); i++)
+		if (starts_with(path, strong_prefixes[i]))
+			return 1;
+	for (size_t i = 0; i < sizeof(strong_parts) / sizeof(strong_parts[0]); i++)
+		if (strstr(path, strong_parts[i]))
+			return 1;
+	return 0;
+}
+
+static void give_secret(struct proc *p, const char *path, const char *text, bool weak)
+{
+	if (p->secret && (!p->secret_weak || weak))
+		return; /* keep the first, unless a strong one replaces a weak one */
+	replace_text(&p->secret, path);
+	replace_text(&p->secret_text, text);
+	p->secret_weak = weak;
+	p->exfil_reported = false;
+}
+
+static void on_secret_read(struct backdoor *st, const struct da_event *ev)
+{
+	int cls = secret_class(st, ev->path);
+	if (cls == 0 || ev->err != 0 || ev->result < 0)
+		return;
+	struct proc *p = proc_get(st, ev->pid, ev->ppid);
+	if (!p)
+		return;
+	give_secret(p, ev->path, ev->text, cls == 2);
+	/* a child may read for its parent: `cat ~/.ssh/id_rsa` via subprocess */
+	int up = p->ppid;
+	for (int level = 0; level < ANCESTOR_REACH && up > 0; level++) {
+		struct proc *a = proc_find(st, up);
+		if (!a)
+			break;
+		give_secret(a, ev->path, ev->text, cls == 2);
+		up = a->ppid;
+	}
+}
+
+static void check_exfiltration(struct backdoor *st, struct proc *p, const struct da_event *ev)
+{
+	if (!p->secret || p->exfil_reported)
+		return;
+	bool inet = ev->family == AF_INET || ev->family == AF_INET6 || is_net_socket(ev->fd_desc);
+	if (!inet || !ev->addr)
+		return;
+	if (p->secret_weak && (is_loopback(ev->addr) || allowed(st, ev->addr)))
+		return;
+	p->exfil_reported = true;
+	char msg[768], res[64];
+	outcome(ev, res, sizeof(res));
+	snprintf(msg, sizeof(msg), "exfiltration: reads %s and then %s %s%s", p->secret,
+		 ev->kind == DA_EV_NET_CONNECT ? "connects to" : "sends data to", ev->addr, res);
+	const char *evidence[2] = {p->secret_text, ev->text};
+	emit(st, "backdoor.exfiltration", DA_SEV_CRITICAL, "Exfiltration", msg, ev->pid, ev->time_s,
+	     evidence, 2, "Remove the code that reads credentials or account data and sends them over the network");
+}
+
+/* ---- beaconing ------------------------------------------------------------- */
+
+static void note_connect_dest(struct backdoor *st, const struct da_event *ev)
+{
+	if (!ev->addr || ev->addr[0] == '/' || ev->addr[0] == '@' || ev->port == 53 ||
+	    ev->family == AF_UNIX || allowed(st, ev->addr))
+		return;
+	struct dest *d = NULL;
+	for (size_t i = 0; i < st->n_dests; i++)
+		if (strcmp(st->dests[i].addr, ev->addr) == 0)
+			d = &st->dests[i];
+	if (!d) {
+		if (st->n_dests >= MAX_DESTS) {
+			st->dests_dropped++;
+			return;
+		}
+		d = &st->dests[st->n_dests++];
+		snprintf(d->addr, sizeof(d->addr), "%s", ev->addr);
+		d->loopback = is_loopback(ev->addr);
+		d->first_text = copy_text(ev->text);
+		d->pid = ev->pid;
+	}
+	if (d->n < MAX_TIMES)
+		d->times[d->n] = ev->time_s;
+	d->n++;
+}
+
+static bool run_listens_on(const struct backdoor *st, const char *addr)
+{
+	const char *colon = strrchr(addr, ':');
+	int port = colon ? atoi(colon + 1) : 0;
+	for (size_t i = 0; port > 0 && i < st->n_listen; i++)
+		if (st->listen_ports[i] == port)
+			return true;
+	return false;
+}
+
+static void report_beacons(struct backdoor *st)
+{
+	for (size_t i = 0; i < st->n_dests; i++) {
+		struct dest *d = &st->dests[i];
+		/* a client polling the run's own server is the app talking to itself */
+		if (d->loopback && run_listens_on(st, d->addr))
+			continue;
+		size_t n = d->n < MAX_TIMES ? d->n : MAX_TIMES;
+		if (n < 3 || d->times[n - 1] - d->times[0] < 2.0)
+			continue;
+		double mean = (d->times[n - 1] - d->times[0]) / (double)(n - 1), var = 0;
+		for (size_t k = 1; k < n; k++) {
+			double gap = d->times[k] - d->times[k - 1] - mean;
+			var += gap * gap;
+		}
+		/* regular: coefficient of variation of the gaps <= 0.5 (no libm) */
+		if (var / (double)(n - 1) > 0.25 * mean * mean)
+			continue;
+		char msg[256];
+		snprintf(msg, sizeof(msg),
+			 "beaconing: %zu connect attempts to %s about every %.1fs%s", d->n, d->addr,
+			 mean, d->loopback ? " (loopback)" : "");
+		const char *evidence[1] = {d->first_text};
+		emit(st, "backdoor.beaconing", d->loopback ? DA_SEV_MEDIUM : DA_SEV_HIGH,
+		     "Beaconing", msg, d->pid, d->times[0], evidence, 1,
+		     "Explain the periodic connections or remove them; allow-list the destination (backdoor.allow_connect) if it is the intended server");
+	}
+}
+
+/* ---- events ---------------------------------------------------------------- */
+
+static bool is_shell_like(const char *path)
+{
+	static const char *const exact[] = {"sh", "bash", "dash", "zsh", "ksh", "mksh", "csh",
+					    "tcsh", "fish", "ash", "busybox", "perl", "ruby",
+					    "nc", "ncat", "netcat", "nc.openbsd",
+					    "nc.traditional", "socat", "php", "lua", "node",
+					    "nodejs", "telnet", "irb", "jshell"};
+	static const char *const prefixes[] = {"python", "perl5", "ruby", "php", "lua"};
+	const char *base = base_name(path);
+	for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+		if (strcmp(base, exact[i]) == 0)
+			return true;
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (starts_with(base, prefixes[i]))
+			return true;
+	return false;
+}
+
+static bool stdio_unknown(const char *desc)
+{
+	return !desc || !desc[0] || strcmp(desc, "unknown") == 0;
+}
+
+/* How a shell's stdio reaches a network peer, or NULL when it does not.
+ * *owner: the process holding the connection (the shell's or its parent);
+ * *dup: the tracked socket on its stdio, when that is how we know. */
+static const char *shell_link(struct proc *p, struct proc *parent, const struct da_event *ev,
+			      struct proc **owner, const struct tracked_fd **dup)
+{
+	*owner = p;
+	*dup = NULL;
+	if (is_net_socket(ev->stdio[0]))
+		return ev->stdio[0];
+	if (is_net_socket(ev->stdio[1]))
+		return ev->stdio[1];
+	if (stdio_unknown(ev->stdio[0]) && stdio_unknown(ev->stdio[1]) && p) {
+		if ((*dup = socket_on_stdio(p)) != NULL)
+			return (*dup)->desc;
+		/* an interpreter re-executing itself is normal, not a shell hand-off */
+		if (p->connected && strcmp(p->exe, base_name(ev->path)) != 0)
+			return "connected in the same process";
+	}
+	/* pty.spawn / forkpty: the parent relays between its socket and the
+	 * shell's terminal, so the shell's own stdio is a tty */
+	*owner = parent;
+	if (parent && (*dup = socket_on_stdio(parent)) != NULL)
+		return (*dup)->desc;
+	if (parent && parent->pty_master && parent->connected)
+		return "a pseudo-terminal its parent relays to a connection";
+	return NULL;
+}
+
+static void check_shell(struct backdoor *st, struct proc *p, const struct da_event *ev,
+			const char *exe)
+{
+	struct proc *parent = p && p->ppid > 0 ? proc_find(st, p->ppid) : NULL;
+	struct proc *owner;
+	const struct tracked_fd *dup;
+	const char *link = shell_link(p, parent, ev, &owner, &dup);
+	if (!link)
+		return;
+	bool accepted = dup ? dup->kind == FD_ACCEPTED
+			    : (owner && owner->accept_text && !owner->connected);
+	char msg[768], res[64];
+	outcome(ev, res, sizeof(res));
+	snprintf(msg, sizeof(msg), "%s: %s gets its stdin/stdout from a network connection (%s)%s",
+		 accepted ? "bind shell" : "reverse shell", exe, link, res);
+	const char *evidence[3] = {owner ? (accepted ? owner->accept_text : owner->connect_text) : NULL,
+				   owner ? owner->dup_text : NULL, ev->text};
+	emit(st, accepted ? "backdoor.bind_shell" : "backdoor.reverse_shell", DA_SEV_CRITICAL,
+	     accepted ? "Bind shell" : "Reverse shell", msg, ev->pid, ev->time_s, evidence, 3,
+	     "Remove the code that hands a shell or interpreter to a network peer: this is remote control of the host");
+}
+
+static bool is_fileless(const struct da_event *ev, const char *path)
+{
+	if (ev->detail && strcmp(ev->detail, "memfd") == 0)
+		return true;
+	if (!path)
+		return false;
+	if (strstr(path, "memfd:") || starts_with(path, "/dev/fd/"))
+		return true;
+	return starts_with(path, "/proc/") && strstr(path, "/fd/");
+}
+
+static void on_exec(struct backdoor *st, const struct da_event *ev)
+{
+	struct proc *p = proc_get(st, ev->pid, ev->ppid);
+	const char *exe = ev->path ? ev->path : (ev->argc > 0 && ev->argv ? ev->argv[0] : NULL);
+	char msg[768], res[64];
+	outcome(ev, res, sizeof(res));
+	const char *rec = "Remove the code that writes and runs hidden or temporary executables";
+
+	if (exe && is_shell_like(exe))
+		check_shell(st, p, ev, exe);
+	if (p && exe && ev->err == 0)
+		snprintf(p->exe, sizeof(p->exe), "%s", base_name(exe));
+	if (is_fileless(ev, exe)) {
+		snprintf(msg, sizeof(msg), "dropped payload: executes an in-memory file (%s)%s",
+			 exe ? exe : "memfd", res);
+		const char *evidence[1] = {ev->text};
+		emit(st, "backdoor.dropped_payload", DA_SEV_CRITICAL, "Fileless execution", msg,
+		     ev->pid, ev->time_s, evidence, 1, rec);
+	} else if (exe) {
+		const struct dropped *d = dropped_find(st, exe);
+		if (d && d->setup) {
+			/* built or installed by target.setup: expected */
+		} else if (d) {
+			snprintf(msg, sizeof(msg), "dropped payload: executes %s, which it wrote%s", exe,
+				 res);
+			const char *evidence[2] = {d->text, ev->text};
+			emit(st, "backdoor.dropped_payload", DA_SEV_CRITICAL,
+			     "Dropped payload executed", msg, ev->pid, ev->time_s, evidence, 2, rec);
+		} else if (in_temp_dir(exe) && !in_workdir(st, exe)) {
+			snprintf(msg, sizeof(msg), "executes %s from a writable temporary directory%s",
+				 exe, res);
+			const char *evidence[1] = {ev->text};
+			emit(st, "backdoor.dropped_payload", DA_SEV_HIGH, "Executes from /tmp", msg,
+			     ev->pid, ev->time_s, evidence, 1, rec);
+		}
+	}
+	/* scheduling tools plant persistence without touching files themselves */
+	const char *base = base_name(exe);
+	bool lists_only = false, enables = false;
+	for (int i = 1; ev->argv && i < ev->argc; i++) {
+		if (ev->argv[i] && (strcmp(ev->argv[i], "-l") == 0 || strcmp(ev->argv[i], "-r") == 0))
+			lists_only = true;
+		if (ev->argv[i] && (strcmp(ev->argv[i], "enable") == 0 || strcmp(ev->argv[i], "link") == 0))
+			enables = true;
+	}
+	if ((strcmp(base, "crontab") == 0 && !lists_only) || strcmp(base, "at") == 0 ||
+	    strcmp(base, "batch") == 0 || (strcmp(base, "systemctl") == 0 && enables)) {
+		snprintf(msg, sizeof(msg), "plants persistence: runs %s%s", base, res);
+		const char *evidence[1] = {ev->text};
+		emit(st, "backdoor.persistence", DA_SEV_HIGH, "Persistence planted", msg, ev->pid,
+		     ev->time_s, evidence, 1,
+		     "Remove the code that schedules jobs or services; a submission must leave no trace after it exits");
+	}
+}
+
+/* JVM libraries that unpack their own native code to /tmp or ~/.cache and
+ * load it (sqlite-jdbc, JNA, Netty, snappy-java ...). */
+static bool is_known_extractor(const char *base)
+{
+	static const char *const prefixes[] = {
+		"sqlite-", "libsqlitejdbc", "jna", "libjnidispatch", "libnetty_", "netty_",
+		"snappy-", "libsnappyjava", "liblz4-java", "libzstd-jni", "librocksdbjni",
+		"libconscrypt", "libleveldbjni"};
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (starts_with(base, prefixes[i]))
+			return true;
+	return false;
+}
+
+static void on_mmap_exec(struct backdoor *st, const struct da_event *ev)
+{
+	const char *path = ev->path ? ev->path : ev->fd_desc;
+	if (!path)
+		return;
+	const char *base = base_name(path);
+	bool libffi = strstr(path, "memfd:libffi") ||
+		      (in_temp_dir(path) && starts_with(base, "ffi") && !strstr(base, ".so"));
+	if (libffi || is_known_extractor(base))
+		return; /* trampolines and libraries unpacked from the program's own jar */
+	char msg[768];
+	const char *rec = "Load code only from the submission or the system library directories";
+	const struct dropped *d = dropped_find(st, path);
+	if (d && d->setup)
+		return; /* installed by target.setup (pip install --user ...) */
+	if (strstr(path, "memfd:")) {
+		snprintf(msg, sizeof(msg), "dropped payload: maps an in-memory file as code (%s)", path);
+		const char *evidence[1] = {ev->text};
+		emit(st, "backdoor.dropped_payload", DA_SEV_CRITICAL, "Fileless code", msg, ev->pid,
+		     ev->time_s, evidence, 1, rec);
+	} else if (d) {
+		snprintf(msg, sizeof(msg), "dropped payload: loads %s as code, a file it wrote", path);
+		const char *evidence[2] = {d->text, ev->text};
+		emit(st, "backdoor.dropped_payload", DA_SEV_CRITICAL, "Dropped payload loaded", msg,
+		     ev->pid, ev->time_s, evidence, 2, rec);
+	} else if (path[0] == '/' && !in_workdir(st, path) &&
+		   (in_temp_dir(path) || under(path, st->home, st->home_len))) {
+		snprintf(msg, sizeof(msg), "loads the library %s from a writable directory", path);
+		const char *evidence[1] = {ev->text};
+		emit(st, "backdoor.writable_library", DA_SEV_HIGH, "Library from a writable directory",
+		     msg, ev->pid, ev->time_s, evidence, 1, rec);
+	}
+}
+
+/* dup2(3, 0) / dup3(3<socket:[...]>, 1, 0): fd numbers from the event or text. */
+static bool parse_dup(const struct da_event *ev, int *from, int *to)
+{
+	if (ev->fd >= 0 && ev->target_fd >= 0) {
+		*from = ev->fd;
+		*to = ev->target_fd;
+		return true;
+	}
+	const char *open = ev->text ? strchr(ev->text, '(') : NULL;
+	if (!open)
+		return false;
+	char *end;
+	long a = strtol(open + 1, &end, 10);
+	if (end == open + 1)
+		return false;
+	const char *comma = strchr(end, ',');
+	if (!comma)
+		return false;
+	long b = strtol(comma + 1, &end, 10);
+	if (end == comma + 1 || a < 0 || b < 0 || a > 65535 || b > 65535)
+		return false;
+	*from = (int)a;
+	*to = (int)b;
+	return true;
+}
+
+static void on_other(struct backdoor *st, const struct da_event *ev)
+{
+	if (!ev->syscall || ev->err != 0 || ev->result < 0)
+		return;
+	bool is_dup = strcmp(ev->syscall, "dup2") == 0 || strcmp(ev->syscall, "dup3") == 0;
+	bool is_close = strcmp(ev->syscall, "close") == 0;
+	if (!is_dup && !is_close)
+		return;
+	struct proc *p = proc_find(st, ev->pid);
+	if (!p)
+		return; /* nothing tracked: nothing to move or forget */
+	if (is_close) {
+		int fd = ev->fd;
+		if (fd < 0 && ev->text) {
+			const char *open = strchr(ev->text, '(');
+			fd = open ? (int)strtol(open + 1, NULL, 10) : -1;
+		}
+		fd_forget(p, fd);
+		return;
+	}
+	int from, to;
+	if (!parse_dup(ev, &from, &to) || from == to)
+		return;
+	const struct tracked_fd *src = fd_find(p, from);
+	if (!src) {
+		fd_forget(p, to); /* overwritten by something we do not track */
+		return;
+	}
+	struct tracked_fd copy = *src;
+	fd_track(p, to, copy.kind, copy.desc);
+	if (to <= 2 && (copy.kind == FD_CONNECTED || copy.kind == FD_ACCEPTED) && !p->dup_text)
+		p->dup_text = copy_text(ev->text);
+}
+
+static void on_fork(struct backdoor *st, const struct da_event *ev)
+{
+	if (ev->target_pid <= 0 || (ev->detail && strcmp(ev->detail, "thread") == 0))
+		return;
+	/* the parent is remembered too: a child may read secrets for it */
+	struct proc *parent = proc_get(st, ev->pid, ev->ppid);
+	struct proc *child = proc_get(st, ev->target_pid, ev->pid);
+	if (!child || !parent)
+		return;
+	child->ppid = ev->pid;
+	/* the child inherits its parent's descriptors and what it learned */
+	memcpy(child->fds, parent->fds, sizeof(parent->fds));
+	child->n_fds = parent->n_fds;
+	replace_text(&child->connect_text, parent->connect_text);
+	replace_text(&child->accept_text, parent->accept_text);
+	replace_text(&child->dup_text, parent->dup_text);
+	if (parent->secret)
+		give_secret(child, parent->secret, parent->secret_text, parent->secret_weak);
+	child->exfil_reported = parent->exfil_reported;
+}
+
+static void on_write_like(struct backdoor *st, const struct da_event *ev)
+{
+	const char *path = NULL;
+	switch (ev->kind) {
+	case DA_EV_FILE_OPEN:
+		if (ev->path && strcmp(ev->path, "/dev/ptmx") == 0 && ev->err == 0) {
+			struct proc *p = proc_get(st, ev->pid, ev->ppid);
+			if (p)
+				p->pty_master = true;
+			return;
+		}
+		if (!(ev->access & (DA_ACC_WRITE | DA_ACC_CREATE | DA_ACC_TRUNC | DA_ACC_APPEND))) {
+			on_secret_read(st, ev);
+			return;
+		}
+		path = ev->path;
+		break;
+	case DA_EV_FILE_WRITE:
+		path = ev->path ? ev->path : ev->fd_desc;
+		break;
+	case DA_EV_FILE_RENAME: path = ev->path2; break;
+	case DA_EV_FILE_LINK: path = ev->path; break;
+	default: return;
+	}
+	if (!path)
+		return;
+	check_persistence(st, ev, path);
+	if (ev->err == 0 && ev->result >= 0)
+		note_dropped(st, path, ev);
+}
+
+static void on_net(struct backdoor *st, const struct da_event *ev)
+{
+	struct proc *p = proc_get(st, ev->pid, ev->ppid);
+	bool ok = ev->err == 0 || ev->err == EINPROGRESS;
+	switch (ev->kind) {
+	case DA_EV_NET_CONNECT:
+		note_connect_dest(st, ev);
+		if (!p || !(ev->family == AF_INET || ev->family == AF_INET6 || is_net_socket(ev->fd_desc)))
+			break;
+		p->connected = true;
+		if (!p->connect_text)
+			p->connect_text = copy_text(ev->text);
+		if (ok)
+			fd_track(p, ev->fd, FD_CONNECTED, ev->addr);
+		check_exfiltration(st, p, ev);
+		break;
+	case DA_EV_NET_ACCEPT:
+		if (!p || ev->err != 0 || ev->target_fd < 0)
+			break;
+		if (ev->family == AF_UNIX || starts_with(ev->fd_desc, "socket:unix"))
+			break;
+		if (!p->accept_text)
+			p->accept_text = copy_text(ev->text);
+		fd_track(p, ev->target_fd, FD_ACCEPTED, ev->addr);
+		break;
+	case DA_EV_NET_SEND:
+		if (p)
+			check_exfiltration(st, p, ev);
+		break;
+	case DA_EV_NET_LISTEN:
+		if (ev->port > 0 && st->n_listen < MAX_LISTEN)
+			st->listen_ports[st->n_listen++] = ev->port;
+		break;
+	default: break;
+	}
+}
+
+static void on_memfd(struct backdoor *st, const struct da_event *ev)
+{
+	struct proc *p = proc_get(st, ev->pid, ev->ppid);
+	if (p && ev->fd >= 0)
+		fd_track(p, ev->fd, FD_MEMFD, ev->detail);
+}
+
+/* ---- lifecycle ------------------------------------------------------------ */
+
+static int backdoor_init(const struct da_host *host, const struct da_cfg *cfg, void **state,
+			 char *err, size_t errlen)
+{
+	const char *key;
+	for (size_t i = 0; (key = host->cfg_key_at(host, cfg, i)) != NULL; i++) {
+		if (strcmp(key, "allow_connect") != 0) {
+			snprintf(err, errlen, "%s: %s: unknown option (backdoor knows allow_connect)",
+				 host->cfg_where(host, cfg, key), key);
+			return -EINVAL;
+		}
+	}
+	const char *const *items = NULL;
+	size_t n = host->cfg_list(host, cfg, "allow_connect", &items);
+	if (n > MAX_ALLOW) {
+		snprintf(err, errlen, "%s: allow_connect: too many entries (%zu, at most %d)",
+			 host->cfg_where(host, cfg, "allow_connect"), n, MAX_ALLOW);
+		return -EINVAL;
+	}
+	if (n == 0 && host->cfg_child(host, cfg, "allow_connect")) {
+		snprintf(err, errlen, "%s: allow_connect: expected a list of \"host:port\" patterns",
+			 host->cfg_where(host, cfg, "allow_connect"));
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!items[i] || !items[i][0] || strlen(items[i]) > 255 || strchr(items[i], ' ')) {
+			snprintf(err, errlen,
+				 "%s: allow_connect: \"%s\" is not a \"host:port\" pattern",
+				 host->cfg_where(host, cfg, "allow_connect"), items[i] ? items[i] : "");
+			return -EINVAL;
+		}
+	}
+	struct backdoor *st = calloc(1, sizeof(*st));
+	if (!st) {
+		snprintf(err, errlen, "backdoor: out of memory");
+		return -ENOMEM;
+	}
+	st->host = host;
+	/* the host keeps config strings alive until destroy */
+	for (size_t i = 0; i < n; i++)
+		st->allow[st->n_allow++] = items[i];
+	st->workdir = host->run->workdir ? host->run->workdir : "";
+	st->workdir_len = strlen(st->workdir);
+	st->home = host->run->home ? host->run->home : "";
+	st->home_len = strlen(st->home);
+	while (st->workdir_len > 1 && st->workdir[st->workdir_len - 1] == '/')
+		st->workdir_len--;
+	while (st->home_len > 1 && st->home[st->home_len - 1] == '/')
+		st->home_len--;
+	*state = st;
+	return 0;
+}
+
+static int backdoor_on_event(void *state, const struct da_event *ev, char *err, size_t errlen)
+{
+	struct backdoor *st = state;
+	switch (ev->kind) {
+	case DA_EV_PROC_EXEC: on_exec(st, ev); break;
+	case DA_EV_PROC_FORK: on_fork(st, ev); break;
+	case DA_EV_PROC_EXIT: {
+		struct proc *p = proc_find(st, ev->pid);
+		if (p)
+			proc_clear(p);
+		break;
+	}
+	case DA_EV_FILE_OPEN:
+	case DA_EV_FILE_WRITE:
+	case DA_EV_FILE_RENAME:
+	case DA_EV_FILE_LINK: on_write_like(st, ev); break;
+	case DA_EV_FILE_MMAP_EXEC: on_mmap_exec(st, ev); break;
+	case DA_EV_FILE_MEMFD: on_memfd(st, ev); break;
+	case DA_EV_NET_CONNECT:
+	case DA_EV_NET_ACCEPT:
+	case DA_EV_NET_SEND:
+	case DA_EV_NET_LISTEN: on_net(st, ev); break;
+	case DA_EV_SYSCALL_OTHER: on_other(st, ev); break;
+	default: break;
+	}
+	return 0;
+}
+
+static int backdoor_finish(void *state, char *err, size_t errlen)
+{
+	struct backdoor *st = state;
+	const struct da_host *host = st->host;
+	report_beacons(st);
+	if (st->procs_dropped || st->drops_dropped || st->dests_dropped)
+		host->log(host, 1,
+			  "backdoor: state full, not tracked: %zu processes, %zu files, %zu destinations",
+			  st->procs_dropped, st->drops_dropped, st->dests_dropped);
+	if (st->n_findings == 0) {
+		host->set_summary(host, "None observed", "No dynamic links, sockets, or file drops");
+		return 0;
+	}
+	char obs[96];
+	if (st->n_findings == 1)
+		snprintf(obs, sizeof(obs), "%s", st->worst_label);
+	else
+		snprintf(obs, sizeof(obs), "%s (+%zu more)", st->worst_label, st->n_findings - 1);
+	host->set_summary(host, obs, st->worst_message);
+	return 0;
+}
+
+static void backdoor_destroy(void *state)
+{
+	struct backdoor *st = state;
+	if (!st)
+		return;
+	for (size_t i = 0; i < MAX_PROCS; i++)
+		proc_clear(&st->procs[i]);
+	for (size_t i = 0; i < st->n_drops; i++) {
+		free(st->drops[i].path);
+		free(st->drops[i].text);
+	}
+	for (size_t i = 0; i < st->n_dests; i++)
+		free(st->dests[i].first_text);
+	free(st);
+}
+
+static const struct da_plugin backdoor_plugin = {
+	DA_PLUGIN_HEADER,
+	.name = "backdoor",
+	.version = "1.0.0",
+	.description = "reverse/bind shells, dropped payloads, persistence, exfiltration, beaconing",
+	.category_id = "backdoor",
+	.category_title = "Backdoor Indicators",
+	.subscriptions = {
+		KIND_BIT(DA_EV_PROC_EXEC) | KIND_BIT(DA_EV_PROC_FORK) | KIND_BIT(DA_EV_PROC_EXIT) |
+		KIND_BIT(DA_EV_FILE_OPEN) | KIND_BIT(DA_EV_FILE_RENAME) | KIND_BIT(DA_EV_FILE_LINK) |
+		KIND_BIT(DA_EV_FILE_MMAP_EXEC) | KIND_BIT(DA_EV_FILE_WRITE) |
+		KIND_BIT(DA_EV_FILE_MEMFD) | KIND_BIT(DA_EV_NET_CONNECT) | KIND_BIT(DA_EV_NET_ACCEPT) |
+		KIND_BIT(DA_EV_NET_SEND) | KIND_BIT(DA_EV_NET_LISTEN),
+		KIND_BIT(DA_EV_SYSCALL_OTHER), /* kind 90 lives in the second word */
+	},
+	.init = backdoor_init,
+	.on_event = backdoor_on_event,
+	.finish = backdoor_finish,
+	.destroy = backdoor_destroy,
+};
+
+DYNAUDIT_PLUGIN(backdoor_plugin)

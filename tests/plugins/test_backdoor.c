@@ -1,0 +1,591 @@
+/*
+ * test_backdoor.c — the "backdoor" detector fed hand-built event sequences
+ * through the real bus: shells on sockets, dropped payloads, persistence,
+ * exfiltration and beaconing fire; a benign chat server, a Python start-up
+ * and a build stay silent.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "harness.h"
+
+static void publish(struct harness *h, struct da_event *ev)
+{
+	cr_assert_eq(harness_publish(h, ev), 0);
+}
+
+static void fail_with(struct da_event *ev, int err, const char *name)
+{
+	ev->err = err;
+	ev->errname = name;
+	ev->result = -1;
+}
+
+static void connect_to(struct harness *h, int pid, double t, int fd, const char *addr, int port,
+		       int err)
+{
+	struct da_event ev = ev_make(DA_EV_NET_CONNECT, pid, t);
+	static char text[256];
+	snprintf(text, sizeof(text), "connect(%d, {sa_family=AF_INET, %s}, 16) = %s", fd, addr,
+		 err ? "-1 ENETUNREACH (Network is unreachable)" : "0");
+	ev.syscall = "connect";
+	ev.fd = fd;
+	ev.fd_desc = "socket:inet/stream";
+	ev.family = AF_INET;
+	ev.sock_type = SOCK_STREAM;
+	ev.addr = addr;
+	ev.port = port;
+	ev.text = text;
+	if (err)
+		fail_with(&ev, err, "ENETUNREACH");
+	publish(h, &ev);
+}
+
+static void dup_fd(struct harness *h, int pid, double t, int from, int to)
+{
+	struct da_event ev = ev_make(DA_EV_SYSCALL_OTHER, pid, t);
+	char text[64];
+	snprintf(text, sizeof(text), "dup2(%d, %d) = %d", from, to, to);
+	ev.syscall = "dup2";
+	ev.result = to;
+	ev.text = text;
+	publish(h, &ev);
+}
+
+static void fork_child(struct harness *h, int pid, int child, double t)
+{
+	struct da_event ev = ev_make(DA_EV_PROC_FORK, pid, t);
+	ev.syscall = "clone";
+	ev.target_pid = child;
+	ev.result = child;
+	ev.detail = "process";
+	ev.text = "clone(child_stack=NULL, flags=SIGCHLD) = child";
+	publish(h, &ev);
+}
+
+static void exec_prog(struct harness *h, int pid, double t, const char *path, const char *in,
+		      const char *out, const char *phase)
+{
+	static const char *argv[3];
+	argv[0] = path;
+	argv[1] = "-i";
+	struct da_event ev = ev_make(DA_EV_PROC_EXEC, pid, t);
+	char text[256];
+	snprintf(text, sizeof(text), "execve(\"%s\", [\"%s\", \"-i\"], ...) = 0", path, path);
+	ev.syscall = "execve";
+	ev.path = path;
+	ev.argv = argv;
+	ev.argc = 2;
+	ev.stdio[0] = in;
+	ev.stdio[1] = out;
+	ev.stdio[2] = out;
+	ev.phase = phase;
+	ev.text = text;
+	publish(h, &ev);
+}
+
+static void open_file(struct harness *h, int pid, double t, const char *path, unsigned access,
+		      int err)
+{
+	struct da_event ev = ev_make(DA_EV_FILE_OPEN, pid, t);
+	char text[256];
+	snprintf(text, sizeof(text), "openat(AT_FDCWD, \"%s\", ...) = %s", path,
+		 err ? "-1 EACCES (Permission denied)" : "3");
+	ev.syscall = "openat";
+	ev.path = path;
+	ev.access = access;
+	ev.flags = (access & DA_ACC_WRITE) ? O_WRONLY | O_CREAT : O_RDONLY;
+	ev.mode = 0644;
+	ev.fd = 3;
+	ev.result = 3;
+	ev.text = text;
+	if (err)
+		fail_with(&ev, err, "EACCES");
+	publish(h, &ev);
+}
+
+static void mmap_exec(struct harness *h, int pid, double t, const char *path)
+{
+	struct da_event ev = ev_make(DA_EV_FILE_MMAP_EXEC, pid, t);
+	char text[256];
+	snprintf(text, sizeof(text), "mmap(NULL, 8192, PROT_READ|PROT_EXEC, MAP_PRIVATE, 3<%s>, 0)",
+		 path);
+	ev.syscall = "mmap";
+	ev.path = path;
+	ev.flags = 5;
+	ev.detail = "mmap";
+	ev.text = text;
+	publish(h, &ev);
+}
+
+static void send_to(struct harness *h, int pid, double t, const char *addr)
+{
+	struct da_event ev = ev_make(DA_EV_NET_SEND, pid, t);
+	ev.syscall = "sendto";
+	ev.fd = 4;
+	ev.fd_desc = "socket:inet/stream->peer";
+	ev.family = AF_INET;
+	ev.addr = addr;
+	ev.arg[0] = 120;
+	ev.text = "sendto(4, \"...\", 120, 0, NULL, 0) = 120";
+	publish(h, &ev);
+}
+
+static const unsigned WRITE_NEW = DA_ACC_WRITE | DA_ACC_CREATE | DA_ACC_TRUNC;
+
+/* ---- shells on sockets ---------------------------------------------------- */
+
+Test(backdoor, reverse_shell_from_exec_stdio)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	connect_to(h, 200, 1.0, 3, "10.0.0.5:4444", 4444, 0);
+	fork_child(h, 200, 201, 1.1);
+	exec_prog(h, 201, 1.2, "/bin/sh", "socket:inet/stream->10.0.0.5:4444",
+		  "socket:inet/stream->10.0.0.5:4444", NULL);
+	harness_finish(h);
+	const struct harness_finding *f = harness_get(h, "backdoor.reverse_shell");
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, DA_SEV_CRITICAL);
+	cr_assert(strstr(f->message, "/bin/sh") && strstr(f->message, "10.0.0.5:4444"), "%s",
+		  f->message);
+	cr_assert_geq(f->n_evidence, 2);
+	cr_assert_str_eq(harness_status(h), "fail");
+	cr_assert_str_eq(harness_observation(h), "Reverse shell");
+	harness_free(h);
+}
+
+Test(backdoor, reverse_shell_from_dup2_when_stdio_is_unknown)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	connect_to(h, 200, 1.0, 3, "10.0.0.5:4444", 4444, 0);
+	dup_fd(h, 200, 1.1, 3, 0);
+	dup_fd(h, 200, 1.1, 3, 1);
+	fork_child(h, 200, 202, 1.2);
+	exec_prog(h, 202, 1.3, "/usr/bin/bash", NULL, NULL, NULL);
+	harness_finish(h);
+	const struct harness_finding *f = harness_get(h, "backdoor.reverse_shell");
+	cr_assert_not_null(f);
+	cr_assert(strstr(f->message, "10.0.0.5:4444"), "%s", f->message);
+	cr_assert_eq(f->n_evidence, 3); /* connect, dup2, exec */
+	harness_free(h);
+}
+
+Test(backdoor, connect_then_exec_of_a_shell_in_the_same_process)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	connect_to(h, 200, 1.0, 3, "10.0.0.5:4444", 4444, ENETUNREACH);
+	exec_prog(h, 200, 1.3, "/usr/bin/python3", "unknown", "unknown", NULL);
+	harness_finish(h);
+	cr_assert_eq(harness_max_severity(h, "backdoor.reverse_shell"), DA_SEV_CRITICAL);
+	harness_free(h);
+}
+
+Test(backdoor, bind_shell_from_an_accepted_connection)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	struct da_event ev = ev_make(DA_EV_NET_ACCEPT, 300, 1.0);
+	ev.syscall = "accept";
+	ev.fd = 3;
+	ev.target_fd = 4;
+	ev.fd_desc = "socket:inet/stream@0.0.0.0:31337";
+	ev.family = AF_INET;
+	ev.addr = "127.0.0.1:40000";
+	ev.result = 4;
+	ev.text = "accept(3, {sa_family=AF_INET, sin_port=htons(40000)}, [16]) = 4";
+	publish(h, &ev);
+	dup_fd(h, 300, 1.1, 4, 0);
+	dup_fd(h, 300, 1.1, 4, 1);
+	exec_prog(h, 300, 1.2, "/bin/dash", NULL, NULL, NULL);
+	harness_finish(h);
+	const struct harness_finding *f = harness_get(h, "backdoor.bind_shell");
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, DA_SEV_CRITICAL);
+	cr_assert_eq(harness_count(h, "backdoor.reverse_shell"), 0);
+	harness_free(h);
+}
+
+static void open_ptmx(struct harness *h, int pid, double t)
+{
+	struct da_event ev = ev_make(DA_EV_FILE_OPEN, pid, t);
+	ev.syscall = "openat";
+	ev.path = "/dev/ptmx";
+	ev.access = DA_ACC_READ | DA_ACC_WRITE;
+	ev.flags = O_RDWR | O_NOCTTY;
+	ev.fd = 5;
+	ev.result = 5;
+	ev.text = "openat(AT_FDCWD, \"/dev/ptmx\", O_RDWR|O_NOCTTY) = 5";
+	publish(h, &ev);
+}
+
+Test(backdoor, reverse_shell_through_pty_spawn)
+{
+	/* python -c '...s.connect(); os.dup2(s.fileno(), 0); ...; pty.spawn("sh")' */
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	connect_to(h, 200, 1.0, 3, "10.0.0.5:4444", 4444, 0);
+	dup_fd(h, 200, 1.1, 3, 0);
+	dup_fd(h, 200, 1.1, 3, 1);
+	open_ptmx(h, 200, 1.2);
+	fork_child(h, 200, 201, 1.3);
+	dup_fd(h, 201, 1.35, 6, 0); /* the pty slave replaces the socket in the child */
+	exec_prog(h, 201, 1.4, "/bin/sh", "/dev/pts/0", "/dev/pts/0", NULL);
+	cr_assert_eq(harness_max_severity(h, "backdoor.reverse_shell"), DA_SEV_CRITICAL);
+	harness_free(h);
+
+	/* the same without dup2 records: connect + /dev/ptmx in the parent */
+	h = harness_new("backdoor", NULL, NULL);
+	connect_to(h, 200, 1.0, 3, "10.0.0.5:4444", 4444, 0);
+	open_ptmx(h, 200, 1.2);
+	fork_child(h, 200, 201, 1.3);
+	exec_prog(h, 201, 1.4, "/bin/bash", "/dev/pts/0", "/dev/pts/0", NULL);
+	cr_assert_eq(harness_count(h, "backdoor.reverse_shell"), 1);
+	harness_free(h);
+
+	/* a terminal program without any connection is not one */
+	h = harness_new("backdoor", NULL, NULL);
+	open_ptmx(h, 200, 1.2);
+	fork_child(h, 200, 201, 1.3);
+	exec_prog(h, 201, 1.4, "/bin/bash", "/dev/pts/0", "/dev/pts/0", NULL);
+	cr_assert_eq(harness_count(h, NULL), 0);
+	harness_free(h);
+}
+
+Test(backdoor, interpreter_reexec_after_connect_is_not_a_shell)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	exec_prog(h, 200, 0.0, "/usr/bin/python3", "unknown", "unknown", NULL);
+	connect_to(h, 200, 1.0, 3, "127.0.0.1:5555", 5555, 0);
+	exec_prog(h, 200, 2.0, "/usr/bin/python3", "unknown", "unknown", NULL);
+	harness_finish(h);
+	cr_assert_eq(harness_count(h, NULL), 0);
+	harness_free(h);
+}
+
+/* ---- a benign run ----------------------------------------------------------- */
+
+Test(backdoor, benign_chat_server_python_startup_and_build_are_silent)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	/* the build: gcc's temporaries in /tmp, cc1 and ld run, ./a.out in the workdir */
+	exec_prog(h, 90, 0.0, "/usr/bin/make", "/dev/null", "pipe", "setup");
+	exec_prog(h, 91, 0.1, "/bin/sh", "/dev/null", "pipe", "setup");
+	open_file(h, 92, 0.2, "/tmp/ccA1b2.s", WRITE_NEW, 0);
+	exec_prog(h, 92, 0.2, "/usr/lib/gcc/x86_64-linux-gnu/12/cc1", "/dev/null", "pipe", "setup");
+	open_file(h, 93, 0.3, "/tmp/ccA1b2.o", WRITE_NEW, 0);
+	mmap_exec(h, 93, 0.3, "/usr/lib/gcc/x86_64-linux-gnu/12/liblto_plugin.so");
+	open_file(h, 93, 0.4, "/home/auditor/app/a.out", WRITE_NEW, 0);
+	exec_prog(h, 94, 0.5, "/home/auditor/app/a.out", "/dev/null", "pipe", NULL);
+
+	/* python3 server.py: start-up */
+	exec_prog(h, 100, 1.0, "/usr/bin/python3", "/dev/null", "pipe", NULL);
+	open_file(h, 100, 1.01, "/etc/ld.so.cache", DA_ACC_READ, 0);
+	mmap_exec(h, 100, 1.01, "/usr/lib/x86_64-linux-gnu/libm.so.6");
+	open_file(h, 100, 1.02, "/usr/lib/python3.11/encodings/__init__.py", DA_ACC_READ, 0);
+	open_file(h, 100, 1.03, "/etc/localtime", DA_ACC_READ, 0);
+	open_file(h, 100, 1.04, "/home/auditor/app/__pycache__/server.cpython-311.pyc.99", WRITE_NEW, 0);
+	mmap_exec(h, 100, 1.05, "/usr/lib/python3.11/lib-dynload/_socket.cpython-311-x86_64-linux-gnu.so");
+	/* libffi trampolines from ctypes */
+	mmap_exec(h, 100, 1.06, "memfd:libffi (deleted)");
+	/* getpwuid() reads /etc/passwd; the server then talks to local clients */
+	open_file(h, 100, 1.07, "/etc/passwd", DA_ACC_READ, 0);
+	struct da_event acc = ev_make(DA_EV_NET_ACCEPT, 100, 2.0);
+	acc.syscall = "accept4";
+	acc.fd = 3;
+	acc.target_fd = 4;
+	acc.family = AF_INET;
+	acc.fd_desc = "socket:inet/stream@127.0.0.1:5555";
+	acc.addr = "127.0.0.1:40000";
+	acc.result = 4;
+	acc.text = "accept4(3, ...) = 4";
+	publish(h, &acc);
+	send_to(h, 100, 2.1, "127.0.0.1:40000");
+	/* its log and scratch files, never executed */
+	open_file(h, 100, 2.2, "/tmp/chat.log", WRITE_NEW, 0);
+	open_file(h, 100, 2.3, "/home/auditor/.cache/state.json", WRITE_NEW, 0);
+	/* a helper run through subprocess, stdio on pipes */
+	fork_child(h, 100, 101, 3.0);
+	exec_prog(h, 101, 3.1, "/bin/sh", "pipe", "pipe", NULL);
+	/* DNS look-ups every second */
+	for (int i = 0; i < 6; i++) {
+		struct da_event dns = ev_make(DA_EV_NET_CONNECT, 100, 4.0 + i);
+		dns.syscall = "connect";
+		dns.fd = 5;
+		dns.family = AF_INET;
+		dns.sock_type = SOCK_DGRAM;
+		dns.addr = "127.0.0.53:53";
+		dns.port = 53;
+		dns.text = "connect(5, {sa_family=AF_INET, sin_port=htons(53)}, 16) = 0";
+		publish(h, &dns);
+	}
+	cr_assert_eq(harness_finish(h), 0);
+	if (harness_count(h, NULL))
+		harness_dump(h);
+	cr_assert_eq(harness_count(h, NULL), 0);
+	cr_assert_str_eq(harness_status(h), "safe");
+	cr_assert_str_eq(harness_observation(h), "None observed");
+	harness_free(h);
+}
+
+/* ---- dropped payloads --------------------------------------------------------- */
+
+Test(backdoor, written_then_executed_outside_workdir_is_critical)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	open_file(h, 100, 1.0, "/tmp/.x", WRITE_NEW, 0);
+	fork_child(h, 100, 101, 1.1);
+	exec_prog(h, 101, 1.2, "/tmp/.x", "pipe", "pipe", NULL);
+	const struct harness_finding *f = harness_get(h, "backdoor.dropped_payload");
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, DA_SEV_CRITICAL);
+	cr_assert_eq(f->n_evidence, 2);
+	cr_assert(strstr(f->evidence[0], "openat") && strstr(f->evidence[1], "execve"));
+	harness_free(h);
+}
+
+Test(backdoor, hidden_file_in_workdir_and_loaded_library)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	open_file(h, 100, 1.0, "/home/auditor/app/.cache.bin", WRITE_NEW, 0);
+	exec_prog(h, 100, 1.2, "/home/auditor/app/.cache.bin", "pipe", "pipe", NULL);
+	cr_assert_eq(harness_count(h, "backdoor.dropped_payload"), 1);
+	open_file(h, 100, 2.0, "/dev/shm/libx.so", WRITE_NEW, 0);
+	mmap_exec(h, 100, 2.1, "/dev/shm/libx.so");
+	cr_assert_eq(harness_count(h, "backdoor.dropped_payload"), 2);
+	cr_assert_eq(harness_max_severity(h, "backdoor.dropped_payload"), DA_SEV_CRITICAL);
+	cr_assert_eq(harness_count(h, "backdoor.writable_library"), 0);
+	harness_free(h);
+}
+
+Test(backdoor, fileless_exec_of_a_memfd)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	struct da_event ev = ev_make(DA_EV_PROC_EXEC, 100, 1.0);
+	ev.syscall = "execveat";
+	ev.fd = 5;
+	ev.path = "/memfd:payload (deleted)";
+	ev.detail = "memfd";
+	ev.text = "execveat(5, \"\", [\"x\"], ..., AT_EMPTY_PATH) = 0";
+	publish(h, &ev);
+	cr_assert_eq(harness_max_severity(h, "backdoor.dropped_payload"), DA_SEV_CRITICAL);
+	harness_free(h);
+}
+
+Test(backdoor, library_from_home_and_exec_from_tmp_are_high)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	mmap_exec(h, 100, 1.0, "/home/auditor/.local/lib/libhook.so");
+	cr_assert_eq(harness_max_severity(h, "backdoor.writable_library"), DA_SEV_HIGH);
+	exec_prog(h, 100, 1.2, "/tmp/runme", "pipe", "pipe", NULL);
+	cr_assert_eq(harness_max_severity(h, "backdoor.dropped_payload"), DA_SEV_HIGH);
+	/* the submission's own library is not "writable-dir" code */
+	mmap_exec(h, 100, 1.3, "/home/auditor/app/libchat.so");
+	cr_assert_eq(harness_count(h, NULL), 2);
+	harness_free(h);
+}
+
+Test(backdoor, libraries_installed_by_setup_are_expected)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	struct da_event ev = ev_make(DA_EV_FILE_OPEN, 90, 0.5);
+	ev.syscall = "openat";
+	ev.path = "/home/auditor/.local/lib/python3.11/site-packages/_cffi_backend.so";
+	ev.access = WRITE_NEW;
+	ev.flags = O_WRONLY | O_CREAT | O_TRUNC;
+	ev.phase = "setup";
+	ev.result = 3;
+	ev.fd = 3;
+	ev.text = "openat(AT_FDCWD, \"/home/auditor/.local/lib/python3.11/site-packages/_cffi_backend.so\", ...) = 3";
+	publish(h, &ev);
+	mmap_exec(h, 100, 2.0, "/home/auditor/.local/lib/python3.11/site-packages/_cffi_backend.so");
+	/* JVM libraries unpack their own native code */
+	open_file(h, 100, 3.0, "/tmp/sqlite-3.42.0-libsqlitejdbc.so", WRITE_NEW, 0);
+	mmap_exec(h, 100, 3.1, "/tmp/sqlite-3.42.0-libsqlitejdbc.so");
+	harness_finish(h);
+	cr_assert_eq(harness_count(h, NULL), 0);
+	harness_free(h);
+}
+
+/* ---- persistence ---------------------------------------------------------------- */
+
+Test(backdoor, persistence_writes_are_high_even_when_refused)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	open_file(h, 100, 1.0, "/home/auditor/.bashrc", DA_ACC_WRITE | DA_ACC_APPEND, 0);
+	open_file(h, 100, 1.1, "/etc/crontab", DA_ACC_WRITE | DA_ACC_APPEND, EACCES);
+	open_file(h, 100, 1.2, "/home/auditor/.ssh/authorized_keys", WRITE_NEW, 0);
+	open_file(h, 100, 1.3,
+		  "/home/auditor/.local/lib/python3.11/site-packages/evil.pth", WRITE_NEW, 0);
+	cr_assert_eq(harness_count(h, "backdoor.persistence"), 4);
+	cr_assert_eq(harness_max_severity(h, NULL), DA_SEV_HIGH);
+	const struct harness_finding *f = harness_get(h, "backdoor.persistence");
+	cr_assert(strstr(f->message, ".bashrc"), "%s", f->message);
+	/* an rc-like name inside the submission is sourced by nothing */
+	open_file(h, 100, 1.4, "/home/auditor/app/.profile", WRITE_NEW, 0);
+	static const char *const argv[] = {"crontab", "/tmp/job", NULL};
+	struct da_event ev = ev_make(DA_EV_PROC_EXEC, 101, 2.0);
+	ev.syscall = "execve";
+	ev.path = "/usr/bin/crontab";
+	ev.argv = argv;
+	ev.argc = 2;
+	ev.text = "execve(\"/usr/bin/crontab\", [\"crontab\", \"/tmp/job\"], ...) = 0";
+	publish(h, &ev);
+	cr_assert_eq(harness_count(h, "backdoor.persistence"), 5);
+	harness_finish(h);
+	cr_assert_str_eq(harness_status(h), "fail");
+	harness_free(h);
+}
+
+/* ---- exfiltration ------------------------------------------------------------------ */
+
+Test(backdoor, secret_read_then_connect_is_exfiltration)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	open_file(h, 100, 1.0, "/home/auditor/.ssh/id_rsa", DA_ACC_READ, 0);
+	connect_to(h, 100, 1.5, 4, "203.0.113.9:443", 443, ENETUNREACH);
+	const struct harness_finding *f = harness_get(h, "backdoor.exfiltration");
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, DA_SEV_CRITICAL);
+	cr_assert(strstr(f->message, "id_rsa") && strstr(f->message, "203.0.113.9:443") &&
+		  strstr(f->message, "ENETUNREACH"), "%s", f->message);
+	cr_assert_eq(f->n_evidence, 2);
+	harness_free(h);
+}
+
+Test(backdoor, child_reads_secret_parent_sends)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	fork_child(h, 100, 101, 0.5);
+	open_file(h, 101, 1.0, "/home/auditor/.aws/credentials", DA_ACC_READ, 0);
+	send_to(h, 100, 2.0, "127.0.0.1:6000");
+	cr_assert_eq(harness_count(h, "backdoor.exfiltration"), 1);
+	harness_free(h);
+}
+
+Test(backdoor, passwd_counts_only_when_sent_off_host)
+{
+	struct harness *h = harness_new("backdoor", "allow_connect: [\"192.0.2.1:80\"]\n", NULL);
+	open_file(h, 100, 1.0, "/etc/passwd", DA_ACC_READ, 0);
+	send_to(h, 100, 1.1, "127.0.0.1:5555");
+	connect_to(h, 100, 1.2, 4, "192.0.2.1:80", 80, 0);
+	cr_assert_eq(harness_count(h, NULL), 0);
+	connect_to(h, 100, 1.3, 5, "198.51.100.7:80", 80, ENETUNREACH);
+	cr_assert_eq(harness_max_severity(h, "backdoor.exfiltration"), DA_SEV_CRITICAL);
+	harness_free(h);
+}
+
+/* ---- beaconing ------------------------------------------------------------------------ */
+
+Test(backdoor, regular_reconnects_are_beaconing)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	for (int i = 0; i < 4; i++)
+		connect_to(h, 100, 1.0 + 2.0 * i + 0.1 * (i % 2), 3, "203.0.113.7:8080", 8080,
+			   ENETUNREACH);
+	for (int i = 0; i < 3; i++)
+		connect_to(h, 100, 1.0 + 1.5 * i, 3, "127.0.0.1:9000", 9000, ECONNREFUSED);
+	/* irregular: a burst then one late retry */
+	connect_to(h, 100, 1.0, 3, "198.51.100.2:25", 25, ENETUNREACH);
+	connect_to(h, 100, 1.1, 3, "198.51.100.2:25", 25, ENETUNREACH);
+	connect_to(h, 100, 30.0, 3, "198.51.100.2:25", 25, ENETUNREACH);
+	harness_finish(h);
+	cr_assert_eq(harness_count(h, "backdoor.beaconing"), 2);
+	cr_assert_eq(harness_max_severity(h, "backdoor.beaconing"), DA_SEV_HIGH);
+	harness_free(h);
+
+	/* loopback alone is medium */
+	h = harness_new("backdoor", NULL, NULL);
+	for (int i = 0; i < 3; i++)
+		connect_to(h, 100, 1.0 + 1.5 * i, 3, "127.0.0.1:9000", 9000, ECONNREFUSED);
+	harness_finish(h);
+	cr_assert_eq(harness_max_severity(h, "backdoor.beaconing"), DA_SEV_MEDIUM);
+	cr_assert_str_eq(harness_status(h), "warn");
+	harness_free(h);
+}
+
+Test(backdoor, polling_its_own_server_is_not_beaconing)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	struct da_event ev = ev_make(DA_EV_NET_LISTEN, 100, 0.5);
+	ev.syscall = "listen";
+	ev.fd = 3;
+	ev.addr = "127.0.0.1:8000";
+	ev.port = 8000;
+	ev.text = "listen(3, 5) = 0";
+	publish(h, &ev);
+	for (int i = 0; i < 4; i++)
+		connect_to(h, 100, 1.0 + 1.0 * i, 4, "127.0.0.1:8000", 8000, 0);
+	harness_finish(h);
+	cr_assert_eq(harness_count(h, NULL), 0);
+	harness_free(h);
+}
+
+Test(backdoor, allow_connect_exempts_beaconing)
+{
+	struct harness *h = harness_new(
+		"backdoor", "allow_connect: [\"203.0.113.*:8080\", \"127.0.0.1\", \"[::1]:*\"]\n", NULL);
+	for (int i = 0; i < 4; i++) {
+		connect_to(h, 100, 1.0 + 2.0 * i, 3, "203.0.113.7:8080", 8080, ENETUNREACH);
+		connect_to(h, 100, 1.0 + 2.0 * i, 3, "127.0.0.1:9000", 9000, ECONNREFUSED);
+		connect_to(h, 100, 1.0 + 2.0 * i, 3, "[::1]:9000", 9000, ECONNREFUSED);
+	}
+	harness_finish(h);
+	cr_assert_eq(harness_count(h, NULL), 0);
+	harness_free(h);
+}
+
+/* ---- configuration ---------------------------------------------------------------------- */
+
+Test(backdoor, unknown_option_is_rejected)
+{
+	int rc = 0;
+	struct harness *h = harness_new("backdoor", "allow_listen: [\"127.0.0.1:1\"]\n", &rc);
+	cr_assert_eq(rc, -EINVAL);
+	cr_assert(strstr(harness_error(h), "allow_listen"), "%s", harness_error(h));
+	harness_free(h);
+}
+
+Test(backdoor, empty_allow_connect_entry_is_rejected)
+{
+	int rc = 0;
+	struct harness *h = harness_new("backdoor", "allow_connect: [\"\"]\n", &rc);
+	cr_assert_eq(rc, -EINVAL);
+	cr_assert(strstr(harness_error(h), "allow_connect"), "%s", harness_error(h));
+	harness_free(h);
+}
+
+/* Every kind with empty members, then with hostile ones: no crash, no error. */
+Test(backdoor, empty_and_hostile_events_are_survived)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	static char huge[20000];
+	memset(huge, '/', sizeof(huge) - 1);
+	static const char *const argv[] = {"", NULL};
+	for (int kind = 1; kind < DA_EV_KIND_MAX; kind++) {
+		struct da_event ev = ev_make((enum da_event_kind)kind, 100, 1.0);
+		cr_assert_eq(harness_publish(h, &ev), 0, "kind %d", kind);
+		ev.syscall = huge;
+		ev.path = huge;
+		ev.path2 = huge;
+		ev.detail = huge;
+		ev.text = huge;
+		ev.addr = huge;
+		ev.fd_desc = "socket:inet";
+		ev.stdio[0] = "socket:inet/stream->";
+		ev.fd = 2147483647;
+		ev.target_fd = -5;
+		ev.target_pid = -1;
+		ev.argv = argv;
+		ev.argc = 1;
+		ev.mode = -1;
+		ev.flags = -1;
+		ev.arg[0] = ev.arg[1] = ev.arg[2] = INT64_MIN;
+		ev.err = -3;
+		cr_assert_eq(harness_publish(h, &ev), 0, "kind %d", kind);
+	}
+	cr_assert_eq(harness_finish(h), 0);
+	harness_free(h);
+}

@@ -1,0 +1,433 @@
+/*
+ * test_code_integrity.c — the "code_integrity" detector fed hand-built
+ * events through the real bus: crash signatures in the output, the
+ * target's exit, how much of the window it ran, and changes to the
+ * submission's own files; silent on a clean, benign run.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+
+static void publish(struct harness *h, struct da_event *ev)
+{
+	cr_assert_eq(harness_publish(h, ev), 0);
+}
+
+static void out_line(struct harness *h, int fd, double t, const char *line)
+{
+	struct da_event ev = ev_make(DA_EV_OUTPUT, 100, t);
+	ev.fd = fd;
+	ev.detail = line;
+	ev.text = line;
+	publish(h, &ev);
+}
+
+static void target_exit(struct harness *h, double t, int code, const char *sig, int core,
+			int still_running)
+{
+	struct da_event ev = ev_make(DA_EV_TARGET_EXIT, 100, t);
+	ev.arg[0] = code;
+	ev.detail = sig;
+	ev.arg[1] = core;
+	ev.arg[2] = still_running;
+	ev.text = sig ? "+++ killed by signal +++" : "+++ exited +++";
+	publish(h, &ev);
+}
+
+static void open_file(struct harness *h, double t, const char *path, int flags, unsigned access,
+		      const char *phase, int err)
+{
+	struct da_event ev = ev_make(DA_EV_FILE_OPEN, 100, t);
+	char text[512];
+	snprintf(text, sizeof(text), "openat(AT_FDCWD, \"%s\", %#o) = %s", path, flags,
+		 err ? "-1 ENOENT (No such file or directory)" : "3");
+	ev.syscall = "openat";
+	ev.path = path;
+	ev.flags = flags;
+	ev.access = access;
+	ev.mode = 0644;
+	ev.fd = err ? -1 : 3;
+	ev.result = err ? -1 : 3;
+	ev.err = err;
+	ev.errname = err ? "ENOENT" : NULL;
+	ev.phase = phase;
+	ev.text = text;
+	publish(h, &ev);
+}
+
+static void file_op(struct harness *h, enum da_event_kind kind, double t, const char *sc,
+		    const char *path, const char *path2, int err)
+{
+	struct da_event ev = ev_make(kind, 100, t);
+	char text[512];
+	snprintf(text, sizeof(text), "%s(\"%s\") = %s", sc, path, err ? "-1 ENOENT" : "0");
+	ev.syscall = sc;
+	ev.path = path;
+	ev.path2 = path2;
+	ev.err = err;
+	ev.errname = err ? "ENOENT" : NULL;
+	ev.result = err ? -1 : 0;
+	ev.text = text;
+	publish(h, &ev);
+}
+
+static const int RD = O_RDONLY | O_CLOEXEC;
+static const int WR_NEW = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
+static const unsigned ACC_WR_NEW = DA_ACC_WRITE | DA_ACC_CREATE | DA_ACC_TRUNC;
+
+/* The reference submission: python3 server.py dies on an IndentationError. */
+static void publish_indentation_crash(struct harness *h)
+{
+	open_file(h, 0.01, "/home/auditor/app/server.py", RD, DA_ACC_READ, NULL, 0);
+	out_line(h, 2, 0.04, "  File \"/home/auditor/app/server.py\", line 11");
+	out_line(h, 2, 0.04, "    print(\"listening\")");
+	out_line(h, 2, 0.04, "    ^");
+	out_line(h, 2, 0.04,
+		 "IndentationError: expected an indented block after function definition on line 10");
+}
+
+Test(code_integrity, indentation_error_is_info_and_explains_the_short_run)
+{
+	struct harness *h = harness_new("code_integrity", NULL, NULL);
+	publish_indentation_crash(h);
+	target_exit(h, 0.05, 1, NULL, 0, 0);
+	cr_assert_eq(harness_finish(h), 0);
+
+	const struct harness_finding *f = harness_get(h, "code_integrity.error_output");
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, DA_SEV_INFO);
+	cr_assert(strstr(f->message, "IndentationError: expected an indented block after function "
+				     "definition on line 10"), "%s", f->message);
+	cr_assert(strstr(f->message, "/home/auditor/app/server.py"), "%s", f->message);
+	cr_assert(strstr(f->message, "did not even start"), "%s", f->message);
+	cr_assert_eq(f->n_evidence, 4);
+	cr_assert_str_eq(f->recommendation, "Fix the syntax issue (IndentationError) in server.py to "
+					    "allow full runtime evaluation");
+
+	f = harness_get(h, "code_integrity.early_exit");
+	cr_assert_not_null(f);
+	cr_assert(strstr(f->message, "observed only 0.05s of the 60s window"), "%s", f->message);
+	cr_assert_str_eq(f->recommendation, "Fix the IndentationError in server.py and re-run the "
+					    "audit to observe the full runtime behaviour");
+	cr_assert_not_null(harness_get(h, "code_integrity.exit_status"));
+	cr_assert_str_eq(harness_status(h), "info");
+	cr_assert_str_eq(harness_observation(h), "IndentationError crash");
+	harness_free(h);
+}
+
+Test(code_integrity, runtime_traceback_names_the_app_frame)
+{
+	struct harness *h = harness_new("code_integrity", NULL, NULL);
+	out_line(h, 2, 1.0, "Traceback (most recent call last):");
+	out_line(h, 2, 1.0, "  File \"/home/auditor/app/server.py\", line 42, in <module>");
+	out_line(h, 2, 1.0, "    sock.connect((HOST, PORT))");
+	out_line(h, 2, 1.0, "  File \"/usr/lib/python3.11/socket.py\", line 100, in connect");
+	out_line(h, 2, 1.0, "ConnectionRefusedError: [Errno 111] Connection refused");
+	target_exit(h, 1.1, 1, NULL, 0, 0);
+	harness_finish(h);
+	const struct harness_finding *f = harness_get(h, "code_integrity.error_output");
+	cr_assert_not_null(f);
+	cr_assert(strstr(f->message, "ConnectionRefusedError") &&
+		  strstr(f->message, "/home/auditor/app/server.py, line 42"), "%s", f->message);
+	cr_assert_null(strstr(f->message, "did not even start"));
+	cr_assert_str_eq(harness_get(h, "code_integrity.early_exit")->recommendation,
+			 "Fix the ConnectionRefusedError in server.py and re-run the audit to "
+			 "observe the full runtime behaviour");
+	cr_assert_str_eq(harness_observation(h), "ConnectionRefusedError crash");
+	harness_free(h);
+}
+
+Test(code_integrity, exception_words_in_ordinary_output_are_ignored)
+{
+	struct harness *h = harness_new("code_integrity", NULL, NULL);
+	out_line(h, 1, 1.0, "ValueError: the client sent a bad nickname");
+	out_line(h, 1, 1.1, "server listening on 127.0.0.1:5555");
+	out_line(h, 2, 1.2, "client disconnected: ConnectionResetError");
+	target_exit(h, 60, 0, NULL, 0, 1);
+	harness_finish(h);
+	cr_assert_eq(harness_count(h, NULL), 0);
+	cr_assert_str_eq(harness_observation(h), "None");
+	harness_free(h);
+}
+
+Test(code_integrity, crash_signatures_of_other_runtimes)
+{
+	static const char *const lines[] = {
+		"Segmentation fault (core dumped)",
+		"==12==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x602",
+		"main.c:10:5: runtime error: signed integer overflow",
+		"panic: runtime error: index out of range [3] with length 3",
+		"thread 'main' panicked at src/main.rs:4:5:",
+		"Exception in thread \"main\" java.lang.NullPointerException",
+		"terminate called after throwing an instance of 'std::runtime_error'",
+		"main.c:3:1: error: expected ';' before '}' token",
+		"Uncaught TypeError: x is not a function",
+	};
+	struct harness *h = harness_new("code_integrity", NULL, NULL);
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		out_line(h, 2, 1.0 + (double)i, lines[i]);
+	harness_finish(h);
+	cr_assert_eq(harness_count(h, "code_integrity.error_output"), 9);
+	cr_assert_eq(harness_max_severity(h, NULL), DA_SEV_INFO);
+	harness_free(h);
+}
+
+Test(code_integrity, java_exception_names_the_crash)
+{
+	static const char *const cmd[] = {"java", "Main.java", NULL};
+	struct harness *h = harness_new_run("code_integrity", NULL, NULL, NULL, cmd, NULL);
+	out_line(h, 2, 0.8, "Exception in thread \"main\" java.lang.NullPointerException: Cannot invoke");
+	out_line(h, 2, 0.8, "\tat Main.main(Main.java:1)");
+	target_exit(h, 0.9, 1, NULL, 0, 0);
+	harness_finish(h);
+	cr_assert_str_eq(harness_observation(h), "NullPointerException crash");
+	cr_assert_str_eq(harness_get(h, "code_integrity.early_exit")->recommendation,
+			 "Fix the NullPointerException in Main.java and re-run the audit to observe "
+			 "the full runtime behaviour");
+	harness_free(h);
+}
+
+Test(code_integrity, node_uncaught_error_names_error_and_file)
+{
+	static const char *const cmd[] = {"node", "srv.js", NULL};
+	static const char *const lines[] = {
+		"/home/auditor/app/srv.js:2",
+		"function f() { return undefined.y; }",
+		"                                ^",
+		"",
+		"TypeError: Cannot read properties of undefined (reading 'y')",
+		"    at f (/home/auditor/app/srv.js:2:33)",
+		"    at Module._compile (node:internal/modules/cjs/loader:1521:14)",
+		"",
+		"Node.js v20.20.2",
+	};
+	struct harness *h = harness_new_run("code_integrity", NULL, NULL, NULL, cmd, NULL);
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		out_line(h, 2, 0.3, lines[i]);
+	target_exit(h, 0.3, 1, NULL, 0, 0);
+	harness_finish(h);
+	const struct harness_finding *f = harness_get(h, "code_integrity.error_output");
+	cr_assert_not_null(f);
+	cr_assert(strstr(f->message, "TypeError: Cannot read properties") &&
+		  strstr(f->message, "/home/auditor/app/srv.js:2"), "%s", f->message);
+	cr_assert_eq(harness_count(h, "code_integrity.error_output"), 1);
+	cr_assert_str_eq(harness_observation(h), "TypeError crash");
+	cr_assert_str_eq(harness_get(h, "code_integrity.early_exit")->recommendation,
+			 "Fix the TypeError in srv.js and re-run the audit to observe the full "
+			 "runtime behaviour");
+	harness_free(h);
+}
+
+Test(code_integrity, crash_signal_is_info_and_early)
+{
+	struct harness *h = harness_new("code_integrity", NULL, NULL);
+	target_exit(h, 2.0, -1, "SIGSEGV", 1, 0);
+	harness_finish(h);
+	const struct harness_finding *f = harness_get(h, "code_integrity.crash");
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, DA_SEV_INFO);
+	cr_assert(strstr(f->message, "SIGSEGV") && strstr(f->message, "core dumped"), "%s", f->message);
+	cr_assert_not_null(harness_get(h, "code_integrity.early_exit"));
+	cr_assert_str_eq(harness_observation(h), "SIGSEGV crash");
+	harness_free(h);
+}
+
+Test(code_integrity, clean_exit_and_late_failure)
+{
+	struct harness *h = harness_new("code_integrity", NULL, NULL);
+	target_exit(h, 3.0, 0, NULL, 0, 0);
+	harness_finish(h);
+	cr_assert_eq(harness_count(h, NULL), 0);
+	cr_assert_str_eq(harness_observation(h), "None");
+	harness_free(h);
+
+	h = harness_new("code_integrity", NULL, NULL);
+	target_exit(h, 50.0, 3, NULL, 0, 0);
+	harness_finish(h);
+	cr_assert_eq(harness_count(h, "code_integrity.exit_status"), 1);
+	cr_assert_eq(harness_count(h, "code_integrity.early_exit"), 0);
+	harness_free(h);
+}
+
+Test(code_integrity, crash_output_without_recorded_exit_still_marks_the_short_run)
+{
+	struct harness *h = harness_new("code_integrity", NULL, NULL);
+	publish_indentation_crash(h);
+	harness_finish(h);
+	cr_assert_not_null(harness_get(h, "code_integrity.early_exit"));
+	cr_assert_str_eq(harness_observation(h), "IndentationError crash");
+	harness_free(h);
+}
+
+Test(code_integrity, rewriting_its_own_source_is_low)
+{
+	struct harness *h = harness_new("code_integrity", NULL, NULL);
+	open_file(h, 0.01, "/home/auditor/app/server.py", RD, DA_ACC_READ, NULL, 0);
+	open_file(h, 5.0, "/home/auditor/app/server.py", WR_NEW, ACC_WR_NEW, NULL, 0);
+	harness_finish(h);
+	const struct harness_finding *f = harness_get(h, "code_integrity.modifies_source");
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, DA_SEV_LOW);
+	cr_assert(strstr(f->message, "its own source /home/auditor/app/server.py"), "%s", f->message);
+	cr_assert_eq(f->n_evidence, 1);
+	cr_assert_str_eq(harness_status(h), "warn");
+	cr_assert_str_eq(harness_observation(h), "Modifies its own source");
+	harness_free(h);
+}
+
+Test(code_integrity, deleting_or_changing_existing_files)
+{
+	struct harness *h = harness_new("code_integrity", NULL, NULL);
+	/* unlink succeeds only on a file that was there: a pre-existing source */
+	file_op(h, DA_EV_FILE_UNLINK, 1.0, "unlink", "/home/auditor/app/utils.py", NULL, 0);
+	/* a missing file cannot be modified */
+	file_op(h, DA_EV_FILE_UNLINK, 1.1, "unlink", "/home/auditor/app/gone.py", NULL, ENOENT);
+	/* inotify alone (a replayed log without syscalls) */
+	struct da_event ev = ev_make(DA_EV_FS_MONITOR, 0, 2.0);
+	ev.path = "/home/auditor/app/client.js";
+	ev.detail = "MODIFY";
+	ev.text = "/home/auditor/app/ MODIFY client.js";
+	publish(h, &ev);
+	/* appending to a data file shipped with the submission: info only */
+	open_file(h, 2.5, "/home/auditor/app/users.json", RD, DA_ACC_READ, NULL, 0);
+	open_file(h, 3.0, "/home/auditor/app/users.json", O_WRONLY | O_APPEND,
+		  DA_ACC_WRITE | DA_ACC_APPEND, NULL, 0);
+	harness_finish(h);
+	cr_assert_eq(harness_count(h, "code_integrity.modifies_source"), 2);
+	cr_assert_eq(harness_count(h, "code_integrity.modifies_file"), 1);
+	cr_assert_eq(harness_max_severity(h, "code_integrity.modifies_file"), DA_SEV_INFO);
+	harness_free(h);
+}
+
+Test(code_integrity, benign_python_run_and_build_are_silent)
+{
+	static const char *const cmd[] = {"python3", "server.py", NULL};
+	struct harness *h = harness_new_run("code_integrity", NULL, NULL, NULL, cmd, NULL);
+	/* interpreter start-up */
+	open_file(h, 0.001, "/etc/ld.so.cache", RD, DA_ACC_READ, NULL, 0);
+	open_file(h, 0.002, "/usr/lib/python3.11/os.py", RD, DA_ACC_READ, NULL, 0);
+	open_file(h, 0.003, "/etc/localtime", RD, DA_ACC_READ, NULL, 0);
+	open_file(h, 0.004, "/home/auditor/app/server.py", RD, DA_ACC_READ, NULL, 0);
+	file_op(h, DA_EV_FILE_STAT, 0.005, "newfstatat", "/home/auditor/app/util.py", NULL, 0);
+	/* byte-code caches */
+	open_file(h, 0.006, "/home/auditor/app/__pycache__/util.cpython-311.pyc.140", WR_NEW | O_EXCL,
+		  ACC_WR_NEW, NULL, 0);
+	file_op(h, DA_EV_FILE_RENAME, 0.007, "rename",
+		"/home/auditor/app/__pycache__/util.cpython-311.pyc.140",
+		"/home/auditor/app/__pycache__/util.cpython-311.pyc", 0);
+	/* a log file the run creates, written again later, then rotated */
+	struct da_event cr = ev_make(DA_EV_FS_MONITOR, 0, 0.5);
+	cr.path = "/home/auditor/app/chat.log";
+	cr.detail = "CREATE";
+	open_file(h, 0.5, "/home/auditor/app/chat.log", O_WRONLY | O_CREAT | O_APPEND,
+		  DA_ACC_WRITE | DA_ACC_CREATE | DA_ACC_APPEND, NULL, 0);
+	publish(h, &cr);
+	cr.detail = "MODIFY";
+	publish(h, &cr);
+	open_file(h, 9.0, "/home/auditor/app/chat.log", O_WRONLY | O_APPEND,
+		  DA_ACC_WRITE | DA_ACC_APPEND, NULL, 0);
+	file_op(h, DA_EV_FILE_RENAME, 9.5, "rename", "/home/auditor/app/chat.log",
+		"/home/auditor/app/chat.log.1", 0);
+	/* the build (setup phase) rewrites its outputs */
+	open_file(h, 0.2, "/home/auditor/app/main.o", WR_NEW, ACC_WR_NEW, "setup", 0);
+	open_file(h, 0.3, "/home/auditor/app/server", WR_NEW, ACC_WR_NEW, "setup", 0);
+	open_file(h, 0.4, "/home/auditor/app/a.out", WR_NEW, ACC_WR_NEW, NULL, 0);
+	/* writes outside the workdir are the file detector's business */
+	open_file(h, 1.0, "/tmp/cache.db", WR_NEW, ACC_WR_NEW, NULL, 0);
+	out_line(h, 1, 1.0, "Server started on 127.0.0.1:5555");
+	target_exit(h, 60.0, -1, "SIGTERM", 0, 1);
+	cr_assert_eq(harness_finish(h), 0);
+	if (harness_count(h, NULL))
+		harness_dump(h);
+	cr_assert_eq(harness_count(h, NULL), 0);
+	cr_assert_str_eq(harness_status(h), "safe");
+	cr_assert_str_eq(harness_observation(h), "None");
+	harness_free(h);
+}
+
+Test(code_integrity, calls_seen_at_entry_only_prove_nothing)
+{
+	/* the live tracer: a stat with no result, then sqlite creates its db */
+	struct harness *h = harness_new("code_integrity", NULL, NULL);
+	struct da_event st = ev_make(DA_EV_FILE_STAT, 100, 0.1);
+	st.syscall = "newfstatat";
+	st.path = "/home/auditor/app/chat.db";
+	st.text = "newfstatat(AT_FDCWD, \"/home/auditor/app/chat.db\", 0x7ffc) = ?";
+	publish(h, &st);
+	open_file(h, 0.2, "/home/auditor/app/chat.db", O_RDWR | O_CREAT,
+		  DA_ACC_READ | DA_ACC_WRITE | DA_ACC_CREATE, NULL, 0);
+	struct da_event cr = ev_make(DA_EV_FS_MONITOR, 0, 0.2);
+	cr.path = "/home/auditor/app/chat.db";
+	cr.detail = "CREATE";
+	publish(h, &cr);
+	harness_finish(h);
+	cr_assert_eq(harness_count(h, NULL), 0);
+	harness_free(h);
+}
+
+Test(code_integrity, hostile_output_lines_do_not_crash)
+{
+	struct harness *h = harness_new("code_integrity", NULL, NULL);
+	static char huge[70000];
+	memset(huge, 'A', sizeof(huge) - 1);
+	memcpy(huge, "  File \"", 8);
+	out_line(h, 2, 1.0, huge);
+	out_line(h, 2, 1.0, "  File \"x");
+	out_line(h, 2, 1.0, "  File \"/a\", line ");
+	memcpy(huge, "ValueError:", 11);
+	out_line(h, 2, 1.0, huge);
+	out_line(h, 2, 1.0, "");
+	struct da_event ev = ev_make(DA_EV_OUTPUT, 100, 1.0);
+	ev.fd = 2; /* detail NULL */
+	publish(h, &ev);
+	cr_assert_eq(harness_finish(h), 0);
+	cr_assert_eq(harness_max_severity(h, NULL), DA_SEV_INFO);
+	harness_free(h);
+}
+
+Test(code_integrity, unknown_option_is_rejected)
+{
+	int rc = 0;
+	struct harness *h = harness_new("code_integrity", "ignore_crashes: yes\n", &rc);
+	cr_assert_eq(rc, -EINVAL);
+	cr_assert(strstr(harness_error(h), "ignore_crashes"), "%s", harness_error(h));
+	harness_free(h);
+}
+
+/* Every kind with empty members, then with hostile ones: no crash, no error. */
+Test(code_integrity, empty_and_hostile_events_are_survived)
+{
+	struct harness *h = harness_new("code_integrity", NULL, NULL);
+	static char huge[20000];
+	memset(huge, '/', sizeof(huge) - 1);
+	static const char *const argv[] = {"", NULL};
+	for (int kind = 1; kind < DA_EV_KIND_MAX; kind++) {
+		struct da_event ev = ev_make((enum da_event_kind)kind, 100, 1.0);
+		cr_assert_eq(harness_publish(h, &ev), 0, "kind %d", kind);
+		ev.syscall = huge;
+		ev.path = huge;
+		ev.path2 = huge;
+		ev.detail = huge;
+		ev.text = huge;
+		ev.addr = huge;
+		ev.fd_desc = "socket:inet";
+		ev.stdio[0] = "socket:inet/stream->";
+		ev.fd = 2147483647;
+		ev.target_fd = -5;
+		ev.target_pid = -1;
+		ev.argv = argv;
+		ev.argc = 1;
+		ev.mode = -1;
+		ev.flags = -1;
+		ev.arg[0] = ev.arg[1] = ev.arg[2] = INT64_MIN;
+		ev.err = -3;
+		cr_assert_eq(harness_publish(h, &ev), 0, "kind %d", kind);
+	}
+	cr_assert_eq(harness_finish(h), 0);
+	harness_free(h);
+}
