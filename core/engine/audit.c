@@ -167,7 +167,6 @@ int audit_open(struct audit **out, const struct audit_config *cfg, const struct 
 	a->in.live = opt->live;
 	a->in.command = strv_dup(cfg->command);
 	a->command_from_events = !cfg->command || !cfg->command[0];
-	a->in.workdir = cfg->workdir ? cfg->workdir : "";
 	a->in.duration_s = cfg->duration_s;
 	a->in.pass_score = cfg->pass_score;
 	memcpy(a->in.weights, cfg->weights, sizeof(a->in.weights));
@@ -178,6 +177,9 @@ int audit_open(struct audit **out, const struct audit_config *cfg, const struct 
 	a->run.home = cfg->home ? cfg->home : "/home/auditor";
 	snprintf(a->run_workdir, sizeof(a->run_workdir), "%s/app", a->run.home);
 	a->run.workdir = a->run_workdir;
+	/* The report names the submission: the host directory for a live run,
+	 * the directory as recorded for a replay. */
+	a->in.workdir = opt->live && cfg->workdir ? cfg->workdir : a->run.workdir;
 	a->run.tmpdir = "/tmp";
 	a->run.command = (const char *const *)a->in.command;
 	a->run.duration_s = cfg->duration_s;
@@ -388,7 +390,10 @@ void audit_free(struct audit *a)
 	if (a->artifacts)
 		artifacts_free(a->artifacts);
 	bus_free(a->bus);
-	/* report_input_free frees command, exit_signal, categories, facts... */
+	/* report_input_free frees what report.h says it owns; the two const
+	 * strings the audit allocated are freed here. */
+	free((char *)a->in.exit_signal);
+	free((char *)a->in.incomplete);
 	report_input_free(&a->in);
 	free(a);
 }
