@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "dynaudit_build.h"
+#include "engine/activity.h"
 #include "engine/artifacts.h"
 #include "engine/plugin_host.h"
 #include "engine/report.h"
@@ -27,6 +28,7 @@ struct audit {
 	struct audit_options opt;
 	struct bus *bus;
 	struct artifacts *artifacts;
+	struct activity *activity;
 	struct plugin_instance *plugins;
 	size_t n_plugins;
 	struct da_run_info run;
@@ -241,6 +243,11 @@ int audit_open(struct audit **out, const struct audit_config *cfg, const struct 
 	rc = bus_subscribe(a->bus, NULL, audit_observer, a);
 	if (rc < 0)
 		goto fail;
+	a->activity = activity_new(a->bus, a->run.workdir, a->run.home);
+	if (!a->activity) {
+		rc = -ENOMEM;
+		goto fail;
+	}
 	if (opt->outdir) {
 		rc = artifacts_open(&a->artifacts, opt->outdir, a->bus, 1, opt->write_artifacts, err,
 				    errlen);
@@ -350,6 +357,7 @@ int audit_close(struct audit *a, bool *pass, char *err, size_t errlen)
 	if (st->subscriber_errors)
 		audit_set_stat(a, "subscriber_errors", (double)st->subscriber_errors);
 
+	activity_describe(a->activity, &a->in);
 	findings_sort(&a->in);
 	struct score_result score;
 	memset(&score, 0, sizeof(score));
@@ -389,6 +397,7 @@ void audit_free(struct audit *a)
 	free(a->plugins);
 	if (a->artifacts)
 		artifacts_free(a->artifacts);
+	activity_free(a->activity);
 	bus_free(a->bus);
 	/* report_input_free frees what report.h says it owns; the two const
 	 * strings the audit allocated are freed here. */

@@ -144,6 +144,9 @@ void report_input_free(struct report_input *in)
 		for (size_t j = 0; j < c->n_findings; j++)
 			finding_free(&c->findings[j]);
 		free(c->findings);
+		for (size_t j = 0; j < c->n_activity; j++)
+			free(c->activity[j]);
+		free(c->activity);
 	}
 	free(in->categories);
 	for (size_t i = 0; i < in->n_stats; i++)

@@ -50,6 +50,9 @@ struct category_rec {
 	size_t n_findings;
 	/* filled by score_compute */
 	enum category_status status;
+	/* what was observed in this area, whatever the verdict (activity.c) */
+	char **activity;
+	size_t n_activity;
 };
 
 struct kv { char *key; char *value; };

@@ -75,6 +75,10 @@ static void write_category(struct json_writer *w, const struct category_rec *c)
 	jw_string(w, "remarks", c->remarks ? c->remarks : "");
 	if (c->error)
 		jw_string(w, "error", c->error);
+	jw_begin_array(w, "activity");
+	for (size_t i = 0; i < c->n_activity; i++)
+		jw_string(w, NULL, c->activity[i]);
+	jw_end_array(w);
 	jw_begin_array(w, "findings");
 	for (size_t i = 0; i < c->n_findings; i++)
 		write_finding(w, &c->findings[i]);

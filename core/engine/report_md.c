@@ -259,6 +259,8 @@ static void result_line(struct json_buf *b, const struct category_rec *c)
 	json_buf_puts(b, n && strchr(".!?", r[n - 1]) ? "\n\n" : ".\n\n");
 }
 
+static void md_activity(struct json_buf *b, const struct category_rec *c);
+
 /* One area of section 2: a paragraph from the category's findings. */
 static void md_area(struct json_buf *b, const struct report_input *in, const char *num, const char *heading,
 		    const char *id, const char *what)
@@ -270,6 +272,7 @@ static void md_area(struct json_buf *b, const struct report_input *in, const cha
 				   "Result: Not checked.\n\n", id, what);
 		return;
 	}
+	md_activity(b, c);
 	if (c->error) {
 		json_buf_puts(b, "The detector failed and did not fully run: ");
 		md_text(b, c->error);
@@ -301,6 +304,21 @@ static void md_evidence(struct json_buf *b, const struct finding_rec *f)
 		return;
 	for (size_t i = 0; i < f->n_evidence; i++)
 		md_code_line(b, f->evidence[i]);
+	json_buf_putc(b, '\n');
+}
+
+/* What was observed, before the judgement (the reference report's
+ * "the application accessed local project files under ..."). */
+static void md_activity(struct json_buf *b, const struct category_rec *c)
+{
+	if (!c->n_activity)
+		return;
+	json_buf_puts(b, "Observed:\n\n");
+	for (size_t i = 0; i < c->n_activity; i++) {
+		json_buf_puts(b, "- ");
+		md_text(b, c->activity[i]);
+		json_buf_putc(b, '\n');
+	}
 	json_buf_putc(b, '\n');
 }
 
@@ -338,6 +356,7 @@ static void md_syscalls(struct json_buf *b, const struct report_input *in)
 		}
 		md_text(b, c->title ? c->title : id);
 		json_buf_puts(b, "\n\n");
+		md_activity(b, c);
 		if (c->error) {
 			json_buf_puts(b, "The detector failed and did not fully run: ");
 			md_text(b, c->error);

@@ -27,4 +27,7 @@ for f in events.jsonl trace.log stderr.log; do
   check "writes $f" [ -s "$TMP/out/$f" ]
 done
 check "stderr.log holds the traceback" grep -q "IndentationError" "$TMP/out/stderr.log"
+check "markdown says what was observed: the submission's own file" grep -q "Files of the submission used: server.py" "$md"
+check "markdown says no process was spawned" grep -q "no child process was created" "$md"
+check "json carries the activity lines" grep -q '"activity"' "$r"
 finish
