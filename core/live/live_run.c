@@ -1,0 +1,632 @@
+/*
+ * live_run.c — `dynaudit run`: one thread, one poll loop.  See live_run.h.
+ *
+ * Order of the set-up (each step needs the previous one):
+ *   sandbox_prepare      private workdir copy, /tmp and HOME backing dirs
+ *   output pipes         the target's stdout/stderr (our ends close-on-exec)
+ *   tracer_new           the seccomp filter is built from what detectors need
+ *   sandbox_spawn        the init, which installs the filter in the target
+ *   tracer_seize_init    before the target exists, so no instruction escapes
+ *   monitors             inotify and snapshots, before the target starts
+ *   sandbox_start_target the clock starts here
+ * The loop then multiplexes: SIGCHLD (tracer), SIGINT/SIGTERM (stop early),
+ * the snapshot and window timers, inotify, the two pipes and the sandbox
+ * status pipe.  It ends when every traced process exited, or the window
+ * closed: then SIGTERM to every sandbox process, a grace period (still
+ * dispatching, so the exits are seen), SIGKILL of the whole pid namespace,
+ * and a bounded wait for the tracer to see the last exit.
+ */
+#include "live/live_run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "live/monitor_fs.h"
+#include "live/monitor_snapshot.h"
+#include "live/output_capture.h"
+#include "live/progress.h"
+#include "live/sandbox.h"
+#include "live/tracer.h"
+
+#define GRACE_S 2.0     /* SIGTERM -> SIGKILL at the end of the window */
+#define KILL_WAIT_S 5.0 /* SIGKILL -> give up waiting for the exits */
+#define TICK_MS 200     /* upper bound of one poll: progress, safety dispatch */
+
+enum phase {
+	PHASE_RUNNING,     /* target running inside its window */
+	PHASE_TERMINATING, /* SIGTERM sent, grace period */
+	PHASE_KILLING,     /* SIGKILL sent, waiting for the tracer to see it */
+	PHASE_DONE
+};
+
+struct live_clock {
+	struct timespec start;
+	bool started;
+};
+
+static double mono_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double clock_since_start(void *ctx)
+{
+	const struct live_clock *c = ctx;
+	if (!c->started)
+		return 0.0;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)(ts.tv_sec - c->start.tv_sec) + (double)(ts.tv_nsec - c->start.tv_nsec) / 1e9;
+}
+
+static int install_filter_hook(void *ctx)
+{
+	return tracer_install_filter(ctx);
+}
+
+struct run {
+	const struct audit_config *cfg;
+	struct audit *audit;
+	struct bus *bus;
+	struct sandbox sb;
+	bool sb_prepared;
+	bool sb_spawned;
+	char pidns[64];
+	struct tracer *tracer;
+	struct output_capture *capture;
+	struct monitor_fs *fs;
+	struct monitor_snapshot *snap;
+	struct live_clock clock;
+	struct progress progress;
+	int sig_fd;
+	int snap_timer;
+	int window_timer;
+	int status_fd;          /* -1 once the exec outcome is known */
+	sigset_t old_mask;
+	bool mask_set;
+	enum phase phase;
+	double phase_deadline;  /* monotonic seconds */
+	bool window_closed;     /* the window ended before the tree did */
+	bool running_at_window; /* ... with the target's first process alive */
+	bool interrupted;
+	double last_exit_s;     /* clock when the tree was seen gone */
+	int exec_error;         /* negative errno from the status pipe */
+	char exec_msg[256];
+};
+
+/* ---- signalling the sandbox --------------------------------------------- */
+
+/* Signal through a pidfd re-checked against the namespace: a pid that was
+ * recycled by a host process between listing and kill is never hit. */
+static void signal_ns_pid(const char *pidns, pid_t pid, int sig)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pfd < 0)
+		return;
+	char link[64];
+	if (snapshot_pidns_link(pid, link, sizeof(link)) == 0 && !strcmp(link, pidns))
+		syscall(SYS_pidfd_send_signal, pfd, sig, NULL, 0);
+	close(pfd);
+}
+
+/* Send sig to every process of the sandbox but its init; returns how many. */
+static ssize_t signal_sandbox(struct run *r, int sig)
+{
+	pid_t *pids = NULL;
+	ssize_t n = snapshot_list_pids(r->pidns, r->sb.init_pid, &pids);
+	for (ssize_t i = 0; i < n; i++)
+		signal_ns_pid(r->pidns, pids[i], sig);
+	free(pids);
+	return n;
+}
+
+static ssize_t count_sandbox(struct run *r, bool with_init)
+{
+	pid_t *pids = NULL;
+	ssize_t n = snapshot_list_pids(r->pidns, with_init ? 0 : r->sb.init_pid, &pids);
+	free(pids);
+	return n;
+}
+
+/* ---- set-up ------------------------------------------------------------- */
+
+static void record_steps(struct run *r)
+{
+	for (size_t i = 0; i < r->sb.n_steps && i < SANDBOX_MAX_STEPS; i++)
+		audit_set_sandbox_fact(r->audit, r->sb.steps[i].name, r->sb.steps[i].detail);
+}
+
+static int make_timer(double first_s, double interval_s)
+{
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	struct itimerspec its = { 0 };
+	if (first_s < 0.001)
+		first_s = 0.001;
+	its.it_value.tv_sec = (time_t)first_s;
+	its.it_value.tv_nsec = (long)((first_s - (double)(time_t)first_s) * 1e9);
+	if (interval_s > 0) {
+		its.it_interval.tv_sec = (time_t)interval_s;
+		its.it_interval.tv_nsec = (long)((interval_s - (double)(time_t)interval_s) * 1e9);
+	}
+	if (timerfd_settime(fd, 0, &its, NULL) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+static void drain_fd(int fd)
+{
+	char buf[256];
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+}
+
+static void start_monitors(struct run *r)
+{
+	char msg[256] = "";
+
+	if (r->cfg->monitor_fs) {
+		if (monitor_fs_new(&r->fs, r->bus, clock_since_start, &r->clock, msg, sizeof(msg)) < 0) {
+			audit_add_note(r->audit, "filesystem monitor disabled: %s", msg);
+		} else {
+			const char *hosts[3] = { r->sb.workdir_host, r->sb.tmp_host, r->sb.home_host };
+			const char *views[3] = { r->sb.workdir, "/tmp", r->sb.home };
+			int ok = 0;
+			for (int i = 0; i < 3; i++) {
+				if (!hosts[i][0] || !views[i])
+					continue;
+				if (monitor_fs_add_root(r->fs, hosts[i], views[i], msg, sizeof(msg)) < 0)
+					audit_add_note(r->audit, "%s", msg);
+				else
+					ok++;
+			}
+			if (ok)
+				audit_add_source(r->audit, "inotify: workdir, /tmp, HOME");
+		}
+	}
+	struct monitor_snapshot_options so = {
+		.bus = r->bus,
+		.init_host_pid = r->sb.init_pid,
+		.netns_fd = r->cfg->network == NETWORK_NONE ? r->sb.netns_fd : -1,
+		.clock = clock_since_start,
+		.clock_ctx = &r->clock,
+	};
+	msg[0] = '\0';
+	if (monitor_snapshot_new(&r->snap, &so, msg, sizeof(msg)) < 0) {
+		audit_add_note(r->audit, "process/socket snapshots disabled: %s", msg);
+		return;
+	}
+	if (msg[0])
+		audit_add_note(r->audit, "%s", msg);
+	char src[96];
+	snprintf(src, sizeof(src), "%s snapshots every %gs",
+		 monitor_snapshot_sockets_enabled(r->snap) ? "process/socket" : "process",
+		 r->cfg->snapshot_interval);
+	audit_add_source(r->audit, src);
+}
+
+static int setup(struct run *r, char *err, size_t errlen)
+{
+	int out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 };
+	int rc;
+
+	if (!r->cfg->command || !r->cfg->command[0]) {
+		snprintf(err, errlen, "no target command (set target.command or give -- COMMAND)");
+		return -EINVAL;
+	}
+	rc = sandbox_prepare(&r->sb, r->cfg, err, errlen);
+	if (rc < 0)
+		return rc;
+	r->sb_prepared = true;
+
+	/* Our ends close-on-exec: a target must not inherit its own pipe. */
+	if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "pipe: %s", strerror(-rc));
+		goto fail_pipes;
+	}
+	/* A bigger pipe: fewer wake-ups under a flood (best effort). */
+	fcntl(out_pipe[0], F_SETPIPE_SZ, 1 << 20);
+	fcntl(err_pipe[0], F_SETPIPE_SZ, 1 << 20);
+
+	struct tracer_options topt = {
+		.bus = r->bus,
+		.workdir = r->sb.workdir,
+		.clock = clock_since_start,
+		.clock_ctx = &r->clock,
+		.deny_dangerous = r->cfg->seccomp,
+	};
+	rc = tracer_new(&r->tracer, &topt, err, errlen);
+	if (rc < 0)
+		goto fail_pipes;
+
+	rc = sandbox_spawn(&r->sb, r->cfg->command, out_pipe[1], err_pipe[1], install_filter_hook,
+			   r->tracer, err, errlen);
+	close(out_pipe[1]);
+	close(err_pipe[1]);
+	out_pipe[1] = err_pipe[1] = -1;
+	record_steps(r);
+	if (rc < 0)
+		goto fail_pipes;
+	r->sb_spawned = true;
+	if (snapshot_pidns_link(r->sb.init_pid, r->pidns, sizeof(r->pidns)) < 0)
+		r->pidns[0] = '\0';
+
+	rc = output_capture_new(&r->capture, r->bus, out_pipe[0], err_pipe[0], NULL,
+				clock_since_start, &r->clock);
+	out_pipe[0] = err_pipe[0] = -1; /* owned by the capture, also on failure */
+	if (rc < 0) {
+		snprintf(err, errlen, "output capture: %s", strerror(-rc));
+		return rc;
+	}
+
+	rc = tracer_seize_init(r->tracer, r->sb.init_pid, err, errlen);
+	if (rc < 0)
+		return rc;
+	audit_add_source(r->audit, "ptrace+seccomp tracer");
+	start_monitors(r);
+	audit_add_source(r->audit, "stdout/stderr capture");
+
+	/* Signals become fd events; blocked only now so the sandbox child
+	 * did not inherit a blocked mask. */
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &mask, &r->old_mask) == 0)
+		r->mask_set = true;
+	r->sig_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (r->sig_fd < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "signalfd: %s", strerror(-rc));
+		return rc;
+	}
+	double interval = r->cfg->snapshot_interval > 0.05 ? r->cfg->snapshot_interval : 0.05;
+	/* The first snapshot soon after the start: a short-lived target is
+	 * still listed in processes.txt. */
+	r->snap_timer = make_timer(0.1 < interval ? 0.1 : interval, interval);
+	r->window_timer = make_timer(r->cfg->duration_s, 0);
+	if (r->snap_timer < 0 || r->window_timer < 0) {
+		rc = r->snap_timer < 0 ? r->snap_timer : r->window_timer;
+		snprintf(err, errlen, "timerfd: %s", strerror(-rc));
+		return rc;
+	}
+
+	rc = sandbox_start_target(&r->sb, err, errlen);
+	if (rc < 0)
+		return rc;
+	clock_gettime(CLOCK_MONOTONIC, &r->clock.start);
+	r->clock.started = true;
+	r->status_fd = r->sb.status_fd;
+	return 0;
+
+fail_pipes:
+	for (int i = 0; i < 2; i++) {
+		if (out_pipe[i] >= 0)
+			close(out_pipe[i]);
+		if (err_pipe[i] >= 0)
+			close(err_pipe[i]);
+	}
+	return rc;
+}
+
+/* ---- the loop ----------------------------------------------------------- */
+
+static void enter_phase(struct run *r, enum phase p)
+{
+	r->phase = p;
+	if (p == PHASE_TERMINATING) {
+		r->phase_deadline = mono_now() + GRACE_S;
+		signal_sandbox(r, SIGTERM);
+	} else if (p == PHASE_KILLING && r->sb_spawned) {
+		r->phase_deadline = mono_now() + KILL_WAIT_S;
+		/* The namespace init dies, and the kernel kills everything in it;
+		 * the direct kills cover a process stopped in a ptrace stop. */
+		sandbox_kill_all(&r->sb);
+		signal_sandbox(r, SIGKILL);
+	}
+}
+
+static void on_signal(struct run *r)
+{
+	struct signalfd_siginfo si;
+	while (read(r->sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo != SIGINT && si.ssi_signo != SIGTERM)
+			continue;
+		if (!r->interrupted) {
+			r->interrupted = true;
+			audit_mark_incomplete(r->audit, si.ssi_signo == SIGINT ? "interrupted by SIGINT"
+									       : "interrupted by SIGTERM");
+		}
+		if (r->phase < PHASE_KILLING)
+			enter_phase(r, PHASE_KILLING);
+	}
+}
+
+static void on_status(struct run *r)
+{
+	char msg[256] = "";
+	int rc = sandbox_read_status(&r->sb, msg, sizeof(msg));
+	if (rc == 0)
+		return;
+	r->status_fd = -1;
+	if (rc < 0) {
+		r->exec_error = rc;
+		snprintf(r->exec_msg, sizeof(r->exec_msg), "%s", msg[0] ? msg : strerror(-rc));
+		if (r->phase < PHASE_KILLING)
+			enter_phase(r, PHASE_KILLING);
+	}
+}
+
+static bool tree_gone(const struct run *r)
+{
+	int code, signo;
+	bool core;
+	return tracer_alive(r->tracer) == 0 &&
+	       (tracer_target_exited(r->tracer, &code, &signo, &core) || r->exec_error);
+}
+
+static void loop(struct run *r)
+{
+	enum { P_SIG, P_SNAP, P_WINDOW, P_FS, P_OUT, P_ERR, P_STATUS, P_N };
+
+	while (r->phase != PHASE_DONE) {
+		struct pollfd pfd[P_N];
+		pfd[P_SIG] = (struct pollfd){ .fd = r->sig_fd, .events = POLLIN };
+		pfd[P_SNAP] = (struct pollfd){ .fd = r->phase == PHASE_RUNNING ? r->snap_timer : -1,
+					       .events = POLLIN };
+		pfd[P_WINDOW] = (struct pollfd){ .fd = r->phase == PHASE_RUNNING ? r->window_timer : -1,
+						 .events = POLLIN };
+		pfd[P_FS] = (struct pollfd){ .fd = r->fs ? monitor_fs_fd(r->fs) : -1, .events = POLLIN };
+		pfd[P_OUT] = (struct pollfd){ .fd = output_capture_fd(r->capture, 1), .events = POLLIN };
+		pfd[P_ERR] = (struct pollfd){ .fd = output_capture_fd(r->capture, 2), .events = POLLIN };
+		pfd[P_STATUS] = (struct pollfd){ .fd = r->status_fd, .events = POLLIN };
+
+		int timeout = TICK_MS;
+		if (r->phase == PHASE_TERMINATING || r->phase == PHASE_KILLING) {
+			double left = r->phase_deadline - mono_now();
+			timeout = left <= 0 ? 0 : (int)(left * 1000) + 1;
+			if (timeout > TICK_MS)
+				timeout = TICK_MS;
+		}
+		int n = poll(pfd, P_N, timeout);
+		if (n < 0 && errno != EINTR)
+			break; /* cannot happen with valid fds; the teardown still kills */
+
+		if (n > 0 && (pfd[P_SIG].revents & POLLIN))
+			on_signal(r);
+		/* Every wake-up dispatches: cheap (WNOHANG), and a coalesced
+		 * SIGCHLD can never leave a tracee stopped. */
+		if (tracer_dispatch(r->tracer) < 0 && r->phase < PHASE_KILLING)
+			enter_phase(r, PHASE_KILLING);
+		if (n > 0 && (pfd[P_STATUS].revents & (POLLIN | POLLHUP | POLLERR)))
+			on_status(r);
+		if (n > 0 && (pfd[P_OUT].revents & (POLLIN | POLLHUP | POLLERR)))
+			output_capture_read(r->capture, 1);
+		if (n > 0 && (pfd[P_ERR].revents & (POLLIN | POLLHUP | POLLERR)))
+			output_capture_read(r->capture, 2);
+		if (n > 0 && r->fs && (pfd[P_FS].revents & POLLIN))
+			monitor_fs_read(r->fs);
+		if (n > 0 && (pfd[P_SNAP].revents & POLLIN)) {
+			drain_fd(r->snap_timer);
+			if (r->snap)
+				monitor_snapshot_take(r->snap);
+		}
+		if (n > 0 && (pfd[P_WINDOW].revents & POLLIN) && r->phase == PHASE_RUNNING) {
+			drain_fd(r->window_timer);
+			/* The state at the end of the window, before anything is killed. */
+			if (r->snap)
+				monitor_snapshot_take(r->snap);
+			int code, signo;
+			bool core;
+			r->window_closed = true;
+			r->running_at_window = !tracer_target_exited(r->tracer, &code, &signo, &core);
+			enter_phase(r, PHASE_TERMINATING);
+		}
+
+		if (tree_gone(r)) {
+			/* An exec failure also ends the tree: make sure its reason
+			 * is read before the run counts as a normal one. */
+			if (r->status_fd >= 0)
+				on_status(r);
+			if (r->last_exit_s == 0)
+				r->last_exit_s = clock_since_start(&r->clock);
+			r->phase = PHASE_DONE;
+		} else if (r->phase == PHASE_TERMINATING && mono_now() >= r->phase_deadline) {
+			enter_phase(r, PHASE_KILLING);
+		} else if (r->phase == PHASE_KILLING && mono_now() >= r->phase_deadline) {
+			r->phase = PHASE_DONE;
+		}
+		const struct bus_stats *bs = bus_get_stats(r->bus);
+		progress_update(&r->progress, clock_since_start(&r->clock), tracer_alive(r->tracer),
+				bs->events);
+	}
+}
+
+/* ---- teardown ----------------------------------------------------------- */
+
+/* Nothing of the target may outlive the audit: kill the namespace, wait
+ * (bounded) until it is empty, still dispatching so the exits are seen. */
+static void kill_everything(struct run *r)
+{
+	if (!r->sb_spawned)
+		return;
+	sandbox_kill_all(&r->sb);
+	double deadline = mono_now() + KILL_WAIT_S;
+	while (mono_now() < deadline) {
+		tracer_dispatch(r->tracer);
+		ssize_t left = r->pidns[0] ? count_sandbox(r, true) : 0;
+		if (left <= 0 && tracer_alive(r->tracer) == 0)
+			break;
+		if (left > 0)
+			signal_sandbox(r, SIGKILL);
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	tracer_dispatch(r->tracer);
+	ssize_t left = r->pidns[0] ? count_sandbox(r, true) : 0;
+	if (left > 0)
+		audit_add_note(r->audit, "%zd sandbox processes were still present after SIGKILL", left);
+	if (tracer_alive(r->tracer) > 0)
+		audit_add_note(r->audit, "%d traced processes were never seen exiting",
+			       tracer_alive(r->tracer));
+}
+
+static void publish_target_exit(struct run *r)
+{
+	int code = -1, signo = 0;
+	bool core = false;
+	bool exited = tracer_target_exited(r->tracer, &code, &signo, &core);
+	char signame[32] = "";
+	struct da_event ev;
+
+	da_event_init(&ev, DA_EV_TARGET_EXIT);
+	ev.time_s = clock_since_start(&r->clock);
+	if (r->running_at_window) {
+		/* The window closed first (a server, a daemon): a normal end. */
+		ev.arg[0] = -1;
+		ev.arg[2] = 1;
+	} else if (exited) {
+		ev.arg[0] = signo ? -1 : code;
+		ev.arg[1] = core ? 1 : 0;
+		if (signo) {
+			const char *abbrev = sigabbrev_np(signo);
+			if (abbrev)
+				snprintf(signame, sizeof(signame), "SIG%s", abbrev);
+			else
+				snprintf(signame, sizeof(signame), "signal %d", signo);
+			ev.detail = signame;
+		}
+	} else {
+		ev.arg[0] = -1; /* never seen exiting (interrupted, tracer failure) */
+	}
+	bus_publish(r->bus, &ev);
+}
+
+static void record_stats(struct run *r)
+{
+	const struct tracer_stats *ts = tracer_get_stats(r->tracer);
+	if (ts) {
+		audit_set_stat(r->audit, "tracer_stops", (double)ts->stops);
+		audit_set_stat(r->audit, "syscalls_traced", (double)ts->syscalls);
+		audit_set_stat(r->audit, "syscalls_denied", (double)ts->denied);
+		audit_set_stat(r->audit, "tracee_read_errors", (double)ts->read_errors);
+	}
+	if (r->capture) {
+		audit_set_stat(r->audit, "output_bytes", (double)output_capture_bytes_read(r->capture));
+		audit_set_stat(r->audit, "output_bytes_cut", (double)output_capture_bytes_cut(r->capture));
+	}
+	if (r->fs) {
+		const struct monitor_fs_stats *fs = monitor_fs_get_stats(r->fs);
+		audit_set_stat(r->audit, "fs_events", (double)fs->events);
+		if (fs->overflows)
+			audit_add_note(r->audit,
+				       "filesystem monitor: the inotify queue overflowed %llu times; some file events were lost",
+				       (unsigned long long)fs->overflows);
+		if (fs->watches_refused)
+			audit_add_note(r->audit,
+				       "filesystem monitor: %llu directories were not watched (limit of %d watches or depth %d)",
+				       (unsigned long long)fs->watches_refused, MONITOR_FS_MAX_WATCHES,
+				       MONITOR_FS_MAX_DEPTH);
+	}
+	if (r->snap) {
+		const struct monitor_snapshot_stats *ss = monitor_snapshot_get_stats(r->snap);
+		audit_set_stat(r->audit, "snapshots", (double)ss->snapshots);
+		if (ss->rows_dropped)
+			audit_add_note(r->audit, "snapshots: %llu process/socket rows beyond the per-snapshot caps were not listed",
+				       (unsigned long long)ss->rows_dropped);
+		if (ss->diag_errors)
+			audit_add_note(r->audit, "snapshots: %llu socket dumps failed", (unsigned long long)ss->diag_errors);
+	}
+}
+
+static void teardown(struct run *r)
+{
+	progress_clear(&r->progress);
+	monitor_fs_free(r->fs);
+	monitor_snapshot_free(r->snap);
+	output_capture_free(r->capture);
+	if (r->tracer)
+		tracer_free(r->tracer);
+	if (r->sig_fd >= 0) {
+		on_signal(r); /* a late SIGINT still marks the audit incomplete */
+		close(r->sig_fd);
+	}
+	if (r->snap_timer >= 0)
+		close(r->snap_timer);
+	if (r->window_timer >= 0)
+		close(r->window_timer);
+	if (r->sb_prepared)
+		sandbox_cleanup(&r->sb);
+	if (r->mask_set) {
+		/* Leave no SIGINT pending for the CLI's default handler. */
+		sigset_t pending;
+		struct timespec zero = { 0, 0 };
+		sigemptyset(&pending);
+		sigaddset(&pending, SIGCHLD);
+		sigaddset(&pending, SIGINT);
+		sigaddset(&pending, SIGTERM);
+		while (sigtimedwait(&pending, NULL, &zero) > 0)
+			;
+		sigprocmask(SIG_SETMASK, &r->old_mask, NULL);
+	}
+}
+
+int live_run(const struct audit_config *cfg, struct audit *audit, const char *outdir,
+	     char *err, size_t errlen)
+{
+	struct run *r = calloc(1, sizeof(*r));
+	if (!r) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	(void)outdir; /* the engine writes every output file from the events */
+	r->cfg = cfg;
+	r->audit = audit;
+	r->bus = audit_bus(audit);
+	r->sig_fd = r->snap_timer = r->window_timer = r->status_fd = -1;
+	r->sb.netns_fd = -1;
+	progress_init(&r->progress, stderr, cfg->duration_s, false);
+
+	int rc = setup(r, err, errlen);
+	if (rc == 0) {
+		loop(r);
+		kill_everything(r);
+		if (r->exec_error) {
+			rc = r->exec_error;
+			snprintf(err, errlen, "%s", r->exec_msg);
+		} else {
+			/* Read what the pipes and inotify still hold, then the end. */
+			if (r->fs)
+				monitor_fs_read(r->fs);
+			output_capture_finish(r->capture);
+			publish_target_exit(r);
+			double observed = r->window_closed ? cfg->duration_s : r->last_exit_s;
+			audit_set_observed(audit, observed > 0 ? observed : clock_since_start(&r->clock));
+			record_stats(r);
+		}
+	} else {
+		kill_everything(r);
+	}
+	teardown(r);
+	free(r);
+	return rc;
+}
