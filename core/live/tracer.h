@@ -14,7 +14,15 @@
  * procstate, strace-style text) and published on the bus.
  *
  * Driving: the live run loop calls tracer_dispatch() whenever SIGCHLD is
- * pending (signalfd); it drains every waitpid() result without blocking.
+ * pending (signalfd) — and, with fast_notify, when tracer_notify_fd() is
+ * readable; it drains every waitpid() result and notification without
+ * blocking (after the last one it keeps polling for up to 30 us, because
+ * a resumed tracee usually stops again within microseconds).
+ *
+ * Not traced, by design: read/write/readv/writev/pread/pwrite (volume; the
+ * target's output comes from pipes), close/dup/fcntl (fd descriptions are
+ * read from /proc/<pid>/fd when needed).  Read-only opens and stat probes
+ * are published without waiting for their result (" = ?"): one stop each.
  * Nothing here prints or exits.
  */
 #ifndef DYNAUDIT_TRACER_H
@@ -35,6 +43,12 @@ struct tracer_options {
 	double (*clock)(void *ctx);      /* seconds since the target started */
 	void *clock_ctx;
 	bool deny_dangerous;             /* sandbox.seccomp: default policy */
+	/* (addition) Route the high-volume read-only syscalls (opens without
+	 * write/create flags, stat/access/readlink probes) through a seccomp
+	 * user-notification fd instead of ptrace stops: about half the cost
+	 * per event.  The caller must then also poll tracer_notify_fd() and
+	 * call tracer_dispatch() when it is readable.  Off by default. */
+	bool fast_notify;
 };
 
 /* Probe kernel features once (PTRACE_GET_SYSCALL_INFO, seccomp TRACE
@@ -50,9 +64,17 @@ int tracer_install_filter(const struct tracer *t);
  * automatically; the init itself is silent. */
 int tracer_seize_init(struct tracer *t, pid_t init_host_pid, char *err, size_t errlen);
 
-/* Handle every pending wait status (WNOHANG).  Returns the number handled,
- * or negative errno on a fatal tracer error. */
+/* Handle every pending wait status (WNOHANG) and, with fast_notify, every
+ * pending seccomp notification.  Returns the number handled, or negative
+ * errno on a fatal tracer error.  Note: it reaps with waitpid(-1, __WALL),
+ * so the caller must not have other children it waits for itself. */
 int tracer_dispatch(struct tracer *t);
+
+/* (addition) With fast_notify: the seccomp notification fd to poll for
+ * POLLIN (then call tracer_dispatch), or -1 while there is none.  It is
+ * taken from the target at its first execve and may change after any
+ * tracer_dispatch() call: re-read it on every loop iteration. */
+int tracer_notify_fd(const struct tracer *t);
 
 /* Traced processes (thread groups) still alive, the init excluded. */
 int tracer_alive(const struct tracer *t);
@@ -65,7 +87,13 @@ struct tracer_stats {
 	uint64_t processes;
 	uint64_t denied;        /* dangerous syscalls failed by the tracer */
 	uint64_t read_errors;   /* tracee memory that could not be read */
+	uint64_t notified;      /* (addition) syscalls seen through seccomp notifications */
 };
 const struct tracer_stats *tracer_get_stats(const struct tracer *t);
+
+/* (addition) What the kernel probe found, for the run log: e.g.
+ * "PTRACE_GET_SYSCALL_INFO: yes; process_vm_readv: yes; seccomp stop after
+ * syscall-entry stop".  Owned by the tracer. */
+const char *tracer_notes(const struct tracer *t);
 
 #endif /* DYNAUDIT_TRACER_H */

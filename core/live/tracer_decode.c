@@ -1,0 +1,288 @@
+/*
+ * tracer_decode.c — what a traced syscall's arguments point to, copied
+ * out of the stopped tracee: at the seccomp stop (paths, sockaddrs, argv)
+ * and, for the few calls whose output matters, at the exit stop
+ * (accepted peer, socketpair fds).  Every read is bounded (tracer_priv.h
+ * caps) and a failed read only leaves the field empty (counted in
+ * stats.read_errors).  Also decides which calls need their exit stop.
+ * Building the event from the copies is tracer_event.c's job.
+ */
+#include "live/tracer_priv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the captured call ---------------------------------------------- */
+
+void sc_call_reset(struct sc_call *c)
+{
+	for (int i = 0; i < 2; i++) {
+		free(c->str[i]);
+		c->str[i] = NULL;
+		c->str_trunc[i] = false;
+	}
+	if (c->argv) {
+		for (int i = 0; i < c->argc; i++)
+			free(c->argv[i]);
+		free(c->argv);
+	}
+	c->argv = NULL;
+	c->argc = 0;
+	c->argv_trunc = false;
+	c->envc = 0;
+	c->clone3_flags = 0;
+	c->fstype[0] = '\0';
+	c->salen = 0;
+	c->row = NULL;
+	c->deny_errno = 0;
+	c->has_result = false;
+	c->ret = 0;
+	c->fds[0] = c->fds[1] = -1;
+}
+
+void sc_call_free(struct sc_call *c)
+{
+	sc_call_reset(c);
+}
+
+static void grab_string(struct tracer *t, struct tracee *th, struct sc_call *c, int slot,
+			uint64_t addr)
+{
+	char buf[TRACER_STR_MAX + 1];
+	bool trunc = false;
+	ssize_t n = tracer_mem_string(t, th->tid, addr, buf, sizeof(buf), &trunc);
+	if (n < 0) {
+		if (addr)
+			t->stats.read_errors++;
+		return;
+	}
+	c->str[slot] = strdup(buf);
+	c->str_trunc[slot] = trunc;
+}
+
+static void grab_sockaddr(struct tracer *t, struct tracee *th, struct sc_call *c, uint64_t addr,
+			  uint64_t len)
+{
+	if (!addr || len == 0)
+		return;
+	if (len > sizeof(c->sa))
+		len = sizeof(c->sa);
+	ssize_t n = tracer_mem_read(t, th->tid, addr, c->sa, (size_t)len);
+	if (n <= 0) {
+		t->stats.read_errors++;
+		return;
+	}
+	c->salen = (uint32_t)n;
+}
+
+/* argv: at most TRACER_ARGV_MAX entries and TRACER_ARGV_BYTES of text;
+ * beyond that the list ends with a "..." marker (argv_trunc). */
+static void grab_argv(struct tracer *t, struct tracee *th, struct sc_call *c, uint64_t addr)
+{
+	uint64_t ptrs[TRACER_ARGV_MAX + 1];
+	if (!addr)
+		return;
+	ssize_t n = tracer_mem_read(t, th->tid, addr, ptrs, sizeof(ptrs));
+	if (n < (ssize_t)sizeof(uint64_t)) {
+		t->stats.read_errors++;
+		return;
+	}
+	size_t avail = (size_t)n / sizeof(uint64_t), count = 0;
+	while (count < avail && ptrs[count])
+		count++;
+	if (count > TRACER_ARGV_MAX) {
+		count = TRACER_ARGV_MAX;
+		c->argv_trunc = true;
+	} else if (count == avail && avail < TRACER_ARGV_MAX + 1) {
+		c->argv_trunc = true; /* the array ran into unreadable memory */
+	}
+	/* one more slot for the "..." marker */
+	c->argv = calloc(count + 1, sizeof(char *));
+	if (!c->argv)
+		return;
+	size_t total = 0;
+	char buf[TRACER_STR_MAX + 1];
+	for (size_t i = 0; i < count; i++) {
+		bool trunc = false;
+		if (total >= TRACER_ARGV_BYTES) {
+			c->argv_trunc = true;
+			break;
+		}
+		size_t cap = TRACER_ARGV_BYTES - total + 1;
+		if (cap > sizeof(buf))
+			cap = sizeof(buf);
+		ssize_t len = tracer_mem_string(t, th->tid, ptrs[i], buf, cap, &trunc);
+		if (len < 0) {
+			t->stats.read_errors++;
+			c->argv_trunc = true;
+			break;
+		}
+		if (trunc && len + 4 < (ssize_t)sizeof(buf))
+			memcpy(buf + len, "...", 4);
+		c->argv[c->argc] = strdup(buf);
+		if (!c->argv[c->argc])
+			break;
+		c->argc++;
+		total += (size_t)len + 1;
+	}
+	if (c->argv_trunc) {
+		c->argv[c->argc] = strdup("...");
+		if (c->argv[c->argc])
+			c->argc++;
+	}
+}
+
+static uint64_t count_env(struct tracer *t, struct tracee *th, uint64_t addr)
+{
+	uint64_t ptrs[64], count = 0;
+	while (addr && count < 4096) {
+		ssize_t n = tracer_mem_read(t, th->tid, addr + count * 8, ptrs, sizeof(ptrs));
+		if (n < 8)
+			break;
+		for (size_t i = 0; i < (size_t)n / 8; i++, count++)
+			if (!ptrs[i])
+				return count;
+	}
+	return count;
+}
+
+void tracer_decode_entry(struct tracer *t, struct tracee *th, struct sc_call *c)
+{
+	const uint64_t *a = c->args;
+	if (!c->row)
+		return;
+	switch (c->row->id) {
+	case SC_OPEN: case SC_CREAT: case SC_UNLINK: case SC_RMDIR: case SC_CHMOD:
+	case SC_CHOWN: case SC_LCHOWN: case SC_MKDIR: case SC_MKNOD: case SC_CHDIR:
+	case SC_STAT_PATH: case SC_CHROOT: case SC_UMOUNT2: case SC_MEMFD_CREATE:
+		grab_string(t, th, c, 0, a[0]);
+		break;
+	case SC_OPENAT: case SC_OPENAT2: case SC_UNLINKAT: case SC_FCHMODAT: case SC_FCHOWNAT:
+	case SC_MKDIRAT: case SC_MKNODAT: case SC_STAT_AT: case SC_EXECVEAT:
+		grab_string(t, th, c, 0, a[1]);
+		if (c->row->id == SC_EXECVEAT) {
+			grab_argv(t, th, c, a[2]);
+			c->envc = count_env(t, th, a[3]);
+		}
+		if (c->row->id == SC_OPENAT2 && a[2]) {
+			struct open_how how;
+			memset(&how, 0, sizeof(how));
+			if (tracer_mem_read(t, th->tid, a[2], &how, sizeof(how)) == (ssize_t)sizeof(how)) {
+				c->args[4] = how.flags;  /* flags and mode, as openat's */
+				c->args[5] = how.mode;
+			}
+		}
+		break;
+	case SC_EXECVE:
+		grab_string(t, th, c, 0, a[0]);
+		grab_argv(t, th, c, a[1]);
+		c->envc = count_env(t, th, a[2]);
+		break;
+	case SC_RENAME: case SC_LINK: case SC_SYMLINK: case SC_PIVOT_ROOT:
+		grab_string(t, th, c, 0, a[0]);
+		grab_string(t, th, c, 1, a[1]);
+		break;
+	case SC_RENAMEAT: case SC_RENAMEAT2: case SC_LINKAT:
+		grab_string(t, th, c, 0, a[1]);
+		grab_string(t, th, c, 1, a[3]);
+		break;
+	case SC_SYMLINKAT:
+		grab_string(t, th, c, 0, a[0]);
+		grab_string(t, th, c, 1, a[2]);
+		break;
+	case SC_MOUNT: {
+		bool trunc;
+		grab_string(t, th, c, 0, a[0]);  /* source */
+		grab_string(t, th, c, 1, a[1]);  /* target */
+		if (!a[2] || tracer_mem_string(t, th->tid, a[2], c->fstype, sizeof(c->fstype), &trunc) < 0)
+			c->fstype[0] = '\0';
+		break;
+	}
+	case SC_CONNECT: case SC_BIND:
+		grab_sockaddr(t, th, c, a[1], a[2]);
+		break;
+	case SC_CLONE3:
+		if (a[0] && tracer_mem_read(t, th->tid, a[0], &c->clone3_flags,
+					    sizeof(c->clone3_flags)) != sizeof(c->clone3_flags))
+			c->clone3_flags = 0;
+		break;
+	case SC_SENDTO:
+		grab_sockaddr(t, th, c, a[4], a[5]);
+		break;
+	case SC_SENDMSG: {
+		struct { uint64_t name; uint32_t namelen; } hdr;
+		if (a[1] && tracer_mem_read(t, th->tid, a[1], &hdr, 12) == 12)
+			grab_sockaddr(t, th, c, hdr.name, hdr.namelen);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/* Which calls are published without waiting for their result.  Every
+ * other call costs a second stop (the syscall exit), so this list is where
+ * the overhead is decided:
+ *  - denied calls: the tracer itself decided the result;
+ *  - read-only opens (no O_WRONLY/O_RDWR/O_CREAT/O_TRUNC): the bulk of
+ *    every program's opens (libraries, imports, config), whose fd number
+ *    matters to nobody and whose success is rarely the point (the path
+ *    is the intent).  Published with result unknown (" = ?").
+ *  - probes (stat/access/readlink): same reasoning;
+ *  - mmap/mprotect with PROT_EXEC: the fd is an argument;
+ *  - signals, id changes, capability and session calls: the request
+ *    is the evidence. */
+_Static_assert(TRACER_OPEN_WANTS_RESULT ==
+	       (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_DIRECTORY | O_PATH),
+	       "TRACER_OPEN_WANTS_RESULT must list the open flags that need a result");
+
+bool tracer_decode_wants_exit(const struct tracer *t, const struct sc_call *c)
+{
+	if (c->deny_errno || !c->row)
+		return false;
+	switch (c->row->id) {
+	case SC_OPEN: case SC_OPENAT: case SC_OPENAT2: {
+		uint64_t flags = c->row->id == SC_OPEN ? c->args[1]
+			       : c->row->id == SC_OPENAT ? c->args[2] : c->args[4];
+		return (flags & TRACER_OPEN_WANTS_RESULT) != 0;
+	}
+	case SC_STAT_PATH: case SC_STAT_AT: case SC_MMAP: case SC_MPROTECT:
+	case SC_KILL: case SC_TKILL: case SC_TGKILL: case SC_SIGQUEUE: case SC_TGSIGQUEUE:
+	case SC_PIDFD_SEND_SIGNAL: case SC_SETID1: case SC_SETID2: case SC_SETID3:
+	case SC_SETGROUPS: case SC_CAPSET: case SC_PRCTL: case SC_SETSID: case SC_SETPGID:
+		return false;
+	default:
+		return true;
+	}
+}
+
+void tracer_decode_exit(struct tracer *t, struct tracee *th, struct sc_call *c)
+{
+	if (!c->row || c->ret < 0)
+		return;
+	switch (c->row->id) {
+	case SC_ACCEPT: case SC_ACCEPT4: case SC_RECVFROM: {
+		uint64_t sa = c->row->id == SC_RECVFROM ? c->args[4] : c->args[1];
+		uint64_t lenp = c->row->id == SC_RECVFROM ? c->args[5] : c->args[2];
+		uint32_t len = 0;
+		if (sa && lenp && tracer_mem_read(t, th->tid, lenp, &len, sizeof(len)) == sizeof(len))
+			grab_sockaddr(t, th, c, sa, len);
+		break;
+	}
+	case SC_SOCKETPAIR: {
+		int32_t sv[2];
+		if (c->args[3] && tracer_mem_read(t, th->tid, c->args[3], sv, sizeof(sv)) == sizeof(sv)) {
+			c->fds[0] = sv[0];
+			c->fds[1] = sv[1];
+		}
+		break;
+	}
+	default:
+		break;
+	}
+}
+

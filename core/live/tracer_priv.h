@@ -1,0 +1,172 @@
+/*
+ * tracer_priv.h — what the tracer's files share: the state of each traced
+ * thread and process, one captured syscall, and the internal functions of
+ * tracer_filter.c, tracer_mem.c, tracer_decode.c, tracer_event.c,
+ * tracer_text.c, tracer_fd.c and tracer_probe.c.
+ * Not part of any public interface.
+ */
+#ifndef DYNAUDIT_TRACER_PRIV_H
+#define DYNAUDIT_TRACER_PRIV_H
+
+#include <linux/filter.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common/procstate.h"
+#include "live/tracer.h"
+#include "live/tracer_syscalls.h"
+
+/* seccomp SECCOMP_RET_TRACE data values (the "ret_data" of a stop). */
+#define TRACER_DATA_SYSCALL 0   /* a table syscall */
+#define TRACER_DATA_BADARCH 1   /* 32-bit or x32 entry */
+
+/* Caps on what is read from tracee memory (hostile input). */
+#define TRACER_STR_MAX 4096
+#define TRACER_ARGV_MAX 256
+#define TRACER_ARGV_BYTES 65536
+#define TRACER_SOCKADDR_MAX 128
+
+/* One syscall, captured at its seccomp stop and completed at its exit. */
+struct sc_call {
+	const struct sc_row *row;   /* NULL for a bad-arch entry */
+	long nr;
+	uint32_t arch;              /* AUDIT_ARCH_* */
+	uint64_t args[6];
+	double time_s;
+	int deny_errno;             /* > 0: the tracer failed the call */
+	bool has_result;
+	int64_t ret;                /* kernel return: >= 0, or -errno */
+	/* memory read at entry (NULL when absent or unreadable) */
+	char *str[2];               /* path-like arguments */
+	bool str_trunc[2];
+	uint8_t sa[TRACER_SOCKADDR_MAX];
+	uint32_t salen;             /* 0: no sockaddr captured */
+	char **argv;                /* exec argv, argc entries */
+	int argc;
+	bool argv_trunc;
+	uint64_t envc;              /* exec envp entries (counted, not read) */
+	uint64_t clone3_flags;      /* clone3: clone_args.flags, read at entry */
+	char fstype[64];            /* mount: the filesystem type ("" unknown) */
+	/* memory read at exit */
+	int fds[2];                 /* socketpair results, -1 when none */
+	/* storage for the strings above */
+	char *arena;
+	size_t arena_used, arena_cap;
+};
+
+/* A traced thread (host tid). */
+struct tracee {
+	pid_t tid;
+	pid_t tgid;
+	int ns_tid;
+	struct tproc *proc;
+	bool awaiting_exit;         /* resumed with PTRACE_SYSCALL after a seccomp stop */
+	bool skip_entry_stop;       /* pre-4.8 ordering: the next syscall stop is the entry */
+	bool in_exec;               /* between an execve seccomp stop and its exit */
+	bool call_valid;
+	struct sc_call call;
+};
+
+/* A traced process (thread group, host tgid). */
+struct tproc {
+	pid_t tgid;
+	int ns_pid;
+	int ns_ppid;
+	int nthreads;
+	bool is_init;
+	bool is_target;
+	bool exit_published;
+};
+
+struct ptr_map;   /* tiny int -> pointer hash (tracer.c) */
+
+struct tracer {
+	struct tracer_options opt;
+	struct tracer_stats stats;
+	uint64_t mask[2];
+	struct sock_fprog prog;
+	struct sock_fprog prog_notify;  /* fast_notify: with SCMP_ACT_NOTIFY rules */
+	int notify_fd;              /* listener taken from the target, or -1 */
+	void *notif_req, *notif_resp;
+	size_t notif_req_size, notif_resp_size;
+	bool have_syscall_info;     /* PTRACE_GET_SYSCALL_INFO works */
+	bool seccomp_before_entry;  /* pre-4.8: seccomp stop precedes syscall-entry stop */
+	bool have_vm_readv;         /* process_vm_readv works (else PEEKDATA) */
+	bool have_notify;           /* user notifications with CONTINUE + pidfd_getfd */
+	char notes[256];            /* probe results, for logs */
+	const struct sc_row *by_nr[1024];
+	struct ptr_map *threads;    /* tid -> struct tracee */
+	struct ptr_map *procs;      /* tgid -> struct tproc */
+	struct procstate *ps;       /* keyed by namespace pid */
+	/* Threads that ended recently: a child can come and go before its
+	 * parent's fork event is handled, which still needs its pid. */
+	struct { pid_t host, ns; } gone[64];
+	unsigned gone_next;
+	pid_t init_pid;
+	pid_t target_pid;
+	bool target_done;
+	int target_code, target_signo;
+	bool target_core;
+	int alive;
+};
+
+/* tracer.c: the thread of a host tid (created from /proc when new), or
+ * NULL when it cannot be accounted for. */
+struct tracee *tracer_thread_get(struct tracer *t, pid_t tid);
+
+/* tracer_probe.c: fills have_syscall_info, have_vm_readv,
+ * seccomp_before_entry and notes. */
+void tracer_probe_kernel(struct tracer *t);
+
+/* tracer_filter.c: t->prog, and t->prog_notify when notifications are
+ * wanted and available. */
+int tracer_filter_build(struct tracer *t, char *err, size_t errlen);
+/* Open flags that make an open need its result (a ptrace exit stop);
+ * opens without any of them may go through a notification. */
+#define TRACER_OPEN_WANTS_RESULT 0x210643u /* O_WRONLY|O_RDWR|O_CREAT|O_TRUNC|O_APPEND|O_DIRECTORY|O_PATH */
+
+/* tracer_notify.c */
+/* At an execve seccomp stop: take the target's listener fd if it has one.
+ * Returns 0, or -errno when it has one that could not be taken. */
+int tracer_notify_acquire(struct tracer *t, struct tracee *th);
+/* Handle pending notifications; returns how many. */
+int tracer_notify_drain(struct tracer *t);
+
+/* tracer_mem.c — reads from a stopped tracee (host tid). */
+ssize_t tracer_mem_read(const struct tracer *t, pid_t tid, uint64_t addr, void *buf, size_t len);
+/* String at addr into buf (always NUL-terminated); returns its length or
+ * -errno; *trunc when cut at cap or at an unreadable page. */
+ssize_t tracer_mem_string(const struct tracer *t, pid_t tid, uint64_t addr, char *buf,
+			  size_t cap, bool *trunc);
+
+/* tracer_decode.c — copying what the arguments point to */
+void sc_call_reset(struct sc_call *c);
+void sc_call_free(struct sc_call *c);
+/* Read the memory the call's arguments point to (at the seccomp stop). */
+void tracer_decode_entry(struct tracer *t, struct tracee *th, struct sc_call *c);
+/* Does the event need the syscall's result (an exit stop)? */
+bool tracer_decode_wants_exit(const struct tracer *t, const struct sc_call *c);
+/* At the exit stop: result-dependent memory (accepted peer, socketpair). */
+void tracer_decode_exit(struct tracer *t, struct tracee *th, struct sc_call *c);
+/* tracer_event.c — building and publishing events */
+/* Build the event(s) and publish them; updates procstate. */
+void tracer_event_publish(struct tracer *t, struct tracee *th, struct sc_call *c);
+/* Exec event at PTRACE_EVENT_EXEC (success) or a failed exec's exit. */
+void tracer_publish_exec(struct tracer *t, struct tracee *th, struct sc_call *c);
+/* Fill ev's pid/tid/ppid/time from the thread. */
+struct da_event;
+void tracer_event_origin(const struct tracer *t, const struct tracee *th, struct da_event *ev);
+
+/* tracer_fd.c — what an fd of a process is, from /proc (kernel truth). */
+const char *tracer_fd_describe(struct tracer *t, const struct tracee *th, int fd, char *buf,
+			       size_t len);
+/* Text of a sockaddr ("127.0.0.1:80", "[::1]:80", "/run/x.sock",
+ * "@abstract"); *port set when it has one.  Returns buf. */
+const char *tracer_sockaddr_text(const void *sa, size_t salen, char *buf, size_t len, int *port);
+const char *tracer_family_name(int family);
+const char *tracer_signal_name(int sig);  /* "SIGTERM" (tracer_text.c) */
+const char *tracer_socktype_name(int type);
+
+#endif /* DYNAUDIT_TRACER_PRIV_H */
