@@ -39,8 +39,16 @@
  *        build outputs (*.o, *.a, *.so, *.d, *.class, a.out), everything
  *        done during the setup phase (the build), and failed attempts on
  *        files that do not exist (ENOENT).
+ *   code_integrity.setup_failed  info  the setup phase's root process (the
+ *        target.setup command, e.g. make) exited nonzero or was killed, so
+ *        the target was not run: names the command, its status and the
+ *        first error line it printed on stderr (a compiler diagnostic, a
+ *        traceback's exception, any "error" line, else make's "*** ...
+ *        Error N").  Setup-phase output never counts as the target's:
+ *        it raises no error_output, crash or early_exit finding.
  *
- * Summary: "<error> crash" / "Code halted early, not a runtime security
+ * Summary: "Setup failed" / "The setup command ... failed: the target was not
+ * run" when it did; "<error> crash" / "Code halted early, not a runtime security
  * issue" (or "... by itself" when it ran most of the window); "Modifies its
  * own source" when it did; "None" / "Ran to completion without crashing" or
  * "Still running at the end of the window".
@@ -118,6 +126,15 @@ struct code_integrity {
 	double last_time_s;
 	size_t n_source_mods, n_file_mods;
 	char first_source_mod[256];
+
+	/* the setup phase (target.setup, a build) */
+	int setup_pid;                   /* its root process, 0 before its exec */
+	char setup_cmd[128];             /* "make" */
+	bool setup_in_traceback;         /* "Traceback ..." seen on its stderr */
+	int setup_error_rank;            /* how telling setup_error is (0: none) */
+	char setup_error[LINE_MAX_KEPT]; /* first most telling error line */
+	bool setup_failed;
+	char setup_status[64];           /* "exit 2", "SIGKILL" */
 };
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -656,6 +673,89 @@ static void on_output(struct code_integrity *st, const struct da_event *ev)
 		snprintf(st->crash_label, sizeof(st->crash_label), "%s", label);
 }
 
+/* ---- the setup phase --------------------------------------------------- */
+
+/* How telling an error line of the setup's stderr is: 3 a compiler
+ * diagnostic, a traceback's exception or a crash signature; 2 any other
+ * line saying "error"; 1 make's own "*** [...] Error N" (it only repeats
+ * that a recipe failed); 0 not an error line. */
+static int setup_error_rank(struct code_integrity *st, const char *line)
+{
+	if (starts_with(line, "Traceback (most recent call last)")) {
+		st->setup_in_traceback = true;
+		return 0;
+	}
+	if (st->setup_in_traceback && line[0] != ' ' && exception_name_len(line) > 0) {
+		st->setup_in_traceback = false;
+		return 3;
+	}
+	if (is_compiler_error(line) || crash_signature(line))
+		return 3;
+	if (strstr(line, "*** ") && strstr(line, "Error "))
+		return 1;
+	if (strstr(line, "error") || strstr(line, "Error") || strstr(line, "ERROR"))
+		return 2;
+	return 0;
+}
+
+static void on_setup_output(struct code_integrity *st, const struct da_event *ev)
+{
+	if (ev->fd != 2 || !ev->detail)
+		return;
+	int rank = setup_error_rank(st, ev->detail);
+	if (rank > st->setup_error_rank) {
+		st->setup_error_rank = rank;
+		snprintf(st->setup_error, sizeof(st->setup_error), "%s", ev->detail);
+	}
+}
+
+/* The first exec of the setup phase is the setup command (target.setup). */
+static void on_setup_exec(struct code_integrity *st, const struct da_event *ev)
+{
+	if (st->setup_pid || ev->err != 0 || ev->pid <= 0)
+		return;
+	st->setup_pid = ev->pid;
+	size_t used = 0;
+	for (int i = 0; ev->argv && i < ev->argc && used + 1 < sizeof(st->setup_cmd); i++) {
+		const char *arg = ev->argv[i] ? ev->argv[i] : "";
+		int n = snprintf(st->setup_cmd + used, sizeof(st->setup_cmd) - used, "%s%s",
+				 i ? " " : "", i ? arg : base_name(arg));
+		if (n < 0)
+			break;
+		used += (size_t)n;
+	}
+}
+
+static void on_setup_exit(struct code_integrity *st, const struct da_event *ev)
+{
+	if (!st->setup_pid || ev->pid != st->setup_pid || st->setup_failed)
+		return;
+	if (ev->arg[0] == 0 && !ev->detail)
+		return; /* the build worked */
+	st->setup_failed = true;
+	if (ev->detail)
+		snprintf(st->setup_status, sizeof(st->setup_status), "was killed by %s", ev->detail);
+	else
+		snprintf(st->setup_status, sizeof(st->setup_status), "failed with exit %lld",
+			 (long long)ev->arg[0]);
+	const char *cmd = st->setup_cmd[0] ? st->setup_cmd : "the setup command";
+	char msg[1024];
+	if (st->setup_error[0])
+		snprintf(msg, sizeof(msg), "the setup command `%s` %s, so the target was not run: \"%.500s\"",
+			 cmd, st->setup_status, st->setup_error);
+	else
+		snprintf(msg, sizeof(msg), "the setup command `%s` %s, so the target was not run", cmd,
+			 st->setup_status);
+	const char *evidence[2];
+	size_t n_ev = 0;
+	if (st->setup_error[0])
+		evidence[n_ev++] = st->setup_error;
+	if (ev->text)
+		evidence[n_ev++] = ev->text;
+	emit(st, "code_integrity.setup_failed", DA_SEV_INFO, msg, ev->pid, ev->time_s, evidence,
+	     n_ev, "Fix the build error and re-run the audit");
+}
+
 /* ---- the end of the target ---------------------------------------------- */
 
 static bool is_crash_signal(const char *sig)
@@ -787,8 +887,22 @@ static int ci_on_event(void *state, const struct da_event *ev, char *err, size_t
 	struct code_integrity *st = state;
 	if (ev->time_s > st->last_time_s)
 		st->last_time_s = ev->time_s;
+	bool setup = ev->phase && strcmp(ev->phase, "setup") == 0;
 	switch (ev->kind) {
-	case DA_EV_OUTPUT: on_output(st, ev); break;
+	case DA_EV_OUTPUT:
+		if (setup)
+			on_setup_output(st, ev);
+		else
+			on_output(st, ev);
+		break;
+	case DA_EV_PROC_EXEC:
+		if (setup)
+			on_setup_exec(st, ev);
+		break;
+	case DA_EV_PROC_EXIT:
+		if (setup)
+			on_setup_exit(st, ev);
+		break;
 	case DA_EV_TARGET_EXIT: on_target_exit(st, ev); break;
 	case DA_EV_FS_MONITOR: on_fs_monitor(st, ev); break;
 	default: on_file_event(st, ev); break;
@@ -816,7 +930,11 @@ static int ci_finish(void *state, char *err, size_t errlen)
 		report_early_end(st, st->last_time_s, 0, st->crash_label);
 
 	char obs[192], remarks[320];
-	if (st->n_source_mods > 0) {
+	if (st->setup_failed) {
+		snprintf(obs, sizeof(obs), "Setup failed");
+		snprintf(remarks, sizeof(remarks), "The setup command (%.150s) %s: the target was not run",
+			 st->setup_cmd[0] ? st->setup_cmd : "target.setup", st->setup_status);
+	} else if (st->n_source_mods > 0) {
 		snprintf(obs, sizeof(obs), "Modifies its own source");
 		snprintf(remarks, sizeof(remarks), "Rewrites %s while running", st->first_source_mod);
 	} else if (st->still_running) {
@@ -861,7 +979,8 @@ static const struct da_plugin code_integrity_plugin = {
 	.category_title = "Code Integrity",
 	.subscriptions = {
 		KIND_BIT(DA_EV_FILE_OPEN) | KIND_BIT(DA_EV_FILE_UNLINK) | KIND_BIT(DA_EV_FILE_RENAME) |
-		KIND_BIT(DA_EV_FILE_CHMOD) | KIND_BIT(DA_EV_FILE_WRITE) | KIND_BIT(DA_EV_FILE_STAT),
+		KIND_BIT(DA_EV_FILE_CHMOD) | KIND_BIT(DA_EV_FILE_WRITE) | KIND_BIT(DA_EV_FILE_STAT) |
+		KIND_BIT(DA_EV_PROC_EXEC) | KIND_BIT(DA_EV_PROC_EXIT), /* setup phase only */
 		/* kinds 64..95 live in the second word */
 		KIND_BIT(DA_EV_OUTPUT) | KIND_BIT(DA_EV_TARGET_EXIT) | KIND_BIT(DA_EV_FS_MONITOR),
 	},

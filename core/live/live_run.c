@@ -9,6 +9,9 @@
  *   tracer_seize_init    before the target exists, so no instruction escapes
  *   monitors             inotify and snapshots, before the target starts
  *   sandbox_start_target the clock starts here
+ * With target.setup the tracer and the output capture publish on a private
+ * bus whose one forwarder tags the setup tree's events phase = "setup" (see
+ * "the setup phase" below) before they reach the audit's bus.
  * The loop then multiplexes: SIGCHLD (tracer), SIGINT/SIGTERM (stop early),
  * the snapshot and window timers, inotify, the two pipes and the sandbox
  * status pipe.  It ends when every traced process exited, or the window
@@ -105,6 +108,23 @@ struct run {
 	double last_exit_s;     /* clock when the tree was seen gone */
 	int exec_error;         /* negative errno from the status pipe */
 	char exec_msg[256];
+	/* target.setup only (src_bus NULL without it) */
+	struct bus *src_bus;    /* tracer + capture publish here; forwarded to bus */
+	uint64_t lost_forwarded;/* src_bus events_lost already counted on bus */
+	int32_t *setup_pids;    /* the setup tree (namespace pids, alive) */
+	size_t n_setup, cap_setup;
+	int32_t setup_root;     /* first process started by the init, 0 unknown */
+	int32_t target_root;    /* first other process started by the init */
+	bool setup_ended;       /* the setup root's exit was seen */
+	int setup_ev_code;      /* ... its exit code (-1 killed) */
+	char setup_ev_signal[32]; /* ... its killing signal, "" */
+	double setup_ev_time;   /* ... when */
+	bool output_in_setup;   /* output lines belong to the setup */
+	bool setup_failed;      /* the init reported a failed setup: no target */
+	bool target_done;       /* target_root's exit (from the forwarder) */
+	int target_code;
+	char target_signal[32];
+	bool target_core;
 };
 
 /* ---- signalling the sandbox --------------------------------------------- */
@@ -139,6 +159,230 @@ static ssize_t count_sandbox(struct run *r, bool with_init)
 	ssize_t n = snapshot_list_pids(r->pidns, with_init ? 0 : r->sb.init_pid, &pids);
 	free(pids);
 	return n;
+}
+
+/* ---- the setup phase ---------------------------------------------------- */
+
+/* The setup tree is the init's first child (the setup command) and all its
+ * descendants; the target root is the init's next child.  The tracer knows
+ * nothing of phases: the forwarder sorts its events by pid, in order. */
+
+static bool setup_has(const struct run *r, int32_t pid)
+{
+	for (size_t i = 0; pid > 0 && i < r->n_setup; i++)
+		if (r->setup_pids[i] == pid)
+			return true;
+	return false;
+}
+
+static void setup_add(struct run *r, int32_t pid)
+{
+	if (pid <= 0 || setup_has(r, pid))
+		return;
+	if (r->n_setup == r->cap_setup) {
+		size_t ncap = r->cap_setup ? r->cap_setup * 2 : 64;
+		int32_t *np = realloc(r->setup_pids, ncap * sizeof(*np));
+		if (!np)
+			return; /* its events then go untagged: never lost */
+		r->setup_pids = np;
+		r->cap_setup = ncap;
+	}
+	r->setup_pids[r->n_setup++] = pid;
+}
+
+static void setup_del(struct run *r, int32_t pid)
+{
+	for (size_t i = 0; i < r->n_setup; i++)
+		if (r->setup_pids[i] == pid) {
+			r->setup_pids[i] = r->setup_pids[--r->n_setup];
+			return;
+		}
+}
+
+/* Is this tracer event part of the setup phase?  Updates the tree. */
+static bool classify_setup(struct run *r, const struct da_event *ev)
+{
+	bool setup = setup_has(r, ev->pid) || (ev->ppid > 0 && setup_has(r, ev->ppid));
+	if (!setup && r->setup_root == 0 && ev->pid > 0 && (ev->ppid == 1 || ev->ppid == 0)) {
+		r->setup_root = ev->pid;
+		setup = true;
+	} else if (!setup && r->target_root == 0 && r->setup_root != 0 && ev->pid > 0 &&
+		   ev->pid != r->setup_root && (ev->ppid == 1 || (ev->ppid == 0 && r->setup_ended))) {
+		r->target_root = ev->pid;
+	}
+	if (setup)
+		setup_add(r, ev->pid);
+	if (setup && ev->kind == DA_EV_PROC_FORK && ev->target_pid > 0 && ev->err == 0)
+		setup_add(r, ev->target_pid);
+	return setup;
+}
+
+/* Forward one event of the private bus to the audit's bus, tagged. */
+static int forward_event(void *ctx, const struct da_event *ev)
+{
+	struct run *r = ctx;
+	struct da_event copy = *ev;
+
+	if (ev->kind == DA_EV_OUTPUT) {
+		if (r->output_in_setup)
+			copy.phase = "setup";
+	} else if (ev->pid > 0 && classify_setup(r, ev)) {
+		copy.phase = "setup";
+		if (ev->kind == DA_EV_PROC_EXIT && ev->pid == r->setup_root && !r->setup_ended) {
+			/* Everything the setup printed is in the pipes by now:
+			 * publish it as setup output, before its exit. */
+			r->setup_ended = true;
+			r->setup_ev_code = (int)ev->arg[0];
+			r->setup_ev_time = ev->time_s;
+			snprintf(r->setup_ev_signal, sizeof(r->setup_ev_signal), "%s",
+				 ev->detail ? ev->detail : "");
+			while (r->capture && (output_capture_read(r->capture, 1) > 0 ||
+					      output_capture_read(r->capture, 2) > 0))
+				;
+			r->output_in_setup = false;
+		}
+		if (ev->kind == DA_EV_PROC_EXIT && ev->pid != r->setup_root)
+			setup_del(r, ev->pid);
+	} else if (ev->kind == DA_EV_PROC_EXIT && ev->pid == r->target_root && !r->target_done) {
+		r->target_done = true;
+		r->target_code = (int)ev->arg[0];
+		r->target_core = ev->arg[1] != 0;
+		snprintf(r->target_signal, sizeof(r->target_signal), "%s", ev->detail ? ev->detail : "");
+	}
+	return bus_publish(r->bus, &copy);
+}
+
+/* Only there for its mask: the tracer builds its seccomp filter from
+ * bus_subscribed_mask() of the bus it publishes on, which ignores
+ * catch-all subscribers like the forwarder. */
+static int mask_carrier(void *ctx, const struct da_event *ev)
+{
+	(void)ctx;
+	(void)ev;
+	return 0;
+}
+
+static int setup_bus_new(struct run *r, char *err, size_t errlen)
+{
+	uint64_t mask[DA_EVMASK_WORDS];
+	r->src_bus = bus_new();
+	if (!r->src_bus) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	bus_subscribed_mask(r->bus, mask);
+	if (bus_subscribe(r->src_bus, mask, mask_carrier, NULL) < 0 ||
+	    bus_subscribe(r->src_bus, NULL, forward_event, r) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	r->output_in_setup = true;
+	return 0;
+}
+
+/* Events a source of the private bus knew it lost count on the audit's. */
+static void forward_lost(struct run *r)
+{
+	if (!r->src_bus)
+		return;
+	uint64_t lost = bus_get_stats(r->src_bus)->events_lost;
+	if (lost > r->lost_forwarded) {
+		bus_count_lost(r->bus, lost - r->lost_forwarded);
+		r->lost_forwarded = lost;
+	}
+}
+
+/* The target's end: the tracer's first child of the init, or with a setup
+ * (then the init's first child) the target root seen by the forwarder.
+ * signame gets "SIGSEGV" or "" (len >= 32). */
+static bool target_exit_info(const struct run *r, int *code, char *signame, size_t len, bool *core)
+{
+	if (r->src_bus) {
+		if (!r->target_done)
+			return false;
+		*code = r->target_code;
+		*core = r->target_core;
+		snprintf(signame, len, "%s", r->target_signal);
+		return true;
+	}
+	int signo = 0;
+	bool exited = tracer_target_exited(r->tracer, code, &signo, core);
+	signame[0] = '\0';
+	if (exited && signo) {
+		const char *abbrev = sigabbrev_np(signo);
+		if (abbrev)
+			snprintf(signame, len, "SIG%s", abbrev);
+		else
+			snprintf(signame, len, "signal %d", signo);
+	}
+	return exited;
+}
+
+static void setup_command_text(const struct run *r, char *buf, size_t len)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; r->cfg->setup && r->cfg->setup[i] && used + 1 < len; i++) {
+		int n = snprintf(buf + used, len - used, "%s%s", i ? " " : "", r->cfg->setup[i]);
+		if (n < 0)
+			break;
+		used += (size_t)n < len - used ? (size_t)n : len - used - 1;
+	}
+}
+
+/* The setup's outcome as a sandbox fact (and a note when it failed). */
+static void record_setup(struct run *r)
+{
+	char cmd[128], fact[256], sig[48] = "";
+	int code = -1, signo = 0;
+	double secs = 0;
+	setup_command_text(r, cmd, sizeof(cmd));
+	if (r->sb.status_fd >= 0) {
+		char msg[256]; /* an outcome still in the pipe (the loop ended early) */
+		sandbox_read_status(&r->sb, msg, sizeof(msg));
+	}
+	bool known = sandbox_setup_outcome(&r->sb, &code, &signo, &secs) == 1;
+	if (!known && r->setup_ended) {
+		/* the init was killed before it could say: the tracer saw it */
+		known = true;
+		code = r->setup_ev_code;
+		secs = r->setup_ev_time;
+		snprintf(sig, sizeof(sig), "%s", r->setup_ev_signal);
+		signo = sig[0] ? -1 : 0;
+	}
+	if (!known) {
+		snprintf(fact, sizeof(fact), "%s: did not finish%s: the target was not run", cmd,
+			 r->window_closed ? " within the observation window" : "");
+		audit_set_sandbox_fact(r->audit, "setup", fact);
+		audit_add_note(r->audit, "target.setup (%s) did not finish; the target was not run", cmd);
+		return;
+	}
+	if (signo > 0) {
+		const char *abbrev = sigabbrev_np(signo);
+		if (abbrev)
+			snprintf(sig, sizeof(sig), "SIG%s", abbrev);
+		else
+			snprintf(sig, sizeof(sig), "signal %d", signo);
+	}
+	if (!signo && code == 0) {
+		snprintf(fact, sizeof(fact), "%s: exited 0 after %.2f s", cmd, secs);
+		audit_set_sandbox_fact(r->audit, "setup", fact);
+		return;
+	}
+	if (signo)
+		snprintf(fact, sizeof(fact), "%s: killed by %s after %.2f s%s: the target was not run",
+			 cmd, sig, secs, r->window_closed ? " (observation window closed)" : "");
+	else
+		snprintf(fact, sizeof(fact), "%s: failed with exit %d: the target was not run", cmd, code);
+	audit_set_sandbox_fact(r->audit, "setup", fact);
+	char how[64];
+	if (signo)
+		snprintf(how, sizeof(how), "was killed by %s", sig);
+	else
+		snprintf(how, sizeof(how), "failed with exit %d", code);
+	audit_add_note(r->audit,
+		       "the setup command (target.setup: %s) %s, so the target was not run; the findings cover the setup only",
+		       cmd, how);
 }
 
 /* ---- set-up ------------------------------------------------------------- */
@@ -246,8 +490,17 @@ static int setup(struct run *r, char *err, size_t errlen)
 	fcntl(out_pipe[0], F_SETPIPE_SZ, 1 << 20);
 	fcntl(err_pipe[0], F_SETPIPE_SZ, 1 << 20);
 
+	/* With a setup, the tracer and the capture publish on a private bus
+	 * (same subscription mask) whose forwarder tags the setup phase. */
+	struct bus *src = r->bus;
+	if (r->cfg->setup && r->cfg->setup[0]) {
+		rc = setup_bus_new(r, err, errlen);
+		if (rc < 0)
+			goto fail_pipes;
+		src = r->src_bus;
+	}
 	struct tracer_options topt = {
-		.bus = r->bus,
+		.bus = src,
 		.workdir = r->sb.workdir,
 		.clock = clock_since_start,
 		.clock_ctx = &r->clock,
@@ -269,7 +522,7 @@ static int setup(struct run *r, char *err, size_t errlen)
 	if (snapshot_pidns_link(r->sb.init_pid, r->pidns, sizeof(r->pidns)) < 0)
 		r->pidns[0] = '\0';
 
-	rc = output_capture_new(&r->capture, r->bus, out_pipe[0], err_pipe[0], NULL,
+	rc = output_capture_new(&r->capture, src, out_pipe[0], err_pipe[0], NULL,
 				clock_since_start, &r->clock);
 	out_pipe[0] = err_pipe[0] = -1; /* owned by the capture, also on failure */
 	if (rc < 0) {
@@ -373,15 +626,25 @@ static void on_status(struct run *r)
 		snprintf(r->exec_msg, sizeof(r->exec_msg), "%s", msg[0] ? msg : strerror(-rc));
 		if (r->phase < PHASE_KILLING)
 			enter_phase(r, PHASE_KILLING);
+	} else if (rc == 2) {
+		/* The setup failed: the init starts no target and leaves once
+		 * the setup's leftovers are gone. */
+		r->setup_failed = true;
+		r->output_in_setup = false;
 	}
 }
 
 static bool tree_gone(const struct run *r)
 {
-	int code, signo;
+	int code;
 	bool core;
+	char sig[32];
+	/* A failed setup (known from the init, or from its exit event when
+	 * the init is already gone) means no target will come. */
+	bool no_target = r->setup_failed ||
+			 (r->setup_ended && (r->setup_ev_code != 0 || r->setup_ev_signal[0]));
 	return tracer_alive(r->tracer) == 0 &&
-	       (tracer_target_exited(r->tracer, &code, &signo, &core) || r->exec_error);
+	       (target_exit_info(r, &code, sig, sizeof(sig), &core) || r->exec_error || no_target);
 }
 
 static void loop(struct run *r)
@@ -417,6 +680,7 @@ static void loop(struct run *r)
 		 * SIGCHLD can never leave a tracee stopped. */
 		if (tracer_dispatch(r->tracer) < 0 && r->phase < PHASE_KILLING)
 			enter_phase(r, PHASE_KILLING);
+		forward_lost(r);
 		if (n > 0 && (pfd[P_STATUS].revents & (POLLIN | POLLHUP | POLLERR)))
 			on_status(r);
 		if (n > 0 && (pfd[P_OUT].revents & (POLLIN | POLLHUP | POLLERR)))
@@ -435,10 +699,13 @@ static void loop(struct run *r)
 			/* The state at the end of the window, before anything is killed. */
 			if (r->snap)
 				monitor_snapshot_take(r->snap);
-			int code, signo;
+			int code;
 			bool core;
+			char sig[32];
 			r->window_closed = true;
-			r->running_at_window = !tracer_target_exited(r->tracer, &code, &signo, &core);
+			/* With a setup still running, the target never started. */
+			r->running_at_window = !target_exit_info(r, &code, sig, sizeof(sig), &core) &&
+					       (!r->src_bus || r->target_root != 0);
 			enter_phase(r, PHASE_TERMINATING);
 		}
 
@@ -492,11 +759,15 @@ static void kill_everything(struct run *r)
 
 static void publish_target_exit(struct run *r)
 {
-	int code = -1, signo = 0;
+	int code = -1;
 	bool core = false;
-	bool exited = tracer_target_exited(r->tracer, &code, &signo, &core);
 	char signame[32] = "";
+	bool exited = target_exit_info(r, &code, signame, sizeof(signame), &core);
 	struct da_event ev;
+
+	/* A target that was never started (its setup failed) has no end. */
+	if (r->src_bus && r->target_root == 0 && !r->running_at_window)
+		return;
 
 	da_event_init(&ev, DA_EV_TARGET_EXIT);
 	ev.time_s = clock_since_start(&r->clock);
@@ -505,16 +776,10 @@ static void publish_target_exit(struct run *r)
 		ev.arg[0] = -1;
 		ev.arg[2] = 1;
 	} else if (exited) {
-		ev.arg[0] = signo ? -1 : code;
+		ev.arg[0] = signame[0] ? -1 : code;
 		ev.arg[1] = core ? 1 : 0;
-		if (signo) {
-			const char *abbrev = sigabbrev_np(signo);
-			if (abbrev)
-				snprintf(signame, sizeof(signame), "SIG%s", abbrev);
-			else
-				snprintf(signame, sizeof(signame), "signal %d", signo);
+		if (signame[0])
 			ev.detail = signame;
-		}
 	} else {
 		ev.arg[0] = -1; /* never seen exiting (interrupted, tracer failure) */
 	}
@@ -566,6 +831,8 @@ static void teardown(struct run *r)
 	output_capture_free(r->capture);
 	if (r->tracer)
 		tracer_free(r->tracer);
+	bus_free(r->src_bus); /* after its sources */
+	free(r->setup_pids);
 	if (r->sig_fd >= 0) {
 		on_signal(r); /* a late SIGINT still marks the audit incomplete */
 		close(r->sig_fd);
@@ -618,6 +885,9 @@ int live_run(const struct audit_config *cfg, struct audit *audit, const char *ou
 			if (r->fs)
 				monitor_fs_read(r->fs);
 			output_capture_finish(r->capture);
+			forward_lost(r);
+			if (r->src_bus)
+				record_setup(r);
 			publish_target_exit(r);
 			double observed = r->window_closed ? cfg->duration_s : r->last_exit_s;
 			audit_set_observed(audit, observed > 0 ? observed : clock_since_start(&r->clock));

@@ -40,6 +40,7 @@
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "live/sandbox_priv.h"
@@ -313,7 +314,11 @@ static void target_fail(int fd, int err, const char *why)
 	_exit(127);
 }
 
-__attribute__((noreturn)) static void target_main(const struct spawn_args *a)
+/* The setup command (target.setup) and the target go through the same
+ * child path; argv says which.  A setup failure names the setup command,
+ * so "make: not found" is not mistaken for the target's own lookup. */
+__attribute__((noreturn)) static void target_main(const struct spawn_args *a, char *const *argv,
+						  bool is_setup)
 {
 	const struct sandbox *sb = a->sb;
 	const struct audit_config *cfg = sb->cfg;
@@ -361,9 +366,15 @@ __attribute__((noreturn)) static void target_main(const struct spawn_args *a)
 	/* The lookup is made now, as the sandbox user, so "not executable"
 	 * means exactly that for the user that will run it. */
 	const char *search = env_get(sb->envp, "PATH");
-	if ((rc = sb_resolve_command(a->argv[0], search ? search : SANDBOX_PATH, sb->uid, sb->user_name,
-				     path, sizeof path, why, sizeof why)) < 0)
+	if ((rc = sb_resolve_command(argv[0], search ? search : SANDBOX_PATH, sb->uid, sb->user_name,
+				     path, sizeof path, why, sizeof why)) < 0) {
+		if (is_setup) {
+			char setup_why[sizeof why + 32];
+			snprintf(setup_why, sizeof setup_why, "target.setup: %s", why);
+			target_fail(fd, -rc, setup_why);
+		}
 		target_fail(fd, -rc, why);
+	}
 
 	/* no_new_privs: set-uid bits and file capabilities are ignored by
 	 * every later execve, and the seccomp filter may be installed
@@ -390,8 +401,9 @@ __attribute__((noreturn)) static void target_main(const struct spawn_args *a)
 		sb_send_step(fd, "seccomp", false, "no filter");
 	}
 
-	execve(path, a->argv, sb->envp);
-	snprintf(why, sizeof why, "execve %s: %s", path, strerror(errno));
+	execve(path, argv, sb->envp);
+	snprintf(why, sizeof why, "%sexecve %s: %s", is_setup ? "target.setup: " : "", path,
+		 strerror(errno));
 	target_fail(fd, errno, why);
 	_exit(127);
 }
@@ -476,6 +488,51 @@ __attribute__((noreturn)) static void init_fail(int fd, int err, const char *why
 	_exit(126);
 }
 
+/* Init: fork the setup child, wait for it (reaping any orphan on the
+ * way) and report how it ended on the status pipe (SB_MSG_SETUP).
+ * Returns true when it exited 0; *code gets its status (128 + signal). */
+static bool run_setup(const struct spawn_args *a, int *code)
+{
+	int fd = a->status_wr;
+	char why[300];
+	struct timespec t0, t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pid_t setup = fork();
+	if (setup < 0) {
+		snprintf(why, sizeof why, "target.setup: fork: %s", strerror(errno));
+		init_fail(fd, errno, why);
+	}
+	if (setup == 0)
+		target_main(a, a->sb->cfg->setup, true);
+
+	int st = 0;
+	for (;;) {
+		pid_t p = waitpid(-1, &st, __WALL);
+		if (p < 0 && errno == EINTR)
+			continue;
+		if (p < 0) {
+			/* cannot happen (the setup is our child): count it failed */
+			st = 127 << 8;
+			break;
+		}
+		if (p == setup)
+			break;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+
+	struct sb_msg m;
+	memset(&m, 0, sizeof m);
+	m.kind = SB_MSG_SETUP;
+	m.ok = WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	m.err = WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
+	long ms = (long)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	snprintf(m.text, sizeof m.text, "%ld", ms);
+	send_msg(fd, &m);
+	*code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return m.ok;
+}
+
 __attribute__((noreturn)) static void init_main(const struct spawn_args *a)
 {
 	struct sandbox *sb = a->sb;
@@ -540,22 +597,35 @@ __attribute__((noreturn)) static void init_main(const struct spawn_args *a)
 		_exit(0);
 	close(a->ctl_rd);
 
-	pid_t target = fork();
-	if (target < 0) {
-		snprintf(why, sizeof why, "fork of the target: %s", strerror(errno));
-		init_fail(fd, errno, why);
-	}
-	if (target == 0)
-		target_main(a);
+	/* target.setup (a build, e.g. make) runs first, through exactly the
+	 * target's path (limits, identity, capabilities, no_new_privs,
+	 * seccomp), and the target only when it exited 0: a target built by
+	 * the setup does not exist before.  Orphans are reaped meanwhile. */
+	int code = 0, st;
+	pid_t target = -1;
+	bool setup_ok = true;
+	if (sb->cfg->setup && sb->cfg->setup[0])
+		setup_ok = run_setup(a, &code);
 
-	/* Only the target holds the status pipe now: its exec closes it. */
+	if (setup_ok) {
+		target = fork();
+		if (target < 0) {
+			snprintf(why, sizeof why, "fork of the target: %s", strerror(errno));
+			init_fail(fd, errno, why);
+		}
+		if (target == 0)
+			target_main(a, a->argv, false);
+	}
+
+	/* Only the target holds the status pipe now: its exec closes it.
+	 * (After a failed setup nobody does: EOF right away.) */
 	close(fd);
 	close(a->out_fd);
 	close(a->err_fd);
 
 	/* As pid 1 every orphan of the sandbox is ours to reap; when none is
-	 * left the namespace is empty and we leave with the target's status. */
-	int code = 0, st;
+	 * left the namespace is empty and we leave with the target's status
+	 * (the setup's, when the target was not started). */
 	for (;;) {
 		pid_t p = waitpid(-1, &st, __WALL);
 		if (p < 0) {
@@ -773,6 +843,16 @@ int sandbox_read_status(struct sandbox *sb, char *err, size_t errlen)
 		} else if (m.kind == SB_MSG_ERROR) {
 			sb->outcome = -m.err;
 			snprintf(sb->outcome_text, sizeof sb->outcome_text, "%s", m.text);
+		} else if (m.kind == SB_MSG_SETUP) {
+			sb->setup_done = true;
+			sb->setup_code = m.err >= 0 ? m.err : -1;
+			sb->setup_signo = m.err < 0 ? -m.err : 0;
+			sb->setup_seconds = strtod(m.text, NULL) / 1000.0;
+			if (m.ok)
+				continue; /* the target comes next */
+			sb->outcome = 2;  /* the init does not start the target */
+			close_fd(&sb->status_fd);
+			return 2;
 		} else {
 			continue;
 		}
@@ -808,4 +888,17 @@ void sandbox_cleanup(struct sandbox *sb)
 		sb->scratch[0] = '\0';
 	}
 	sb->tmpfs_mounted = false;
+}
+
+int sandbox_setup_outcome(const struct sandbox *sb, int *code, int *signo, double *seconds)
+{
+	if (!sb->setup_done)
+		return 0;
+	if (code)
+		*code = sb->setup_code;
+	if (signo)
+		*signo = sb->setup_signo;
+	if (seconds)
+		*seconds = sb->setup_seconds;
+	return 1;
 }

@@ -69,6 +69,11 @@ struct sandbox {
 	int outcome;            /* sandbox_read_status: 0 unknown, 1 exec'd, <0 error */
 	char outcome_text[300]; /* the error reason, repeated on later calls */
 	bool tmpfs_mounted;     /* size-capped tmpfs mounted on tmp_host/home_host */
+	/* private, target.setup (additive): filled by sandbox_read_status */
+	bool setup_done;        /* the setup command ended (outcome below) */
+	int setup_code;         /* its exit code, -1 when killed */
+	int setup_signo;        /* the killing signal, 0 when it exited */
+	double setup_seconds;   /* from its fork to its end */
 };
 
 /* Hook run in the target child right before execve (installs seccomp). */
@@ -97,7 +102,19 @@ int sandbox_spawn(struct sandbox *sb, char *const argv[], int out_fd, int err_fd
  * sandbox_read_status(). */
 int sandbox_start_target(struct sandbox *sb, char *err, size_t errlen);
 
-/* Returns 1 when the target exec'd (status pipe closed by CLOEXEC), 0 when
+/* target.setup (cfg->setup non-NULL): the init first runs the setup
+ * command through the same child path as the target (limits, identity,
+ * capabilities, no_new_privs, the hook, clean environment, cwd =
+ * workdir), waits for it, reports how it ended on the status pipe, and
+ * forks the target only when it exited 0; otherwise the init exits
+ * without starting the target.  The target's command lookup happens only
+ * then (the setup may build it).  sandbox_read_status() then returns:
+ * 1 target exec'd (after a setup that exited 0), 2 the setup failed (exit
+ * code or signal: the target was not started; see sandbox_setup_outcome),
+ * or negative when the setup or the target could not be executed (the
+ * setup's reason starts with "target.setup: ").
+ *
+ * Returns 1 when the target exec'd (status pipe closed by CLOEXEC), 0 when
  * nothing is known yet, or -ENOENT / -EACCES / ... with the reason in err
  * ("python3: not found on the sandbox PATH"): the audit cannot run (exit 3).
  * The check is made in the target child as the sandbox user, before the
@@ -108,6 +125,12 @@ int sandbox_start_target(struct sandbox *sb, char *err, size_t errlen);
  * sb->status_fd is closed and set to -1; later calls repeat the outcome.
  * The init exits with the target's status (128 + signal when killed). */
 int sandbox_read_status(struct sandbox *sb, char *err, size_t errlen);
+
+/* How the setup command ended, once sandbox_read_status() has seen it:
+ * returns 1 and fills *code (exit code, -1 when killed), *signo (killing
+ * signal or 0) and *seconds (its run time); any pointer may be NULL.
+ * Returns 0 while unknown, or when no setup is configured. */
+int sandbox_setup_outcome(const struct sandbox *sb, int *code, int *signo, double *seconds);
 
 /* Kill every process of the sandbox (SIGKILL to the pid namespace init).
  * Does not reap: the init is dynaudit's child (the tracer reaps it). */

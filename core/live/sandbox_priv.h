@@ -34,11 +34,12 @@
 /* One message on the status pipe (child -> dynaudit).  Fixed size, well
  * under PIPE_BUF, so each write is atomic and each read gets one whole
  * message even with several writers (init and target). */
-enum sb_msg_kind { SB_MSG_STEP = 'S', SB_MSG_READY = 'R', SB_MSG_ERROR = 'E' };
+enum sb_msg_kind { SB_MSG_STEP = 'S', SB_MSG_READY = 'R', SB_MSG_ERROR = 'E', SB_MSG_SETUP = 'U' };
 struct sb_msg {
 	char kind;         /* enum sb_msg_kind */
-	bool ok;           /* SB_MSG_STEP */
-	int err;           /* SB_MSG_ERROR: positive errno */
+	bool ok;           /* SB_MSG_STEP; SB_MSG_SETUP: exited 0 */
+	int err;           /* SB_MSG_ERROR: positive errno; SB_MSG_SETUP: exit
+			    * code, or -signal when killed (text: milliseconds) */
 	char name[48];
 	char text[300];    /* step detail or error reason */
 };

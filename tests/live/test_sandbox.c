@@ -821,3 +821,56 @@ Test(sandbox, copy_refuses_absurd_depth)
 	sb_remove_tree(dst);
 	sb_remove_tree(src);
 }
+
+/* target.setup runs first, through the target's path, and may create the
+ * target; a failing setup keeps the target from starting; a missing setup
+ * command is reported under its own name. */
+Test(sandbox, setup_runs_first_and_gates_the_target)
+{
+	struct audit_config cfg = base_cfg();
+	static char sh[] = "/bin/sh", dash_c[] = "-c",
+		build_script[] = "printf '#!/bin/sh\\necho target-ran\\n' >built.sh && chmod 755 built.sh && "
+				 "echo setup-ran-as-$(id -u)",
+		fail_script[] = "echo broken >&2; exit 4", nosuch[] = "nosuch-setup-dynaudit";
+	static char *builds[] = { sh, dash_c, build_script, NULL };
+	cfg.setup = builds;
+	const char *argv[] = { "./built.sh", NULL };
+	struct run r;
+	int code = -2, signo = -2;
+	double secs = -1;
+
+	run_probe(&r, &cfg, argv);
+	cr_assert_eq(sandbox_setup_outcome(&r.sb, &code, &signo, &secs), 1);
+	cr_assert_eq(code, 0);
+	cr_assert_eq(signo, 0);
+	cr_assert(secs >= 0 && secs < 30, "%g", secs);
+	cr_assert(has_line(r.out, "setup-ran-as-65534"), "%s", r.out);
+	cr_assert(has_line(r.out, "target-ran"), "%s", r.out);
+	cr_assert(strstr(r.out, "setup-ran") < strstr(r.out, "target-ran"), "%s", r.out);
+	done(&r);
+
+	static char *fails[] = { sh, dash_c, fail_script, NULL };
+	cfg.setup = fails;
+	const char *argv2[] = { "./never-built", NULL };
+	start(&r, &cfg, argv2, NULL, NULL);
+	cr_assert_eq(r.status, 2, "%d %s", r.status, r.err);
+	cr_assert_eq(sandbox_setup_outcome(&r.sb, &code, &signo, NULL), 1);
+	cr_assert_eq(code, 4);
+	cr_assert_eq(signo, 0);
+	cr_assert_eq(sandbox_read_status(&r.sb, r.err, sizeof r.err), 2);
+	finish(&r);
+	cr_assert(has_line(r.out, "broken"), "%s", r.out);
+	cr_assert_null(strstr(r.out, "not found"), "%s", r.out);
+	cr_assert(WIFEXITED(r.init_status) && WEXITSTATUS(r.init_status) == 4, "%#x", r.init_status);
+	done(&r);
+
+	static char *missing[] = { nosuch, NULL };
+	cfg.setup = missing;
+	start(&r, &cfg, argv2, NULL, NULL);
+	cr_assert_eq(r.status, -ENOENT, "%d %s", r.status, r.err);
+	cr_assert_str_eq(r.err, "target.setup: nosuch-setup-dynaudit: not found on the sandbox PATH "
+				"(/usr/local/bin:/usr/bin:/bin)");
+	cr_assert_eq(sandbox_setup_outcome(&r.sb, NULL, NULL, NULL), 0);
+	finish(&r);
+	done(&r);
+}

@@ -431,3 +431,129 @@ Test(code_integrity, empty_and_hostile_events_are_survived)
 	cr_assert_eq(harness_finish(h), 0);
 	harness_free(h);
 }
+
+/* ---- target.setup ---------------------------------------------------------- */
+
+static void setup_exec(struct harness *h, int pid, double t, const char *const *argv, int argc)
+{
+	struct da_event ev = ev_make(DA_EV_PROC_EXEC, pid, t);
+	ev.ppid = 1;
+	ev.syscall = "execve";
+	ev.path = "/usr/bin/make";
+	ev.argv = argv;
+	ev.argc = argc;
+	ev.phase = "setup";
+	ev.text = "execve(\"/usr/bin/make\", [\"make\"], 0x0 /* 6 vars */) = 0";
+	publish(h, &ev);
+}
+
+static void setup_line(struct harness *h, int fd, double t, const char *line)
+{
+	struct da_event ev = ev_make(DA_EV_OUTPUT, 0, t);
+	ev.fd = fd;
+	ev.detail = line;
+	ev.text = line;
+	ev.phase = "setup";
+	publish(h, &ev);
+}
+
+static void proc_exit(struct harness *h, int pid, double t, int code, const char *sig,
+		      const char *phase)
+{
+	struct da_event ev = ev_make(DA_EV_PROC_EXIT, pid, t);
+	ev.arg[0] = sig ? -1 : code;
+	ev.detail = sig;
+	ev.phase = phase;
+	ev.text = sig ? "+++ killed by SIGKILL +++" : code ? "+++ exited with 2 +++" : "+++ exited with 0 +++";
+	publish(h, &ev);
+}
+
+/* make fails on a compile error: one info finding naming the command, its
+ * status and the compiler's line; the build's output is not a target crash. */
+Test(code_integrity, failing_setup_is_reported_once_with_its_error_line)
+{
+	static const char *const cmd[] = {"./main", NULL};
+	static const char *const make_argv[] = {"make", "-j2"};
+	struct harness *h = harness_new_run("code_integrity", NULL, NULL, NULL, cmd, NULL);
+	setup_exec(h, 2, 0.001, make_argv, 2);
+	setup_line(h, 1, 0.002, "cc -o main main.c");
+	setup_line(h, 2, 0.02, "main.c: In function 'main':");
+	setup_line(h, 2, 0.02, "main.c:2:26: error: expected ';' before 'return'");
+	setup_line(h, 2, 0.02, "    2 | int main(void){puts(\"hi\")return 0;}");
+	setup_line(h, 2, 0.03, "make: *** [Makefile:2: main] Error 1");
+	proc_exit(h, 3, 0.025, 1, NULL, "setup"); /* cc: not the setup root */
+	proc_exit(h, 2, 0.03, 2, NULL, "setup");
+	cr_assert_eq(harness_finish(h), 0);
+
+	cr_assert_eq(harness_count(h, NULL), 1);
+	const struct harness_finding *f = harness_get(h, "code_integrity.setup_failed");
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, DA_SEV_INFO);
+	cr_assert(strstr(f->message, "`make -j2` failed with exit 2"), "%s", f->message);
+	cr_assert(strstr(f->message, "main.c:2:26: error: expected ';' before 'return'"), "%s",
+		  f->message);
+	cr_assert(strstr(f->message, "the target was not run"), "%s", f->message);
+	cr_assert_str_eq(f->recommendation, "Fix the build error and re-run the audit");
+	cr_assert_str_eq(harness_observation(h), "Setup failed");
+	harness_free(h);
+}
+
+/* Without a compiler line, make's own error line is the evidence; a setup
+ * killed by a signal fails too. */
+Test(code_integrity, killed_setup_falls_back_to_make_error_line)
+{
+	static const char *const make_argv[] = {"/usr/bin/make"};
+	struct harness *h = harness_new("code_integrity", NULL, NULL);
+	setup_exec(h, 2, 0.001, make_argv, 1);
+	setup_line(h, 2, 0.5, "make: *** [Makefile:4: all] Error 1");
+	proc_exit(h, 2, 0.6, -1, "SIGKILL", "setup");
+	cr_assert_eq(harness_finish(h), 0);
+	const struct harness_finding *f = harness_get(h, "code_integrity.setup_failed");
+	cr_assert_not_null(f);
+	cr_assert(strstr(f->message, "`make` was killed by SIGKILL"), "%s", f->message);
+	cr_assert(strstr(f->message, "make: *** [Makefile:4: all] Error 1"), "%s", f->message);
+	harness_free(h);
+}
+
+/* A Python setup script's traceback: the exception line is the error. */
+Test(code_integrity, failing_python_setup_names_its_exception)
+{
+	static const char *const argv[] = {"python3", "setup.py"};
+	struct harness *h = harness_new("code_integrity", NULL, NULL);
+	setup_exec(h, 2, 0.001, argv, 2);
+	setup_line(h, 2, 0.1, "Traceback (most recent call last):");
+	setup_line(h, 2, 0.1, "  File \"/home/auditor/app/setup.py\", line 3, in <module>");
+	setup_line(h, 2, 0.1, "    import numpyy");
+	setup_line(h, 2, 0.1, "ModuleNotFoundError: No module named 'numpyy'");
+	proc_exit(h, 2, 0.2, 1, NULL, "setup");
+	cr_assert_eq(harness_finish(h), 0);
+	cr_assert_eq(harness_count(h, NULL), 1);
+	const struct harness_finding *f = harness_get(h, "code_integrity.setup_failed");
+	cr_assert_not_null(f);
+	cr_assert(strstr(f->message, "`python3 setup.py` failed with exit 1"), "%s", f->message);
+	cr_assert(strstr(f->message, "ModuleNotFoundError: No module named 'numpyy'"), "%s",
+		  f->message);
+	harness_free(h);
+}
+
+/* A build that works (warnings and all) and a target that runs clean:
+ * nothing, and the target's exits outside the setup are not the setup's. */
+Test(code_integrity, successful_setup_is_silent)
+{
+	static const char *const cmd[] = {"./main", NULL};
+	static const char *const make_argv[] = {"make"};
+	struct harness *h = harness_new_run("code_integrity", NULL, NULL, NULL, cmd, NULL);
+	setup_exec(h, 2, 0.001, make_argv, 1);
+	setup_line(h, 2, 0.02, "main.c:3:7: warning: unused variable 'x' [-Wunused-variable]");
+	proc_exit(h, 3, 0.03, 0, NULL, "setup");
+	proc_exit(h, 2, 0.04, 0, NULL, "setup");
+	out_line(h, 1, 0.05, "hello from main");
+	proc_exit(h, 4, 0.06, 3, NULL, NULL);
+	target_exit(h, 0.06, 0, NULL, 0, 0);
+	cr_assert_eq(harness_finish(h), 0);
+	if (harness_count(h, NULL))
+		harness_dump(h);
+	cr_assert_eq(harness_count(h, NULL), 0);
+	cr_assert_str_eq(harness_observation(h), "None");
+	harness_free(h);
+}
