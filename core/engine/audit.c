@@ -308,6 +308,12 @@ void audit_set_command(struct audit *a, char *const *argv)
 	a->command_from_events = false;
 }
 
+void audit_set_not_started(struct audit *a, const char *why)
+{
+	if (!a->in.not_started)
+		a->in.not_started = strdup(why ? why : "not started");
+}
+
 void audit_set_observed(struct audit *a, double seconds)
 {
 	a->in.observed_s = seconds;
@@ -403,6 +409,7 @@ void audit_free(struct audit *a)
 	 * strings the audit allocated are freed here. */
 	free((char *)a->in.exit_signal);
 	free((char *)a->in.incomplete);
+	free((char *)a->in.not_started);
 	report_input_free(&a->in);
 	free(a);
 }

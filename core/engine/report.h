@@ -79,6 +79,7 @@ struct report_input {
 	int exit_code;              /* valid when exited && !exit_signal */
 	const char *exit_signal;    /* "SIGSEGV" or NULL */
 	bool core_dumped;
+	const char *not_started;    /* why the target never ran (failed setup), or NULL */
 	struct kv *sandbox;  size_t n_sandbox;   /* overview facts, in order */
 	char **sources;      size_t n_sources;
 	char **notes;        size_t n_notes;

@@ -36,6 +36,8 @@ static void write_target(struct json_writer *w, const struct report_input *in)
 	else
 		jw_null(w, "signal");
 	jw_bool(w, "core_dumped", in->core_dumped);
+	if (in->not_started)
+		jw_string(w, "not_started", in->not_started);
 	jw_end_object(w);
 	jw_end_object(w);
 }

@@ -203,7 +203,10 @@ static void md_overview(struct json_buf *b, const struct report_input *in)
 	json_buf_printf(b, "\n- Observation window: %s s configured, %s s observed\n",
 			secs(in->duration_s, t1), secs(in->observed_s, t2));
 	json_buf_puts(b, "- Target ended: ");
-	if (!in->exited)
+	if (in->not_started) {
+		json_buf_puts(b, "never started: ");
+		md_text(b, in->not_started);
+	} else if (!in->exited)
 		json_buf_puts(b, "still running when the observation window closed");
 	else if (in->exit_signal) {
 		json_buf_puts(b, "killed by ");

@@ -355,6 +355,7 @@ static void record_setup(struct run *r)
 			 r->window_closed ? " within the observation window" : "");
 		audit_set_sandbox_fact(r->audit, "setup", fact);
 		audit_add_note(r->audit, "target.setup (%s) did not finish; the target was not run", cmd);
+		audit_set_not_started(r->audit, fact);
 		return;
 	}
 	if (signo > 0) {
@@ -383,6 +384,7 @@ static void record_setup(struct run *r)
 	audit_add_note(r->audit,
 		       "the setup command (target.setup: %s) %s, so the target was not run; the findings cover the setup only",
 		       cmd, how);
+	audit_set_not_started(r->audit, fact);
 }
 
 /* ---- set-up ------------------------------------------------------------- */

@@ -52,6 +52,9 @@ grep -q "main.c:2:[0-9]*: error: " "$tmp/setup_failed.txt" ||
 grep '"kind":"exec"' "$OUT/events.jsonl" | grep -q '"argv":\["./main"' &&
 	fail "./main was run after a failed build"
 assert_file_contains "$OUT/report.md" "the target was not run"
+assert_file_contains "$OUT/report.md" "Target ended: never started"
+json 'r["target"]["exit"].get("not_started") or ""' | grep -q "failed with exit 2" ||
+	fail "report.json target.exit.not_started does not say the setup failed"
 
 # (c) a setup command that does not exist: the audit cannot run.
 OUT="$tmp/out-missing"
