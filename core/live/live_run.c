@@ -82,6 +82,7 @@ static int install_filter_hook(void *ctx)
 
 struct run {
 	const struct audit_config *cfg;
+	size_t steps_recorded;  /* sandbox steps already in the report */
 	struct audit *audit;
 	struct bus *bus;
 	struct sandbox sb;
@@ -389,10 +390,15 @@ static void record_setup(struct run *r)
 
 /* ---- set-up ------------------------------------------------------------- */
 
+/* The init's steps arrive with sandbox_spawn; the target child's own
+ * (limits, identity, capabilities, no_new_privs, seccomp) only once it has
+ * exec'd: record whatever is new each time. */
 static void record_steps(struct run *r)
 {
-	for (size_t i = 0; i < r->sb.n_steps && i < SANDBOX_MAX_STEPS; i++)
+	for (size_t i = r->steps_recorded; i < r->sb.n_steps && i < SANDBOX_MAX_STEPS; i++)
 		audit_set_sandbox_fact(r->audit, r->sb.steps[i].name, r->sb.steps[i].detail);
+	if (r->sb.n_steps > r->steps_recorded)
+		r->steps_recorded = r->sb.n_steps;
 }
 
 static int make_timer(double first_s, double interval_s)
@@ -825,8 +831,11 @@ static void record_stats(struct run *r)
 	}
 }
 
+static void record_steps(struct run *r);
+
 static void teardown(struct run *r)
 {
+	record_steps(r);
 	progress_clear(&r->progress);
 	monitor_fs_free(r->fs);
 	monitor_snapshot_free(r->snap);
