@@ -32,7 +32,8 @@ PY=/usr/bin/python3
 
 cc -O2 -o "$out/workload_a" "$here/workload_a.c"
 cc -O2 -o "$out/workload_b" "$here/workload_b.c"
-cc -O2 -std=gnu11 -D_GNU_SOURCE -DTRACER_SOURCES_LISTED -I"$src/sdk/include" -I"$src/core" \
+cp "$out/workload_a" "$out/workload_b" "$out/target/"
+cc -O2 -std=gnu11 -D_GNU_SOURCE -I"$src/sdk/include" -I"$src/core" \
    -o "$out/tracer_bench" "$here/tracer_bench.c" \
    "$src"/core/live/tracer.c "$src"/core/live/tracer_filter.c "$src"/core/live/tracer_mem.c \
    "$src"/core/live/tracer_decode.c "$src"/core/live/tracer_event.c "$src"/core/live/tracer_text.c "$src"/core/live/tracer_fd.c "$src"/core/live/tracer_syscalls.c "$src"/core/live/tracer_probe.c "$src"/core/live/tracer_notify.c \
@@ -56,8 +57,12 @@ run_variant() {
 	t0=$(now)
 	case $v in
 	untraced) /usr/bin/time -f %M -o "$out/rss" "$@" >/dev/null 2>&1 || true ;;
-	dynaudit) /usr/bin/time -f %M -o "$out/rss" "$DYNAUDIT" run $DYNAUDIT_ARGS -o "$out/da-out" \
-			--target "$out/target" -- "$@" >/dev/null 2>&1 || true ;;
+	dynaudit) # the workloads are in the submission dir: the sandbox's cwd
+		  first=$1; shift
+		  case $first in "$out"/*) first="./${first#"$out"/}" ;; esac
+		  # shellcheck disable=SC2086 # DYNAUDIT_ARGS is a list of words
+		  /usr/bin/time -f %M -o "$out/rss" "$DYNAUDIT" run $DYNAUDIT_ARGS -o "$out/da-out" \
+			--target "$out/target" -- "$first" "$@" >/dev/null 2>&1 || true ;;
 	tracer)   "$out/tracer_bench" -k "$KINDS" -- "$@" >/dev/null 2>"$out/tb.err" || true
 		  sed -n 's/.*maxrss_kb=\([0-9]*\).*/\1/p' "$out/tb.err" > "$out/rss" ;;
 	tracer_fast) "$out/tracer_bench" -f -k "$KINDS" -- "$@" >/dev/null 2>"$out/tb.err" || true

@@ -5,11 +5,12 @@
  * way the live run loop drives it (SIGCHLD through a signalfd, then
  * tracer_dispatch).  Events go to one counting subscriber.
  *
- *   tracer_bench [-k all|proc|none] [-n] [-f] -- command [args...]
+ *   tracer_bench [-k all|proc|none] [-n] [-f] [-p] -- command [args...]
  *     -k  event kinds subscribed (all: every kind; proc: process, network,
  *         privilege kinds and file opens; none: only the deny policy)
  *     -n  no deny policy
  *     -f  fast_notify: read-only opens and stats through seccomp notifications
+ *     -p  the init in a new pid namespace (as the sandbox's; needs root)
  * Prints "events=N stops=N syscalls=N maxrss_kb=N" on stderr and exits
  * with the command's exit status.  Built by bench/run.sh.
  */
@@ -24,6 +25,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -51,15 +53,17 @@ static int count_event(void *ctx, const struct da_event *ev)
 int main(int argc, char **argv)
 {
 	const char *kinds = "all";
-	bool deny = true, fast = false;
+	bool deny = true, fast = false, pidns = false;
 	int opt;
-	while ((opt = getopt(argc, argv, "+k:nf")) != -1) {
+	while ((opt = getopt(argc, argv, "+k:nfp")) != -1) {
 		if (opt == 'k')
 			kinds = optarg;
 		else if (opt == 'n')
 			deny = false;
 		else if (opt == 'f')
 			fast = true;
+		else if (opt == 'p')
+			pidns = true;
 		else
 			return 2;
 	}
@@ -105,7 +109,8 @@ int main(int argc, char **argv)
 	int go[2];
 	if (sfd < 0 || pipe2(go, O_CLOEXEC) < 0)
 		return 3;
-	pid_t init = fork();
+	/* -p: the init in a new pid namespace, as the sandbox's */
+	pid_t init = pidns ? (pid_t)syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, 0, 0, 0, 0) : fork();
 	if (init == 0) {
 		char c;
 		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
@@ -147,7 +152,7 @@ int main(int argc, char **argv)
 	close(go[1]);
 	close(go[0]);
 
-	int code = 0, sig = 0;
+	int code = 0, sig = 0, stuck = 0;
 	for (;;) {
 		struct signalfd_siginfo ssi[16];
 		while (read(sfd, ssi, sizeof(ssi)) > 0)
@@ -162,6 +167,9 @@ int main(int argc, char **argv)
 		struct pollfd pfd[2] = { { .fd = sfd, .events = POLLIN },
 					 { .fd = tracer_notify_fd(t), .events = POLLIN } };
 		poll(pfd, pfd[1].fd >= 0 ? 2 : 1, 100);
+		if (getenv("TB_DEBUG") && tracer_target_exited(t, NULL, NULL, NULL) && ++stuck == 20)
+			fprintf(stderr, "tracer_bench: target done, %d processes still counted alive\n",
+				tracer_alive(t));
 	}
 	const struct tracer_stats *s = tracer_get_stats(t);
 	struct rusage ru;

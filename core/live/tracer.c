@@ -140,6 +140,7 @@ static void map_del(struct ptr_map *m, int32_t k)
 struct status_info {
 	pid_t tgid, ppid;
 	int ns_tid;
+	bool dead;      /* State: Z or X: exited, waiting to be reaped */
 };
 
 static int read_status(pid_t tid, struct status_info *si)
@@ -155,12 +156,18 @@ static int read_status(pid_t tid, struct status_info *si)
 	si->tgid = tid;
 	si->ppid = 0;
 	si->ns_tid = tid;
+	si->dead = false;
 	for (char *line = buf; line && *line;) {
 		char *next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
 		if (strncmp(line, "Tgid:", 5) == 0) {
 			si->tgid = (pid_t)atoi(line + 5);
+		} else if (strncmp(line, "State:", 6) == 0) {
+			const char *st = line + 6;
+			while (*st == ' ' || *st == '\t')
+				st++;
+			si->dead = *st == 'Z' || *st == 'X';
 		} else if (strncmp(line, "PPid:", 5) == 0) {
 			si->ppid = (pid_t)atoi(line + 5);
 		} else if (strncmp(line, "NSpid:", 6) == 0) {
@@ -622,11 +629,17 @@ static void on_fork_event(struct tracer *t, struct tracee *th, int event)
 	resume(t, th, 0);
 
 	struct tracee *child = map_get(t->threads, child_tid);
+	bool gone = false;
+	for (size_t i = 0; !child && i < sizeof(t->gone) / sizeof(t->gone[0]); i++)
+		gone |= t->gone[i].host == child_tid;
 	struct status_info si;
-	if (!child && read_status(child_tid, &si) == 0) {
+	if (!child && !gone && read_status(child_tid, &si) == 0 && !si.dead) {
 		/* Usually the child's first stop comes later: create it now,
-		 * with the flags only this event knows.  (When /proc has no
-		 * entry the child is already gone: nothing to create.) */
+		 * with the flags only this event knows.  A child whose stops
+		 * were all handled first (waitpid's order is the kernel's) may
+		 * already be gone — a zombie its parent, stopped right here,
+		 * cannot have reaped yet: nothing to create then, or it would
+		 * be counted alive forever. */
 		if (!is_thread && si.tgid == child_tid && !proc_get(t, child_tid)) {
 			struct tproc *p = proc_new(t, child_tid, si.ns_tid, th->tgid);
 			if (p)
@@ -917,18 +930,3 @@ const char *tracer_notes(const struct tracer *t)
 	return t->notes;
 }
 
-/*
- * Integration shim.  core/live/meson.build (not the tracer's file) lists
- * only the tracer's first files; until it also lists tracer_event.c,
- * tracer_text.c, tracer_probe.c and tracer_notify.c, they are compiled as
- * part of this file so the core keeps linking.  Builds that list them
- * (tests/live, bench/) define TRACER_SOURCES_LISTED.
- * For the lead: add the four files to core/live/meson.build, then delete
- * this block.
- */
-#ifndef TRACER_SOURCES_LISTED
-#include "tracer_event.c"
-#include "tracer_text.c"
-#include "tracer_probe.c"
-#include "tracer_notify.c"
-#endif
