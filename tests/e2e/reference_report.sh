@@ -30,4 +30,22 @@ check "stderr.log holds the traceback" grep -q "IndentationError" "$TMP/out/stde
 check "markdown says what was observed: the submission's own file" grep -q "Files of the submission used: server.py" "$md"
 check "markdown says no process was spawned" grep -q "no child process was created" "$md"
 check "json carries the activity lines" grep -q '"activity"' "$r"
+
+# --ss: the socket listing taken during the run joins the strace log.  The
+# reference run's ss showed nothing: the verdict stays; a listener on all
+# interfaces that only the listing shows must be reported.
+printf 'Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process\n' >"$TMP/ss-empty.txt"
+"$DYNAUDIT" replay --strace "$log" --ss "$TMP/ss-empty.txt" -o "$TMP/ss1" 2>/dev/null
+check "replay with an empty ss listing still PASS" [ "$(json "$TMP/ss1/report.json" 'r["verdict"]')" = PASS ]
+check "the ss listing is named as a source" grep -q "ss listing" "$TMP/ss1/report.md"
+cat >"$TMP/ss-listen.txt" <<'SS'
+Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process
+tcp   LISTEN 0      5            0.0.0.0:4444      0.0.0.0:*     users:(("python3",pid=6,fd=3))
+SS
+"$DYNAUDIT" replay --strace "$log" --ss "$TMP/ss-listen.txt" -o "$TMP/ss2" 2>/dev/null
+check "a listener seen only by ss fails the network category" [ "$(json "$TMP/ss2/report.json" '[c["status"] for c in r["categories"] if c["id"]=="network"][0]')" = fail ]
+check "sockets.txt lists it" grep -q "0.0.0.0:4444" "$TMP/ss2/sockets.txt"
+printf 'garbage \x01\x02 line\n' >>"$TMP/ss-listen.txt"
+"$DYNAUDIT" replay --strace "$log" --ss "$TMP/ss-listen.txt" -o "$TMP/ss3" 2>/dev/null
+check "a broken ss line is a counted note, not a crash" grep -q "ss listing could not be parsed" "$TMP/ss3/report.md"
 finish
