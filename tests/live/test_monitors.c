@@ -330,6 +330,8 @@ static void sandboxlet_stop(struct sandboxlet *sl)
 
 Test(monitor_snapshot, sees_listener_and_process_in_their_namespaces)
 {
+	if (geteuid() != 0)
+		cr_skip_test("needs root: the test makes pid and net namespaces without a user namespace");
 	struct recorder rec = { 0 };
 	struct bus *bus = new_recording_bus(&rec);
 	struct sandboxlet sl = sandboxlet_start();
@@ -388,6 +390,8 @@ Test(monitor_snapshot, sees_listener_and_process_in_their_namespaces)
 
 Test(monitor_snapshot, host_socket_of_another_namespace_is_not_seen)
 {
+	if (geteuid() != 0)
+		cr_skip_test("needs root: the test makes pid and net namespaces without a user namespace");
 	/* Our own namespace's diag socket must not see the sandbox listener
 	 * (and with the host network, only sandbox-owned sockets are shown). */
 	struct recorder rec = { 0 };

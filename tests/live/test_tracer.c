@@ -603,6 +603,8 @@ Test(tracer, target_closing_all_fds)
 
 Test(tracer, kill_minus_one_in_pid_namespace)
 {
+	if (geteuid() != 0)
+		cr_skip_test("needs root: the test makes a pid namespace without a user namespace");
 	struct run r __attribute__((cleanup(run_free)));
 	struct run_opts o = { .deny = true, .pidns = true, .timeout_s = 10 };
 	run_prog(&o, &r, "tr_hostile", "killall");
@@ -622,6 +624,8 @@ Test(tracer, kill_minus_one_in_pid_namespace)
 
 Test(tracer, pids_in_namespace_view)
 {
+	if (geteuid() != 0)
+		cr_skip_test("needs root: the test makes a pid namespace without a user namespace");
 	struct run r __attribute__((cleanup(run_free)));
 	struct run_opts o = { .deny = true, .pidns = true };
 	run_prog(&o, &r, "tr_fork", NULL);
