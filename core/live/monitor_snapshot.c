@@ -30,6 +30,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* Bounds against a hostile target. */
@@ -807,6 +808,72 @@ static void *netns_thread(void *arg)
 	return NULL;
 }
 
+/* Without root, entering the sandbox's network namespace needs
+ * CAP_SYS_ADMIN over it, which the caller has only inside the user
+ * namespace that owns it (its own creation): a forked child joins that
+ * user namespace, then the network namespace, opens the socket there and
+ * hands the fd back over a socketpair.  The child is reaped here, before
+ * the run loop (whose tracer reaps with waitpid(-1)) ever runs. */
+static int diag_socket_via_userns(pid_t init_pid, int netns_fd)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		close(sv[0]);
+		close(sv[1]);
+		return -e;
+	}
+	if (pid == 0) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)init_pid);
+		int ufd = open(path, O_RDONLY | O_CLOEXEC);
+		int fd = -1;
+		if (ufd >= 0 && setns(ufd, CLONE_NEWUSER) == 0 && setns(netns_fd, CLONE_NEWNET) == 0)
+			fd = open_diag_socket();
+		int code = fd >= 0 ? 0 : (fd < 0 && ufd >= 0 ? EPERM : ENOENT);
+		char byte = (char)code;
+		struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+		union {
+			char buf[CMSG_SPACE(sizeof(int))];
+			struct cmsghdr align;
+		} u;
+		memset(&u, 0, sizeof(u));
+		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+		if (fd >= 0) {
+			msg.msg_control = u.buf;
+			msg.msg_controllen = sizeof(u.buf);
+			struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+			c->cmsg_level = SOL_SOCKET;
+			c->cmsg_type = SCM_RIGHTS;
+			c->cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(c), &fd, sizeof(int));
+		}
+		_exit(sendmsg(sv[1], &msg, 0) == 1 ? 0 : 1);
+	}
+	close(sv[1]);
+	char byte = 0;
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			      .msg_controllen = sizeof(u.buf) };
+	ssize_t n = recvmsg(sv[0], &msg, MSG_CMSG_CLOEXEC);
+	close(sv[0]);
+	while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
+		;
+	struct cmsghdr *c = n == 1 ? CMSG_FIRSTHDR(&msg) : NULL;
+	if (!c || c->cmsg_type != SCM_RIGHTS)
+		return -(byte ? byte : EPERM);
+	int fd;
+	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
+}
+
 int monitor_snapshot_new(struct monitor_snapshot **out, const struct monitor_snapshot_options *opt,
 			 char *err, size_t errlen)
 {
@@ -837,6 +904,13 @@ int monitor_snapshot_new(struct monitor_snapshot **out, const struct monitor_sna
 			pthread_join(th, NULL);
 		else
 			job.err = e;
+		if (job.fd < 0 && job.err == EPERM) {
+			int fd = diag_socket_via_userns(opt->init_host_pid, opt->netns_fd);
+			if (fd >= 0)
+				job.fd = fd;
+			else
+				job.err = -fd;
+		}
 		m->diag_fd = job.fd;
 		m->own_netns = true;
 		if (m->diag_fd < 0)
