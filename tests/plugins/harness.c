@@ -6,6 +6,7 @@
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,6 +222,36 @@ void harness_dump(const struct harness *h)
 	if (h->cat.observation)
 		fprintf(stderr, "  summary: %s / %s\n", h->cat.observation,
 			h->cat.remarks ? h->cat.remarks : "");
+}
+
+void harness_publish_hostile_events(struct harness *h)
+{
+	static char huge[20000];
+	memset(huge, '/', sizeof(huge) - 1);
+	static const char *const argv[] = {"", NULL};
+	for (int kind = 1; kind < DA_EV_KIND_MAX; kind++) {
+		struct da_event ev = ev_make((enum da_event_kind)kind, 100, 1.0);
+		cr_assert_eq(harness_publish(h, &ev), 0, "kind %d", kind);
+		ev.syscall = huge;
+		ev.path = huge;
+		ev.path2 = huge;
+		ev.detail = huge;
+		ev.text = huge;
+		ev.addr = huge;
+		ev.fd_desc = "socket:inet";
+		ev.stdio[0] = "socket:inet/stream->";
+		ev.fd = 2147483647;
+		ev.target_fd = -5;
+		ev.target_pid = -1;
+		ev.argv = argv;
+		ev.argc = 1;
+		ev.mode = -1;
+		ev.flags = -1;
+		ev.arg[0] = ev.arg[1] = ev.arg[2] = INT64_MIN;
+		ev.err = -3;
+		cr_assert_eq(harness_publish(h, &ev), 0, "kind %d", kind);
+	}
+	cr_assert_eq(harness_finish(h), 0);
 }
 
 struct da_event ev_make(enum da_event_kind kind, int pid, double t)

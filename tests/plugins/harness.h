@@ -55,6 +55,12 @@ const char *harness_error(const struct harness *h);
 /* Print every finding to stderr (debugging a failing test). */
 void harness_dump(const struct harness *h);
 
+/* Publish every event kind twice, first with empty members, then with
+ * hostile ones (20 kB strings, fds and ids out of range, negative errno,
+ * an empty argv[0]) and finish: asserts the plugin neither crashes nor
+ * reports an error.  Every detector's tests run it. */
+void harness_publish_hostile_events(struct harness *h);
+
 /* Event builders: zeroed event of kind with pid/time and fd = -1. */
 struct da_event ev_make(enum da_event_kind kind, int pid, double t);
 

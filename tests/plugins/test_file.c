@@ -360,3 +360,11 @@ Test(file, relative_path_resolved_against_root_is_taken_in_the_workdir)
 	cr_expect(message_has(h, "file.write_outside", "/etc/motd"));
 	harness_free(h);
 }
+
+/* Every kind with empty members, then with hostile ones: no crash, no error. */
+Test(file, empty_and_hostile_events_are_survived)
+{
+	struct harness *h = harness_new("file", NULL, NULL);
+	harness_publish_hostile_events(h);
+	harness_free(h);
+}

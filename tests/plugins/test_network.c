@@ -403,3 +403,11 @@ Test(network, hostile_events_do_not_crash)
 	cr_expect_eq(harness_finish(h), 0);
 	harness_free(h);
 }
+
+/* Every kind with empty members, then with hostile ones: no crash, no error. */
+Test(network, empty_and_hostile_events_are_survived)
+{
+	struct harness *h = harness_new("network", NULL, NULL);
+	harness_publish_hostile_events(h);
+	harness_free(h);
+}

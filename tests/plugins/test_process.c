@@ -595,3 +595,11 @@ Test(process, relative_exec_resolved_against_root_is_taken_in_the_workdir)
 	cr_expect(strstr(f->message, "/home/auditor/app/payload"), "%s", f->message);
 	harness_free(h);
 }
+
+/* Every kind with empty members, then with hostile ones: no crash, no error. */
+Test(process, empty_and_hostile_events_are_survived)
+{
+	struct harness *h = harness_new("process", NULL, NULL);
+	harness_publish_hostile_events(h);
+	harness_free(h);
+}
