@@ -79,6 +79,8 @@ assert_common() {
 	v=$(json 'r["verdict"]')
 	{ [ "$RC" -eq 0 ] && [ "$v" = PASS ]; } || { [ "$RC" -eq 1 ] && [ "$v" = FAIL ]; } ||
 		fail "exit status $RC does not match verdict $v"
+	lost=$(json 'r["stats"]["events_lost"]')
+	[ "$lost" = 0 ] || fail "stats.events_lost is $lost: the audit lost events"
 	sleep 0.2
 	left=$(survivors)
 	[ -z "$left" ] || fail "target processes survived the audit: $left"
