@@ -903,10 +903,14 @@ static int process_finish(void *state, char *err, size_t errlen)
 	size_t spawned = st->n_exec_other > st->n_forks ? st->n_exec_other : st->n_forks;
 	snprintf(observation, sizeof(observation), "%zu subprocess%s%s", spawned,
 		 spawned == 1 ? "" : "es", st->n_shells ? ", shell spawned" : "");
-	if (st->recon_seen[0])
-		snprintf(remarks, sizeof(remarks), "Reconnaissance commands run: %s", st->recon_seen);
+	/* The first flagged behaviour leads (a shell outranks the id it ran). */
+	if (st->first_flagged[0] && st->recon_seen[0])
+		snprintf(remarks, sizeof(remarks), "%s; reconnaissance: %s", st->first_flagged,
+			 st->recon_seen);
 	else if (st->first_flagged[0])
 		snprintf(remarks, sizeof(remarks), "%s", st->first_flagged);
+	else if (st->recon_seen[0])
+		snprintf(remarks, sizeof(remarks), "Reconnaissance commands run: %s", st->recon_seen);
 	else
 		snprintf(remarks, sizeof(remarks), "Only allow-listed programs were run");
 	st->host->set_summary(st->host, observation, remarks);
