@@ -2,6 +2,7 @@
  * strace_args.c — values inside a strace argument list.  See strace_args.h.
  */
 #include "recorded/strace_args.h"
+#include "recorded/strace_lexer.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -42,56 +43,19 @@ char *strace_span_dup(struct strace_span a)
 size_t strace_split(struct strace_span args, struct strace_span *out, size_t max)
 {
 	size_t count = 0, start = 0;
-	int depth = 0, annot = 0, abr = 0;
-	bool instr = false, incomment = false;
+	int depth = 0;
 	const char *s = args.p;
 	size_t n = args.n;
 	if (strace_span_trim(args).n == 0)
 		return 0;
 	for (size_t i = 0; i <= n; i++) {
 		if (i < n) {
+			size_t past = strace_skip_token(s, n, i, true);
+			if (past != i) {
+				i = past - 1;
+				continue;
+			}
 			char c = s[i];
-			if (instr) {
-				if (c == '\\')
-					i++;
-				else if (c == '"')
-					instr = false;
-				continue;
-			}
-			if (incomment) {
-				if (c == '*' && i + 1 < n && s[i + 1] == '/') {
-					incomment = false;
-					i++;
-				}
-				continue;
-			}
-			if (c == '"') {
-				instr = true;
-				continue;
-			}
-			if (c == '/' && i + 1 < n && s[i + 1] == '*') {
-				incomment = true;
-				i++;
-				continue;
-			}
-			if (annot > 0) {
-				if (c == '\\')
-					i++;
-				else if (c == '[')
-					abr++;
-				else if (c == ']' && abr > 0)
-					abr--;
-				else if (c == '<')
-					annot++;
-				else if (c == '>' && abr == 0)
-					annot--;
-				continue;
-			}
-			if (c == '<') {
-				annot = 1;
-				abr = 0;
-				continue;
-			}
 			if (c == '(' || c == '[' || c == '{') {
 				depth++;
 				continue;

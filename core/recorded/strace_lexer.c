@@ -114,68 +114,6 @@ void strace_lex_prefix(const char *line, size_t len, struct strace_prefix *out)
 	out->body_off = i;
 }
 
-/*
- * The one scanner every bracket search uses.  Strings ("..." with \-escapes)
- * are opaque; "<...>" annotations (-y) are opaque too and may nest
- * ("</dev/pts/0<char 136:0>>") and contain "->" inside their [...] part
- * ("<TCP:[1.2.3.4:5->6.7.8.9:10]>").  use_annot = false treats '<' and '>'
- * as plain characters, for the rare decoded value that holds a lone '<'.
- */
-static size_t scan_close(const char *s, size_t len, size_t from, char closer, bool use_annot)
-{
-	int depth = 0, annot = 0, abr = 0;
-	bool instr = false;
-	for (size_t i = from; i < len; i++) {
-		char c = s[i];
-		if (instr) {
-			if (c == '\\')
-				i++;
-			else if (c == '"')
-				instr = false;
-			continue;
-		}
-		if (c == '"') {
-			instr = true;
-			continue;
-		}
-		if (annot > 0) {
-			if (c == '\\')
-				i++;
-			else if (c == '[')
-				abr++;
-			else if (c == ']' && abr > 0)
-				abr--;
-			else if (c == '<')
-				annot++;
-			else if (c == '>' && abr == 0)
-				annot--;
-			continue;
-		}
-		if (use_annot && c == '<') {
-			annot = 1;
-			abr = 0;
-			continue;
-		}
-		if (c == '(' || c == '[' || c == '{') {
-			depth++;
-		} else if (c == ')' || c == ']' || c == '}') {
-			if (depth == 0 && c == closer)
-				return i;
-			if (depth > 0)
-				depth--;
-		}
-	}
-	return len;
-}
-
-size_t strace_match_paren(const char *s, size_t len, size_t open_off)
-{
-	size_t end = scan_close(s, len, open_off + 1, ')', true);
-	if (end == len)
-		end = scan_close(s, len, open_off + 1, ')', false);
-	return end;
-}
-
 /* "<...>" starting at s[i] == '<': offset just past its '>' (or len). */
 static size_t skip_annotation(const char *s, size_t len, size_t i)
 {
@@ -205,6 +143,66 @@ static size_t skip_annotation(const char *s, size_t len, size_t i)
 	}
 	return len;
 }
+
+size_t strace_skip_token(const char *s, size_t len, size_t i, bool use_annot)
+{
+	if (s[i] == '"') {
+		for (i++; i < len; i++) {
+			if (s[i] == '\\')
+				i++;
+			else if (s[i] == '"')
+				return i + 1;
+		}
+		return len;
+	}
+	if (s[i] == '/' && i + 1 < len && s[i + 1] == '*') {
+		for (i += 2; i + 1 < len; i++)
+			if (s[i] == '*' && s[i + 1] == '/')
+				return i + 2;
+		return len;
+	}
+	if (use_annot && s[i] == '<')
+		return skip_annotation(s, len, i);
+	return i;
+}
+
+/*
+ * The one scanner every bracket search uses.  Strings ("..." with \-escapes)
+ * and comments are opaque (strace_skip_token); "<...>" annotations (-y) are opaque too and may nest
+ * ("</dev/pts/0<char 136:0>>") and contain "->" inside their [...] part
+ * ("<TCP:[1.2.3.4:5->6.7.8.9:10]>").  use_annot = false treats '<' and '>'
+ * as plain characters, for the rare decoded value that holds a lone '<'.
+ */
+static size_t scan_close(const char *s, size_t len, size_t from, char closer, bool use_annot)
+{
+	int depth = 0;
+	for (size_t i = from; i < len; i++) {
+		size_t past = strace_skip_token(s, len, i, use_annot);
+		if (past != i) {
+			i = past - 1;
+			continue;
+		}
+		char c = s[i];
+		if (c == '(' || c == '[' || c == '{') {
+			depth++;
+		} else if (c == ')' || c == ']' || c == '}') {
+			if (depth == 0 && c == closer)
+				return i;
+			if (depth > 0)
+				depth--;
+		}
+	}
+	return len;
+}
+
+size_t strace_match_paren(const char *s, size_t len, size_t open_off)
+{
+	size_t end = scan_close(s, len, open_off + 1, ')', true);
+	if (end == len)
+		end = scan_close(s, len, open_off + 1, ')', false);
+	return end;
+}
+
 
 static int lex_result(const char *s, size_t n, size_t i, struct strace_rec *out, const char **why)
 {

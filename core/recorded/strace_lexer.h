@@ -70,4 +70,10 @@ int strace_lex_body(const char *body, size_t len, struct strace_rec *out, const 
  * len when it is not closed. */
 size_t strace_match_paren(const char *s, size_t len, size_t open_off);
 
+/* The opaque tokens every scan of strace text steps over: a "string" (with
+ * \-escapes), a C comment, and with use_annot a -y "<...>" annotation (which
+ * may nest and hold "->" inside its [...]).  When one starts at s[i],
+ * returns the offset just past it (len when unterminated); else returns i. */
+size_t strace_skip_token(const char *s, size_t len, size_t i, bool use_annot);
+
 #endif /* DYNAUDIT_STRACE_LEXER_H */

@@ -165,3 +165,25 @@ Test(strace_args, escapes_numbers_flags)
 	cr_assert(strace_has_word((struct strace_span){"O_RDWR|O_CREAT", 14}, "O_CREAT"));
 	cr_assert(!strace_has_word((struct strace_span){"O_CREATX", 8}, "O_CREAT"));
 }
+
+/* The opaque tokens of strace text: a comma, bracket or ')' inside a string,
+ * a comment or a -y annotation never splits arguments or closes a call. */
+Test(strace_lexer, opaque_tokens_hide_separators)
+{
+	const char *s = "\"a,b)\" /* 5 vars, x) */ 3</tmp/a,b(c>, 4<TCP:[1.2.3.4:5->6.7.8.9:10]>";
+	size_t n = strlen(s);
+	cr_assert_eq(strace_skip_token(s, n, 0, true), 6, "string");
+	cr_assert_eq(strace_skip_token(s, n, 7, true), 23, "comment");
+	cr_assert_eq(strace_skip_token(s, n, 24, true), 24, "not a token start: unchanged");
+	cr_assert_eq(strace_skip_token(s, n, 25, true), 37, "annotation");
+	cr_assert_eq(strace_skip_token(s, n, 25, false), 25, "annotations off");
+	cr_assert_eq(strace_skip_token("\"open", 5, 0, true), 5, "unterminated runs to the end");
+
+	struct strace_span parts[4];
+	struct strace_span all = {s, n};
+	cr_assert_eq(strace_split(all, parts, 4), 2, "the annotation's comma must not split");
+	cr_assert_eq(parts[1].n, strlen("4<TCP:[1.2.3.4:5->6.7.8.9:10]>"));
+
+	const char *call = "f(3</x(y>, \"q)\") = 0";
+	cr_assert_eq(strace_match_paren(call, strlen(call), 1), strlen("f(3</x(y>, \"q)\""));
+}
