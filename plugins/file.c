@@ -552,27 +552,8 @@ static void on_file_event(struct state *st, const struct da_event *ev)
 	const char *base = st->host->run->workdir;
 	char path[PATH_MAX_LEN], path2[PATH_MAX_LEN];
 	const char *raw = ev->path ? ev->path : ev->raw_path;
-	char fixed[PATH_MAX_LEN];
-	if (ev->path && ev->raw_path && ev->raw_path[0] && ev->raw_path[0] != '/') {
-		/* a relative path the core resolved against "/" (a strace log
-		 * without the initial cwd): the program ran in its workdir */
-		char guess[PATH_MAX_LEN], given[PATH_MAX_LEN];
-		normalize_path(ev->raw_path, "/", guess, sizeof(guess));
-		normalize_path(ev->path, "/", given, sizeof(given));
-		if (strcmp(guess, given) == 0 && !path_under(given, base)) {
-			normalize_path(ev->raw_path, base, fixed, sizeof(fixed));
-			raw = fixed;
-			seen_once(st, 'm', given); /* later writes name the fd "/a.out" */
-		}
-	}
-	if (ev->kind == DA_EV_FILE_WRITE) {
+	if (ev->kind == DA_EV_FILE_WRITE)
 		raw = (ev->fd_desc && ev->fd_desc[0] == '/') ? ev->fd_desc : NULL;
-		char key[PATH_MAX_LEN + 4];
-		if (raw && base && snprintf(key, sizeof(key), "m:%s", raw) > 0 && seen_has(st, key)) {
-			snprintf(fixed, sizeof(fixed), "%s%s", base, raw);
-			raw = fixed;
-		}
-	}
 	if (!raw || !*raw)
 		return;
 	st->n_events++;

@@ -265,23 +265,11 @@ static void join_argv(const struct da_event *ev, const char *name, char *out, si
 		memcpy(out + outlen - 4, "...", 4);
 }
 
-/*
- * The primary path of ev.  When the core resolved a relative raw path
- * against "/" (a strace log without the initial cwd), the program really
- * ran in its workdir: resolve it there instead.
- */
-static const char *event_path(const struct da_event *ev, const char *workdir, char *buf, size_t len)
+/* The primary path of ev: the core's resolution (cwd, dirfd, symlinks),
+ * or the path as written when the core had none. */
+static const char *event_path(const struct da_event *ev)
 {
-	const char *raw = ev->raw_path;
-	if (!ev->path || !raw || raw[0] == '/' || !workdir)
-		return ev->path ? ev->path : raw;
-	while (raw[0] == '.' && raw[1] == '/')
-		raw += 2;
-	if (ev->path[0] == '/' && strcmp(ev->path + 1, raw) == 0 && !path_under(ev->path, workdir)) {
-		snprintf(buf, len, "%s/%s", workdir, raw);
-		return buf;
-	}
-	return ev->path;
+	return ev->path ? ev->path : ev->raw_path;
 }
 
 /* ---- what a program is ----------------------------------------------- */
@@ -570,10 +558,8 @@ static bool stdio_on_socket(const struct da_event *ev)
 
 static void on_exec(struct state *st, const struct da_event *ev_in)
 {
-	/* a copy whose path is resolved in the workdir when the core could not */
 	struct da_event fixed = *ev_in;
-	char path_buf[4096];
-	fixed.path = event_path(ev_in, st->host->run->workdir, path_buf, sizeof(path_buf));
+	fixed.path = event_path(ev_in);
 	const struct da_event *ev = &fixed;
 	bool setup = ev->phase && strcmp(ev->phase, "setup") == 0;
 	const char *applet = applet_of(ev);
@@ -771,8 +757,7 @@ static void on_session(struct state *st, const struct da_event *ev)
 static void on_file(struct state *st, const struct da_event *ev)
 {
 	bool setup = ev->phase && strcmp(ev->phase, "setup") == 0;
-	char path_buf[4096];
-	const char *path = event_path(ev, st->host->run->workdir, path_buf, sizeof(path_buf));
+	const char *path = event_path(ev);
 	switch (ev->kind) {
 	case DA_EV_FILE_OPEN:
 		if (!(ev->access & (DA_ACC_WRITE | DA_ACC_CREATE | DA_ACC_TRUNC)) || ev->err)

@@ -168,11 +168,12 @@ int harness_max_severity(const struct harness *h, const char *rule)
 	return worst;
 }
 
-const struct harness_finding *harness_get(const struct harness *h, const char *rule)
+const struct harness_finding *harness_find(const struct harness *h, const char *rule,
+					   const char *text)
 {
 	for (size_t i = 0; i < h->cat.n_findings; i++) {
 		const struct finding_rec *r = &h->cat.findings[i];
-		if (rule && strcmp(r->rule, rule) != 0)
+		if ((rule && strcmp(r->rule, rule) != 0) || (text && !strstr(r->message, text)))
 			continue;
 		struct harness_finding *v = &((struct harness *)h)->view;
 		v->rule = r->rule;
@@ -186,6 +187,11 @@ const struct harness_finding *harness_get(const struct harness *h, const char *r
 		return v;
 	}
 	return NULL;
+}
+
+const struct harness_finding *harness_get(const struct harness *h, const char *rule)
+{
+	return harness_find(h, rule, NULL);
 }
 
 const char *harness_status(const struct harness *h)

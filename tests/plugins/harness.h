@@ -46,6 +46,9 @@ struct harness_finding {
 };
 /* First finding of rule (NULL: any), or NULL.  Valid until the next call. */
 const struct harness_finding *harness_get(const struct harness *h, const char *rule);
+/* First finding of rule (NULL: any) whose message contains text, or NULL. */
+const struct harness_finding *harness_find(const struct harness *h, const char *rule,
+					   const char *text);
 /* "safe" / "info" / "warn" / "fail" from the worst severity. */
 const char *harness_status(const struct harness *h);
 /* Last set_summary observation/remarks (NULL when never called). */
