@@ -164,9 +164,12 @@ int main(int argc, char **argv)
 			if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT | __WALL) < 0 && errno == ECHILD)
 				break;
 		}
-		struct pollfd pfd[2] = { { .fd = sfd, .events = POLLIN },
-					 { .fd = tracer_notify_fd(t), .events = POLLIN } };
-		poll(pfd, pfd[1].fd >= 0 ? 2 : 1, 100);
+		struct pollfd pfd[1 + TRACER_POLL_FDS_MAX] = { { .fd = sfd, .events = POLLIN } };
+		int fds[TRACER_POLL_FDS_MAX];
+		int nfds = tracer_notify_fds(t, fds, TRACER_POLL_FDS_MAX);
+		for (int i = 0; i < nfds; i++)
+			pfd[1 + i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+		poll(pfd, (nfds_t)(1 + nfds), 100);
 		if (getenv("TB_DEBUG") && tracer_target_exited(t, NULL, NULL, NULL) && ++stuck == 20)
 			fprintf(stderr, "tracer_bench: target done, %d processes still counted alive\n",
 				tracer_alive(t));

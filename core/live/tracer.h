@@ -14,15 +14,16 @@
  * procstate, strace-style text) and published on the bus.
  *
  * Driving: the live run loop calls tracer_dispatch() whenever SIGCHLD is
- * pending (signalfd) — and, with fast_notify, when tracer_notify_fd() is
- * readable; it drains every waitpid() result and notification without
+ * pending (signalfd) and, with fast_notify, when one of tracer_notify_fds()
+ * is readable; it drains every waitpid() result and notification without
  * blocking (after the last one it keeps polling for up to 30 us, because
  * a resumed tracee usually stops again within microseconds).
  *
  * Not traced, by design: read/write/readv/writev/pread/pwrite (volume; the
  * target's output comes from pipes), close/dup/fcntl (fd descriptions are
  * read from /proc/<pid>/fd when needed).  Read-only opens and stat probes
- * are published without waiting for their result (" = ?"): one stop each.
+ * are published without waiting for their result (" = ?"): one stop each,
+ * or, with fast_notify, one seccomp notification each.
  * Nothing here prints or exits.
  */
 #ifndef DYNAUDIT_TRACER_H
@@ -46,8 +47,9 @@ struct tracer_options {
 	/* (addition) Route the high-volume read-only syscalls (opens without
 	 * write/create flags, stat/access/readlink probes) through a seccomp
 	 * user-notification fd instead of ptrace stops: about half the cost
-	 * per event.  The caller must then also poll tracer_notify_fd() and
-	 * call tracer_dispatch() when it is readable.  Off by default. */
+	 * per event.  The caller must then also poll tracer_notify_fds() and
+	 * call tracer_dispatch() when one is readable, or the target waits
+	 * forever on its first read-only open. */
 	bool fast_notify;
 };
 
@@ -70,11 +72,15 @@ int tracer_seize_init(struct tracer *t, pid_t init_host_pid, char *err, size_t e
  * so the caller must not have other children it waits for itself. */
 int tracer_dispatch(struct tracer *t);
 
-/* (addition) With fast_notify: the seccomp notification fd to poll for
- * POLLIN (then call tracer_dispatch), or -1 while there is none.  It is
- * taken from the target at its first execve and may change after any
- * tracer_dispatch() call: re-read it on every loop iteration. */
-int tracer_notify_fd(const struct tracer *t);
+/* (addition) With fast_notify: the seccomp notification fds to poll for
+ * POLLIN (then call tracer_dispatch); fills at most max, returns how many
+ * (0 while there is none).  They are taken from the target (and from
+ * target.setup) at their first execve and change after any
+ * tracer_dispatch() call: re-read them on every loop iteration.  Poll
+ * them with poll(2) itself, not epoll: the kernel's same-CPU hand-over
+ * (Linux 6.6+) only reaches a waiter sleeping on the fd directly. */
+#define TRACER_POLL_FDS_MAX 4
+int tracer_notify_fds(const struct tracer *t, int *fds, int max);
 
 /* Traced processes (thread groups) still alive, the init excluded. */
 int tracer_alive(const struct tracer *t);

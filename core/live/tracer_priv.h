@@ -22,6 +22,10 @@
 #define TRACER_DATA_SYSCALL 0   /* a table syscall */
 #define TRACER_DATA_BADARCH 1   /* 32-bit or x32 entry */
 
+/* Listeners (notification fds) held at once: one per child that installs
+ * the filter, i.e. target.setup and the target. */
+#define TRACER_MAX_LISTENERS TRACER_POLL_FDS_MAX
+
 /* Caps on what is read from tracee memory (hostile input). */
 #define TRACER_STR_MAX 4096
 #define TRACER_ARGV_MAX 256
@@ -78,6 +82,7 @@ struct tproc {
 	bool is_init;
 	bool is_target;
 	bool exit_published;
+	bool exec_seen;             /* its first execve was checked for a listener */
 };
 
 struct ptr_map;   /* tiny int -> pointer hash (tracer.c) */
@@ -88,14 +93,16 @@ struct tracer {
 	uint64_t mask[2];
 	struct sock_fprog prog;
 	struct sock_fprog prog_notify;  /* fast_notify: with SCMP_ACT_NOTIFY rules */
-	int notify_fd;              /* listener taken from the target, or -1 */
+	int notify_fds[TRACER_MAX_LISTENERS]; /* listeners taken from the target (and setup) */
+	int n_notify;
+	bool notify_sync_wakeup;    /* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP is on */
 	void *notif_req, *notif_resp;
 	size_t notif_req_size, notif_resp_size;
 	bool have_syscall_info;     /* PTRACE_GET_SYSCALL_INFO works */
 	bool seccomp_before_entry;  /* pre-4.8: seccomp stop precedes syscall-entry stop */
 	bool have_vm_readv;         /* process_vm_readv works (else PEEKDATA) */
 	bool have_notify;           /* user notifications with CONTINUE + pidfd_getfd */
-	char notes[256];            /* probe results, for logs */
+	char notes[320];            /* probe results, for logs */
 	const struct sc_row *by_nr[1024];
 	struct ptr_map *threads;    /* tid -> struct tracee */
 	struct ptr_map *procs;      /* tgid -> struct tproc */
@@ -128,8 +135,8 @@ int tracer_filter_build(struct tracer *t, char *err, size_t errlen);
 #define TRACER_OPEN_WANTS_RESULT 0x210643u /* O_WRONLY|O_RDWR|O_CREAT|O_TRUNC|O_APPEND|O_DIRECTORY|O_PATH */
 
 /* tracer_notify.c */
-/* At an execve seccomp stop: take the target's listener fd if it has one.
- * Returns 0, or -errno when it has one that could not be taken. */
+/* At a process's first execve seccomp stop: take its listener fd if it
+ * has one.  Returns 0, or -errno when it has one that could not be taken. */
 int tracer_notify_acquire(struct tracer *t, struct tracee *th);
 /* Handle pending notifications; returns how many. */
 int tracer_notify_drain(struct tracer *t);

@@ -208,9 +208,12 @@ static void run_prog(const struct run_opts *o, struct run *r, const char *prog, 
 			kill(init, SIGKILL);
 			limit += 5; /* EXITKILL/pid ns take the rest down */
 		}
-		struct pollfd pfd[2] = { { .fd = sfd, .events = POLLIN },
-					 { .fd = tracer_notify_fd(t), .events = POLLIN } };
-		poll(pfd, pfd[1].fd >= 0 ? 2 : 1, 50);
+		struct pollfd pfd[1 + TRACER_POLL_FDS_MAX] = { { .fd = sfd, .events = POLLIN } };
+		int fds[TRACER_POLL_FDS_MAX];
+		int nfds = tracer_notify_fds(t, fds, TRACER_POLL_FDS_MAX);
+		for (int i = 0; i < nfds; i++)
+			pfd[1 + i] = (struct pollfd){ .fd = fds[i], .events = POLLIN };
+		poll(pfd, (nfds_t)(1 + nfds), 50);
 	}
 	close(sfd);
 	if (o->notify)

@@ -36,6 +36,15 @@ code=$(json 'r["target"]["exit"]["code"]')
 json '"\n".join(r.get("notes", []))' | grep -q "still present\|never seen exiting" &&
 	fail "processes left: $(json 'r.get("notes")')"
 assert_file_contains "$OUT/report.md" "setup: make MARK=$MARK: exited 0 after"
+# make and ./main each install the filter with their own notification
+# listener: the target's read-only opens (its libc) must come through the
+# second one, not hang until the window closes.
+grep '"kind":"open"' "$ev" | grep '"path":"[^"]*libc\.so[^"]*"' | grep -v '"phase"' | grep -q . ||
+	fail "no read-only open of libc by the target"
+if grep -q 'seccomp notifications: yes' "$OUT/report.json"; then
+	[ "$(json 'r["stats"]["syscalls_notified"] > 0')" = True ] || fail "no syscall came through a notification"
+fi
+[ "$ELAPSED" -lt "$DUR" ] || fail "the run lasted the whole window (${ELAPSED}s): a target blocked?"
 
 # (b) a build that fails: a finding about the submission, not an audit failure.
 OUT="$tmp/out-fail"
