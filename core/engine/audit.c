@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dynaudit_build.h"
 #include "engine/activity.h"
@@ -36,6 +37,8 @@ struct audit {
 	struct report_input in;
 	bool observed_set;
 	bool command_from_events;
+	int late_fds[4];            /* see audit_close_late() */
+	size_t n_late_fds;
 };
 
 static char *xstrdup(const char *s)
@@ -394,10 +397,22 @@ int audit_close(struct audit *a, bool *pass, char *err, size_t errlen)
 	return rc;
 }
 
+void audit_close_late(struct audit *a, int fd)
+{
+	if (fd < 0)
+		return;
+	if (a->n_late_fds < sizeof(a->late_fds) / sizeof(a->late_fds[0]))
+		a->late_fds[a->n_late_fds++] = fd;
+	else
+		close(fd);
+}
+
 void audit_free(struct audit *a)
 {
 	if (!a)
 		return;
+	for (size_t i = 0; i < a->n_late_fds; i++)
+		close(a->late_fds[i]);
 	for (size_t i = 0; i < a->n_plugins; i++)
 		plugin_instance_release(&a->plugins[i]);
 	free(a->plugins);

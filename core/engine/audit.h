@@ -64,4 +64,10 @@ void audit_set_stat(struct audit *a, const char *name, double value);
 int audit_close(struct audit *a, bool *pass, char *err, size_t errlen);
 void audit_free(struct audit *a);
 
+/* An fd whose close can take milliseconds (an inotify fd waits for the
+ * kernel to free its watches): the audit keeps it and closes it in
+ * audit_free(), after the reports are written, so that wait overlaps
+ * with them.  Ownership passes to the audit. */
+void audit_close_late(struct audit *a, int fd);
+
 #endif /* DYNAUDIT_AUDIT_H */

@@ -513,6 +513,9 @@ static int setup(struct run *r, char *err, size_t errlen)
 		.clock = clock_since_start,
 		.clock_ctx = &r->clock,
 		.deny_dangerous = r->cfg->seccomp,
+		/* Read-only opens and stat probes through seccomp notifications:
+		 * the loop below polls tracer_notify_fds(). */
+		.fast_notify = true,
 	};
 	rc = tracer_new(&r->tracer, &topt, err, errlen);
 	if (rc < 0)
@@ -660,7 +663,7 @@ static void loop(struct run *r)
 	enum { P_SIG, P_SNAP, P_WINDOW, P_FS, P_OUT, P_ERR, P_STATUS, P_N };
 
 	while (r->phase != PHASE_DONE) {
-		struct pollfd pfd[P_N];
+		struct pollfd pfd[P_N + TRACER_POLL_FDS_MAX];
 		pfd[P_SIG] = (struct pollfd){ .fd = r->sig_fd, .events = POLLIN };
 		pfd[P_SNAP] = (struct pollfd){ .fd = r->phase == PHASE_RUNNING ? r->snap_timer : -1,
 					       .events = POLLIN };
@@ -670,6 +673,12 @@ static void loop(struct run *r)
 		pfd[P_OUT] = (struct pollfd){ .fd = output_capture_fd(r->capture, 1), .events = POLLIN };
 		pfd[P_ERR] = (struct pollfd){ .fd = output_capture_fd(r->capture, 2), .events = POLLIN };
 		pfd[P_STATUS] = (struct pollfd){ .fd = r->status_fd, .events = POLLIN };
+		/* The tracer's seccomp notification fds: a target waiting on one
+		 * is answered by the tracer_dispatch() below. */
+		int notify_fds[TRACER_POLL_FDS_MAX];
+		int n_notify = tracer_notify_fds(r->tracer, notify_fds, TRACER_POLL_FDS_MAX);
+		for (int i = 0; i < n_notify; i++)
+			pfd[P_N + i] = (struct pollfd){ .fd = notify_fds[i], .events = POLLIN };
 
 		int timeout = TICK_MS;
 		if (r->phase == PHASE_TERMINATING || r->phase == PHASE_KILLING) {
@@ -678,7 +687,7 @@ static void loop(struct run *r)
 			if (timeout > TICK_MS)
 				timeout = TICK_MS;
 		}
-		int n = poll(pfd, P_N, timeout);
+		int n = poll(pfd, (nfds_t)(P_N + n_notify), timeout);
 		if (n < 0 && errno != EINTR)
 			break; /* cannot happen with valid fds; the teardown still kills */
 
@@ -753,8 +762,13 @@ static void kill_everything(struct run *r)
 			break;
 		if (left > 0)
 			signal_sandbox(r, SIGKILL);
-		struct timespec ts = { 0, 20 * 1000 * 1000 };
-		nanosleep(&ts, NULL);
+		/* Until the next SIGCHLD (an exit to reap), at most 20 ms: a
+		 * fixed sleep here was most of a short audit's run time. */
+		struct pollfd p = { .fd = r->sig_fd, .events = POLLIN };
+		if (r->sig_fd >= 0 && poll(&p, 1, 20) > 0)
+			on_signal(r);
+		else if (r->sig_fd < 0)
+			nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
 	}
 	tracer_dispatch(r->tracer);
 	ssize_t left = r->pidns[0] ? count_sandbox(r, true) : 0;
@@ -800,8 +814,10 @@ static void record_stats(struct run *r)
 	if (ts) {
 		audit_set_stat(r->audit, "tracer_stops", (double)ts->stops);
 		audit_set_stat(r->audit, "syscalls_traced", (double)ts->syscalls);
+		audit_set_stat(r->audit, "syscalls_notified", (double)ts->notified);
 		audit_set_stat(r->audit, "syscalls_denied", (double)ts->denied);
 		audit_set_stat(r->audit, "tracee_read_errors", (double)ts->read_errors);
+		audit_set_sandbox_fact(r->audit, "tracer", tracer_notes(r->tracer));
 	}
 	if (r->capture) {
 		audit_set_stat(r->audit, "output_bytes", (double)output_capture_bytes_read(r->capture));
@@ -837,7 +853,7 @@ static void teardown(struct run *r)
 {
 	record_steps(r);
 	progress_clear(&r->progress);
-	monitor_fs_free(r->fs);
+	monitor_fs_stop(r->fs);
 	monitor_snapshot_free(r->snap);
 	output_capture_free(r->capture);
 	if (r->tracer)
@@ -854,6 +870,9 @@ static void teardown(struct run *r)
 		close(r->window_timer);
 	if (r->sb_prepared)
 		sandbox_cleanup(&r->sb);
+	/* Its close waits for the kernel (see monitor_fs_stop): after the reports. */
+	audit_close_late(r->audit, monitor_fs_release_fd(r->fs));
+	monitor_fs_free(r->fs);
 	if (r->mask_set) {
 		/* Leave no SIGINT pending for the CLI's default handler. */
 		sigset_t pending;
@@ -895,6 +914,7 @@ int live_run(const struct audit_config *cfg, struct audit *audit, const char *ou
 			/* Read what the pipes and inotify still hold, then the end. */
 			if (r->fs)
 				monitor_fs_read(r->fs);
+			monitor_fs_stop(r->fs);
 			output_capture_finish(r->capture);
 			forward_lost(r);
 			if (r->src_bus)

@@ -326,6 +326,27 @@ const struct monitor_fs_stats *monitor_fs_get_stats(const struct monitor_fs *m)
 	return &m->stats;
 }
 
+void monitor_fs_stop(struct monitor_fs *m)
+{
+	if (!m || m->fd < 0)
+		return;
+	for (size_t wd = 0; wd < m->n_watches; wd++)
+		if (m->watches[wd].host) {
+			inotify_rm_watch(m->fd, (int)wd);
+			watch_clear(&m->watches[wd]);
+		}
+}
+
+int monitor_fs_release_fd(struct monitor_fs *m)
+{
+	if (!m)
+		return -1;
+	monitor_fs_stop(m);
+	int fd = m->fd;
+	m->fd = -1;
+	return fd;
+}
+
 void monitor_fs_free(struct monitor_fs *m)
 {
 	if (!m)

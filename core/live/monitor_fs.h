@@ -60,6 +60,17 @@ int monitor_fs_read(struct monitor_fs *m);
 
 const struct monitor_fs_stats *monitor_fs_get_stats(const struct monitor_fs *m);
 
+/* Remove every watch (after the last monitor_fs_read): nothing more is
+ * reported.  The kernel frees the watches in the background, and closing
+ * the inotify fd waits until it has (an SRCU grace period: about 10 ms on
+ * a small VM, most of a short audit's run time).  So stop as early as
+ * possible and close as late as possible: monitor_fs_release_fd() hands
+ * the fd over to be closed after the reports.  NULL is fine. */
+void monitor_fs_stop(struct monitor_fs *m);
+/* Stops, then gives the inotify fd to the caller (who closes it); -1
+ * when there is none.  monitor_fs_free() then closes nothing. */
+int monitor_fs_release_fd(struct monitor_fs *m);
+
 /* NULL is fine. */
 void monitor_fs_free(struct monitor_fs *m);
 
