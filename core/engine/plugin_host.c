@@ -114,6 +114,16 @@ static void host_log(const struct da_host *host, int level, const char *fmt, ...
 	va_end(ap);
 }
 
+static int host_unsubscribe(const struct da_host *host, const uint64_t kinds[DA_EVMASK_WORDS])
+{
+	struct plugin_instance *pi = instance_of(host);
+	if (!pi->in_init)
+		return -EPERM;
+	for (int w = 0; w < DA_EVMASK_WORDS; w++)
+		pi->mask[w] &= ~kinds[w];
+	return 0;
+}
+
 int plugin_instance_init(struct plugin_instance *pi, const struct da_run_info *run,
 			 const struct cfg_node *cfg, struct category_rec *cat, char *err,
 			 size_t errlen)
@@ -132,10 +142,15 @@ int plugin_instance_init(struct plugin_instance *pi, const struct da_run_info *r
 	pi->host.cfg_key_at = host_cfg_key_at;
 	pi->host.cfg_where = host_cfg_where;
 	pi->host.log = host_log;
+	pi->host.unsubscribe = host_unsubscribe;
+	for (int w = 0; w < DA_EVMASK_WORDS; w++)
+		pi->mask[w] = pi->lp.desc->subscriptions[w];
 
 	char msg[512] = "";
 	pi->init_called = true;
+	pi->in_init = true;
 	int rc = pi->lp.desc->init(&pi->host, (const struct da_cfg *)cfg, &pi->state, msg, sizeof(msg));
+	pi->in_init = false;
 	if (rc == 0) {
 		pi->running = true;
 		return 0;
@@ -169,7 +184,7 @@ int plugin_instance_subscribe(struct plugin_instance *pi, struct bus *bus)
 {
 	if (!pi->running)
 		return 0;
-	return bus_subscribe(bus, pi->lp.desc->subscriptions, instance_on_event, pi);
+	return bus_subscribe(bus, pi->mask, instance_on_event, pi);
 }
 
 void plugin_instance_finish(struct plugin_instance *pi)

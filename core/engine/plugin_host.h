@@ -26,6 +26,8 @@ struct plugin_instance {
 	void *state;
 	bool init_called;
 	bool running;                 /* init succeeded and no error since */
+	bool in_init;                 /* host->unsubscribe is allowed */
+	uint64_t mask[DA_EVMASK_WORDS]; /* subscriptions: the descriptor's, less unsubscribe() */
 	uint64_t emit_errors;
 };
 
@@ -35,7 +37,8 @@ int plugin_instance_init(struct plugin_instance *pi, const struct da_run_info *r
 			 const struct cfg_node *cfg, struct category_rec *cat, char *err,
 			 size_t errlen);
 
-/* Subscribe the instance to bus with the plugin's own mask. */
+/* Subscribe the instance to bus with the plugin's mask (its descriptor's
+ * subscriptions less what it unsubscribed in init). */
 int plugin_instance_subscribe(struct plugin_instance *pi, struct bus *bus);
 
 /* End of input: finish (when running). */

@@ -44,6 +44,7 @@ Test(loader, refuses_other_major_naming_both_versions)
 	char err[256] = "";
 	struct da_plugin d = good();
 	d.abi_major = 2;
+	d.abi_minor = 0;
 	cr_assert_eq(plugin_check_abi(&d, err, sizeof(err)), -EPROTO);
 	cr_assert(strstr(err, "2.0.0") && strstr(err, DA_PLUGIN_ABI_STRING), "%s", err);
 }

@@ -36,8 +36,9 @@ struct harness {
 
 static const char *const default_command[] = {"python3", "server.py", NULL};
 
-struct harness *harness_new_run(const char *plugin, const char *yaml, const char *workdir,
-				const char *home, const char *const *command, int *init_rc)
+static struct harness *harness_open(const char *plugin, const char *yaml, const char *workdir,
+				    const char *home, const char *const *command, int live,
+				    int *init_rc)
 {
 	struct harness *h = calloc(1, sizeof(*h));
 	cr_assert(h);
@@ -94,7 +95,7 @@ struct harness *harness_new_run(const char *plugin, const char *yaml, const char
 	h->run.tmpdir = "/tmp";
 	h->run.command = (const char *const *)h->command;
 	h->run.duration_s = 60;
-	h->run.live = 0;
+	h->run.live = live;
 
 	h->bus = bus_new();
 	rc = plugin_instance_init(&h->pi, &h->run, node, &h->cat, h->error, sizeof(h->error));
@@ -105,6 +106,27 @@ struct harness *harness_new_run(const char *plugin, const char *yaml, const char
 	if (rc == 0)
 		cr_assert(plugin_instance_subscribe(&h->pi, h->bus) == 0);
 	return h;
+}
+
+struct harness *harness_new_run(const char *plugin, const char *yaml, const char *workdir,
+				const char *home, const char *const *command, int *init_rc)
+{
+	return harness_open(plugin, yaml, workdir, home, command, 0, init_rc);
+}
+
+struct harness *harness_new_live(const char *plugin, const char *yaml)
+{
+	return harness_open(plugin, yaml, NULL, NULL, NULL, 1, NULL);
+}
+
+void harness_mask(const struct harness *h, uint64_t mask[DA_EVMASK_WORDS])
+{
+	bus_subscribed_mask(h->bus, mask);
+}
+
+const struct da_host *harness_host(const struct harness *h)
+{
+	return &h->pi.host;
 }
 
 struct harness *harness_new(const char *plugin, const char *yaml, int *init_rc)

@@ -8,6 +8,7 @@
 #define DYNAUDIT_TEST_HARNESS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dynaudit/event.h"
 #include "dynaudit/plugin.h"
@@ -22,7 +23,13 @@ struct harness;
 struct harness *harness_new(const char *plugin, const char *yaml, int *init_rc);
 struct harness *harness_new_run(const char *plugin, const char *yaml, const char *workdir,
 				const char *home, const char *const *command, int *init_rc);
+/* As harness_new with no options, for a live run (run->live = 1). */
+struct harness *harness_new_live(const char *plugin, const char *yaml);
 void harness_free(struct harness *h);
+/* What the plugin is subscribed to on the bus (after init). */
+void harness_mask(const struct harness *h, uint64_t mask[DA_EVMASK_WORDS]);
+/* The host handle the plugin was given. */
+const struct da_host *harness_host(const struct harness *h);
 
 /* Publish through the real bus (fills seq/struct_size).  Returns on_event's rc. */
 int harness_publish(struct harness *h, struct da_event *ev);

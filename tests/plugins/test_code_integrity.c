@@ -532,3 +532,27 @@ Test(code_integrity, successful_setup_is_silent)
 	cr_assert_str_eq(harness_observation(h), "None");
 	harness_free(h);
 }
+
+/* Live stats come without a result, which is all this detector uses them
+ * for: it unsubscribes (ABI 1.1), so the tracer does not stop on them.
+ * Replays keep them.  After init the host refuses to change the mask. */
+Test(code_integrity, live_runs_do_not_subscribe_to_stats)
+{
+	uint64_t m[DA_EVMASK_WORDS];
+	struct harness *h = harness_new_live("code_integrity", NULL);
+	harness_mask(h, m);
+	cr_assert_not(DA_EVMASK_HAS(m, DA_EV_FILE_STAT), "live: still subscribed to stat");
+	cr_assert(DA_EVMASK_HAS(m, DA_EV_FILE_OPEN));
+	cr_assert(DA_EVMASK_HAS(m, DA_EV_OUTPUT));
+	const struct da_host *host = harness_host(h);
+	uint64_t opens[DA_EVMASK_WORDS] = { (uint64_t)1 << DA_EV_FILE_OPEN, 0 };
+	cr_assert_eq(host->unsubscribe(host, opens), -EPERM);
+	harness_mask(h, m);
+	cr_assert(DA_EVMASK_HAS(m, DA_EV_FILE_OPEN));
+	harness_free(h);
+
+	h = harness_new("code_integrity", NULL, NULL);
+	harness_mask(h, m);
+	cr_assert(DA_EVMASK_HAS(m, DA_EV_FILE_STAT), "replay: stat events are needed");
+	harness_free(h);
+}

@@ -44,9 +44,9 @@ extern "C" {
 #endif
 
 #define DA_PLUGIN_ABI_MAJOR 1
-#define DA_PLUGIN_ABI_MINOR 0
+#define DA_PLUGIN_ABI_MINOR 1
 #define DA_PLUGIN_ABI_PATCH 0
-#define DA_PLUGIN_ABI_STRING "1.0.0"
+#define DA_PLUGIN_ABI_STRING "1.1.0"
 
 /* Name of the symbol the loader looks up. */
 #define DA_PLUGIN_ENTRY_SYMBOL "dynaudit_plugin"
@@ -154,6 +154,16 @@ struct da_host {
 	void (*log)(const struct da_host *host, int level, const char *fmt, ...)
 		__attribute__((format(printf, 3, 4)));
 	/* ABI 1.0 ends here. */
+
+	/* unsubscribe (ABI 1.1) — from init() only: stop receiving the kinds
+	 * set in kinds (DA_EVMASK_SET bits) for this run, when their form in
+	 * this run carries nothing the detector uses (e.g. live stat events,
+	 * which never carry a result).  It matters for speed: the live tracer
+	 * stops the target only for kinds some detector still wants.  Returns
+	 * 0, or -EPERM when called outside init().  A core that loaded a 1.1
+	 * plugin always has this member. */
+	int (*unsubscribe)(const struct da_host *host, const uint64_t kinds[DA_EVMASK_WORDS]);
+	/* ABI 1.1 ends here. */
 };
 
 /*
