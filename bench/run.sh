@@ -7,7 +7,12 @@
 # For each workload: untraced, `dynaudit run` (when the binary exists and
 # runs), the tracer alone (bench/tracer_bench.c: the tracer on the command
 # without the sandbox; "tracer" = ptrace stops only, "tracer_fast" = with
-# fast_notify), strace -f, and strace -f --seccomp-bpf.
+# fast_notify, as `dynaudit run` uses it), strace -f, strace -f
+# --seccomp-bpf, and two kernel floors (bench/floor.c): "floor_filter", an
+# allow-all seccomp filter (what every untraced syscall pays once any
+# filter exists), and "floor_notify", every open answered by a supervisor
+# that does nothing else (the least one notification per open can cost).
+# No seccomp-based tracer can beat the floors on the machine measured.
 # Variants: VARIANTS="untraced tracer_fast" bench/run.sh  Runs of the
 # variants alternate; each cell is the median wall time of RUNS runs,
 # printed as a ratio to the untraced median.  Peak RSS: the tracer's own
@@ -37,7 +42,9 @@ cc -O2 -std=gnu11 -D_GNU_SOURCE -I"$src/sdk/include" -I"$src/core" \
    -o "$out/tracer_bench" "$here/tracer_bench.c" \
    "$src"/core/live/tracer.c "$src"/core/live/tracer_filter.c "$src"/core/live/tracer_mem.c \
    "$src"/core/live/tracer_decode.c "$src"/core/live/tracer_event.c "$src"/core/live/tracer_text.c "$src"/core/live/tracer_fd.c "$src"/core/live/tracer_syscalls.c "$src"/core/live/tracer_probe.c "$src"/core/live/tracer_notify.c \
-   "$src"/core/common/procstate.c "$src"/core/engine/bus.c -lseccomp
+   "$src"/core/common/procstate.c "$src"/core/engine/bus.c "$src"/core/engine/event_copy.c -lseccomp -lpthread
+
+cc -O2 -o "$out/floor" "$here/floor.c" -lseccomp
 
 have_dynaudit=0
 if [ -x "$DYNAUDIT" ]; then
@@ -67,6 +74,8 @@ run_variant() {
 		  sed -n 's/.*maxrss_kb=\([0-9]*\).*/\1/p' "$out/tb.err" > "$out/rss" ;;
 	tracer_fast) "$out/tracer_bench" -f -k "$KINDS" -- "$@" >/dev/null 2>"$out/tb.err" || true
 		  sed -n 's/.*maxrss_kb=\([0-9]*\).*/\1/p' "$out/tb.err" > "$out/rss" ;;
+	floor_filter) /usr/bin/time -f %M -o "$out/rss" "$out/floor" -a -- "$@" >/dev/null 2>&1 || true ;;
+	floor_notify) /usr/bin/time -f %M -o "$out/rss" "$out/floor" -n -- "$@" >/dev/null 2>&1 || true ;;
 	strace)   /usr/bin/time -f %M -o "$out/rss" strace -f -e "$STRACE_SET" -o /dev/null "$@" >/dev/null 2>&1 || true ;;
 	strace_bpf) /usr/bin/time -f %M -o "$out/rss" strace -f --seccomp-bpf -e "$STRACE_SET" -o /dev/null "$@" >/dev/null 2>&1 || true ;;
 	esac
@@ -76,11 +85,11 @@ run_variant() {
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-variants="untraced tracer tracer_fast strace strace_bpf"
-[ $have_dynaudit = 1 ] && variants="untraced dynaudit tracer tracer_fast strace strace_bpf"
+variants="untraced tracer tracer_fast strace strace_bpf floor_filter floor_notify"
+[ $have_dynaudit = 1 ] && variants="untraced dynaudit tracer tracer_fast strace strace_bpf floor_filter floor_notify"
 variants=${VARIANTS:-$variants}
 
-printf '%-4s %-10s %10s %8s %10s\n' wl variant median_s ratio peak_rss_kb
+printf '%-4s %-12s %10s %8s %10s\n' wl variant median_s ratio peak_rss_kb
 for wl in a b c; do
 	case $wl in
 	a) set -- "$out/workload_a" ;;
@@ -97,7 +106,7 @@ for wl in a b c; do
 	for v in $variants; do
 		m=$(cut -d' ' -f1 "$out/times.$v" | median)
 		rss=$(cut -d' ' -f2 "$out/times.$v" | sort -n | tail -n1)
-		printf '%-4s %-10s %10.3f %7.2fx %10s\n' "$wl" "$v" "$m" "$(echo "$m / $base" | bc -l)" "${rss:-?}"
+		printf '%-4s %-12s %10.3f %7.2fx %10s\n' "$wl" "$v" "$m" "$(echo "$m / $base" | bc -l)" "${rss:-?}"
 	done
 done
 [ $have_dynaudit = 1 ] || echo "(dynaudit run unavailable at $DYNAUDIT: tracer line = tracer alone, no sandbox)"

@@ -1,15 +1,40 @@
 /*
- * bus.c — synchronous, ordered event delivery.  See bus.h.
+ * bus.c — ordered event delivery, synchronous or through one worker thread.
+ * See bus.h.
  *
- * Why synchronous: every source runs in the one dynaudit thread, so calling
- * subscribers in place keeps time order for free and needs no queue that
- * could overflow (an overflowing queue is exactly how a tracer loses events).
+ * Synchronous by default: every source runs in the one dynaudit thread, so
+ * calling subscribers in place keeps time order for free.  A live run
+ * switches to asynchronous delivery (bus_start_async) so that detectors
+ * and writers run on another CPU while the tracer answers the target: the
+ * queue is FIFO (order kept), bounded, and a full queue makes the
+ * publisher wait (an overflowing queue that drops is exactly how a tracer
+ * loses events; this one never drops).
  */
 #include "engine/bus.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "engine/event_copy.h"
+
+/* Queue bounds: events, and bytes of their copies (an exec's argv can be
+ * 64 KiB).  A publisher waits while either is reached. */
+#define ASYNC_MAX_EVENTS 8192
+#define ASYNC_MAX_BYTES (32u << 20)
+/* An idle worker first polls for ASYNC_SPIN_NS (events a few microseconds
+ * apart never wait), then naps ASYNC_NAP_NS at a time for up to
+ * ASYNC_NAPS naps, and only then sleeps until a publisher wakes it.  A
+ * publisher thus never pays for a wake-up (a syscall and an inter-CPU
+ * interrupt per event, which cost more than the delivery saved) while
+ * events keep coming; delivery lags by at most one nap. */
+#define ASYNC_SPIN_NS 20000
+#define ASYNC_NAP_NS 1000000
+#define ASYNC_NAPS 50
 
 struct subscriber {
 	uint64_t mask[DA_EVMASK_WORDS];
@@ -25,11 +50,26 @@ struct pid_set {
 	size_t used;
 };
 
+struct async_q {
+	pthread_t worker;
+	pthread_mutex_t mu;
+	pthread_cond_t work;        /* worker: items or stop */
+	pthread_cond_t room;        /* publisher: space in the ring */
+	pthread_cond_t drained;     /* bus_flush: empty and idle */
+	struct da_event **ring;
+	size_t *sizes;
+	size_t head, count, bytes;  /* count is also read without the lock while spinning */
+	bool busy;                  /* the worker is delivering popped events */
+	bool sleeping;              /* the worker waits on work */
+	bool stop;
+};
+
 struct bus {
 	struct subscriber *subs;
 	size_t n_subs;
 	struct bus_stats stats;
 	struct pid_set pids;
+	struct async_q *q;          /* NULL: synchronous */
 };
 
 static int pid_set_add(struct pid_set *set, int32_t pid)
@@ -74,6 +114,7 @@ void bus_free(struct bus *bus)
 {
 	if (!bus)
 		return;
+	bus_stop_async(bus);
 	free(bus->subs);
 	free(bus->pids.slots);
 	free(bus);
@@ -81,6 +122,8 @@ void bus_free(struct bus *bus)
 
 int bus_subscribe(struct bus *bus, const uint64_t *mask, bus_handler fn, void *ctx)
 {
+	if (bus->q)
+		return -EBUSY; /* the worker reads the subscriber list unlocked */
 	struct subscriber *ns = realloc(bus->subs, (bus->n_subs + 1) * sizeof(*ns));
 	if (!ns)
 		return -ENOMEM;
@@ -111,14 +154,9 @@ void bus_subscribed_mask(const struct bus *bus, uint64_t mask[DA_EVMASK_WORDS])
 	}
 }
 
-int bus_publish(struct bus *bus, struct da_event *ev)
+/* Calls the subscribers of ev (in the worker thread when asynchronous). */
+static void deliver(struct bus *bus, const struct da_event *ev)
 {
-	ev->struct_size = sizeof(*ev);
-	ev->seq = ++bus->stats.events;
-	if (ev->time_s > bus->stats.last_time_s)
-		bus->stats.last_time_s = ev->time_s;
-	if (pid_set_add(&bus->pids, ev->pid) == 1)
-		bus->stats.processes++;
 	for (size_t i = 0; i < bus->n_subs; i++) {
 		struct subscriber *s = &bus->subs[i];
 		if (!s->active || ev->kind >= DA_EV_KIND_MAX || !DA_EVMASK_HAS(s->mask, ev->kind))
@@ -129,7 +167,179 @@ int bus_publish(struct bus *bus, struct da_event *ev)
 		else if (rc == BUS_UNSUBSCRIBE)
 			s->active = 0;
 	}
+}
+
+static void enqueue(struct bus *bus, struct da_event *copy, size_t size)
+{
+	struct async_q *q = bus->q;
+	pthread_mutex_lock(&q->mu);
+	while (q->count == ASYNC_MAX_EVENTS || (q->count && q->bytes + size > ASYNC_MAX_BYTES))
+		pthread_cond_wait(&q->room, &q->mu);
+	q->ring[(q->head + q->count) % ASYNC_MAX_EVENTS] = copy;
+	q->sizes[(q->head + q->count) % ASYNC_MAX_EVENTS] = size;
+	__atomic_store_n(&q->count, q->count + 1, __ATOMIC_RELEASE);
+	q->bytes += size;
+	if (q->sleeping)
+		pthread_cond_signal(&q->work);
+	pthread_mutex_unlock(&q->mu);
+}
+
+int bus_publish(struct bus *bus, struct da_event *ev)
+{
+	ev->struct_size = sizeof(*ev);
+	ev->seq = ++bus->stats.events;
+	if (ev->time_s > bus->stats.last_time_s)
+		bus->stats.last_time_s = ev->time_s;
+	if (pid_set_add(&bus->pids, ev->pid) == 1)
+		bus->stats.processes++;
+	if (!bus->q) {
+		deliver(bus, ev);
+		return 0;
+	}
+	size_t size = 0;
+	struct da_event *copy = da_event_clone(ev, &size);
+	if (copy) {
+		enqueue(bus, copy, size);
+		return 0;
+	}
+	/* Out of memory for the copy: deliver in place, after everything
+	 * queued before it (order kept, nothing dropped). */
+	bus_flush(bus);
+	deliver(bus, ev);
 	return 0;
+}
+
+static double mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* Something for the worker, read without the lock while it waits. */
+static bool pending(struct async_q *q)
+{
+	return __atomic_load_n(&q->count, __ATOMIC_ACQUIRE) != 0 ||
+	       __atomic_load_n(&q->stop, __ATOMIC_ACQUIRE);
+}
+
+static void *worker_main(void *arg)
+{
+	struct bus *bus = arg;
+	struct async_q *q = bus->q;
+	struct da_event *batch[64];
+	pthread_mutex_lock(&q->mu);
+	for (;;) {
+		if (q->count == 0) {
+			q->busy = false;
+			pthread_cond_broadcast(&q->drained);
+			if (q->stop)
+				break;
+			/* Spin, then nap, then sleep (see ASYNC_SPIN_NS). */
+			pthread_mutex_unlock(&q->mu);
+			double until = mono_ns() + ASYNC_SPIN_NS;
+			while (!pending(q) && mono_ns() < until)
+				;
+			for (int nap = 0; !pending(q) && nap < ASYNC_NAPS; nap++)
+				nanosleep(&(struct timespec){ 0, ASYNC_NAP_NS }, NULL);
+			pthread_mutex_lock(&q->mu);
+			while (q->count == 0 && !q->stop) {
+				q->sleeping = true;
+				pthread_cond_wait(&q->work, &q->mu);
+				q->sleeping = false;
+			}
+			continue;
+		}
+		size_t n = 0, bytes = 0;
+		while (q->count && n < sizeof(batch) / sizeof(batch[0])) {
+			batch[n++] = q->ring[q->head];
+			bytes += q->sizes[q->head];
+			q->head = (q->head + 1) % ASYNC_MAX_EVENTS;
+			__atomic_store_n(&q->count, q->count - 1, __ATOMIC_RELEASE);
+		}
+		q->bytes -= bytes;
+		q->busy = true;
+		pthread_cond_broadcast(&q->room);
+		pthread_mutex_unlock(&q->mu);
+		for (size_t i = 0; i < n; i++) {
+			deliver(bus, batch[i]);
+			free(batch[i]);
+		}
+		pthread_mutex_lock(&q->mu);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
+}
+
+int bus_start_async(struct bus *bus)
+{
+	if (bus->q)
+		return 0;
+	struct async_q *q = calloc(1, sizeof(*q));
+	if (!q)
+		return -ENOMEM;
+	q->ring = calloc(ASYNC_MAX_EVENTS, sizeof(*q->ring));
+	q->sizes = calloc(ASYNC_MAX_EVENTS, sizeof(*q->sizes));
+	if (!q->ring || !q->sizes) {
+		free(q->ring);
+		free(q->sizes);
+		free(q);
+		return -ENOMEM;
+	}
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_cond_init(&q->work, NULL);
+	pthread_cond_init(&q->room, NULL);
+	pthread_cond_init(&q->drained, NULL);
+	bus->q = q;
+	/* The worker takes no signal: they are the run loop's business. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	int rc = pthread_create(&q->worker, NULL, worker_main, bus);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		bus->q = NULL;
+		pthread_mutex_destroy(&q->mu);
+		pthread_cond_destroy(&q->work);
+		pthread_cond_destroy(&q->room);
+		pthread_cond_destroy(&q->drained);
+		free(q->ring);
+		free(q->sizes);
+		free(q);
+		return -rc;
+	}
+	return 0;
+}
+
+void bus_flush(struct bus *bus)
+{
+	struct async_q *q = bus->q;
+	if (!q)
+		return;
+	pthread_mutex_lock(&q->mu);
+	while (q->count || q->busy)
+		pthread_cond_wait(&q->drained, &q->mu);
+	pthread_mutex_unlock(&q->mu);
+}
+
+void bus_stop_async(struct bus *bus)
+{
+	struct async_q *q = bus->q;
+	if (!q)
+		return;
+	pthread_mutex_lock(&q->mu);
+	__atomic_store_n(&q->stop, true, __ATOMIC_RELEASE);
+	pthread_cond_signal(&q->work);
+	pthread_mutex_unlock(&q->mu);
+	pthread_join(q->worker, NULL); /* it delivers everything queued first */
+	bus->q = NULL;
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->work);
+	pthread_cond_destroy(&q->room);
+	pthread_cond_destroy(&q->drained);
+	free(q->ring);
+	free(q->sizes);
+	free(q);
 }
 
 void bus_count_lost(struct bus *bus, uint64_t n)

@@ -1,7 +1,7 @@
 /*
  * bus.h — the event bus: every source publishes here; subscribers (detector
  * plugins, the events.jsonl and trace.log writers, statistics) receive each
- * event they subscribed to, synchronously, in publication order.
+ * event they subscribed to, in publication order.
  *
  * Sources run in one thread (the live run multiplexes tracer, monitors and
  * output capture in one poll loop; replay reads one file), so publication
@@ -9,8 +9,16 @@
  * is counted (bus_stats.subscriber_errors) and reported by its owner; the
  * event still reaches every other subscriber.
  *
+ * Delivery is synchronous (subscribers run inside bus_publish) unless
+ * bus_start_async() was called: then one worker thread calls every
+ * subscriber, in the same order, from a bounded queue; a full queue makes
+ * bus_publish() wait.  Subscribers are thus only ever called from one
+ * thread at a time.  The live run uses it so that detectors and writers
+ * do not stand between the tracer and the traced program.
+ *
  * Ownership: bus_publish() does not keep the event or anything it points
- * to; subscribers copy what they keep.
+ * to (asynchronous delivery queues a private copy); subscribers copy what
+ * they keep.
  */
 #ifndef DYNAUDIT_BUS_H
 #define DYNAUDIT_BUS_H
@@ -47,6 +55,17 @@ void bus_subscribed_mask(const struct bus *bus, uint64_t mask[DA_EVMASK_WORDS]);
 /* Publish ev: fills ev->seq and ev->struct_size, then calls subscribers.
  * Returns 0 (subscriber errors are counted, not returned). */
 int bus_publish(struct bus *bus, struct da_event *ev);
+
+/* Asynchronous delivery from now on (see above); subscribe first: no
+ * bus_subscribe() while it runs.  Returns 0 or negative errno (delivery
+ * then stays synchronous). */
+int bus_start_async(struct bus *bus);
+/* Wait until every event published so far was delivered.  No-op when
+ * synchronous.  Read what subscribers keep only after this. */
+void bus_flush(struct bus *bus);
+/* Deliver what is queued, stop the worker; delivery is synchronous again.
+ * No-op when synchronous; bus_free() does it too. */
+void bus_stop_async(struct bus *bus);
 
 /* A source that had to drop events (e.g. output lines beyond a cap are
  * counted separately, not here; this is for real loss) reports them. */

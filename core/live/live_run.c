@@ -905,9 +905,14 @@ int live_run(const struct audit_config *cfg, struct audit *audit, const char *ou
 
 	int rc = setup(r, err, errlen);
 	if (rc == 0) {
+		/* Detectors and writers on the bus's own thread: the tracer
+		 * answers the target without waiting for them.  Stopped (every
+		 * event delivered) before anything reads what they hold. */
+		bus_start_async(r->bus);
 		loop(r);
 		kill_everything(r);
 		if (r->exec_error) {
+			bus_stop_async(r->bus);
 			rc = r->exec_error;
 			snprintf(err, errlen, "%s", r->exec_msg);
 		} else {
@@ -920,6 +925,7 @@ int live_run(const struct audit_config *cfg, struct audit *audit, const char *ou
 			if (r->src_bus)
 				record_setup(r);
 			publish_target_exit(r);
+			bus_stop_async(r->bus);
 			double observed = r->window_closed ? cfg->duration_s : r->last_exit_s;
 			audit_set_observed(audit, observed > 0 ? observed : clock_since_start(&r->clock));
 			record_stats(r);

@@ -1,5 +1,6 @@
 /* The bus: order, masks, unsubscription, statistics. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <string.h>
 
 #include "engine/bus.h"
@@ -118,4 +119,138 @@ Test(bus, kind_names_round_trip)
 	cr_assert_geq(n, 36);
 	cr_assert_eq(da_event_kind_from_name("nonsense"), DA_EV_NONE);
 	cr_assert_eq(da_event_kind_from_name(NULL), DA_EV_NONE);
+}
+
+/* ---- asynchronous delivery ------------------------------------------------ */
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "engine/event_copy.h"
+
+struct async_seen {
+	uint64_t next_seq;      /* the seq expected next */
+	uint64_t out_of_order;
+	uint64_t bad_text;
+	uint64_t n;
+	pthread_t thread;       /* the thread that delivered (all the same) */
+	int threads_seen;
+	int slow_every;         /* sleep 1 ms every slow_every events (0: never) */
+};
+
+static int check_async(void *ctx, const struct da_event *ev)
+{
+	struct async_seen *s = ctx;
+	if (s->n == 0) {
+		s->thread = pthread_self();
+		s->threads_seen = 1;
+	} else if (!pthread_equal(s->thread, pthread_self())) {
+		s->threads_seen++;
+	}
+	if (ev->seq != s->next_seq)
+		s->out_of_order++;
+	s->next_seq = ev->seq + 1;
+	/* The publisher reused its buffers: the copy must still say this. */
+	char want[64];
+	snprintf(want, sizeof(want), "event %llu", (unsigned long long)ev->seq);
+	if (!ev->text || strcmp(ev->text, want) != 0 || ev->argc != 2 || strcmp(ev->argv[1], want) != 0)
+		s->bad_text++;
+	s->n++;
+	if (s->slow_every && s->n % (uint64_t)s->slow_every == 0)
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+	return 0;
+}
+
+static void publish_numbered(struct bus *b, int count)
+{
+	char text[64], arg[64];
+	const char *argv[2] = { "prog", arg };
+	for (int i = 0; i < count; i++) {
+		struct da_event ev;
+		da_event_init(&ev, DA_EV_PROC_EXEC);
+		ev.pid = 1 + i % 7;
+		/* seq is assigned by bus_publish: predict it */
+		uint64_t seq = bus_get_stats(b)->events + 1;
+		snprintf(text, sizeof(text), "event %llu", (unsigned long long)seq);
+		snprintf(arg, sizeof(arg), "event %llu", (unsigned long long)seq);
+		ev.text = text;
+		ev.argv = argv;
+		ev.argc = 2;
+		bus_publish(b, &ev);
+		memset(text, 'x', sizeof(text) - 1); /* overwritten at once */
+		memset(arg, 'y', sizeof(arg) - 1);
+	}
+}
+
+Test(bus, async_keeps_order_copies_and_never_drops)
+{
+	struct bus *b = bus_new();
+	struct async_seen s = { .next_seq = 1, .slow_every = 500 };
+	cr_assert_eq(bus_subscribe(b, NULL, check_async, &s), 0);
+	cr_assert_eq(bus_start_async(b), 0);
+	uint64_t other = 0;
+	cr_assert_eq(bus_subscribe(b, NULL, check_async, &other), -EBUSY,
+		     "subscribing while the worker runs must be refused");
+	/* More than the queue holds, with a slow subscriber: the publisher
+	 * must wait, not drop. */
+	publish_numbered(b, 20000);
+	bus_flush(b);
+	cr_assert_eq(s.n, 20000, "delivered %llu of 20000", (unsigned long long)s.n);
+	cr_assert_eq(s.out_of_order, 0);
+	cr_assert_eq(s.bad_text, 0, "a queued event pointed into the publisher's buffers");
+	cr_assert_eq(s.threads_seen, 1);
+	cr_assert(!pthread_equal(s.thread, pthread_self()), "delivery did not leave the publisher's thread");
+	/* Stopped: synchronous again, in the publisher's thread. */
+	publish_numbered(b, 10);
+	bus_stop_async(b);
+	cr_assert_eq(s.n, 20010);
+	s.n = 0;
+	publish_numbered(b, 1);
+	cr_assert_eq(s.n, 1, "not delivered in place after bus_stop_async");
+	cr_assert(pthread_equal(s.thread, pthread_self()));
+	cr_assert_eq(bus_get_stats(b)->events, 20011);
+	bus_free(b);
+}
+
+Test(bus, async_stop_delivers_what_is_queued)
+{
+	struct bus *b = bus_new();
+	struct async_seen s = { .next_seq = 1, .slow_every = 100 };
+	bus_subscribe(b, NULL, check_async, &s);
+	cr_assert_eq(bus_start_async(b), 0);
+	publish_numbered(b, 3000);
+	bus_free(b); /* stops the worker: everything queued is delivered first */
+	cr_assert_eq(s.n, 3000);
+	cr_assert_eq(s.out_of_order, 0);
+}
+
+Test(bus, event_clone_owns_every_string)
+{
+	char path[] = "/etc/shadow", text[] = "openat(...)", a0[] = "cat", a1[] = "x";
+	const char *argv[] = { a0, a1 };
+	struct da_event ev;
+	da_event_init(&ev, DA_EV_FILE_OPEN);
+	ev.path = path;
+	ev.text = text;
+	ev.argv = argv;
+	ev.argc = 2;
+	ev.stdio[2] = "pipe:[1]";
+	size_t size = 0;
+	struct da_event *c = da_event_clone(&ev, &size);
+	cr_assert_not_null(c);
+	cr_assert_gt(size, sizeof(struct da_event));
+	memset(path, 0, sizeof(path));
+	memset(text, 0, sizeof(text));
+	a0[0] = a1[0] = 0;
+	cr_assert_str_eq(c->path, "/etc/shadow");
+	cr_assert_str_eq(c->text, "openat(...)");
+	cr_assert_str_eq(c->argv[0], "cat");
+	cr_assert_str_eq(c->argv[1], "x");
+	cr_assert_str_eq(c->stdio[2], "pipe:[1]");
+	cr_assert_null(c->path2);
+	cr_assert_eq(c->fd, -1);
+	cr_assert_eq(c->kind, DA_EV_FILE_OPEN);
+	free(c);
 }
