@@ -44,6 +44,15 @@
  *                         running >= 1 s after its parent (double fork) or
  *                         the main program exited.  Ignores processes still
  *                         running when the observation window closed.
+ *   process.loader_injection high   a program run with LD_PRELOAD or LD_AUDIT
+ *                         in its environment (every dynamically linked
+ *                         program then loads that library first: code
+ *                         injection); medium in the setup phase, and for an
+ *                         LD_LIBRARY_PATH naming a writable place outside
+ *                         the workdir (/tmp, HOME...).  Ignores the
+ *                         environment dynaudit gave the target (target.env)
+ *                         and the workdir's own library directories.  Needs
+ *                         the environment: live runs, or strace -v logs.
  *   process.runaway       high      more than max_processes processes, or a
  *                         fork failing with EAGAIN (process limit hit).
  *                         Threads are not processes; setup-phase processes
@@ -556,6 +565,52 @@ static bool stdio_on_socket(const struct da_event *ev)
 	return false;
 }
 
+/* Some directory of a PATH-like list is a writable place outside the
+ * workdir (an empty entry is the current directory: not judged). */
+static bool search_path_writable(const struct state *st, const char *list)
+{
+	char dir[512];
+	while (list && *list) {
+		const char *colon = strchr(list, ':');
+		size_t len = colon ? (size_t)(colon - list) : strlen(list);
+		if (len > 0 && len < sizeof(dir)) {
+			memcpy(dir, list, len);
+			dir[len] = '\0';
+			if (in_writable_place(st, dir))
+				return true;
+		}
+		list = colon ? colon + 1 : NULL;
+	}
+	return false;
+}
+
+static void check_loader_env(struct state *st, const struct da_event *ev, const char *applet,
+			     bool setup)
+{
+	const char *env = DA_EVENT_HAS(ev, loader_env) ? ev->loader_env : NULL;
+	for (const char *line = env; line && *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		char var[600];
+		snprintf(var, sizeof(var), "%.*s", (int)(len < sizeof(var) - 1 ? len : sizeof(var) - 1), line);
+		line = nl ? nl + 1 : NULL;
+		char *value = strchr(var, '=');
+		if (!value)
+			continue;
+		*value++ = '\0';
+		if ((strcmp(var, "LD_PRELOAD") == 0 || strcmp(var, "LD_AUDIT") == 0) && value[0])
+			report(st, "process.loader_injection", setup ? DA_SEV_MEDIUM : DA_SEV_HIGH, ev,
+			       "Find out what the library does: a preloaded library runs inside every program started with it.",
+			       "Runs %s with %s=%.200s: every program it starts loads that library first",
+			       applet, var, value);
+		else if (strcmp(var, "LD_LIBRARY_PATH") == 0 && search_path_writable(st, value))
+			report(st, "process.loader_injection", DA_SEV_MEDIUM, ev,
+			       "Check why libraries are loaded from a writable place; a planted library there runs in the program.",
+			       "Runs %s with LD_LIBRARY_PATH=%.200s: libraries come from a writable place",
+			       applet, value);
+	}
+}
+
 static void on_exec(struct state *st, const struct da_event *ev_in)
 {
 	struct da_event fixed = *ev_in;
@@ -569,6 +624,12 @@ static void on_exec(struct state *st, const struct da_event *ev_in)
 	char *previous = (p && p->image) ? strdup(p->image) : NULL;
 	if (p && ev->err == 0)
 		set_str(&p->image, applet);
+	/* The run's first exec is dynaudit's (target.env), as is the setup
+	 * command's; every later one is the submission's doing. */
+	bool launched_by_dynaudit = !previous && ((!setup && ev->pid == st->main_pid) ||
+						  (setup && !st->setup_started));
+	if (!launched_by_dynaudit)
+		check_loader_env(st, ev, applet, setup);
 
 	if (!st->own_base && !setup && ev->err == 0) {
 		/* a replay without target.command: the first program run is the target */

@@ -11,7 +11,7 @@
 #define EVENT_STRINGS(ev)                                                        \
 	&(ev)->syscall, &(ev)->errname, &(ev)->path, &(ev)->path2, &(ev)->raw_path, \
 	&(ev)->fd_desc, &(ev)->addr, &(ev)->stdio[0], &(ev)->stdio[1], &(ev)->stdio[2], \
-	&(ev)->detail, &(ev)->phase, &(ev)->text
+	&(ev)->detail, &(ev)->phase, &(ev)->text, &(ev)->loader_env
 
 static size_t str_size(const char *s)
 {

@@ -108,6 +108,7 @@ int event_json_write(FILE *out, const struct da_event *ev)
 		jw_end_array(&w);
 	}
 	put_str(&w, "detail", ev->detail);
+	put_str(&w, "loader_env", ev->loader_env);
 	put_str(&w, "phase", ev->phase);
 	put_str(&w, "text", ev->text);
 	jw_end_object(&w);
@@ -236,6 +237,7 @@ static bool decode_event(struct decode *d, struct da_event *ev, const char ***ar
 		  get_i32(d, "sock_type", &ev->sock_type) && get_i32(d, "protocol", &ev->protocol) &&
 		  get_str(d, "addr", &ev->addr) && get_i32(d, "port", &ev->port) &&
 		  get_i32(d, "argc", &ev->argc) && get_str(d, "detail", &ev->detail) &&
+		  get_str(d, "loader_env", &ev->loader_env) &&
 		  get_str(d, "phase", &ev->phase) && get_str(d, "text", &ev->text);
 	if (!ok)
 		return false;

@@ -9,6 +9,8 @@
  */
 #include "live/tracer_priv.h"
 
+#include "common/loader_env.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -34,6 +36,7 @@ void sc_call_reset(struct sc_call *c)
 	c->argc = 0;
 	c->argv_trunc = false;
 	c->envc = 0;
+	c->loader_env[0] = '\0';
 	c->clone3_flags = 0;
 	c->fstype[0] = '\0';
 	c->salen = 0;
@@ -136,16 +139,28 @@ static void grab_argv(struct tracer *t, struct tracee *th, struct sc_call *c, ui
 	}
 }
 
-static uint64_t count_env(struct tracer *t, struct tracee *th, uint64_t addr)
+/* Counts envp's entries and keeps its dynamic-loader variables (see
+ * common/loader_env.h): each entry's first bytes are read, the whole
+ * string only when it is one of them. */
+static uint64_t scan_env(struct tracer *t, struct tracee *th, struct sc_call *c, uint64_t addr)
 {
 	uint64_t ptrs[64], count = 0;
 	while (addr && count < 4096) {
 		ssize_t n = tracer_mem_read(t, th->tid, addr + count * 8, ptrs, sizeof(ptrs));
 		if (n < 8)
 			break;
-		for (size_t i = 0; i < (size_t)n / 8; i++, count++)
+		for (size_t i = 0; i < (size_t)n / 8; i++, count++) {
 			if (!ptrs[i])
 				return count;
+			char head[LOADER_ENV_PREFIX_MAX + 1];
+			bool trunc = false;
+			ssize_t len = tracer_mem_string(t, th->tid, ptrs[i], head, sizeof(head), &trunc);
+			if (len <= 0 || !loader_env_is_loader_var(head, (size_t)len))
+				continue;
+			char var[TRACER_STR_MAX + 1];
+			if (tracer_mem_string(t, th->tid, ptrs[i], var, sizeof(var), &trunc) > 0)
+				loader_env_append(c->loader_env, sizeof(c->loader_env), var);
+		}
 	}
 	return count;
 }
@@ -166,7 +181,7 @@ void tracer_decode_entry(struct tracer *t, struct tracee *th, struct sc_call *c)
 		grab_string(t, th, c, 0, a[1]);
 		if (c->row->id == SC_EXECVEAT) {
 			grab_argv(t, th, c, a[2]);
-			c->envc = count_env(t, th, a[3]);
+			c->envc = scan_env(t, th, c, a[3]);
 		}
 		if (c->row->id == SC_OPENAT2 && a[2]) {
 			struct open_how how;
@@ -180,7 +195,7 @@ void tracer_decode_entry(struct tracer *t, struct tracee *th, struct sc_call *c)
 	case SC_EXECVE:
 		grab_string(t, th, c, 0, a[0]);
 		grab_argv(t, th, c, a[1]);
-		c->envc = count_env(t, th, a[2]);
+		c->envc = scan_env(t, th, c, a[2]);
 		break;
 	case SC_RENAME: case SC_LINK: case SC_SYMLINK: case SC_PIVOT_ROOT:
 		grab_string(t, th, c, 0, a[0]);

@@ -135,6 +135,7 @@ void tracer_publish_exec(struct tracer *t, struct tracee *th, struct sc_call *c)
 	ev.fd = at ? dirfd : -1;
 	ev.argc = c->argc;
 	ev.argv = (const char *const *)c->argv;
+	ev.loader_env = c->loader_env[0] ? c->loader_env : NULL;
 	set_result(&ev, c);
 	/* stdio: the kernel's truth, after close-on-exec did its work */
 	for (int i = 0; i < 3; i++)

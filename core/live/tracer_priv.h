@@ -50,7 +50,8 @@ struct sc_call {
 	char **argv;                /* exec argv, argc entries */
 	int argc;
 	bool argv_trunc;
-	uint64_t envc;              /* exec envp entries (counted, not read) */
+	uint64_t envc;              /* exec envp entries (counted) */
+	char loader_env[1024];      /* exec: its LD_PRELOAD/LD_AUDIT/LD_LIBRARY_PATH, "" none */
 	uint64_t clone3_flags;      /* clone3: clone_args.flags, read at entry */
 	char fstype[64];            /* mount: the filesystem type ("" unknown) */
 	/* memory read at exit */

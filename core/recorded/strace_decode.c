@@ -7,6 +7,8 @@
  */
 #include "recorded/strace_decode_int.h"
 
+#include "common/loader_env.h"
+
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -654,6 +656,15 @@ static void decode_exec(struct strace_decoder *d, const struct call *c)
 	char **argv = c->nargs > pi + 1 ? parse_argv(c->a[pi + 1], &argc) : NULL;
 	ev.argc = argc;
 	ev.argv = (const char *const *)argv;
+	/* The environment is an array only with strace -v (else an address
+	 * and a count): keep its dynamic-loader variables. */
+	char loader_env[1024] = "";
+	int envc = 0;
+	char **envp = c->nargs > pi + 2 ? parse_argv(c->a[pi + 2], &envc) : NULL;
+	for (int i = 0; i < envc; i++)
+		loader_env_append(loader_env, sizeof(loader_env), envp[i]);
+	free_argv(envp);
+	ev.loader_env = loader_env[0] ? loader_env : NULL;
 	for (int fd = 0; fd < 3; fd++)
 		ev.stdio[fd] = dec_fd_get(d, c->pid, fd);
 	dec_publish(d, &ev);

@@ -72,6 +72,7 @@ static void assert_same_event(const struct da_event *a, const struct da_event *b
 	for (int i = 0; i < 4; i++)
 		cr_assert_eq(a->arg[i], b->arg[i], "arg[%d]", i);
 	cr_assert(same_str(a->detail, b->detail));
+	cr_assert(same_str(a->loader_env, b->loader_env));
 	cr_assert(same_str(a->phase, b->phase));
 	cr_assert(same_str(a->text, b->text));
 }
@@ -178,6 +179,7 @@ Test(event_json, every_member_round_trips)
 	ev.arg[1] = -1;
 	ev.arg[3] = 42;
 	ev.detail = "memfd";
+	ev.loader_env = "LD_PRELOAD=/tmp/\"x\".so\nLD_AUDIT=a\n";
 	ev.phase = "setup";
 	ev.text = "execve(\"/usr/bin/python3\", [\"python3\"], 0x7ffd /* 3 vars */) = -1 ENOENT";
 

@@ -37,6 +37,7 @@ struct rec {
 	int64_t flags, arg[4];
 	char syscall[32], path[512], path2[512], raw_path[512], fd_desc[256], addr[160];
 	char detail[128], text[2048], stdio[3][256], argv1[64], argv_last[64];
+	char loader_env[256];
 };
 
 struct run {
@@ -90,6 +91,7 @@ static int record(void *ctx, const struct da_event *ev)
 	CP(e->addr, ev->addr);
 	CP(e->detail, ev->detail);
 	CP(e->text, ev->text);
+	CP(e->loader_env, ev->loader_env);
 	for (int i = 0; i < 3; i++)
 		CP(e->stdio[i], ev->stdio[i]);
 	if (ev->argc > 1)
@@ -468,6 +470,18 @@ Test(tracer, huge_argv_is_capped)
 	cr_assert_not_null(ex);
 	cr_assert_leq(ex->argc, TRACER_ARGV_MAX + 1);
 	cr_assert_str_eq(ex->argv_last, "...");
+}
+
+/* The environment's loader variables reach the exec event (and only
+ * they: an ordinary variable or a look-alike name is not kept). */
+Test(tracer, exec_keeps_loader_variables)
+{
+	struct run r __attribute__((cleanup(run_free)));
+	run_simple(&r, true, "tr_exec", "preload");
+	const struct rec *ex = find(&r, DA_EV_PROC_EXEC, NULL, "/bin/true", 0);
+	cr_assert_not_null(ex);
+	cr_assert_str_eq(ex->loader_env, "LD_PRELOAD=/nonexistent/tr_hook.so\nLD_AUDIT=/tmp/a.so\n",
+			 "loader_env: '%s'", ex->loader_env);
 }
 
 /* ---- signals ------------------------------------------------------------------ */

@@ -605,3 +605,59 @@ Test(process, empty_and_hostile_events_are_survived)
 	harness_publish_hostile_events(h);
 	harness_free(h);
 }
+
+/* An exec whose environment carries dynamic-loader variables (live runs
+ * and strace -v logs see them). */
+static void publish_exec_env(struct harness *h, int pid, double t, const char *path,
+			     const char *const *argv, const char *loader_env, const char *phase)
+{
+	struct da_event ev = ev_make(DA_EV_PROC_EXEC, pid, t);
+	int argc = 0;
+	while (argv[argc])
+		argc++;
+	ev.syscall = "execve";
+	ev.path = path;
+	ev.argv = argv;
+	ev.argc = argc;
+	ev.phase = phase;
+	ev.loader_env = loader_env;
+	ev.text = "execve(...) = 0";
+	cr_assert_eq(harness_publish(h, &ev), 0);
+}
+
+Test(process, preloaded_library_is_code_injection)
+{
+	static const char *const py[] = {"python3", "server.py", NULL};
+	static const char *const ls[] = {"ls", NULL};
+	struct harness *h = harness_new("process", "allow_exec: [ls]\n", NULL);
+	/* dynaudit's own launch (target.env) is not the submission's doing */
+	publish_exec_env(h, 100, 0.0, "/usr/bin/python3.11", py,
+			 "LD_LIBRARY_PATH=/tmp/lib\n", NULL);
+	cr_assert_eq(harness_count(h, "process.loader_injection"), 0);
+	/* an allowed program, started with a library of the target's choice */
+	publish_exec_env(h, 101, 1.0, "/usr/bin/ls", ls,
+			 "LD_LIBRARY_PATH=/home/auditor/app/lib\nLD_PRELOAD=/tmp/.x/hook.so\n", NULL);
+	harness_finish(h);
+	cr_assert_eq(harness_count(h, "process.loader_injection"), 1,
+		     "a workdir library path is not writable-elsewhere");
+	cr_assert_eq(harness_max_severity(h, "process.loader_injection"), DA_SEV_HIGH);
+	cr_assert(message_has(h, "process.loader_injection", "LD_PRELOAD=/tmp/.x/hook.so"));
+	cr_assert_str_eq(harness_status(h), "fail");
+	harness_free(h);
+
+	/* a library search path in /tmp: medium; in the setup phase a
+	 * preload is medium too */
+	static const char *const mk[] = {"make", NULL};
+	static const char *const cc[] = {"cc", "-o", "main", "main.c", NULL};
+	h = harness_new("process", "allow_exec: [ls]\n", NULL);
+	publish_exec_env(h, 50, 0.0, "/usr/bin/make", mk, NULL, "setup");
+	publish_exec_env(h, 51, 0.1, "/usr/bin/cc", cc, "LD_PRELOAD=libfakeroot.so\n", "setup");
+	publish_exec_env(h, 100, 1.0, "/usr/bin/python3.11", py, NULL, NULL);
+	publish_exec_env(h, 101, 2.0, "/usr/bin/ls", ls, "LD_LIBRARY_PATH=.:/dev/shm/l\n", NULL);
+	harness_finish(h);
+	cr_assert_eq(harness_count(h, "process.loader_injection"), 2);
+	cr_assert_eq(harness_max_severity(h, "process.loader_injection"), DA_SEV_MEDIUM);
+	cr_assert_not_null(harness_find(h, "process.loader_injection", "LD_LIBRARY_PATH=.:/dev/shm/l"));
+	cr_assert_not_null(harness_find(h, "process.loader_injection", "LD_PRELOAD=libfakeroot.so"));
+	harness_free(h);
+}

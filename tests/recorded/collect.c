@@ -36,6 +36,7 @@ static int on_event(void *ctx, const struct da_event *ev)
 	e->ev.addr = dup_or_null(ev->addr);
 	e->ev.detail = dup_or_null(ev->detail);
 	e->ev.text = dup_or_null(ev->text);
+	e->ev.loader_env = dup_or_null(ev->loader_env);
 	e->ev.phase = NULL;
 	for (int i = 0; i < 3; i++)
 		e->ev.stdio[i] = dup_or_null(ev->stdio[i]);
@@ -67,6 +68,7 @@ void collect_fini(struct collect *c)
 		free((char *)ev->addr);
 		free((char *)ev->detail);
 		free((char *)ev->text);
+		free((char *)ev->loader_env);
 		for (int k = 0; k < 3; k++)
 			free((char *)ev->stdio[k]);
 		for (int k = 0; k < 16; k++)

@@ -390,7 +390,7 @@ Test(strace_decode, terminal_shape_unprefixed_main_and_attach_notes, .fini = don
 
 Test(strace_decode, verbose_env_threads_and_cloexec, .fini = done)
 {
-	replay("1 1700000000.000000 execve(\"./app\", [\"./app\", \"--x\"], [\"PATH=/usr/bin\", \"HOME=/root\"]) = 0 <0.000400>\n"
+	replay("1 1700000000.000000 execve(\"./app\", [\"./app\", \"--x\"], [\"PATH=/usr/bin\", \"LD_PRELOAD=/tmp/h.so\", \"HOME=/root\"]) = 0 <0.000400>\n"
 	       "1 1700000000.500000 openat(AT_FDCWD, \"/etc/hosts\", O_RDONLY) = 3 <0.000010>\n"
 	       "1 1700000000.600000 clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM|CLONE_SETTLS|CLONE_PARENT_SETTID|CLONE_CHILD_CLEARTID, child_tid=0x7f, parent_tid=0x7f, exit_signal=0, stack=0x7f, stack_size=0x7fff00, tls=0x7f} => {parent_tid=[2]}, 88) = 2 <0.000050>\n"
 	       "2 1700000000.700000 openat(AT_FDCWD, \"/etc/passwd\", O_RDONLY|O_CLOEXEC) = 4 <0.000010>\n"
@@ -406,6 +406,8 @@ Test(strace_decode, verbose_env_threads_and_cloexec, .fini = done)
 	const struct da_event *x = collect_nth(&c, DA_EV_PROC_EXEC, 0);
 	cr_assert_str_eq(x->path, "/home/auditor/app/app");
 	cr_assert_eq(x->argc, 2);
+	cr_assert_str_eq(x->loader_env, "LD_PRELOAD=/tmp/h.so\n", "strace -v: the loader variables kept");
+	cr_assert_null(collect_nth(&c, DA_EV_PROC_EXEC, 1)->loader_env, "no -v array: nothing known");
 	const struct da_event *f = collect_find(&c, DA_EV_PROC_FORK, NULL, NULL);
 	cr_assert_str_eq(f->detail, "thread");
 	const struct da_event *o = collect_nth(&c, DA_EV_FILE_OPEN, 1);

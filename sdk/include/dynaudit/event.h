@@ -39,7 +39,8 @@ enum da_event_kind {
 	/* execve/execveat.  path: resolved executable; argv/argc; stdio[0..2]:
 	 * what fds 0,1,2 of the process were at the exec (see "fd descriptions"
 	 * below); result/err: whether the exec succeeded; fd: dirfd for
-	 * execveat (or -1); detail: "memfd" when the executable is a memfd. */
+	 * execveat (or -1); detail: "memfd" when the executable is a memfd;
+	 * loader_env (ABI 1.1): LD_PRELOAD/LD_AUDIT/LD_LIBRARY_PATH set. */
 	DA_EV_PROC_EXEC = 1,
 	/* fork/vfork/clone/clone3 in the parent.  target_pid: the new pid (or
 	 * -1 on failure, err set); flags: clone flags (SIGCHLD for fork);
@@ -226,6 +227,13 @@ struct da_event {
 	const char *phase;     /* "setup" for target.setup events, else NULL */
 	const char *text;      /* strace-style line: the evidence shown to users */
 	/* ABI 1.0 ends here; new members go below. */
+
+	/* (ABI 1.1) PROC_EXEC: the dynamic-loader variables of the new
+	 * program's environment (LD_PRELOAD, LD_AUDIT, LD_LIBRARY_PATH), one
+	 * "NAME=value" per line, each ending in '\n'; NULL when there are none
+	 * or when the source cannot see the environment (a strace log recorded
+	 * without -v).  Read it through DA_EVENT_HAS(ev, loader_env). */
+	const char *loader_env;
 };
 
 #define DA_EVENT_HAS(ev, member) \

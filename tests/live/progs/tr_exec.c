@@ -3,6 +3,8 @@
  *   stdio    fds 0 and 1 become a connected loopback TCP socket, then
  *            execve /bin/true (stdio[] must describe the socket)
  *   bigargv  execve /bin/true with 1000 arguments of 1000 bytes
+ *   preload  execve /bin/true with LD_PRELOAD and LD_AUDIT (missing
+ *            libraries: the loader warns and goes on) among other variables
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -54,6 +56,14 @@ int main(int argc, char **argv)
 		}
 		execv("/bin/true", a);
 		return 4;
+	}
+	if (strcmp(mode, "preload") == 0) {
+		char *a[] = { (char *)"true", NULL };
+		char *e[] = { (char *)"PATH=/usr/bin:/bin", (char *)"LD_PRELOAD=/nonexistent/tr_hook.so",
+			      (char *)"XLD_PRELOAD=no", (char *)"LD_PRELOADX", (char *)"HOME=/",
+			      (char *)"LD_AUDIT=/tmp/a.so", NULL };
+		execve("/bin/true", a, e);
+		return 6;
 	}
 	return 5;
 }
