@@ -378,8 +378,23 @@ static bool other_process_memory(const struct da_event *ev, const char *path)
 	return false;
 }
 
+/* Config lookups walk up from the working directory to / with one name
+ * (node's package.json, .git, .editorconfig...): ~/NAME, then /home/NAME,
+ * then /NAME.  Each NAME looked up right under HOME is remembered, so that
+ * /home/NAME afterwards reads as the next step of that walk, not as a
+ * look at another user's home. */
+static void note_home_lookup(struct state *st, const char *path)
+{
+	const char *home = st->host->run->home;
+	size_t hl = home ? strlen(home) : 0;
+	if (!hl || strncmp(path, home, hl) != 0 || path[hl] != '/' || !path[hl + 1] ||
+	    strchr(path + hl + 1, '/'))
+		return;
+	seen_once(st, 'w', path + hl + 1);
+}
+
 /* /home/X/... with X not the target's own HOME user. */
-static bool other_users_home(const struct state *st, const char *path)
+static bool other_users_home(const struct state *st, const struct da_event *ev, const char *path)
 {
 	if (strncmp(path, "/home/", 6) != 0 || path[6] == '\0')
 		return false;
@@ -387,6 +402,12 @@ static bool other_users_home(const struct state *st, const char *path)
 	size_t n = strcspn(user, "/");
 	if (st->home_user && strlen(st->home_user) == n && strncmp(user, st->home_user, n) == 0)
 		return false;
+	if (!user[n] && !(ev->access & DA_ACC_DIR)) {
+		char key[PATH_MAX_LEN + 4];
+		snprintf(key, sizeof(key), "w:%s", user);
+		if (seen_has(st, key))
+			return false; /* the walk up, see note_home_lookup */
+	}
 	return true;
 }
 
@@ -400,7 +421,7 @@ static bool is_sensitive(const struct state *st, const struct da_event *ev, cons
 		if (pattern_covers(st->sensitive[i], path))
 			return true;
 	}
-	return other_users_home(st, path) || other_process_memory(ev, path);
+	return other_users_home(st, ev, path) || other_process_memory(ev, path);
 }
 
 static bool write_allowed(const struct state *st, const struct da_event *ev, const char *path)
@@ -561,6 +582,7 @@ static void on_file_event(struct state *st, const struct da_event *ev)
 
 	switch (ev->kind) {
 	case DA_EV_FILE_OPEN: {
+		note_home_lookup(st, path);
 		if (ev->access & DA_ACC_PATH) {
 			/* O_PATH touches no data, but probing a secret is still reaching for it */
 			if (is_sensitive(st, ev, path))

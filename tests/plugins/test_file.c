@@ -374,3 +374,36 @@ Test(file, empty_and_hostile_events_are_survived)
 	harness_publish_hostile_events(h);
 	harness_free(h);
 }
+
+/* node, git and editors look a name up in every directory from the cwd to
+ * /: ~/package.json, /home/package.json, /package.json.  That walk is not
+ * a look at another user's home; the same open without the walk, a
+ * listing of /home/bob, or a file in it still is. */
+Test(file, config_lookup_walking_up_is_not_another_home)
+{
+	struct harness *h = harness_new("file", NULL, NULL);
+	const char *walk[] = { "/home/auditor/app/package.json", "/home/auditor/package.json",
+			       "/home/package.json", "/package.json", NULL };
+	for (size_t i = 0; walk[i]; i++)
+		publish_open_ex(h, 100, walk[i], RD, 0, ENOENT, "ENOENT");
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "file.sensitive_read"), 0);
+	harness_free(h);
+
+	/* no walk before it */
+	h = harness_new("file", NULL, NULL);
+	publish_open(h, 100, "/home/package.json", RD, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "file.sensitive_read"), 1, "/home/package.json alone");
+	harness_free(h);
+	/* after ~/bob: listing /home/bob, or a file inside it */
+	const char *probes[] = { "/home/bob", "/home/bob/notes.txt", NULL };
+	for (size_t i = 0; probes[i]; i++) {
+		h = harness_new("file", NULL, NULL);
+		publish_open(h, 100, "/home/auditor/bob", RD, 0);
+		publish_open(h, 100, probes[i], RD | (i == 0 ? DA_ACC_DIR : 0), 0);
+		harness_finish(h);
+		cr_expect_eq(harness_count(h, "file.sensitive_read"), 1, "%s", probes[i]);
+		harness_free(h);
+	}
+}
