@@ -16,7 +16,10 @@
  *   network.connect        high      connect/sendto to an inet address
  *                          outside allow_connect; medium when the destination
  *                          is loopback only.  Allowed ones are info.
- *                          Ignores AF_UNSPEC connects (dissociation).
+ *                          Ignores AF_UNSPEC connects (dissociation) and
+ *                          UDP connects to 0.0.0.0/:: (glibc's getaddrinfo
+ *                          ranking a server's passive address: no packet).
+ *                          0.0.0.0 and :: count as loopback.
  *   network.listen         high      listen (or UDP bind to a fixed port)
  *                          outside allow_listen, also when seen only in a
  *                          socket snapshot (ss LISTEN row).  Allowed: info.
@@ -193,16 +196,18 @@ static bool is_unix_addr(const char *addr)
 	return addr && (addr[0] == '/' || addr[0] == '@');
 }
 
-static bool is_loopback(const char *host)
-{
-	return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 ||
-	       strncmp(host, "::ffff:127.", 11) == 0 || strcmp(host, "localhost") == 0;
-}
-
 static bool is_any_interface(const char *host)
 {
 	return !*host || strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0 ||
 	       strcmp(host, "*") == 0 || strcmp(host, "::ffff:0.0.0.0") == 0;
+}
+
+/* A connect to 0.0.0.0 or :: reaches this host too. */
+static bool is_loopback(const char *host)
+{
+	return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 ||
+	       strncmp(host, "::ffff:127.", 11) == 0 || strcmp(host, "localhost") == 0 ||
+	       (*host && is_any_interface(host));
 }
 
 static const struct endpoint_rule *match_rule(const struct endpoint_rule *rules, size_t n,
@@ -376,6 +381,12 @@ static void judge_destination(struct state *st, const struct da_event *ev, const
 		return;
 	}
 	if (!split_addr(addr, host, sizeof(host), port, sizeof(port)))
+		return;
+	/* glibc's getaddrinfo ranks its results by connecting a UDP socket to
+	 * each (no packet is sent); for a server's own passive address that
+	 * is 0.0.0.0 or ::.  Nothing is reached: not judged. */
+	if (ev->kind == DA_EV_NET_CONNECT && ev->sock_type == TYPE_DGRAM && *host &&
+	    is_any_interface(host))
 		return;
 	st->n_activity++;
 	if (strcmp(port, "53") == 0 || ev->port == 53) {

@@ -411,3 +411,26 @@ Test(network, empty_and_hostile_events_are_survived)
 	harness_publish_hostile_events(h);
 	harness_free(h);
 }
+
+/* What python -m http.server does before it listens: glibc's getaddrinfo
+ * ranks the passive addresses by connecting a UDP socket to each ([::],
+ * 0.0.0.0), then dissociates it (AF_UNSPEC).  No packet leaves: nothing
+ * to report.  A TCP connect to 0.0.0.0 reaches this host: loopback. */
+Test(network, getaddrinfo_ranking_is_not_a_connection)
+{
+	struct harness *h = harness_new("network", NULL, NULL);
+	publish_socket(h, 100, 3, AF_INET6_, DGRAM, 0);
+	publish_addr(h, DA_EV_NET_CONNECT, 100, 3, AF_INET6_, DGRAM, "[::]:8000", 8000, 0, NULL);
+	publish_addr(h, DA_EV_NET_CONNECT, 100, 3, 0, DGRAM, NULL, 0, 0, NULL);
+	publish_addr(h, DA_EV_NET_CONNECT, 100, 3, AF_INET_, DGRAM, "0.0.0.0:8000", 8000, 0, NULL);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "network.connect"), 0);
+	harness_free(h);
+
+	h = harness_new("network", NULL, NULL);
+	publish_socket(h, 100, 3, AF_INET_, STREAM, 0);
+	publish_addr(h, DA_EV_NET_CONNECT, 100, 3, AF_INET_, STREAM, "0.0.0.0:8000", 8000, 0, NULL);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "network.connect"), DA_SEV_MEDIUM, "0.0.0.0 is this host");
+	harness_free(h);
+}
