@@ -535,10 +535,14 @@ static void on_seccomp_stop(struct tracer *t, struct tracee *th)
 		wants_exit = true;
 	th->awaiting_exit = wants_exit;
 	th->skip_entry_stop = wants_exit && t->seccomp_before_entry;
-	/* Resume first: the tracee runs while the event is published. */
+	/* Resume first: the tracee runs while the event is published (its
+	 * fds described before it can close them). */
+	if (!wants_exit)
+		tracer_prefetch_fds(t, th, c);
 	resume(t, th, 0);
 	if (!wants_exit) {
 		tracer_event_publish(t, th, c);
+		tracer_prefetch_clear(t);
 		th->call_valid = false;
 		sc_call_reset(c);
 	}
@@ -584,8 +588,10 @@ static void on_syscall_stop(struct tracer *t, struct tracee *th)
 	c->has_result = have;
 	if (have)
 		tracer_decode_exit(t, th, c);
+	tracer_prefetch_fds(t, th, c);
 	resume(t, th, 0);
 	tracer_event_publish(t, th, c);
+	tracer_prefetch_clear(t);
 	th->call_valid = false;
 	sc_call_reset(c);
 }

@@ -523,7 +523,10 @@ void tracer_event_publish(struct tracer *t, struct tracee *th, struct sc_call *c
 			memcpy(&f, c->sa, sizeof(f));
 			if (!ev.family)
 				ev.family = f;
-			ev.addr = tracer_sockaddr_text(c->sa, c->salen, addr, sizeof(addr), &ev.port);
+			if (f == AF_UNSPEC && row->id == SC_CONNECT)
+				ev.family = AF_UNSPEC; /* dissociation: no destination */
+			else
+				ev.addr = tracer_sockaddr_text(c->sa, c->salen, addr, sizeof(addr), &ev.port);
 		} else if (ev.fd_desc && row->id != SC_ACCEPT && row->id != SC_ACCEPT4) {
 			/* the connected peer, or the bound address for listen */
 			const char *p = strstr(ev.fd_desc, "->");

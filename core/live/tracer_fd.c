@@ -145,8 +145,87 @@ static const char *basename_of(const char *p)
 	return s ? s + 1 : p;
 }
 
+static const char *describe_now(struct tracer *t, const struct tracee *th, int fd, char *buf,
+				size_t len);
+
 const char *tracer_fd_describe(struct tracer *t, const struct tracee *th, int fd, char *buf,
 			       size_t len)
+{
+	for (int i = 0; i < t->n_pre; i++)
+		if (t->pre[i].tid == th->tid && t->pre[i].fd == fd) {
+			if (!t->pre[i].open || len == 0)
+				return NULL;
+			snprintf(buf, len, "%s", t->pre[i].desc);
+			return buf;
+		}
+	return describe_now(t, th, fd, buf, len);
+}
+
+static void prefetch(struct tracer *t, const struct tracee *th, int64_t fd)
+{
+	if (fd < 0 || fd > INT32_MAX || t->n_pre >= TRACER_PREFETCH_FDS)
+		return;
+	for (int i = 0; i < t->n_pre; i++)
+		if (t->pre[i].tid == th->tid && t->pre[i].fd == (int)fd)
+			return;
+	struct fd_prefetch *p = &t->pre[t->n_pre];
+	p->tid = th->tid;
+	p->fd = (int)fd;
+	p->open = describe_now(t, th, (int)fd, p->desc, sizeof(p->desc)) != NULL;
+	t->n_pre++;
+}
+
+/* A dirfd matters only for a relative path. */
+static void prefetch_dirfd(struct tracer *t, const struct tracee *th, uint64_t dirfd,
+			   const char *path)
+{
+	if (!path || path[0] != '/')
+		prefetch(t, th, (int64_t)(int32_t)dirfd); /* AT_FDCWD is negative: skipped */
+}
+
+void tracer_prefetch_fds(struct tracer *t, const struct tracee *th, const struct sc_call *c)
+{
+	t->n_pre = 0;
+	if (!c->row)
+		return;
+	const uint64_t *a = c->args;
+	switch (c->row->id) {
+	case SC_OPENAT: case SC_OPENAT2: case SC_UNLINKAT: case SC_FCHMODAT: case SC_FCHOWNAT:
+	case SC_MKDIRAT: case SC_MKNODAT: case SC_STAT_AT: case SC_EXECVEAT:
+		prefetch_dirfd(t, th, a[0], c->str[0]);
+		break;
+	case SC_RENAMEAT: case SC_RENAMEAT2: case SC_LINKAT:
+		prefetch_dirfd(t, th, a[0], c->str[0]);
+		prefetch_dirfd(t, th, a[2], c->str[1]);
+		break;
+	case SC_SYMLINKAT:
+		prefetch_dirfd(t, th, a[1], c->str[1]);
+		break;
+	case SC_FCHMOD: case SC_FCHOWN: case SC_FCHDIR:
+	case SC_CONNECT: case SC_BIND: case SC_LISTEN: case SC_SENDTO: case SC_SENDMSG:
+	case SC_SENDMMSG: case SC_RECVFROM: case SC_RECVMSG: case SC_RECVMMSG:
+		prefetch(t, th, (int64_t)(int32_t)a[0]);
+		break;
+	case SC_ACCEPT: case SC_ACCEPT4:
+		prefetch(t, th, (int64_t)(int32_t)a[0]);
+		if (c->has_result && c->ret >= 0)
+			prefetch(t, th, c->ret);
+		break;
+	case SC_MMAP:
+		prefetch(t, th, (int64_t)(int32_t)a[4]);
+		break;
+	default:
+		break;
+	}
+}
+
+void tracer_prefetch_clear(struct tracer *t)
+{
+	t->n_pre = 0;
+}
+
+static const char *describe_now(struct tracer *t, const struct tracee *th, int fd, char *buf,
+				size_t len)
 {
 	char proc[64], link[4096];
 	if (fd < 0 || len == 0)

@@ -123,8 +123,10 @@ static void handle_one(struct tracer *t, int fd, const struct seccomp_notif *req
 	}
 	/* The caller waits for the answer: its memory is stable while read. */
 	tracer_decode_entry(t, th, &c);
+	tracer_prefetch_fds(t, th, &c);
 	answer_continue(t, fd, req->id);
 	tracer_event_publish(t, th, &c);
+	tracer_prefetch_clear(t);
 	sc_call_free(&c);
 }
 

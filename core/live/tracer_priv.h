@@ -86,6 +86,18 @@ struct tproc {
 	bool exec_seen;             /* its first execve was checked for a listener */
 };
 
+/* An fd described while its process was still stopped (tracer_prefetch_fds):
+ * events are published after the process runs on, when the fd may be
+ * closed or reused already (ld.so closes a library's fd right after its
+ * mmap; getaddrinfo closes its probe socket right after connect). */
+#define TRACER_PREFETCH_FDS 3
+struct fd_prefetch {
+	pid_t tid;
+	int fd;
+	bool open;                  /* false: the fd was not open */
+	char desc[TRACER_STR_MAX + 1];
+};
+
 struct ptr_map;   /* tiny int -> pointer hash (tracer.c) */
 
 struct tracer {
@@ -112,6 +124,8 @@ struct tracer {
 	 * parent's fork event is handled, which still needs its pid. */
 	struct { pid_t host, ns; } gone[64];
 	unsigned gone_next;
+	struct fd_prefetch pre[TRACER_PREFETCH_FDS]; /* for the call being published */
+	int n_pre;
 	pid_t init_pid;
 	pid_t target_pid;
 	bool target_done;
@@ -167,7 +181,14 @@ void tracer_publish_exec(struct tracer *t, struct tracee *th, struct sc_call *c)
 struct da_event;
 void tracer_event_origin(const struct tracer *t, const struct tracee *th, struct da_event *ev);
 
-/* tracer_fd.c — what an fd of a process is, from /proc (kernel truth). */
+/* tracer_fd.c — what an fd of a process is, from /proc (kernel truth).
+ * tracer_fd_describe answers from the prefetched descriptions first. */
+/* Before the stopped caller of c runs on: describe the fds its event
+ * will name (dirfds of relative paths, sockets, fchmod/fchdir/mmap fds,
+ * an accepted fd). */
+void tracer_prefetch_fds(struct tracer *t, const struct tracee *th, const struct sc_call *c);
+/* After the event is published: forget them. */
+void tracer_prefetch_clear(struct tracer *t);
 const char *tracer_fd_describe(struct tracer *t, const struct tracee *th, int fd, char *buf,
 			       size_t len);
 /* Text of a sockaddr ("127.0.0.1:80", "[::1]:80", "/run/x.sock",

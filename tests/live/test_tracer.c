@@ -484,6 +484,32 @@ Test(tracer, exec_keeps_loader_variables)
 			 "loader_env: '%s'", ex->loader_env);
 }
 
+/* fds closed right after the call: the events still say what they were
+ * (described while the caller was stopped), through ptrace stops and
+ * through notifications alike. */
+Test(tracer, fds_closed_at_once_are_still_described)
+{
+	for (int notify = 0; notify < 2; notify++) {
+		struct run r __attribute__((cleanup(run_free)));
+		struct run_opts o = { .deny = true, .notify = notify };
+		run_prog(&o, &r, "tr_fds", NULL);
+		cr_assert_eq(r.code, 0);
+		size_t opens = 0, maps = 0;
+		for (size_t i = 0; i < r.n; i++) {
+			const struct rec *e = &r.v[i];
+			if (e->kind == DA_EV_FILE_OPEN && strcmp(e->raw_path, "hostname") == 0) {
+				cr_assert_str_eq(e->path, "/etc/hostname", "notify=%d: dirfd lost", notify);
+				opens++;
+			}
+			size_t n = strlen(e->path);
+			if (e->kind == DA_EV_FILE_MMAP_EXEC && n >= 9 && strcmp(e->path + n - 9, "/bin/true") == 0)
+				maps++;
+		}
+		cr_assert_eq(opens, 200, "notify=%d", notify);
+		cr_assert_eq(maps, 200, "notify=%d: mmap events without their file", notify);
+	}
+}
+
 /* ---- signals ------------------------------------------------------------------ */
 
 Test(tracer, sigstop_and_sigcont_do_not_hang)
