@@ -25,7 +25,9 @@
  *                         maps,...} of another process, plus `sensitive`.
  *   file.account_db       info     /etc/passwd or /etc/group read (glibc's
  *                         getpwuid does this); low when read by a shell or a
- *                         text tool (cat, head, grep...), i.e. enumeration.
+ *                         text tool (cat, head, grep...) other than through
+ *                         glibc's lookup (which opens it close-on-exec),
+ *                         i.e. enumeration.
  *   file.persistence      high     write, create, rename-to, link or mkdir at
  *                         a persistence location: shell rc files (~/.bashrc,
  *                         ~/.profile, ~/.zshrc...), /etc/profile(.d), cron,
@@ -131,6 +133,8 @@ static const char *const system_roots[] = {
 	"/var", "/opt", "/sys", "/proc", "/dev", "/snap", NULL};
 
 /* Programs that read the account database to enumerate it. */
+#define O_CLOEXEC_FLAG 02000000 /* Linux O_CLOEXEC, spelled out like the kinds */
+
 static const char *const enumerators[] = {
 	"sh", "bash", "dash", "zsh", "ksh", "ash", "fish", "csh", "tcsh", "busybox", "cat",
 	"head", "tail", "less", "more", "grep", "egrep", "awk", "gawk", "mawk", "sed", "cut",
@@ -478,6 +482,10 @@ static void judge_read(struct state *st, const struct da_event *ev, const char *
 		for (const char *const *e = enumerators; *e; e++)
 			if (strcmp(who, *e) == 0)
 				enumerating = true;
+		/* glibc's own user lookup (nss files) opens it close-on-exec;
+		 * `cat /etc/passwd` or a shell redirect does not */
+		if (ev->flags & O_CLOEXEC_FLAG)
+			enumerating = false;
 		char key[64];
 		snprintf(key, sizeof(key), "%s%s", enumerating ? "e" : "g", path);
 		if (!seen_once(st, 'a', key))

@@ -22,7 +22,8 @@
  *                          0.0.0.0 and :: count as loopback.
  *   network.listen         high      listen (or UDP bind to a fixed port)
  *                          outside allow_listen, also when seen only in a
- *                          socket snapshot (ss LISTEN row).  Allowed: info.
+ *                          socket snapshot (ss LISTEN row); medium on a
+ *                          loopback address only.  Allowed: info.
  *   network.listen_any     medium    listening on all interfaces (0.0.0.0,
  *                          [::], *) on an allowed port, unless the allow
  *                          entry itself names 0.0.0.0 / :: / *.
@@ -202,12 +203,17 @@ static bool is_any_interface(const char *host)
 	       strcmp(host, "*") == 0 || strcmp(host, "::ffff:0.0.0.0") == 0;
 }
 
-/* A connect to 0.0.0.0 or :: reaches this host too. */
 static bool is_loopback(const char *host)
 {
 	return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 ||
-	       strncmp(host, "::ffff:127.", 11) == 0 || strcmp(host, "localhost") == 0 ||
-	       (*host && is_any_interface(host));
+	       strncmp(host, "::ffff:127.", 11) == 0 || strcmp(host, "localhost") == 0;
+}
+
+/* A destination on this host: loopback, or 0.0.0.0 / :: (a connect there
+ * reaches this host too; a listener there is exposed everywhere). */
+static bool is_this_host(const char *host)
+{
+	return is_loopback(host) || (*host && is_any_interface(host));
 }
 
 static const struct endpoint_rule *match_rule(const struct endpoint_rule *rules, size_t n,
@@ -397,12 +403,12 @@ static void judge_destination(struct state *st, const struct da_event *ev, const
 	if (!first_time(st, key))
 		return;
 	const char *res = result_text(ev, rbuf, sizeof(rbuf));
-	if (!is_loopback(host))
+	if (!is_this_host(host))
 		st->only_local = false;
 	if (match_rule(st->allow_connect, st->n_connect, addr)) {
 		report(st, "network.connect", DA_SEV_INFO, ev, NULL, NULL, "%s %s (allowed)%s", verb, addr, res);
 		note_allowed(st, "connects to ", addr);
-	} else if (is_loopback(host)) {
+	} else if (is_this_host(host)) {
 		report(st, "network.connect", DA_SEV_MEDIUM, ev, NULL,
 		       "Add the local endpoint to allow_connect if the program is meant to use it.",
 		       "%s loopback address %s outside allow_connect%s", verb, addr, res);
@@ -460,6 +466,11 @@ static void judge_listen(struct state *st, const struct da_event *ev, const char
 		report(st, "network.listen_any", DA_SEV_MEDIUM, ev, NULL,
 		       "Bind to the allowed address only (or list 0.0.0.0 explicitly in allow_listen).",
 		       "Listens on all interfaces %s (only a narrower address is allowed)%s%s", addr, how, res);
+	} else if (!rule && is_loopback(host)) {
+		/* reachable from this host only: test servers, helper processes */
+		report(st, "network.listen", DA_SEV_MEDIUM, ev, NULL,
+		       "Add the local endpoint to allow_listen if the program is meant to serve on it.",
+		       "Listens on loopback address %s outside allow_listen%s%s", addr, how, res);
 	} else if (!rule) {
 		report(st, "network.listen", DA_SEV_HIGH, ev, NULL,
 		       "Find out why the program opens this port; an unexpected listener is a backdoor pattern.",

@@ -170,6 +170,21 @@ Test(file, account_database)
 	harness_finish(h);
 	cr_expect_eq(harness_max_severity(h, "file.account_db"), DA_SEV_LOW);
 	harness_free(h);
+
+	/* bash looking up its own user through glibc (close-on-exec open) */
+	h = harness_new("file", NULL, NULL);
+	static const char *const bash[] = {"bash", "-c", "date", NULL};
+	publish_exec(h, 102, "/usr/bin/bash", bash);
+	struct da_event ev = ev_make(DA_EV_FILE_OPEN, 102, 1.0);
+	ev.syscall = "openat";
+	ev.path = ev.raw_path = "/etc/passwd";
+	ev.access = RD;
+	ev.flags = O_RDONLY | O_CLOEXEC;
+	ev.text = "openat(AT_FDCWD, \"/etc/passwd\", O_RDONLY|O_CLOEXEC) = 3";
+	cr_assert_eq(harness_publish(h, &ev), 0);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "file.account_db"), DA_SEV_INFO);
+	harness_free(h);
 }
 
 Test(file, writes_outside_allowed_places)

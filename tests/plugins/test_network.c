@@ -433,4 +433,23 @@ Test(network, getaddrinfo_ranking_is_not_a_connection)
 	harness_finish(h);
 	cr_expect_eq(harness_max_severity(h, "network.connect"), DA_SEV_MEDIUM, "0.0.0.0 is this host");
 	harness_free(h);
+
+	/* a listener on loopback only is medium; on every interface high */
+	h = harness_new("network", NULL, NULL);
+	publish_socket(h, 100, 3, AF_INET_, STREAM, 0);
+	publish_addr(h, DA_EV_NET_LISTEN, 100, 3, AF_INET_, STREAM, "127.0.0.1:51093", 51093, 0, NULL);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "network.listen"), DA_SEV_MEDIUM);
+	harness_free(h);
+	h = harness_new("network", NULL, NULL);
+	publish_addr(h, DA_EV_NET_LISTEN, 100, 4, AF_INET_, STREAM, "0.0.0.0:4444", 4444, 0, NULL);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "network.listen"), DA_SEV_HIGH);
+	harness_free(h);
+	/* allowed on every interface: exposed, not "Local only" */
+	h = harness_new("network", "allow_listen: [\"0.0.0.0:4444\"]\n", NULL);
+	publish_addr(h, DA_EV_NET_LISTEN, 100, 4, AF_INET_, STREAM, "0.0.0.0:4444", 4444, 0, NULL);
+	harness_finish(h);
+	cr_expect_str_eq(harness_observation(h), "Allowed endpoints only");
+	harness_free(h);
 }
