@@ -53,6 +53,11 @@
  *                         environment dynaudit gave the target (target.env)
  *                         and the workdir's own library directories.  Needs
  *                         the environment: live runs, or strace -v logs.
+ *   process.long_sleep    medium    one sleep (nanosleep, clock_nanosleep) at
+ *                         least as long as the whole observation window:
+ *                         what follows it is never seen (a delayed
+ *                         payload); info for a sleep of 10 s or more that
+ *                         merely ends after the window (and in setup).
  *   process.runaway       high      more than max_processes processes, or a
  *                         fork failing with EAGAIN (process limit hit).
  *                         Threads are not processes; setup-phase processes
@@ -717,6 +722,32 @@ static void on_exec(struct state *st, const struct da_event *ev_in)
 	}
 }
 
+/* A wait that ends after the observation window: whatever comes next was
+ * not seen (a delayed payload waits out a short audit).  Short waits near
+ * the end are ordinary; a heartbeat crossing the end is worth knowing;
+ * one call waiting the whole window or longer is the evasion pattern. */
+static void on_sleep(struct state *st, const struct da_event *ev)
+{
+	if (!ev->syscall || (strcmp(ev->syscall, "nanosleep") != 0 &&
+			     strcmp(ev->syscall, "clock_nanosleep") != 0))
+		return;
+	double window = st->host->run->duration_s;
+	int64_t wait = ev->arg[0];
+	if (wait < 10 || window <= 0 || ev->time_s + (double)wait <= window)
+		return;
+	bool setup = ev->phase && strcmp(ev->phase, "setup") == 0;
+	if ((double)wait >= window && !setup)
+		report(st, "process.long_sleep", DA_SEV_MEDIUM, ev,
+		       "Re-run with a target.duration longer than the wait to see what it does afterwards.",
+		       "Waits %lld s in one call, longer than the whole %.0f s observation window",
+		       (long long)wait, window);
+	else
+		report(st, "process.long_sleep", DA_SEV_INFO, ev,
+		       "Re-run with a longer target.duration to see what follows the wait.",
+		       "Waits %lld s at %.1f s, past the end of the %.0f s observation window",
+		       (long long)wait, ev->time_s, window);
+}
+
 static void on_fork(struct state *st, const struct da_event *ev)
 {
 	bool thread = (ev->detail && strcmp(ev->detail, "thread") == 0) ||
@@ -916,6 +947,9 @@ static int process_on_event(void *state, const struct da_event *ev, char *err, s
 	case DA_EV_PROC_SESSION:
 		on_session(st, ev);
 		break;
+	case DA_EV_SYSCALL_OTHER:
+		on_sleep(st, ev);
+		break;
 	case DA_EV_TARGET_EXIT:
 		/* arg[2] = 1: the window closed, nothing "outlived" anything */
 		if (ev->arg[2] == 0 && !st->main_exited)
@@ -990,7 +1024,7 @@ static const struct da_plugin process_plugin = {
 		(1ull << DA_EV_PROC_EXEC) | (1ull << DA_EV_PROC_FORK) | (1ull << DA_EV_PROC_EXIT) |
 		(1ull << DA_EV_PROC_SESSION) | (1ull << DA_EV_FILE_OPEN) |
 		(1ull << DA_EV_FILE_RENAME) | (1ull << DA_EV_FILE_CHMOD) | (1ull << DA_EV_FILE_LINK),
-		(1ull << (DA_EV_TARGET_EXIT - 64)),
+		(1ull << (DA_EV_TARGET_EXIT - 64)) | (1ull << (DA_EV_SYSCALL_OTHER - 64)),
 	},
 	.init = process_init,
 	.on_event = process_on_event,

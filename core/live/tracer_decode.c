@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- the captured call ---------------------------------------------- */
 
@@ -39,6 +40,7 @@ void sc_call_reset(struct sc_call *c)
 	c->loader_env[0] = '\0';
 	c->clone3_flags = 0;
 	c->fstype[0] = '\0';
+	c->sleep_s = c->sleep_ns = c->sleep_left_s = -1;
 	c->salen = 0;
 	c->row = NULL;
 	c->deny_errno = 0;
@@ -192,6 +194,23 @@ void tracer_decode_entry(struct tracer *t, struct tracee *th, struct sc_call *c)
 			}
 		}
 		break;
+	case SC_SLEEP: {
+		/* nanosleep(req, rem); clock_nanosleep(clock, flags, req, rem) */
+		bool clock = strcmp(c->row->name, "clock_nanosleep") == 0;
+		struct timespec req;
+		if (tracer_mem_read(t, th->tid, clock ? a[2] : a[0], &req, sizeof(req)) != (ssize_t)sizeof(req))
+			break;
+		c->sleep_s = req.tv_sec;
+		c->sleep_ns = req.tv_nsec;
+		c->sleep_left_s = req.tv_sec;
+		if (clock && (a[1] & TIMER_ABSTIME)) {
+			/* an absolute end on that clock: how far from now */
+			struct timespec now;
+			if (clock_gettime((clockid_t)a[0], &now) == 0)
+				c->sleep_left_s = req.tv_sec - now.tv_sec;
+		}
+		break;
+	}
 	case SC_EXECVE:
 		grab_string(t, th, c, 0, a[0]);
 		grab_argv(t, th, c, a[1]);
@@ -267,7 +286,7 @@ bool tracer_decode_wants_exit(const struct tracer *t, const struct sc_call *c)
 	}
 	case SC_STAT_PATH: case SC_STAT_AT: case SC_MMAP: case SC_MPROTECT:
 	case SC_KILL: case SC_TKILL: case SC_TGKILL: case SC_SIGQUEUE: case SC_TGSIGQUEUE:
-	case SC_PIDFD_SEND_SIGNAL: case SC_SETID1: case SC_SETID2: case SC_SETID3:
+	case SC_PIDFD_SEND_SIGNAL: case SC_SETID1: case SC_SETID2: case SC_SETID3: case SC_SLEEP:
 	case SC_SETGROUPS: case SC_CAPSET: case SC_PRCTL: case SC_SETSID: case SC_SETPGID:
 		return false;
 	default:

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -386,6 +387,28 @@ void tracer_event_publish(struct tracer *t, struct tracee *th, struct sc_call *c
 		if (row->id == SC_MMAP && ev.fd < 0)
 			return; /* anonymous executable memory: not a file mapping */
 		break;
+	case SC_SLEEP: {
+		/* strace's shape; arg[0]: seconds until it would end */
+		bool clock = strcmp(row->name, "clock_nanosleep") == 0;
+		if (clock) {
+			static const char *const clocks[] = { "CLOCK_REALTIME", "CLOCK_MONOTONIC",
+				"CLOCK_PROCESS_CPUTIME_ID", "CLOCK_THREAD_CPUTIME_ID", "CLOCK_MONOTONIC_RAW",
+				"CLOCK_REALTIME_COARSE", "CLOCK_MONOTONIC_COARSE", "CLOCK_BOOTTIME" };
+			if (a[0] < sizeof(clocks) / sizeof(clocks[0]))
+				stext_printf(&tt, "%s, ", clocks[a[0]]);
+			else
+				stext_printf(&tt, "%d, ", (int)a[0]);
+			stext_printf(&tt, "%s, ", (a[1] & TIMER_ABSTIME) ? "TIMER_ABSTIME" : "0");
+		}
+		if (c->sleep_s >= 0)
+			stext_printf(&tt, "{tv_sec=%lld, tv_nsec=%lld}, %#llx", (long long)c->sleep_s,
+				     (long long)c->sleep_ns, (unsigned long long)a[clock ? 3 : 1]);
+		else
+			stext_printf(&tt, "%#llx, %#llx", (unsigned long long)a[clock ? 2 : 0],
+				     (unsigned long long)a[clock ? 3 : 1]);
+		ev.arg[0] = c->sleep_left_s;
+		break;
+	}
 	case SC_MEMFD_CREATE:
 		ev.detail = c->str[0];
 		ev.fd = ok ? (int32_t)c->ret : -1;

@@ -76,6 +76,7 @@ static int add_rules(struct tracer *t, scmp_filter_ctx ctx, const struct sc_row 
 			return add_open_rules(ctx, nr, row->id == SC_OPEN ? 1 : 2);
 		case SC_STAT_PATH:
 		case SC_STAT_AT:
+		case SC_SLEEP:
 			if (!wanted(t, row->kind))
 				return 0;
 			return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);

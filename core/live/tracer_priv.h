@@ -54,6 +54,8 @@ struct sc_call {
 	char loader_env[1024];      /* exec: its LD_PRELOAD/LD_AUDIT/LD_LIBRARY_PATH, "" none */
 	uint64_t clone3_flags;      /* clone3: clone_args.flags, read at entry */
 	char fstype[64];            /* mount: the filesystem type ("" unknown) */
+	int64_t sleep_s, sleep_ns;  /* sleeps: the requested time (-1 unread) */
+	int64_t sleep_left_s;       /* sleeps: seconds from now until it ends */
 	/* memory read at exit */
 	int fds[2];                 /* socketpair results, -1 when none */
 	/* storage for the strings above */

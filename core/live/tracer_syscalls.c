@@ -68,6 +68,9 @@ const struct sc_row tracer_syscall_table[] = {
 	ROW(chdir, SC_CHDIR, DA_EV_FILE_CHDIR),
 	ROW(fchdir, SC_FCHDIR, DA_EV_FILE_CHDIR),
 	ROW(memfd_create, SC_MEMFD_CREATE, DA_EV_FILE_MEMFD),
+	/* a long wait can outlast the observation window (a delayed payload) */
+	ROW(nanosleep, SC_SLEEP, DA_EV_SYSCALL_OTHER),
+	ROW(clock_nanosleep, SC_SLEEP, DA_EV_SYSCALL_OTHER),
 	ROW(stat, SC_STAT_PATH, DA_EV_FILE_STAT),
 	ROW(lstat, SC_STAT_PATH, DA_EV_FILE_STAT),
 	ROW(access, SC_STAT_PATH, DA_EV_FILE_STAT),

@@ -52,6 +52,7 @@ enum sc_id {
 	SC_PERSONALITY,
 	SC_IO_URING,
 	SC_OPEN_BY_HANDLE_AT,
+	SC_SLEEP,          /* nanosleep / clock_nanosleep: how long it waits */
 };
 
 /* When the dangerous-syscall policy denies a call. */

@@ -622,6 +622,29 @@ static char **parse_argv(struct strace_span a, int *argc)
 	return argv;
 }
 
+/* nanosleep(req, ...), clock_nanosleep(clock, flags, req, ...): the
+ * seconds a relative sleep asks for; -1 when unknown (an absolute end:
+ * the clock's "now" at that moment is not in the log). */
+static int64_t sleep_seconds(const struct call *c)
+{
+	bool clock = strcmp(c->name, "clock_nanosleep") == 0;
+	size_t ri = clock ? 2 : 0;
+	if (c->nargs <= ri)
+		return -1;
+	if (clock && memmem(c->a[1].p, c->a[1].n, "TIMER_ABSTIME", 13))
+		return -1;
+	const char *sec = memmem(c->a[ri].p, c->a[ri].n, "tv_sec=", 7);
+	if (!sec)
+		return -1;
+	char num[24];
+	size_t n = 0;
+	const char *end = c->a[ri].p + c->a[ri].n;
+	for (const char *q = sec + 7; q < end && n + 1 < sizeof(num) && *q >= '0' && *q <= '9'; q++)
+		num[n++] = *q;
+	num[n] = '\0';
+	return n ? strtoll(num, NULL, 10) : -1;
+}
+
 static void decode_exec(struct strace_decoder *d, const struct call *c)
 {
 	bool at = strcmp(c->name, "execveat") == 0;
@@ -865,6 +888,8 @@ int strace_decode(struct strace_decoder *d, int tid, double time_s, const struct
 		if (d->events == before) {
 			struct da_event ev;
 			dec_event(&c, &ev, DA_EV_SYSCALL_OTHER);
+			if (!strcmp(name, "nanosleep") || !strcmp(name, "clock_nanosleep"))
+				ev.arg[0] = sleep_seconds(&c);
 			dec_publish(d, &ev);
 		}
 		if (!strcmp(name, "clone") || !strcmp(name, "clone3") || !strcmp(name, "fork") ||

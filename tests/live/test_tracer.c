@@ -510,6 +510,40 @@ Test(tracer, fds_closed_at_once_are_still_described)
 	}
 }
 
+/* Sleeps carry how long until they would end (arg[0], seconds), also for
+ * an absolute end; seen at entry, so a killed sleeper is still reported. */
+Test(tracer, sleeps_report_their_length)
+{
+	for (int notify = 0; notify < 2; notify++) {
+		struct run r __attribute__((cleanup(run_free)));
+		struct run_opts o = { .deny = true, .notify = notify };
+		run_prog(&o, &r, "tr_sleep", NULL);
+		cr_assert_eq(r.code, 0);
+		const struct rec *rel = find(&r, DA_EV_SYSCALL_OTHER, "nanosleep", NULL, 0);
+		cr_assert_not_null(rel, "notify=%d", notify);
+		cr_assert_eq(rel->arg[0], 100);
+		cr_assert(strstr(rel->text, "nanosleep({tv_sec=100, tv_nsec=0}"), "%s", rel->text);
+		/* the parent's usleep() calls are clock_nanosleeps too */
+		const struct rec *abs = NULL, *tiny = NULL;
+		for (size_t i = 0; i < r.n; i++) {
+			const struct rec *e = &r.v[i];
+			if (e->kind != DA_EV_SYSCALL_OTHER || strcmp(e->syscall, "clock_nanosleep") != 0)
+				continue;
+			if (strstr(e->text, "TIMER_ABSTIME"))
+				abs = e;
+			if (strstr(e->text, "{tv_sec=0, tv_nsec=1}"))
+				tiny = e;
+		}
+		cr_assert_not_null(abs);
+		cr_assert(abs->arg[0] >= 198 && abs->arg[0] <= 200, "absolute end 200 s ahead: %lld",
+			  (long long)abs->arg[0]);
+		cr_assert(strstr(abs->text, "clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, {tv_sec="),
+			  "%s", abs->text);
+		cr_assert_not_null(tiny);
+		cr_assert_eq(tiny->arg[0], 0);
+	}
+}
+
 /* ---- signals ------------------------------------------------------------------ */
 
 Test(tracer, sigstop_and_sigcont_do_not_hang)

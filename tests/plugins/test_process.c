@@ -661,3 +661,44 @@ Test(process, preloaded_library_is_code_injection)
 	cr_assert_not_null(harness_find(h, "process.loader_injection", "LD_PRELOAD=libfakeroot.so"));
 	harness_free(h);
 }
+
+static void publish_sleep(struct harness *h, int pid, double t, int64_t seconds, const char *phase)
+{
+	struct da_event ev = ev_make(DA_EV_SYSCALL_OTHER, pid, t);
+	ev.syscall = "clock_nanosleep";
+	ev.arg[0] = seconds;
+	ev.phase = phase;
+	ev.text = "clock_nanosleep(CLOCK_MONOTONIC, 0, {tv_sec=..., tv_nsec=0}, 0x7ffd) = ?";
+	cr_assert_eq(harness_publish(h, &ev), 0);
+}
+
+/* The default window is 60 s (the harness's run). */
+Test(process, sleeps_that_outlast_the_window)
+{
+	struct harness *h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_sleep(h, 100, 1.0, 1, NULL);     /* a tick */
+	publish_sleep(h, 100, 55.0, 5, NULL);    /* short, ends at the close: ordinary */
+	publish_sleep(h, 100, 2.0, -1, NULL);    /* unknown length */
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "process.long_sleep"), 0);
+	harness_free(h);
+
+	/* a heartbeat crossing the end: worth knowing */
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_sleep(h, 100, 40.0, 30, NULL);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.long_sleep"), DA_SEV_INFO);
+	harness_free(h);
+
+	/* waiting out the whole window: the delayed-payload pattern */
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_sleep(h, 100, 0.5, 3600, NULL);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.long_sleep"), DA_SEV_MEDIUM);
+	cr_expect(message_has(h, "process.long_sleep", "3600 s"));
+	cr_expect_str_eq(harness_status(h), "warn");
+	harness_free(h);
+}

@@ -422,3 +422,17 @@ Test(strace_decode, verbose_env_threads_and_cloexec, .fini = done)
 	cr_assert_eq(collect_nth(&c, DA_EV_FILE_WRITE, 1)->err, 9);
 	cr_assert_float_eq(res.last_time_s, 1.0001, 1e-6);
 }
+
+/* Sleeps keep their length (arg[0]) when the log shows a relative one. */
+Test(strace_decode, sleep_lengths, .fini = done)
+{
+	replay("7 1700000000.000000 clock_nanosleep(CLOCK_REALTIME, 0, {tv_sec=3600, tv_nsec=0}, 0x7ffc) = 0\n"
+	       "7 1700000000.100000 clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, {tv_sec=17709, tv_nsec=1}, NULL) = 0\n"
+	       "7 1700000000.200000 nanosleep({tv_sec=2, tv_nsec=500}, NULL) = 0\n"
+	       "7 1700000000.300000 nanosleep(0x7ffd1234, NULL) = 0\n");
+	cr_assert_eq(res.warnings, 0, "%s", res.first_warning);
+	cr_assert_eq(collect_nth(&c, DA_EV_SYSCALL_OTHER, 0)->arg[0], 3600);
+	cr_assert_eq(collect_nth(&c, DA_EV_SYSCALL_OTHER, 1)->arg[0], -1, "absolute: unknown");
+	cr_assert_eq(collect_nth(&c, DA_EV_SYSCALL_OTHER, 2)->arg[0], 2);
+	cr_assert_eq(collect_nth(&c, DA_EV_SYSCALL_OTHER, 3)->arg[0], -1, "no struct: unknown");
+}

@@ -157,7 +157,9 @@ enum da_event_kind {
 	DA_EV_SOCK_SNAPSHOT = 74,
 
 	/* Any traced syscall the decoder has no specific kind for (unknown
-	 * syscalls in a strace log are kept here).  syscall, text. */
+	 * syscalls in a strace log are kept here).  syscall, text; for
+	 * nanosleep/clock_nanosleep arg[0] is the seconds until the sleep
+	 * would end (-1 unknown). */
 	DA_EV_SYSCALL_OTHER = 90,
 
 	DA_EV_KIND_MAX = 96 /* kinds are < 96; never reused */
