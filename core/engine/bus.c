@@ -271,6 +271,18 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+/* The queue of a worker that is gone (or never started). */
+static void async_q_free(struct async_q *q)
+{
+	pthread_mutex_destroy(&q->mu);
+	pthread_cond_destroy(&q->work);
+	pthread_cond_destroy(&q->room);
+	pthread_cond_destroy(&q->drained);
+	free(q->ring);
+	free(q->sizes);
+	free(q);
+}
+
 int bus_start_async(struct bus *bus)
 {
 	if (bus->q)
@@ -299,13 +311,7 @@ int bus_start_async(struct bus *bus)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0) {
 		bus->q = NULL;
-		pthread_mutex_destroy(&q->mu);
-		pthread_cond_destroy(&q->work);
-		pthread_cond_destroy(&q->room);
-		pthread_cond_destroy(&q->drained);
-		free(q->ring);
-		free(q->sizes);
-		free(q);
+		async_q_free(q);
 		return -rc;
 	}
 	return 0;
@@ -333,13 +339,7 @@ void bus_stop_async(struct bus *bus)
 	pthread_mutex_unlock(&q->mu);
 	pthread_join(q->worker, NULL); /* it delivers everything queued first */
 	bus->q = NULL;
-	pthread_mutex_destroy(&q->mu);
-	pthread_cond_destroy(&q->work);
-	pthread_cond_destroy(&q->room);
-	pthread_cond_destroy(&q->drained);
-	free(q->ring);
-	free(q->sizes);
-	free(q);
+	async_q_free(q);
 }
 
 void bus_count_lost(struct bus *bus, uint64_t n)
