@@ -23,9 +23,12 @@
 #include "engine/event_copy.h"
 
 /* Queue bounds: events, and bytes of their copies (an exec's argv can be
- * 64 KiB).  A publisher waits while either is reached. */
-#define ASYNC_MAX_EVENTS 8192
-#define ASYNC_MAX_BYTES (32u << 20)
+ * 64 KiB).  A publisher waits while either is reached.  Small on purpose:
+ * it only smooths the two threads' pace, and whatever it holds at the end
+ * of a run is delivered before the report (a fork bomb under ASan filled
+ * 8192 slots, and draining them took longer than the grace period). */
+#define ASYNC_MAX_EVENTS 1024
+#define ASYNC_MAX_BYTES (8u << 20)
 /* An idle worker first polls for ASYNC_SPIN_NS (events a few microseconds
  * apart never wait), then naps ASYNC_NAP_NS at a time for up to
  * ASYNC_NAPS naps, and only then sleeps until a publisher wakes it.  A

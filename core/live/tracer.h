@@ -21,7 +21,8 @@
  *
  * Not traced, by design: read/write/readv/writev/pread/pwrite (volume; the
  * target's output comes from pipes), close/dup/fcntl (fd descriptions are
- * read from /proc/<pid>/fd when needed).  Read-only opens and stat probes
+ * read from /proc/<pid>/fd when needed), sleeps shorter than a second
+ * (stopped on, not published).  Read-only opens and stat probes
  * are published without waiting for their result (" = ?"): one stop each,
  * or, with fast_notify, one seccomp notification each.
  * Nothing here prints or exits.

@@ -388,7 +388,11 @@ void tracer_event_publish(struct tracer *t, struct tracee *th, struct sc_call *c
 			return; /* anonymous executable memory: not a file mapping */
 		break;
 	case SC_SLEEP: {
-		/* strace's shape; arg[0]: seconds until it would end */
+		/* Waits under TRACER_SLEEP_MIN_S are not events: only long ones
+		 * matter, and a retry loop (usleep(1000) around a failing fork)
+		 * would otherwise flood the bus.  arg[0]: seconds until it ends. */
+		if (c->sleep_s >= 0 && c->sleep_left_s < TRACER_SLEEP_MIN_S)
+			return;
 		bool clock = strcmp(row->name, "clock_nanosleep") == 0;
 		if (clock) {
 			static const char *const clocks[] = { "CLOCK_REALTIME", "CLOCK_MONOTONIC",

@@ -26,6 +26,9 @@
  * the filter, i.e. target.setup and the target. */
 #define TRACER_MAX_LISTENERS TRACER_POLL_FDS_MAX
 
+/* Sleeps shorter than this (seconds) are answered but not published. */
+#define TRACER_SLEEP_MIN_S 1
+
 /* Caps on what is read from tracee memory (hostile input). */
 #define TRACER_STR_MAX 4096
 #define TRACER_ARGV_MAX 256
