@@ -297,6 +297,7 @@ struct spawn_args {
 	gid_t outer_gid;
 	sandbox_exec_hook hook;
 	void *hook_ctx;
+	int cgroup_join_fd;     /* the pids cgroup's tasks file, or -1 */
 };
 
 static const char *env_get(char *const *envp, const char *key)
@@ -544,6 +545,19 @@ __attribute__((noreturn)) static void init_main(const struct spawn_args *a)
 	 * namespace.  A death before this line shows as EOF on ctl. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 
+	/* Into the pids cgroup before anything else, by moving ourselves
+	 * (see sb_cgroup_prepare); every later process is born in it. */
+	if (a->cgroup_join_fd >= 0) {
+		bool joined = write(a->cgroup_join_fd, "0", 1) == 1;
+		int e = errno;
+		close(a->cgroup_join_fd);
+		if (joined)
+			sb_send_step(fd, "pids cgroup", true, "%s", sb->cgroup_note);
+		else
+			sb_send_step(fd, "pids cgroup", false, "skipped: joining %s: %s; RLIMIT_NPROC only",
+				     sb->cgroup_path, strerror(e));
+	}
+
 	/* In a user namespace we map ourselves: the sandbox user inside is
 	 * the caller outside (one id each), which an unprivileged process may
 	 * do for its own ids once setgroups is denied.  Dumpable first: a
@@ -701,13 +715,20 @@ int sandbox_spawn(struct sandbox *sb, char *const argv[], int out_fd, int err_fd
 	if (sb->in_userns)
 		flags |= CLONE_NEWUSER;
 
+	/* The pids cgroup exists before the init, which joins it itself. */
+	int join_fd = -1;
+	sb_cgroup_prepare(sb, cfg->limit_processes > 0 ? cfg->limit_processes : 256, &join_fd);
 	struct spawn_args a = { .sb = sb, .argv = argv, .out_fd = out_fd, .err_fd = err_fd,
 				.null_fd = null_fd, .ctl_rd = ctl[0], .status_wr = status[1],
 				.outer_uid = geteuid(), .outer_gid = getegid(),
-				.hook = hook, .hook_ctx = hook_ctx };
+				.hook = hook, .hook_ctx = hook_ctx, .cgroup_join_fd = join_fd };
 	/* Fork-like clone: stack NULL means "share the copy-on-write stack",
 	 * exactly as fork() does (argument order of x86-64/arm64/riscv). */
 	pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	int clone_errno = errno;
+	if (join_fd >= 0 && pid != 0)
+		close(join_fd);
+	errno = clone_errno;
 	if (pid < 0) {
 		rc = -errno;
 		snprintf(err, errlen, "creating the sandbox namespaces: %s%s", strerror(errno),
@@ -727,10 +748,10 @@ int sandbox_spawn(struct sandbox *sb, char *const argv[], int out_fd, int err_fd
 	sb->ctl_fd = ctl[1];
 	sb->status_fd = status[0];
 
-	/* The pids cgroup is joined before the target exists, so every
-	 * process of the sandbox counts against it. */
-	sb_cgroup_limit(sb, pid, cfg->limit_processes > 0 ? cfg->limit_processes : 256,
-			sb->cgroup_path, sizeof sb->cgroup_path);
+	/* cgroup v2: joined from outside, still before the target exists, so
+	 * every process of the sandbox counts against it. */
+	if (join_fd < 0 && sb->cgroup_path[0])
+		sb_cgroup_attach(sb, pid);
 
 	/* Collect the init's steps until it is ready (or failed). */
 	for (;;) {

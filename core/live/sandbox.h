@@ -65,6 +65,7 @@ struct sandbox {
 	char user_name[64];     /* sandbox.user resolved to a name ("nobody", or the uid) */
 	char workdir_buf[320];  /* storage behind ->workdir */
 	char cgroup_path[256];  /* pids cgroup made for this run, "" when none */
+	char cgroup_note[128];  /* what it is, for the step ("cgroup v1 pids: ...") */
 	char **envp;            /* the target's environment (built by sandbox_spawn) */
 	int outcome;            /* sandbox_read_status: 0 unknown, 1 exec'd, <0 error */
 	char outcome_text[300]; /* the error reason, repeated on later calls */

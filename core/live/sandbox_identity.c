@@ -3,12 +3,14 @@
  * sandbox user, the clean environment, resource limits (rlimits and a pids
  * cgroup), capabilities, and the command lookup done as that user.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <linux/capability.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,43 +144,90 @@ static bool file_has_word(const char *path, const char *word)
 	return false;
 }
 
-void sb_cgroup_limit(struct sandbox *sb, pid_t init_pid, long max, char *path, size_t pathlen)
+/* Empty cgroups of dynaudits that died before removing theirs: named
+ * after a pid that no longer exists.  rmdir refuses a non-empty one. */
+static void sweep_stale_cgroups(const char *parent)
+{
+	DIR *d = opendir(parent);
+	if (!d)
+		return;
+	struct dirent *de;
+	char path[512];
+	while ((de = readdir(d)) != NULL) {
+		char *end = NULL;
+		if (strncmp(de->d_name, "dynaudit-", 9) != 0)
+			continue;
+		long pid = strtol(de->d_name + 9, &end, 10);
+		if (pid <= 0 || *end || (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", parent, de->d_name);
+		rmdir(path);
+	}
+	closedir(d);
+}
+
+void sb_cgroup_prepare(struct sandbox *sb, long max, int *join_fd)
 {
 	char dir[256], file[300], num[32];
 	const char *which;
+	bool v1;
 
-	path[0] = '\0';
+	*join_fd = -1;
+	sb->cgroup_path[0] = '\0';
+	sb->cgroup_note[0] = '\0';
 	/* Why: RLIMIT_NPROC counts every process of the uid on the host; a
 	 * pids cgroup counts exactly the sandbox (init included: +1). */
 	if (access("/sys/fs/cgroup/pids/cgroup.procs", W_OK) == 0) {
-		snprintf(dir, sizeof dir, "/sys/fs/cgroup/pids/dynaudit-%ld", (long)init_pid);
+		snprintf(dir, sizeof dir, "/sys/fs/cgroup/pids/dynaudit-%ld", (long)getpid());
 		which = "cgroup v1 pids";
+		v1 = true;
 	} else if (file_has_word("/sys/fs/cgroup/cgroup.subtree_control", "pids")) {
-		snprintf(dir, sizeof dir, "/sys/fs/cgroup/dynaudit-%ld", (long)init_pid);
+		snprintf(dir, sizeof dir, "/sys/fs/cgroup/dynaudit-%ld", (long)getpid());
 		which = "cgroup v2 pids";
+		v1 = false;
 	} else {
 		sb_step(sb, "pids cgroup", false, "skipped: no writable pids controller; RLIMIT_NPROC only");
 		return;
 	}
-	if (mkdir(dir, 0755) < 0) {
+	sweep_stale_cgroups(v1 ? "/sys/fs/cgroup/pids" : "/sys/fs/cgroup");
+	/* a leftover of a dynaudit that had our pid and died: empty, reuse */
+	if (mkdir(dir, 0755) < 0 && (errno != EEXIST || (rmdir(dir) < 0 && errno != ENOENT) ||
+				     mkdir(dir, 0755) < 0)) {
 		sb_step(sb, "pids cgroup", false, "skipped: mkdir %s: %s; RLIMIT_NPROC only", dir, strerror(errno));
 		return;
 	}
 	snprintf(file, sizeof file, "%s/pids.max", dir);
 	snprintf(num, sizeof num, "%ld", max + 1);
 	int rc = write_text(file, num);
-	if (rc == 0) {
-		snprintf(file, sizeof file, "%s/cgroup.procs", dir);
-		snprintf(num, sizeof num, "%ld", (long)init_pid);
-		rc = write_text(file, num);
+	if (rc == 0 && v1) {
+		snprintf(file, sizeof file, "%s/tasks", dir);
+		*join_fd = open(file, O_WRONLY | O_CLOEXEC);
+		if (*join_fd < 0)
+			rc = -errno;
 	}
 	if (rc < 0) {
 		rmdir(dir);
 		sb_step(sb, "pids cgroup", false, "skipped: %s: %s; RLIMIT_NPROC only", file, strerror(-rc));
 		return;
 	}
-	snprintf(path, pathlen, "%s", dir);
-	sb_step(sb, "pids cgroup", true, "%s: pids.max %ld (target tree + init)", which, max + 1);
+	snprintf(sb->cgroup_path, sizeof sb->cgroup_path, "%s", dir);
+	snprintf(sb->cgroup_note, sizeof sb->cgroup_note, "%s: pids.max %ld (target tree + init)",
+		 which, max + 1);
+}
+
+void sb_cgroup_attach(struct sandbox *sb, pid_t init_pid)
+{
+	char file[300], num[32];
+	snprintf(file, sizeof file, "%s/cgroup.procs", sb->cgroup_path);
+	snprintf(num, sizeof num, "%ld", (long)init_pid);
+	int rc = write_text(file, num);
+	if (rc < 0) {
+		rmdir(sb->cgroup_path);
+		sb->cgroup_path[0] = '\0';
+		sb_step(sb, "pids cgroup", false, "skipped: %s: %s; RLIMIT_NPROC only", file, strerror(-rc));
+		return;
+	}
+	sb_step(sb, "pids cgroup", true, "%s", sb->cgroup_note);
 }
 
 /* ------------------------------------------------------------------ */

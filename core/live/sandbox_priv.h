@@ -80,10 +80,18 @@ int sb_resolve_user(const char *spec, uid_t *uid, gid_t *gid, char *name, size_t
 /* Parent: the target's whole environment (NULL-terminated, one malloc'd
  * block: free the returned pointer only). */
 char **sb_build_env(const struct audit_config *cfg, const char *home, const char *user);
-/* Parent: put init_pid in a pids cgroup capped at max (cgroup v1 pids
- * hierarchy or v2 with pids enabled).  Fills path (for cleanup; "" when
- * none) and a step. */
-void sb_cgroup_limit(struct sandbox *sb, pid_t init_pid, long max, char *path, size_t pathlen);
+/* Parent, before the init exists: make a pids cgroup capped at max
+ * (cgroup v1 pids hierarchy, or v2 with pids enabled); sets
+ * sb->cgroup_path ("" when none, with a step saying why) and
+ * sb->cgroup_note.  With v1, *join_fd is the cgroup's "tasks" file: the
+ * init writes "0" there itself, first thing.  Moving one's own single
+ * thread skips the kernel's global threadgroup lock, whose RCU grace
+ * period made the parent's cgroup.procs write cost 6-15 ms; the step is
+ * then the init's.  With v2 (no tasks file) *join_fd is -1: call
+ * sb_cgroup_attach after the clone. */
+void sb_cgroup_prepare(struct sandbox *sb, long max, int *join_fd);
+/* Parent: move the init into sb->cgroup_path from outside; a step. */
+void sb_cgroup_attach(struct sandbox *sb, pid_t init_pid);
 
 /* Child (target): resource limits, one step each. */
 int sb_apply_limits(const struct audit_config *cfg, int status_fd, char *why, size_t whylen);

@@ -399,9 +399,23 @@ Test(sandbox, process_limit_stops_a_fork_loop)
 {
 	struct audit_config cfg = base_cfg();
 	cfg.limit_processes = 8;
-	const char *argv[] = { "./sb_probe", "forkloop", NULL };
+	const char *argv[] = { "./sb_probe", "cgroup", "forkloop", NULL };
 	struct run r;
 	run_probe(&r, &cfg, argv);
+	/* With a pids cgroup, the init joined it (itself, before the target
+	 * existed): the target is in it from its first instruction. */
+	const struct sandbox_step *cg = find_step(&r.sb, "pids cgroup");
+	cr_assert_not_null(cg, "no pids cgroup step");
+	if (access("/sys/fs/cgroup/pids/cgroup.procs", W_OK) == 0)
+		cr_assert(cg->ok, "a writable cgroup v1 pids hierarchy, yet: %s", cg->detail);
+	if (cg->ok) {
+		char want[64];
+		snprintf(want, sizeof want, "/dynaudit-%ld\n", (long)getpid());
+		char *line = strstr(r.out, "cgroup ");
+		cr_assert_not_null(line, "%s", r.out);
+		cr_assert_not_null(strstr(line, want), "target not in the sandbox's pids cgroup: %s", r.out);
+		cr_assert_not_null(strstr(cg->detail, "pids.max 9"), "%s", cg->detail);
+	}
 	int n = -1;
 	char e[32] = "";
 	const char *p = strstr(r.out, "forkloop ");

@@ -20,11 +20,14 @@
  *   fill:PATH         write 64 KiB blocks until an error (at most 256 MiB):
  *                     "fill PATH BYTES ERRNONAME" (SIGXFSZ ignored)
  *   print:TEXT        "TEXT"
+ *   cgroup            "cgroup LINE" for the pids line of /proc/self/cgroup
+ *                     ("cgroup none" without one)
  */
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -224,6 +227,21 @@ int main(int argc, char **argv)
 				*colon = '\0';
 			int e = connect_to(ip, port);
 			printf("connect %s %s\n", a + 8, e ? errname(e) : "ok");
+		} else if (!strcmp(a, "cgroup")) {
+			char line[512];
+			bool found = false;
+			FILE *f = fopen("/proc/self/cgroup", "r");
+			while (f && fgets(line, sizeof line, f))
+				if (strstr(line, ":pids:") || !strncmp(line, "0::", 3)) {
+					line[strcspn(line, "\n")] = '\0';
+					printf("cgroup %s\n", line);
+					found = true;
+					break;
+				}
+			if (f)
+				fclose(f);
+			if (!found)
+				printf("cgroup none\n");
 		} else if (!strcmp(a, "forkloop")) {
 			forkloop();
 		} else if (!strcmp(a, "sleeper")) {
