@@ -8,12 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine/event_copy.h"
 #include "recorded/source_strace.h"
-
-static char *dup_or_null(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
 
 static int on_event(void *ctx, const struct da_event *ev)
 {
@@ -25,26 +21,10 @@ static int on_event(void *ctx, const struct da_event *ev)
 			abort();
 	}
 	struct cev *e = &c->v[c->n++];
-	memset(e, 0, sizeof(*e));
-	e->ev = *ev;
-	e->ev.syscall = dup_or_null(ev->syscall);
-	e->ev.errname = dup_or_null(ev->errname);
-	e->ev.path = dup_or_null(ev->path);
-	e->ev.path2 = dup_or_null(ev->path2);
-	e->ev.raw_path = dup_or_null(ev->raw_path);
-	e->ev.fd_desc = dup_or_null(ev->fd_desc);
-	e->ev.addr = dup_or_null(ev->addr);
-	e->ev.detail = dup_or_null(ev->detail);
-	e->ev.text = dup_or_null(ev->text);
-	e->ev.loader_env = dup_or_null(ev->loader_env);
-	e->ev.phase = NULL;
-	for (int i = 0; i < 3; i++)
-		e->ev.stdio[i] = dup_or_null(ev->stdio[i]);
-	int argc = ev->argc < 16 ? ev->argc : 16;
-	for (int i = 0; i < argc; i++)
-		e->argv_store[i] = dup_or_null(ev->argv[i]);
-	e->ev.argc = argc;
-	e->ev.argv = NULL;
+	e->copy = da_event_clone(ev, NULL); /* every string, in one block */
+	if (!e->copy)
+		abort();
+	e->ev = *e->copy;
 	return 0;
 }
 
@@ -57,23 +37,8 @@ void collect_init(struct collect *c)
 
 void collect_fini(struct collect *c)
 {
-	for (size_t i = 0; i < c->n; i++) {
-		struct da_event *ev = &c->v[i].ev;
-		free((char *)ev->syscall);
-		free((char *)ev->errname);
-		free((char *)ev->path);
-		free((char *)ev->path2);
-		free((char *)ev->raw_path);
-		free((char *)ev->fd_desc);
-		free((char *)ev->addr);
-		free((char *)ev->detail);
-		free((char *)ev->text);
-		free((char *)ev->loader_env);
-		for (int k = 0; k < 3; k++)
-			free((char *)ev->stdio[k]);
-		for (int k = 0; k < 16; k++)
-			free(c->v[i].argv_store[k]);
-	}
+	for (size_t i = 0; i < c->n; i++)
+		free(c->v[i].copy);
 	free(c->v);
 	bus_free(c->bus);
 	memset(c, 0, sizeof(*c));

@@ -1,6 +1,7 @@
 /*
  * collect.h — a bus subscriber for the recorded-input tests: keeps a deep
- * copy of every event so tests can look for the ones they expect.
+ * copy of every event (da_event_clone) so tests can look for the ones
+ * they expect.
  */
 #ifndef DYNAUDIT_TEST_COLLECT_H
 #define DYNAUDIT_TEST_COLLECT_H
@@ -13,8 +14,8 @@
 #include "recorded/source_strace.h"
 
 struct cev {
-	struct da_event ev;  /* strings below point into the copies */
-	char *argv_store[16];
+	struct da_event ev;     /* its strings point into copy */
+	struct da_event *copy;  /* da_event_clone's block (owned) */
 };
 
 struct collect {
