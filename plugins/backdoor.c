@@ -494,6 +494,33 @@ static void give_secret(struct proc *p, const char *path, const char *text, bool
 	p->exfil_reported = false;
 }
 
+/* The secret arrives after the connection was made: the bytes can then
+ * leave by write(), which a live run does not stop on (it would stop on
+ * every write of every program). Holding the connection while reading
+ * the secret is the evidence left. */
+static void check_held_connection(struct backdoor *st, struct proc *p, const struct da_event *ev)
+{
+	if (!p->secret || p->exfil_reported)
+		return;
+	for (size_t i = 0; i < p->n_fds; i++) {
+		const struct tracked_fd *t = &p->fds[i];
+		if (t->kind != FD_CONNECTED)
+			continue;
+		if (p->secret_weak && (is_loopback(t->desc) || allowed(st, t->desc)))
+			continue;
+		p->exfil_reported = true;
+		char msg[768];
+		snprintf(msg, sizeof(msg),
+			 "exfiltration: reads %s while holding a connection to %s (fd %d, opened before the read)",
+			 p->secret, t->desc, t->fd);
+		const char *evidence[2] = {p->connect_text ? p->connect_text : t->desc, ev->text};
+		emit(st, "backdoor.exfiltration", DA_SEV_CRITICAL, "Exfiltration", msg, ev->pid,
+		     ev->time_s, evidence, 2,
+		     "Remove the code that reads credentials or account data and sends them over the network");
+		return;
+	}
+}
+
 static void on_secret_read(struct backdoor *st, const struct da_event *ev)
 {
 	int cls = secret_class(st, ev->path);
@@ -503,6 +530,7 @@ static void on_secret_read(struct backdoor *st, const struct da_event *ev)
 	if (!p)
 		return;
 	give_secret(p, ev->path, ev->text, cls == 2);
+	check_held_connection(st, p, ev);
 	/* a child may read for its parent: `cat ~/.ssh/id_rsa` via subprocess */
 	int up = p->ppid;
 	for (int level = 0; level < ANCESTOR_REACH && up > 0; level++) {
@@ -510,6 +538,7 @@ static void on_secret_read(struct backdoor *st, const struct da_event *ev)
 		if (!a)
 			break;
 		give_secret(a, ev->path, ev->text, cls == 2);
+		check_held_connection(st, a, ev);
 		up = a->ppid;
 	}
 }

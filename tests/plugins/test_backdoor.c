@@ -465,6 +465,32 @@ Test(backdoor, child_reads_secret_parent_sends)
 	harness_free(h);
 }
 
+/* connect first, then read the secret, then write() (not traced live) */
+Test(backdoor, secret_read_while_connected_is_exfiltration)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	connect_to(h, 100, 1.0, 3, "127.0.0.1:4444", 4444, 0);
+	fork_child(h, 100, 101, 1.2);
+	cr_assert_eq(harness_count(h, "backdoor.exfiltration"), 0);
+	/* `cat /etc/shadow >&3`: the child inherited the connection */
+	open_file(h, 101, 1.5, "/etc/shadow", DA_ACC_READ, 0);
+	const struct harness_finding *f = harness_get(h, "backdoor.exfiltration");
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, DA_SEV_CRITICAL);
+	cr_assert(strstr(f->message, "/etc/shadow") && strstr(f->message, "127.0.0.1:4444") &&
+		  strstr(f->message, "holding a connection"), "%s", f->message);
+	cr_assert_eq(harness_count(h, "backdoor.exfiltration"), 1, "one finding, not one per ancestor");
+	harness_free(h);
+
+	/* a failed connect holds nothing; a weak secret next to a loopback peer is local */
+	h = harness_new("backdoor", NULL, NULL);
+	connect_to(h, 100, 1.0, 3, "203.0.113.9:443", 443, ENETUNREACH);
+	connect_to(h, 100, 1.1, 4, "127.0.0.1:8000", 8000, 0);
+	open_file(h, 100, 1.5, "/etc/passwd", DA_ACC_READ, 0);
+	cr_assert_eq(harness_count(h, "backdoor.exfiltration"), 0);
+	harness_free(h);
+}
+
 Test(backdoor, passwd_counts_only_when_sent_off_host)
 {
 	struct harness *h = harness_new("backdoor", "allow_connect: [\"192.0.2.1:80\"]\n", NULL);
