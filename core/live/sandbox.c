@@ -339,6 +339,13 @@ __attribute__((noreturn)) static void target_main(const struct spawn_args *a, ch
 		snprintf(why, sizeof why, "redirecting stdio: %s", strerror(errno));
 		target_fail(fd, errno, why);
 	}
+	/* The capture pipes belong to dynaudit's uid; programs reopen them
+	 * as /dev/stdout or /dev/stderr (`tee /dev/stderr`, `echo >/dev/stderr`),
+	 * which the kernel checks against the pipe's owner and mode 0600.
+	 * Hand them to the sandbox user so those idioms work as outside.
+	 * Under a user namespace they already map to it; a failure is harmless. */
+	if (fchown(1, sb->uid, sb->gid) < 0 || fchown(2, sb->uid, sb->gid) < 0)
+		errno = 0;
 	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
 		for (int i = 3; i < 65536; i++)
 			if (i != fd)
