@@ -4,8 +4,10 @@
  *
  * The formula is deliberately simple so a person can redo it from the
  * explanation lines in the report: every finding costs the weight of its
- * severity, once per occurrence but at most three times (a loop that
- * repeats one finding 500 times is one behaviour, not 500).
+ * severity, once per occurrence but at most three times per rule, worst
+ * occurrences first (a loop that repeats one finding 500 times is one
+ * behaviour, not 500; a shell script that runs ten different coreutils is
+ * one habit, not ten).
  */
 #include "engine/report.h"
 
@@ -16,8 +18,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Occurrences of one (rule, message) that count towards the score. */
+/* Occurrences of one rule (over all its messages) that count towards the score. */
 #define SCORE_MAX_COUNTED 3
+
+/* How many occurrences of each rule were counted so far. */
+struct rule_tally {
+	const char **rule;
+	unsigned *used;
+	size_t n;
+	int rc;
+};
+
+static unsigned *tally_slot(struct rule_tally *t, const char *rule)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (strcmp(t->rule[i], rule) == 0)
+			return &t->used[i];
+	const char **nr = realloc(t->rule, (t->n + 1) * sizeof(*nr));
+	if (nr)
+		t->rule = nr;
+	unsigned *nu = nr ? realloc(t->used, (t->n + 1) * sizeof(*nu)) : NULL;
+	if (!nu) {
+		t->rc = -ENOMEM;
+		return NULL;
+	}
+	t->used = nu;
+	t->rule[t->n] = rule;
+	t->used[t->n] = 0;
+	return &t->used[t->n++];
+}
 
 const char *category_status_name(enum category_status s)
 {
@@ -153,6 +182,7 @@ int score_compute(struct report_input *in, struct score_result *out)
 	memset(out, 0, sizeof(*out));
 	findings_sort(in);
 	struct strv ex = {0}, rec = {0}, failed = {0};
+	struct rule_tally tally = {0};
 	char a[32], b[32];
 	double score = 100;
 
@@ -165,14 +195,24 @@ int score_compute(struct report_input *in, struct score_result *out)
 				if ((int)f->severity != sev)
 					continue;
 				double w = in->weights[sev];
-				unsigned counted = f->count < SCORE_MAX_COUNTED ? f->count : SCORE_MAX_COUNTED;
+				const char *rule = f->rule ? f->rule : "?";
+				unsigned *used = tally_slot(&tally, rule);
+				unsigned before = used ? *used : SCORE_MAX_COUNTED;
+				unsigned left = before < SCORE_MAX_COUNTED ? SCORE_MAX_COUNTED - before : 0;
+				unsigned counted = f->count < left ? f->count : left;
+				if (used)
+					*used += counted;
 				score -= w * counted;
-				if (counted < f->count)
+				if (counted < f->count && before > 0)
+					push(&ex, "- %s x %u %s (%s; %u occurrences; the rule counts at most %d times)",
+					     num(w, a), counted, rule, da_severity_name(f->severity), f->count,
+					     SCORE_MAX_COUNTED);
+				else if (counted < f->count)
 					push(&ex, "- %s x %u %s (%s; %u occurrences, at most %d counted)", num(w, a),
-					     counted, f->rule, da_severity_name(f->severity), f->count,
+					     counted, rule, da_severity_name(f->severity), f->count,
 					     SCORE_MAX_COUNTED);
 				else
-					push(&ex, "- %s x %u %s (%s)", num(w, a), counted, f->rule,
+					push(&ex, "- %s x %u %s (%s)", num(w, a), counted, rule,
 					     da_severity_name(f->severity));
 			}
 		}
@@ -241,8 +281,10 @@ int score_compute(struct report_input *in, struct score_result *out)
 		push(&rec, "Re-run the audit to completion: this one was incomplete (%s)", in->incomplete);
 	push(&rec, "Maintain sandbox isolation for future dynamic tests");
 
-	int rc = ex.rc ? ex.rc : rec.rc ? rec.rc : failed.rc;
+	int rc = ex.rc ? ex.rc : rec.rc ? rec.rc : failed.rc ? failed.rc : tally.rc;
 	strv_free(&failed);
+	free(tally.rule);
+	free(tally.used);
 	if (rc) {
 		strv_free(&ex);
 		strv_free(&rec);

@@ -209,6 +209,26 @@ Test(score, low_and_medium_warn_and_count_is_capped)
 	score_free(&r);
 }
 
+/* Ten different programs run by one script are one habit: the rule, over
+ * all its messages, counts at most three occurrences, worst first. */
+Test(score, one_rule_counts_at_most_three_times_over_its_messages)
+{
+	char msg[64];
+	for (int i = 0; i < 10; i++) {
+		snprintf(msg, sizeof msg, "runs tool%d", i);
+		add(0, "process.exec_unlisted", DA_SEV_LOW, msg, NULL);
+	}
+	add(0, "process.exec_unlisted", DA_SEV_MEDIUM, "runs nc", NULL);
+	struct score_result r;
+	cr_assert_eq(score_compute(&input, &r), 0);
+	cr_assert_eq(r.score, 100 - 15 - 5 * 2); /* the medium one first, then two lows */
+	cr_assert(r.pass);
+	cr_assert(has_line(r.explanation, r.n_explanation, "- 15 x 1 process.exec_unlisted (medium)"));
+	cr_assert(has_line(r.explanation, r.n_explanation,
+			   "- 5 x 0 process.exec_unlisted (low; 1 occurrences; the rule counts at most 3 times)"));
+	score_free(&r);
+}
+
 Test(score, weights_and_pass_score_are_configurable)
 {
 	add(1, "network.connect", DA_SEV_MEDIUM, "connected", NULL);
