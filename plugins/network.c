@@ -24,9 +24,11 @@
  *                          outside allow_listen, also when seen only in a
  *                          socket snapshot (ss LISTEN row); medium on a
  *                          loopback address only.  Allowed: info.
- *   network.listen_any     medium    listening on all interfaces (0.0.0.0,
+ *   network.listen_any     low       listening on all interfaces (0.0.0.0,
  *                          [::], *) on an allowed port, unless the allow
  *                          entry itself names 0.0.0.0 / :: / *.
+ * Allow entries match IPv4-mapped addresses (::ffff:127.0.0.1) by their
+ * IPv4 form.
  *   network.raw_socket     high      SOCK_RAW inet sockets, AF_PACKET sockets.
  *   network.netlink        info      NETLINK_ROUTE (glibc getifaddrs);
  *                          medium    any other netlink protocol (audit,
@@ -223,6 +225,10 @@ static const struct endpoint_rule *match_rule(const struct endpoint_rule *rules,
 	if (!split_addr(addr, host, sizeof(host), port, sizeof(port)))
 		return NULL;
 	bool unix_addr = is_unix_addr(addr);
+	/* A dual-stack socket (Java, node) reaches 127.0.0.1 as
+	 * ::ffff:127.0.0.1: judge the IPv4 address the entry names. */
+	if (!unix_addr && strncmp(host, "::ffff:", 7) == 0 && strchr(host + 7, '.') && !strchr(host + 7, ':'))
+		memmove(host, host + 7, strlen(host + 7) + 1);
 	for (size_t i = 0; i < n; i++) {
 		const struct endpoint_rule *r = &rules[i];
 		if (unix_addr != (r->port == NULL))
@@ -463,7 +469,10 @@ static void judge_listen(struct state *st, const struct da_event *ev, const char
 		if (st->allow_listen[i].port && fnmatch(st->allow_listen[i].port, port, 0) == 0)
 			port_allowed = true;
 	if (!rule && is_any_interface(host) && port_allowed) {
-		report(st, "network.listen_any", DA_SEV_MEDIUM, ev, NULL,
+		/* the expected service, bound the way most frameworks bind by
+		 * default (Java ServerSocket, node listen(port), python ""):
+		 * worth a remark, not a warning of its own */
+		report(st, "network.listen_any", DA_SEV_LOW, ev, NULL,
 		       "Bind to the allowed address only (or list 0.0.0.0 explicitly in allow_listen).",
 		       "Listens on all interfaces %s (only a narrower address is allowed)%s%s", addr, how, res);
 	} else if (!rule && is_loopback(host)) {
@@ -476,7 +485,7 @@ static void judge_listen(struct state *st, const struct da_event *ev, const char
 		       "Find out why the program opens this port; an unexpected listener is a backdoor pattern.",
 		       "Listens on %s outside allow_listen%s%s", addr, how, res);
 	} else if (is_any_interface(host) && !rule->any_interface) {
-		report(st, "network.listen_any", DA_SEV_MEDIUM, ev, NULL,
+		report(st, "network.listen_any", DA_SEV_LOW, ev, NULL,
 		       "Bind to 127.0.0.1 (or list 0.0.0.0 explicitly in allow_listen).",
 		       "Listens on all interfaces %s%s%s", addr, how, res);
 	} else {

@@ -149,6 +149,14 @@ Test(network, connect_outside_allow_list)
 	cr_expect(message_has(h, "network.connect", "ECONNREFUSED"));
 	harness_free(h);
 
+	/* a dual-stack socket reaches an allowed IPv4 peer as ::ffff:a.b.c.d */
+	h = harness_new("network", "allow_connect: [\"127.0.0.1:5555\"]\n", NULL);
+	publish_addr(h, DA_EV_NET_CONNECT, 100, 3, AF_INET6_, STREAM, "[::ffff:127.0.0.1]:5555", 5555, 0,
+		     NULL);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, NULL), DA_SEV_INFO);
+	harness_free(h);
+
 	/* globs on each side */
 	h = harness_new("network", "allow_connect: [\"*:443\", \"[::1]:*\", \"localhost:6379\"]\n", NULL);
 	publish_addr(h, DA_EV_NET_CONNECT, 100, 3, AF_INET_, STREAM, "93.184.216.34:443", 443, 0, NULL);
@@ -171,11 +179,11 @@ Test(network, listeners)
 	cr_expect(message_has(h, "network.listen", "0.0.0.0:4444"));
 	harness_free(h);
 
-	/* allowed port but on all interfaces: medium */
+	/* allowed port but on all interfaces: low (frameworks bind so by default) */
 	h = harness_new("network", "allow_listen: [\"127.0.0.1:5555\"]\n", NULL);
 	publish_addr(h, DA_EV_NET_LISTEN, 100, 3, AF_INET_, STREAM, "0.0.0.0:5555", 5555, 0, NULL);
 	harness_finish(h);
-	cr_expect_eq(harness_max_severity(h, NULL), DA_SEV_MEDIUM);
+	cr_expect_eq(harness_max_severity(h, NULL), DA_SEV_LOW);
 	cr_expect_eq(harness_count(h, "network.listen_any"), 1);
 	harness_free(h);
 
