@@ -247,7 +247,9 @@ void tracer_decode_entry(struct tracer *t, struct tracee *th, struct sc_call *c)
 	case SC_SENDTO:
 		grab_sockaddr(t, th, c, a[4], a[5]);
 		break;
-	case SC_SENDMSG: {
+	case SC_SENDMSG:
+	case SC_SENDMMSG: {
+		/* sendmmsg: the first mmsghdr begins with its msghdr */
 		struct { uint64_t name; uint32_t namelen; } hdr;
 		if (a[1] && tracer_mem_read(t, th->tid, a[1], &hdr, 12) == 12)
 			grab_sockaddr(t, th, c, hdr.name, hdr.namelen);

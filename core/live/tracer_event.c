@@ -141,14 +141,26 @@ void tracer_publish_exec(struct tracer *t, struct tracee *th, struct sc_call *c)
 	/* stdio: the kernel's truth, after close-on-exec did its work */
 	for (int i = 0; i < 3; i++)
 		ev.stdio[i] = tracer_fd_describe(t, th, i, sbuf[i], sizeof(sbuf[i]));
+	/* fexecve: execveat(fd, "", ..., AT_EMPTY_PATH) runs what fd is, not
+	 * the cwd; a failed one still holds the fd, a successful one shows the
+	 * program in /proc/PID/exe (a close-on-exec memfd is gone by now). */
+	bool empty_path = at && c->str[0] && c->str[0][0] == '\0';
+	char exe[TRACER_STR_MAX + 1];
+	if (empty_path && !(ev.result == 0 && c->has_result)) {
+		const char *d = tracer_fd_describe(t, th, dirfd, exe, sizeof(exe));
+		if (d)
+			ev.path = d;
+	}
 	if (ev.result == 0 && c->has_result) {
-		char link[64], exe[256];
+		char link[64];
 		snprintf(link, sizeof(link), "/proc/%d/exe", (int)th->tid);
 		ssize_t n = readlink(link, exe, sizeof(exe) - 1);
 		if (n > 0) {
 			exe[n] = '\0';
 			if (strncmp(exe, "/memfd:", 7) == 0)
 				ev.detail = "memfd";
+			if (empty_path)
+				ev.path = exe;
 		}
 	}
 
@@ -557,7 +569,9 @@ void tracer_event_publish(struct tracer *t, struct tracee *th, struct sc_call *c
 		} else if (ev.fd_desc && row->id != SC_ACCEPT && row->id != SC_ACCEPT4) {
 			/* the connected peer, or the bound address for listen */
 			const char *p = strstr(ev.fd_desc, "->");
-			const char *l = strchr(ev.fd_desc, '@');
+			/* a socket's own address is no destination: only listen
+			 * and bind fall back to it */
+			const char *l = row->id == SC_LISTEN || row->id == SC_BIND ? strchr(ev.fd_desc, '@') : NULL;
 			const char *s = p ? p + 2 : (l ? l + 1 : NULL);
 			if (s) {
 				snprintf(addr, sizeof(addr), "%s", s);

@@ -510,6 +510,35 @@ Test(tracer, fds_closed_at_once_are_still_described)
 	}
 }
 
+/* Destinations come from the message, never from the socket's own
+ * address; fexecve names the memfd it runs, not the working directory. */
+Test(tracer, send_destinations_and_fexecve_paths)
+{
+	for (int notify = 0; notify < 2; notify++) {
+		struct run r __attribute__((cleanup(run_free)));
+		struct run_opts o = { .deny = true, .notify = notify };
+		run_prog(&o, &r, "tr_net", NULL);
+		cr_assert_eq(r.code, 0, "notify=%d: exit %d", notify, r.code);
+		const struct rec *mm = find(&r, DA_EV_NET_SEND, "sendmmsg", NULL, 0);
+		cr_assert_not_null(mm, "notify=%d", notify);
+		cr_assert_str_eq(mm->addr, "127.0.0.1:5353", "notify=%d", notify);
+		cr_assert_eq(mm->port, 5353);
+		const struct rec *bare = find(&r, DA_EV_NET_SEND, "sendto", NULL, 1);
+		cr_assert_not_null(bare, "notify=%d", notify);
+		cr_assert_eq(bare->addr[0], '\0', "notify=%d: send() without an address got %s", notify,
+			     bare->addr);
+		const struct rec *failed = find(&r, DA_EV_PROC_EXEC, "execveat", NULL, 0);
+		const struct rec *ran = find(&r, DA_EV_PROC_EXEC, "execveat", NULL, 1);
+		cr_assert(failed && ran, "notify=%d", notify);
+		cr_assert_neq(failed->err, 0);
+		cr_assert(strstr(failed->path, "memfd:trnet-empty"), "failed fexecve path %s", failed->path);
+		cr_assert_eq(ran->err, 0);
+		cr_assert(strstr(ran->path, "memfd:trnet") && !strstr(ran->path, "empty"),
+			  "fexecve path %s", ran->path);
+		cr_assert_str_eq(ran->detail, "memfd");
+	}
+}
+
 /* Sleeps carry how long until they would end (arg[0], seconds), also for
  * an absolute end; seen at entry, so a killed sleeper is still reported.
  * Sleeps under a second are not events (retry loops would flood). */
