@@ -459,7 +459,25 @@ static void check_persistence(struct backdoor *st, const struct da_event *ev, co
 /* ---- secrets and exfiltration --------------------------------------------- */
 
 /* 0: not a secret; 1: a secret; 2: a weak one (world-readable account list). */
-static int secret_class(const struct backdoor *st, const char *path)
+/* /proc/<pid>/environ or /proc/<pid>/mem: 1 another process's (its tokens,
+ * its memory), 2 the reader's own (only its own settings), 0 neither. */
+static int proc_secret_class(const char *path, int reader_pid)
+{
+	if (!starts_with(path, "/proc/"))
+		return 0;
+	const char *p = path + 6, *slash = strchr(p, '/');
+	if (!slash || (strcmp(slash, "/environ") != 0 && strcmp(slash, "/mem") != 0))
+		return 0;
+	if (starts_with(p, "self/") || starts_with(p, "thread-self/"))
+		return 2;
+	char *end;
+	long pid = strtol(p, &end, 10);
+	if (end != slash || pid <= 0)
+		return 0;
+	return pid == reader_pid ? 2 : 1;
+}
+
+static int secret_class(const struct backdoor *st, const char *path, int reader_pid)
 {
 	static const char *const strong_prefixes[] = {
 		"/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/master.passwd",
@@ -475,6 +493,9 @@ static int secret_class(const struct backdoor *st, const char *path)
 		return 0;
 	if (strcmp(path, "/etc/passwd") == 0 || strcmp(path, "/etc/group") == 0)
 		return 2;
+	int proc_cls = proc_secret_class(path, reader_pid);
+	if (proc_cls)
+		return proc_cls;
 	for (size_t i = 0; i < sizeof(strong_prefixes) / sizeof(strong_prefixes[0]); i++)
 		if (starts_with(path, strong_prefixes[i]))
 			return 1;
@@ -523,7 +544,7 @@ static void check_held_connection(struct backdoor *st, struct proc *p, const str
 
 static void on_secret_read(struct backdoor *st, const struct da_event *ev)
 {
-	int cls = secret_class(st, ev->path);
+	int cls = secret_class(st, ev->path, ev->pid);
 	if (cls == 0 || ev->err != 0 || ev->result < 0)
 		return;
 	struct proc *p = proc_get(st, ev->pid, ev->ppid);
