@@ -36,9 +36,13 @@
  *   backdoor.exfiltration    critical  a secret (shadow, ssh keys, cloud and
  *        tool credentials, ...) read successfully, then a connect or send on
  *        an inet socket by the same process, a descendant or an ancestor up
- *        to three levels (a child may read for its parent).  /etc/passwd and
- *        /etc/group count only when the send goes to a non-loopback address
- *        outside allow_connect (libc and runtimes read them for user names).
+ *        to three levels (a child may read for its parent); or a secret read
+ *        while the process holds a connection it opened earlier (the bytes
+ *        may then leave by write(), which live runs do not stop on).
+ *        Another process's /proc/PID/environ or mem is a secret.
+ *        /etc/passwd, /etc/group and the reader's own environ count only
+ *        when the send goes to a non-loopback address outside allow_connect
+ *        (libc and runtimes read them for user names).
  *   backdoor.writable_library high  PROT_EXEC mapping of a file under /tmp,
  *        /var/tmp, /dev/shm or HOME (outside the workdir) not written by the
  *        run (those are dropped_payload).  LD_PRELOAD is not visible: skipped.

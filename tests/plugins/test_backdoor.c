@@ -491,6 +491,25 @@ Test(backdoor, secret_read_while_connected_is_exfiltration)
 	harness_free(h);
 }
 
+/* another process's environment holds its tokens; one's own is one's own */
+Test(backdoor, other_process_environ_is_a_secret)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	open_file(h, 100, 1.0, "/proc/2/environ", DA_ACC_READ, 0);
+	send_to(h, 100, 1.5, "127.0.0.53:53");
+	cr_assert_eq(harness_max_severity(h, "backdoor.exfiltration"), DA_SEV_CRITICAL);
+	harness_free(h);
+
+	h = harness_new("backdoor", NULL, NULL);
+	open_file(h, 100, 1.0, "/proc/self/environ", DA_ACC_READ, 0);
+	open_file(h, 100, 1.1, "/proc/100/environ", DA_ACC_READ, 0);
+	send_to(h, 100, 1.5, "127.0.0.1:8080");
+	cr_assert_eq(harness_count(h, "backdoor.exfiltration"), 0);
+	send_to(h, 100, 1.6, "198.51.100.7:80");
+	cr_assert_eq(harness_count(h, "backdoor.exfiltration"), 1);
+	harness_free(h);
+}
+
 Test(backdoor, passwd_counts_only_when_sent_off_host)
 {
 	struct harness *h = harness_new("backdoor", "allow_connect: [\"192.0.2.1:80\"]\n", NULL);
