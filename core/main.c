@@ -247,6 +247,11 @@ static int cmd_replay(const struct cli *cli)
 	memset(&cfg, 0, sizeof(cfg));
 	int status = load_config(cli, &root, &cfg);
 	struct audit *a = NULL;
+	/* A recorded run lasted its own window: judge "the whole window"
+	 * (long sleeps, early exits) against it, not against this config's. */
+	double recorded_window = 0;
+	if (status == 0 && cli->events && event_json_header_window(cli->events, &recorded_window) == 0)
+		cfg.duration_s = recorded_window;
 	if (status == 0)
 		status = open_audit(cli, &cfg, false, &a);
 	if (status != 0)

@@ -95,7 +95,7 @@ static int on_event(void *ctx, const struct da_event *ev)
 }
 
 int artifacts_open(struct artifacts **out, const char *outdir, struct bus *bus, int write_events,
-		   int write_others, char *err, size_t errlen)
+		   int write_others, double window_s, char *err, size_t errlen)
 {
 	int rc = mkdir_p(outdir);
 	if (rc < 0) {
@@ -121,7 +121,7 @@ int artifacts_open(struct artifacts **out, const char *outdir, struct bus *bus, 
 		}
 	}
 	if (a->f[ART_EVENTS])
-		event_json_write_header(a->f[ART_EVENTS], DYNAUDIT_VERSION);
+		event_json_write_header(a->f[ART_EVENTS], DYNAUDIT_VERSION, window_s);
 	rc = bus_subscribe(bus, NULL, on_event, a);
 	if (rc < 0) {
 		artifacts_free(a);

@@ -252,8 +252,8 @@ int audit_open(struct audit **out, const struct audit_config *cfg, const struct 
 		goto fail;
 	}
 	if (opt->outdir) {
-		rc = artifacts_open(&a->artifacts, opt->outdir, a->bus, 1, opt->write_artifacts, err,
-				    errlen);
+		rc = artifacts_open(&a->artifacts, opt->outdir, a->bus, 1, opt->write_artifacts,
+				    cfg->duration_s, err, errlen);
 		if (rc < 0)
 			goto fail;
 	}

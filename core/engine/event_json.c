@@ -115,7 +115,7 @@ int event_json_write(FILE *out, const struct da_event *ev)
 	return write_line(out, &b);
 }
 
-int event_json_write_header(FILE *out, const char *version)
+int event_json_write_header(FILE *out, const char *version, double window_s)
 {
 	struct json_buf b = {0};
 	struct json_writer w;
@@ -123,6 +123,8 @@ int event_json_write_header(FILE *out, const char *version)
 	jw_begin_object(&w, NULL);
 	jw_int(&w, "dynaudit_events", 1);
 	jw_string(&w, "version", version ? version : "");
+	if (window_s > 0)
+		jw_double(&w, "window_s", window_s);
 	jw_end_object(&w);
 	return write_line(out, &b);
 }
@@ -373,6 +375,31 @@ static int check_header(const char *line, size_t len, const char *path, char *er
 	}
 	json_free(v);
 	return 0;
+}
+
+int event_json_header_window(const char *path, double *window_s)
+{
+	FILE *in = fopen(path, "re");
+	if (!in)
+		return -errno;
+	char *line = NULL;
+	size_t cap = 0, len = 0;
+	int r = read_line(in, &line, &cap, &len);
+	fclose(in);
+	int rc = -ENOENT;
+	struct json_value *v = NULL;
+	char jerr[128];
+	if (r == 1 && json_parse(line, len, &v, jerr, sizeof(jerr)) == 0 && json_get(v, "dynaudit_events")) {
+		const struct json_value *w = json_get(v, "window_s");
+		/* a hostile header gets no say beyond a sane window */
+		if (w && w->type == JSON_NUMBER && w->number > 0 && w->number <= 7 * 24 * 3600) {
+			*window_s = w->number;
+			rc = 0;
+		}
+	}
+	json_free(v);
+	free(line);
+	return rc;
 }
 
 int source_events_replay(const char *path, struct bus *bus, struct events_replay_result *res,

@@ -22,7 +22,12 @@
 
 /* Append ev as one line to out (no allocation beyond a growing buffer). */
 int event_json_write(FILE *out, const struct da_event *ev);
-int event_json_write_header(FILE *out, const char *version);
+/* The first line: format, version and, when > 0, the observation window
+ * of the run (seconds), so a replay judges "the whole window" alike. */
+int event_json_write_header(FILE *out, const char *version, double window_s);
+/* The window recorded in path's header: 0 and *window_s set, or -errno
+ * (no header, no window, unreadable). */
+int event_json_header_window(const char *path, double *window_s);
 
 struct events_replay_result {
 	uint64_t lines;

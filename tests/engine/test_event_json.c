@@ -104,7 +104,7 @@ static void round_trip(const struct da_event *events, size_t n)
 {
 	char *path = tmp_path();
 	FILE *f = fopen(path, "w");
-	cr_assert_eq(event_json_write_header(f, "0.1.0"), 0);
+	cr_assert_eq(event_json_write_header(f, "0.1.0", 0), 0);
 	for (size_t i = 0; i < n; i++)
 		cr_assert_eq(event_json_write(f, &events[i]), 0);
 	fclose(f);
@@ -350,7 +350,7 @@ Test(event_json, random_lines_never_crash)
 
 	char *path = tmp_path();
 	f = fopen(path, "w");
-	event_json_write_header(f, "0.1.0");
+	event_json_write_header(f, "0.1.0", 0);
 	unsigned seed = 777;
 	const int lines = 3000;
 	for (int i = 0; i < lines; i++) {

@@ -22,4 +22,10 @@ grep -q '^process.loader_injection high .*LD_PRELOAD=/tmp/.hook.so' "$tmp/rules.
 grep -q '^process.long_sleep medium .*Waits 120 s' "$tmp/rules.txt" ||
 	fail "no long_sleep finding: $(cat "$tmp/rules.txt")"
 grep -q 'loader_env' "$OUT/events.jsonl" || fail "events.jsonl does not keep loader_env"
+# The replay judges against the run's own window (recorded in events.jsonl),
+# so "longer than the whole window" and every message come out the same.
+"$DYNAUDIT" replay --set plugins.process.allow_exec=true --events "$OUT/events.jsonl" -o "$tmp/out2" >/dev/null 2>&1
+OUT="$tmp/out2" rules >"$tmp/rules2.txt"
+cmp -s "$tmp/rules.txt" "$tmp/rules2.txt" ||
+	fail "replay findings differ: $(diff "$tmp/rules.txt" "$tmp/rules2.txt")"
 pass "preload and a wait longer than the window are both reported"
