@@ -130,12 +130,19 @@ static void strv_free(struct strv *s)
 	s->n = 0;
 }
 
+/* "None", "None observed", "No sockets or ...": a summary saying nothing happened. */
+static bool denies_activity(const char *text)
+{
+	return !text || !*text || strncmp(text, "None", 4) == 0 || strncmp(text, "No ", 3) == 0;
+}
+
 /* Observation/remarks for a category whose detector did not set them, and
  * the detector error folded into the remarks. */
 static int derive_summary(struct category_rec *c)
 {
 	char *obs = NULL, *rem = NULL;
 	const struct finding_rec *worst = c->n_findings ? &c->findings[0] : NULL;
+	bool own_remarks = c->remarks != NULL;
 	if (!c->observation) {
 		if (worst)
 			obs = strdup(worst->message);
@@ -159,6 +166,27 @@ static int derive_summary(struct category_rec *c)
 		if (n < 0)
 			return -ENOMEM;
 		c->remarks = rem;
+	}
+	/* A detector's own summary must not contradict its findings: a row
+	 * "None | Fail | No subprocesses", or remarks quoting a medium finding
+	 * while a critical one exists, would mislead the reader.  The worst
+	 * finding then speaks for the row. */
+	if (worst && c->status >= STATUS_WARN) {
+		if (denies_activity(c->observation)) {
+			obs = strdup(c->status == STATUS_FAIL ? "Security violation" : "Suspicious activity");
+			if (!obs)
+				return -ENOMEM;
+			free(c->observation);
+			c->observation = obs;
+		}
+		if (own_remarks && !strstr(c->remarks, worst->message)) {
+			int n = denies_activity(c->remarks) ? asprintf(&rem, "%s", worst->message)
+							    : asprintf(&rem, "%s; %s", worst->message, c->remarks);
+			if (n < 0)
+				return -ENOMEM;
+			free(c->remarks);
+			c->remarks = rem;
+		}
 	}
 	if (c->error && !strstr(c->remarks, c->error)) {
 		if (asprintf(&rem, "%s; detector error: %s", c->remarks, c->error) < 0)

@@ -229,6 +229,29 @@ Test(score, one_rule_counts_at_most_three_times_over_its_messages)
 	score_free(&r);
 }
 
+/* A detector summary that says "nothing happened" on a failing row, or
+ * quotes a lesser finding, gives way to the worst finding. */
+Test(score, summary_never_contradicts_the_findings)
+{
+	struct category_rec *c = &input.categories[0];
+	c->observation = strdup("None");
+	c->remarks = strdup("No subprocesses or shell activity");
+	add(0, "process.memfd_exec", DA_SEV_CRITICAL, "Executes an in-memory file (memfd:x)", NULL);
+	struct category_rec *f = &input.categories[2];
+	f->observation = strdup("Sensitive paths");
+	f->remarks = strdup("Creates directory /home (failed: EEXIST)");
+	add(2, "file.write_outside", DA_SEV_MEDIUM, "Creates directory /home (failed: EEXIST)", NULL);
+	add(2, "file.persistence", DA_SEV_CRITICAL, "Writes ~/.ssh/authorized_keys", NULL);
+	struct score_result r;
+	cr_assert_eq(score_compute(&input, &r), 0);
+	cr_assert_str_eq(c->observation, "Security violation");
+	cr_assert_str_eq(c->remarks, "Executes an in-memory file (memfd:x)");
+	cr_assert_str_eq(f->observation, "Sensitive paths"); /* an observation of its own stays */
+	cr_assert_str_eq(f->remarks,
+			 "Writes ~/.ssh/authorized_keys; Creates directory /home (failed: EEXIST)");
+	score_free(&r);
+}
+
 Test(score, weights_and_pass_score_are_configurable)
 {
 	add(1, "network.connect", DA_SEV_MEDIUM, "connected", NULL);
