@@ -516,6 +516,11 @@ static int setup(struct run *r, char *err, size_t errlen)
 		/* Read-only opens and stat probes through seccomp notifications:
 		 * the loop below polls tracer_notify_fds(). */
 		.fast_notify = true,
+		/* root switches to the target's ids to re-check a notified open;
+		 * in a user namespace dynaudit already is the target's uid */
+		.check_as_user = !r->sb.in_userns,
+		.target_uid = r->sb.uid,
+		.target_gid = r->sb.gid,
 	};
 	rc = tracer_new(&r->tracer, &topt, err, errlen);
 	if (rc < 0)

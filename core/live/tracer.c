@@ -295,6 +295,7 @@ int tracer_new(struct tracer **out, const struct tracer_options *opt, char *err,
 		return -ENOMEM;
 	}
 	t->opt = *opt;
+	t->oracle_root = -1;
 	t->threads = calloc(1, sizeof(*t->threads));
 	t->procs = calloc(1, sizeof(*t->procs));
 	t->ps = procstate_new(opt->workdir ? opt->workdir : "/");
@@ -351,6 +352,8 @@ void tracer_free(struct tracer *t)
 		free(t->procs);
 	}
 	procstate_free(t->ps);
+	if (t->oracle_root >= 0)
+		close(t->oracle_root);
 	free(t->prog.filter);
 	free(t->prog_notify.filter);
 	free(t->notif_req);

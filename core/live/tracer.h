@@ -52,6 +52,15 @@ struct tracer_options {
 	 * call tracer_dispatch() when one is readable, or the target waits
 	 * forever on its first read-only open. */
 	bool fast_notify;
+	/* (addition) Read-only opens (published without their result) outside
+	 * the program trees get their failure (ENOENT, EACCES...) by asking the
+	 * kernel again as the target (tracer_oracle.c).  check_as_user: switch
+	 * this thread's filesystem ids to target_uid/gid for it (dynaudit is
+	 * root); false when dynaudit already is the target's uid (user
+	 * namespace). */
+	bool check_as_user;
+	uid_t target_uid;
+	gid_t target_gid;
 };
 
 /* Probe kernel features once (PTRACE_GET_SYSCALL_INFO, seccomp TRACE

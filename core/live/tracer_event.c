@@ -196,6 +196,43 @@ static void stext_args_generic(struct stext *tt, const struct sc_call *c, int n)
 		stext_printf(tt, "%s%#llx", i ? ", " : "", (unsigned long long)c->args[i]);
 }
 
+/* A call that may create, remove or re-permission a path makes every
+ * remembered open outcome stale (tracer_oracle.c). */
+static void forget_outcomes_after(struct tracer *t, enum sc_id id)
+{
+	switch (id) {
+	case SC_OPEN: case SC_OPENAT: case SC_OPENAT2: case SC_CREAT:
+	case SC_UNLINK: case SC_UNLINKAT: case SC_RMDIR:
+	case SC_RENAME: case SC_RENAMEAT: case SC_RENAMEAT2:
+	case SC_CHMOD: case SC_FCHMOD: case SC_FCHMODAT:
+	case SC_CHOWN: case SC_FCHOWN: case SC_LCHOWN: case SC_FCHOWNAT:
+	case SC_LINK: case SC_LINKAT: case SC_SYMLINK: case SC_SYMLINKAT:
+	case SC_MKDIR: case SC_MKDIRAT: case SC_MKNOD: case SC_MKNODAT:
+		tracer_oracle_forget(t);
+		break;
+	default:
+		break;
+	}
+}
+
+/* A notified read-only open has no result of its own: ask the kernel
+ * whether it fails (tracer_oracle.c) so "No such file" is not shown as a
+ * read.  A predicted failure becomes the call's result. */
+static void predict_open_failure(struct tracer *t, const struct tracee *th, struct sc_call *c)
+{
+	if (!c->str[0] || c->str_trunc[0])
+		return;
+	int dirfd = c->row->id == SC_OPEN ? AT_FDCWD : (int)c->args[0];
+	uint64_t flags = c->row->id == SC_OPEN ? c->args[1] : c->args[2];
+	char path[TRACER_STR_MAX * 2];
+	const char *p = resolve(t, th, dirfd, c->str[0], path, sizeof(path));
+	int e = tracer_oracle_open(t, th, p, flags);
+	if (e > 0) {
+		c->has_result = true;
+		c->ret = -e;
+	}
+}
+
 void tracer_event_publish(struct tracer *t, struct tracee *th, struct sc_call *c)
 {
 	struct da_event ev;
@@ -203,6 +240,11 @@ void tracer_event_publish(struct tracer *t, struct tracee *th, struct sc_call *c
 	char path[TRACER_STR_MAX * 2], path2[TRACER_STR_MAX * 2], desc[512], addr[160];
 	const uint64_t *a = c->args;
 	const struct sc_row *row = c->row;
+
+	if (row && c->has_result)
+		forget_outcomes_after(t, row->id);
+	else if (row && (row->id == SC_OPEN || row->id == SC_OPENAT))
+		predict_open_failure(t, th, c);
 	bool ok = c->has_result && c->ret >= 0;
 
 	tt.len = 0;

@@ -103,6 +103,17 @@ struct fd_prefetch {
 	char desc[TRACER_STR_MAX + 1];
 };
 
+/* tracer_oracle.c: remembered outcomes of notified opens, by path. */
+#define TRACER_ORACLE_SLOTS 256
+#define TRACER_ORACLE_PATH 256
+struct oracle_entry {
+	bool used;
+	uint32_t hash;
+	uint64_t flags;             /* O_NOFOLLOW | O_DIRECTORY of the open */
+	int err;                    /* 0 readable, else errno */
+	char path[TRACER_ORACLE_PATH];
+};
+
 struct ptr_map;   /* tiny int -> pointer hash (tracer.c) */
 
 struct tracer {
@@ -131,6 +142,9 @@ struct tracer {
 	unsigned gone_next;
 	struct fd_prefetch pre[TRACER_PREFETCH_FDS]; /* for the call being published */
 	int n_pre;
+	int oracle_root;            /* /proc/PID/root of the sandbox, -1 until needed */
+	struct oracle_entry oracle_cache[TRACER_ORACLE_SLOTS];
+	size_t oracle_cached;
 	pid_t init_pid;
 	pid_t target_pid;
 	bool target_done;
@@ -160,6 +174,13 @@ int tracer_filter_build(struct tracer *t, char *err, size_t errlen);
 int tracer_notify_acquire(struct tracer *t, struct tracee *th);
 /* Handle pending notifications; returns how many. */
 int tracer_notify_drain(struct tracer *t);
+
+/* tracer_oracle.c — the outcome of a notified read-only open of path
+ * (absolute, sandbox view): 0 readable, an errno the open would fail
+ * with, or -1 unknown (not checked: program trees, /proc, /sys, /dev). */
+int tracer_oracle_open(struct tracer *t, const struct tracee *th, const char *path, uint64_t flags);
+/* After a traced call that may change the tree: forget every outcome. */
+void tracer_oracle_forget(struct tracer *t);
 
 /* tracer_mem.c — reads from a stopped tracee (host tid). */
 ssize_t tracer_mem_read(const struct tracer *t, pid_t tid, uint64_t addr, void *buf, size_t len);
