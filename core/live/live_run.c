@@ -779,6 +779,11 @@ static void kill_everything(struct run *r)
 	ssize_t left = r->pidns[0] ? count_sandbox(r, true) : 0;
 	if (left > 0)
 		audit_add_note(r->audit, "%zd sandbox processes were still present after SIGKILL", left);
+	long oom = sandbox_oom_kills(&r->sb);
+	if (oom > 0)
+		audit_add_note(r->audit,
+			       "the memory limit (sandbox.limits.memory) was reached: the kernel killed %ld "
+			       "process(es) of the target (a SIGKILL below is that, not the program)", oom);
 	if (tracer_alive(r->tracer) > 0)
 		audit_add_note(r->audit, "%d traced processes were never seen exiting",
 			       tracer_alive(r->tracer));

@@ -298,6 +298,7 @@ struct spawn_args {
 	sandbox_exec_hook hook;
 	void *hook_ctx;
 	int cgroup_join_fd;     /* the pids cgroup's tasks file, or -1 */
+	int memcg_join_fd;      /* the memory cgroup's tasks file, or -1 */
 };
 
 static const char *env_get(char *const *envp, const char *key)
@@ -356,7 +357,7 @@ __attribute__((noreturn)) static void target_main(const struct spawn_args *a, ch
 	setsid();
 
 	/* Resource limits first, while we may still set the hard limits. */
-	if ((rc = sb_apply_limits(cfg, fd, why, sizeof why)) < 0)
+	if ((rc = sb_apply_limits(cfg, sb->memcg_on, fd, why, sizeof why)) < 0)
 		target_fail(fd, -rc, why);
 
 	/* The workdir copy is the target's cwd, as in the submission. */
@@ -564,6 +565,16 @@ __attribute__((noreturn)) static void init_main(const struct spawn_args *a)
 			sb_send_step(fd, "pids cgroup", false, "skipped: joining %s: %s; RLIMIT_NPROC only",
 				     sb->cgroup_path, strerror(e));
 	}
+	if (a->memcg_join_fd >= 0) {
+		bool joined = write(a->memcg_join_fd, "0", 1) == 1;
+		int e = errno;
+		close(a->memcg_join_fd);
+		if (joined)
+			sb_send_step(fd, "memory cgroup", true, "%s", sb->memcg_note);
+		else
+			sb_send_step(fd, "memory cgroup", false, "skipped: joining %s: %s; RLIMIT_DATA only",
+				     sb->memcg_path, strerror(e));
+	}
 
 	/* In a user namespace we map ourselves: the sandbox user inside is
 	 * the caller outside (one id each), which an unprivileged process may
@@ -723,18 +734,22 @@ int sandbox_spawn(struct sandbox *sb, char *const argv[], int out_fd, int err_fd
 		flags |= CLONE_NEWUSER;
 
 	/* The pids cgroup exists before the init, which joins it itself. */
-	int join_fd = -1;
+	int join_fd = -1, mem_join_fd = -1;
 	sb_cgroup_prepare(sb, cfg->limit_processes > 0 ? cfg->limit_processes : 256, &join_fd);
+	sb_memcg_prepare(sb, cfg->limit_memory > 0 ? cfg->limit_memory : 1LL << 30, &mem_join_fd);
 	struct spawn_args a = { .sb = sb, .argv = argv, .out_fd = out_fd, .err_fd = err_fd,
 				.null_fd = null_fd, .ctl_rd = ctl[0], .status_wr = status[1],
 				.outer_uid = geteuid(), .outer_gid = getegid(),
-				.hook = hook, .hook_ctx = hook_ctx, .cgroup_join_fd = join_fd };
+				.hook = hook, .hook_ctx = hook_ctx, .cgroup_join_fd = join_fd,
+				.memcg_join_fd = mem_join_fd };
 	/* Fork-like clone: stack NULL means "share the copy-on-write stack",
 	 * exactly as fork() does (argument order of x86-64/arm64/riscv). */
 	pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
 	int clone_errno = errno;
 	if (join_fd >= 0 && pid != 0)
 		close(join_fd);
+	if (mem_join_fd >= 0 && pid != 0)
+		close(mem_join_fd);
 	errno = clone_errno;
 	if (pid < 0) {
 		rc = -errno;
@@ -908,6 +923,12 @@ void sandbox_cleanup(struct sandbox *sb)
 	for (int i = 0; sb->cgroup_path[0] && i < 50; i++) {
 		if (rmdir(sb->cgroup_path) == 0 || errno == ENOENT)
 			sb->cgroup_path[0] = '\0';
+		else
+			usleep(10000);
+	}
+	for (int i = 0; sb->memcg_path[0] && i < 50; i++) {
+		if (rmdir(sb->memcg_path) == 0 || errno == ENOENT)
+			sb->memcg_path[0] = '\0';
 		else
 			usleep(10000);
 	}

@@ -66,6 +66,9 @@ struct sandbox {
 	char workdir_buf[320];  /* storage behind ->workdir */
 	char cgroup_path[256];  /* pids cgroup made for this run, "" when none */
 	char cgroup_note[128];  /* what it is, for the step ("cgroup v1 pids: ...") */
+	char memcg_path[256];   /* v1 memory cgroup made for this run, "" when none */
+	char memcg_note[128];
+	bool memcg_on;          /* a memory cgroup (v1 or v2) bounds the tree */
 	char **envp;            /* the target's environment (built by sandbox_spawn) */
 	int outcome;            /* sandbox_read_status: 0 unknown, 1 exec'd, <0 error */
 	char outcome_text[300]; /* the error reason, repeated on later calls */
@@ -136,6 +139,9 @@ int sandbox_setup_outcome(const struct sandbox *sb, int *code, int *signo, doubl
 /* Kill every process of the sandbox (SIGKILL to the pid namespace init).
  * Does not reap: the init is dynaudit's child (the tracer reaps it). */
 void sandbox_kill_all(struct sandbox *sb);
+/* How many processes the kernel's OOM killer ended in the sandbox's memory
+ * cgroup (0 without one): "killed by SIGKILL" then means the memory limit. */
+long sandbox_oom_kills(const struct sandbox *sb);
 /* Close the descriptors, remove the pids cgroup and the scratch directory
  * (detaching the size-capped tmpfs mounts first; never follows symlinks).
  * Call after the init was reaped.  Safe after a failed prepare/spawn. */

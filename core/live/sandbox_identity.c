@@ -215,6 +215,81 @@ void sb_cgroup_prepare(struct sandbox *sb, long max, int *join_fd)
 		 which, max + 1);
 }
 
+void sb_memcg_prepare(struct sandbox *sb, long long bytes, int *join_fd)
+{
+	char dir[256], file[300], num[32];
+	*join_fd = -1;
+	sb->memcg_on = false;
+	sb->memcg_path[0] = '\0';
+	sb->memcg_note[0] = '\0';
+	snprintf(num, sizeof num, "%lld", bytes);
+	/* Why a cgroup and not only RLIMIT_DATA: it counts memory really
+	 * used by the whole tree, and runtimes size themselves from it (the
+	 * JVM reads its cgroup's limit; under RLIMIT_DATA alone it sizes its
+	 * heap from the host's RAM and may not start). */
+	if (access("/sys/fs/cgroup/memory/cgroup.procs", W_OK) == 0) {
+		sweep_stale_cgroups("/sys/fs/cgroup/memory");
+		snprintf(dir, sizeof dir, "/sys/fs/cgroup/memory/dynaudit-%ld", (long)getpid());
+		if (mkdir(dir, 0755) < 0 && (errno != EEXIST || (rmdir(dir) < 0 && errno != ENOENT) ||
+					     mkdir(dir, 0755) < 0)) {
+			sb_step(sb, "memory cgroup", false, "skipped: mkdir %s: %s; RLIMIT_DATA only", dir,
+				strerror(errno));
+			return;
+		}
+		snprintf(file, sizeof file, "%s/memory.limit_in_bytes", dir);
+		int rc = write_text(file, num);
+		if (rc == 0) {
+			snprintf(file, sizeof file, "%s/tasks", dir);
+			*join_fd = open(file, O_WRONLY | O_CLOEXEC);
+			if (*join_fd < 0)
+				rc = -errno;
+		}
+		if (rc < 0) {
+			rmdir(dir);
+			sb_step(sb, "memory cgroup", false, "skipped: %s: %s; RLIMIT_DATA only", file,
+				strerror(-rc));
+			return;
+		}
+		snprintf(sb->memcg_path, sizeof sb->memcg_path, "%s", dir);
+		snprintf(sb->memcg_note, sizeof sb->memcg_note, "cgroup v1 memory: limit %lld bytes", bytes);
+		sb->memcg_on = true;
+		return;
+	}
+	/* v2: the pids cgroup's directory, when memory is delegated there */
+	if (sb->cgroup_path[0] && strncmp(sb->cgroup_path, "/sys/fs/cgroup/pids/", 20) != 0 &&
+	    file_has_word("/sys/fs/cgroup/cgroup.subtree_control", "memory")) {
+		snprintf(file, sizeof file, "%s/memory.max", sb->cgroup_path);
+		int rc = write_text(file, num);
+		if (rc == 0) {
+			sb_step(sb, "memory cgroup", true, "cgroup v2 memory.max %lld bytes", bytes);
+			sb->memcg_on = true;
+			return;
+		}
+		sb_step(sb, "memory cgroup", false, "skipped: %s: %s; RLIMIT_DATA only", file, strerror(-rc));
+		return;
+	}
+	sb_step(sb, "memory cgroup", false, "skipped: no writable memory controller; RLIMIT_DATA only");
+}
+
+long sandbox_oom_kills(const struct sandbox *sb)
+{
+	char file[300], line[128];
+	if (!sb->memcg_on)
+		return 0;
+	if (sb->memcg_path[0])
+		snprintf(file, sizeof file, "%s/memory.oom_control", sb->memcg_path);
+	else
+		snprintf(file, sizeof file, "%s/memory.events", sb->cgroup_path);
+	FILE *f = fopen(file, "re");
+	long n = 0;
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "oom_kill %ld", &n) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return n;
+}
+
 void sb_cgroup_attach(struct sandbox *sb, pid_t init_pid)
 {
 	char file[300], num[32];
@@ -256,7 +331,7 @@ static int set_limit(int fd, const char *name, int resource, unsigned long long 
 	return 0;
 }
 
-int sb_apply_limits(const struct audit_config *cfg, int fd, char *why, size_t whylen)
+int sb_apply_limits(const struct audit_config *cfg, bool under_memcg, int fd, char *why, size_t whylen)
 {
 	int rc;
 
@@ -271,10 +346,12 @@ int sb_apply_limits(const struct audit_config *cfg, int fd, char *why, size_t wh
 		return rc;
 	/* RLIMIT_DATA rather than RLIMIT_AS: runtimes (Go, Node, the JVM)
 	 * reserve far more address space than they ever touch; DATA bounds
-	 * what can actually be written to memory. */
-	if ((rc = set_limit(fd, "RLIMIT_DATA", RLIMIT_DATA,
-			    (unsigned long long)(cfg->limit_memory > 0 ? cfg->limit_memory : 1LL << 30),
-			    why, whylen)) < 0)
+	 * what can actually be written to memory.  Under a memory cgroup (the
+	 * real bound) it is only a backstop per process: four times wider, so
+	 * a runtime's private reservations do not fail before the cgroup. */
+	unsigned long long mem = (unsigned long long)(cfg->limit_memory > 0 ? cfg->limit_memory : 1LL << 30);
+	if ((rc = set_limit(fd, "RLIMIT_DATA", RLIMIT_DATA, under_memcg ? 4 * mem : mem, why,
+			    whylen)) < 0)
 		return rc;
 	if ((rc = set_limit(fd, "RLIMIT_NOFILE", RLIMIT_NOFILE,
 			    (unsigned long long)(cfg->limit_open_files > 0 ? cfg->limit_open_files : 1024),

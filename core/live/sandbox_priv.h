@@ -90,11 +90,17 @@ char **sb_build_env(const struct audit_config *cfg, const char *home, const char
  * then the init's.  With v2 (no tasks file) *join_fd is -1: call
  * sb_cgroup_attach after the clone. */
 void sb_cgroup_prepare(struct sandbox *sb, long max, int *join_fd);
+/* Parent, after sb_cgroup_prepare: bound the tree's memory to bytes in a
+ * memory cgroup (v1: its own hierarchy, *join_fd its "tasks" file for the
+ * init to write "0" to, as for pids; v2: memory.max beside pids.max, *join_fd
+ * -1).  Sets sb->memcg_path (v1 only) and a step when it cannot. */
+void sb_memcg_prepare(struct sandbox *sb, long long bytes, int *join_fd);
 /* Parent: move the init into sb->cgroup_path from outside; a step. */
 void sb_cgroup_attach(struct sandbox *sb, pid_t init_pid);
 
 /* Child (target): resource limits, one step each. */
-int sb_apply_limits(const struct audit_config *cfg, int status_fd, char *why, size_t whylen);
+int sb_apply_limits(const struct audit_config *cfg, bool under_memcg, int status_fd, char *why,
+		    size_t whylen);
 /* Child (target): drop bounding set, groups, gid, uid, ambient and all
  * capability sets; verify with capget. */
 int sb_become_user(uid_t uid, gid_t gid, const char *user, bool in_userns, bool drop_caps,

@@ -91,7 +91,7 @@ static void make_submission(void)
  * even when an assertion ended the test early (the test's stack is gone
  * by then, so these are copies, not pointers). */
 static pid_t live_init;
-static char live_scratch[256], live_cgroup[256];
+static char live_scratch[256], live_cgroup[256], live_memcg[256];
 
 static void remove_submission(void)
 {
@@ -101,6 +101,8 @@ static void remove_submission(void)
 	}
 	if (live_cgroup[0])
 		rmdir(live_cgroup);
+	if (live_memcg[0])
+		rmdir(live_memcg);
 	if (live_scratch[0])
 		sb_remove_tree(live_scratch);
 	if (submission[0])
@@ -166,6 +168,7 @@ static void start(struct run *r, const struct audit_config *cfg, const char *con
 	cr_assert_eq(rc, 0, "spawn: %s", r->err);
 	live_init = r->sb.init_pid;
 	snprintf(live_cgroup, sizeof live_cgroup, "%s", r->sb.cgroup_path);
+	snprintf(live_memcg, sizeof live_memcg, "%s", r->sb.memcg_path);
 	r->out_rd = pfd[0];
 	cr_assert_eq(sandbox_start_target(&r->sb, r->err, sizeof r->err), 0, "%s", r->err);
 	/* wait for the exec outcome */
@@ -399,7 +402,8 @@ Test(sandbox, process_limit_stops_a_fork_loop)
 {
 	struct audit_config cfg = base_cfg();
 	cfg.limit_processes = 8;
-	const char *argv[] = { "./sb_probe", "cgroup", "forkloop", NULL };
+	cfg.limit_memory = 200LL << 20;
+	const char *argv[] = { "./sb_probe", "cgroup", "memcg", "forkloop", NULL };
 	struct run r;
 	run_probe(&r, &cfg, argv);
 	/* With a pids cgroup, the init joined it (itself, before the target
@@ -415,6 +419,19 @@ Test(sandbox, process_limit_stops_a_fork_loop)
 		cr_assert_not_null(line, "%s", r.out);
 		cr_assert_not_null(strstr(line, want), "target not in the sandbox's pids cgroup: %s", r.out);
 		cr_assert_not_null(strstr(cg->detail, "pids.max 9"), "%s", cg->detail);
+	}
+	/* Memory: a cgroup bounds the tree (and runtimes size themselves
+	 * from it); RLIMIT_DATA stays as a wider backstop. */
+	const struct sandbox_step *mc = find_step(&r.sb, "memory cgroup");
+	cr_assert_not_null(mc, "no memory cgroup step");
+	if (access("/sys/fs/cgroup/memory/cgroup.procs", W_OK) == 0) {
+		cr_assert(mc->ok, "a writable cgroup v1 memory hierarchy, yet: %s", mc->detail);
+		char want[64];
+		snprintf(want, sizeof want, "/dynaudit-%ld\n", (long)getpid());
+		char *line = strstr(r.out, "memcg ");
+		cr_assert_not_null(line, "%s", r.out);
+		cr_assert_not_null(strstr(line, want), "target not in the sandbox's memory cgroup: %s", r.out);
+		cr_assert_not_null(strstr(mc->detail, "limit 209715200 bytes"), "%s", mc->detail);
 	}
 	int n = -1;
 	char e[32] = "";

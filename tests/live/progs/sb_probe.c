@@ -22,6 +22,7 @@
  *   print:TEXT        "TEXT"
  *   cgroup            "cgroup LINE" for the pids line of /proc/self/cgroup
  *                     ("cgroup none" without one)
+ *   memcg             "memcg LINE" for its memory line ("memcg none")
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -227,21 +228,22 @@ int main(int argc, char **argv)
 				*colon = '\0';
 			int e = connect_to(ip, port);
 			printf("connect %s %s\n", a + 8, e ? errname(e) : "ok");
-		} else if (!strcmp(a, "cgroup")) {
+		} else if (!strcmp(a, "cgroup") || !strcmp(a, "memcg")) {
 			char line[512];
 			bool found = false;
+			const char *ctl = !strcmp(a, "cgroup") ? ":pids:" : ":memory:";
 			FILE *f = fopen("/proc/self/cgroup", "r");
 			while (f && fgets(line, sizeof line, f))
-				if (strstr(line, ":pids:") || !strncmp(line, "0::", 3)) {
+				if (strstr(line, ctl) || !strncmp(line, "0::", 3)) {
 					line[strcspn(line, "\n")] = '\0';
-					printf("cgroup %s\n", line);
+					printf("%s %s\n", a, line);
 					found = true;
 					break;
 				}
 			if (f)
 				fclose(f);
 			if (!found)
-				printf("cgroup none\n");
+				printf("%s none\n", a);
 		} else if (!strcmp(a, "forkloop")) {
 			forkloop();
 		} else if (!strcmp(a, "sleeper")) {
