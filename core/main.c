@@ -274,6 +274,8 @@ static int cmd_replay(const struct cli *cli)
 				audit_set_command(a, res.command);
 			audit_set_stat(a, "log_lines", (double)res.lines);
 			audit_set_stat(a, "parse_warnings", (double)res.warnings);
+			if (res.incomplete[0])
+				audit_mark_incomplete(a, res.incomplete);
 			if (res.warnings)
 				audit_add_note(a, "%llu line(s) of the strace log could not be parsed; first: %s",
 					       (unsigned long long)res.warnings, res.first_warning);

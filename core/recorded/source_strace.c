@@ -5,8 +5,11 @@
  * records to the decoder.  See source_strace.h.
  *
  * Robustness: lines are read with a hard length cap (longer ones are
- * skipped to their newline, counted as a warning); lines with NUL bytes are
- * warnings; every scan is linear.  Only an unreadable file is an error.
+ * skipped to their newline, counted as a warning); a line ends at LF, CRLF
+ * or a lone CR (old Mac files); NUL bytes are dropped (strace never writes
+ * one: they are damage, and the rest of the line is still evidence); every
+ * scan is linear.  An unreadable file, or one without a single syscall
+ * line, is an error: an audit of nothing must not pass.
  */
 #include "recorded/source_strace.h"
 
@@ -26,6 +29,11 @@
 #define PENDING_MAX 4096      /* unfinished calls waiting for their resume */
 #define PENDING_SLOTS 8192    /* their hash table (pid -> first half), load <= 1/2 */
 #define MAX_FILES 65536
+/* Beyond this share of unparsable lines the replay saw too little of the
+ * run to vouch for it: the lines count as lost events, which marks the
+ * report incomplete. */
+#define UNPARSED_MIN 20
+#define UNPARSED_PERCENT 10
 
 struct stream {
 	FILE *f;
@@ -35,6 +43,7 @@ struct stream {
 	char *line;
 	size_t len, cap;
 	bool too_long, has_nul, have, eof;
+	bool unterminated;    /* the file ended inside this line (no newline) */
 	struct strace_prefix pfx;
 	double day_offset;    /* -t/-tt clocks wrap at midnight */
 	double last_raw;
@@ -60,6 +69,7 @@ struct replay {
 	size_t n_pend;
 	const char *cur_path;
 	uint64_t cur_lineno;
+	uint64_t calls;       /* lines that lexed as (halves of) syscalls */
 };
 
 static void warn(struct replay *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -103,12 +113,25 @@ static bool read_physical(struct stream *s)
 {
 	int c;
 	bool any = false;
+	s->unterminated = true;
 	while ((c = getc_unlocked(s->f)) != EOF) {
 		any = true;
-		if (c == '\n')
+		if (c == '\n') {
+			s->unterminated = false;
 			break;
-		if (c == '\0')
+		}
+		if (c == '\r') {
+			/* CRLF or a lone CR: both end the line */
+			int next = getc_unlocked(s->f);
+			if (next != '\n' && next != EOF)
+				ungetc(next, s->f);
+			s->unterminated = false;
+			break;
+		}
+		if (c == '\0') {
 			s->has_nul = true;
+			continue;
+		}
 		if (!s->too_long)
 			line_push(s, (char)c);
 	}
@@ -183,6 +206,11 @@ static double stream_time(struct stream *s)
 {
 	if (!s->pfx.has_time)
 		return s->last_raw + s->day_offset;
+	if (s->pfx.time_is_delta) {
+		/* -r: each line says how long after the previous one it came */
+		s->last_raw += s->pfx.time;
+		return s->last_raw;
+	}
 	double t = s->pfx.time;
 	/* -t/-tt are times of day: going back by more than 12 h is midnight */
 	if (t < 86400.0 && s->last_raw - t > 43200.0)
@@ -324,10 +352,6 @@ static void handle_line(struct replay *r, struct stream *s, double t)
 		warn(r, "line longer than %u bytes skipped", LINE_CAP);
 		return;
 	}
-	if (s->has_nul) {
-		warn(r, "NUL byte in line");
-		return;
-	}
 	const struct strace_prefix *pfx = &s->pfx;
 	int pid = line_pid(r, s, pfx);
 	const char *body = s->line + pfx->body_off;
@@ -335,11 +359,21 @@ static void handle_line(struct replay *r, struct stream *s, double t)
 	struct strace_rec rec;
 	const char *why;
 	if (strace_lex_body(body, blen, &rec, &why) < 0) {
-		if (blen == 0)
+		if (s->unterminated && blen > 0) {
+			/* strace (or a copy) was cut off mid-line: that call is lost */
+			r->res->truncated = true;
+			warn(r, "the log ends mid-line (truncated): %s", why);
+			return;
+		}
+		if (blen == 0 && !s->has_nul)
 			return; /* blank line */
-		warn(r, "%s", why);
+		warn(r, "%s%s", blen ? why : "line of NUL bytes",
+		     blen && s->has_nul ? " (the line held NUL bytes)" : "");
 		return;
 	}
+	if (rec.kind == STRACE_REC_CALL || rec.kind == STRACE_REC_UNFINISHED ||
+	    rec.kind == STRACE_REC_RESUMED)
+		r->calls++;
 	if (pid <= 0) {
 		warn(r, "line without a pid");
 		return;
@@ -350,6 +384,12 @@ static void handle_line(struct replay *r, struct stream *s, double t)
 	case STRACE_REC_UNFINISHED:
 		pending_add(r, pid, s->line, pfx->body_off + rec.head.n, t);
 		strace_decoder_note_unfinished(r->dec, pid, &rec);
+		if (rec.detached) {
+			/* "exit(0 <detached ...>": no second half will come */
+			struct pending *p = pending_find(r, pid);
+			if (p)
+				pending_flush(r, p, t);
+		}
 		return;
 	case STRACE_REC_RESUMED: {
 		struct pending *p = pending_find(r, pid);
@@ -477,50 +517,108 @@ static int open_per_pid(struct replay *r, const char *prefix, char *err, size_t 
 	return (int)r->n_streams;
 }
 
+static bool is_fork_name(struct strace_span name)
+{
+	return strace_span_eq(name, "clone") || strace_span_eq(name, "clone3") ||
+	       strace_span_eq(name, "fork") || strace_span_eq(name, "vfork");
+}
+
+/* The pid a clone-family line returns (0 when it is not one). */
+static int child_of(const struct strace_rec *rec)
+{
+	if (!is_fork_name(rec->name))
+		return 0;
+	if (rec->kind == STRACE_REC_CALL)
+		return rec->has_ret && rec->ret > 0 && rec->ret <= INT32_MAX ? (int)rec->ret : 0;
+	if (rec->kind == STRACE_REC_RESUMED) {
+		/* "<... clone resumed>..., ) = N" */
+		const char *eq = memmem(rec->tail.p, rec->tail.n, ") = ", 4);
+		return eq ? atoi(eq + 4) : 0;
+	}
+	return 0;
+}
+
 /* For a combined log whose first lines carry no pid (strace -f writing to a
  * terminal prefixes "[pid N]" only while several processes live): the
- * first prefixed pid that is not a known child is the unprefixed one. */
+ * first prefixed pid that is not a known child is the unprefixed one.
+ * While an unprefixed call is unfinished (typically the clone that made
+ * the second thread), the new thread speaks first: the unprefixed pid is
+ * the one that resumes that call. */
 static int prescan_main_pid(const char *path)
 {
 	struct stream s;
 	char err[64];
-	int found = 0;
+	int found = 0, fallback = 0;
 	int children[256];
 	size_t nchildren = 0;
+	char pending[32] = ""; /* name of the unprefixed unfinished call */
 	if (stream_open(&s, path, 0, err, sizeof(err)) < 0) {
 		stream_close(&s);
 		return 0;
 	}
 	while (!found && stream_next(&s)) {
-		if (s.too_long || s.has_nul)
+		if (s.too_long)
 			continue;
-		const char *body = s.line + s.pfx.body_off;
-		size_t blen = s.len - s.pfx.body_off;
-		if (s.pfx.has_pid) {
-			bool child = false;
-			for (size_t i = 0; i < nchildren; i++)
-				child |= children[i] == s.pfx.pid;
-			if (!child)
-				found = s.pfx.pid;
-		}
 		struct strace_rec rec;
 		const char *why;
-		if (strace_lex_body(body, blen, &rec, &why) == 0 && rec.has_ret && rec.ret > 0 &&
-		    nchildren < 256 &&
-		    (strace_span_eq(rec.name, "clone") || strace_span_eq(rec.name, "clone3") ||
-		     strace_span_eq(rec.name, "fork") || strace_span_eq(rec.name, "vfork")))
-			children[nchildren++] = (int)rec.ret;
-		if (rec.kind == STRACE_REC_RESUMED) {
-			/* "<... clone resumed>..., ) = N" */
-			const char *eq = memmem(rec.tail.p, rec.tail.n, ") = ", 4);
-			if (eq && nchildren < 256 &&
-			    (strace_span_eq(rec.name, "clone") || strace_span_eq(rec.name, "clone3") ||
-			     strace_span_eq(rec.name, "fork") || strace_span_eq(rec.name, "vfork")))
-				children[nchildren++] = atoi(eq + 4);
+		if (strace_lex_body(s.line + s.pfx.body_off, s.len - s.pfx.body_off, &rec, &why) < 0)
+			rec.kind = STRACE_REC_NOTE;
+		int kid = child_of(&rec);
+		if (kid > 0 && nchildren < 256)
+			children[nchildren++] = kid;
+		if (!s.pfx.has_pid) {
+			if (rec.kind == STRACE_REC_UNFINISHED && rec.name.n < sizeof(pending))
+				snprintf(pending, sizeof(pending), "%.*s", (int)rec.name.n, rec.name.p);
+			else if (rec.kind == STRACE_REC_CALL)
+				pending[0] = '\0';
+			continue;
+		}
+		bool child = false;
+		for (size_t i = 0; i < nchildren; i++)
+			child |= children[i] == s.pfx.pid;
+		if (pending[0]) {
+			if (rec.kind == STRACE_REC_RESUMED && strace_span_eq(rec.name, pending))
+				found = s.pfx.pid;
+			else if (!child && !fallback)
+				fallback = s.pfx.pid;
+		} else if (!child) {
+			found = s.pfx.pid;
 		}
 	}
 	stream_close(&s);
-	return found;
+	return found ? found : fallback;
+}
+
+/* The end of the replay: judge how much of the log was understood. */
+static int replay_verdict(struct replay *r, struct bus *bus, const char *path, char *err,
+			  size_t errlen)
+{
+	struct strace_replay_result *res = r->res;
+	if (r->calls == 0) {
+		/* Empty, binary, or not strace output at all: nothing was audited. */
+		snprintf(err, errlen, "no strace syscall lines in %s (%llu line(s) read%s%s)", path,
+			 (unsigned long long)res->lines, res->warnings ? "; first problem: " : "",
+			 res->warnings ? res->first_warning : "");
+		return -ENODATA;
+	}
+	uint64_t lost = 0;
+	size_t off = 0;
+	if (res->truncated) {
+		lost++;
+		off += (size_t)snprintf(res->incomplete + off, sizeof(res->incomplete) - off,
+					"the strace log ends mid-line (truncated): its last call is lost");
+	}
+	if (res->warnings > UNPARSED_MIN && res->warnings * 100 > res->lines * UNPARSED_PERCENT) {
+		lost = res->warnings;
+		if (off < sizeof(res->incomplete))
+			snprintf(res->incomplete + off, sizeof(res->incomplete) - off,
+				 "%s%llu of %llu lines of the strace log could not be parsed",
+				 off ? "; " : "", (unsigned long long)res->warnings,
+				 (unsigned long long)res->lines);
+	}
+	if (lost)
+		bus_count_lost(bus, lost);
+	return 0;
 }
 
 /* ---- entry ---------------------------------------------------------- */
@@ -593,6 +691,11 @@ int source_strace_replay(const char *path, const char *initial_cwd, struct bus *
 	rc = 0;
 	for (size_t i = 0; i < r.n_streams; i++)
 		stream_next(&r.streams[i]);
+	/* -ff: without timestamps the files are read one after the other;
+	 * with them, lines merge by the time each call was entered, so a
+	 * blocking wait4 sorts before the life of the child it reaps. */
+	if (r.n_streams > 1)
+		strace_decoder_set_ordered(r.dec, false);
 	if (r.n_streams == 1 && !r.streams[0].file_pid && r.streams[0].have &&
 	    !r.streams[0].pfx.has_pid) {
 		r.unprefixed_pid = prescan_main_pid(path);
@@ -609,7 +712,12 @@ int source_strace_replay(const char *path, const char *initial_cwd, struct bus *
 			struct stream *s = &r.streams[i];
 			if (!s->have)
 				continue;
-			s->key = s->pfx.has_time ? s->pfx.time + s->day_offset : s->last_raw + s->day_offset;
+			if (!s->pfx.has_time)
+				s->key = s->last_raw + s->day_offset;
+			else if (s->pfx.time_is_delta)
+				s->key = s->last_raw + s->pfx.time;
+			else
+				s->key = s->pfx.time + s->day_offset;
 			if (!best || s->key < best->key)
 				best = s;
 			if (!s->pfx.has_time)
@@ -657,6 +765,7 @@ int source_strace_replay(const char *path, const char *initial_cwd, struct bus *
 	strace_decoder_finish(r.dec, res->last_time_s);
 	res->events = strace_decoder_events(r.dec);
 	res->command = strace_decoder_take_command(r.dec);
+	rc = replay_verdict(&r, bus, path, err, errlen);
 out:
 	for (size_t i = 0; i < r.n_streams; i++)
 		stream_close(&r.streams[i]);

@@ -10,11 +10,16 @@
  * descriptions.  Writes to fds 1/2 that still are the original stdout and
  * stderr become DA_EV_OUTPUT lines; the first process's end becomes
  * DA_EV_TARGET_EXIT.  Hostile or broken lines are counted warnings, never a
- * crash; only an unreadable file is an error.
+ * crash.  An unreadable file, or one in which no line is a syscall (empty,
+ * binary, not strace output), is an error.  A log cut mid-line, or one
+ * with more than 10% (and 20) unparsable lines, is replayed but its lost
+ * lines are counted on the bus (bus_count_lost: the report is then marked
+ * incomplete) and described in res->incomplete.
  */
 #ifndef DYNAUDIT_SOURCE_STRACE_H
 #define DYNAUDIT_SOURCE_STRACE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,9 +33,14 @@ struct strace_replay_result {
 	char **command;             /* argv of the first execve (malloc'd, NULL-terminated) or NULL */
 	double last_time_s;         /* time of the last line (0 without timestamps) */
 	int main_pid;               /* first pid of the log */
+	bool truncated;             /* the last line was cut (no newline, unparsable) */
+	char incomplete[256];       /* why the replay saw only part of the run, "" if whole */
 };
 
-/* initial_cwd: cwd of the first process (target.workdir), NULL: "/". */
+/* initial_cwd: cwd of the first process (target.workdir), NULL: "/".
+ * Returns 0, or negative errno with err set: the file cannot be read
+ * (-ENOENT...), or holds no syscall line (-ENODATA); events published
+ * before such an error are meaningless. */
 int source_strace_replay(const char *path, const char *initial_cwd, struct bus *bus,
 			 struct strace_replay_result *res, char *err, size_t errlen);
 void strace_replay_result_free(struct strace_replay_result *res);

@@ -124,6 +124,11 @@ bool strace_arg_int(struct strace_span a, int64_t *v)
 bool strace_arg_annot(struct strace_span a, struct strace_span *annot)
 {
 	a = strace_span_trim(a);
+	/* some strace versions print a deleted file "3</memfd:x>(deleted)" */
+	static const char deleted[] = "(deleted)";
+	size_t dl = sizeof(deleted) - 1;
+	if (a.n > dl && memcmp(a.p + a.n - dl, deleted, dl) == 0)
+		a.n -= dl;
 	size_t i = 0;
 	while (i < a.n && (is_ident(a.p[i]) || a.p[i] == '-'))
 		i++;
@@ -223,28 +228,40 @@ char *strace_unquote(struct strace_span a, size_t *len, bool *truncated)
 	return strace_unescape(a.p + 1, i - 1, len);
 }
 
+/* One word of a flag set: a number (its value: -X verbose's comment after
+ * it only repeats it by name), else a name from the table. */
+static int64_t flag_word(struct strace_span w, const struct strace_flag *table)
+{
+	int64_t num;
+	w = strace_span_trim(w);
+	if (strace_arg_int(w, &num))
+		return num;
+	for (const struct strace_flag *f = table; f && f->name; f++)
+		if (strace_span_eq(w, f->name))
+			return f->value;
+	return 0;
+}
+
 int64_t strace_flags(struct strace_span a, const struct strace_flag *table)
 {
 	a = strace_span_trim(a);
 	int64_t v = 0;
-	size_t i = 0;
-	while (i < a.n) {
-		size_t start = i;
-		while (i < a.n && a.p[i] != '|')
-			i++;
-		struct strace_span w = strace_span_trim((struct strace_span){a.p + start, i - start});
-		int64_t num;
-		if (strace_arg_int(w, &num)) {
-			v |= num;
-		} else {
-			for (const struct strace_flag *f = table; f && f->name; f++) {
-				if (strace_span_eq(w, f->name)) {
-					v |= f->value;
-					break;
-				}
+	size_t start = 0;
+	/* A '|' inside a -X verbose comment (0x3 followed by the comment
+	 * "PROT_READ|PROT_WRITE") separates nothing: comments are skipped
+	 * whole, strings too. */
+	for (size_t i = 0; i <= a.n; i++) {
+		if (i < a.n) {
+			size_t past = strace_skip_token(a.p, a.n, i, false);
+			if (past != i) {
+				i = past - 1;
+				continue;
 			}
+			if (a.p[i] != '|')
+				continue;
 		}
-		i++;
+		v |= flag_word((struct strace_span){a.p + start, i - start}, table);
+		start = i + 1;
 	}
 	return v;
 }

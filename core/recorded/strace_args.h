@@ -35,7 +35,9 @@ char *strace_unquote(struct strace_span a, size_t *len, bool *truncated);
 /* Decode C escapes (\n \t \" \\ \xHH \OOO ...) of raw text. */
 char *strace_unescape(const char *p, size_t n, size_t *len);
 
-/* Symbolic flags "O_WRONLY|O_CREAT|0x80000" with a NULL-terminated table. */
+/* Symbolic flags "O_WRONLY|O_CREAT|0x80000" with a NULL-terminated table;
+ * also -X raw numbers ("0x41") and -X verbose numbers followed by a
+ * comment that names them (the comment's '|' splits nothing). */
 struct strace_flag {
 	const char *name;
 	int64_t value;

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,7 @@
 #define CLONE_VFORK_F 0x4000LL
 #define OUTBUF_MAX 4096
 #define PENDING_CLONES_MAX 256
+#define ENDS_MAX 256
 
 struct outbuf {
 	int pid, fd;
@@ -298,6 +300,30 @@ int dec_signal_number(const char *name, size_t n)
 	return 0;
 }
 
+/* A signal as strace wrote it ("SIGKILL", -X raw "9", -X verbose
+ * "9" followed by the comment "SIGKILL") -> "SIGKILL" (kept); NULL when
+ * it is not a signal. */
+const char *dec_signal_name(struct strace_decoder *d, struct strace_span s)
+{
+	s = strace_span_trim(s);
+	const char *sig = memmem(s.p, s.n, "SIG", 3);
+	if (sig) {
+		size_t e = (size_t)(sig - s.p);
+		while (e < s.n && (s.p[e] == '_' || (s.p[e] >= 'A' && s.p[e] <= 'Z') ||
+				   (s.p[e] >= '0' && s.p[e] <= '9')))
+			e++;
+		return dec_keep(d, strace_span_dup((struct strace_span){sig, e - (size_t)(sig - s.p)}));
+	}
+	int64_t n;
+	const char *abbrev = strace_arg_int(s, &n) && n > 0 && n < 65 ? sigabbrev_np((int)n) : NULL;
+	if (!abbrev)
+		return NULL;
+	char *name = malloc(strlen(abbrev) + 4);
+	if (name)
+		sprintf(name, "SIG%s", abbrev);
+	return dec_keep(d, name);
+}
+
 static int errno_number(const char *name)
 {
 	if (!name)
@@ -345,6 +371,7 @@ void strace_decoder_free(struct strace_decoder *d)
 	}
 	free(d->out);
 	free(d->pending);
+	free(d->ends);
 	dec_maps_free(d);
 	free_argv(d->command);
 	keep_release(d);
@@ -356,6 +383,11 @@ void strace_decoder_set_main(struct strace_decoder *d, int pid)
 {
 	d->main_pid = pid;
 	procstate_set_original_stdio(d->ps, pid, "unknown");
+}
+
+void strace_decoder_set_ordered(struct strace_decoder *d, bool ordered)
+{
+	d->unordered = !ordered;
 }
 
 uint64_t strace_decoder_events(const struct strace_decoder *d)
@@ -394,8 +426,11 @@ static int64_t clone_flags_of(const struct call *c)
 	return 0;
 }
 
+static void end_forget(struct strace_decoder *d, int pid);
+
 static void apply_fork(struct strace_decoder *d, int parent, int child, int64_t flags)
 {
+	end_forget(d, child); /* a reused pid: what we knew of its namesake is void */
 	procstate_fork(d->ps, parent, child, flags & CLONE_THREAD_F, flags & CLONE_FILES_F,
 		       flags & CLONE_FS_F);
 }
@@ -654,11 +689,16 @@ static void decode_exec(struct strace_decoder *d, const struct call *c)
 	const char *raw;
 	const char *path = dec_path(d, c, at ? 0 : -1, pi, &raw);
 	ev.raw_path = raw;
-	if (at) {
+	if (at && raw && !raw[0]) {
+		/* AT_EMPTY_PATH: the fd itself is the program (fexecve, a memfd).
+		 * Its -y annotation ("3</memfd:x (deleted)>") says what it is,
+		 * else the fd table (memfd_create, open); never the cwd. */
+		int fd;
+		path = dec_fd_desc(d, c, 0, &fd);
+		ev.fd = fd;
+	} else if (at) {
 		int64_t v;
 		ev.fd = dec_int(c, 0, &v) ? (int)v : -1;
-		if (raw && !raw[0] && ev.fd >= 0) /* AT_EMPTY_PATH: the fd itself */
-			path = dec_fd_get(d, c->pid, ev.fd);
 	}
 	/* /proc/self/fd/N or /proc/PID/fd/N: what fd N is (fexecve, memfd). */
 	if (path && strncmp(path, "/proc/", 6) == 0) {
@@ -740,7 +780,9 @@ static void decode_kill(struct strace_decoder *d, const struct call *c)
 	if (si < c->nargs) {
 		struct strace_span s = c->a[si];
 		ev.arg[0] = dec_signal_number(s.p, s.n);
-		ev.detail = dec_keep(d, strace_span_dup(s));
+		ev.detail = dec_signal_name(d, s);
+		if (!ev.detail)
+			ev.detail = dec_keep(d, strace_span_dup(s));
 	}
 	dec_publish(d, &ev);
 }
@@ -781,19 +823,22 @@ static void decode_signal(struct strace_decoder *d, const struct call *c)
 	dec_publish(d, &ev);
 }
 
-static void decode_end(struct strace_decoder *d, const struct call *c)
+/* ---- process ends ------------------------------------------------ */
+
+/* Thread c->tid ended with code (-1: killed by sig): publish the end of
+ * its process when it leads one, of the target when it is the first
+ * process, and forget its state. */
+static void end_process(struct strace_decoder *d, const struct call *c, int64_t code, bool core,
+			const char *sig)
 {
-	const struct strace_rec *r = c->rec;
 	flush_pid_output(d, c, c->tid);
 	bool leader = procstate_tgid(d->ps, c->tid) == c->tid;
 	struct da_event ev;
-	int64_t code = r->kind == STRACE_REC_EXITED ? r->exit_code : -1;
-	const char *sig = r->kind == STRACE_REC_KILLED ? dec_keep(d, strace_span_dup(r->name)) : NULL;
 	if (leader) {
 		dec_event(c, &ev, DA_EV_PROC_EXIT);
 		ev.syscall = NULL;
 		ev.arg[0] = code;
-		ev.arg[1] = r->core_dumped;
+		ev.arg[1] = core;
 		ev.detail = sig;
 		dec_publish(d, &ev);
 	}
@@ -802,7 +847,7 @@ static void decode_end(struct strace_decoder *d, const struct call *c)
 		dec_event(c, &ev, DA_EV_TARGET_EXIT);
 		ev.syscall = NULL;
 		ev.arg[0] = code;
-		ev.arg[1] = r->core_dumped;
+		ev.arg[1] = core;
 		ev.detail = sig;
 		dec_publish(d, &ev);
 	}
@@ -811,6 +856,171 @@ static void decode_end(struct strace_decoder *d, const struct call *c)
 	if (leader)
 		dec_maps_forget(d, c->tid);
 	procstate_exit(d->ps, c->tid);
+}
+
+static struct proc_end *end_find(struct strace_decoder *d, int pid)
+{
+	for (size_t i = 0; i < d->n_ends; i++)
+		if (d->ends[i].pid == pid)
+			return &d->ends[i];
+	return NULL;
+}
+
+static void end_forget(struct strace_decoder *d, int pid)
+{
+	struct proc_end *e = end_find(d, pid);
+	if (!e)
+		return;
+	size_t i = (size_t)(e - d->ends);
+	memmove(&d->ends[i], &d->ends[i + 1], (d->n_ends - i - 1) * sizeof(*d->ends));
+	d->n_ends--;
+}
+
+static struct proc_end *end_note(struct strace_decoder *d, int pid)
+{
+	struct proc_end *e = end_find(d, pid);
+	if (e)
+		return e;
+	if (d->n_ends == ENDS_MAX) {
+		/* Bounded: the oldest is the least likely to still get a line. */
+		memmove(&d->ends[0], &d->ends[1], (d->n_ends - 1) * sizeof(*d->ends));
+		d->n_ends--;
+	}
+	if (d->n_ends == d->cap_ends) {
+		size_t nc = d->cap_ends ? d->cap_ends * 2 : 8;
+		struct proc_end *ne = realloc(d->ends, nc * sizeof(*ne));
+		if (!ne)
+			return NULL;
+		d->ends = ne;
+		d->cap_ends = nc;
+	}
+	e = &d->ends[d->n_ends++];
+	e->pid = pid;
+	e->code = -1;
+	e->published = false;
+	return e;
+}
+
+/* "+++ exited with N +++" / "+++ killed by SIG +++". */
+static void decode_end(struct strace_decoder *d, const struct call *c)
+{
+	const struct strace_rec *r = c->rec;
+	int64_t code = r->kind == STRACE_REC_EXITED ? r->exit_code : -1;
+	const char *sig = r->kind == STRACE_REC_KILLED ? dec_keep(d, strace_span_dup(r->name)) : NULL;
+	end_forget(d, c->tid);
+	end_process(d, c, code, r->core_dumped, sig);
+}
+
+/* exit_group(N) = ?: the process is ending with N.  strace -qq prints no
+ * "+++ exited" line after it, so remember N for a reap or the log's end. */
+static void note_exit_call(struct strace_decoder *d, const struct call *c)
+{
+	bool group = !strcmp(c->name, "exit_group");
+	if (!group && (strcmp(c->name, "exit") || procstate_tgid(d->ps, c->tid) != c->tid))
+		return; /* a thread's exit ends no process */
+	int64_t v;
+	struct proc_end *e = dec_int(c, 0, &v) ? end_note(d, c->pid) : NULL;
+	if (e && !e->published)
+		e->code = v & 0xff;
+}
+
+/* The wait status of a reap: "[{WIFEXITED(s) && WEXITSTATUS(s) == 3}]",
+ * "[{WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL && WCOREDUMP(s)}]", -X raw
+ * "[0x300]"; waitid's "{..., si_code=CLD_EXITED, ..., si_status=3, ...}".
+ * Leaves *code -1 and *sig NULL when the log does not say. */
+static void wait_status(struct strace_decoder *d, struct strace_span a, bool waitid,
+			int64_t *code, bool *core, const char **sig)
+{
+	struct strace_span v;
+	int64_t n;
+	const char *hit;
+	if (waitid) {
+		struct strace_span how;
+		if (!strace_field(a, "si_code", &how) || !strace_field(a, "si_status", &v))
+			return;
+		if (strace_has_word(how, "CLD_EXITED") && strace_arg_int(v, &n)) {
+			*code = n;
+		} else if (strace_has_word(how, "CLD_KILLED") || strace_has_word(how, "CLD_DUMPED")) {
+			*core = strace_has_word(how, "CLD_DUMPED");
+			*sig = dec_signal_name(d, v);
+		}
+		return;
+	}
+	if ((hit = memmem(a.p, a.n, "WEXITSTATUS(s) == ", 18))) {
+		v = (struct strace_span){hit + 18, a.n - (size_t)(hit + 18 - a.p)};
+		if (strace_arg_int(v, &n))
+			*code = n;
+	} else if ((hit = memmem(a.p, a.n, "WTERMSIG(s) == ", 15))) {
+		size_t k = (size_t)(hit + 15 - a.p), e = k;
+		while (e < a.n && (a.p[e] == '_' || (a.p[e] >= 'A' && a.p[e] <= 'Z') ||
+				   (a.p[e] >= '0' && a.p[e] <= '9')))
+			e++;
+		*sig = dec_signal_name(d, (struct strace_span){a.p + k, e - k});
+		*core = memmem(a.p, a.n, "WCOREDUMP", 9) != NULL;
+	} else if (a.n > 2 && a.p[0] == '[' &&
+		   strace_arg_int((struct strace_span){a.p + 1, a.n - 1}, &n)) {
+		if ((n & 0x7f) == 0) {
+			*code = (n >> 8) & 0xff;
+		} else {
+			char num[8];
+			snprintf(num, sizeof(num), "%d", (int)(n & 0x7f));
+			*sig = dec_signal_name(d, (struct strace_span){num, strlen(num)});
+			*core = (n & 0x80) != 0;
+		}
+	}
+}
+
+/* wait4/waitpid/waitid reaped a child: when no "+++" line ended it (-qq,
+ * -e signal=none, a child killed in a syscall: "<... pause resumed>) = ?"),
+ * this is the only evidence that it is gone. */
+static void decode_wait(struct strace_decoder *d, const struct call *c)
+{
+	struct da_event ev;
+	dec_event(c, &ev, DA_EV_SYSCALL_OTHER);
+	dec_publish(d, &ev);
+	bool waitid = !strcmp(c->name, "waitid");
+	int64_t child = c->result;
+	struct strace_span v;
+	if (waitid) {
+		/* waitid(P_PID, 101, {..., si_pid=101, ...}, WEXITED, NULL) = 0 */
+		if (c->nargs < 4 || strace_has_word(c->a[3], "WNOWAIT") ||
+		    !strace_field(c->a[2], "si_pid", &v) || !strace_arg_int(v, &child))
+			return;
+	}
+	if (!c->ok || child <= 0 || child > INT32_MAX || child == c->pid || d->unordered)
+		return;
+	int pid = (int)child;
+	if (!procstate_known(d->ps, pid) || procstate_tgid(d->ps, pid) != pid)
+		return; /* its "+++" line came first, as it does with plain -f */
+	struct proc_end *e = end_find(d, pid);
+	int64_t code = e ? e->code : -1;
+	bool core = false;
+	const char *sig = NULL;
+	if (code < 0 && c->nargs > (waitid ? 2u : 1u))
+		wait_status(d, c->a[waitid ? 2 : 1], waitid, &code, &core, &sig);
+	struct call end = *c;
+	end.tid = end.pid = pid;
+	end.ppid = procstate_ppid(d->ps, pid);
+	end_process(d, &end, code, core, sig);
+	e = end_note(d, pid);
+	if (e)
+		e->published = true;
+}
+
+/* End of the log: processes that called exit_group but whose "+++" line
+ * never came (-qq) ended with that status; they are not still running. */
+static void flush_exit_calls(struct strace_decoder *d, struct call *c)
+{
+	for (size_t i = 0; i < d->n_ends; i++) {
+		struct proc_end *e = &d->ends[i];
+		if (e->published || !procstate_known(d->ps, e->pid))
+			continue;
+		e->published = true;
+		c->tid = c->pid = e->pid;
+		c->ppid = procstate_ppid(d->ps, e->pid);
+		c->text = "(end of log: exit_group without its '+++ exited' line)";
+		end_process(d, c, e->code, false, NULL);
+	}
 }
 
 static bool dec_proc(struct strace_decoder *d, const struct call *c)
@@ -823,6 +1033,8 @@ static bool dec_proc(struct strace_decoder *d, const struct call *c)
 		decode_fork(d, c);
 	} else if (!strcmp(n, "kill") || !strcmp(n, "tkill") || !strcmp(n, "tgkill")) {
 		decode_kill(d, c);
+	} else if (!strcmp(n, "wait4") || !strcmp(n, "waitpid") || !strcmp(n, "waitid")) {
+		decode_wait(d, c);
 	} else if (!strcmp(n, "setsid") || !strcmp(n, "setpgid")) {
 		struct da_event ev;
 		dec_event(c, &ev, DA_EV_PROC_SESSION);
@@ -848,6 +1060,14 @@ int strace_decode(struct strace_decoder *d, int tid, double time_s, const struct
 	int rc = 0;
 	memset(&c, 0, sizeof(c));
 	*why = NULL;
+	if (rec->kind == STRACE_REC_EXITED || rec->kind == STRACE_REC_KILLED) {
+		struct proc_end *e = end_find(d, tid);
+		if (e && e->published) {
+			/* its end went out from a reap: this line repeats it */
+			end_forget(d, tid);
+			return 0;
+		}
+	}
 	adopt(d, tid);
 	c.tid = tid;
 	c.pid = procstate_tgid(d->ps, tid);
@@ -895,6 +1115,8 @@ int strace_decode(struct strace_decoder *d, int tid, double time_s, const struct
 		if (!strcmp(name, "clone") || !strcmp(name, "clone3") || !strcmp(name, "fork") ||
 		    !strcmp(name, "vfork"))
 			drop_pending(d, tid);
+		if (!rec->has_ret)
+			note_exit_call(d, &c);
 		break;
 	}
 	default:
@@ -918,6 +1140,8 @@ void strace_decoder_finish(struct strace_decoder *d, double time_s)
 		c.pid = c.tid = d->out[i].pid;
 		outbuf_flush(d, &c, &d->out[i]);
 	}
+	flush_exit_calls(d, &c);
+	c.text = "";
 	if (d->main_pid && !d->main_ended) {
 		struct da_event ev;
 		c.pid = c.tid = d->main_pid;

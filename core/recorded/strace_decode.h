@@ -13,6 +13,7 @@
 #ifndef DYNAUDIT_STRACE_DECODE_H
 #define DYNAUDIT_STRACE_DECODE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "engine/bus.h"
@@ -27,6 +28,12 @@ void strace_decoder_free(struct strace_decoder *d);
 /* The first process of the log: its fds 0-2 are the original stdio, its
  * end is the target's end.  Call before the first record. */
 void strace_decoder_set_main(struct strace_decoder *d, int pid);
+
+/* Whether records arrive in the order they completed (default: yes: one
+ * combined log).  Per-pid files (-ff) come file after file, or merged by
+ * the time each call was entered: a parent's wait4 may then precede its
+ * child's whole life, so a reap cannot be taken as the child's end. */
+void strace_decoder_set_ordered(struct strace_decoder *d, bool ordered);
 
 /* An unfinished clone/fork/vfork first half (head = "clone(... flags=..."):
  * a pid that shows up before the call returns is that call's child. */

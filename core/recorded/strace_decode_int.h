@@ -35,6 +35,7 @@ struct strace_decoder {
 	struct procstate *ps;
 	int main_pid;
 	bool main_ended;
+	bool unordered;   /* per-pid files read one after the other */
 	uint64_t events;
 	char **command;
 	bool command_from_success;
@@ -48,6 +49,16 @@ struct strace_decoder {
 	size_t n_out, cap_out;
 	struct mapping *maps;
 	size_t n_maps, cap_maps;
+	/* Process ends the log shows only indirectly: the status exit_group
+	 * asked for while no "+++ exited" line came (-qq), and pids whose end
+	 * was published from a parent's wait4/waitid (-qq, -e signal=none),
+	 * so that a late "+++" line is not a second end.  Bounded. */
+	struct proc_end {
+		int pid;
+		int64_t code;      /* exit_group's status; -1 unknown */
+		bool published;    /* DA_EV_PROC_EXIT is out */
+	} *ends;
+	size_t n_ends, cap_ends;
 	/* strings owned until the current record is done */
 	char *keep[DEC_MAX_KEEP];
 	size_t n_keep;
@@ -106,6 +117,9 @@ const char *dec_ns_names(struct strace_decoder *d, int64_t flags);
 		     0x10000000LL | 0x20000000LL | 0x40000000LL)
 
 int dec_signal_number(const char *name, size_t n);
+/* "SIGKILL" (kept) for a signal written by name, as a number (-X raw) or
+ * as a number with its name in a comment (-X verbose); NULL if none. */
+const char *dec_signal_name(struct strace_decoder *d, struct strace_span s);
 
 /* ---- families: each returns true when it handled the call ---- */
 bool dec_file(struct strace_decoder *d, const struct call *c);

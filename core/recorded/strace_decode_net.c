@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <sys/socket.h>
 
 const struct strace_flag dec_af_names[] = {
@@ -118,7 +119,65 @@ struct saddr {
 	const char *text; /* kept */
 };
 
-/* {sa_family=AF_INET, sin_port=htons(4444), sin_addr=inet_addr("127.0.0.1")} */
+/* The bytes of a quoted field value: -X raw and -X verbose print
+ * sin_port, sin_addr and sin6_addr as the raw network-order bytes
+ * ("\x11\x5c"), verbose adding the usual form in a comment.  Returns
+ * how many bytes (exactly want), else 0. */
+static size_t field_bytes(struct strace_span v, unsigned char *out, size_t want)
+{
+	size_t n = 0;
+	char *raw = strace_unquote(v, &n, NULL);
+	if (!raw)
+		return 0;
+	if (n == want)
+		memcpy(out, raw, want);
+	free(raw);
+	return n == want ? want : 0;
+}
+
+/* sin_port / sin6_port: htons(4444), raw bytes, or a bare number. */
+static int sockaddr_port(struct strace_span a)
+{
+	struct strace_span v;
+	unsigned char b[2];
+	int64_t port = 0;
+	if (!strace_field(a, "sin_port", &v) && !strace_field(a, "sin6_port", &v))
+		return 0;
+	if (field_bytes(v, b, 2))
+		return (b[0] << 8) | b[1];
+	const char *open = memchr(v.p, '(', v.n);
+	struct strace_span num = open ? (struct strace_span){open + 1, v.n - (size_t)(open + 1 - v.p)}
+				      : v;
+	strace_arg_int(num, &port);
+	return (int)port;
+}
+
+/* The address of an AF_INET/AF_INET6 sockaddr as text (malloc'd), NULL
+ * when the log does not show it. */
+static char *sockaddr_ip(struct strace_span a, int family)
+{
+	struct strace_span v;
+	unsigned char b[16];
+	char text[INET6_ADDRSTRLEN];
+	bool v6 = family == AF_INET6;
+	if (strace_field(a, v6 ? "sin6_addr" : "sin_addr", &v)) {
+		if (field_bytes(v, b, v6 ? 16 : 4))
+			return inet_ntop(family, b, text, sizeof(text)) ? strdup(text) : NULL;
+		/* sin_addr=inet_addr("127.0.0.1") */
+		const char *q = memchr(v.p, '"', v.n);
+		if (q && !v6)
+			return strace_unquote((struct strace_span){q, v.n - (size_t)(q - v.p)}, NULL, NULL);
+	}
+	/* inet_pton(AF_INET6, "::1", &sin6_addr): a pseudo-field of its own */
+	const char *hit = memmem(a.p, a.n, "inet_pton(AF_INET6, ", 20);
+	if (v6 && hit)
+		return strace_unquote((struct strace_span){hit + 20, a.n - (size_t)(hit + 20 - a.p)},
+				      NULL, NULL);
+	return NULL;
+}
+
+/* {sa_family=AF_INET, sin_port=htons(4444), sin_addr=inet_addr("127.0.0.1")},
+ * and the -X raw / -X verbose spellings of the same. */
 static bool parse_sockaddr(struct strace_decoder *d, struct strace_span a, struct saddr *out)
 {
 	struct strace_span v;
@@ -126,36 +185,14 @@ static bool parse_sockaddr(struct strace_decoder *d, struct strace_span a, struc
 	if (!strace_field(a, "sa_family", &v))
 		return false;
 	out->family = (int)strace_flags(v, dec_af_names);
-	int64_t port = 0;
+	out->port = sockaddr_port(a);
 	char buf[512];
-	if (strace_field(a, "sin_port", &v) || strace_field(a, "sin6_port", &v)) {
-		const char *open = memchr(v.p, '(', v.n);
-		struct strace_span num = open ? (struct strace_span){open + 1, v.n - (size_t)(open + 1 - v.p)}
-					      : v;
-		strace_arg_int(num, &port);
-		out->port = (int)port;
-	}
-	if (out->family == 2) {
-		const char *ip = "?";
-		char *s = NULL;
-		if (strace_field(a, "sin_addr", &v)) {
-			const char *q = memchr(v.p, '"', v.n);
-			if (q)
-				s = strace_unquote((struct strace_span){q, v.n - (size_t)(q - v.p)}, NULL, NULL);
-		}
-		if (s)
-			ip = s;
-		snprintf(buf, sizeof(buf), "%s:%d", ip, out->port);
-		free(s);
-	} else if (out->family == 10) {
-		const char *hit = memmem(a.p, a.n, "inet_pton(AF_INET6, ", 20);
-		char *s = NULL;
-		if (hit)
-			s = strace_unquote((struct strace_span){hit + 20, a.n - (size_t)(hit + 20 - a.p)},
-					   NULL, NULL);
-		snprintf(buf, sizeof(buf), "[%s]:%d", s ? s : "?", out->port);
-		free(s);
-	} else if (out->family == 1) {
+	if (out->family == AF_INET || out->family == AF_INET6) {
+		char *ip = sockaddr_ip(a, out->family);
+		snprintf(buf, sizeof(buf), out->family == AF_INET ? "%s:%d" : "[%s]:%d",
+			 ip ? ip : "?", out->port);
+		free(ip);
+	} else if (out->family == AF_UNIX) {
 		if (!strace_field(a, "sun_path", &v)) {
 			snprintf(buf, sizeof(buf), "(unnamed)");
 		} else {

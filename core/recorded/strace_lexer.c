@@ -57,60 +57,113 @@ static double lex_fraction(const char *s, size_t n, size_t *i)
 	return f;
 }
 
-void strace_lex_prefix(const char *line, size_t len, struct strace_prefix *out)
+/* -Y / --decode-pids=comm: "<comm>" right after a pid ("100<sh> ",
+ * "[pid 100<sh>]").  A comm is at most 15 bytes, but strace escapes odd
+ * ones, so allow some more; the next character must end the pid field. */
+static size_t skip_comm(const char *s, size_t n, size_t j, char after)
 {
-	size_t i = 0;
+	if (j >= n || s[j] != '<')
+		return j;
+	for (size_t k = j + 1; k < n && k < j + 66; k++)
+		if (s[k] == '>')
+			return k + 1 < n && s[k + 1] == after ? k + 1 : j;
+	return j;
+}
+
+/* The pid field: "[pid  123] " (-f to stderr) or "123 " (-f -o FILE),
+ * each possibly with -Y's "<comm>".  Returns where the field ends (0 when
+ * there is none). */
+static size_t lex_pid(const char *line, size_t len, struct strace_prefix *out)
+{
 	uint64_t v;
-	memset(out, 0, sizeof(*out));
+	size_t j = 0;
+	char after = ' ';
 	if (starts_with(line, len, "[pid ")) {
-		size_t j = 5;
+		j = 5;
 		while (j < len && line[j] == ' ')
 			j++;
-		if (lex_uint(line, len, &j, &v) && j < len && line[j] == ']' && v <= INT32_MAX) {
-			out->has_pid = true;
-			out->pid = (int)v;
-			i = j + 1;
-			while (i < len && line[i] == ' ')
-				i++;
-		}
-	} else {
-		size_t j = 0;
-		if (lex_uint(line, len, &j, &v) && j < len && line[j] == ' ' && v <= INT32_MAX) {
-			out->has_pid = true;
-			out->pid = (int)v;
-			i = j;
-			while (i < len && line[i] == ' ')
-				i++;
-		}
+		after = ']';
 	}
-	/* Timestamp: HH:MM:SS[.frac] (-t/-tt) or SECONDS.frac (-ttt). */
+	if (!lex_uint(line, len, &j, &v) || v > INT32_MAX)
+		return 0;
+	j = skip_comm(line, len, j, after);
+	if (j >= len || line[j] != after)
+		return 0;
+	out->has_pid = true;
+	out->pid = (int)v;
+	return after == ']' ? j + 1 : j;
+}
+
+/* Timestamp at line[i]: HH:MM:SS[.frac] (-t/-tt) or SECONDS.frac
+ * (-ttt, -r).  Returns where it ends, or i when there is none. */
+static size_t lex_time(const char *line, size_t len, size_t i, struct strace_prefix *out)
+{
 	size_t j = i;
 	uint64_t h, m, sec;
-	if (lex_uint(line, len, &j, &h)) {
-		if (j < len && line[j] == ':') {
-			j++;
-			if (lex_uint(line, len, &j, &m) && j < len && line[j] == ':') {
-				j++;
-				if (lex_uint(line, len, &j, &sec)) {
-					double frac = lex_fraction(line, len, &j);
-					if (j < len && line[j] == ' ') {
-						out->has_time = true;
-						out->time = (double)(h * 3600 + m * 60 + sec) + frac;
-						i = j;
-					}
-				}
-			}
-		} else if (j < len && line[j] == '.') {
-			double frac = lex_fraction(line, len, &j);
-			if (j < len && line[j] == ' ') {
-				out->has_time = true;
-				out->time = (double)h + frac;
-				i = j;
-			}
-		}
+	if (!lex_uint(line, len, &j, &h))
+		return i;
+	if (j < len && line[j] == ':') {
+		j++;
+		if (!lex_uint(line, len, &j, &m) || j >= len || line[j] != ':')
+			return i;
+		j++;
+		if (!lex_uint(line, len, &j, &sec))
+			return i;
+		double frac = lex_fraction(line, len, &j);
+		if (j >= len || line[j] != ' ')
+			return i;
+		out->has_time = true;
+		out->time = (double)(h * 3600 + m * 60 + sec) + frac;
+		return j;
 	}
+	if (j < len && line[j] == '.') {
+		double frac = lex_fraction(line, len, &j);
+		if (j >= len || line[j] != ' ')
+			return i;
+		out->has_time = true;
+		out->time = (double)h + frac;
+		/* -r prints the time since the previous call; -ttt prints
+		 * seconds since the epoch.  No epoch time of a log is below a
+		 * million seconds (1970-01-12), and no -r gap is above it. */
+		out->time_is_delta = h < 1000000;
+		return j;
+	}
+	return i;
+}
+
+/* -n "[ 59] " (syscall number) and -i "[00007f5af1deaad7] " or
+ * "[????????????????] " (instruction pointer): skipped.  A body never
+ * starts with '[' followed by these characters only. */
+static size_t skip_bracket_field(const char *line, size_t len, size_t i)
+{
+	if (i >= len || line[i] != '[')
+		return i;
+	for (size_t k = i + 1; k < len && k < i + 40; k++) {
+		char c = line[k];
+		if (c == ']')
+			return k > i + 1 && k + 1 < len && line[k + 1] == ' ' ? k + 1 : i;
+		if (!(is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == ' ' ||
+		      c == '?' || c == 'x' || c == ':'))
+			return i;
+	}
+	return i;
+}
+
+static size_t skip_spaces(const char *line, size_t len, size_t i)
+{
 	while (i < len && line[i] == ' ')
 		i++;
+	return i;
+}
+
+void strace_lex_prefix(const char *line, size_t len, struct strace_prefix *out)
+{
+	memset(out, 0, sizeof(*out));
+	/* -r without -f pads the time with leading spaces */
+	size_t i = skip_spaces(line, len, lex_pid(line, len, out));
+	i = skip_spaces(line, len, lex_time(line, len, i, out));
+	for (int k = 0; k < 2; k++) /* -n, then -i (either or both) */
+		i = skip_spaces(line, len, skip_bracket_field(line, len, i));
 	out->body_off = i;
 }
 
@@ -376,7 +429,8 @@ int strace_lex_body(const char *s, size_t n, struct strace_rec *out, const char 
 		out->kind = STRACE_REC_NOTE;
 		return 0;
 	}
-	if (ends_with(s, n, "<unfinished ...>")) {
+	bool detached = ends_with(s, n, "<detached ...>");
+	if (detached || ends_with(s, n, "<unfinished ...>")) {
 		size_t i = 0;
 		while (i < n && is_ident(s[i]))
 			i++;
@@ -389,7 +443,8 @@ int strace_lex_body(const char *s, size_t n, struct strace_rec *out, const char 
 		out->name.n = i;
 		/* strace wrote the arguments so far, then " <unfinished ...>":
 		 * drop exactly that one space so head + tail is the whole call. */
-		size_t end = n - strlen("<unfinished ...>");
+		size_t end = n - strlen(detached ? "<detached ...>" : "<unfinished ...>");
+		out->detached = detached;
 		if (end > 0 && s[end - 1] == ' ')
 			end--;
 		out->head.p = s;

@@ -1,11 +1,15 @@
 /*
  * strace_lexer.h — one line of strace output -> a call record.
  *
- * A line is  [PREFIX] [TIMESTAMP] BODY  where PREFIX is "[pid  123] " (strace
- * -f writing to stderr) or "123 " (strace -f -o FILE), TIMESTAMP is -t
- * "HH:MM:SS", -tt "HH:MM:SS.uuuuuu" or -ttt "SECONDS.uuuuuu", and BODY is a
+ * A line is  [PREFIX] [TIMESTAMP] [NR] [IP] BODY  where PREFIX is "[pid  123] "
+ * (strace -f writing to stderr) or "123 " (strace -f -o FILE), either with
+ * -Y's "<comm>" after the pid ("123<sh> "); TIMESTAMP is -t "HH:MM:SS", -tt
+ * "HH:MM:SS.uuuuuu", -ttt "SECONDS.uuuuuu" or -r "  SECONDS.uuuuuu" (the
+ * time since the previous line); NR is -n's "[ 59]", IP -i's
+ * "[00007f5af1deaad7]" (both skipped); and BODY is a
  * call "name(args) = ret [ERRNO (text)] [(note)] [<duration>]", an
- * unfinished first half "name(args <unfinished ...>", a resumed second half
+ * unfinished first half "name(args <unfinished ...>" (or "<detached ...>":
+ * strace lost the thread inside the call), a resumed second half
  * "<... name resumed>rest", a signal "--- SIGX {...} ---", or an end
  * "+++ exited with N +++" / "+++ killed by SIGX [(core dumped)] +++".
  *
@@ -31,12 +35,14 @@ struct strace_prefix {
 	int pid;
 	bool has_time;
 	double time;        /* seconds (of the day for -t/-tt, epoch for -ttt) */
+	bool time_is_delta; /* -r: seconds since the previous line */
 	size_t body_off;    /* where BODY starts in the line */
 };
 
 enum strace_rec_kind {
 	STRACE_REC_CALL,        /* a complete call */
-	STRACE_REC_UNFINISHED,  /* first half: name, head = text before "<unfinished ...>" */
+	STRACE_REC_UNFINISHED,  /* first half: name, head = text before "<unfinished ...>";
+				 * detached when it ended in "<detached ...>" */
 	STRACE_REC_RESUMED,     /* second half: name, tail = text after "resumed>" */
 	STRACE_REC_SIGNAL,      /* name = "SIGCHLD", args = the {...} siginfo or empty */
 	STRACE_REC_EXITED,      /* exit_code */
@@ -56,6 +62,7 @@ struct strace_rec {
 	struct strace_span errname;   /* "ENOENT", empty when none */
 	int exit_code;
 	bool core_dumped;
+	bool detached;                /* UNFINISHED: "<detached ...>", never resumed */
 };
 
 /* Split off the pid prefix and timestamp. */
