@@ -17,8 +17,15 @@
  *        reports (AddressSanitizer, LeakSanitizer, ThreadSanitizer,
  *        MemorySanitizer, UBSan "runtime error:"), uncaught exceptions of
  *        Java, Node (the error line and location before its "Node.js vN"
- *        trailer), Go, Rust and C++, and compiler errors
- *        ("file.c:3:5: error: ...").  Ignored: an exception-like line that is
+ *        trailer), Go, Rust and C++, the JVM's own fatal reports ("# There is
+ *        insufficient memory for the Java Runtime Environment", "# A fatal
+ *        error has been detected by the Java Runtime Environment", an
+ *        hs_err_pid*.log line, "Error occurred during initialization of VM";
+ *        one finding per report), and compiler errors
+ *        ("file.c:3:5: error: ...").  When the error says memory ran out
+ *        (OutOfMemoryError, MemoryError, bad_alloc, "insufficient memory"),
+ *        the message says the sandbox memory limit (sandbox.limits.memory)
+ *        may be the cause and the recommendation how to raise it.  Ignored: an exception-like line that is
  *        not part of a traceback (a program may print "ValueError: ..." as
  *        ordinary output).  At most MAX_OUTPUT_FINDINGS distinct lines.
  *   code_integrity.crash         info  the target ended on SIGSEGV, SIGBUS,
@@ -28,17 +35,32 @@
  *        Ignored: exit 0, and a target still running when the window closed.
  *   code_integrity.early_exit    info  the target crashed or failed within
  *        the first quarter of the window: the audit saw only part of it.
- *   code_integrity.modifies_source low  writes, truncation, renames over,
+ *        "an early crash" only with a crash signal, a core or an error in the
+ *        output; a plain nonzero exit (a usage message) "exited early with
+ *        status N", quoting its last stderr line; a non-crash signal
+ *        "was terminated by SIGKILL".
+ *   code_integrity.modifies_source medium  writes, truncation, renames over,
  *        unlinks or chmods of a source file (.py, .c, .js, Makefile, the
- *        command's own script ...) under the workdir that existed before the
- *        run.
+ *        command's own script or binary ...) under the workdir that was
+ *        shipped with the submission, i.e. there before the run.  Decided at
+ *        finish, since inotify reports late: with inotify events for the
+ *        path, the first one decides (CREATE: appeared while watched, so
+ *        made by the build or the run; any change first: shipped; MOVED_TO
+ *        first, from a rename onto it: shipped when a source name, since
+ *        programs save new data files that way).  Without them (a strace
+ *        log, monitors.fs off) the syscalls decide: a successful look or a
+ *        change that needs the file proves it was there; an O_CREAT open of
+ *        a file never seen counts as new (a live read-only open has no
+ *        result and proves nothing).
  *   code_integrity.modifies_file  info  the same for other pre-existing files
  *        of the submission (data files shipped with it).
- *        Both ignore: files the run created (O_EXCL, inotify CREATE, an
- *        O_CREAT open of a file never seen before), __pycache__ and *.pyc,
- *        build outputs (*.o, *.a, *.so, *.d, *.class, a.out), everything
- *        done during the setup phase (the build), and failed attempts on
- *        files that do not exist (ENOENT).
+ *        Both ignore: files the run created (see above), __pycache__ and
+ *        *.pyc, git's own files under .git/ (not its hooks or config),
+ *        build outputs (*.o, *.a, *.so, *.d, *.class, a.out, and
+ *        every file the setup phase wrote, moved or deleted: the run may
+ *        rewrite or delete them), everything done during the setup phase,
+ *        inotify changes while it runs, a bare inotify ATTRIB, and failed
+ *        attempts on files that do not exist (ENOENT).
  *   code_integrity.setup_failed  info  the setup phase's root process (the
  *        target.setup command, e.g. make) exited nonzero or was killed, so
  *        the target was not run: names the command, its status and the
@@ -49,7 +71,9 @@
  *
  * Summary: "Setup failed" / "The setup command ... failed: the target was not
  * run" when it did; "<error> crash" / "Code halted early, not a runtime security
- * issue" (or "... by itself" when it ran most of the window); "Modifies its
+ * issue" (or "... by itself" when it ran most of the window; "The program ran
+ * out of memory: ..." when it said so); "Exit status N" / "Exited early with
+ * status N, not a runtime security issue" for a plain exit; "Modifies its
  * own source" when it did; "None" / "Ran to completion without crashing" or
  * "Still running at the end of the window".
  *
@@ -75,12 +99,25 @@
 #define MAX_OUTPUT_FINDINGS 20
 #define TRACEBACK_REACH 12      /* lines an exception may follow its frame */
 
-/* What is known about one file under the workdir. */
+/* What is known about one file under the workdir.  Two witnesses speak:
+ * the traced syscalls (in order, but a live run's read-only opens carry no
+ * result, so they never prove a file was there) and inotify on the workdir
+ * copy (late and asynchronous, but it sees every file that appears).  Whether
+ * a changed file was shipped with the submission is decided at finish, when
+ * both have spoken (see shipped()). */
 enum {
-	F_EXISTED = 1 << 0,   /* seen present before the run wrote to it */
-	F_CREATED = 1 << 1,   /* created by the run (or written during setup) */
-	F_CREAT_OPEN = 1 << 2,/* opened with O_CREAT: may have been created */
-	F_TOUCHED = 1 << 3,   /* written, renamed over, unlinked or chmod'ed */
+	/* from syscalls */
+	F_EXISTED = 1 << 0,      /* proven present before the run changed it */
+	F_CREATED = 1 << 1,      /* made by the run (O_EXCL, renamed to a new name) */
+	F_CREAT_OPEN = 1 << 2,   /* first written by an O_CREAT open: may be new */
+	F_TOUCHED = 1 << 3,      /* written, renamed over, unlinked or chmod'ed */
+	F_SETUP = 1 << 4,        /* written, replaced or deleted by the setup: a build output */
+	F_RENAMED_ONTO = 1 << 5, /* the recorded change is a rename onto it */
+	/* from inotify: the first event on the path decides */
+	F_MON_NEW = 1 << 6,      /* CREATE: appeared while watched */
+	F_MON_MOVED_IN = 1 << 7, /* MOVED_TO: renamed onto, whatever was there */
+	F_MON_OLD = 1 << 8,      /* a change: it was there when watching began */
+	F_MON_TOUCH = 1 << 9,    /* the recorded change is an inotify line */
 };
 
 struct file_rec {
@@ -135,6 +172,11 @@ struct code_integrity {
 	char setup_error[LINE_MAX_KEPT]; /* first most telling error line */
 	bool setup_failed;
 	char setup_status[64];           /* "exit 2", "SIGKILL" */
+	bool setup_running;              /* setup events seen, the target's not yet */
+
+	/* the JVM's own fatal reports ("# There is insufficient memory ...") */
+	bool jvm_reported;               /* one finding per report block */
+	bool memory_hint;                /* the runtime said it ran out of memory */
 };
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -200,6 +242,10 @@ static bool is_generated(const char *path)
 					       ".d", ".gch", ".class", ".swp", "~"};
 	if (strstr(path, "/__pycache__/") || strcmp(base_name(path), "a.out") == 0)
 		return true;
+	/* git keeps its index, locks and objects itself (`git describe --dirty`
+	 * refreshes the index); its hooks and config decide what runs */
+	if (strstr(path, "/.git/") && !strstr(path, "/.git/hooks/") && !has_suffix(path, "/.git/config"))
+		return true;
 	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
 		if (has_suffix(path, suffixes[i]))
 			return true;
@@ -258,26 +304,56 @@ static struct file_rec *file_get(struct code_integrity *st, const char *path)
 	return &st->slots[i];
 }
 
-static void touch(struct file_rec *r, const struct da_event *ev, const char *op)
+/* Records the change ev makes to r, unless one is recorded already; a
+ * syscall's line replaces an inotify line (better evidence).  Returns true
+ * when ev is now the recorded change. */
+static bool touch(struct file_rec *r, const struct da_event *ev, const char *op)
 {
-	if (r->flags & F_TOUCHED)
-		return;
-	r->flags |= F_TOUCHED;
+	bool from_monitor = ev->kind == DA_EV_FS_MONITOR;
+	if ((r->flags & F_TOUCHED) && (from_monitor || !(r->flags & F_MON_TOUCH)))
+		return false;
+	r->flags = (r->flags | F_TOUCHED) & ~(unsigned)(F_MON_TOUCH | F_RENAMED_ONTO);
+	if (from_monitor)
+		r->flags |= F_MON_TOUCH;
 	r->op = op;
 	r->pid = ev->pid;
 	r->time_s = ev->time_s;
+	free(r->evidence);
 	r->evidence = ev->text ? strndup(ev->text, LINE_MAX_KEPT) : NULL;
+	r->outcome[0] = '\0';
 	if (ev->err)
 		snprintf(r->outcome, sizeof(r->outcome), " (failed: %s)",
 			 ev->errname ? ev->errname : "error");
+	return true;
 }
 
-/* A successful look at an untouched file proves it was there before. */
-static void note_present(struct code_integrity *st, const char *path)
+/* A successful look at a file (a read-only open, a probe) with a known
+ * result, before it is changed, proves it was there.  (A live run's
+ * read-only opens have none: programs probe names they are about to
+ * create, e.g. dbm before it makes its database.) */
+static void note_look(struct file_rec *r, bool proven)
 {
-	struct file_rec *r = file_get(st, path);
-	if (r && !(r->flags & (F_CREATED | F_CREAT_OPEN | F_TOUCHED)))
+	if (proven && !(r->flags & (F_CREATED | F_CREAT_OPEN | F_TOUCHED | F_SETUP)))
 		r->flags |= F_EXISTED;
+}
+
+/* rename(old, new) with new under the workdir: new's content is replaced. */
+static void on_rename_onto(struct code_integrity *st, const struct da_event *ev)
+{
+	bool failed = ev->err != 0 || ev->result < 0;
+	struct file_rec *dst = file_get(st, ev->path2);
+	if (!dst || (failed && ev->err == ENOENT))
+		return;
+	if (ev->phase) {
+		dst->flags |= F_SETUP; /* the build moves its outputs into place */
+		return;
+	}
+	if (failed && !(dst->flags & F_EXISTED))
+		return; /* nothing was replaced, maybe nothing was there */
+	if (touch(dst, ev, "replaces"))
+		dst->flags |= F_RENAMED_ONTO;
+	if (!failed && !(dst->flags & F_EXISTED))
+		dst->flags |= F_CREATED; /* without inotify: a new name */
 }
 
 static void on_file_event(struct code_integrity *st, const struct da_event *ev)
@@ -286,16 +362,8 @@ static void on_file_event(struct code_integrity *st, const struct da_event *ev)
 	if (ev->kind == DA_EV_FILE_WRITE && !path && ev->fd_desc && ev->fd_desc[0] == '/')
 		path = ev->fd_desc;
 	if (ev->kind == DA_EV_FILE_RENAME && under_workdir(st, ev->path2) &&
-	    !is_generated(ev->path2)) {
-		/* renaming onto an existing file replaces its content */
-		struct file_rec *dst = file_get(st, ev->path2);
-		if (dst && ev->phase)
-			dst->flags |= F_CREATED;
-		else if (dst && (dst->flags & F_EXISTED) && !(dst->flags & F_CREATED))
-			touch(dst, ev, "replaces");
-		else if (dst && ev->err == 0)
-			dst->flags |= F_CREATED;
-	}
+	    !is_generated(ev->path2))
+		on_rename_onto(st, ev);
 	if (!under_workdir(st, path) || is_generated(path))
 		return;
 	bool failed = ev->err != 0 || ev->result < 0;
@@ -304,29 +372,33 @@ static void on_file_event(struct code_integrity *st, const struct da_event *ev)
 	/* The live tracer sees some calls at entry only ("= ?"): such a call
 	 * proves nothing about whether the file was there. */
 	bool unknown = !failed && ev->text && strstr(ev->text, ") = ?") != NULL;
-
-	if (ev->kind == DA_EV_FILE_STAT) {
-		if (!failed && !unknown)
-			note_present(st, path);
-		return;
-	}
 	struct file_rec *r = file_get(st, path);
 	if (!r)
 		return;
-	if (ev->phase) {
-		/* the build writes its outputs; only remember them */
-		if (ev->kind != DA_EV_FILE_OPEN || (ev->access & DA_ACC_WRITE))
-			r->flags |= F_CREATED;
-		else if (!failed && !unknown && !(r->flags & (F_CREATED | F_CREAT_OPEN)))
-			r->flags |= F_EXISTED;
+	bool writes = ev->kind != DA_EV_FILE_OPEN ||
+		      (ev->access & (DA_ACC_WRITE | DA_ACC_TRUNC | DA_ACC_CREATE));
+	if (ev->kind == DA_EV_FILE_STAT) {
+		if (!failed)
+			note_look(r, !unknown);
 		return;
 	}
-	bool fresh = !(r->flags & (F_CREATED | F_CREAT_OPEN)) && !unknown;
+	if (ev->phase) {
+		/* the build writes, moves and cleans its outputs: only remember them
+		 * (a chmod +x of a shipped script does not make it one) */
+		if (!writes) {
+			if (!failed)
+				note_look(r, !unknown);
+		} else if (ev->kind != DA_EV_FILE_CHMOD && !failed) {
+			r->flags |= F_SETUP;
+		}
+		return;
+	}
+	bool fresh = !(r->flags & (F_CREATED | F_CREAT_OPEN | F_SETUP)) && !unknown;
 	switch (ev->kind) {
 	case DA_EV_FILE_OPEN:
 		if (!(ev->access & (DA_ACC_WRITE | DA_ACC_TRUNC))) {
-			if (!failed && fresh)
-				r->flags |= F_EXISTED;
+			if (!failed)
+				note_look(r, fresh);
 			return;
 		}
 		if (!(ev->access & DA_ACC_CREATE)) {
@@ -358,50 +430,79 @@ static void on_file_event(struct code_integrity *st, const struct da_event *ev)
 	}
 }
 
-/* inotify: CREATE/MOVED_TO mark new files; a change to a file the tracer
- * never saw being created means it was there before. */
+/* inotify: the first event on a path says whether it appeared while the
+ * workdir copy was watched (CREATE: made by the build or the run) or was
+ * there from the start (any change first: shipped).  Events come late and
+ * out of step with the syscalls, so they are only noted here. */
 static void on_fs_monitor(struct code_integrity *st, const struct da_event *ev)
 {
-	if (!under_workdir(st, ev->path) || is_generated(ev->path) || !ev->detail)
+	if (!under_workdir(st, ev->path) || is_generated(ev->path) || !ev->detail ||
+	    strstr(ev->detail, "ISDIR"))
 		return;
 	struct file_rec *r = file_get(st, ev->path);
 	if (!r)
 		return;
-	if (strstr(ev->detail, "ISDIR"))
-		return;
-	if (strstr(ev->detail, "CREATE") || strstr(ev->detail, "MOVED_TO")) {
-		if (!(r->flags & F_EXISTED))
-			r->flags |= F_CREATED;
+	bool first = !(r->flags & (F_MON_NEW | F_MON_MOVED_IN | F_MON_OLD));
+	if (strstr(ev->detail, "CREATE")) {
+		if (first)
+			r->flags |= F_MON_NEW;
 		return;
 	}
-	if (r->flags & (F_CREATED | F_CREAT_OPEN))
+	if (strstr(ev->detail, "MOVED_TO")) {
+		if (first)
+			r->flags |= F_MON_MOVED_IN;
 		return;
-	if (strstr(ev->detail, "MODIFY") || strstr(ev->detail, "CLOSE_WRITE") ||
-	    strstr(ev->detail, "DELETE") || strstr(ev->detail, "ATTRIB") ||
-	    strstr(ev->detail, "MOVED_FROM")) {
-		r->flags |= F_EXISTED;
-		touch(r, ev, strstr(ev->detail, "DELETE") ? "deletes" : "modifies");
 	}
+	if (first)
+		r->flags |= F_MON_OLD;
+	/* The change itself is the evidence only where no syscall says more (a
+	 * replayed log without syscalls).  The build's changes are not the
+	 * target's; a bare ATTRIB (a timestamp) changes no content. */
+	bool deleted = strstr(ev->detail, "DELETE") || strstr(ev->detail, "MOVED_FROM");
+	bool changed = strstr(ev->detail, "MODIFY") || strstr(ev->detail, "CLOSE_WRITE");
+	if (!st->setup_running && (deleted || changed))
+		touch(r, ev, deleted ? "deletes" : "modifies");
+}
+
+/* Was r shipped with the submission, rather than made by the build or by
+ * the run itself? */
+static bool shipped(const struct code_integrity *st, const struct file_rec *r)
+{
+	if (r->flags & F_SETUP)
+		return false; /* a build output, even one the build overwrote */
+	/* inotify watched from before the setup: trust its first word */
+	if (r->flags & F_MON_OLD)
+		return true;
+	if (r->flags & F_MON_NEW)
+		return false;
+	if (r->flags & F_MON_MOVED_IN) {
+		/* a rename onto a name leaves no trace of what was there: a source
+		 * name was (programs save new data files that way, not new code) */
+		return (r->flags & F_RENAMED_ONTO) && is_source(st, r->path);
+	}
+	/* no inotify (a strace log, monitors.fs off): the syscalls alone */
+	if (r->flags & F_CREATED)
+		return false;
+	if (r->flags & F_EXISTED)
+		return true;
+	/* an O_CREAT open of a file never seen before: assume the run made it,
+	 * unless it is the very script that was run */
+	return st->script && strcmp(base_name(r->path), st->script) == 0;
 }
 
 static void report_modifications(struct code_integrity *st)
 {
 	for (size_t i = 0; i < PATH_SLOTS; i++) {
 		struct file_rec *r = &st->slots[i];
-		if (!r->path || !(r->flags & F_TOUCHED) || (r->flags & F_CREATED))
+		if (!r->path || !(r->flags & F_TOUCHED) || !shipped(st, r))
 			continue;
 		bool source = is_source(st, r->path);
-		/* An O_CREAT open of a file never seen before: assume the run made
-		 * it, unless it is the very script that was run. */
-		if (!(r->flags & F_EXISTED) &&
-		    !(st->script && strcmp(base_name(r->path), st->script) == 0))
-			continue;
 		char msg[768];
 		snprintf(msg, sizeof(msg), "%s its own %s %s%s", r->op,
 			 source ? "source" : "file", r->path, r->outcome);
 		const char *ev[1] = {r->evidence};
 		emit(st, source ? "code_integrity.modifies_source" : "code_integrity.modifies_file",
-		     source ? DA_SEV_LOW : DA_SEV_INFO, msg, r->pid, r->time_s, ev,
+		     source ? DA_SEV_MEDIUM : DA_SEV_INFO, msg, r->pid, r->time_s, ev,
 		     r->evidence ? 1 : 0,
 		     source ? "A program must not rewrite its own code at run time; review what it writes and why"
 			    : NULL);
@@ -530,6 +631,22 @@ static bool java_exception(const char *line, char *out, size_t len)
 	return true;
 }
 
+/* Does an error line say the program ran out of memory? */
+static bool mentions_memory(const char *line)
+{
+	static const char *const words[] = {"OutOfMemoryError", "MemoryError", "bad_alloc",
+					    "Cannot allocate memory", "out of memory",
+					    "Out of memory", "Out of Memory", "insufficient memory",
+					    "Not enough space"};
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strstr(line, words[i]))
+			return true;
+	return false;
+}
+
+#define MEMORY_CAUSE "the sandbox memory limit (sandbox.limits.memory) may be the cause"
+#define MEMORY_FIX "Raise sandbox.limits.memory (e.g. --set sandbox.limits.memory=2G) or make the program need less (for Java: a smaller -Xmx)"
+
 static void output_finding(struct code_integrity *st, const struct da_event *ev,
 			   const struct stream *s, const char *msg, const char *rec)
 {
@@ -555,17 +672,20 @@ static void on_python_exception(struct code_integrity *st, const struct da_event
 	bool syntax = strcmp(short_name, "SyntaxError") == 0 ||
 		      strcmp(short_name, "IndentationError") == 0 ||
 		      strcmp(short_name, "TabError") == 0;
+	bool memory = strcmp(short_name, "MemoryError") == 0;
+	const char *why = syntax ? ": the code did not even start" : memory ? ": " MEMORY_CAUSE : "";
 	char msg[1536];
 	if (s->frame_file[0])
 		snprintf(msg, sizeof(msg), "Python %s: \"%.400s\" in %.400s, line %ld%s", short_name,
-			 line, s->frame_file, s->frame_lineno,
-			 syntax ? ": the code did not even start" : "");
+			 line, s->frame_file, s->frame_lineno, why);
 	else
-		snprintf(msg, sizeof(msg), "Python %s: \"%.400s\"%s", short_name, line,
-			 syntax ? ": the code did not even start" : "");
+		snprintf(msg, sizeof(msg), "Python %s: \"%.400s\"%s", short_name, line, why);
+	st->memory_hint = st->memory_hint || memory;
 	char rec[512];
 	const char *where = s->frame_file[0] ? base_name(s->frame_file) : "the program";
-	if (syntax)
+	if (memory)
+		snprintf(rec, sizeof(rec), "%s", MEMORY_FIX);
+	else if (syntax)
 		snprintf(rec, sizeof(rec),
 			 "Fix the syntax issue (%s) in %s to allow full runtime evaluation", short_name,
 			 where);
@@ -619,6 +739,62 @@ static void on_node_crash(struct code_integrity *st, const struct da_event *ev, 
 		snprintf(st->crash_file, sizeof(st->crash_file), "%s", base_name(file));
 }
 
+/* HotSpot reports its own death in a block of '#' lines, on stdout:
+ *   # There is insufficient memory for the Java Runtime Environment to continue.
+ *   # Native memory allocation (mmap) failed to map 6225920 bytes. ...
+ *   # An error report file with more information is saved as:
+ *   # /home/auditor/app/hs_err_pid2.log
+ * or "# A fatal error has been detected by the Java Runtime Environment:"
+ * (a crash inside the VM); a VM that cannot even start says "Error occurred
+ * during initialization of VM" and why.  One finding per report: its first
+ * telling line names it; a later line only adds that memory ran out.
+ * Returns true when line belongs to such a report. */
+static bool on_jvm_line(struct code_integrity *st, const struct da_event *ev,
+			const struct stream *s, const char *line)
+{
+	static const struct {
+		const char *prefix;
+		const char *label;
+		bool memory;
+	} reports[] = {
+		{"# There is insufficient memory for the Java Runtime Environment", "JVM out of memory", true},
+		{"# Out of Memory Error", "JVM out of memory", true},
+		{"# Native memory allocation", "JVM out of memory", true},
+		{"Could not reserve enough space for", "JVM out of memory", true},
+		{"# A fatal error has been detected by the Java Runtime Environment", "JVM fatal error", false},
+		{"Error occurred during initialization of VM", "JVM start-up error", false},
+	};
+	size_t i = 0, n = sizeof(reports) / sizeof(reports[0]);
+	while (i < n && !starts_with(line, reports[i].prefix))
+		i++;
+	/* the report's file names the crash even when its header went elsewhere */
+	bool hs_err = i == n && line[0] == '#' && strstr(line, "/hs_err_pid") && has_suffix(line, ".log");
+	if (i == n && !hs_err)
+		return false;
+	bool memory = i < n && reports[i].memory;
+	if (st->jvm_reported && !(memory && !st->memory_hint))
+		return true;
+	st->jvm_reported = true;
+	const char *label = i < n ? reports[i].label : "JVM fatal error";
+	char msg[768], rec[320];
+	if (memory) {
+		snprintf(msg, sizeof(msg), "%s: the Java runtime stopped: \"%.400s\": " MEMORY_CAUSE,
+			 label, line);
+		snprintf(rec, sizeof(rec), "%s, and re-run the audit", MEMORY_FIX);
+	} else if (i < n && strcmp(label, "JVM start-up error") == 0) {
+		snprintf(msg, sizeof(msg), "%s: the Java runtime could not start: \"%.400s\"", label, line);
+		snprintf(rec, sizeof(rec), "Check the JVM options and limits the command uses, and re-run the audit");
+	} else {
+		snprintf(msg, sizeof(msg), "%s: the Java runtime itself crashed: \"%.400s\"", label, line);
+		snprintf(rec, sizeof(rec), "Read the JVM's error report (hs_err_pid*.log) for the failing frame, fix it and re-run the audit");
+	}
+	output_finding(st, ev, s, msg, rec);
+	st->memory_hint = st->memory_hint || memory;
+	if (!st->crash_label[0] || memory)
+		snprintf(st->crash_label, sizeof(st->crash_label), "%s", label);
+	return true;
+}
+
 static void on_output(struct code_integrity *st, const struct da_event *ev)
 {
 	if (!ev->detail || (ev->fd != 1 && ev->fd != 2))
@@ -661,13 +837,20 @@ static void on_output(struct code_integrity *st, const struct da_event *ev)
 		on_node_crash(st, ev, s);
 		return;
 	}
+	if (on_jvm_line(st, ev, s, line))
+		return;
 	const char *label = crash_signature(line);
 	if (!label)
 		return;
+	bool memory = mentions_memory(line);
+	st->memory_hint = st->memory_hint || memory;
 	char msg[768];
-	snprintf(msg, sizeof(msg), "%s: \"%.500s\"", label, line);
-	char rec[256];
-	snprintf(rec, sizeof(rec), "Fix the %s reported in the output and re-run the audit", label);
+	snprintf(msg, sizeof(msg), "%s: \"%.500s\"%s", label, line, memory ? ": " MEMORY_CAUSE : "");
+	char rec[320];
+	if (memory)
+		snprintf(rec, sizeof(rec), "%s, and re-run the audit", MEMORY_FIX);
+	else
+		snprintf(rec, sizeof(rec), "Fix the %s reported in the output and re-run the audit", label);
 	output_finding(st, ev, s, msg, rec);
 	if (!st->crash_label[0] && !java_exception(line, st->crash_label, sizeof(st->crash_label)))
 		snprintf(st->crash_label, sizeof(st->crash_label), "%s", label);
@@ -730,6 +913,7 @@ static void on_setup_exit(struct code_integrity *st, const struct da_event *ev)
 {
 	if (!st->setup_pid || ev->pid != st->setup_pid || st->setup_failed)
 		return;
+	st->setup_running = false;
 	if (ev->arg[0] == 0 && !ev->detail)
 		return; /* the build worked */
 	st->setup_failed = true;
@@ -776,21 +960,72 @@ static const char *file_to_fix(const struct code_integrity *st)
 	return st->script ? st->script : "the program";
 }
 
-/* Tell how little of the window was seen when the target stopped early. */
-static void report_early_end(struct code_integrity *st, double t, int pid, const char *why)
+/* The last non-empty line of the target's stderr (a usage message, an
+ * error), or NULL. */
+static const char *last_stderr_line(const struct code_integrity *st)
+{
+	const struct stream *s = &st->out[1];
+	unsigned kept = s->n_lines < RING_LINES ? s->n_lines : RING_LINES;
+	for (unsigned i = 1; i <= kept; i++) {
+		const char *line = s->ring[(s->n_lines - i) % RING_LINES];
+		if (line[0])
+			return line;
+	}
+	return NULL;
+}
+
+/* How the target ended, for the early_exit finding. */
+enum end_kind {
+	END_CRASH,      /* a crash signal, a core, or an error in the output */
+	END_STATUS,     /* a plain nonzero exit: no crash signal, no traceback */
+	END_TERMINATED, /* killed by a signal that is not a crash (SIGKILL, SIGTERM) */
+};
+
+/* Tell how little of the window was seen when the target stopped early.
+ * why: what to fix (for END_CRASH: "IndentationError", "crash (SIGSEGV)");
+ * how: for END_STATUS "status 2", for END_TERMINATED the signal name. */
+static void report_early_end(struct code_integrity *st, double t, int pid, enum end_kind kind,
+			     const char *why, const char *how)
 {
 	double window = st->host->run->duration_s;
 	if (window <= 0 || t >= 0.25 * window)
 		return;
-	char ts[32], ws[32], msg[256], rec[512];
+	char ts[32], ws[32], msg[1024], rec[512];
 	fmt_seconds(t, ts, sizeof(ts));
 	snprintf(ws, sizeof(ws), "%g", window);
-	snprintf(msg, sizeof(msg),
-		 "the audit observed only %ss of the %ss window: an early crash limits what could be seen",
-		 ts, ws);
-	snprintf(rec, sizeof(rec),
-		 "Fix the %s in %s and re-run the audit to observe the full runtime behaviour", why,
-		 file_to_fix(st));
+	const char *last = last_stderr_line(st);
+	if (kind == END_STATUS) {
+		/* a deliberate exit (a usage message, a missing input) is no crash */
+		snprintf(msg, sizeof(msg),
+			 "the target exited early with %s after %ss%s%.300s%s: the audit observed only "
+			 "%ss of the %ss window",
+			 how, ts, last ? " (last error output: \"" : "", last ? last : "", last ? "\")" : "",
+			 ts, ws);
+		snprintf(rec, sizeof(rec),
+			 "Check why %s exits with %s (a usage message? missing arguments or input?) and "
+			 "re-run the audit with a command that keeps it running",
+			 file_to_fix(st), how);
+	} else if (kind == END_TERMINATED) {
+		snprintf(msg, sizeof(msg),
+			 "the target was terminated by %s after %ss: the audit observed only %ss of the "
+			 "%ss window",
+			 how, ts, ts, ws);
+		snprintf(rec, sizeof(rec),
+			 st->memory_hint ? MEMORY_FIX ", and re-run the audit"
+					 : "Find out what sent %s (a limit of the sandbox?) and re-run the audit",
+			 how);
+	} else {
+		snprintf(msg, sizeof(msg),
+			 "the audit observed only %ss of the %ss window: an early crash limits what could be seen",
+			 ts, ws);
+		if (st->memory_hint)
+			snprintf(rec, sizeof(rec), "%s, and re-run the audit to observe the full runtime behaviour",
+				 MEMORY_FIX);
+		else
+			snprintf(rec, sizeof(rec),
+				 "Fix the %s in %s and re-run the audit to observe the full runtime behaviour",
+				 why, file_to_fix(st));
+	}
 	emit(st, "code_integrity.early_exit", DA_SEV_INFO, msg, pid, t, NULL, 0, rec);
 }
 
@@ -804,10 +1039,11 @@ static void on_target_exit(struct code_integrity *st, const struct da_event *ev)
 	}
 	const char *sig = ev->detail;
 	bool core = ev->arg[1] != 0;
-	char ts[32], msg[512], why[160];
+	char ts[32], msg[768], why[160], how[64] = "";
 	fmt_seconds(ev->time_s, ts, sizeof(ts));
-	const char *evidence[1] = {ev->text};
+	const char *evidence[2] = {ev->text, NULL};
 	size_t n_ev = ev->text ? 1 : 0;
+	enum end_kind kind = END_CRASH;
 
 	if (is_crash_signal(sig) || core) {
 		snprintf(msg, sizeof(msg), "the target crashed after %ss (%s%s)", ts,
@@ -819,28 +1055,41 @@ static void on_target_exit(struct code_integrity *st, const struct da_event *ev)
 				 sig ? sig : "core dump");
 		snprintf(why, sizeof(why), "crash (%s)", sig ? sig : "core dump");
 	} else if (sig) {
-		snprintf(msg, sizeof(msg), "the target was terminated by %s after %ss", sig, ts);
+		snprintf(msg, sizeof(msg), "the target was terminated by %s after %ss%s", sig, ts,
+			 st->memory_hint ? ": it had reported running out of memory, " MEMORY_CAUSE : "");
 		emit(st, "code_integrity.exit_status", DA_SEV_INFO, msg, ev->pid, ev->time_s,
 		     evidence, n_ev, NULL);
 		snprintf(why, sizeof(why), "early termination (%s)", sig);
+		snprintf(how, sizeof(how), "%s", sig);
+		/* an error printed before the kill still names the fix */
+		if (!st->crash_label[0])
+			kind = END_TERMINATED;
 	} else if (ev->arg[0] != 0) {
+		/* a plain exit: the error output that came before it is the best
+		 * evidence (a usage message, "error: ..."), unless a crash names it */
+		const char *last = st->crash_label[0] ? NULL : last_stderr_line(st);
+		if (last)
+			evidence[n_ev++] = last;
 		snprintf(msg, sizeof(msg), "the target exited with status %lld after %ss%s%s%s",
 			 (long long)ev->arg[0], ts, st->crash_label[0] ? " (after " : "",
 			 st->crash_label, st->crash_label[0] ? ")" : "");
 		emit(st, "code_integrity.exit_status", DA_SEV_INFO, msg, ev->pid, ev->time_s,
 		     evidence, n_ev, NULL);
-		if (!st->crash_label[0])
+		snprintf(how, sizeof(how), "status %lld", (long long)ev->arg[0]);
+		if (!st->crash_label[0]) {
 			snprintf(st->crash_label, sizeof(st->crash_label), "Exit status %lld",
 				 (long long)ev->arg[0]);
+			kind = END_STATUS;
+		}
 		snprintf(why, sizeof(why), "error that ends it with status %lld",
 			 (long long)ev->arg[0]);
 	} else {
 		return; /* a clean exit 0 */
 	}
 	/* a known error ("IndentationError") names the fix better than a status */
-	if (!sig && !core && st->crash_label[0] && strncmp(st->crash_label, "Exit status", 11) != 0)
+	if (!sig && !core && kind == END_CRASH && st->crash_label[0])
 		snprintf(why, sizeof(why), "%s", st->crash_label);
-	report_early_end(st, ev->time_s, ev->pid, why);
+	report_early_end(st, ev->time_s, ev->pid, kind, why, how);
 }
 
 /* ---- lifecycle ------------------------------------------------------------ */
@@ -895,6 +1144,11 @@ static int ci_on_event(void *state, const struct da_event *ev, char *err, size_t
 	if (ev->time_s > st->last_time_s)
 		st->last_time_s = ev->time_s;
 	bool setup = ev->phase && strcmp(ev->phase, "setup") == 0;
+	/* inotify events carry no phase: they are the build's while it runs */
+	if (setup)
+		st->setup_running = true;
+	else if (ev->syscall)
+		st->setup_running = false;
 	switch (ev->kind) {
 	case DA_EV_OUTPUT:
 		if (setup)
@@ -934,7 +1188,7 @@ static int ci_finish(void *state, char *err, size_t errlen)
 
 	/* A log without a recorded end but with a fatal error still ended early. */
 	if (!st->saw_exit && st->crash_label[0])
-		report_early_end(st, st->last_time_s, 0, st->crash_label);
+		report_early_end(st, st->last_time_s, 0, END_CRASH, st->crash_label, NULL);
 
 	char obs[192], remarks[320];
 	if (st->setup_failed) {
@@ -953,9 +1207,19 @@ static int ci_finish(void *state, char *err, size_t errlen)
 		double window = host->run->duration_s;
 		double end = st->saw_exit ? st->exit_time_s : st->last_time_s;
 		bool early = window > 0 && end < 0.25 * window;
-		snprintf(remarks, sizeof(remarks), "%s",
-			 early ? "Code halted early, not a runtime security issue"
-			       : "Code stopped on an error, not a runtime security issue by itself");
+		if (st->memory_hint)
+			snprintf(remarks, sizeof(remarks),
+				 "The program ran out of memory: %s; not a runtime security issue",
+				 MEMORY_CAUSE);
+		else if (label_is_status)
+			/* "Exit status 2": a deliberate exit, no crash signal, no traceback */
+			snprintf(remarks, sizeof(remarks), "%s with %s, not a runtime security issue%s",
+				 early ? "Exited early" : "Exited", st->crash_label + 5,
+				 early ? "" : " by itself");
+		else
+			snprintf(remarks, sizeof(remarks), "%s",
+				 early ? "Code halted early, not a runtime security issue"
+				       : "Code stopped on an error, not a runtime security issue by itself");
 	} else {
 		snprintf(obs, sizeof(obs), "None");
 		snprintf(remarks, sizeof(remarks), "Ran to completion without crashing");

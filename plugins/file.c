@@ -15,7 +15,8 @@
  *                Default: [workdir, tmp, home].
  *
  * Rules (id, severity, trigger; what is deliberately ignored):
- *   file.sensitive_read   high     any open of a sensitive path: /etc/shadow,
+ *   file.sensitive_read   high     any open but a write-only one of a
+ *                         sensitive path: /etc/shadow,
  *                         /etc/gshadow, /etc/sudoers(.d), SSH host keys,
  *                         ~/.ssh and /home/x/.ssh, /root, cloud and tool
  *                         credentials (~/.aws, ~/.config/gcloud, ~/.azure,
@@ -23,6 +24,10 @@
  *                         .git-credentials, .pgpass, ~/.gnupg), other users'
  *                         homes (/home/x not HOME), /proc/PID/{mem,environ,
  *                         maps,...} of another process, plus `sensitive`.
+ *   file.sensitive_write  high     a write-only open (O_WRONLY) of a sensitive
+ *                         path: a credential overwritten or a key planted.
+ *                         Not when file.persistence covers the path
+ *                         (authorized_keys, /etc/shadow, /etc/sudoers).
  *   file.account_db       info     /etc/passwd or /etc/group read (glibc's
  *                         getpwuid does this); low when read by a shell or a
  *                         text tool (cat, head, grep...) other than through
@@ -38,18 +43,29 @@
  *                         crontabs/ dir, a file named crontab, e.g.
  *                         /tmp/cron/user); critical
  *                         for authorized_keys and /etc/ld.so.preload.  Also
- *                         inside the private HOME: it is an attempt.
+ *                         inside the private HOME: it is an attempt,
+ *                         at full strength even when it failed.
  *   file.write_outside    high     write/create/unlink/rename/chmod/chown/
  *                         truncate/link/mkdir in a system path (/etc, /usr,
  *                         /bin, /sbin, /lib*, /boot, /root, /var except
  *                         /var/tmp, /opt, /sys, /proc, /dev); medium
- *                         anywhere else outside allow_write.  Ignores
- *                         /dev/null, /dev/tty, /dev/pts, /dev/shm,
- *                         /proc/self, and bytecode caches (__pycache__).
- *   file.exec_created     high     a file created executable (mode & 0111)
- *                         or chmod +x outside the workdir.  Inside the
- *                         workdir it is a build and is ignored, as are
- *                         directories the target made.
+ *                         anywhere else outside allow_write.  low when
+ *                         an open or mkdir failed with ENOENT, EACCES,
+ *                         EROFS, EPERM or EEXIST (nothing was written),
+ *                         except where a planted file would hijack the
+ *                         system (PATH directories, /etc/hosts,
+ *                         /etc/resolv.conf, /etc/nsswitch.conf).  info for
+ *                         state files libraries keep themselves (libuuid's
+ *                         /var/lib/libuuid/clock.txt, fontconfig caches,
+ *                         Java's /etc/.java prefs).  Ignores /dev/null,
+ *                         /dev/tty, /dev/pts, /dev/shm, /proc/self,
+ *                         bytecode caches (__pycache__), and a mkdir that
+ *                         fails with EEXIST (`mkdir -p` probing parents).
+ *   file.exec_created     high     a file created executable (mode & 0111,
+ *                         so 0700 too) or chmod +x outside the workdir,
+ *                         /dev/shm included.  Inside the workdir it is a
+ *                         build and is ignored, as are directories the
+ *                         target made and device nodes under /dev.
  * Relative paths (core could not resolve them) are taken as relative to the
  * workdir.  Summary: "Local only" / "None" + "No sensitive paths accessed".
  */
@@ -127,6 +143,27 @@ static const char *const persistence_high[] = {
 	"/etc/init.d", "/etc/rc[0-6S].d", "/etc/passwd", "/etc/shadow", "/etc/group",
 	"/etc/sudoers", "/etc/sudoers.d", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/pam.d",
 	"/etc/update-motd.d", "/etc/xinetd.d", NULL};
+
+/* Where a planted file would run or answer in place of the system's own
+ * (programs on PATH, name resolution): even a refused attempt there shows
+ * intent, like an attempt at a persistence location. */
+static const char *const hijack_targets[] = {
+	"/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin",
+	"/etc/hosts", "/etc/resolv.conf", "/etc/nsswitch.conf", "/etc/ld.so.cache", NULL};
+
+/* State files libraries keep on their own, outside any program's say:
+ * writing (or failing to create) them is library behaviour. */
+static const struct {
+	const char *dir;     /* the file is below this directory */
+	const char *base;    /* ... with this name (NULL: any) */
+	const char *library;
+} library_state[] = {
+	{"/var/lib/libuuid", NULL, "libuuid keeps its clock there (uuid_generate_time, Python's uuid.uuid1)"},
+	{"/var/cache/fontconfig", NULL, "fontconfig caches its font list there"},
+	{"/usr/share/fonts", ".uuid", "fontconfig tags its font directories so"},
+	{"/usr/local/share/fonts", ".uuid", "fontconfig tags its font directories so"},
+	{"/etc/.java", NULL, "Java keeps its system preferences there (java.util.prefs)"},
+};
 
 static const char *const system_roots[] = {
 	"/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/boot", "/root",
@@ -463,6 +500,21 @@ static bool is_system_path(const char *path)
 
 /* ---- rules --------------------------------------------------------------------- */
 
+/* An open for writing only (O_WRONLY) of a sensitive path: a credential
+ * overwritten or a key planted, not a secret read.  Nothing more to say when
+ * the path is a persistence location (file.persistence covers it). */
+static void judge_sensitive_write(struct state *st, const struct da_event *ev, const char *path,
+				  const char *verb)
+{
+	char rbuf[64];
+	if (!is_sensitive(st, ev, path) || !seen_once(st, 's', path))
+		return;
+	st->n_sensitive_hits++;
+	report(st, "file.sensitive_write", DA_SEV_HIGH, ev,
+	       "Find out why the program writes to this credential; restore it from a trusted copy.",
+	       "%s sensitive path %s%s", verb, path, result_text(ev, rbuf, sizeof(rbuf)));
+}
+
 static void judge_read(struct state *st, const struct da_event *ev, const char *path)
 {
 	char rbuf[64];
@@ -519,7 +571,29 @@ static bool is_cron_path(const char *path)
 	return false;
 }
 
-static void judge_write(struct state *st, const struct da_event *ev, const char *path,
+static bool nothing_written(const struct da_event *ev, enum write_action action)
+{
+	if (action != W_OPEN && action != W_APPEND && action != W_CREATE && action != W_MKDIR)
+		return false;
+	return ev->err == ENOENT || ev->err == EACCES || ev->err == EROFS || ev->err == EPERM ||
+	       ev->err == EEXIST;
+}
+
+/* Index into library_state of the library that keeps path, or -1. */
+static int library_state_of(const char *path)
+{
+	for (size_t i = 0; i < sizeof(library_state) / sizeof(library_state[0]); i++) {
+		const char *base = strrchr(path, '/') + 1; /* path is absolute */
+		if (path_under(path, library_state[i].dir) &&
+		    (!library_state[i].base || strcmp(base, library_state[i].base) == 0))
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Judges one change of path.  Returns true when path is a persistence
+ * location (reported now or before). */
+static bool judge_write(struct state *st, const struct da_event *ev, const char *path,
 			enum write_action action)
 {
 	char rbuf[64];
@@ -532,21 +606,40 @@ static void judge_write(struct state *st, const struct da_event *ev, const char 
 		if (critical || covered_by_list(persistence_high, home, path) ||
 		    (is_cron_path(path) && !path_under(path, st->host->run->workdir) &&
 		     !strstr(path, "/__pycache__"))) {
+			/* the attempt is the intent: full strength, failed or not */
 			if (!seen_once(st, 'p', path))
-				return;
+				return true;
 			st->n_persistence_hits++;
 			report(st, "file.persistence", critical ? DA_SEV_CRITICAL : DA_SEV_HIGH, ev,
 			       "Treat as a persistence attempt: remove the change and find the code that made it.",
 			       "%s persistence location %s%s", verb, path, res);
-			return;
+			return true;
 		}
 	}
 	if (write_allowed(st, ev, path))
-		return;
+		return false;
 	if (!seen_once(st, 'w', path))
-		return;
+		return false;
+	int lib = library_state_of(path);
+	if (lib >= 0) {
+		report(st, "file.write_outside", DA_SEV_INFO, ev, NULL,
+		       "%s %s%s: library behaviour, not the program's own doing: %s", verb,
+		       path, res, library_state[lib].library);
+		return false;
+	}
 	st->n_write_hits++;
-	if (is_system_path(path))
+	bool system = is_system_path(path);
+	/* A refused create (ENOENT, EACCES, EROFS...) wrote nothing: libraries
+	 * try such things on their own.  Low, unless the place itself shows
+	 * intent (persistence, above, or hijack_targets). */
+	if (nothing_written(ev, action) && !covered_by_list(hijack_targets, home, path)) {
+		report(st, "file.write_outside", DA_SEV_LOW, ev,
+		       "Nothing was written; check which code tried and why.",
+		       "%s %s%s%s: nothing was written", verb, system ? "system path " : "", path,
+		       res);
+		return false;
+	}
+	if (system)
 		report(st, "file.write_outside", DA_SEV_HIGH, ev,
 		       "A submission must not modify the system; find the code that does this.",
 		       "%s system path %s%s", verb, path, res);
@@ -554,12 +647,15 @@ static void judge_write(struct state *st, const struct da_event *ev, const char 
 		report(st, "file.write_outside", DA_SEV_MEDIUM, ev,
 		       "Keep output in the workdir or /tmp, or extend allow_write if this place is expected.",
 		       "%s %s outside the allowed places%s", verb, path, res);
+	return false;
 }
 
 static void judge_exec_bits(struct state *st, const struct da_event *ev, const char *path)
 {
 	char rbuf[64];
-	if (!(ev->mode & 0111) || path_under(path, st->host->run->workdir) || path_under(path, "/dev") ||
+	/* /dev holds device nodes, but /dev/shm is a tmpfs anyone can drop files in */
+	bool device = path_under(path, "/dev") && !path_under(path, "/dev/shm");
+	if (!(ev->mode & 0111) || path_under(path, st->host->run->workdir) || device ||
 	    strstr(path, "/__pycache__"))
 		return;
 	char key[PATH_MAX_LEN + 4];
@@ -597,11 +693,18 @@ static void on_file_event(struct state *st, const struct da_event *ev)
 				judge_read(st, ev, path);
 			return;
 		}
-		judge_read(st, ev, path);
 		bool creates = ev->access & DA_ACC_CREATE;
-		if (ev->access & (DA_ACC_WRITE | DA_ACC_CREATE | DA_ACC_TRUNC | DA_ACC_APPEND))
-			judge_write(st, ev, path, (ev->access & DA_ACC_APPEND) ? W_APPEND
-						  : creates ? W_CREATE : W_OPEN);
+		/* O_WRONLY: a write, not a read, whatever the path holds */
+		bool write_only = (ev->access & DA_ACC_WRITE) && !(ev->access & DA_ACC_READ);
+		if (!write_only)
+			judge_read(st, ev, path);
+		if (ev->access & (DA_ACC_WRITE | DA_ACC_CREATE | DA_ACC_TRUNC | DA_ACC_APPEND)) {
+			enum write_action action = (ev->access & DA_ACC_APPEND) ? W_APPEND
+						   : creates ? W_CREATE : W_OPEN;
+			bool persistence = judge_write(st, ev, path, action);
+			if (write_only && !persistence)
+				judge_sensitive_write(st, ev, path, action_verbs[action]);
+		}
 		if (creates)
 			judge_exec_bits(st, ev, path);
 		return;
@@ -630,6 +733,8 @@ static void on_file_event(struct state *st, const struct da_event *ev)
 		judge_write(st, ev, path, W_LINK);
 		return;
 	case DA_EV_FILE_MKDIR:
+		if (ev->err == EEXIST)
+			return; /* `mkdir -p` probing every parent: nothing was created */
 		if (!ev->err)
 			seen_once(st, 'd', path);
 		judge_write(st, ev, path, W_MKDIR);

@@ -272,7 +272,7 @@ Test(code_integrity, rewriting_its_own_source_is_low)
 	harness_finish(h);
 	const struct harness_finding *f = harness_get(h, "code_integrity.modifies_source");
 	cr_assert_not_null(f);
-	cr_assert_eq(f->severity, DA_SEV_LOW);
+	cr_assert_eq(f->severity, DA_SEV_MEDIUM);
 	cr_assert(strstr(f->message, "its own source /home/auditor/app/server.py"), "%s", f->message);
 	cr_assert_eq(f->n_evidence, 1);
 	cr_assert_str_eq(harness_status(h), "warn");
@@ -554,5 +554,348 @@ Test(code_integrity, live_runs_do_not_subscribe_to_stats)
 	h = harness_new("code_integrity", NULL, NULL);
 	harness_mask(h, m);
 	cr_assert(DA_EVMASK_HAS(m, DA_EV_FILE_STAT), "replay: stat events are needed");
+	harness_free(h);
+}
+
+/* ---- live runs: shipped files seen through inotify ------------------------ */
+
+/* A live read-only open: published at entry, its result never seen. */
+static void open_unknown(struct harness *h, double t, const char *path, const char *phase)
+{
+	struct da_event ev = ev_make(DA_EV_FILE_OPEN, 100, t);
+	char text[512];
+	snprintf(text, sizeof(text), "openat(AT_FDCWD, \"%s\", O_RDONLY|O_CLOEXEC) = ?", path);
+	ev.syscall = "openat";
+	ev.path = path;
+	ev.flags = O_RDONLY | O_CLOEXEC;
+	ev.access = DA_ACC_READ;
+	ev.phase = phase;
+	ev.text = text;
+	publish(h, &ev);
+}
+
+static void inotify(struct harness *h, double t, const char *path, const char *what)
+{
+	struct da_event ev = ev_make(DA_EV_FS_MONITOR, 0, t);
+	char text[512];
+	snprintf(text, sizeof(text), "/home/auditor/app/ %s %s", what, strrchr(path, '/') + 1);
+	ev.path = path;
+	ev.detail = what;
+	ev.text = text;
+	publish(h, &ev);
+}
+
+/* python3 main.py imports helper.py, then rewrites it and the answers file
+ * with open(..., "w"): live, the import proves nothing (= ?), the O_CREAT
+ * open could have made a new file; inotify's MODIFY without a CREATE says
+ * they were shipped.  Either order of the two witnesses. */
+Test(code_integrity, live_rewrite_of_shipped_files_is_found_through_inotify)
+{
+	for (int inotify_first = 0; inotify_first < 2; inotify_first++) {
+		static const char *const cmd[] = {"python3", "main.py", NULL};
+		struct harness *h = harness_new_run("code_integrity", NULL, NULL, NULL, cmd, NULL);
+		open_unknown(h, 0.01, "/home/auditor/app/main.py", NULL);
+		open_unknown(h, 0.02, "/home/auditor/app/helper.py", NULL);
+		if (inotify_first) {
+			inotify(h, 0.03, "/home/auditor/app/helper.py", "MODIFY");
+			inotify(h, 0.03, "/home/auditor/app/answers.json", "MODIFY");
+		}
+		open_file(h, 0.03, "/home/auditor/app/helper.py", WR_NEW, ACC_WR_NEW, NULL, 0);
+		open_file(h, 0.04, "/home/auditor/app/answers.json", WR_NEW, ACC_WR_NEW, NULL, 0);
+		if (!inotify_first) {
+			inotify(h, 0.05, "/home/auditor/app/helper.py", "MODIFY");
+			inotify(h, 0.05, "/home/auditor/app/helper.py", "CLOSE_WRITE,CLOSE");
+			inotify(h, 0.05, "/home/auditor/app/answers.json", "MODIFY");
+		}
+		target_exit(h, 0.06, 0, NULL, 0, 0);
+		cr_assert_eq(harness_finish(h), 0);
+		const struct harness_finding *f = harness_get(h, "code_integrity.modifies_source");
+		cr_assert_not_null(f, "inotify first: %d", inotify_first);
+		cr_assert_eq(f->severity, DA_SEV_MEDIUM);
+		cr_assert(strstr(f->message, "overwrites its own source /home/auditor/app/helper.py"),
+			  "%s", f->message);
+		cr_assert(strstr(f->evidence[0], "openat("), "the syscall is the evidence: %s",
+			  f->evidence[0]);
+		f = harness_get(h, "code_integrity.modifies_file");
+		cr_assert_not_null(f);
+		cr_assert_eq(f->severity, DA_SEV_INFO);
+		cr_assert(strstr(f->message, "/home/auditor/app/answers.json"), "%s", f->message);
+		cr_assert_eq(harness_count(h, "code_integrity.modifies_source"), 1);
+		cr_assert_str_eq(harness_observation(h), "Modifies its own source");
+		harness_free(h);
+	}
+}
+
+/* make builds ./app in the setup; ./app deletes itself (a build output:
+ * fine) and replaces main.c, which the build only read (= ?). */
+Test(code_integrity, live_self_delete_of_build_output_is_fine_rewrite_of_source_is_not)
+{
+	static const char *const cmd[] = {"./app", NULL};
+	static const char *const make_argv[] = {"make"};
+	struct harness *h = harness_new_run("code_integrity", NULL, NULL, NULL, cmd, NULL);
+	setup_exec(h, 2, 0.001, make_argv, 1);
+	open_unknown(h, 0.008, "/home/auditor/app/main.c", "setup");
+	open_file(h, 0.034, "/home/auditor/app/app", O_RDWR | O_CREAT | O_TRUNC,
+		  DA_ACC_READ | ACC_WR_NEW, "setup", 0);
+	inotify(h, 0.034, "/home/auditor/app/app", "CREATE");
+	inotify(h, 0.045, "/home/auditor/app/app", "MODIFY");
+	proc_exit(h, 2, 0.048, 0, NULL, "setup");
+	file_op(h, DA_EV_FILE_UNLINK, 0.050, "unlink", "/home/auditor/app/app", NULL, 0);
+	open_file(h, 0.0505, "/home/auditor/app/main.c", WR_NEW, ACC_WR_NEW, NULL, 0);
+	inotify(h, 0.0506, "/home/auditor/app/app", "DELETE");
+	inotify(h, 0.0506, "/home/auditor/app/main.c", "MODIFY");
+	target_exit(h, 2.1, 0, NULL, 0, 0);
+	cr_assert_eq(harness_finish(h), 0);
+	if (harness_count(h, NULL) != 1)
+		harness_dump(h);
+	cr_assert_eq(harness_count(h, NULL), 1);
+	const struct harness_finding *f = harness_get(h, "code_integrity.modifies_source");
+	cr_assert_not_null(f);
+	cr_assert(strstr(f->message, "overwrites its own source /home/auditor/app/main.c"), "%s",
+		  f->message);
+	harness_free(h);
+}
+
+/* The same program shipped already built: deleting the binary that was run
+ * (no CREATE ever seen for it) is removing the submission's own code. */
+Test(code_integrity, live_delete_of_shipped_binary_is_reported)
+{
+	static const char *const cmd[] = {"./app", NULL};
+	struct harness *h = harness_new_run("code_integrity", NULL, NULL, NULL, cmd, NULL);
+	file_op(h, DA_EV_FILE_UNLINK, 0.05, "unlink", "/home/auditor/app/app", NULL, 0);
+	inotify(h, 0.06, "/home/auditor/app/app", "DELETE");
+	cr_assert_eq(harness_finish(h), 0);
+	const struct harness_finding *f = harness_get(h, "code_integrity.modifies_source");
+	cr_assert_not_null(f);
+	cr_assert(strstr(f->message, "deletes its own source /home/auditor/app/app"), "%s", f->message);
+	harness_free(h);
+}
+
+/* Files the run makes, however late inotify reports their CREATE, are its
+ * own to rewrite and delete; so is a file made by an earlier O_CREAT open. */
+Test(code_integrity, live_files_the_run_creates_stay_silent)
+{
+	struct harness *h = harness_new_live("code_integrity", NULL);
+	/* CREATE reported after the open, then the file is rewritten and deleted */
+	open_file(h, 0.1, "/home/auditor/app/out.txt", WR_NEW, ACC_WR_NEW, NULL, 0);
+	inotify(h, 0.2, "/home/auditor/app/out.txt", "CREATE");
+	inotify(h, 0.2, "/home/auditor/app/out.txt", "MODIFY");
+	open_file(h, 0.3, "/home/auditor/app/out.txt", WR_NEW, ACC_WR_NEW, NULL, 0);
+	file_op(h, DA_EV_FILE_UNLINK, 0.4, "unlink", "/home/auditor/app/out.txt", NULL, 0);
+	inotify(h, 0.5, "/home/auditor/app/out.txt", "MODIFY");
+	inotify(h, 0.5, "/home/auditor/app/out.txt", "DELETE");
+	/* a new file saved atomically: temp file, then a rename onto a new name */
+	open_file(h, 1.0, "/home/auditor/app/results.json.tmp", WR_NEW, ACC_WR_NEW, NULL, 0);
+	inotify(h, 1.0, "/home/auditor/app/results.json.tmp", "CREATE");
+	file_op(h, DA_EV_FILE_RENAME, 1.1, "rename", "/home/auditor/app/results.json.tmp",
+		"/home/auditor/app/results.json", 0);
+	inotify(h, 1.2, "/home/auditor/app/results.json.tmp", "MOVED_FROM");
+	inotify(h, 1.2, "/home/auditor/app/results.json", "MOVED_TO");
+	/* dbm (shelve) probes the names it is about to create (= ?, ENOENT in
+	 * fact), then makes its database by a rename */
+	open_unknown(h, 2.0, "/home/auditor/app/cache.shelve.db", NULL);
+	open_file(h, 2.1, "/home/auditor/app/__db.cache.shelve.db", WR_NEW | O_EXCL, ACC_WR_NEW,
+		  NULL, 0);
+	inotify(h, 2.1, "/home/auditor/app/__db.cache.shelve.db", "CREATE");
+	inotify(h, 2.2, "/home/auditor/app/__db.cache.shelve.db", "MOVED_FROM");
+	inotify(h, 2.2, "/home/auditor/app/cache.shelve.db", "MOVED_TO");
+	file_op(h, DA_EV_FILE_RENAME, 2.15, "rename", "/home/auditor/app/__db.cache.shelve.db",
+		"/home/auditor/app/cache.shelve.db", 0);
+	open_file(h, 2.3, "/home/auditor/app/cache.shelve.db", O_RDWR | O_CREAT,
+		  DA_ACC_READ | DA_ACC_WRITE | DA_ACC_CREATE, NULL, 0);
+	inotify(h, 2.3, "/home/auditor/app/cache.shelve.db", "MODIFY");
+	/* `git describe --dirty` refreshes the shipped .git/index */
+	open_unknown(h, 3.0, "/home/auditor/app/.git/index", NULL);
+	open_file(h, 3.1, "/home/auditor/app/.git/index.lock", WR_NEW | O_EXCL, ACC_WR_NEW, NULL, 0);
+	inotify(h, 3.1, "/home/auditor/app/.git/index.lock", "CREATE");
+	file_op(h, DA_EV_FILE_RENAME, 3.2, "rename", "/home/auditor/app/.git/index.lock",
+		"/home/auditor/app/.git/index", 0);
+	inotify(h, 3.3, "/home/auditor/app/.git/index", "MOVED_TO");
+	/* ... and a git command appends to its shipped reflog */
+	open_file(h, 3.4, "/home/auditor/app/.git/logs/HEAD", O_WRONLY | O_CREAT | O_APPEND,
+		  DA_ACC_WRITE | DA_ACC_CREATE | DA_ACC_APPEND, NULL, 0);
+	inotify(h, 3.5, "/home/auditor/app/.git/logs/HEAD", "MODIFY");
+	cr_assert_eq(harness_finish(h), 0);
+	if (harness_count(h, NULL))
+		harness_dump(h);
+	cr_assert_eq(harness_count(h, NULL), 0);
+	harness_free(h);
+}
+
+/* Atomic replacement of a shipped source (write a temp file, rename it over
+ * helper.py): inotify only says MOVED_TO, which a new name says too; a
+ * source name was there. */
+Test(code_integrity, live_rename_over_a_shipped_source_is_reported)
+{
+	struct harness *h = harness_new_live("code_integrity", NULL);
+	open_file(h, 1.0, "/home/auditor/app/helper.py.new", WR_NEW, ACC_WR_NEW, NULL, 0);
+	inotify(h, 1.0, "/home/auditor/app/helper.py.new", "CREATE");
+	inotify(h, 1.05, "/home/auditor/app/helper.py.new", "MOVED_FROM");
+	inotify(h, 1.05, "/home/auditor/app/helper.py", "MOVED_TO");
+	file_op(h, DA_EV_FILE_RENAME, 1.04, "rename", "/home/auditor/app/helper.py.new",
+		"/home/auditor/app/helper.py", 0);
+	cr_assert_eq(harness_finish(h), 0);
+	const struct harness_finding *f = harness_get(h, "code_integrity.modifies_source");
+	cr_assert_not_null(f);
+	cr_assert(strstr(f->message, "replaces its own source /home/auditor/app/helper.py"), "%s",
+		  f->message);
+	cr_assert_eq(harness_count(h, NULL), 1);
+	harness_free(h);
+}
+
+/* A logger appends to the app.log shipped with the submission and rotates
+ * it (app.log -> app.log.1, a new app.log): one info finding for the shipped
+ * log, none for the files the rotation makes. */
+Test(code_integrity, live_rotation_of_a_shipped_log_is_one_info_finding)
+{
+	static const int APPEND = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC;
+	static const unsigned ACC_APPEND = DA_ACC_WRITE | DA_ACC_CREATE | DA_ACC_APPEND;
+	struct harness *h = harness_new_live("code_integrity", NULL);
+	open_file(h, 0.028, "/home/auditor/app/app.log", APPEND, ACC_APPEND, NULL, 0);
+	inotify(h, 0.029, "/home/auditor/app/app.log", "MODIFY");
+	file_op(h, DA_EV_FILE_RENAME, 0.030, "rename", "/home/auditor/app/app.log",
+		"/home/auditor/app/app.log.1", 0);
+	open_file(h, 0.0305, "/home/auditor/app/app.log", APPEND, ACC_APPEND, NULL, 0);
+	inotify(h, 0.031, "/home/auditor/app/app.log", "MOVED_FROM");
+	inotify(h, 0.031, "/home/auditor/app/app.log.1", "MOVED_TO");
+	inotify(h, 0.031, "/home/auditor/app/app.log", "CREATE");
+	inotify(h, 0.031, "/home/auditor/app/app.log", "MODIFY");
+	file_op(h, DA_EV_FILE_RENAME, 0.032, "rename", "/home/auditor/app/app.log.1",
+		"/home/auditor/app/app.log.2", 0);
+	inotify(h, 0.033, "/home/auditor/app/app.log.1", "MOVED_FROM");
+	inotify(h, 0.033, "/home/auditor/app/app.log.2", "MOVED_TO");
+	file_op(h, DA_EV_FILE_UNLINK, 0.034, "unlink", "/home/auditor/app/app.log.2", NULL, 0);
+	inotify(h, 0.035, "/home/auditor/app/app.log.2", "DELETE");
+	cr_assert_eq(harness_finish(h), 0);
+	if (harness_count(h, NULL) != 1)
+		harness_dump(h);
+	cr_assert_eq(harness_count(h, NULL), 1);
+	const struct harness_finding *f = harness_get(h, "code_integrity.modifies_file");
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, DA_SEV_INFO);
+	cr_assert(strstr(f->message, "its own file /home/auditor/app/app.log"), "%s", f->message);
+	cr_assert_str_eq(harness_status(h), "info");
+	harness_free(h);
+}
+
+/* A strace log has results but maybe no inotify: an O_CREAT open of a file
+ * never seen before is a new file (as before), a shipped one read first is
+ * not. */
+Test(code_integrity, recorded_log_without_inotify_keeps_its_rules)
+{
+	struct harness *h = harness_new("code_integrity", NULL, NULL);
+	open_file(h, 0.1, "/home/auditor/app/report.txt", WR_NEW, ACC_WR_NEW, NULL, 0);
+	open_file(h, 0.2, "/home/auditor/app/config.json", RD, DA_ACC_READ, NULL, 0);
+	open_file(h, 0.3, "/home/auditor/app/config.json", WR_NEW, ACC_WR_NEW, NULL, 0);
+	cr_assert_eq(harness_finish(h), 0);
+	cr_assert_eq(harness_count(h, NULL), 1);
+	cr_assert_not_null(harness_find(h, "code_integrity.modifies_file", "config.json"));
+	harness_free(h);
+}
+
+/* ---- how the target ended ---------------------------------------------------- */
+
+/* HotSpot cannot get memory: its '#' report on stdout is a runtime crash,
+ * and the sandbox's memory limit is the likely cause. */
+Test(code_integrity, jvm_out_of_memory_names_the_sandbox_limit)
+{
+	static const char *const cmd[] = {"java", "ChatServer.java", NULL};
+	static const char *const lines[] = {
+		"#",
+		"# There is insufficient memory for the Java Runtime Environment to continue.",
+		"# Native memory allocation (mmap) failed to map 6225920 bytes. Error detail: "
+		"committing reserved memory.",
+		"# An error report file with more information is saved as:",
+		"# /home/auditor/app/hs_err_pid2.log",
+	};
+	struct harness *h = harness_new_run("code_integrity", NULL, NULL, NULL, cmd, NULL);
+	out_line(h, 2, 0.038, "OpenJDK 64-Bit Server VM warning: INFO: os::commit_memory("
+			      "0x00007f703b5d0000, 6225920, 0) failed; error='Not enough space' (errno=12)");
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		out_line(h, 1, 0.039, lines[i]);
+	target_exit(h, 0.056, 1, NULL, 0, 0);
+	cr_assert_eq(harness_finish(h), 0);
+	cr_assert_eq(harness_count(h, "code_integrity.error_output"), 1);
+	const struct harness_finding *f = harness_get(h, "code_integrity.error_output");
+	cr_assert_eq(f->severity, DA_SEV_INFO);
+	cr_assert(strstr(f->message, "insufficient memory for the Java Runtime Environment"), "%s",
+		  f->message);
+	cr_assert(strstr(f->message, "sandbox.limits.memory"), "%s", f->message);
+	cr_assert(strstr(f->recommendation, "sandbox.limits.memory"), "%s", f->recommendation);
+	cr_assert_str_eq(harness_observation(h), "JVM out of memory crash");
+	f = harness_get(h, "code_integrity.early_exit");
+	cr_assert_not_null(f);
+	cr_assert(strstr(f->message, "early crash"), "%s", f->message);
+	cr_assert(strstr(f->recommendation, "sandbox.limits.memory"), "%s", f->recommendation);
+	cr_assert(strstr(harness_find(h, "code_integrity.exit_status", "")->message,
+			 "after JVM out of memory"));
+	harness_free(h);
+}
+
+/* A crash inside the VM (its own SIGSEGV handler reports it, then aborts). */
+Test(code_integrity, jvm_fatal_error_is_a_runtime_crash)
+{
+	static const char *const lines[] = {
+		"#",
+		"# A fatal error has been detected by the Java Runtime Environment:",
+		"#",
+		"#  SIGSEGV (0xb) at pc=0x00007f3c8a1b2c3d, pid=2, tid=3",
+		"#",
+		"# An error report file with more information is saved as:",
+		"# /home/auditor/app/hs_err_pid2.log",
+	};
+	struct harness *h = harness_new("code_integrity", NULL, NULL);
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		out_line(h, 1, 1.0, lines[i]);
+	target_exit(h, 1.1, -1, "SIGABRT", 1, 0);
+	cr_assert_eq(harness_finish(h), 0);
+	cr_assert_eq(harness_count(h, "code_integrity.error_output"), 1);
+	const struct harness_finding *f = harness_get(h, "code_integrity.error_output");
+	cr_assert(strstr(f->message, "JVM fatal error") && strstr(f->message, "crashed"), "%s",
+		  f->message);
+	cr_assert_null(strstr(f->message, "memory"), "%s", f->message);
+	cr_assert_not_null(harness_get(h, "code_integrity.crash"));
+	cr_assert_str_eq(harness_observation(h), "JVM fatal error crash");
+
+	/* the report file alone (its header went to a stream not captured) */
+	h = (harness_free(h), harness_new("code_integrity", NULL, NULL));
+	out_line(h, 1, 1.0, "# /home/auditor/app/hs_err_pid7.log");
+	out_line(h, 1, 1.0, "see /home/auditor/app/hs_err_pid7.log.txt for details");
+	cr_assert_eq(harness_finish(h), 0);
+	cr_assert_eq(harness_count(h, "code_integrity.error_output"), 1);
+	harness_free(h);
+}
+
+/* A program that prints its usage and exits 2 did not crash: it exited
+ * early, and the report says so and shows the usage line. */
+Test(code_integrity, usage_exit_is_an_early_exit_not_a_crash)
+{
+	static const char *const cmd[] = {"python3", "calc.py", NULL};
+	struct harness *h = harness_new_run("code_integrity", NULL, NULL, NULL, cmd, NULL);
+	out_line(h, 2, 0.02, "usage: calc.py A B   (prints A/B)");
+	target_exit(h, 0.02, 2, NULL, 0, 0);
+	cr_assert_eq(harness_finish(h), 0);
+	const struct harness_finding *f = harness_get(h, "code_integrity.early_exit");
+	cr_assert_not_null(f);
+	cr_assert_null(strstr(f->message, "crash"), "%s", f->message);
+	cr_assert(strstr(f->message, "exited early with status 2 after 0.02s"), "%s", f->message);
+	cr_assert(strstr(f->message, "usage: calc.py A B"), "%s", f->message);
+	cr_assert(strstr(f->message, "observed only 0.02s of the 60s window"), "%s", f->message);
+	cr_assert(strstr(f->recommendation, "calc.py exits with status 2"), "%s", f->recommendation);
+	cr_assert_null(strstr(f->recommendation, "Fix the error"), "%s", f->recommendation);
+	f = harness_get(h, "code_integrity.exit_status");
+	cr_assert_not_null(f);
+	cr_assert_eq(f->n_evidence, 2);
+	cr_assert_str_eq(f->evidence[1], "usage: calc.py A B   (prints A/B)");
+	cr_assert_str_eq(harness_observation(h), "Exit status 2");
+	cr_assert_eq(harness_max_severity(h, NULL), DA_SEV_INFO);
+	harness_free(h);
+
+	/* a traceback before the exit is still a crash */
+	h = harness_new("code_integrity", NULL, NULL);
+	publish_indentation_crash(h);
+	target_exit(h, 0.05, 1, NULL, 0, 0);
+	cr_assert_eq(harness_finish(h), 0);
+	cr_assert(strstr(harness_get(h, "code_integrity.early_exit")->message, "early crash"));
 	harness_free(h);
 }

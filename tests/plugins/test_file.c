@@ -422,3 +422,151 @@ Test(file, config_lookup_walking_up_is_not_another_home)
 		harness_free(h);
 	}
 }
+
+static void publish_mkdir(struct harness *h, const char *path, int err, const char *errname)
+{
+	struct da_event ev = ev_make(DA_EV_FILE_MKDIR, 100, 1.0);
+	char text[512];
+	snprintf(text, sizeof(text), "mkdir(\"%s\", 0777) = %s", path, err ? errname : "0");
+	ev.syscall = "mkdir";
+	ev.path = path;
+	ev.mode = 0777;
+	ev.err = err;
+	ev.errname = errname;
+	ev.result = err ? -1 : 0;
+	ev.text = text;
+	cr_assert_eq(harness_publish(h, &ev), 0);
+}
+
+/* `mkdir -p ~/.ssh` tries every parent: mkdir("/home") = -1 EEXIST made
+ * nothing.  A refused mkdir elsewhere is still an attempt, a low one. */
+Test(file, mkdir_of_an_existing_directory_is_not_a_write)
+{
+	struct harness *h = harness_new("file", NULL, NULL);
+	publish_mkdir(h, "/home", EEXIST, "EEXIST");
+	publish_mkdir(h, "/home/auditor", EEXIST, "EEXIST");
+	publish_mkdir(h, "/etc/cron.d", EEXIST, "EEXIST");
+	publish_mkdir(h, "/home/auditor/.ssh", 0, NULL);
+	harness_finish(h);
+	if (harness_count(h, NULL))
+		harness_dump(h);
+	cr_expect_eq(harness_count(h, NULL), 0);
+	harness_free(h);
+
+	h = harness_new("file", NULL, NULL);
+	publish_mkdir(h, "/opt/tool", EACCES, "EACCES");
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "file.write_outside"), DA_SEV_LOW);
+	harness_free(h);
+}
+
+/* echo KEY >> ~/.ssh/authorized_keys opens O_WRONLY|O_CREAT|O_APPEND: a
+ * planted key (persistence), not a read of a secret.  Overwriting a
+ * private key is a write to a credential, as severe as reading it. */
+Test(file, write_only_open_of_a_sensitive_path_is_a_write)
+{
+	struct harness *h = harness_new("file", NULL, NULL);
+	publish_open(h, 100, "/home/auditor/.ssh/authorized_keys", DA_ACC_WRITE | DA_ACC_CREATE |
+		     DA_ACC_APPEND, 0666);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "file.persistence"), DA_SEV_CRITICAL);
+	cr_expect_eq(harness_count(h, "file.sensitive_read"), 0);
+	cr_expect_eq(harness_count(h, "file.sensitive_write"), 0, "persistence says it already");
+	harness_free(h);
+
+	h = harness_new("file", NULL, NULL);
+	publish_open(h, 100, "/home/auditor/.ssh/id_ed25519", WR, 0600);
+	publish_open(h, 100, "/home/auditor/.aws/credentials", DA_ACC_READ | DA_ACC_WRITE, 0);
+	harness_finish(h);
+	const struct harness_finding *f = harness_get(h, "file.sensitive_write");
+	cr_assert_not_null(f);
+	cr_expect_eq(f->severity, DA_SEV_HIGH);
+	cr_expect(strstr(f->message, "Creates sensitive path /home/auditor/.ssh/id_ed25519"), "%s",
+		  f->message);
+	cr_expect_null(harness_find(h, "file.sensitive_read", "id_ed25519"));
+	/* read-write: it can read the secret */
+	cr_expect_not_null(harness_find(h, "file.sensitive_read", ".aws/credentials"));
+	cr_expect_str_eq(harness_status(h), "fail");
+	harness_free(h);
+}
+
+/* Python's uuid.uuid1() lets libuuid try to keep its clock in
+ * /var/lib/libuuid/clock.txt: library behaviour, not the program's. */
+Test(file, library_state_files_are_library_behaviour)
+{
+	struct harness *h = harness_new("file", NULL, NULL);
+	python_startup(h, 100);
+	publish_open_ex(h, 100, "/var/lib/libuuid/clock.txt", DA_ACC_READ | DA_ACC_WRITE |
+			DA_ACC_CREATE, 0660, ENOENT, "ENOENT");
+	publish_open_ex(h, 100, "/usr/share/fonts/truetype/.uuid", WR, 0644, EACCES, "EACCES");
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, NULL), DA_SEV_INFO);
+	const struct harness_finding *f = harness_find(h, "file.write_outside", "libuuid");
+	cr_assert_not_null(f);
+	cr_expect(strstr(f->message, "library behaviour"), "%s", f->message);
+	cr_expect_str_eq(harness_observation(h), "Local only");
+	harness_free(h);
+}
+
+/* A create refused with ENOENT/EACCES/EROFS wrote nothing: low.  Where the
+ * attempt itself shows intent (persistence, PATH, name resolution) it keeps
+ * its full weight; a create that worked keeps its own. */
+Test(file, refused_creates_weigh_less_unless_the_place_shows_intent)
+{
+	struct {
+		const char *path;
+		int err;
+		const char *errname;
+		const char *rule;
+		int severity;
+	} cases[] = {
+		{"/usr/share/app/cache.db", EACCES, "EACCES", "file.write_outside", DA_SEV_LOW},
+		{"/var/lib/app/state", ENOENT, "ENOENT", "file.write_outside", DA_SEV_LOW},
+		{"/srv/data/out.csv", EROFS, "EROFS", "file.write_outside", DA_SEV_LOW},
+		{"/usr/share/app/cache.db", 0, NULL, "file.write_outside", DA_SEV_HIGH},
+		{"/srv/data/out.csv", 0, NULL, "file.write_outside", DA_SEV_MEDIUM},
+		{"/etc/cron.d/job", EACCES, "EACCES", "file.persistence", DA_SEV_HIGH},
+		{"/home/auditor/.bashrc", EACCES, "EACCES", "file.persistence", DA_SEV_HIGH},
+		{"/etc/ld.so.preload", EROFS, "EROFS", "file.persistence", DA_SEV_CRITICAL},
+		{"/etc/systemd/system/x.service", EROFS, "EROFS", "file.persistence", DA_SEV_HIGH},
+		{"/usr/local/bin/sudo", EACCES, "EACCES", "file.write_outside", DA_SEV_HIGH},
+		{"/etc/hosts", EACCES, "EACCES", "file.write_outside", DA_SEV_HIGH},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct harness *h = harness_new("file", NULL, NULL);
+		publish_open_ex(h, 100, cases[i].path, WR | DA_ACC_APPEND, 0644, cases[i].err,
+				cases[i].errname);
+		harness_finish(h);
+		cr_expect_eq(harness_max_severity(h, NULL), cases[i].severity, "%s %s", cases[i].path,
+			     cases[i].errname ? cases[i].errname : "ok");
+		cr_expect_eq(harness_max_severity(h, cases[i].rule), cases[i].severity, "%s",
+			     cases[i].path);
+		if (cases[i].err)
+			cr_expect(message_has(h, cases[i].rule, cases[i].errname), "%s", cases[i].path);
+		harness_free(h);
+	}
+}
+
+/* A payload dropped in /dev/shm (a tmpfs, not a device) with mode 0700
+ * and run from there: created executable like a 0755 file in /tmp. */
+Test(file, executable_dropped_in_dev_shm)
+{
+	struct harness *h = harness_new("file", NULL, NULL);
+	publish_open(h, 100, "/dev/shm/.u", WR, 0700);
+	harness_finish(h);
+	const struct harness_finding *f = harness_get(h, "file.exec_created");
+	cr_assert_not_null(f);
+	cr_expect_eq(f->severity, DA_SEV_HIGH);
+	cr_expect(strstr(f->message, "/dev/shm/.u") && strstr(f->message, "0700"), "%s", f->message);
+	cr_expect_eq(harness_count(h, "file.write_outside"), 0, "/dev/shm is a place to write");
+	harness_free(h);
+
+	/* device nodes and a plain 0600 file in /dev/shm are not executables */
+	h = harness_new("file", NULL, NULL);
+	publish_open(h, 100, "/dev/shm/sem.lock", WR, 0600);
+	publish_open(h, 100, "/dev/tty", WR, 0666);
+	publish_open(h, 100, "/dev/null", WR, 0777);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, NULL), 0);
+	harness_free(h);
+}
