@@ -29,7 +29,7 @@ struct activity {
 	char *home;
 	unsigned long execs, forks, exec_failed;
 	struct names programs;
-	unsigned long opens, opens_failed, area_opens[AREA_N];
+	unsigned long opens, opens_failed, opens_unseen, area_opens[AREA_N];
 	struct names workdir_files;
 	struct names written;
 	unsigned long sockets[4]; /* inet, inet6, unix, other */
@@ -107,6 +107,8 @@ static int on_event(void *ctx, const struct da_event *ev)
 		a->opens++;
 		if (ev->err)
 			a->opens_failed++;
+		else if (ev->fd < 0 && ev->result == 0)
+			a->opens_unseen++; /* published without its result (live read-only open) */
 		enum area ar = area_of(a, ev->path);
 		a->area_opens[ar]++;
 		if (ar == AREA_WORKDIR && ev->path[strlen(a->workdir)] == '/')
@@ -241,7 +243,11 @@ void activity_describe(const struct activity *a, struct report_input *in)
 			if (w > 0 && (size_t)w < sizeof(l2) - used)
 				used += (size_t)w;
 		}
-		add_line(in, "file", "%lu file opens (%lu failed): %s.", a->opens, a->opens_failed, l2);
+		if (a->opens_unseen)
+			add_line(in, "file", "%lu file opens (%lu failed, %lu read-only with no result observed): %s.",
+				 a->opens, a->opens_failed, a->opens_unseen, l2);
+		else
+			add_line(in, "file", "%lu file opens (%lu failed): %s.", a->opens, a->opens_failed, l2);
 		if (a->workdir_files.n)
 			add_line(in, "file", "Files of the submission used: %s.",
 				 list_names(&a->workdir_files, 10, l1, sizeof(l1)));
