@@ -17,29 +17,60 @@
  *   process.exec_writable high      exec of a file in /tmp, /dev/shm,
  *                         /var/tmp, HOME outside the workdir, or of any file
  *                         the target created or changed during the run.
+ *                         A symlink the target made is judged by the file
+ *                         it leads to: nothing for a venv's bin/python ->
+ *                         /usr/bin/python3; medium ("possibly a link") when
+ *                         the chain ends where the detector cannot judge.
  *                         Ignores files the toolchain (cc, ld...) or the
  *                         setup phase built in the workdir (`make && ./a.out`:
  *                         the build itself is judged by exec_unlisted), and
  *                         the own command.
- *   process.shell         high      exec of a shell (sh, bash, dash, zsh,
- *                         ksh, ash, fish, csh, busybox sh...) not allowed
- *                         by allow_exec; the -c string is in the message.
- *                         Critical when its stdin/stdout is a socket (a
- *                         reverse or bind shell), even if allowed.  Shells
- *                         run by the setup phase or an allowed build driver
- *                         (make recipes) are expected and ignored.
+ *   process.shell         critical  a shell whose stdin/stdout is an inet
+ *                         socket (reverse or bind shell), even if allowed (a
+ *                         unix socketpair, as node gives children, is not).
+ *                         high: a shell without -c (interactive, reading a
+ *                         script) not allowed; a -c string with a network
+ *                         tool (curl, nc...), /dev/tcp, decoded data run as
+ *                         code, `sh -i`, rm -rf of home or root, chmod +s;
+ *                         `curl | sh` (a shell reading a pipe a sibling
+ *                         downloads into).  low: a -c string that only
+ *                         runs ordinary programs (the programs it names are
+ *                         covered by that finding), also from the own shell
+ *                         (`sh run.sh` starting `sh -c`).  Shells run by the
+ *                         setup phase or an allowed build driver (make
+ *                         recipes) are expected and ignored.
+ *   process.inline_code   medium    a child (not the run's first exec) runs
+ *                         code from its command line: python -c, perl/ruby
+ *                         -e, node -e/--eval, php -r; high when the code
+ *                         decodes, evals, spawns or connects (even if
+ *                         allowed).  Ignores python's multiprocessing
+ *                         helpers (resource_tracker, forkserver, spawn).
  *   process.exec_unlisted medium    exec of any other program not in
- *                         allow_exec.  Ignores the own command, an
- *                         interpreter re-exec'ing itself in the same process,
- *                         the setup command, and the build toolchain (cc,
- *                         cc1, as, ld, collect2, make...) when run by the
- *                         setup phase or by an allowed make/cc.
+ *                         allow_exec; info in the setup phase (a build runs
+ *                         sed, cat, touch...) except network tools.  Ignores
+ *                         the own command, an interpreter re-exec'ing itself
+ *                         in the same process, the setup command, the build
+ *                         toolchain (cc, cc1, as, ld, collect2, make...) when
+ *                         run by the setup phase or by an allowed make/cc,
+ *                         and what a compiler driver (gcc, gfortran,
+ *                         rustc...) runs (cc1, f951, as, collect2, ld): that
+ *                         is part of the driver's own finding.
  *   process.recon         medium    reconnaissance commands (id, whoami,
  *                         uname, hostname, ps, netstat, ss, ip, ifconfig, w,
  *                         who, last, env/printenv, cat/head/less of /etc,
  *                         find / ...), run directly or inside a shell -c
- *                         string (even when the shell itself is allowed).
- *                         An allow-listed recon program is not reported.
+ *                         string (even when the shell itself is allowed);
+ *                         info in the setup phase.  An allow-listed recon
+ *                         program is not reported.
+ *   process.signal        high      kill(-1, ...) or a signal to pid 1.
+ *                         medium: to a process or group the target did not
+ *                         create (low for signal 0, a probe).  Its own
+ *                         processes, threads and group are fine.
+ *   process.masquerade    medium    a process showing a kernel thread's or a
+ *                         system daemon's name (argv[0] at exec, or its
+ *                         command line in a process snapshot: "[kworker/0:1]",
+ *                         "sshd: ..."); high when it also connects out.
+ *                         prctl(PR_SET_NAME) is not seen: no source reports it.
  *   process.daemon        medium    a child calls setsid; a process keeps
  *                         running >= 1 s after its parent (double fork) or
  *                         the main program exited.  Ignores processes still
@@ -54,16 +85,21 @@
  *                         and the workdir's own library directories.  Needs
  *                         the environment: live runs, or strace -v logs.
  *   process.long_sleep    medium    one sleep (nanosleep, clock_nanosleep) at
- *                         least as long as the whole observation window:
- *                         what follows it is never seen (a delayed
- *                         payload); info for a sleep of 10 s or more that
- *                         merely ends after the window (and in setup).
+ *                         least as long as the whole observation window
+ *                         before the program did anything observable (a
+ *                         time bomb); info after visible work (stdout output,
+ *                         files written, connects, an earlier sleep that returned:
+ *                         a periodic job), for a sleep of 10 s or more that
+ *                         merely ends after the window, and in setup.
  *   process.runaway       high      more than max_processes processes, or a
  *                         fork failing with EAGAIN (process limit hit).
  *                         Threads are not processes; setup-phase processes
  *                         (a parallel build) are not counted.
  * A failed exec counts as an attempt: its strace line (with the error) is
- * the evidence.  Summary: "None" / "No subprocesses or shell activity".
+ * the evidence; a PATH search (ENOENT/EACCES/ENOTDIR, then the same argv
+ * again in the same process) is one attempt.
+ *
+ * Summary: "None" / "No subprocesses or shell activity".
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -82,6 +118,18 @@
 #define CREATED_SLOTS 8192     /* hash slots, twice MAX_CREATED */
 #define LINGER_S 1.0           /* outliving a parent this long is detaching */
 #define CLONE_THREAD_FLAG 0x00010000
+#define MAX_LINKS 1024         /* symlinks the target made, remembered */
+#define MAX_TIDS 4096          /* thread ids remembered (signal targets) */
+#define MAX_PIPED 64           /* shells reading a pipe / downloaders, remembered */
+#define MAX_MASQ 64            /* masquerading processes remembered */
+#define MAX_SLEEPS 16          /* long sleeps judged at the end */
+#define OUTPUT_LAG_S 0.5       /* an output line is captured this late at most */
+
+/* A deep copy of an exec event (a failed PATH-search attempt held back). */
+struct held_exec {
+	struct da_event ev;
+	char **argv;
+};
 
 struct proc {
 	int pid, ppid;
@@ -89,8 +137,32 @@ struct proc {
 	bool setup;            /* created by the setup phase (a build) */
 	bool builder;          /* an allowed build driver (make, cc...) or its toolchain */
 	double orphaned_at;    /* when its parent (or the main program) ended; < 0 never */
+	bool driver;           /* a compiler driver (gcc...) or a toolchain program it runs */
 	char *image;           /* base name of the current executable */
 	char *fork_text;       /* evidence: the fork that created it */
+	char *cover;           /* -c string of a reported shell this process runs under */
+	struct held_exec *held; /* failed exec (ENOENT...) waiting for a retry */
+};
+
+struct piped {                 /* a shell reading a pipe, or a downloader writing one */
+	int pid, ppid;
+	double t;
+	char *text;
+	char *name;
+};
+
+struct masq {
+	int pid;
+	double t;
+	char *what;            /* the name it shows */
+	char *text;            /* evidence */
+};
+
+struct long_sleep {
+	int pid;
+	double t;
+	int64_t wait;
+	char *text;
 };
 
 struct state {
@@ -120,6 +192,29 @@ struct state {
 	bool runaway_reported;
 	char recon_seen[256];     /* "id, uname" for the summary */
 	char first_flagged[200];  /* first finding of low or above, for the summary */
+	bool first_is_recon;      /* first_flagged is a recon finding */
+
+	char *link_from[MAX_LINKS]; /* symlinks the target made: path -> absolute target */
+	char *link_to[MAX_LINKS];
+	size_t n_links;
+
+	int tids[MAX_TIDS];       /* threads the target created */
+	size_t n_tids;
+
+	struct piped pipe_shells[MAX_PIPED], downloads[MAX_PIPED];
+	size_t n_pipe_shells, n_downloads;
+
+	struct masq masqs[MAX_MASQ];
+	size_t n_masqs;
+	int connected[MAX_MASQ];  /* pids that made an inet connect */
+	size_t n_connected;
+
+	struct long_sleep sleeps[MAX_SLEEPS];
+	size_t n_sleeps;
+	bool activity_seen;       /* observable run-phase work was seen... */
+	double first_activity_s;  /* ...first at this time */
+	int sleeping_tids[MAX_SLEEPS]; /* a thread that slept: its next sleep means it woke */
+	size_t n_sleeping;
 };
 
 /* ---- small helpers -------------------------------------------------- */
@@ -224,8 +319,11 @@ static struct proc *proc_get(struct state *st, int pid, int ppid)
 	if (parent) {
 		p->setup = parent->setup;
 		p->builder = parent->builder;
+		p->driver = parent->driver;
 		if (parent->image)
 			p->image = strdup(parent->image);
+		if (parent->cover)
+			p->cover = strdup(parent->cover);
 	}
 	return p;
 }
@@ -258,8 +356,10 @@ static void report(struct state *st, const char *rule, enum da_severity sev,
 		.recommendation = recommendation,
 	};
 	st->host->emit(st->host, &f);
-	if (sev >= DA_SEV_LOW && st->n_flagged++ == 0)
+	if (sev >= DA_SEV_LOW && st->n_flagged++ == 0) {
 		snprintf(st->first_flagged, sizeof(st->first_flagged), "%.199s", message);
+		st->first_is_recon = strcmp(rule, "process.recon") == 0;
+	}
 }
 
 /* "name arg1 arg2", bounded, for messages.  name is the program really run:
@@ -295,10 +395,42 @@ static const char *const shells[] = {
 /* The build toolchain a setup command (make, cc ...) runs. */
 static const char *const toolchain[] = {
 	"make", "gmake", "cmake", "ninja", "cc", "gcc", "g++", "c++", "cpp", "cc1",
-	"cc1plus", "as", "ld", "ld.bfd", "ld.gold", "collect2", "lto-wrapper",
-	"lto1", "ar", "ranlib", "strip", "clang", "clang++", "rustc", "cargo",
-	"javac", "go", "pkg-config", "install", "mkdir", "rm", "cp", "mv", "ln",
-	"echo", "true", "uname", NULL};
+	"cc1plus", "cc1obj", "cc1objplus", "f951", "gnat1", "d21", "go1", "as", "ld",
+	"ld.bfd", "ld.gold", "ld.lld", "lld", "collect2", "lto-wrapper", "lto1",
+	"objcopy", "ar", "ranlib", "strip", "clang", "clang++", "gfortran", "gccgo",
+	"rustc", "cargo", "javac", "go", "pkg-config", "install", "mkdir", "rm", "cp",
+	"mv", "ln", "echo", "true", "uname", NULL};
+
+/* Compiler drivers: the programs they run for one compilation are part of
+ * the driver's own finding, not separate ones. */
+static const char *const drivers[] = {
+	"cc", "c++", "gcc", "g++", "clang", "clang++", "gfortran", "gccgo", "rustc", NULL};
+
+/* What a compiler driver runs: compilers proper, assembler, linkers (and
+ * itself again, from lto-wrapper or rustc's linker call). */
+static const char *const driver_internals[] = {
+	"cpp", "cc1", "cc1plus", "cc1obj", "cc1objplus", "f951", "gnat1", "d21", "go1",
+	"lto1", "lto-wrapper", "collect2", "as", "ld", "ld.bfd", "ld.gold", "ld.lld", "lld",
+	"objcopy", "cc", "c++", "gcc", "g++", "clang", "clang++", "gfortran", NULL};
+
+/* Programs that move data over the network: full strength in every phase,
+ * and a shell -c string naming one is not a plain shell command. */
+static const char *const net_tools[] = {
+	"nc", "ncat", "netcat", "nc.openbsd", "nc.traditional", "socat", "curl", "wget",
+	"telnet", "ssh", "scp", "sftp", "ftp", "tftp", "rsync", "nmap", "dig", "nslookup", NULL};
+
+/* Code interpreters whose inline code (-c, -e...) is judged. */
+static const char *const code_interpreters[] = {
+	"python", "python3", "python2", "pypy", "pypy3", "perl", "ruby", "node", "nodejs",
+	"php", "lua", NULL};
+
+/* Names a process shows to pass for a kernel thread or a system daemon. */
+static const char *const kernel_threads[] = {
+	"kworker", "ksoftirqd", "kthreadd", "migration", "rcu_", "kswapd", "khugepaged",
+	"kblockd", "watchdog", "jbd2", "kcompactd", "irq/", NULL};
+static const char *const system_daemons[] = {
+	"systemd", "sshd", "cron", "crond", "dbus-daemon", "init", "rsyslogd", "syslogd",
+	"agetty", "udevd", "polkitd", NULL};
 
 /* Interpreters legitimately re-exec themselves (or env execs one). */
 static const char *const interpreters[] = {
@@ -533,6 +665,483 @@ static bool in_writable_place(const struct state *st, const char *path)
 	return created_has(st, path);
 }
 
+/* ---- words of a shell -c string -------------------------------------- */
+
+/* A shell command string cut into words; quote marks are dropped and each
+ * of ; & | ( ) ` < > (and "$(") is a word of its own.  Good enough to
+ * name the programs a string runs, not a shell parser. */
+struct words {
+	char buf[4096];
+	const char *w[256];
+	size_t n;
+};
+
+static bool is_separator_word(const char *w)
+{
+	return w[0] && !w[1] && strchr(";&|()`", w[0]);
+}
+
+static void split_words(const char *script, struct words *out)
+{
+	size_t used = 0;
+	out->n = 0;
+	for (const char *p = script; p && *p && out->n < 256;) {
+		if (strchr(" \t\n\r'\"\\", *p)) {
+			p++;
+			continue;
+		}
+		size_t start = used;
+		if (strchr(";&|()`<>", *p) || (p[0] == '$' && p[1] == '(')) {
+			if (*p == '$')
+				p++;
+			if (used + 2 >= sizeof(out->buf))
+				return;
+			out->buf[used++] = *p++;
+		} else {
+			while (*p && !strchr(" \t\n\r'\"\\;&|()`<>", *p) && !(p[0] == '$' && p[1] == '(')) {
+				if (used + 1 < sizeof(out->buf))
+					out->buf[used++] = *p;
+				p++;
+			}
+			if (used + 1 >= sizeof(out->buf))
+				return;
+		}
+		out->buf[used++] = '\0';
+		out->w[out->n++] = out->buf + start;
+	}
+}
+
+static bool in_version_list(const char *base, const char *const *list)
+{
+	for (; *list; list++)
+		if (same_program(base, *list))
+			return true;
+	return false;
+}
+
+static bool is_net_tool(const char *name)
+{
+	return in_version_list(base_name(name), net_tools);
+}
+
+/* The program a simple command starting at word i runs: VAR=x words and
+ * wrappers (exec, nohup, sudo, timeout N...) skipped.  Returns its index. */
+static size_t command_word(const struct words *ws, size_t i)
+{
+	while (i < ws->n && !is_separator_word(ws->w[i])) {
+		const char *w = ws->w[i];
+		size_t name_len = strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_");
+		if (name_len > 0 && w[name_len] == '=') {
+			i++;
+			continue;
+		}
+		if (strcmp(w, "exec") == 0 || strcmp(w, "nohup") == 0 || strcmp(w, "command") == 0 ||
+		    strcmp(w, "time") == 0 || strcmp(w, "sudo") == 0 || strcmp(w, "env") == 0 ||
+		    strcmp(w, "xargs") == 0 || strcmp(w, "nice") == 0) {
+			i++;
+			continue;
+		}
+		if (strcmp(w, "timeout") == 0) {
+			i += 2;
+			continue;
+		}
+		break;
+	}
+	return i;
+}
+
+/* The -c string names program applet as a command. */
+static bool script_names(const char *script, const char *applet)
+{
+	struct words ws;
+	split_words(script, &ws);
+	for (size_t i = 0; i < ws.n;) {
+		size_t c = command_word(&ws, i);
+		if (c < ws.n && !is_separator_word(ws.w[c]) && same_program(applet, base_name(ws.w[c])))
+			return true;
+		i = c;
+		while (i < ws.n && !is_separator_word(ws.w[i]))
+			i++;
+		i++;
+	}
+	return false;
+}
+
+static bool is_home_or_root(const char *w)
+{
+	static const char *const targets[] = {
+		"/", "/*", "~", "~/", "~/*", "$HOME", "$HOME/", "$HOME/*", "${HOME}", "${HOME}/",
+		"${HOME}/*", "/root", "/root/", "/root/*", "/home", "/home/", "/home/*", NULL};
+	return in_list(w, targets);
+}
+
+/*
+ * shell_danger — what makes a shell -c string more than a plain command:
+ * a network tool, /dev/tcp, decoded data run as code, an interactive
+ * shell, rm -rf of the home or root directory, a setuid bit.  Returns a
+ * static phrase, or NULL for a string that only runs ordinary programs.
+ */
+static const char *shell_danger(const char *script)
+{
+	if (strstr(script, "/dev/tcp/") || strstr(script, "/dev/udp/"))
+		return "a /dev/tcp or /dev/udp connection";
+	struct words ws;
+	split_words(script, &ws);
+	bool decoded = false, evals = false;
+	for (size_t i = 0; i < ws.n; i++) {
+		if (is_separator_word(ws.w[i]))
+			continue;
+		if (is_net_tool(ws.w[i]))
+			return "a network tool";
+	}
+	for (size_t i = 0; i < ws.n;) {
+		size_t c = command_word(&ws, i);
+		size_t end = c;
+		while (end < ws.n && !is_separator_word(ws.w[end]))
+			end++;
+		if (c < end) {
+			const char *cmd = base_name(ws.w[c]);
+			bool shell = in_list(cmd, shells);
+			evals |= strcmp(cmd, "eval") == 0 || strcmp(cmd, "source") == 0;
+			bool rm = strcmp(cmd, "rm") == 0, recursive = false, force = false, home = false;
+			for (size_t a = c + 1; a < end; a++) {
+				const char *w = ws.w[a];
+				bool opt = w[0] == '-' && w[1] && w[1] != '-';
+				if ((strcmp(cmd, "base64") == 0 || strcmp(cmd, "openssl") == 0 ||
+				     strcmp(cmd, "basenc") == 0) &&
+				    (strcmp(w, "-d") == 0 || strcmp(w, "-D") == 0 || strcmp(w, "--decode") == 0))
+					decoded = true;
+				if (strcmp(cmd, "xxd") == 0 && opt && strchr(w, 'r'))
+					decoded = true;
+				if (shell && opt && strchr(w, 'i'))
+					return "an interactive shell";
+				if (rm && opt) {
+					recursive |= strchr(w, 'r') || strchr(w, 'R');
+					force |= strchr(w, 'f') != NULL;
+				}
+				if (rm && (strcmp(w, "--recursive") == 0))
+					recursive = true;
+				if (rm && is_home_or_root(w))
+					home = true;
+				if (strcmp(cmd, "chmod") == 0 &&
+				    (strstr(w, "+s") || (strlen(w) == 4 && strspn(w, "01234567") == 4 &&
+							 strchr("2467", w[0]))))
+					return "a setuid or setgid bit";
+			}
+			if (rm && recursive && force && home)
+				return "deleting the home or root directory";
+			/* decoded data piped into a shell or an interpreter, or eval'd */
+			if (decoded && (shell || in_version_list(cmd, code_interpreters) ||
+					strcmp(cmd, "eval") == 0 || strcmp(cmd, "source") == 0 ||
+					strcmp(cmd, ".") == 0))
+				return "decoded data run as code";
+		}
+		i = end + 1;
+	}
+	return decoded && evals ? "decoded data run as code" : NULL;
+}
+
+/*
+ * inline_code — the code an interpreter exec runs from its command line
+ * (python -c CODE, perl/ruby/lua -e CODE, node -e/--eval/-p CODE, php -r
+ * CODE), or NULL.  Options after the first script argument are the
+ * script's, not the interpreter's.
+ */
+static const char *inline_code(const struct da_event *ev, const char *applet)
+{
+	if (!ev->argv || !in_version_list(applet, code_interpreters))
+		return NULL;
+	bool python = strncmp(applet, "python", 6) == 0 || strncmp(applet, "pypy", 4) == 0;
+	bool node = strncmp(applet, "node", 4) == 0;
+	char letter = python ? 'c' : strcmp(applet, "php") == 0 ? 'r' : 'e';
+	for (int i = 1; i < ev->argc; i++) {
+		const char *a = ev->argv[i];
+		if (!a || a[0] != '-')
+			return NULL; /* the script: what follows are its arguments */
+		const char *next = i + 1 < ev->argc ? ev->argv[i + 1] : NULL;
+		if (node && (strcmp(a, "--eval") == 0 || strcmp(a, "--print") == 0 || strcmp(a, "-p") == 0))
+			return next;
+		if (node && strncmp(a, "--eval=", 7) == 0)
+			return a + 7;
+		if (a[1] == '-' || !a[1])
+			continue;
+		size_t len = strlen(a);
+		if (strspn(a + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") != len - 1)
+			continue; /* -W ignore, -X dev... */
+		char last = a[len - 1];
+		if (last == letter || (letter == 'e' && last == 'E'))
+			return next;
+		if (python && strchr(a, 'm'))
+			return NULL; /* python -m module */
+	}
+	return NULL;
+}
+
+/* Python's multiprocessing starts its helpers with -c: not the program's code. */
+static bool multiprocessing_helper(const char *code)
+{
+	static const char *const helpers[] = {
+		"from multiprocessing.resource_tracker import main",
+		"from multiprocessing.semaphore_tracker import main",
+		"from multiprocessing.forkserver import main",
+		"from multiprocessing.spawn import spawn_main", NULL};
+	while (*code == ' ' || *code == '\n')
+		code++;
+	for (const char *const *h = helpers; *h; h++)
+		if (strncmp(code, *h, strlen(*h)) == 0)
+			return true;
+	return false;
+}
+
+/* Inline code doing what droppers and reverse shells do. */
+static bool code_danger(const char *code)
+{
+	static const char *const marks[] = {
+		"base64", "b64decode", "decode(", "exec(", "eval(", "socket", "Socket", "subprocess",
+		"os.system", "os.popen", "os.exec", "os.dup2", "pty.spawn", "urllib", "urlopen",
+		"requests.", "http.client", "connect", "child_process", "fsockopen", "system(",
+		"__import__", "marshal.loads", "zlib.decompress", "ctypes", "/dev/tcp", NULL};
+	for (const char *const *m = marks; *m; m++)
+		if (strstr(code, *m))
+			return true;
+	return false;
+}
+
+/* The code for a message: newlines shown as "; ", bounded. */
+static void code_excerpt(const char *code, char *out, size_t outlen)
+{
+	size_t used = 0;
+	for (const char *p = code; *p && used + 3 < outlen; p++) {
+		if (*p == '\n' || *p == '\r') {
+			if (p[1] && used && out[used - 1] != ' ') {
+				out[used++] = ';';
+				out[used++] = ' ';
+			}
+			continue;
+		}
+		out[used++] = *p;
+	}
+	out[used] = '\0';
+	if (used + 3 >= outlen && outlen > 4)
+		memcpy(out + outlen - 4, "...", 4);
+}
+
+/* A name passing for a kernel thread ("[kworker/0:1]", "kworker/0:1") or a
+ * system daemon ("sshd: root@pts/0", "/usr/sbin/cron").  brackets: a
+ * leading '[' alone is enough (user processes never show one: only
+ * kernel threads, or a zombie's "[comm]", which is not passed here). */
+static bool masquerade_name(const char *name, bool brackets, const char *real)
+{
+	if (!name || !*name)
+		return false;
+	if (brackets && name[0] == '[' && ((name[1] >= 'a' && name[1] <= 'z') ||
+					   (name[1] >= 'A' && name[1] <= 'Z') ||
+					   (name[1] >= '0' && name[1] <= '9')))
+		return true;
+	const char *n = name[0] == '[' ? name + 1 : name;
+	for (const char *const *k = kernel_threads; *k; k++)
+		if (strncmp(n, *k, strlen(*k)) == 0)
+			return true;
+	char word[64];
+	size_t len = strcspn(n, " :]");
+	snprintf(word, sizeof(word), "%.*s", (int)(len < sizeof(word) - 1 ? len : sizeof(word) - 1), n);
+	const char *b = base_name(word);
+	if (real && *real && same_program(base_name(real), b))
+		return false;
+	for (const char *const *d = system_daemons; *d; d++)
+		if (strcmp(b, *d) == 0 || (strcmp(*d, "systemd") == 0 && strncmp(b, "systemd", 7) == 0))
+			return true;
+	return false;
+}
+
+/* ---- events kept for later ------------------------------------------- */
+
+static char *dup_or_null(const char *s, bool *ok)
+{
+	if (!s)
+		return NULL;
+	char *d = strdup(s);
+	if (!d)
+		*ok = false;
+	return d;
+}
+
+static void held_free(struct held_exec *h)
+{
+	if (!h)
+		return;
+	struct da_event *e = &h->ev;
+	free((char *)e->syscall);
+	free((char *)e->errname);
+	free((char *)e->path);
+	free((char *)e->path2);
+	free((char *)e->raw_path);
+	free((char *)e->fd_desc);
+	free((char *)e->addr);
+	free((char *)e->detail);
+	free((char *)e->phase);
+	free((char *)e->text);
+	free((char *)e->loader_env);
+	for (int i = 0; i < 3; i++)
+		free((char *)e->stdio[i]);
+	for (int i = 0; h->argv && i < e->argc; i++)
+		free(h->argv[i]);
+	free(h->argv);
+	free(h);
+}
+
+/* A copy of an exec event that owns its strings, or NULL (out of memory). */
+static struct held_exec *held_copy(const struct da_event *ev)
+{
+	struct held_exec *h = calloc(1, sizeof(*h));
+	if (!h)
+		return NULL;
+	bool ok = true;
+	struct da_event *e = &h->ev;
+	*e = *ev;
+	e->struct_size = sizeof(*e);
+	e->syscall = dup_or_null(ev->syscall, &ok);
+	e->errname = dup_or_null(ev->errname, &ok);
+	e->path = dup_or_null(ev->path, &ok);
+	e->path2 = dup_or_null(ev->path2, &ok);
+	e->raw_path = dup_or_null(ev->raw_path, &ok);
+	e->fd_desc = dup_or_null(ev->fd_desc, &ok);
+	e->addr = dup_or_null(ev->addr, &ok);
+	e->detail = dup_or_null(ev->detail, &ok);
+	e->phase = dup_or_null(ev->phase, &ok);
+	e->text = dup_or_null(ev->text, &ok);
+	e->loader_env = dup_or_null(DA_EVENT_HAS(ev, loader_env) ? ev->loader_env : NULL, &ok);
+	for (int i = 0; i < 3; i++)
+		e->stdio[i] = dup_or_null(ev->stdio[i], &ok);
+	e->argc = ev->argv && ev->argc > 0 ? ev->argc : 0;
+	if (e->argc) {
+		h->argv = calloc((size_t)e->argc + 1, sizeof(char *));
+		if (!h->argv)
+			ok = false;
+		for (int i = 0; h->argv && i < e->argc; i++)
+			h->argv[i] = dup_or_null(ev->argv[i], &ok);
+	}
+	e->argv = (const char *const *)h->argv;
+	if (!ok) {
+		held_free(h);
+		return NULL;
+	}
+	return h;
+}
+
+static bool same_argv(const struct da_event *a, const struct da_event *b)
+{
+	if (a->argc != b->argc || (a->argc > 0 && (!a->argv || !b->argv)))
+		return false;
+	for (int i = 0; i < a->argc; i++) {
+		const char *x = a->argv[i], *y = b->argv[i];
+		if ((!x || !y) ? x != y : strcmp(x, y) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* ---- symlinks the target made --------------------------------------- */
+
+/* "/a/b/../c/./d" -> "/a/c/d", in place. */
+static void normalize_path(char *path)
+{
+	char *out = path;
+	for (const char *p = path; *p;) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		size_t len = strcspn(p, "/");
+		if (len == 1 && p[0] == '.') {
+		} else if (len == 2 && p[0] == '.' && p[1] == '.') {
+			while (out > path && *--out != '/')
+				;
+		} else {
+			*out++ = '/';
+			memmove(out, p, len);
+			out += len;
+		}
+		p += len;
+	}
+	if (out == path)
+		*out++ = '/';
+	*out = '\0';
+}
+
+static void link_add(struct state *st, const char *path, const char *target)
+{
+	if (!path || !target || !*target || path[0] != '/')
+		return;
+	char abs[1024];
+	if (target[0] == '/') {
+		snprintf(abs, sizeof(abs), "%s", target);
+	} else {
+		const char *slash = strrchr(path, '/');
+		snprintf(abs, sizeof(abs), "%.*s/%s", (int)(slash - path), path, target);
+	}
+	normalize_path(abs);
+	for (size_t i = 0; i < st->n_links; i++)
+		if (strcmp(st->link_from[i], path) == 0) {
+			set_str(&st->link_to[i], abs);
+			return;
+		}
+	if (st->n_links >= MAX_LINKS)
+		return;
+	st->link_from[st->n_links] = strdup(path);
+	st->link_to[st->n_links] = strdup(abs);
+	if (st->link_from[st->n_links] && st->link_to[st->n_links])
+		st->n_links++;
+	else {
+		free(st->link_from[st->n_links]);
+		free(st->link_to[st->n_links]);
+	}
+}
+
+/* Follow the links the target made from path (at most 8).  Returns the
+ * final path (path itself when it is no known link). */
+static const char *link_resolve(const struct state *st, const char *path)
+{
+	for (int hop = 0; hop < 8 && path; hop++) {
+		const char *next = NULL;
+		for (size_t i = 0; i < st->n_links && !next; i++)
+			if (strcmp(st->link_from[i], path) == 0)
+				next = st->link_to[i];
+		if (!next)
+			return path;
+		path = next;
+	}
+	return path;
+}
+
+/* Where the system keeps its programs: read-only to the target. */
+static bool in_system_dir(const char *path)
+{
+	static const char *const dirs[] = {"/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32",
+					   "/opt", "/etc/alternatives", NULL};
+	for (const char *const *d = dirs; *d; d++)
+		if (path_under(path, *d))
+			return true;
+	return false;
+}
+
+/* ---- small sets ------------------------------------------------------- */
+
+static bool int_in(const int *set, size_t n, int v)
+{
+	for (size_t i = 0; i < n; i++)
+		if (set[i] == v)
+			return true;
+	return false;
+}
+
+static void note_activity(struct state *st, double t)
+{
+	if (!st->activity_seen || t < st->first_activity_s)
+		st->first_activity_s = t;
+	st->activity_seen = true;
+}
+
 /* ---- rules -------------------------------------------------------------- */
 
 static void found_recon(struct state *st, const struct da_event *ev, const char *label)
@@ -541,13 +1150,16 @@ static void found_recon(struct state *st, const struct da_event *ev, const char 
 	for (size_t i = 0; i < st->n_allow; i++)
 		if (fnmatch(st->allow[i], label, 0) == 0)
 			return;
+	/* a build probing the host (lsb_release, uname) is what builds do */
+	bool setup = ev->phase && strcmp(ev->phase, "setup") == 0;
+	bool quiet = setup && !is_net_tool(label);
 	size_t used = strlen(st->recon_seen);
-	if (!strstr(st->recon_seen, label) && used + strlen(label) + 3 < sizeof(st->recon_seen))
+	if (!quiet && !strstr(st->recon_seen, label) && used + strlen(label) + 3 < sizeof(st->recon_seen))
 		snprintf(st->recon_seen + used, sizeof(st->recon_seen) - used, "%s%s",
 			 used ? ", " : "", label);
-	report(st, "process.recon", DA_SEV_MEDIUM, ev,
+	report(st, "process.recon", quiet ? DA_SEV_INFO : DA_SEV_MEDIUM, ev,
 	       "Find out why the program inspects the host; a submission has no reason to.",
-	       "Runs a reconnaissance command: %s", label);
+	       "Runs a reconnaissance command: %s%s", label, quiet ? " (setup phase)" : "");
 }
 
 /* The script a shell runs: the word after -c (or -ec, -lc ...). */
@@ -561,11 +1173,13 @@ static const char *shell_script(const struct da_event *ev)
 	return NULL;
 }
 
-/* stdin or stdout of the exec'd program is a socket: "socket:inet/stream->..." */
-static bool stdio_on_socket(const struct da_event *ev)
+/* stdin or stdout of the exec'd program is a network socket
+ * ("socket:inet/stream->...", "socket:inet6/..."): a unix socketpair is how
+ * node/libuv and others wire a child's stdio, not a remote peer. */
+static bool stdio_on_inet_socket(const struct da_event *ev)
 {
 	for (int i = 0; i < 2; i++)
-		if (ev->stdio[i] && strncmp(ev->stdio[i], "socket:", 7) == 0)
+		if (ev->stdio[i] && strncmp(ev->stdio[i], "socket:inet", 11) == 0)
 			return true;
 	return false;
 }
@@ -616,7 +1230,78 @@ static void check_loader_env(struct state *st, const struct da_event *ev, const 
 	}
 }
 
-static void on_exec(struct state *st, const struct da_event *ev_in)
+/* Report a shell's -c string: low when it only runs ordinary programs,
+ * high when it reaches the network, runs decoded data, opens an
+ * interactive shell, wipes home or root or sets a setuid bit.  Programs it
+ * names are covered by this finding (see the cover of struct proc). */
+static void report_shell_script(struct state *st, const struct da_event *ev, const char *applet,
+				const char *script, struct proc *p)
+{
+	const char *danger = shell_danger(script);
+	const char *name = (ev->argc > 0 && ev->argv && ev->argv[0]) ? base_name(ev->argv[0]) : applet;
+	if (danger)
+		report(st, "process.shell", DA_SEV_HIGH, ev,
+		       "Find out what the command does: it goes beyond running ordinary programs.",
+		       "Spawns a shell running %s: %s -c '%.200s'", danger, name, script);
+	else /* os.system("clear"), shell=True: a habit, not an attack */
+		report(st, "process.shell", DA_SEV_LOW, ev,
+		       "Prefer running programs directly over a shell command string; add the shell to allow_exec if it is expected.",
+		       "Spawns a shell: %s -c '%.200s'", name, script);
+	if (p)
+		set_str(&p->cover, script);
+}
+
+/* A child running code given on its command line (python -c, perl -e...). */
+static bool check_inline_code(struct state *st, const struct da_event *ev, const char *applet,
+			      bool setup, bool allowed_explicitly)
+{
+	const char *code = inline_code(ev, applet);
+	if (!code || multiprocessing_helper(code))
+		return false;
+	bool danger = code_danger(code);
+	if (!danger && allowed_explicitly)
+		return false;
+	char excerpt[220];
+	code_excerpt(code, excerpt, sizeof(excerpt));
+	enum da_severity sev = danger ? DA_SEV_HIGH : setup ? DA_SEV_INFO : DA_SEV_MEDIUM;
+	report(st, "process.inline_code", sev, ev,
+	       danger ? "Read the code: inline code that decodes, evaluates, spawns or connects is a dropper pattern."
+		      : "Check why the program runs code from a command line instead of its own files.",
+	       "Runs inline %s code%s: %s", applet,
+	       danger ? " that decodes, spawns or connects" : "", excerpt);
+	return true;
+}
+
+/* Remember the two ends of a `curl URL | sh` pipeline (siblings: same
+ * parent): a shell reading its script from a pipe, a downloader writing
+ * one.  Matched at the end (the shell's exec may come first). */
+static void note_piped(struct state *st, const struct da_event *ev, const char *applet,
+		       const char *script, bool is_shell)
+{
+	if (ev->err || ev->ppid <= 0)
+		return;
+	struct piped *slot = NULL;
+	if (is_shell && !script && ev->stdio[0] && strcmp(ev->stdio[0], "pipe") == 0) {
+		bool plain = true;
+		for (int i = 1; i < ev->argc && ev->argv; i++)
+			if (!ev->argv[i] || (strcmp(ev->argv[i], "-s") != 0 && strcmp(ev->argv[i], "-") != 0))
+				plain = false;
+		if (plain && st->n_pipe_shells < MAX_PIPED)
+			slot = &st->pipe_shells[st->n_pipe_shells++];
+	} else if (is_net_tool(applet) && ev->stdio[1] && strcmp(ev->stdio[1], "pipe") == 0 &&
+		   st->n_downloads < MAX_PIPED) {
+		slot = &st->downloads[st->n_downloads++];
+	}
+	if (!slot)
+		return;
+	slot->pid = ev->pid;
+	slot->ppid = ev->ppid;
+	slot->t = ev->time_s;
+	slot->text = ev->text ? strdup(ev->text) : NULL;
+	slot->name = strdup(applet);
+}
+
+static void judge_exec(struct state *st, const struct da_event *ev_in)
 {
 	struct da_event fixed = *ev_in;
 	fixed.path = event_path(ev_in);
@@ -655,17 +1340,38 @@ static void on_exec(struct state *st, const struct da_event *ev_in)
 				   is_toolchain(base_name(ev->argv[0])));
 	/* an allowed make or cc runs its toolchain and recipe shells */
 	bool under_builder = p && p->builder;
-	bool allowed = own || reexec || setup_command || allowed_by_config(st, ev, applet) ||
+	bool by_config = allowed_by_config(st, ev, applet);
+	bool allowed = own || reexec || setup_command || by_config ||
 		       ((setup || under_builder) && toolchain_or_shell);
-	if (p && ev->err == 0)
+	/* what a compiler driver runs (cc1, as, collect2, ld) is the driver's doing */
+	bool part_of_driver = p && p->driver && in_toolchain_list(applet, driver_internals);
+	bool is_shell = in_list(applet, shells);
+	const char *script = is_shell ? shell_script(ev) : NULL;
+	/* a program the reported shell -c string names is in that finding */
+	bool covered = p && p->cover && !is_shell && script_names(p->cover, applet);
+	if (p && ev->err == 0) {
 		p->builder = (allowed && is_toolchain(applet)) || (setup_command && !own) ||
 			     (under_builder && toolchain_or_shell);
+		p->driver = in_toolchain_list(applet, drivers) || part_of_driver;
+		if (!covered)
+			set_str(&p->cover, NULL);
+	}
 	free(previous);
 	if (!own)
 		st->n_exec_other++;
 
 	char cmdline[300];
 	join_argv(ev, applet, cmdline, sizeof(cmdline));
+	note_piped(st, ev, applet, script, is_shell);
+	if (!launched_by_dynaudit && ev->argc > 0 && ev->argv && ev->argv[0] &&
+	    masquerade_name(ev->argv[0], true, applet) &&
+	    !masquerade_name(applet, true, NULL) && st->n_masqs < MAX_MASQ) {
+		struct masq *m = &st->masqs[st->n_masqs++];
+		m->pid = ev->pid;
+		m->t = ev->time_s;
+		m->what = strdup(ev->argv[0]);
+		m->text = ev->text ? strdup(ev->text) : NULL;
+	}
 
 	if (is_memfd_exec(ev)) {
 		report(st, "process.memfd_exec", DA_SEV_CRITICAL, ev,
@@ -674,34 +1380,53 @@ static void on_exec(struct state *st, const struct da_event *ev_in)
 		       ev->err ? ", failed: " : "", ev->err ? (ev->errname ? ev->errname : "error") : "");
 		return;
 	}
-	bool is_shell = in_list(applet, shells);
 	if (is_shell && !own)
 		st->n_shells++;
-	if (!allowed && !(setup && path_under(ev->path, st->host->run->workdir)) &&
-	    in_writable_place(st, ev->path)) {
-		report(st, "process.exec_writable", DA_SEV_HIGH, ev,
-		       "Find out where the file came from; programs dropped at run time are a backdoor pattern.",
-		       "Executes a file from a writable location: %s", ev->path);
-	} else if (is_shell && !own && stdio_on_socket(ev)) {
+	/* a link the target made is judged by the file it leads to */
+	const char *real = link_resolve(st, ev->path);
+	bool via_link = real && ev->path && real != ev->path;
+	bool writable = via_link ? in_writable_place(st, real) || in_writable_place(st, ev->path)
+				 : in_writable_place(st, ev->path);
+	if (via_link && in_system_dir(real) && !created_has(st, real))
+		writable = false; /* .venv/bin/python -> /usr/bin/python3.11 */
+	bool unresolved_link = via_link && writable && !in_writable_place(st, real);
+	if (!allowed && !(setup && path_under(ev->path, st->host->run->workdir)) && writable &&
+	    !part_of_driver) {
+		if (unresolved_link)
+			report(st, "process.exec_writable", DA_SEV_MEDIUM, ev,
+			       "Check what the link leads to; programs dropped at run time are a backdoor pattern.",
+			       "Executes a file in a writable location (possibly a link): %s -> %s", ev->path, real);
+		else if (via_link)
+			report(st, "process.exec_writable", DA_SEV_HIGH, ev,
+			       "Find out where the file came from; programs dropped at run time are a backdoor pattern.",
+			       "Executes a file from a writable location: %s (a link to %s)", ev->path, real);
+		else
+			report(st, "process.exec_writable", DA_SEV_HIGH, ev,
+			       "Find out where the file came from; programs dropped at run time are a backdoor pattern.",
+			       "Executes a file from a writable location: %s", ev->path);
+	} else if (is_shell && !launched_by_dynaudit && stdio_on_inet_socket(ev)) {
 		report(st, "process.shell", DA_SEV_CRITICAL, ev,
 		       "Treat as a backdoor: a shell whose input/output is a socket is remote control.",
 		       "Spawns a shell with its stdin/stdout on a socket (remote shell): %.250s", cmdline);
 	} else if (is_shell && !allowed) {
-		const char *script = shell_script(ev);
-		const char *recommendation =
-			"Remove the shell invocation or add the shell to allow_exec if it is expected.";
 		if (script)
-			report(st, "process.shell", DA_SEV_HIGH, ev, recommendation,
-			       "Spawns a shell: %s -c '%.200s'",
-			       (ev->argc > 0 && ev->argv && ev->argv[0]) ? base_name(ev->argv[0]) : applet,
-			       script);
+			report_shell_script(st, ev, applet, script, p);
 		else
-			report(st, "process.shell", DA_SEV_HIGH, ev, recommendation,
+			report(st, "process.shell", DA_SEV_HIGH, ev,
+			       "Remove the shell invocation or add the shell to allow_exec if it is expected.",
 			       "Spawns a shell: %.250s", cmdline);
-	} else if (!allowed && !recon_name(ev->argv, ev->argv ? (size_t)ev->argc : 0)) {
-		report(st, "process.exec_unlisted", DA_SEV_MEDIUM, ev,
+	} else if (is_shell && own && script && !launched_by_dynaudit && !setup && !by_config) {
+		/* `sh run.sh` starting `sh -c '...'`: the same shell, new code */
+		report_shell_script(st, ev, applet, script, p);
+	} else if (!launched_by_dynaudit && !setup_command &&
+		   check_inline_code(st, ev, applet, setup, by_config)) {
+		/* the inline-code finding says what runs */
+	} else if (!allowed && !covered && !part_of_driver &&
+		   !recon_name(ev->argv, ev->argv ? (size_t)ev->argc : 0)) {
+		bool quiet = setup && !is_net_tool(applet);
+		report(st, "process.exec_unlisted", quiet ? DA_SEV_INFO : DA_SEV_MEDIUM, ev,
 		       "Check that this program is needed; add it to allow_exec if it is.",
-		       "Runs a program not in allow_exec: %.250s", cmdline);
+		       "Runs a program not in allow_exec%s: %.250s", quiet ? " (setup phase)" : "", cmdline);
 	}
 	if (!allowed && ev->argv) {
 		/* the argv view, with the applet as the command name */
@@ -715,37 +1440,261 @@ static void on_exec(struct state *st, const struct da_event *ev_in)
 		if (label)
 			found_recon(st, ev, label);
 	}
-	if (is_shell) {
-		const char *script = shell_script(ev);
-		if (script)
-			scan_shell_command(st, ev, script, found_recon);
+	if (script)
+		scan_shell_command(st, ev, script, found_recon);
+}
+
+/* Judge the exec a process held back (a failed PATH-search attempt). */
+static void flush_held(struct state *st, struct proc *p)
+{
+	if (!p || !p->held)
+		return;
+	struct held_exec *h = p->held;
+	p->held = NULL;
+	judge_exec(st, &h->ev);
+	held_free(h);
+}
+
+/*
+ * execvp and friends try each PATH directory in turn: ENOENT, ENOENT, then
+ * success, all with the same argv in the same process.  That is one
+ * attempt, judged once: a failed exec is held until the process tries
+ * again (the retry replaces it), tries something else, ends, or the input
+ * ends (then the last failure is the attempt).
+ */
+static void on_exec(struct state *st, const struct da_event *ev)
+{
+	struct proc *p = proc_get(st, ev->pid, ev->ppid);
+	if (p && p->held) {
+		if (same_argv(&p->held->ev, ev)) {
+			held_free(p->held);
+			p->held = NULL;
+		} else {
+			flush_held(st, p);
+		}
 	}
+	bool retryable = ev->err == ENOENT || ev->err == EACCES || ev->err == ENOTDIR;
+	if (p && retryable && !is_memfd_exec(ev)) {
+		p->held = held_copy(ev);
+		if (p->held)
+			return;
+	}
+	judge_exec(st, ev);
 }
 
 /* A wait that ends after the observation window: whatever comes next was
  * not seen (a delayed payload waits out a short audit).  Short waits near
  * the end are ordinary; a heartbeat crossing the end is worth knowing;
- * one call waiting the whole window or longer is the evasion pattern. */
+ * one call waiting the whole window or longer before the program did
+ * anything observable is the time-bomb pattern (judged at the end: output
+ * lines are captured a little after they are written). */
 static void on_sleep(struct state *st, const struct da_event *ev)
 {
 	if (!ev->syscall || (strcmp(ev->syscall, "nanosleep") != 0 &&
 			     strcmp(ev->syscall, "clock_nanosleep") != 0))
 		return;
+	bool setup = ev->phase && strcmp(ev->phase, "setup") == 0;
+	/* a thread sleeping again woke up from its previous sleep: a loop */
+	if (!setup) {
+		if (int_in(st->sleeping_tids, st->n_sleeping, ev->tid))
+			note_activity(st, ev->time_s);
+		else if (st->n_sleeping < MAX_SLEEPS)
+			st->sleeping_tids[st->n_sleeping++] = ev->tid;
+	}
 	double window = st->host->run->duration_s;
 	int64_t wait = ev->arg[0];
 	if (wait < 10 || window <= 0 || ev->time_s + (double)wait <= window)
 		return;
-	bool setup = ev->phase && strcmp(ev->phase, "setup") == 0;
-	if ((double)wait >= window && !setup)
-		report(st, "process.long_sleep", DA_SEV_MEDIUM, ev,
-		       "Re-run with a target.duration longer than the wait to see what it does afterwards.",
-		       "Waits %lld s in one call, longer than the whole %.0f s observation window",
-		       (long long)wait, window);
+	if ((double)wait >= window && !setup && st->n_sleeps < MAX_SLEEPS) {
+		struct long_sleep *s = &st->sleeps[st->n_sleeps++];
+		s->pid = ev->pid;
+		s->t = ev->time_s;
+		s->wait = wait;
+		s->text = ev->text ? strdup(ev->text) : NULL;
+		return;
+	}
+	report(st, "process.long_sleep", DA_SEV_INFO, ev,
+	       "Re-run with a longer target.duration to see what follows the wait.",
+	       "Waits %lld s from %.1f s on, past the end of the %.0f s observation window",
+	       (long long)wait, ev->time_s, window);
+}
+
+static void report_long_sleeps(struct state *st)
+{
+	double window = st->host->run->duration_s;
+	for (size_t i = 0; i < st->n_sleeps; i++) {
+		const struct long_sleep *s = &st->sleeps[i];
+		bool after_work = st->activity_seen && st->first_activity_s <= s->t;
+		struct da_event ev = {.struct_size = sizeof(ev), .pid = s->pid, .time_s = s->t,
+				      .text = s->text};
+		if (after_work)
+			report(st, "process.long_sleep", DA_SEV_INFO, &ev,
+			       "Re-run with a target.duration longer than the wait to see the next round.",
+			       "Waits %lld s in one call from %.1f s on, after doing visible work (a periodic job?), longer than the whole %.0f s observation window",
+			       (long long)s->wait, s->t, window);
+		else
+			report(st, "process.long_sleep", DA_SEV_MEDIUM, &ev,
+			       "Re-run with a target.duration longer than the wait to see what it does afterwards.",
+			       "Waits %lld s in one call from %.1f s on, before doing anything observable, longer than the whole %.0f s observation window",
+			       (long long)s->wait, s->t, window);
+	}
+}
+
+/*
+ * Signals sent with kill/tkill/tgkill/rt_sigqueueinfo: to its own
+ * processes and threads they are ordinary; to every process (-1), to
+ * pid 1, or to processes and groups it did not create they reach beyond
+ * the submission.
+ */
+static void on_signal(struct state *st, const struct da_event *ev)
+{
+	if (!ev->syscall)
+		return; /* a signal delivered to the target, not sent by it */
+	int target = ev->target_pid;
+	if (target == 0 || target == ev->pid || target == ev->tid)
+		return; /* its own group (or pidfd_send_signal: target unknown) */
+	char sig[48];
+	if (ev->detail)
+		snprintf(sig, sizeof(sig), "%.40s", ev->detail);
 	else
-		report(st, "process.long_sleep", DA_SEV_INFO, ev,
-		       "Re-run with a longer target.duration to see what follows the wait.",
-		       "Waits %lld s at %.1f s, past the end of the %.0f s observation window",
-		       (long long)wait, ev->time_s, window);
+		snprintf(sig, sizeof(sig), "signal %lld", (long long)ev->arg[0]);
+	bool probe = ev->arg[0] == 0;
+	const char *how = ev->err ? " (failed)" : "";
+	if (target == -1) {
+		report(st, "process.signal", probe ? DA_SEV_MEDIUM : DA_SEV_HIGH, ev,
+		       "Find out why the program signals every process it can reach; that is an attack on the host.",
+		       "Sends %s to every process it can reach (kill -1)%s", sig, how);
+		return;
+	}
+	if (target == 1 && st->main_pid != 1) {
+		report(st, "process.signal", probe ? DA_SEV_MEDIUM : DA_SEV_HIGH, ev,
+		       "Find out why the program signals the init process; that is an attack on the host.",
+		       "Sends %s to pid 1 (init)%s", sig, how);
+		return;
+	}
+	int who = target < 0 ? -target : target;
+	if (proc_find(st, who) || int_in(st->tids, st->n_tids, who))
+		return; /* one of its own */
+	if (target < 0)
+		report(st, "process.signal", probe ? DA_SEV_LOW : DA_SEV_MEDIUM, ev,
+		       "Find out which processes the program signals; they are not its own.",
+		       "Sends %s to a process group that is not its own%s", sig, how);
+	else
+		report(st, "process.signal", probe ? DA_SEV_LOW : DA_SEV_MEDIUM, ev,
+		       "Find out which processes the program signals; they are not its own.",
+		       probe ? "Probes for a process that is not its own (signal 0)%s"
+			     : "Sends %s to a process that is not its own%s",
+		       probe ? how : sig, how);
+}
+
+/* A process snapshot row: "USER PID PPID STAT ELAPSED COMMAND".  A
+ * command line rewritten to pass for a kernel thread or a daemon. */
+static void on_snapshot(struct state *st, const struct da_event *ev)
+{
+	if (ev->pid <= 0 || !ev->detail || st->n_masqs >= MAX_MASQ)
+		return;
+	const char *p = ev->detail;
+	char stat[16] = "";
+	for (int field = 0; field < 5 && *p; field++) {
+		while (*p == ' ')
+			p++;
+		size_t len = strcspn(p, " ");
+		if (field == 3)
+			snprintf(stat, sizeof(stat), "%.*s", (int)(len < 15 ? len : 15), p);
+		p += len;
+	}
+	while (*p == ' ')
+		p++;
+	/* a zombie shows "[comm]": only a kernel or daemon name counts then */
+	bool zombie = stat[0] == 'Z';
+	if (!*p || !masquerade_name(p, !zombie, ev->path))
+		return;
+	if (ev->path && masquerade_name(base_name(ev->path), false, NULL))
+		return; /* it really is that program */
+	for (size_t i = 0; i < st->n_masqs; i++)
+		if (st->masqs[i].pid == ev->pid)
+			return;
+	struct masq *m = &st->masqs[st->n_masqs++];
+	m->pid = ev->pid;
+	m->t = ev->time_s;
+	m->what = strdup(p);
+	m->text = ev->text ? strdup(ev->text) : NULL;
+}
+
+static void report_masquerades(struct state *st)
+{
+	for (size_t i = 0; i < st->n_masqs; i++) {
+		const struct masq *m = &st->masqs[i];
+		bool connects = int_in(st->connected, st->n_connected, m->pid);
+		struct da_event ev = {.struct_size = sizeof(ev), .pid = m->pid, .time_s = m->t,
+				      .text = m->text};
+		report(st, "process.masquerade", connects ? DA_SEV_HIGH : DA_SEV_MEDIUM, &ev,
+		       "Treat as hiding: a submission has no reason to pass for a kernel thread or a system daemon.",
+		       "A process passes itself off as a kernel thread or system daemon (%.60s)%s",
+		       m->what ? m->what : "?", connects ? " and connects out" : "");
+	}
+}
+
+/* `curl URL | sh`: a shell of the target reading its commands from a pipe
+ * while a sibling downloads into one (a shell not already reported). */
+static void report_piped_downloads(struct state *st)
+{
+	for (size_t i = 0; i < st->n_pipe_shells; i++) {
+		const struct piped *s = &st->pipe_shells[i];
+		for (size_t j = 0; j < st->n_downloads; j++) {
+			const struct piped *d = &st->downloads[j];
+			if (d->ppid != s->ppid || d->pid == s->pid || d->t - s->t > 2.0 || s->t - d->t > 2.0)
+				continue;
+			const char *evidence[2] = {d->text, s->text};
+			char message[200];
+			snprintf(message, sizeof(message),
+				 "Runs downloaded commands: a shell reads its script from a pipe fed by %s",
+				 d->name ? d->name : "a download");
+			struct da_finding f = {
+				.struct_size = sizeof(f),
+				.rule = "process.shell",
+				.severity = DA_SEV_HIGH,
+				.message = message,
+				.pid = s->pid,
+				.time_s = s->t,
+				.evidence = evidence,
+				.n_evidence = (d->text ? 1u : 0u) + (s->text ? 1u : 0u),
+				.recommendation = "Treat as a dropper: commands fetched at run time are not the submission's code.",
+			};
+			if (!d->text)
+				evidence[0] = s->text;
+			st->host->emit(st->host, &f);
+			if (st->n_flagged++ == 0)
+				snprintf(st->first_flagged, sizeof(st->first_flagged), "%.199s", message);
+			break;
+		}
+	}
+}
+
+/* Observable work of the run phase (for long_sleep), inet connects (for
+ * masquerade). */
+static void on_activity(struct state *st, const struct da_event *ev)
+{
+	if (ev->phase && strcmp(ev->phase, "setup") == 0)
+		return;
+	switch (ev->kind) {
+	case DA_EV_OUTPUT:
+		/* results on stdout (not warnings on stderr, like a loader's
+		 * complaint about LD_PRELOAD); captured after it was written,
+		 * so the line may predate a sleep */
+		if (ev->fd == 1)
+			note_activity(st, ev->time_s - OUTPUT_LAG_S);
+		break;
+	case DA_EV_NET_CONNECT:
+		note_activity(st, ev->time_s);
+		if ((ev->family == 2 || ev->family == 10 ||
+		     (ev->fd_desc && strncmp(ev->fd_desc, "socket:inet", 11) == 0)) &&
+		    !int_in(st->connected, st->n_connected, ev->pid) && st->n_connected < MAX_MASQ)
+			st->connected[st->n_connected++] = ev->pid;
+		break;
+	default:
+		break;
+	}
 }
 
 static void on_fork(struct state *st, const struct da_event *ev)
@@ -761,6 +1710,9 @@ static void on_fork(struct state *st, const struct da_event *ev)
 		st->runaway_reported = true;
 		return;
 	}
+	if (thread && ev->target_pid > 0 && st->n_tids < MAX_TIDS &&
+	    !int_in(st->tids, st->n_tids, ev->target_pid))
+		st->tids[st->n_tids++] = ev->target_pid;
 	if (thread || ev->target_pid <= 0)
 		return;
 	struct proc *parent = proc_get(st, ev->pid, ev->ppid);
@@ -773,6 +1725,10 @@ static void on_fork(struct state *st, const struct da_event *ev)
 		set_str(&child->fork_text, ev->text);
 		if (parent && parent->image && !child->image)
 			set_str(&child->image, parent->image);
+		if (parent && parent->cover && !child->cover)
+			set_str(&child->cover, parent->cover);
+		if (parent && parent->driver)
+			child->driver = true;
 	}
 	if (setup)
 		return;
@@ -825,6 +1781,7 @@ static void process_ended(struct state *st, int pid, double t)
 static void on_exit_event(struct state *st, const struct da_event *ev)
 {
 	struct proc *p = proc_find(st, ev->pid);
+	flush_held(st, p); /* its last exec attempt failed */
 	if (p && p->alive) {
 		p->alive = false;
 		if (p->orphaned_at >= 0 && ev->time_s - p->orphaned_at >= LINGER_S)
@@ -860,8 +1817,21 @@ static void on_file(struct state *st, const struct da_event *ev)
 		break;
 	case DA_EV_FILE_CHMOD:
 	case DA_EV_FILE_LINK:
+	case DA_EV_FILE_MKDIR:
 		break;
 	default:
+		return;
+	}
+	/* creating files and directories is observable work (not python's
+	 * byte-code cache, written by every start-up) */
+	if (!setup && !ev->err && path && !strstr(path, "/__pycache__/"))
+		note_activity(st, ev->time_s);
+	if (ev->kind == DA_EV_FILE_MKDIR)
+		return;
+	if (ev->kind == DA_EV_FILE_LINK && ev->detail && strcmp(ev->detail, "symlink") == 0) {
+		/* a symlink is judged by what it leads to (a venv's bin/python) */
+		if (!ev->err)
+			link_add(st, path, ev->path2);
 		return;
 	}
 	if (ev->err || !path || path_under(path, "/dev") || path_under(path, "/proc"))
@@ -950,6 +1920,16 @@ static int process_on_event(void *state, const struct da_event *ev, char *err, s
 	case DA_EV_SYSCALL_OTHER:
 		on_sleep(st, ev);
 		break;
+	case DA_EV_PROC_SIGNAL:
+		on_signal(st, ev);
+		break;
+	case DA_EV_PROC_SNAPSHOT:
+		on_snapshot(st, ev);
+		break;
+	case DA_EV_OUTPUT:
+	case DA_EV_NET_CONNECT:
+		on_activity(st, ev);
+		break;
 	case DA_EV_TARGET_EXIT:
 		/* arg[2] = 1: the window closed, nothing "outlived" anything */
 		if (ev->arg[2] == 0 && !st->main_exited)
@@ -965,6 +1945,11 @@ static int process_on_event(void *state, const struct da_event *ev, char *err, s
 static int process_finish(void *state, char *err, size_t errlen)
 {
 	struct state *st = state;
+	for (size_t i = 0; i < st->n_procs; i++)
+		flush_held(st, &st->procs[i]);
+	report_long_sleeps(st);
+	report_masquerades(st);
+	report_piped_downloads(st);
 	for (size_t i = 0; i < st->n_procs; i++) {
 		const struct proc *p = &st->procs[i];
 		if (p->alive && p->orphaned_at >= 0 && p->pid != st->main_pid)
@@ -983,8 +1968,11 @@ static int process_finish(void *state, char *err, size_t errlen)
 	size_t spawned = st->n_exec_other > st->n_forks ? st->n_exec_other : st->n_forks;
 	snprintf(observation, sizeof(observation), "%zu subprocess%s%s", spawned,
 		 spawned == 1 ? "" : "es", st->n_shells ? ", shell spawned" : "");
-	/* The first flagged behaviour leads (a shell outranks the id it ran). */
-	if (st->first_flagged[0] && st->recon_seen[0])
+	/* The first flagged behaviour leads (a shell outranks the id it ran);
+	 * a recon finding leading is already the recon list's first entry. */
+	if (st->first_is_recon && st->recon_seen[0])
+		snprintf(remarks, sizeof(remarks), "Reconnaissance commands run: %s", st->recon_seen);
+	else if (st->first_flagged[0] && st->recon_seen[0])
 		snprintf(remarks, sizeof(remarks), "%s; reconnaissance: %s", st->first_flagged,
 			 st->recon_seen);
 	else if (st->first_flagged[0])
@@ -1005,7 +1993,27 @@ static void process_destroy(void *state)
 	for (size_t i = 0; i < st->n_procs; i++) {
 		free(st->procs[i].image);
 		free(st->procs[i].fork_text);
+		free(st->procs[i].cover);
+		held_free(st->procs[i].held);
 	}
+	for (size_t i = 0; i < st->n_links; i++) {
+		free(st->link_from[i]);
+		free(st->link_to[i]);
+	}
+	for (size_t i = 0; i < st->n_pipe_shells; i++) {
+		free(st->pipe_shells[i].text);
+		free(st->pipe_shells[i].name);
+	}
+	for (size_t i = 0; i < st->n_downloads; i++) {
+		free(st->downloads[i].text);
+		free(st->downloads[i].name);
+	}
+	for (size_t i = 0; i < st->n_masqs; i++) {
+		free(st->masqs[i].what);
+		free(st->masqs[i].text);
+	}
+	for (size_t i = 0; i < st->n_sleeps; i++)
+		free(st->sleeps[i].text);
 	for (size_t i = 0; i < CREATED_SLOTS; i++)
 		free(st->created[i]);
 	free(st->own_base);
@@ -1022,9 +2030,11 @@ static const struct da_plugin process_plugin = {
 	.category_title = "Process Spawning",
 	.subscriptions = {
 		(1ull << DA_EV_PROC_EXEC) | (1ull << DA_EV_PROC_FORK) | (1ull << DA_EV_PROC_EXIT) |
-		(1ull << DA_EV_PROC_SESSION) | (1ull << DA_EV_FILE_OPEN) |
-		(1ull << DA_EV_FILE_RENAME) | (1ull << DA_EV_FILE_CHMOD) | (1ull << DA_EV_FILE_LINK),
-		(1ull << (DA_EV_TARGET_EXIT - 64)) | (1ull << (DA_EV_SYSCALL_OTHER - 64)),
+		(1ull << DA_EV_PROC_SIGNAL) | (1ull << DA_EV_PROC_SESSION) | (1ull << DA_EV_FILE_OPEN) |
+		(1ull << DA_EV_FILE_RENAME) | (1ull << DA_EV_FILE_CHMOD) | (1ull << DA_EV_FILE_LINK) |
+		(1ull << DA_EV_FILE_MKDIR) | (1ull << DA_EV_NET_CONNECT),
+		(1ull << (DA_EV_TARGET_EXIT - 64)) | (1ull << (DA_EV_SYSCALL_OTHER - 64)) |
+		(1ull << (DA_EV_OUTPUT - 64)) | (1ull << (DA_EV_PROC_SNAPSHOT - 64)),
 	},
 	.init = process_init,
 	.on_event = process_on_event,

@@ -233,6 +233,11 @@ const char *harness_observation(const struct harness *h)
 	return h->cat.observation;
 }
 
+const char *harness_remarks(const struct harness *h)
+{
+	return h->cat.remarks;
+}
+
 const char *harness_error(const struct harness *h)
 {
 	return h->error[0] ? h->error : h->cat.error;

@@ -60,6 +60,7 @@ const struct harness_finding *harness_find(const struct harness *h, const char *
 const char *harness_status(const struct harness *h);
 /* Last set_summary observation/remarks (NULL when never called). */
 const char *harness_observation(const struct harness *h);
+const char *harness_remarks(const struct harness *h);
 /* Init error text (when init_rc was negative). */
 const char *harness_error(const struct harness *h);
 /* Print every finding to stderr (debugging a failing test). */

