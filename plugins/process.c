@@ -46,7 +46,10 @@
  *                         allowed).  Ignores python's multiprocessing
  *                         helpers (resource_tracker, forkserver, spawn).
  *   process.exec_unlisted medium    exec of any other program not in
- *                         allow_exec; info in the setup phase (a build runs
+ *                         allow_exec; low for everyday tools (coreutils,
+ *                         text tools, archivers, interpreters, compilers,
+ *                         git) and for the submission's own shipped
+ *                         programs; info in the setup phase (a build runs
  *                         sed, cat, touch...) except network tools.  Ignores
  *                         the own command, an interpreter re-exec'ing itself
  *                         in the same process, the setup command, the build
@@ -60,6 +63,8 @@
  *                         who, last, env/printenv, cat/head/less of /etc,
  *                         find / ...), run directly or inside a shell -c
  *                         string (even when the shell itself is allowed);
+ *                         low for identity questions (whoami, id, uname,
+ *                         hostname...) until three kinds make a sweep;
  *                         info in the setup phase.  An allow-listed recon
  *                         program is not reported.
  *   process.signal        high      kill(-1, ...) or a signal to pid 1.
@@ -191,6 +196,7 @@ struct state {
 	size_t n_flagged;         /* findings of severity low or above */
 	bool runaway_reported;
 	char recon_seen[256];     /* "id, uname" for the summary */
+	unsigned n_recon_kinds;   /* distinct recon commands seen (a sweep from 3) */
 	char first_flagged[200];  /* first finding of low or above, for the summary */
 	bool first_is_recon;      /* first_flagged is a recon finding */
 
@@ -431,6 +437,24 @@ static const char *const kernel_threads[] = {
 static const char *const system_daemons[] = {
 	"systemd", "sshd", "cron", "crond", "dbus-daemon", "init", "rsyslogd", "syslogd",
 	"agetty", "udevd", "polkitd", NULL};
+
+/* Everyday userland that scripts and programs call (coreutils, text
+ * tools, archivers, the compilers of a build-and-run script): running one
+ * outside allow_exec is worth a remark (low), not a warning of its own.
+ * Reconnaissance, network, shell and privilege tools are not here. */
+static const char *const ordinary_tools[] = {
+	"basename", "dirname", "cat", "tac", "head", "tail", "tee", "sort", "uniq", "wc",
+	"tr", "cut", "paste", "join", "sed", "awk", "gawk", "mawk", "grep", "egrep", "fgrep",
+	"date", "sleep", "echo", "printf", "test", "[", "expr", "seq", "true", "false", "yes",
+	"mkdir", "rmdir", "cp", "mv", "rm", "ln", "ls", "touch", "chmod", "realpath",
+	"readlink", "find", "xargs", "diff", "cmp", "comm", "md5sum", "sha1sum", "sha256sum",
+	"sha512sum", "cksum", "gzip", "gunzip", "zcat", "tar", "bzip2", "xz", "unzip", "zip",
+	"clear", "tput", "stty", "tty", "nproc", "mktemp", "fold", "fmt", "nl", "od",
+	"hexdump", "column", "split", "numfmt", "timeout", "nice", "less", "more", "file",
+	"stat", "du", "df", "getconf", "locale", "which", "shuf", "rev", "iconv", "bc", "dc",
+	"python", "python3", "perl", "ruby", "node", "nodejs", "java", "javac", "php", "lua",
+	"make", "gcc", "g++", "cc", "c++", "clang", "clang++", "gfortran", "rustc", "go",
+	"git", "ldconfig", NULL};
 
 /* Interpreters legitimately re-exec themselves (or env execs one). */
 static const char *const interpreters[] = {
@@ -1154,10 +1178,19 @@ static void found_recon(struct state *st, const struct da_event *ev, const char 
 	bool setup = ev->phase && strcmp(ev->phase, "setup") == 0;
 	bool quiet = setup && !is_net_tool(label);
 	size_t used = strlen(st->recon_seen);
-	if (!quiet && !strstr(st->recon_seen, label) && used + strlen(label) + 3 < sizeof(st->recon_seen))
+	if (!quiet && !strstr(st->recon_seen, label) && used + strlen(label) + 3 < sizeof(st->recon_seen)) {
 		snprintf(st->recon_seen + used, sizeof(st->recon_seen) - used, "%s%s",
 			 used ? ", " : "", label);
-	report(st, "process.recon", quiet ? DA_SEV_INFO : DA_SEV_MEDIUM, ev,
+		st->n_recon_kinds++;
+	}
+	/* Asking who and where one runs (whoami for a greeting, python's
+	 * platform module running uname) is low on its own; a sweep of three
+	 * kinds or more, or looking at processes, sockets, interfaces or the
+	 * environment, is reconnaissance. */
+	static const char *const identity[] = {"whoami", "id", "uname", "hostname", "groups",
+					       "logname", "arch", "lsb_release", NULL};
+	bool mild = in_list(label, identity) && st->n_recon_kinds < 3;
+	report(st, "process.recon", quiet ? DA_SEV_INFO : mild ? DA_SEV_LOW : DA_SEV_MEDIUM, ev,
 	       "Find out why the program inspects the host; a submission has no reason to.",
 	       "Runs a reconnaissance command: %s%s", label, quiet ? " (setup phase)" : "");
 }
@@ -1424,7 +1457,12 @@ static void judge_exec(struct state *st, const struct da_event *ev_in)
 	} else if (!allowed && !covered && !part_of_driver &&
 		   !recon_name(ev->argv, ev->argv ? (size_t)ev->argc : 0)) {
 		bool quiet = setup && !is_net_tool(applet);
-		report(st, "process.exec_unlisted", quiet ? DA_SEV_INFO : DA_SEV_MEDIUM, ev,
+		/* everyday tools, and the submission's own programs */
+		bool ordinary = in_toolchain_list(applet, ordinary_tools) ||
+				(ev->path && path_under(ev->path, st->host->run->workdir) &&
+				 !created_has(st, ev->path) && !via_link);
+		report(st, "process.exec_unlisted",
+		       quiet ? DA_SEV_INFO : ordinary ? DA_SEV_LOW : DA_SEV_MEDIUM, ev,
 		       "Check that this program is needed; add it to allow_exec if it is.",
 		       "Runs a program not in allow_exec%s: %.250s", quiet ? " (setup phase)" : "", cmdline);
 	}

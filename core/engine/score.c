@@ -25,6 +25,7 @@
 struct rule_tally {
 	const char **rule;
 	unsigned *used;
+	unsigned *skipped;          /* occurrences beyond the cap, shown once per rule */
 	size_t n;
 	int rc;
 };
@@ -38,13 +39,17 @@ static unsigned *tally_slot(struct rule_tally *t, const char *rule)
 	if (nr)
 		t->rule = nr;
 	unsigned *nu = nr ? realloc(t->used, (t->n + 1) * sizeof(*nu)) : NULL;
-	if (!nu) {
+	if (nu)
+		t->used = nu;
+	unsigned *ns = nu ? realloc(t->skipped, (t->n + 1) * sizeof(*ns)) : NULL;
+	if (!ns) {
 		t->rc = -ENOMEM;
 		return NULL;
 	}
-	t->used = nu;
+	t->skipped = ns;
 	t->rule[t->n] = rule;
 	t->used[t->n] = 0;
+	t->skipped[t->n] = 0;
 	return &t->used[t->n++];
 }
 
@@ -231,7 +236,9 @@ int score_compute(struct report_input *in, struct score_result *out)
 				if (used)
 					*used += counted;
 				score -= w * counted;
-				if (counted < f->count && before > 0)
+				if (counted == 0 && used)
+					tally.skipped[used - tally.used] += f->count; /* one line below */
+				else if (counted < f->count && before > 0)
 					push(&ex, "- %s x %u %s (%s; %u occurrences; the rule counts at most %d times)",
 					     num(w, a), counted, rule, da_severity_name(f->severity), f->count,
 					     SCORE_MAX_COUNTED);
@@ -252,6 +259,10 @@ int score_compute(struct report_input *in, struct score_result *out)
 					push_unique(&rec, f->recommendation);
 			}
 	}
+	for (size_t i = 0; i < tally.n; i++)
+		if (tally.skipped[i])
+			push(&ex, "- 0 for %u more %s (the rule counts at most %d times)", tally.skipped[i],
+			     tally.rule[i], SCORE_MAX_COUNTED);
 	if (score < 0)
 		score = 0;
 
@@ -313,6 +324,7 @@ int score_compute(struct report_input *in, struct score_result *out)
 	strv_free(&failed);
 	free(tally.rule);
 	free(tally.used);
+	free(tally.skipped);
 	if (rc) {
 		strv_free(&ex);
 		strv_free(&rec);

@@ -118,6 +118,30 @@ Test(process, own_command_allowed_without_config)
 	harness_free(h);
 }
 
+/* Everyday tools and the submission's own programs are a remark (low);
+ * an unknown program elsewhere is a warning (medium). */
+Test(process, unlisted_everyday_tools_are_low)
+{
+	struct harness *h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	static const char *const tee[] = {"tee", "/dev/stderr", NULL};
+	publish_exec(h, 101, 1.0, "/usr/bin/tee", tee, NULL, 0);
+	static const char *const own[] = {"./solver", "in.txt", NULL};
+	publish_exec(h, 102, 1.1, "/home/auditor/app/solver", own, NULL, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "process.exec_unlisted"), 2);
+	cr_expect_eq(harness_max_severity(h, "process.exec_unlisted"), DA_SEV_LOW);
+	harness_free(h);
+
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	static const char *const odd[] = {"xmrig", "-o", "pool", NULL};
+	publish_exec(h, 101, 1.0, "/opt/xmrig/xmrig", odd, NULL, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.exec_unlisted"), DA_SEV_MEDIUM);
+	harness_free(h);
+}
+
 Test(process, shell_with_recon_fires)
 {
 	struct harness *h = harness_new("process", NULL, NULL);
@@ -130,13 +154,33 @@ Test(process, shell_with_recon_fires)
 	cr_expect_eq(harness_max_severity(h, "process.shell"), DA_SEV_LOW);
 	cr_expect(message_has(h, "process.shell", "id; uname -a"), "the -c string is in the message");
 	cr_expect_eq(harness_count(h, "process.recon"), 2, "id and uname are listed");
-	cr_expect_eq(harness_max_severity(h, "process.recon"), DA_SEV_MEDIUM);
+	/* two identity questions alone are low */
+	cr_expect_eq(harness_max_severity(h, "process.recon"), DA_SEV_LOW);
 	const struct harness_finding *f = harness_get(h, "process.shell");
 	cr_assert(f);
 	cr_expect_eq(f->n_evidence, 1);
 	cr_expect_not_null(f->recommendation);
 	cr_expect_str_eq(harness_status(h), "warn");
-	harness_dump(h);
+	harness_free(h);
+
+	/* a third kind makes a sweep: medium from there on */
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_fork(h, 100, 101, 1.0, NULL);
+	static const char *const sweep[] = {"/bin/sh", "-c", "id; uname -a; hostname", NULL};
+	publish_exec(h, 101, 1.1, "/usr/bin/dash", sweep, NULL, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "process.recon"), 3);
+	cr_expect_eq(harness_max_severity(h, "process.recon"), DA_SEV_MEDIUM);
+	harness_free(h);
+
+	/* looking at processes is reconnaissance on its own */
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	static const char *const ps[] = {"ps", "aux", NULL};
+	publish_exec(h, 102, 1.2, "/usr/bin/ps", ps, NULL, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.recon"), DA_SEV_MEDIUM);
 	harness_free(h);
 }
 
@@ -532,11 +576,11 @@ Test(process, make_and_a_out_in_the_command)
 	cr_expect_lt(harness_max_severity(h, NULL), DA_SEV_LOW);
 	harness_free(h);
 
-	/* make not allowed: the build is a program outside the allow-list */
+	/* make not allowed: an everyday build tool outside the allow-list (low) */
 	h = harness_new_run("process", "allow_exec: [a.out]\n", NULL, NULL, command, NULL);
 	make_and_run(h);
 	harness_finish(h);
-	cr_expect_eq(harness_max_severity(h, NULL), DA_SEV_MEDIUM);
+	cr_expect_eq(harness_max_severity(h, NULL), DA_SEV_LOW);
 	cr_expect(message_has(h, "process.exec_unlisted", "make"));
 	harness_free(h);
 }
