@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 /* ---- the captured call ---------------------------------------------- */
@@ -192,6 +193,13 @@ void tracer_decode_entry(struct tracer *t, struct tracee *th, struct sc_call *c)
 				c->args[4] = how.flags;  /* flags and mode, as openat's */
 				c->args[5] = how.mode;
 			}
+		}
+		break;
+	case SC_PRCTL:
+		if (a[0] == PR_SET_NAME) {
+			grab_string(t, th, c, 0, a[1]);
+			if (c->str[0] && strlen(c->str[0]) > 15)
+				c->str[0][15] = '\0'; /* what the kernel keeps */
 		}
 		break;
 	case SC_SLEEP: {

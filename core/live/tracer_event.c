@@ -546,8 +546,17 @@ void tracer_event_publish(struct tracer *t, struct tracee *th, struct sc_call *c
 				name = opts[i].name;
 				session = opts[i].session;
 			}
+		if ((int)a[0] == PR_SET_NAME) {
+			/* the name ps shows: a process may pass for a kernel thread */
+			ev.kind = DA_EV_PROC_SESSION;
+			ev.detail = "PR_SET_NAME";
+			ev.raw_path = c->str[0];
+			stext_printf(&tt, "PR_SET_NAME, ");
+			stext_str(&tt, c->str[0], c->str_trunc[0], 16);
+			break;
+		}
 		if (!name)
-			return; /* PR_SET_NAME & co: not security relevant */
+			return; /* PR_GET_* & co: not security relevant */
 		ev.kind = session ? DA_EV_PROC_SESSION : DA_EV_PRIV_CAP;
 		ev.detail = name;
 		ev.arg[0] = (int64_t)a[1];

@@ -55,6 +55,14 @@ static void decode_prctl(struct strace_decoder *d, const struct call *c)
 	if (!option)
 		return;
 	struct da_event ev;
+	if (!strcmp(option, "PR_SET_NAME")) {
+		/* the name ps shows: a process may pass for a kernel thread */
+		dec_event(c, &ev, DA_EV_PROC_SESSION);
+		ev.detail = option;
+		ev.raw_path = c->nargs > 1 ? dec_str(d, c, 1) : NULL;
+		dec_publish(d, &ev);
+		return;
+	}
 	if (in_list(cap_prctls, option))
 		dec_event(c, &ev, DA_EV_PRIV_CAP);
 	else if (!strcmp(option, "PR_SET_CHILD_SUBREAPER"))

@@ -537,6 +537,10 @@ Test(tracer, send_destinations_and_fexecve_paths)
 		cr_assert(strstr(ran->path, "memfd:trnet") && !strstr(ran->path, "empty"),
 			  "fexecve path %s", ran->path);
 		cr_assert_str_eq(ran->detail, "memfd");
+		const struct rec *nm = find(&r, DA_EV_PROC_SESSION, "prctl", NULL, 0);
+		cr_assert_not_null(nm, "notify=%d: no PR_SET_NAME event", notify);
+		cr_assert_str_eq(nm->detail, "PR_SET_NAME");
+		cr_assert_str_eq(nm->raw_path, "kworker/0:1-eve", "the kernel keeps 15 bytes");
 	}
 }
 

@@ -142,6 +142,34 @@ Test(process, unlisted_everyday_tools_are_low)
 	harness_free(h);
 }
 
+/* prctl(PR_SET_NAME) to a kernel thread's name: masquerading; an
+ * ordinary name is nothing. */
+Test(process, renaming_to_a_kernel_thread_is_masquerade)
+{
+	struct harness *h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	struct da_event ev = {.struct_size = sizeof(ev), .kind = DA_EV_PROC_SESSION, .pid = 100,
+			      .tid = 100, .time_s = 1.0, .syscall = "prctl", .detail = "PR_SET_NAME",
+			      .raw_path = "worker-pool", .fd = -1, .target_fd = -1,
+			      .text = "prctl(PR_SET_NAME, \"worker-pool\") = 0"};
+	harness_publish(h, &ev);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "process.masquerade"), 0);
+	harness_free(h);
+
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	ev.raw_path = "kworker/0:1";
+	ev.text = "prctl(PR_SET_NAME, \"kworker/0:1\") = 0";
+	harness_publish(h, &ev);
+	harness_finish(h);
+	const struct harness_finding *f = harness_get(h, "process.masquerade");
+	cr_assert_not_null(f);
+	cr_expect_eq(f->severity, DA_SEV_MEDIUM);
+	cr_expect(strstr(f->message, "kworker/0:1"), "%s", f->message);
+	harness_free(h);
+}
+
 Test(process, shell_with_recon_fires)
 {
 	struct harness *h = harness_new("process", NULL, NULL);

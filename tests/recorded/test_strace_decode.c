@@ -260,7 +260,7 @@ Test(strace_decode, privilege_family, .fini = done)
 	       "3 chroot(\"jail\") = -1 EPERM (Operation not permitted)\n"
 	       "3 ptrace(PTRACE_ATTACH, 4) = -1 EPERM (Operation not permitted)\n"
 	       "3 prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) = 0\n"
-	       "3 prctl(PR_SET_NAME, \"x\") = 0\n"
+	       "3 prctl(PR_SET_NAME, \"kworker/0:1\") = 0\n"
 	       "3 prctl(PR_SET_CHILD_SUBREAPER, 1) = 0\n"
 	       "3 capset({version=_LINUX_CAPABILITY_VERSION_3, pid=0}, {effective=0}) = 0\n"
 	       "3 bpf(BPF_PROG_LOAD, {prog_type=BPF_PROG_TYPE_SOCKET_FILTER}, 144) = -1 EPERM (Operation not permitted)\n"
@@ -286,8 +286,11 @@ Test(strace_decode, privilege_family, .fini = done)
 	cr_assert_eq(collect_nth(&c, DA_EV_PRIV_CAP, 0)->arg[0], 1);
 	cr_assert_str_eq(collect_nth(&c, DA_EV_PRIV_CAP, 1)->detail, "capset");
 	cr_assert_eq(collect_count(&c, DA_EV_PRIV_KERNEL), 2);
-	cr_assert_eq(collect_count(&c, DA_EV_PROC_SESSION), 2);
-	cr_assert_not_null(collect_find(&c, DA_EV_SYSCALL_OTHER, "prctl", NULL));
+	/* the new name (what ps shows), subreaper, setsid */
+	cr_assert_eq(collect_count(&c, DA_EV_PROC_SESSION), 3);
+	const struct da_event *nm = collect_nth(&c, DA_EV_PROC_SESSION, 0);
+	cr_assert_str_eq(nm->detail, "PR_SET_NAME");
+	cr_assert_str_eq(nm->raw_path, "kworker/0:1");
 }
 
 Test(strace_decode, per_pid_files_merge_by_time)

@@ -56,7 +56,9 @@ enum da_event_kind {
 	 * arg[0] = signo, detail = signal name). */
 	DA_EV_PROC_SIGNAL = 4,
 	/* setsid/setpgid/prctl(PR_SET_CHILD_SUBREAPER)...: session and
-	 * process-group changes.  syscall tells which. */
+	 * process-group changes.  syscall tells which; detail: the prctl
+	 * option.  prctl(PR_SET_NAME) (the name ps shows) is one too, with
+	 * raw_path: the new name. */
 	DA_EV_PROC_SESSION = 5,
 
 	/* ---- file ------------------------------------------------------- */

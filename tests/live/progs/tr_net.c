@@ -4,6 +4,7 @@
  *     message's msg_name, never the socket's own address;
  *   - send() with no address on that unconnected socket fails
  *     (EDESTADDRREQ): it has no destination at all;
+ *   - prctl(PR_SET_NAME) to a kernel thread's name: the name is read;
  *   - fexecve of an empty memfd (fails, ENOEXEC), then of a memfd holding
  *     /bin/true: execveat(fd, "", AT_EMPTY_PATH) runs the memfd, not the cwd.
  */
@@ -12,6 +13,7 @@
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -38,6 +40,7 @@ static void udp(void)
 int main(void)
 {
 	udp();
+	prctl(PR_SET_NAME, "kworker/0:1-events", 0, 0, 0);
 	char name[] = "true";
 	char *const argv[] = { name, NULL }, *const envp[] = { NULL };
 	int empty = memfd_create("trnet-empty", MFD_CLOEXEC);
