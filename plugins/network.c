@@ -43,7 +43,8 @@
  *   network.unix_connect   medium    another unix socket outside
  *                          allow_connect and outside workdir/tmp/home (inside
  *                          them: info, local IPC).  Ignores /dev/log,
- *                          /run/systemd/journal/... and nscd (glibc).
+ *                          /run/systemd/journal/..., nscd (glibc) and
+ *                          libuuid's /run/uuidd/request.
  * Summary: "None" / "No sockets or external communications".
  */
 #include <errno.h>
@@ -320,11 +321,13 @@ static void dns_attempt(struct state *st, const struct da_event *ev, const char 
 	       "Attempts a DNS lookup%s%s", dest ? " via " : "", dest ? dest : "");
 }
 
-/* Glibc's own unix sockets: syslog, journal, nscd. */
+/* The C library's own unix sockets: syslog, journal, nscd, and libuuid's
+ * uuidd (uuid.uuid1() asks it for a time-based uuid). */
 static bool is_glibc_unix(const char *path)
 {
 	return strcmp(path, "/dev/log") == 0 || path_under(path, "/run/systemd/journal") ||
-	       strcmp(path, "/var/run/nscd/socket") == 0 || strcmp(path, "/run/nscd/socket") == 0;
+	       strcmp(path, "/var/run/nscd/socket") == 0 || strcmp(path, "/run/nscd/socket") == 0 ||
+	       strcmp(path, "/run/uuidd/request") == 0 || strcmp(path, "/var/run/uuidd/request") == 0;
 }
 
 /* Returns the severity of a sensitive unix endpoint, or -1. */

@@ -336,9 +336,10 @@ Test(network, sensitive_unix_sockets)
 	cr_expect_eq(harness_max_severity(h, NULL), DA_SEV_INFO);
 	harness_free(h);
 
-	/* nscd and the program's own socket in the workdir are not findings */
+	/* nscd, uuidd and the program's own socket in the workdir are not findings */
 	h = harness_new("network", NULL, NULL);
 	publish_addr(h, DA_EV_NET_CONNECT, 100, 3, AF_UNIX_, STREAM, "/var/run/nscd/socket", 0, ENOENT, "ENOENT");
+	publish_addr(h, DA_EV_NET_CONNECT, 100, 5, AF_UNIX_, STREAM, "/run/uuidd/request", 0, ENOENT, "ENOENT");
 	publish_addr(h, DA_EV_NET_CONNECT, 100, 4, AF_UNIX_, STREAM, "/home/auditor/app/chat.sock", 0, 0, NULL);
 	harness_finish(h);
 	cr_expect_lt(harness_max_severity(h, NULL), DA_SEV_LOW);
