@@ -92,7 +92,12 @@
  *   process.long_sleep    medium    one sleep (nanosleep, clock_nanosleep) at
  *                         least as long as the whole observation window
  *                         before the program did anything observable (a
- *                         time bomb); info after visible work (stdout output,
+ *                         time bomb), or a process still idle in a timed
+ *                         wait (epoll_wait, futex, poll... of setTimeout,
+ *                         Event.wait) a whole window or more from its
+ *                         wake-up when the window closes, having done
+ *                         nothing observable (listening counts);
+ *                         info after visible work (stdout output,
  *                         files written, connects, an earlier sleep that returned:
  *                         a periodic job), for a sleep of 10 s or more that
  *                         merely ends after the window, and in setup.
@@ -168,6 +173,7 @@ struct long_sleep {
 	double t;
 	int64_t wait;
 	char *text;
+	const char *pending;    /* a timed wait seen at the window's end: its call */
 };
 
 struct state {
@@ -1526,8 +1532,36 @@ static void on_exec(struct state *st, const struct da_event *ev)
  * one call waiting the whole window or longer before the program did
  * anything observable is the time-bomb pattern (judged at the end: output
  * lines are captured a little after they are written). */
+/* A process idle in a timed wait when the window closed (epoll_wait,
+ * futex, poll...: node's setTimeout, python's Event.wait, Java's sleep).
+ * Only its remaining time is known, so it is judged as a long sleep made
+ * at the end, against what the whole run did before. */
+static void on_pending_wait(struct state *st, const struct da_event *ev)
+{
+	static const char *const calls[] = {"epoll_wait", "epoll_pwait", "epoll_pwait2", "poll",
+					    "ppoll", "select", "pselect6", "rt_sigtimedwait", "futex",
+					    NULL};
+	const char *call = NULL;
+	for (size_t i = 0; calls[i]; i++)
+		if (strcmp(ev->syscall, calls[i]) == 0)
+			call = calls[i];
+	if (!call || ev->arg[0] < 10 || st->n_sleeps >= MAX_SLEEPS ||
+	    (ev->phase && strcmp(ev->phase, "setup") == 0))
+		return;
+	struct long_sleep *s = &st->sleeps[st->n_sleeps++];
+	s->pid = ev->pid;
+	s->t = ev->time_s;
+	s->wait = ev->arg[0];
+	s->text = ev->text ? strdup(ev->text) : NULL;
+	s->pending = call;
+}
+
 static void on_sleep(struct state *st, const struct da_event *ev)
 {
+	if (ev->syscall && ev->detail && strcmp(ev->detail, "pending") == 0) {
+		on_pending_wait(st, ev);
+		return;
+	}
 	if (!ev->syscall || (strcmp(ev->syscall, "nanosleep") != 0 &&
 			     strcmp(ev->syscall, "clock_nanosleep") != 0))
 		return;
@@ -1565,6 +1599,18 @@ static void report_long_sleeps(struct state *st)
 		bool after_work = st->activity_seen && st->first_activity_s <= s->t;
 		struct da_event ev = {.struct_size = sizeof(ev), .pid = s->pid, .time_s = s->t,
 				      .text = s->text};
+		if (s->pending) {
+			/* an idle process whose next wake-up is a timer far away:
+			 * medium only when that is a whole window away and it did
+			 * nothing before (a server's 30 s housekeeping is info) */
+			bool bomb = !after_work && (double)s->wait >= window;
+			report(st, "process.long_sleep", bomb ? DA_SEV_MEDIUM : DA_SEV_INFO, &ev,
+			       "Re-run with a target.duration longer than the wait to see what it does afterwards.",
+			       "Is still waiting for a timer in %s when the %.0f s window closes: it wakes up in %lld s%s",
+			       s->pending, window, (long long)s->wait,
+			       after_work ? "" : ", and did nothing observable before");
+			continue;
+		}
 		if (after_work)
 			report(st, "process.long_sleep", DA_SEV_INFO, &ev,
 			       "Re-run with a target.duration longer than the wait to see the next round.",
@@ -1722,6 +1768,10 @@ static void on_activity(struct state *st, const struct da_event *ev)
 		 * so the line may predate a sleep */
 		if (ev->fd == 1)
 			note_activity(st, ev->time_s - OUTPUT_LAG_S);
+		break;
+	case DA_EV_NET_LISTEN: /* a server is up: waiting is its job */
+		if (ev->err == 0)
+			note_activity(st, ev->time_s);
 		break;
 	case DA_EV_NET_CONNECT:
 		note_activity(st, ev->time_s);
@@ -1980,6 +2030,7 @@ static int process_on_event(void *state, const struct da_event *ev, char *err, s
 		break;
 	case DA_EV_OUTPUT:
 	case DA_EV_NET_CONNECT:
+	case DA_EV_NET_LISTEN:
 		on_activity(st, ev);
 		break;
 	case DA_EV_TARGET_EXIT:
@@ -2084,7 +2135,7 @@ static const struct da_plugin process_plugin = {
 		(1ull << DA_EV_PROC_EXEC) | (1ull << DA_EV_PROC_FORK) | (1ull << DA_EV_PROC_EXIT) |
 		(1ull << DA_EV_PROC_SIGNAL) | (1ull << DA_EV_PROC_SESSION) | (1ull << DA_EV_FILE_OPEN) |
 		(1ull << DA_EV_FILE_RENAME) | (1ull << DA_EV_FILE_CHMOD) | (1ull << DA_EV_FILE_LINK) |
-		(1ull << DA_EV_FILE_MKDIR) | (1ull << DA_EV_NET_CONNECT),
+		(1ull << DA_EV_FILE_MKDIR) | (1ull << DA_EV_NET_CONNECT) | (1ull << DA_EV_NET_LISTEN),
 		(1ull << (DA_EV_TARGET_EXIT - 64)) | (1ull << (DA_EV_SYSCALL_OTHER - 64)) |
 		(1ull << (DA_EV_OUTPUT - 64)) | (1ull << (DA_EV_PROC_SNAPSHOT - 64)),
 	},

@@ -725,6 +725,8 @@ static void loop(struct run *r)
 			bool core;
 			char sig[32];
 			r->window_closed = true;
+			/* what is still waiting for a timer, before SIGTERM wakes it */
+			tracer_report_pending_waits(r->tracer);
 			/* With a setup still running, the target never started. */
 			r->running_at_window = !target_exit_info(r, &code, sig, sizeof(sig), &core) &&
 					       (!r->src_bus || r->target_root != 0);

@@ -263,6 +263,14 @@ static struct tracee *thread_new(struct tracer *t, pid_t tid, const struct statu
 	return th;
 }
 
+void tracer_for_each_thread(struct tracer *t, void (*fn)(struct tracer *, struct tracee *, void *),
+			    void *ctx)
+{
+	for (size_t i = 0; t->threads && i < t->threads->cap; i++)
+		if (t->threads->keys[i])
+			fn(t, t->threads->vals[i], ctx);
+}
+
 struct tracee *tracer_thread_get(struct tracer *t, pid_t tid)
 {
 	struct tracee *th = map_get(t->threads, tid);

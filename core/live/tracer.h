@@ -82,6 +82,13 @@ int tracer_seize_init(struct tracer *t, pid_t init_host_pid, char *err, size_t e
  * so the caller must not have other children it waits for itself. */
 int tracer_dispatch(struct tracer *t);
 
+/* (addition) When the window closes, before the tree is signalled: publish
+ * one event per live process that is idle in a timed wait (epoll_wait,
+ * futex, poll, select...) which ends 10 s or more from now: a delayed
+ * payload that nanosleep tracing cannot see (tracer_waits.c).  Returns how
+ * many were published. */
+int tracer_report_pending_waits(struct tracer *t);
+
 /* (addition) With fast_notify: the seccomp notification fds to poll for
  * POLLIN (then call tracer_dispatch); fills at most max, returns how many
  * (0 while there is none).  They are taken from the target (and from

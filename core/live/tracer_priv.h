@@ -156,6 +156,9 @@ struct tracer {
 /* tracer.c: the thread of a host tid (created from /proc when new), or
  * NULL when it cannot be accounted for. */
 struct tracee *tracer_thread_get(struct tracer *t, pid_t tid);
+/* tracer.c: call fn for every thread known (map order). */
+void tracer_for_each_thread(struct tracer *t, void (*fn)(struct tracer *, struct tracee *, void *),
+			    void *ctx);
 
 /* tracer_probe.c: fills have_syscall_info, have_vm_readv,
  * seccomp_before_entry and notes. */

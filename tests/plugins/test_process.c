@@ -1225,6 +1225,59 @@ static void publish_output(struct harness *h, double t, const char *line)
 }
 
 /* A scheduler sleeping after visible work is not a time bomb. */
+static void publish_pending(struct harness *h, int pid, double t, const char *call, int64_t left)
+{
+	struct da_event ev = ev_make(DA_EV_SYSCALL_OTHER, pid, t);
+	ev.syscall = call;
+	ev.detail = "pending";
+	ev.arg[0] = left;
+	ev.text = "epoll_wait(...) <pending at the end of the window>";
+	harness_publish(h, &ev);
+}
+
+/* A process idle in a timed wait when the window closes (setTimeout,
+ * Event.wait): a time bomb when the timer is a whole window away and
+ * nothing was done before; a server's housekeeping timer, or a job that
+ * worked first, is info. */
+Test(process, timer_pending_at_the_window_end)
+{
+	struct harness *h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_pending(h, 100, 60.0, "epoll_wait", 3600);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.long_sleep"), DA_SEV_MEDIUM);
+	cr_expect(message_has(h, "process.long_sleep", "epoll_wait"));
+	cr_expect(message_has(h, "process.long_sleep", "3600 s"));
+	harness_free(h);
+
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_pending(h, 100, 60.0, "epoll_wait", 29);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.long_sleep"), DA_SEV_INFO);
+	harness_free(h);
+
+	/* a server that is up waits by design */
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	struct da_event l = ev_make(DA_EV_NET_LISTEN, 100, 0.5);
+	l.syscall = "listen";
+	l.addr = "127.0.0.1:5555";
+	harness_publish(h, &l);
+	publish_pending(h, 100, 60.0, "futex", 3600);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.long_sleep"), DA_SEV_INFO);
+	harness_free(h);
+
+	/* under ten seconds: ordinary pacing, nothing */
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_pending(h, 100, 60.0, "poll", 5);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "process.long_sleep"), 0);
+	harness_free(h);
+}
+
 Test(process, long_sleep_after_work_is_info)
 {
 	struct harness *h = harness_new("process", NULL, NULL);

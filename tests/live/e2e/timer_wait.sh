@@ -1,0 +1,33 @@
+#!/bin/sh
+# A delayed payload that never calls nanosleep: it waits for a timer in
+# select() (as node's setTimeout waits in epoll_wait, python's Event.wait
+# in futex).  When the window closes the process is idle with its next
+# wake-up an hour away: process.long_sleep, medium when it did nothing
+# before; info for one that printed first (a periodic job).
+. "$(dirname "$0")/lib.sh"
+command -v python3 >/dev/null 2>&1 || { echo "skip: no python3"; exit 77; }
+cat >"$tmp/work/bomb.py" <<'PY'
+import select, sys
+select.select([], [], [], 3600)
+open("/etc/shadow").read()
+PY
+DUR=3
+run_audit -- python3 bomb.py "$MARK"
+assert_common
+[ "$ELAPSED" -le $((DUR + 10)) ] || fail "the waiter kept the audit for ${ELAPSED}s"
+rules() { json '"\n".join("%s %s %s" % (f["rule"], f["severity"], f["message"]) for c in r["categories"] for f in c["findings"])'; }
+rules >"$tmp/rules.txt"
+grep -q '^process.long_sleep medium .*waiting for a timer in [a-z0-9_]*select.* wakes up in 3[0-9][0-9][0-9] s' "$tmp/rules.txt" ||
+	fail "no pending-timer finding: $(cat "$tmp/rules.txt")"
+
+cat >"$tmp/work/job.py" <<'PY'
+import select, sys
+print("report written", flush=True)
+select.select([], [], [], 3600)
+PY
+run_audit -- python3 job.py "$MARK"
+assert_common
+rules >"$tmp/rules.txt"
+grep -q '^process.long_sleep info .*waiting for a timer' "$tmp/rules.txt" ||
+	fail "the periodic job is not info: $(cat "$tmp/rules.txt")"
+pass "timed waits pending at the end of the window"
