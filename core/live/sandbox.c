@@ -319,6 +319,23 @@ static void target_fail(int fd, int err, const char *why)
 /* The setup command (target.setup) and the target go through the same
  * child path; argv says which.  A setup failure names the setup command,
  * so "make: not found" is not mistaken for the target's own lookup. */
+/* Init: write "0" (this thread) to a cgroup's tasks file opened by the
+ * parent, and say how it went as a step. */
+static void join_own_cgroup(int status_fd, int join_fd, const char *step, const char *note,
+			    const char *path, const char *fallback)
+{
+	if (join_fd < 0)
+		return;
+	bool joined = write(join_fd, "0", 1) == 1;
+	int e = errno;
+	close(join_fd);
+	if (joined)
+		sb_send_step(status_fd, step, true, "%s", note);
+	else
+		sb_send_step(status_fd, step, false, "skipped: joining %s: %s; %s only", path, strerror(e),
+			     fallback);
+}
+
 __attribute__((noreturn)) static void target_main(const struct spawn_args *a, char *const *argv,
 						  bool is_setup)
 {
@@ -553,28 +570,13 @@ __attribute__((noreturn)) static void init_main(const struct spawn_args *a)
 	 * namespace.  A death before this line shows as EOF on ctl. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 
-	/* Into the pids cgroup before anything else, by moving ourselves
-	 * (see sb_cgroup_prepare); every later process is born in it. */
-	if (a->cgroup_join_fd >= 0) {
-		bool joined = write(a->cgroup_join_fd, "0", 1) == 1;
-		int e = errno;
-		close(a->cgroup_join_fd);
-		if (joined)
-			sb_send_step(fd, "pids cgroup", true, "%s", sb->cgroup_note);
-		else
-			sb_send_step(fd, "pids cgroup", false, "skipped: joining %s: %s; RLIMIT_NPROC only",
-				     sb->cgroup_path, strerror(e));
-	}
-	if (a->memcg_join_fd >= 0) {
-		bool joined = write(a->memcg_join_fd, "0", 1) == 1;
-		int e = errno;
-		close(a->memcg_join_fd);
-		if (joined)
-			sb_send_step(fd, "memory cgroup", true, "%s", sb->memcg_note);
-		else
-			sb_send_step(fd, "memory cgroup", false, "skipped: joining %s: %s; RLIMIT_DATA only",
-				     sb->memcg_path, strerror(e));
-	}
+	/* Into the pids and memory cgroups before anything else, by moving
+	 * ourselves (see sb_cgroup_prepare); every later process is born in
+	 * them. */
+	join_own_cgroup(fd, a->cgroup_join_fd, "pids cgroup", sb->cgroup_note, sb->cgroup_path,
+			"RLIMIT_NPROC");
+	join_own_cgroup(fd, a->memcg_join_fd, "memory cgroup", sb->memcg_note, sb->memcg_path,
+			"RLIMIT_DATA");
 
 	/* In a user namespace we map ourselves: the sandbox user inside is
 	 * the caller outside (one id each), which an unprivileged process may
