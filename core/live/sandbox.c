@@ -914,6 +914,17 @@ void sandbox_kill_all(struct sandbox *sb)
 		kill(sb->init_pid, SIGKILL);
 }
 
+/* A cgroup can only go once its processes are reaped: a few tries. */
+static void remove_cgroup(char *path)
+{
+	for (int i = 0; path[0] && i < 50; i++) {
+		if (rmdir(path) == 0 || errno == ENOENT)
+			path[0] = '\0';
+		else
+			usleep(10000);
+	}
+}
+
 void sandbox_cleanup(struct sandbox *sb)
 {
 	close_fd(&sb->netns_fd);
@@ -921,19 +932,8 @@ void sandbox_cleanup(struct sandbox *sb)
 	close_fd(&sb->status_fd);
 	free(sb->envp);
 	sb->envp = NULL;
-	/* The cgroup can only go once its processes are reaped: a few tries. */
-	for (int i = 0; sb->cgroup_path[0] && i < 50; i++) {
-		if (rmdir(sb->cgroup_path) == 0 || errno == ENOENT)
-			sb->cgroup_path[0] = '\0';
-		else
-			usleep(10000);
-	}
-	for (int i = 0; sb->memcg_path[0] && i < 50; i++) {
-		if (rmdir(sb->memcg_path) == 0 || errno == ENOENT)
-			sb->memcg_path[0] = '\0';
-		else
-			usleep(10000);
-	}
+	remove_cgroup(sb->cgroup_path);
+	remove_cgroup(sb->memcg_path);
 	if (sb->scratch[0]) {
 		sb_remove_tree(sb->scratch);
 		sb->scratch[0] = '\0';

@@ -166,6 +166,17 @@ static void sweep_stale_cgroups(const char *parent)
 	closedir(d);
 }
 
+/* mkdir a cgroup of ours; a leftover of a dynaudit that had our pid and
+ * died is empty: reuse it.  0, or -1 with errno. */
+static int make_cgroup_dir(const char *dir)
+{
+	if (mkdir(dir, 0755) == 0)
+		return 0;
+	if (errno != EEXIST || (rmdir(dir) < 0 && errno != ENOENT) || mkdir(dir, 0755) < 0)
+		return -1;
+	return 0;
+}
+
 void sb_cgroup_prepare(struct sandbox *sb, long max, int *join_fd)
 {
 	char dir[256], file[300], num[32];
@@ -190,9 +201,7 @@ void sb_cgroup_prepare(struct sandbox *sb, long max, int *join_fd)
 		return;
 	}
 	sweep_stale_cgroups(v1 ? "/sys/fs/cgroup/pids" : "/sys/fs/cgroup");
-	/* a leftover of a dynaudit that had our pid and died: empty, reuse */
-	if (mkdir(dir, 0755) < 0 && (errno != EEXIST || (rmdir(dir) < 0 && errno != ENOENT) ||
-				     mkdir(dir, 0755) < 0)) {
+	if (make_cgroup_dir(dir) < 0) {
 		sb_step(sb, "pids cgroup", false, "skipped: mkdir %s: %s; RLIMIT_NPROC only", dir, strerror(errno));
 		return;
 	}
@@ -230,8 +239,7 @@ void sb_memcg_prepare(struct sandbox *sb, long long bytes, int *join_fd)
 	if (access("/sys/fs/cgroup/memory/cgroup.procs", W_OK) == 0) {
 		sweep_stale_cgroups("/sys/fs/cgroup/memory");
 		snprintf(dir, sizeof dir, "/sys/fs/cgroup/memory/dynaudit-%ld", (long)getpid());
-		if (mkdir(dir, 0755) < 0 && (errno != EEXIST || (rmdir(dir) < 0 && errno != ENOENT) ||
-					     mkdir(dir, 0755) < 0)) {
+		if (make_cgroup_dir(dir) < 0) {
 			sb_step(sb, "memory cgroup", false, "skipped: mkdir %s: %s; RLIMIT_DATA only", dir,
 				strerror(errno));
 			return;
