@@ -1774,7 +1774,10 @@ static void on_activity(struct state *st, const struct da_event *ev)
 			note_activity(st, ev->time_s);
 		break;
 	case DA_EV_NET_CONNECT:
-		note_activity(st, ev->time_s);
+		/* not the C library asking nscd for a user name (a failed unix
+		 * connect): nothing observable happened */
+		if (ev->family != 1 || ev->err == 0)
+			note_activity(st, ev->time_s);
 		if ((ev->family == 2 || ev->family == 10 ||
 		     (ev->fd_desc && strncmp(ev->fd_desc, "socket:inet", 11) == 0)) &&
 		    !int_in(st->connected, st->n_connected, ev->pid) && st->n_connected < MAX_MASQ)
@@ -1924,9 +1927,12 @@ static void on_file(struct state *st, const struct da_event *ev)
 	default:
 		return;
 	}
-	/* creating files and directories is observable work (not python's
-	 * byte-code cache, written by every start-up) */
-	if (!setup && !ev->err && path && !strstr(path, "/__pycache__/"))
+	/* creating files and directories is observable work (not a runtime's
+	 * own start-up files: python's byte-code cache, the JVM's perf data
+	 * and its write to /proc/self/coredump_filter) */
+	if (!setup && !ev->err && path && !strstr(path, "/__pycache__/") &&
+	    !strstr(path, "/hsperfdata_") && !path_under(path, "/proc") && !path_under(path, "/sys") &&
+	    !path_under(path, "/dev"))
 		note_activity(st, ev->time_s);
 	if (ev->kind == DA_EV_FILE_MKDIR)
 		return;

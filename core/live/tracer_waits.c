@@ -12,8 +12,11 @@
  * timer: one event per process (DA_EV_SYSCALL_OTHER, detail "pending",
  * arg[0] the seconds until that wake-up).  A thread blocked with no
  * timeout (a server in accept or epoll_wait(-1)) waits for input, not for
- * time, and counts as "never"; a runtime's housekeeping threads (short
- * periodic timers) keep such a process from looking idle.
+ * time, and counts as "never".  Threads a runtime renamed for its own
+ * housekeeping (the JVM's "VM Periodic Tas", "C2 CompilerThre"... with
+ * short periodic timers) are not the program's timers: only threads that
+ * still carry the process's own name count, though any thread running
+ * keeps the process from looking idle.
  * nanosleep and clock_nanosleep are not looked at: they are traced when
  * they start.
  */
@@ -115,13 +118,29 @@ static struct proc_wait *proc_slot(struct scan *s, struct tracee *th)
 	return p;
 }
 
+/* /proc/PID/comm into buf ("" when unreadable). */
+static void read_comm(pid_t tgid, pid_t tid, char *buf, size_t len)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", (int)tgid, (int)tid);
+	FILE *f = fopen(path, "re");
+	if (!f || !fgets(buf, (int)len, f))
+		buf[0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (f)
+		fclose(f);
+}
+
 static void look_at_thread(struct tracer *t, struct tracee *th, void *ctx)
 {
 	struct scan *s = ctx;
 	struct proc_wait *p = proc_slot(s, th);
 	if (!p || p->next == WAIT_BUSY)
 		return;
-	char path[64], line[512];
+	char path[64], line[512], own[32], leader[32];
+	read_comm(th->tgid, th->tid, own, sizeof(own));
+	read_comm(th->tgid, th->tgid, leader, sizeof(leader));
+	bool housekeeping = th->tid != th->tgid && own[0] && strcmp(own, leader) != 0;
 	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)th->tid);
 	FILE *f = fopen(path, "re");
 	bool got = f && fgets(line, sizeof(line), f);
@@ -147,7 +166,7 @@ static void look_at_thread(struct tracer *t, struct tracee *th, void *ctx)
 		}
 	if (left == WAIT_BUSY) {
 		p->next = WAIT_BUSY;
-	} else if (left >= 0 && (p->next == WAIT_NEVER || left < p->next)) {
+	} else if (left >= 0 && !housekeeping && (p->next == WAIT_NEVER || left < p->next)) {
 		p->next = left;
 		p->call = call;
 		p->th = th;
