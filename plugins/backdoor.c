@@ -531,7 +531,9 @@ static void check_held_connection(struct backdoor *st, struct proc *p, const str
 		const struct tracked_fd *t = &p->fds[i];
 		if (t->kind != FD_CONNECTED)
 			continue;
-		if (p->secret_weak && (is_loopback(t->desc) || allowed(st, t->desc)))
+		const char *colon = strrchr(t->desc, ':');
+		bool dns = colon && strcmp(colon, ":53") == 0;
+		if (p->secret_weak && (is_loopback(t->desc) || allowed(st, t->desc) || dns))
 			continue;
 		p->exfil_reported = true;
 		char msg[768];
@@ -554,6 +556,13 @@ static void on_secret_read(struct backdoor *st, const struct da_event *ev)
 	struct proc *p = proc_get(st, ev->pid, ev->ppid);
 	if (!p)
 		return;
+	/* ps reads every process's environ by design */
+	static const char *const listers[] = {"ps", "top", "htop", "pgrep", "pkill", "pidof", "pstree",
+					      "w", "killall", NULL};
+	if (starts_with(ev->path, "/proc/"))
+		for (const char *const *l = listers; *l; l++)
+			if (strcmp(p->exe, *l) == 0)
+				return;
 	give_secret(p, ev->path, ev->text, cls == 2);
 	check_held_connection(st, p, ev);
 	/* a child may read for its parent: `cat ~/.ssh/id_rsa` via subprocess */
@@ -575,7 +584,9 @@ static void check_exfiltration(struct backdoor *st, struct proc *p, const struct
 	bool inet = ev->family == AF_INET || ev->family == AF_INET6 || is_net_socket(ev->fd_desc);
 	if (!inet || !ev->addr)
 		return;
-	if (p->secret_weak && (is_loopback(ev->addr) || allowed(st, ev->addr)))
+	/* the C library reads /etc/passwd for a user name and asks DNS for a
+	 * host name: a weak secret and a lookup are two routine things */
+	if (p->secret_weak && (is_loopback(ev->addr) || allowed(st, ev->addr) || ev->port == 53))
 		return;
 	p->exfil_reported = true;
 	char msg[768], res[64];

@@ -23,7 +23,8 @@
  *                         ~/.kube, ~/.docker/config.json, .netrc,
  *                         .git-credentials, .pgpass, ~/.gnupg), other users'
  *                         homes (/home/x not HOME), /proc/PID/{mem,environ,
- *                         maps,...} of another process, plus `sensitive`.
+ *                         maps,...} of another process (not by ps, top,
+ *                         pgrep...: they read them all), plus `sensitive`.
  *   file.sensitive_write  high     a write-only open (O_WRONLY) of a sensitive
  *                         path: a credential overwritten or a key planted.
  *                         Not when file.persistence covers the path
@@ -390,6 +391,18 @@ static void report(struct state *st, const char *rule, enum da_severity sev,
 
 /* ---- classification ---------------------------------------------------------- */
 
+/* ps, top, pgrep...: they read every process's /proc files by design (ps
+ * even environ); running one is process.recon's business. */
+static bool process_lister(const char *name)
+{
+	static const char *const tools[] = {"ps", "top", "htop", "pgrep", "pkill", "pidof", "pstree",
+					    "w", "killall", "procps", NULL};
+	for (const char *const *t = tools; *t; t++)
+		if (strcmp(name, *t) == 0)
+			return true;
+	return false;
+}
+
 /* /proc/N/... of a process other than the caller. */
 static bool other_process_memory(const struct da_event *ev, const char *path)
 {
@@ -462,7 +475,8 @@ static bool is_sensitive(const struct state *st, const struct da_event *ev, cons
 		if (pattern_covers(st->sensitive[i], path))
 			return true;
 	}
-	return other_users_home(st, ev, path) || other_process_memory(ev, path);
+	return other_users_home(st, ev, path) ||
+	       (other_process_memory(ev, path) && !process_lister(proc_name(st, ev->pid)));
 }
 
 static bool write_allowed(const struct state *st, const struct da_event *ev, const char *path)

@@ -17,7 +17,7 @@
  *                          outside allow_connect; medium when the destination
  *                          is loopback only.  Allowed ones are info.
  *                          Ignores AF_UNSPEC connects (dissociation) and
- *                          UDP connects to 0.0.0.0/:: (glibc's getaddrinfo
+ *                          UDP connects to port 0 or 0.0.0.0/:: (glibc's getaddrinfo
  *                          ranking a server's passive address: no packet).
  *                          0.0.0.0 and :: count as loopback.
  *   network.listen         high      listen (or UDP bind to a fixed port)
@@ -33,9 +33,13 @@
  *   network.netlink        info      NETLINK_ROUTE (glibc getifaddrs);
  *                          medium    any other netlink protocol (audit,
  *                          netfilter, xfrm, sock_diag...).
- *   network.dns            medium    DNS attempt: connect/sendto to port 53,
- *                          or reading /etc/resolv.conf then opening a UDP
- *                          socket; info when allow_dns is true.
+ *   network.dns            medium    DNS attempt: connect/sendto to port 53
+ *                          (one finding per resolver, with the process's
+ *                          resolv.conf read as evidence); info when
+ *                          allow_dns is true.  Reading resolv.conf and
+ *                          opening a UDP socket alone is not one: glibc's
+ *                          getaddrinfo does that to rank even /etc/hosts
+ *                          answers (UDP connects to port 0, not judged).
  *   network.unix_sensitive critical  container runtime sockets (docker.sock,
  *                          containerd.sock, podman, cri-o); high: the D-Bus
  *                          system/session bus, systemd private sockets,
@@ -398,14 +402,22 @@ static void judge_destination(struct state *st, const struct da_event *ev, const
 	if (!split_addr(addr, host, sizeof(host), port, sizeof(port)))
 		return;
 	/* glibc's getaddrinfo ranks its results by connecting a UDP socket to
-	 * each (no packet is sent); for a server's own passive address that
-	 * is 0.0.0.0 or ::.  Nothing is reached: not judged. */
+	 * each, port 0 (no packet is sent); for a server's own passive address
+	 * that is 0.0.0.0 or ::.  Nothing is reached: not judged. */
 	if (ev->kind == DA_EV_NET_CONNECT && ev->sock_type == TYPE_DGRAM && *host &&
-	    is_any_interface(host))
+	    (is_any_interface(host) || strcmp(port, "0") == 0))
 		return;
 	st->n_activity++;
 	if (strcmp(port, "53") == 0 || ev->port == 53) {
-		dns_attempt(st, ev, NULL, addr);
+		/* one resolver is one finding, however many queries (A, AAAA,
+		 * retries) go to it */
+		snprintf(key, sizeof(key), "dns %s", addr);
+		const char *resolv = NULL; /* its resolv.conf read, as evidence */
+		for (size_t i = 0; i < st->n_resolv; i++)
+			if (st->resolv_pids[i] == ev->pid)
+				resolv = st->resolv_text[i];
+		if (first_time(st, key))
+			dns_attempt(st, ev, resolv, addr);
 		return;
 	}
 	snprintf(key, sizeof(key), "dest %s", addr);
@@ -532,12 +544,6 @@ static void on_socket(struct state *st, const struct da_event *ev)
 			       "Opens a netlink socket of protocol %d%s", ev->protocol, res);
 	} else if (ev->family == FAM_INET || ev->family == FAM_INET6) {
 		st->n_activity++;
-		/* resolv.conf read, then a UDP socket: the resolver at work */
-		for (size_t i = 0; i < st->n_resolv; i++)
-			if (st->resolv_pids[i] == ev->pid && ev->sock_type == TYPE_DGRAM) {
-				dns_attempt(st, ev, st->resolv_text[i], NULL);
-				break;
-			}
 	}
 }
 

@@ -470,6 +470,53 @@ static int mkdir_below(const char *root, const char *abs, mode_t mode)
 	return -(e_ ? e_ : EPERM); \
 } while (0)
 
+/* The host's /etc/hosts plus the sandbox's own hostname, written to the
+ * scratch directory and bound over /etc/hosts.  Why: programs resolve
+ * their own hostname (python's getfqdn, Java's InetAddress.getLocalHost,
+ * logging formats); without an entry for it glibc asks DNS, which the
+ * sandbox has not got: a benign program then looks like it phones out,
+ * or crashes on the failed lookup. */
+static int own_hosts_file(const struct sandbox *sb, const char *root, char *why, size_t whylen)
+{
+	char file[PATH_MAX], dst[PATH_MAX];
+	if (path_join(file, sizeof file, sb->scratch, "/hosts") < 0 ||
+	    path_join(dst, sizeof dst, root, "/etc/hosts") < 0) {
+		snprintf(why, whylen, "path too long");
+		return -ENAMETOOLONG;
+	}
+	FILE *out = fopen(file, "we");
+	if (!out) {
+		snprintf(why, whylen, "create %s: %s", file, strerror(errno));
+		return -errno;
+	}
+	FILE *in = fopen("/etc/hosts", "re");
+	char line[512];
+	size_t copied = 0;
+	while (in && copied < 256 * 1024 && fgets(line, sizeof line, in)) {
+		fputs(line, out);
+		copied += strlen(line);
+	}
+	if (in)
+		fclose(in);
+	fprintf(out, "\n# dynaudit sandbox\n127.0.1.1\t%s\n::1\t%s\n", SANDBOX_HOSTNAME,
+		SANDBOX_HOSTNAME);
+	if (fclose(out) != 0) {
+		snprintf(why, whylen, "write %s: %s", file, strerror(errno));
+		return -EIO;
+	}
+	struct stat st;
+	if (stat(dst, &st) < 0) { /* a host without /etc/hosts: nothing to cover */
+		snprintf(why, whylen, "no /etc/hosts to cover");
+		return -ENOENT;
+	}
+	if (mount(file, dst, NULL, MS_BIND, NULL) < 0 ||
+	    mount(NULL, dst, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0) {
+		snprintf(why, whylen, "bind over /etc/hosts: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
 int sb_build_root(const struct sandbox *sb, int fd, char *why, size_t whylen)
 {
 	static const char *const ro_dirs[] = { "/usr", "/etc", "/opt", "/bin", "/sbin", "/lib",
@@ -520,6 +567,12 @@ int sb_build_root(const struct sandbox *sb, int fd, char *why, size_t whylen)
 		snprintf(done + l, sizeof done - l, "%s%s", l ? " " : "", ro_dirs[i]);
 	}
 	sb_send_step(fd, "host read-only", true, "%s bound read-only, nosuid; rest of host hidden", done);
+	/* optional: without it only own-hostname lookups go to (no) DNS */
+	if (own_hosts_file(sb, root, why, whylen) == 0)
+		sb_send_step(fd, "hosts", true, "/etc/hosts of the host plus %s (127.0.1.1, ::1)",
+			     SANDBOX_HOSTNAME);
+	else
+		sb_send_step(fd, "hosts", false, "host /etc/hosts only: %s", why);
 
 	/* Why: an empty root-owned /root makes probing it fail like on a
 	 * real system instead of looking like a missing directory. */

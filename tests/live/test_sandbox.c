@@ -260,7 +260,8 @@ Test(sandbox, target_is_alone_in_its_pid_namespace)
 	/* Every step fits the overview, from prepare to the exec. */
 	static const char *const names[] = { "sandbox user", "scratch directory", "workdir copy",
 		"size caps", "pids cgroup", "mount namespace", "new root", "host read-only", "proc", "dev",
-		"tmp", "home", "hostname", "network namespace", "limits", "capability bounding set",
+		"tmp", "home", "hostname", "hosts", "memory cgroup", "network namespace", "limits",
+		"capability bounding set",
 		"identity", "capabilities", "no_new_privs", "seccomp" };
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		cr_assert_not_null(find_step(&r.sb, names[i]), "no step %s", names[i]);
@@ -277,7 +278,7 @@ Test(sandbox, host_is_read_only_and_private_dirs_are_writable)
 			 "write:/root/dynaudit-probe", "write:/dynaudit-probe", "write:/tmp/t.txt",
 			 "write:/home/auditor/h.txt", "write:/home/auditor/app/new.txt", "write:data.txt",
 			 exists_host, "exists:/home/auditor/app/sub/inner.txt", "exists:/home/auditor/app/link",
-			 "hostname", NULL };
+			 "hostname", "resolvehost", NULL };
 	struct run r;
 	run_probe(&r, &cfg, argv);
 	cr_assert(has_line(r.out, "cwd /home/auditor/app"), "%s", r.out);
@@ -296,6 +297,7 @@ Test(sandbox, host_is_read_only_and_private_dirs_are_writable)
 	cr_assert(has_line(r.out, "exists /home/auditor/app/sub/inner.txt yes"), "%s", r.out);
 	cr_assert(has_line(r.out, "exists /home/auditor/app/link yes"), "%s", r.out);
 	cr_assert(has_line(r.out, "hostname dynaudit-sandbox"), "%s", r.out);
+	cr_assert(strstr(r.out, "resolvehost 127."), "own hostname does not resolve: %s", r.out);
 
 	/* The writes landed in the host dirs the monitors watch ... */
 	char p[512];

@@ -517,6 +517,9 @@ Test(backdoor, passwd_counts_only_when_sent_off_host)
 	send_to(h, 100, 1.1, "127.0.0.1:5555");
 	connect_to(h, 100, 1.2, 4, "192.0.2.1:80", 80, 0);
 	cr_assert_eq(harness_count(h, NULL), 0);
+	/* a user-name lookup and a DNS query are routine together */
+	connect_to(h, 100, 1.25, 6, "10.255.255.53:53", 53, ENETUNREACH);
+	cr_assert_eq(harness_count(h, NULL), 0);
 	connect_to(h, 100, 1.3, 5, "198.51.100.7:80", 80, ENETUNREACH);
 	cr_assert_eq(harness_max_severity(h, "backdoor.exfiltration"), DA_SEV_CRITICAL);
 	harness_free(h);

@@ -141,6 +141,16 @@ Test(file, sensitive_reads)
 	harness_finish(h);
 	cr_expect_eq(harness_count(h, NULL), 0);
 	harness_free(h);
+
+	/* ps reads every process's environ by design: process.recon's business */
+	h = harness_new("file", NULL, NULL);
+	static const char *const ps[] = {"ps", "aux", NULL};
+	publish_exec(h, 117, "/usr/bin/ps", ps);
+	publish_open(h, 117, "/proc/1/environ", RD, 0);
+	publish_open(h, 117, "/proc/8/environ", RD, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "file.sensitive_read"), 0);
+	harness_free(h);
 }
 
 Test(file, sensitive_option_adds_and_expands_home)

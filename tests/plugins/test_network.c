@@ -273,15 +273,29 @@ Test(network, dns_attempts)
 	cr_expect_eq(harness_count(h, "network.connect"), 0);
 	harness_free(h);
 
-	/* resolv.conf read, then a UDP socket */
+	/* getaddrinfo answered from /etc/hosts: resolv.conf read, UDP sockets
+	 * connected to port 0 to rank the answers; no DNS, nothing reached */
 	h = harness_new("network", NULL, NULL);
 	publish_open(h, 100, "/etc/resolv.conf");
 	publish_socket(h, 100, 4, AF_INET_, DGRAM, 17);
+	publish_addr(h, DA_EV_NET_CONNECT, 100, 4, AF_INET_, DGRAM, "127.0.1.1:0", 0, 0, NULL);
+	publish_addr(h, DA_EV_NET_CONNECT, 100, 5, AF_INET6_, DGRAM, "[::1]:0", 0, 0, NULL);
 	harness_finish(h);
-	cr_expect_eq(harness_max_severity(h, "network.dns"), DA_SEV_MEDIUM);
+	cr_expect_eq(harness_count(h, NULL), 0);
+	harness_free(h);
+
+	/* then a real query, A and AAAA: one finding, with the resolv.conf read */
+	h = harness_new("network", NULL, NULL);
+	publish_open(h, 100, "/etc/resolv.conf");
+	publish_socket(h, 100, 4, AF_INET_, DGRAM, 17);
+	publish_addr(h, DA_EV_NET_CONNECT, 100, 4, AF_INET_, DGRAM, "10.255.255.53:53", 53, 0, NULL);
+	publish_addr(h, DA_EV_NET_CONNECT, 100, 4, AF_INET_, DGRAM, "10.255.255.53:53", 53, 0, NULL);
+	harness_finish(h);
 	const struct harness_finding *f = harness_get(h, "network.dns");
 	cr_assert(f);
-	cr_expect_eq(f->n_evidence, 2, "resolv.conf read and the socket");
+	cr_expect_eq(f->severity, DA_SEV_MEDIUM);
+	cr_expect_eq(f->count, 1, "one resolver, one finding");
+	cr_expect_eq(f->n_evidence, 2, "resolv.conf read and the query");
 	harness_free(h);
 
 	/* sendto port 53 with allow_dns: info */

@@ -31,6 +31,7 @@
 #include <stdbool.h>
 #include <ifaddrs.h>
 #include <net/if.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -252,6 +253,17 @@ int main(int argc, char **argv)
 			char h[256] = "";
 			gethostname(h, sizeof h - 1);
 			printf("hostname %s\n", h);
+		} else if (!strcmp(a, "resolvehost")) {
+			/* its own name must resolve without DNS (there is none) */
+			char h[256] = "", ip[64] = "";
+			gethostname(h, sizeof h - 1);
+			struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM }, *res = NULL;
+			int rc = getaddrinfo(h, NULL, &hints, &res);
+			if (rc == 0 && res)
+				inet_ntop(AF_INET, &((struct sockaddr_in *)res->ai_addr)->sin_addr, ip, sizeof ip);
+			printf("resolvehost %s\n", rc == 0 ? ip : gai_strerror(rc));
+			if (res)
+				freeaddrinfo(res);
 		} else if (!strncmp(a, "fill:", 5)) {
 			static char block[65536];
 			long long total = 0;
