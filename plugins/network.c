@@ -102,6 +102,8 @@ struct state {
 	size_t n_resolv;
 	bool dns_reported;
 	size_t dropped;
+	int own_ports[256];  /* local ports of the run's own inet sockets */
+	size_t n_own_ports;
 
 	size_t n_activity;   /* sockets seen (ignored glibc ones excluded) */
 	size_t n_bad_connect, n_bad_listen, n_other_flagged;
@@ -312,6 +314,36 @@ static void note_allowed(struct state *st, const char *verb, const char *addr)
 	copy_text(st->first_allowed + used, sizeof(st->first_allowed) - used, addr);
 }
 
+/* "socket:inet/dgram@0.0.0.0:38219": a local port of the run's own. */
+static void note_own_port(struct state *st, const struct da_event *ev)
+{
+	if (!ev->fd_desc || strncmp(ev->fd_desc, "socket:inet", 11) != 0)
+		return;
+	const char *at = strchr(ev->fd_desc, '@');
+	const char *end = at ? strstr(at, "->") : NULL;
+	char local[128];
+	snprintf(local, sizeof(local), "%.*s", end ? (int)(end - at - 1) : (int)strlen(at ? at + 1 : ""),
+		 at ? at + 1 : "");
+	const char *colon = strrchr(local, ':');
+	int port = colon ? atoi(colon + 1) : 0;
+	if (port <= 0)
+		return;
+	for (size_t i = 0; i < st->n_own_ports; i++)
+		if (st->own_ports[i] == port)
+			return;
+	if (st->n_own_ports < sizeof(st->own_ports) / sizeof(st->own_ports[0]))
+		st->own_ports[st->n_own_ports++] = port;
+}
+
+static bool own_port(const struct state *st, const char *port)
+{
+	int p = atoi(port);
+	for (size_t i = 0; p > 0 && i < st->n_own_ports; i++)
+		if (st->own_ports[i] == p)
+			return true;
+	return false;
+}
+
 /* ---- rules ------------------------------------------------------------------- */
 
 static void dns_attempt(struct state *st, const struct da_event *ev, const char *extra, const char *dest)
@@ -429,6 +461,12 @@ static void judge_destination(struct state *st, const struct da_event *ev, const
 	if (match_rule(st->allow_connect, st->n_connect, addr)) {
 		report(st, "network.connect", DA_SEV_INFO, ev, NULL, NULL, "%s %s (allowed)%s", verb, addr, res);
 		note_allowed(st, "connects to ", addr);
+	} else if (is_loopback(host) && own_port(st, port)) {
+		/* a server answering its own client (UDP echo), or two processes
+		 * of the run talking over loopback */
+		report(st, "network.connect", DA_SEV_INFO, ev, NULL, NULL,
+		       "%s %s, a socket of the run itself%s", verb, addr, res);
+		note_allowed(st, "talks to ", addr);
 	} else if (is_this_host(host)) {
 		report(st, "network.connect", DA_SEV_MEDIUM, ev, NULL,
 		       "Add the local endpoint to allow_connect if the program is meant to use it.",
@@ -707,6 +745,7 @@ static int network_init(const struct da_host *host, const struct da_cfg *cfg, vo
 static int network_on_event(void *state, const struct da_event *ev, char *err, size_t errlen)
 {
 	struct state *st = state;
+	note_own_port(st, ev);
 	switch (ev->kind) {
 	case DA_EV_NET_SOCKET:
 		on_socket(st, ev);

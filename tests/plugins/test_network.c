@@ -307,6 +307,37 @@ Test(network, dns_attempts)
 	harness_free(h);
 }
 
+/* A UDP server answering its own client: the destination port is a
+ * socket of the run itself (its fd description names it). */
+Test(network, replies_to_the_runs_own_socket_are_info)
+{
+	struct harness *h = harness_new("network",
+					"allow_listen: [\"127.0.0.1:5555\"]\nallow_connect: [\"127.0.0.1:5555\"]\n",
+					NULL);
+	struct da_event ev = ev_make(DA_EV_NET_SEND, 101, 1.0);
+	ev.syscall = "sendto";
+	ev.fd = 3;
+	ev.fd_desc = "socket:inet/dgram@0.0.0.0:38219";
+	ev.family = AF_INET_;
+	ev.sock_type = DGRAM;
+	ev.addr = "127.0.0.1:5555";
+	ev.port = 5555;
+	ev.text = "sendto(3, \"ping\", 4, 0, {127.0.0.1:5555}, 16) = 4";
+	cr_assert_eq(harness_publish(h, &ev), 0);
+	publish_addr(h, DA_EV_NET_SEND, 100, 3, AF_INET_, DGRAM, "127.0.0.1:38219", 38219, 0, NULL);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "network.connect"), DA_SEV_INFO);
+	cr_expect_not_null(harness_find(h, "network.connect", "a socket of the run itself"));
+	harness_free(h);
+
+	/* another loopback port is still medium */
+	h = harness_new("network", NULL, NULL);
+	publish_addr(h, DA_EV_NET_SEND, 100, 3, AF_INET_, DGRAM, "127.0.0.1:38219", 38219, 0, NULL);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "network.connect"), DA_SEV_MEDIUM);
+	harness_free(h);
+}
+
 Test(network, sendto_unlisted_destination)
 {
 	struct harness *h = harness_new("network", NULL, NULL);
