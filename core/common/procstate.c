@@ -603,6 +603,102 @@ restart:
 	return 0;
 }
 
+/* A run of digits ending at '/' or the end: its value (>= 0), or -1. */
+static long digits_field(const char *s, const char **end)
+{
+	long v = 0;
+	size_t n = 0;
+	while (s[n] >= '0' && s[n] <= '9' && n < 9)
+		v = v * 10 + (s[n++] - '0');
+	if (n == 0 || (s[n] != '/' && s[n] != '\0'))
+		return -1;
+	*end = s + n;
+	return v;
+}
+
+enum path_magic path_magic_parse(const char *path, int *pid, int *fd, const char **rest)
+{
+	const char *p;
+	*pid = 0;
+	*fd = -1;
+	if (strncmp(path, "/dev/fd/", 8) == 0) {
+		long v = digits_field(path + 8, &p);
+		if (v < 0)
+			return MAGIC_NONE;
+		*fd = (int)v;
+		*rest = p;
+		return MAGIC_FD;
+	}
+	if (strncmp(path, "/proc/", 6) != 0)
+		return MAGIC_NONE;
+	p = path + 6;
+	if (strncmp(p, "self/", 5) == 0) {
+		p += 5;
+	} else if (strncmp(p, "thread-self/", 12) == 0) {
+		p += 12;
+	} else {
+		long v = digits_field(p, &p);
+		if (v <= 0 || *p != '/')
+			return MAGIC_NONE;
+		*pid = (int)v;
+		p++;
+	}
+	if (strncmp(p, "task/", 5) == 0) { /* the thread's view is the process's */
+		const char *q;
+		if (digits_field(p + 5, &q) < 0 || *q != '/')
+			return MAGIC_NONE;
+		p = q + 1;
+	}
+	if (strncmp(p, "root", 4) == 0 && (p[4] == '/' || p[4] == '\0')) {
+		*rest = p + 4;
+		return MAGIC_ROOT;
+	}
+	if (strncmp(p, "cwd", 3) == 0 && (p[3] == '/' || p[3] == '\0')) {
+		*rest = p + 3;
+		return MAGIC_CWD;
+	}
+	if (strncmp(p, "fd/", 3) == 0) {
+		long v = digits_field(p + 3, &p);
+		if (v < 0)
+			return MAGIC_NONE;
+		*fd = (int)v;
+		*rest = p;
+		return MAGIC_FD;
+	}
+	return MAGIC_NONE;
+}
+
+/* Follow a magic link at the start of the normalized path work (see
+ * path_magic_parse) with what procstate knows: the cwd and fd table of
+ * the process.  Leaves work alone when the link leads to something that
+ * is not a path (a pipe, a socket) or to an unknown process. */
+static void follow_magic(const struct procstate *ps, int pid, char *work, size_t size)
+{
+	int who, fd;
+	const char *rest;
+	enum path_magic m = path_magic_parse(work, &who, &fd, &rest);
+	if (m == MAGIC_NONE)
+		return;
+	const char *base = NULL;
+	int owner = who ? who : pid;
+	if (m == MAGIC_ROOT)
+		base = ""; /* every process of a run shares one root */
+	else if (m == MAGIC_CWD)
+		base = procstate_cwd(ps, owner);
+	else
+		base = procstate_fd_get(ps, owner, fd);
+	if (!base || (m != MAGIC_ROOT && base[0] != '/'))
+		return;
+	char tmp[RESOLVE_MAX];
+	int n = snprintf(tmp, sizeof(tmp), "%s%s", base, rest);
+	if (n < 0 || (size_t)n >= sizeof(tmp) || (size_t)n >= size)
+		return;
+	memcpy(work, tmp, (size_t)n + 1);
+	if (!work[0])
+		snprintf(work, size, "/");
+	path_normalize(work);
+}
+
 char *procstate_resolve(const struct procstate *ps, int pid, int dirfd, const char *path,
 			char *buf, size_t len)
 {
@@ -630,6 +726,7 @@ char *procstate_resolve(const struct procstate *ps, int pid, int dirfd, const ch
 	if (n < 0 || (size_t)n >= sizeof(work))
 		return NULL;
 	path_normalize(work);
+	follow_magic(ps, pid, work, sizeof(work));
 	if (ps->nlinks && follow_symlinks(ps, work) < 0)
 		return NULL;
 	size_t wl = strlen(work);

@@ -66,4 +66,13 @@ char *procstate_resolve(const struct procstate *ps, int pid, int dirfd, const ch
  * path in place.  Returns path. */
 char *path_normalize(char *path);
 
+/* Magic links the kernel follows to somewhere else: /proc/{self,
+ * thread-self,N}/{root,cwd,fd/M} (also under task/T/) and /dev/fd/M, each
+ * maybe followed by more path ("/proc/self/root/etc/shadow" is
+ * /etc/shadow).  For a normalized absolute path: the kind (MAGIC_NONE when
+ * it is none of them); *pid is 0 for self/thread-self, *fd the M of fd/M,
+ * *rest what follows the link ("" or "/..."). */
+enum path_magic { MAGIC_NONE, MAGIC_ROOT, MAGIC_CWD, MAGIC_FD };
+enum path_magic path_magic_parse(const char *path, int *pid, int *fd, const char **rest);
+
 #endif /* DYNAUDIT_PROCSTATE_H */

@@ -32,6 +32,37 @@
 
 /* ---- paths ----------------------------------------------------------- */
 
+/* A magic link at the start of the normalized path out
+ * (/proc/self/root/etc/shadow, /dev/fd/3/x, /proc/self/cwd/y): where the
+ * kernel goes instead, so the path names what is really opened.  The
+ * caller's own cwd and fds come from procstate and the kernel; another
+ * process's only its cwd. */
+static const char *follow_magic(struct tracer *t, const struct tracee *th, char *out, size_t len)
+{
+	int who, fd;
+	const char *rest;
+	enum path_magic m = path_magic_parse(out, &who, &fd, &rest);
+	if (m == MAGIC_NONE)
+		return out;
+	bool self = who == 0 || (th->proc && who == th->proc->ns_pid) || who == th->ns_tid;
+	char base[TRACER_STR_MAX + 1];
+	const char *b = NULL;
+	if (m == MAGIC_ROOT)
+		b = ""; /* one root for the whole sandbox */
+	else if (m == MAGIC_CWD)
+		b = procstate_cwd(t->ps, self ? th->ns_tid : who);
+	else if (self)
+		b = tracer_fd_describe(t, th, fd, base, sizeof(base));
+	if (!b || (m != MAGIC_ROOT && b[0] != '/'))
+		return out; /* a pipe, a socket, another process's fd */
+	char tmp[TRACER_STR_MAX * 2];
+	int n = snprintf(tmp, sizeof(tmp), "%s%s", b, rest);
+	if (n < 0 || (size_t)n >= sizeof(tmp) || (size_t)n >= len)
+		return out;
+	snprintf(out, len, "%s", n ? tmp : "/");
+	return path_normalize(out);
+}
+
 /* Resolve raw against dirfd (AT_FDCWD: the cwd procstate tracks in the
  * sandbox's view; else what the fd is) into out. */
 static const char *resolve(struct tracer *t, const struct tracee *th, int dirfd, const char *raw,
@@ -41,7 +72,7 @@ static const char *resolve(struct tracer *t, const struct tracee *th, int dirfd,
 		return NULL;
 	if (raw[0] == '/') {
 		snprintf(out, len, "%s", raw);
-		return path_normalize(out);
+		return follow_magic(t, th, path_normalize(out), len);
 	}
 	char base[TRACER_STR_MAX + 1];
 	const char *b = NULL;
@@ -58,7 +89,7 @@ static const char *resolve(struct tracer *t, const struct tracee *th, int dirfd,
 		snprintf(out, len, "%s", b);
 	else
 		snprintf(out, len, "%s/%s", b, raw);
-	return path_normalize(out);
+	return follow_magic(t, th, path_normalize(out), len);
 }
 
 static uint32_t access_bits(uint64_t flags)

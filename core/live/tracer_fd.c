@@ -183,12 +183,23 @@ static void prefetch_dirfd(struct tracer *t, const struct tracee *th, uint64_t d
 		prefetch(t, th, (int64_t)(int32_t)dirfd); /* AT_FDCWD is negative: skipped */
 }
 
+/* /dev/fd/N/... and /proc/self/fd/N/... name fd N of the caller. */
+static void prefetch_magic_fd(struct tracer *t, const struct tracee *th, const char *path)
+{
+	int who, fd;
+	const char *rest;
+	if (path && path[0] == '/' && path_magic_parse(path, &who, &fd, &rest) == MAGIC_FD &&
+	    (who == 0 || who == th->ns_tid || (th->proc && who == th->proc->ns_pid)))
+		prefetch(t, th, fd);
+}
+
 void tracer_prefetch_fds(struct tracer *t, const struct tracee *th, const struct sc_call *c)
 {
 	t->n_pre = 0;
 	if (!c->row)
 		return;
 	const uint64_t *a = c->args;
+	prefetch_magic_fd(t, th, c->str[0]);
 	switch (c->row->id) {
 	case SC_OPENAT: case SC_OPENAT2: case SC_UNLINKAT: case SC_FCHMODAT: case SC_FCHOWNAT:
 	case SC_MKDIRAT: case SC_MKNODAT: case SC_STAT_AT: case SC_EXECVEAT:

@@ -570,6 +570,32 @@ Test(tracer, notified_opens_tell_their_failures)
 	cr_assert(r.stats.notified >= 3, "the opens were not notified");
 }
 
+/* Magic links name where they lead: /proc/self/root/X is X, /dev/fd/N/X
+ * is the fd's directory + X, /proc/self/cwd/X the cwd's X (raw_path keeps
+ * what the program wrote). */
+Test(tracer, magic_link_paths_name_their_target)
+{
+	for (int notify = 0; notify < 2; notify++) {
+		struct run r __attribute__((cleanup(run_free)));
+		struct run_opts o = { .deny = true, .notify = notify };
+		run_prog(&o, &r, "tr_magic", NULL);
+		cr_assert_eq(r.code, 0, "notify=%d", notify);
+		const struct rec *a = find(&r, DA_EV_FILE_OPEN, NULL, "/proc/self/root/etc/hostname", 0);
+		cr_assert_not_null(a, "notify=%d", notify);
+		cr_assert_str_eq(a->path, "/etc/hostname");
+		size_t via_fd = 0;
+		for (size_t i = 0; i < r.n; i++)
+			if (r.v[i].kind == DA_EV_FILE_OPEN && strncmp(r.v[i].raw_path, "/dev/fd/", 8) == 0) {
+				cr_assert_str_eq(r.v[i].path, "/etc/hostname", "notify=%d", notify);
+				via_fd++;
+			}
+		cr_assert_eq(via_fd, 1, "notify=%d", notify);
+		const struct rec *c = find(&r, DA_EV_FILE_OPEN, NULL, "/proc/self/cwd/magic-x", 0);
+		cr_assert_not_null(c, "notify=%d", notify);
+		cr_assert_str_eq(c->path, "/tmp/magic-x");
+	}
+}
+
 /* Sleeps carry how long until they would end (arg[0], seconds), also for
  * an absolute end; seen at entry, so a killed sleeper is still reported.
  * Sleeps under a second are not events (retry loops would flood). */

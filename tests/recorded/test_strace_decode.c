@@ -130,6 +130,22 @@ Test(strace_decode, files_paths_access_and_symlinks, .fini = done)
 	cr_assert_str_eq(u->text, "5 frobnicate(1, 2) = 0");
 }
 
+/* Magic links lead elsewhere: /proc/self/root/X is X; /dev/fd/N/X is the
+ * directory fd N describes + X; /proc/self/cwd/X the cwd's X. */
+Test(strace_decode, magic_link_paths_name_their_target, .fini = done)
+{
+	replay("5 openat(AT_FDCWD, \"/proc/self/root/etc/shadow\", O_RDONLY) = -1 EACCES (Permission denied)\n"
+	       "5 openat(AT_FDCWD, \"/etc\", O_RDONLY|O_DIRECTORY) = 3\n"
+	       "5 openat(AT_FDCWD, \"/dev/fd/3/gshadow\", O_RDONLY) = -1 EACCES (Permission denied)\n"
+	       "5 chdir(\"/tmp\") = 0\n"
+	       "5 openat(AT_FDCWD, \"/proc/self/cwd/x\", O_RDONLY) = 4\n");
+	cr_assert_eq(res.warnings, 0, "%s", res.first_warning);
+	cr_assert_str_eq(collect_nth(&c, DA_EV_FILE_OPEN, 0)->path, "/etc/shadow");
+	cr_assert_str_eq(collect_nth(&c, DA_EV_FILE_OPEN, 0)->raw_path, "/proc/self/root/etc/shadow");
+	cr_assert_str_eq(collect_nth(&c, DA_EV_FILE_OPEN, 2)->path, "/etc/gshadow");
+	cr_assert_str_eq(collect_nth(&c, DA_EV_FILE_OPEN, 3)->path, "/tmp/x");
+}
+
 Test(strace_decode, output_lines_only_while_stdout_is_original, .fini = done)
 {
 	replay("write(1, \"hello\\nwor\", 9) = 9\n"
