@@ -219,6 +219,28 @@ void tracer_decode_entry(struct tracer *t, struct tracee *th, struct sc_call *c)
 		}
 		break;
 	}
+	case SC_TIMER: {
+		/* seconds until it first fires (-1 unread); 0 disarms */
+		c->sleep_s = c->sleep_left_s = -1;
+		const char *n = c->row->name;
+		if (strcmp(n, "alarm") == 0) {
+			c->sleep_s = c->sleep_left_s = (int64_t)(uint32_t)a[0];
+			break;
+		}
+		bool itimer = strcmp(n, "setitimer") == 0;
+		int64_t v[4]; /* interval then value: timeval (itimer) or timespec */
+		if (tracer_mem_read(t, th->tid, itimer ? a[1] : a[2], v, sizeof(v)) != (ssize_t)sizeof(v))
+			break;
+		c->sleep_s = v[2];
+		c->sleep_ns = itimer ? v[3] * 1000 : v[3];
+		c->sleep_left_s = v[2];
+		if (!itimer && (a[1] & 1)) { /* TIMER_ABSTIME / TFD_TIMER_ABSTIME: an end on a clock */
+			struct timespec now;
+			clock_gettime(CLOCK_MONOTONIC, &now); /* the usual clock; realtime ends read far */
+			c->sleep_left_s = v[2] > now.tv_sec ? v[2] - now.tv_sec : 0;
+		}
+		break;
+	}
 	case SC_EXECVE:
 		grab_string(t, th, c, 0, a[0]);
 		grab_argv(t, th, c, a[1]);
@@ -297,6 +319,7 @@ bool tracer_decode_wants_exit(const struct tracer *t, const struct sc_call *c)
 	case SC_STAT_PATH: case SC_STAT_AT: case SC_MMAP: case SC_MPROTECT:
 	case SC_KILL: case SC_TKILL: case SC_TGKILL: case SC_SIGQUEUE: case SC_TGSIGQUEUE:
 	case SC_PIDFD_SEND_SIGNAL: case SC_SETID1: case SC_SETID2: case SC_SETID3: case SC_SLEEP:
+	case SC_TIMER:
 	case SC_SETGROUPS: case SC_CAPSET: case SC_PRCTL: case SC_SETSID: case SC_SETPGID:
 		return false;
 	default:

@@ -472,6 +472,27 @@ void tracer_event_publish(struct tracer *t, struct tracee *th, struct sc_call *c
 		if (row->id == SC_MMAP && ev.fd < 0)
 			return; /* anonymous executable memory: not a file mapping */
 		break;
+	case SC_TIMER: {
+		/* Remembered for the end of the window (tracer_waits.c): a
+		 * process idle in pause() or a timerfd read wakes up then. */
+		if (th->proc && c->sleep_left_s >= 0) {
+			struct timespec now;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			th->proc->timer_at = c->sleep_left_s > 0 || c->sleep_ns > 0
+				? (double)now.tv_sec + (double)now.tv_nsec / 1e9 + (double)c->sleep_left_s : 0;
+			th->proc->timer_call = row->name;
+		}
+		if (c->sleep_left_s < TRACER_SLEEP_MIN_S)
+			return; /* short timeouts are everywhere (watchdogs of a second) */
+		ev.detail = "timer";
+		ev.arg[0] = c->sleep_left_s;
+		if (strcmp(row->name, "alarm") == 0)
+			stext_printf(&tt, "%u", (unsigned)a[0]);
+		else
+			stext_printf(&tt, "%d, %#llx, {it_value={tv_sec=%lld, ...}}", (int)a[0],
+				     (unsigned long long)a[1], (long long)c->sleep_s);
+		break;
+	}
 	case SC_SLEEP: {
 		/* Waits under TRACER_SLEEP_MIN_S are not events: only long ones
 		 * matter, and a retry loop (usleep(1000) around a failing fork)

@@ -77,6 +77,7 @@ static int add_rules(struct tracer *t, scmp_filter_ctx ctx, const struct sc_row 
 		case SC_STAT_PATH:
 		case SC_STAT_AT:
 		case SC_SLEEP:
+		case SC_TIMER:
 			if (!wanted(t, row->kind))
 				return 0;
 			return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);

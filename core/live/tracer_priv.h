@@ -89,6 +89,8 @@ struct tproc {
 	bool is_target;
 	bool exit_published;
 	bool exec_seen;             /* its first execve was checked for a listener */
+	double timer_at;            /* CLOCK_MONOTONIC seconds its last armed timer fires, 0 none */
+	const char *timer_call;     /* the call that armed it ("alarm") */
 };
 
 /* An fd described while its process was still stopped (tracer_prefetch_fds):

@@ -71,6 +71,11 @@ const struct sc_row tracer_syscall_table[] = {
 	/* a long wait can outlast the observation window (a delayed payload) */
 	ROW(nanosleep, SC_SLEEP, DA_EV_SYSCALL_OTHER),
 	ROW(clock_nanosleep, SC_SLEEP, DA_EV_SYSCALL_OTHER),
+	/* a timer armed far ahead, then an idle wait (pause, a timerfd read) */
+	ROW(alarm, SC_TIMER, DA_EV_SYSCALL_OTHER),
+	ROW(setitimer, SC_TIMER, DA_EV_SYSCALL_OTHER),
+	ROW(timer_settime, SC_TIMER, DA_EV_SYSCALL_OTHER),
+	ROW(timerfd_settime, SC_TIMER, DA_EV_SYSCALL_OTHER),
 	ROW(stat, SC_STAT_PATH, DA_EV_FILE_STAT),
 	ROW(lstat, SC_STAT_PATH, DA_EV_FILE_STAT),
 	ROW(access, SC_STAT_PATH, DA_EV_FILE_STAT),

@@ -53,6 +53,7 @@ enum sc_id {
 	SC_IO_URING,
 	SC_OPEN_BY_HANDLE_AT,
 	SC_SLEEP,          /* nanosleep / clock_nanosleep: how long it waits */
+	SC_TIMER,          /* alarm / setitimer / timer_settime / timerfd_settime: when it fires */
 };
 
 /* When the dangerous-syscall policy denies a call. */

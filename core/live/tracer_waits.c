@@ -17,8 +17,10 @@
  * short periodic timers) are not the program's timers: only threads that
  * still carry the process's own name count, though any thread running
  * keeps the process from looking idle.
- * nanosleep and clock_nanosleep are not looked at: they are traced when
- * they start.
+ * A timer the process armed (alarm, setitimer, timer_settime,
+ * timerfd_settime: traced, and remembered per process) is a wake-up too:
+ * `alarm(3600); pause();` is the same wait.  nanosleep and
+ * clock_nanosleep are not looked at: they are traced when they start.
  */
 #include "live/tracer_priv.h"
 
@@ -182,9 +184,20 @@ int tracer_report_pending_waits(struct tracer *t)
 	s.nr_sleep[0] = seccomp_syscall_resolve_name("nanosleep");
 	s.nr_sleep[1] = seccomp_syscall_resolve_name("clock_nanosleep");
 	tracer_for_each_thread(t, look_at_thread, &s);
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double now_s = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
 	int published = 0;
 	for (size_t i = 0; i < s.n; i++) {
-		const struct proc_wait *p = &s.procs[i];
+		struct proc_wait *p = &s.procs[i];
+		/* a timer it armed (alarm, setitimer, a timerfd) wakes an idle
+		 * process blocked in pause() or in a read of the timerfd */
+		const struct tproc *pr = p->th ? p->th->proc : NULL;
+		if (p->next != WAIT_BUSY && pr && pr->timer_at > now_s &&
+		    (p->next == WAIT_NEVER || pr->timer_at - now_s < p->next)) {
+			p->next = pr->timer_at - now_s;
+			p->call = pr->timer_call;
+		}
 		if (p->next < WAIT_MIN_S || !p->call)
 			continue;
 		struct da_event ev;
