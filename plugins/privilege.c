@@ -416,7 +416,18 @@ static int on_kernel(struct privilege *st, const struct da_event *ev)
 	    (norm_id(ev->arg[0]) == -1 || (ev->text && strstr(ev->text, "0xffffffff"))))
 		return report(st, ev, "privilege.kernel", DA_SEV_INFO, NULL,
 			      "personality queried (no change)");
-	const char *why = "a rarely needed kernel interface";
+	const char *why = "uses a rarely needed kernel interface";
+	if (strcmp(sc, "i386") == 0 || strcmp(sc, "x32") == 0) {
+		/* the tracer names the call in the foreign ABI: "setuid32[i386](0)" */
+		char call[64] = "";
+		if (ev->text)
+			snprintf(call, sizeof(call), "%.*s", (int)strcspn(ev->text, "["), ev->text);
+		return report(st, ev, "privilege.kernel", DA_SEV_HIGH, REC_KERNEL,
+			      "Enters the kernel through the %s system-call table%s%s (a way around "
+			      "filters written for x86-64)",
+			      strcmp(sc, "i386") == 0 ? "32-bit (int 0x80)" : "x32",
+			      call[0] ? " to call " : "", call);
+	}
 	if (strcmp(sc, "bpf") == 0)
 		why = "loads or manipulates eBPF programs";
 	else if (strcmp(sc, "perf_event_open") == 0)

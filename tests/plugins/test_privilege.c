@@ -371,3 +371,24 @@ Test(privilege, empty_and_hostile_events_are_survived)
 	harness_publish_hostile_events(h);
 	harness_free(h);
 }
+
+/* A foreign-ABI entry names the call it made and the table it used. */
+Test(privilege, foreign_abi_entry_names_the_call)
+{
+	struct harness *h = harness_new("privilege", NULL, NULL);
+	struct da_event ev = ev_make(DA_EV_PRIV_KERNEL, 100, 1.0);
+	ev.syscall = "i386";
+	ev.detail = "32-bit syscall (int 0x80)";
+	ev.result = -1;
+	ev.err = EPERM;
+	ev.errname = "EPERM";
+	ev.text = "setuid32[i386](0) = -1 EPERM (Operation not permitted)";
+	publish(h, &ev);
+	harness_finish(h);
+	const struct harness_finding *f = harness_get(h, "privilege.kernel");
+	cr_assert_not_null(f);
+	cr_expect_eq(f->severity, DA_SEV_HIGH);
+	cr_expect(strstr(f->message, "32-bit (int 0x80)") && strstr(f->message, "setuid32") &&
+		  strstr(f->message, "EPERM"), "%s", f->message);
+	harness_free(h);
+}
