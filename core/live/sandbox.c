@@ -319,13 +319,17 @@ static void target_fail(int fd, int err, const char *why)
 /* The setup command (target.setup) and the target go through the same
  * child path; argv says which.  A setup failure names the setup command,
  * so "make: not found" is not mistaken for the target's own lookup. */
+/* Whether the init is in the pids cgroup: its children (the target) see
+ * it, being forks of the init. */
+static bool in_pids_cgroup;
+
 /* Init: write "0" (this thread) to a cgroup's tasks file opened by the
- * parent, and say how it went as a step. */
-static void join_own_cgroup(int status_fd, int join_fd, const char *step, const char *note,
+ * parent, and say how it went as a step.  Returns whether it joined. */
+static bool join_own_cgroup(int status_fd, int join_fd, const char *step, const char *note,
 			    const char *path, const char *fallback)
 {
 	if (join_fd < 0)
-		return;
+		return false;
 	bool joined = write(join_fd, "0", 1) == 1;
 	int e = errno;
 	close(join_fd);
@@ -334,6 +338,7 @@ static void join_own_cgroup(int status_fd, int join_fd, const char *step, const 
 	else
 		sb_send_step(status_fd, step, false, "skipped: joining %s: %s; %s only", path, strerror(e),
 			     fallback);
+	return joined;
 }
 
 __attribute__((noreturn)) static void target_main(const struct spawn_args *a, char *const *argv,
@@ -374,7 +379,7 @@ __attribute__((noreturn)) static void target_main(const struct spawn_args *a, ch
 	setsid();
 
 	/* Resource limits first, while we may still set the hard limits. */
-	if ((rc = sb_apply_limits(cfg, sb->memcg_on, fd, why, sizeof why)) < 0)
+	if ((rc = sb_apply_limits(cfg, sb->memcg_on, in_pids_cgroup, fd, why, sizeof why)) < 0)
 		target_fail(fd, -rc, why);
 
 	/* The workdir copy is the target's cwd, as in the submission. */
@@ -573,8 +578,11 @@ __attribute__((noreturn)) static void init_main(const struct spawn_args *a)
 	/* Into the pids and memory cgroups before anything else, by moving
 	 * ourselves (see sb_cgroup_prepare); every later process is born in
 	 * them. */
-	join_own_cgroup(fd, a->cgroup_join_fd, "pids cgroup", sb->cgroup_note, sb->cgroup_path,
-			"RLIMIT_NPROC");
+	/* v1: joined here; v2: the parent moves the init in from outside */
+	in_pids_cgroup = a->cgroup_join_fd >= 0
+		? join_own_cgroup(fd, a->cgroup_join_fd, "pids cgroup", sb->cgroup_note, sb->cgroup_path,
+				  "RLIMIT_NPROC")
+		: sb->cgroup_path[0] != '\0';
 	join_own_cgroup(fd, a->memcg_join_fd, "memory cgroup", sb->memcg_note, sb->memcg_path,
 			"RLIMIT_DATA");
 

@@ -339,12 +339,17 @@ static int set_limit(int fd, const char *name, int resource, unsigned long long 
 	return 0;
 }
 
-int sb_apply_limits(const struct audit_config *cfg, bool under_memcg, int fd, char *why, size_t whylen)
+int sb_apply_limits(const struct audit_config *cfg, bool under_memcg, bool under_pids_cgroup, int fd,
+		    char *why, size_t whylen)
 {
 	int rc;
 
-	/* Per uid: bounds a fork bomb even where no pids cgroup exists. */
-	if ((rc = set_limit(fd, "RLIMIT_NPROC", RLIMIT_NPROC,
+	/* Per uid: bounds a fork bomb where no pids cgroup exists.  Under one
+	 * it is left alone: RLIMIT_NPROC counts every process of the uid on
+	 * the host, and audits running side by side share the sandbox uid, so
+	 * one target's threads would make another's fork fail. */
+	if (!under_pids_cgroup &&
+	    (rc = set_limit(fd, "RLIMIT_NPROC", RLIMIT_NPROC,
 			    (unsigned long long)(cfg->limit_processes > 0 ? cfg->limit_processes : 256),
 			    why, whylen)) < 0)
 		return rc;
@@ -375,9 +380,14 @@ int sb_apply_limits(const struct audit_config *cfg, bool under_memcg, int fd, ch
 	getrlimit(RLIMIT_FSIZE, &fs);
 	getrlimit(RLIMIT_DATA, &da);
 	getrlimit(RLIMIT_NOFILE, &nf);
-	sb_send_step(fd, "limits", true, "processes %llu, file size %llu, data %llu, open files %llu, core 0",
-		     (unsigned long long)np.rlim_cur, (unsigned long long)fs.rlim_cur,
-		     (unsigned long long)da.rlim_cur, (unsigned long long)nf.rlim_cur);
+	char procs[48];
+	if (under_pids_cgroup)
+		snprintf(procs, sizeof(procs), "by the pids cgroup");
+	else
+		snprintf(procs, sizeof(procs), "%llu", (unsigned long long)np.rlim_cur);
+	sb_send_step(fd, "limits", true, "processes %s, file size %llu, data %llu, open files %llu, core 0",
+		     procs, (unsigned long long)fs.rlim_cur, (unsigned long long)da.rlim_cur,
+		     (unsigned long long)nf.rlim_cur);
 	return 0;
 }
 

@@ -99,8 +99,8 @@ void sb_memcg_prepare(struct sandbox *sb, long long bytes, int *join_fd);
 void sb_cgroup_attach(struct sandbox *sb, pid_t init_pid);
 
 /* Child (target): resource limits, one step each. */
-int sb_apply_limits(const struct audit_config *cfg, bool under_memcg, int status_fd, char *why,
-		    size_t whylen);
+int sb_apply_limits(const struct audit_config *cfg, bool under_memcg, bool under_pids_cgroup,
+		    int status_fd, char *why, size_t whylen);
 /* Child (target): drop bounding set, groups, gid, uid, ambient and all
  * capability sets; verify with capget. */
 int sb_become_user(uid_t uid, gid_t gid, const char *user, bool in_userns, bool drop_caps,

@@ -405,7 +405,7 @@ Test(sandbox, process_limit_stops_a_fork_loop)
 	struct audit_config cfg = base_cfg();
 	cfg.limit_processes = 8;
 	cfg.limit_memory = 200LL << 20;
-	const char *argv[] = { "./sb_probe", "cgroup", "memcg", "forkloop", NULL };
+	const char *argv[] = { "./sb_probe", "cgroup", "memcg", "nproc", "forkloop", NULL };
 	struct run r;
 	run_probe(&r, &cfg, argv);
 	/* With a pids cgroup, the init joined it (itself, before the target
@@ -443,6 +443,12 @@ Test(sandbox, process_limit_stops_a_fork_loop)
 	cr_assert_lt(n, 8, "%s", r.out);
 	cr_assert_str_eq(e, "EAGAIN");
 	cr_assert_not_null(find_step(&r.sb, "pids cgroup"));
+	/* Under the cgroup the per-uid RLIMIT_NPROC is left alone: audits side
+	 * by side share the sandbox uid and would starve each other. */
+	if (cg->ok)
+		cr_assert(!has_line(r.out, "nproc 8"), "RLIMIT_NPROC lowered under a pids cgroup: %s", r.out);
+	else
+		cr_assert(has_line(r.out, "nproc 8"), "no pids cgroup and no RLIMIT_NPROC: %s", r.out);
 	done(&r);
 }
 

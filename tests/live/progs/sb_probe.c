@@ -38,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -229,6 +230,13 @@ int main(int argc, char **argv)
 				*colon = '\0';
 			int e = connect_to(ip, port);
 			printf("connect %s %s\n", a + 8, e ? errname(e) : "ok");
+		} else if (!strcmp(a, "nproc")) {
+			struct rlimit rl;
+			getrlimit(RLIMIT_NPROC, &rl);
+			if (rl.rlim_cur == RLIM_INFINITY)
+				printf("nproc unlimited\n");
+			else
+				printf("nproc %llu\n", (unsigned long long)rl.rlim_cur);
 		} else if (!strcmp(a, "cgroup") || !strcmp(a, "memcg")) {
 			char line[512];
 			bool found = false;
