@@ -315,6 +315,10 @@ void audit_set_not_started(struct audit *a, const char *why)
 {
 	if (!a->in.not_started)
 		a->in.not_started = strdup(why ? why : "not started");
+	/* nothing of the target was seen: a verdict on it says little */
+	char reason[512];
+	snprintf(reason, sizeof(reason), "the target was never run (%s)", why ? why : "not started");
+	audit_mark_incomplete(a, reason);
 }
 
 void audit_set_observed(struct audit *a, double seconds)

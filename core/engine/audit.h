@@ -52,7 +52,8 @@ void audit_add_note(struct audit *a, const char *fmt, ...) __attribute__((format
 void audit_mark_incomplete(struct audit *a, const char *why);
 /* Target command when not configured (replay takes it from the first exec). */
 void audit_set_command(struct audit *a, char *const *argv);
-/* The target was never started (its target.setup failed): why. */
+/* The target was never started (its target.setup failed): why.  Also
+ * marks the audit incomplete: nothing of the target was seen. */
 void audit_set_not_started(struct audit *a, const char *why);
 /* Seconds observed; default: time of the last event. */
 void audit_set_observed(struct audit *a, double seconds);

@@ -64,6 +64,9 @@ assert_file_contains "$OUT/report.md" "the target was not run"
 assert_file_contains "$OUT/report.md" "Target ended: never started"
 json 'r["target"]["exit"].get("not_started") or ""' | grep -q "failed with exit 2" ||
 	fail "report.json target.exit.not_started does not say the setup failed"
+# nothing of the target was seen: the report says it is incomplete
+json 'r.get("incomplete_reason") or ""' | grep -q "never run" ||
+	fail "report.json is not marked incomplete: $(json 'r.get("incomplete_reason")')"
 
 # (c) a setup command that does not exist: the audit cannot run.
 OUT="$tmp/out-missing"
