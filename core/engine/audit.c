@@ -271,6 +271,17 @@ struct bus *audit_bus(struct audit *a)
 
 void audit_set_sandbox_fact(struct audit *a, const char *key, const char *value)
 {
+	/* one fact per key (a JSON object): target.setup's sandbox reports
+	 * the same steps before the target does; the later one stands */
+	for (size_t i = 0; i < a->in.n_sandbox; i++)
+		if (strcmp(a->in.sandbox[i].key, key) == 0) {
+			char *v = strdup(value ? value : "");
+			if (v) {
+				free(a->in.sandbox[i].value);
+				a->in.sandbox[i].value = v;
+			}
+			return;
+		}
 	struct kv *n = realloc(a->in.sandbox, (a->in.n_sandbox + 1) * sizeof(*n));
 	if (!n)
 		return;

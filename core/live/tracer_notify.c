@@ -83,7 +83,8 @@ int tracer_notify_acquire(struct tracer *t, struct tracee *th)
 	 * instead of waking an idle one; older kernels say EINVAL and keep
 	 * ordinary wake-ups. */
 	bool sync = ioctl(mine, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP) == 0;
-	if (t->n_notify == 0) {
+	if (!t->notify_noted) { /* once, though setup and target each have a listener */
+		t->notify_noted = true;
 		size_t len = strlen(t->notes);
 		snprintf(t->notes + len, sizeof(t->notes) - len, "; same-CPU hand-over: %s",
 			 sync ? "yes" : "no (Linux < 6.6)");

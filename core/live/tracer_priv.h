@@ -127,6 +127,7 @@ struct tracer {
 	int notify_fds[TRACER_MAX_LISTENERS]; /* listeners taken from the target (and setup) */
 	int n_notify;
 	bool notify_sync_wakeup;    /* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP is on */
+	bool notify_noted;          /* the hand-over is said in notes */
 	void *notif_req, *notif_resp;
 	size_t notif_req_size, notif_resp_size;
 	bool have_syscall_info;     /* PTRACE_GET_SYSCALL_INFO works */
