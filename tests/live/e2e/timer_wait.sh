@@ -20,6 +20,20 @@ rules >"$tmp/rules.txt"
 grep -q '^process.long_sleep medium .*waiting for a timer in [a-z0-9_]*select.* wakes up in 3[0-9][0-9][0-9] s' "$tmp/rules.txt" ||
 	fail "no pending-timer finding: $(cat "$tmp/rules.txt")"
 
+# alarm(3600) then pause(): blocked with no timeout, woken by its timer
+cat >"$tmp/work/alarm.py" <<'PY'
+import signal
+signal.signal(signal.SIGALRM, lambda *a: None)
+signal.alarm(3600)
+signal.pause()
+open("/etc/shadow").read()
+PY
+run_audit -- python3 alarm.py "$MARK"
+assert_common
+rules >"$tmp/rules.txt"
+grep -q '^process.long_sleep medium .*alarm.* 3[0-9][0-9][0-9] s' "$tmp/rules.txt" ||
+	fail "no finding for alarm + pause: $(cat "$tmp/rules.txt")"
+
 cat >"$tmp/work/job.py" <<'PY'
 import select, sys
 print("report written", flush=True)
