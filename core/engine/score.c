@@ -311,10 +311,28 @@ int score_compute(struct report_input *in, struct score_result *out)
 
 	const char *risk = risk_of(score, failed.n > 0);
 	const char *plain = risk_of(score, false);
-	if (strcmp(risk, plain) != 0)
+	/* Many small things add up in the score, but the risk is never above
+	 * the worst thing seen: ten low findings are not a high risk. */
+	int worst = -1;
+	for (size_t i = 0; i < in->n_categories; i++)
+		for (size_t j = 0; j < in->categories[i].n_findings; j++)
+			if ((int)in->categories[i].findings[j].severity > worst)
+				worst = (int)in->categories[i].findings[j].severity;
+	static const char *const order[] = {"low", "medium", "high", "critical"};
+	int rank = 0;
+	for (int k = 0; k < 4; k++)
+		if (strcmp(risk, order[k]) == 0)
+			rank = k;
+	int cap = worst <= DA_SEV_LOW ? 0 : worst == DA_SEV_MEDIUM ? 1 : 3;
+	if (rank > cap) {
+		push(&ex, "risk %s (score alone: %s; capped by the worst finding, %s)", order[cap], plain,
+		     worst >= 0 ? da_severity_name((enum da_severity)worst) : "none");
+		risk = order[cap];
+	} else if (strcmp(risk, plain) != 0) {
 		push(&ex, "risk %s (score alone: %s; raised because a category failed)", risk, plain);
-	else
+	} else {
 		push(&ex, "risk %s (>= 85 low, >= 60 medium, >= 30 high, else critical)", risk);
+	}
 
 	if (in->incomplete)
 		push(&rec, "Re-run the audit to completion: this one was incomplete (%s)", in->incomplete);

@@ -200,7 +200,10 @@ Test(score, low_and_medium_warn_and_count_is_capped)
 	cr_assert_eq(score_compute(&input, &r), 0);
 	cr_assert_eq(r.score, 100 - 15 * 3 - 5); /* 50 */
 	cr_assert(!r.pass);                     /* below pass_score, no category failed */
-	cr_assert_str_eq(r.risk, "high");
+	/* the score alone says high; no finding is above medium */
+	cr_assert_str_eq(r.risk, "medium");
+	cr_assert(has_line(r.explanation, r.n_explanation,
+			   "risk medium (score alone: high; capped by the worst finding, medium)"));
 	cr_assert_eq(input.categories[1].status, STATUS_WARN);
 	cr_assert_eq(input.categories[2].status, STATUS_WARN);
 	cr_assert(has_line(r.explanation, r.n_explanation,
