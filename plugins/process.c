@@ -121,7 +121,9 @@
  *                         a periodic job), for a sleep of 10 s or more that
  *                         merely ends after the window, and in setup.
  *   process.runaway       high      more than max_processes processes, or a
- *                         fork failing with EAGAIN (process limit hit).
+ *                         fork failing with EAGAIN (process limit hit);
+ *                         medium: a thread creation failing with EAGAIN (the
+ *                         task limit counts threads too: a thread bomb).
  *                         Threads are not processes; setup-phase processes
  *                         (a parallel build) are not counted.
  * A failed exec counts as an attempt: its strace line (with the error) is
@@ -225,6 +227,7 @@ struct state {
 	size_t n_shells;
 	size_t n_flagged;         /* findings of severity low or above */
 	bool runaway_reported;
+	bool thread_limit_reported;
 	char recon_seen[256];     /* "id, uname" for the summary */
 	unsigned n_recon_kinds;   /* distinct recon commands seen (a sweep from 3) */
 	char first_flagged[200];  /* first finding of low or above, for the summary */
@@ -1927,6 +1930,15 @@ static void on_fork(struct state *st, const struct da_event *ev)
 			       "Look for a fork loop; the program hit the process limit.",
 			       "Process creation failed with EAGAIN: the process limit was hit");
 		st->runaway_reported = true;
+		return;
+	}
+	/* threads count against the same limit (pids.max counts tasks): a
+	 * thread bomb, or a program that starts far more threads than cores */
+	if (ev->err == EAGAIN && thread && !setup && !st->thread_limit_reported) {
+		st->thread_limit_reported = true;
+		report(st, "process.runaway", DA_SEV_MEDIUM, ev,
+		       "Look for a thread-creation loop; the program hit the task limit.",
+		       "Thread creation failed with EAGAIN: the task limit (sandbox.limits.processes) was hit");
 		return;
 	}
 	if (thread && ev->target_pid > 0 && st->n_tids < MAX_TIDS &&

@@ -1684,3 +1684,25 @@ Test(process, command_found_nowhere_is_low)
 	cr_expect_eq(harness_max_severity(h, "process.exec_unlisted"), DA_SEV_MEDIUM);
 	harness_free(h);
 }
+
+/* Threads count against the task limit: a thread bomb hits it too. */
+Test(process, thread_creation_hitting_the_limit_is_runaway)
+{
+	struct harness *h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	for (int i = 0; i < 3; i++) {
+		struct da_event ev = ev_make(DA_EV_PROC_FORK, 100, 1.0 + i);
+		ev.syscall = "clone";
+		ev.detail = "thread";
+		ev.target_pid = -1;
+		ev.result = -1;
+		ev.err = EAGAIN;
+		ev.errname = "EAGAIN";
+		ev.text = "clone(flags=CLONE_VM|CLONE_THREAD|...) = -1 EAGAIN (Resource temporarily unavailable)";
+		harness_publish(h, &ev);
+	}
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "process.runaway"), 1);
+	cr_expect_eq(harness_max_severity(h, "process.runaway"), DA_SEV_MEDIUM);
+	harness_free(h);
+}
