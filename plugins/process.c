@@ -115,7 +115,9 @@
  *                         wait (epoll_wait, futex, poll... of setTimeout,
  *                         Event.wait) a whole window or more from its
  *                         wake-up when the window closes, having done
- *                         nothing observable (listening counts);
+ *                         nothing observable (listening counts), or sleeps
+ *                         under a second adding up to 80% of the window
+ *                         before anything observable (a wait cut up);
  *                         info after visible work (stdout output,
  *                         files written, connects, an earlier sleep that returned:
  *                         a periodic job), for a sleep of 10 s or more that
@@ -200,6 +202,7 @@ struct long_sleep {
 	int64_t wait;
 	char *text;
 	const char *pending;    /* a timed wait seen at the window's end: its call */
+	int64_t short_sleeps;   /* > 0: wait is the total of this many short sleeps */
 };
 
 struct state {
@@ -1655,12 +1658,35 @@ static void on_pending_wait(struct state *st, const struct da_event *ev)
 	s->wait = ev->arg[0];
 	s->text = ev->text ? strdup(ev->text) : NULL;
 	s->pending = call;
+	s->short_sleeps = 0;
+}
+
+/* A wait split into sleeps shorter than a second (a time bomb evading
+ * long_sleep): their total by the window's end.  Judged at finish, against
+ * the whole run: a poller that shows work is not this. */
+static void on_short_sleeps(struct state *st, const struct da_event *ev)
+{
+	double window = st->host->run->duration_s;
+	if (window <= 0 || (double)ev->arg[0] < 0.8 * window || st->n_sleeps >= MAX_SLEEPS ||
+	    (ev->phase && strcmp(ev->phase, "setup") == 0))
+		return;
+	struct long_sleep *s = &st->sleeps[st->n_sleeps++];
+	s->pid = ev->pid;
+	s->t = ev->time_s;
+	s->wait = ev->arg[0];
+	s->text = ev->text ? strdup(ev->text) : NULL;
+	s->pending = NULL;
+	s->short_sleeps = ev->arg[1] > 0 ? ev->arg[1] : 1;
 }
 
 static void on_sleep(struct state *st, const struct da_event *ev)
 {
 	if (ev->syscall && ev->detail && strcmp(ev->detail, "pending") == 0) {
 		on_pending_wait(st, ev);
+		return;
+	}
+	if (ev->syscall && ev->detail && strcmp(ev->detail, "short sleeps") == 0) {
+		on_short_sleeps(st, ev);
 		return;
 	}
 	if (!ev->syscall || (strcmp(ev->syscall, "nanosleep") != 0 &&
@@ -1700,6 +1726,15 @@ static void report_long_sleeps(struct state *st)
 		bool after_work = st->activity_seen && st->first_activity_s <= s->t;
 		struct da_event ev = {.struct_size = sizeof(ev), .pid = s->pid, .time_s = s->t,
 				      .text = s->text};
+		if (s->short_sleeps > 0) {
+			/* a poller that shows work is just polling */
+			if (!after_work)
+				report(st, "process.long_sleep", DA_SEV_MEDIUM, &ev,
+				       "Re-run with a longer target.duration to see what it does after the wait.",
+				       "Spends %lld s of the %.0f s window asleep in %lld sleeps under a second each, before doing anything observable (one long wait, cut up)",
+				       (long long)s->wait, window, (long long)s->short_sleeps);
+			continue;
+		}
 		if (s->pending) {
 			/* an idle process whose next wake-up is a timer far away:
 			 * medium only when that is a whole window away and it did

@@ -42,6 +42,7 @@ void sc_call_reset(struct sc_call *c)
 	c->clone3_flags = 0;
 	c->fstype[0] = '\0';
 	c->sleep_s = c->sleep_ns = c->sleep_left_s = -1;
+	c->sleep_left = -1;
 	c->salen = 0;
 	c->row = NULL;
 	c->deny_errno = 0;
@@ -210,13 +211,16 @@ void tracer_decode_entry(struct tracer *t, struct tracee *th, struct sc_call *c)
 			break;
 		c->sleep_s = req.tv_sec;
 		c->sleep_ns = req.tv_nsec;
-		c->sleep_left_s = req.tv_sec;
+		c->sleep_left = (double)req.tv_sec + (double)req.tv_nsec / 1e9;
 		if (clock && (a[1] & TIMER_ABSTIME)) {
 			/* an absolute end on that clock: how far from now */
 			struct timespec now;
 			if (clock_gettime((clockid_t)a[0], &now) == 0)
-				c->sleep_left_s = req.tv_sec - now.tv_sec;
+				c->sleep_left -= (double)now.tv_sec + (double)now.tv_nsec / 1e9;
 		}
+		if (c->sleep_left < 0)
+			c->sleep_left = 0;
+		c->sleep_left_s = (int64_t)c->sleep_left;
 		break;
 	}
 	case SC_TIMER: {

@@ -497,8 +497,15 @@ void tracer_event_publish(struct tracer *t, struct tracee *th, struct sc_call *c
 		/* Waits under TRACER_SLEEP_MIN_S are not events: only long ones
 		 * matter, and a retry loop (usleep(1000) around a failing fork)
 		 * would otherwise flood the bus.  arg[0]: seconds until it ends. */
-		if (c->sleep_s >= 0 && c->sleep_left_s < TRACER_SLEEP_MIN_S)
+		if (c->sleep_s >= 0 && c->sleep_left < TRACER_SLEEP_MIN_S) {
+			/* added up instead: a loop of short sleeps can wait out a
+			 * window as well as one long sleep (tracer_waits.c) */
+			if (th->proc && c->sleep_left >= 0) {
+				th->proc->short_sleep_s += c->sleep_left;
+				th->proc->short_sleeps++;
+			}
 			return;
+		}
 		bool clock = strcmp(row->name, "clock_nanosleep") == 0;
 		if (clock) {
 			static const char *const clocks[] = { "CLOCK_REALTIME", "CLOCK_MONOTONIC",

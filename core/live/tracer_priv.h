@@ -59,6 +59,7 @@ struct sc_call {
 	char fstype[64];            /* mount: the filesystem type ("" unknown) */
 	int64_t sleep_s, sleep_ns;  /* sleeps: the requested time (-1 unread) */
 	int64_t sleep_left_s;       /* sleeps: seconds from now until it ends */
+	double sleep_left;          /* the same, with its fraction (-1 unread) */
 	/* memory read at exit */
 	int fds[2];                 /* socketpair results, -1 when none */
 	/* storage for the strings above */
@@ -90,6 +91,8 @@ struct tproc {
 	bool exit_published;
 	bool exec_seen;             /* its first execve was checked for a listener */
 	double timer_at;            /* CLOCK_MONOTONIC seconds its last armed timer fires, 0 none */
+	double short_sleep_s;       /* sleeps under TRACER_SLEEP_MIN_S, added up */
+	unsigned short_sleeps;
 	const char *timer_call;     /* the call that armed it ("alarm") */
 };
 

@@ -188,6 +188,26 @@ int tracer_report_pending_waits(struct tracer *t)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	double now_s = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
 	int published = 0;
+	/* loops of short sleeps: one event per process with their total */
+	for (size_t i = 0; i < s.n; i++) {
+		const struct tproc *pr = s.procs[i].th ? s.procs[i].th->proc : NULL;
+		if (!pr || pr->short_sleeps < 2 || pr->short_sleep_s < 1) /* the detector weighs it */
+			continue;
+		struct da_event ev;
+		char text[160];
+		da_event_init(&ev, DA_EV_SYSCALL_OTHER);
+		tracer_event_origin(t, s.procs[i].th, &ev);
+		ev.syscall = "nanosleep";
+		ev.detail = "short sleeps";
+		ev.arg[0] = (int64_t)pr->short_sleep_s;
+		ev.arg[1] = pr->short_sleeps;
+		snprintf(text, sizeof(text), "nanosleep(...) <%u sleeps under %d s, %.1f s in all, by the end of the window>",
+			 pr->short_sleeps, TRACER_SLEEP_MIN_S, pr->short_sleep_s);
+		ev.text = text;
+		if (t->opt.bus)
+			bus_publish(t->opt.bus, &ev);
+		published++;
+	}
 	for (size_t i = 0; i < s.n; i++) {
 		struct proc_wait *p = &s.procs[i];
 		/* a timer it armed (alarm, setitimer, a timerfd) wakes an idle

@@ -1706,3 +1706,29 @@ Test(process, thread_creation_hitting_the_limit_is_runaway)
 	cr_expect_eq(harness_max_severity(h, "process.runaway"), DA_SEV_MEDIUM);
 	harness_free(h);
 }
+
+/* Sleeps under a second, added up by the tracer: a wait that fills the
+ * window before anything observable is a cut-up long sleep; a poller
+ * that shows work is not. */
+Test(process, short_sleeps_that_fill_the_window)
+{
+	for (int work = 0; work < 2; work++) {
+		struct harness *h = harness_new("process", NULL, NULL);
+		python_startup(h, 100);
+		if (work)
+			publish_output(h, 0.5, "tick 1");
+		struct da_event ev = ev_make(DA_EV_SYSCALL_OTHER, 100, 60.0);
+		ev.syscall = "nanosleep";
+		ev.detail = "short sleeps";
+		ev.arg[0] = 59;
+		ev.arg[1] = 66;
+		ev.text = "nanosleep(...) <66 sleeps under 1 s, 59.4 s in all, by the end of the window>";
+		harness_publish(h, &ev);
+		harness_finish(h);
+		if (work)
+			cr_expect_eq(harness_count(h, "process.long_sleep"), 0);
+		else
+			cr_expect_eq(harness_max_severity(h, "process.long_sleep"), DA_SEV_MEDIUM);
+		harness_free(h);
+	}
+}

@@ -34,6 +34,19 @@ rules >"$tmp/rules.txt"
 grep -q '^process.long_sleep medium .*alarm.* 3[0-9][0-9][0-9] s' "$tmp/rules.txt" ||
 	fail "no finding for alarm + pause: $(cat "$tmp/rules.txt")"
 
+# the same wait cut into sleeps under a second
+cat >"$tmp/work/naps.py" <<'PY'
+import time
+for i in range(4000):
+    time.sleep(0.9)
+open("/etc/shadow").read()
+PY
+run_audit -- python3 naps.py "$MARK"
+assert_common
+rules >"$tmp/rules.txt"
+grep -q '^process.long_sleep medium .*asleep in [0-9]* sleeps under a second' "$tmp/rules.txt" ||
+	fail "no finding for a loop of short sleeps: $(cat "$tmp/rules.txt")"
+
 cat >"$tmp/work/job.py" <<'PY'
 import select, sys
 print("report written", flush=True)
