@@ -15,18 +15,31 @@
  *                Default: [workdir, tmp, home].
  *
  * Rules (id, severity, trigger; what is deliberately ignored):
- *   file.sensitive_read   high     any open but a write-only one of a
+ *   file.sensitive_read   high     an open without write access of a
  *                         sensitive path: /etc/shadow,
  *                         /etc/gshadow, /etc/sudoers(.d), SSH host keys,
  *                         ~/.ssh and /home/x/.ssh, /root, cloud and tool
  *                         credentials (~/.aws, ~/.config/gcloud, ~/.azure,
  *                         ~/.kube, ~/.docker/config.json, .netrc,
- *                         .git-credentials, .pgpass, ~/.gnupg), other users'
- *                         homes (/home/x not HOME), /proc/PID/{mem,environ,
- *                         maps,...} of another process (not by ps, top,
- *                         pgrep...: they read them all), plus `sensitive`.
- *   file.sensitive_write  high     a write-only open (O_WRONLY) of a sensitive
- *                         path: a credential overwritten or a key planted.
+ *                         .git-credentials, .pgpass, ~/.gnupg, registry and
+ *                         forge tokens (.npmrc, .pypirc, gh, vault, rclone,
+ *                         terraform, maven, gradle, cargo, s3cfg, boto),
+ *                         shell/REPL histories, keyrings and wallets), TLS and
+ *                         VPN keys (/etc/ssl/private, /etc/wireguard,
+ *                         NetworkManager connections), /dev/mem, /dev/kmem,
+ *                         /proc/kcore, /proc/1/ns, /sys/kernel/debug, other
+ *                         users' homes (/home/x not HOME), /proc/PID/{mem,
+ *                         environ,maps,...} of another process (not by ps,
+ *                         top, pgrep...: they read them all), plus
+ *                         `sensitive`.  A tool's own token file read by that
+ *                         tool (~/.npmrc by npm, ~/.m2/settings.xml by mvn...)
+ *                         or in the setup phase is not one.  Also: symlink()
+ *                         or link() to a sensitive path or to a directory
+ *                         holding one (/etc, /root, ~/.ssh, /): reads
+ *                         through the link bypass path checks; failed or not.
+ *   file.sensitive_write  high     an open with write access (O_WRONLY or
+ *                         O_RDWR) of a sensitive path: a credential
+ *                         overwritten or a key planted.
  *                         Not when file.persistence covers the path
  *                         (authorized_keys, /etc/shadow, /etc/sudoers).
  *   file.account_db       info     /etc/passwd or /etc/group read (glibc's
@@ -42,7 +55,12 @@
  *                         /etc/passwd, /etc/shadow, /etc/sudoers, and cron
  *                         tables staged outside the workdir (a cron/ or
  *                         crontabs/ dir, a file named crontab, e.g.
- *                         /tmp/cron/user); critical
+ *                         /tmp/cron/user), ~/.xsessionrc, ~/.pam_environment,
+ *                         ~/.config/environment.d, ~/.vimrc, pip.conf,
+ *                         ~/.npmrc, ~/.gitconfig, ~/.ssh/config, desktop
+ *                         entries, ~/.local/bin (PATH hijack; not by pip in
+ *                         the setup phase), and a link at a directory
+ *                         holding such a location (~/.ssh -> /tmp/x); critical
  *                         for authorized_keys and /etc/ld.so.preload.  Also
  *                         inside the private HOME: it is an attempt,
  *                         at full strength even when it failed.
@@ -55,7 +73,9 @@
  *                         EROFS, EPERM or EEXIST (nothing was written),
  *                         except where a planted file would hijack the
  *                         system (PATH directories, /etc/hosts,
- *                         /etc/resolv.conf, /etc/nsswitch.conf).  info for
+ *                         /etc/resolv.conf, /etc/nsswitch.conf) or a write
+ *                         crashes or escapes the host (/proc/sysrq-trigger,
+ *                         /proc/sys/... e.g. core_pattern, /sys/...): high.  info for
  *                         state files libraries keep themselves (libuuid's
  *                         /var/lib/libuuid/clock.txt, fontconfig caches,
  *                         Java's /etc/.java prefs).  Ignores /dev/null,
@@ -67,6 +87,11 @@
  *                         /dev/shm included.  Inside the workdir it is a
  *                         build and is ignored, as are directories the
  *                         target made and device nodes under /dev.
+ * Links: the run's own symlinks and hard links are remembered; a path
+ * below a link is judged again at its target (open "cfg/gshadow" with
+ * cfg -> /etc reads /etc/gshadow), and a path below a link's target again
+ * at the link (a key written to /tmp/x/authorized_keys with ~/.ssh -> /tmp/x
+ * is planted in ~/.ssh); such findings say "through a link the run made".
  * Relative paths (core could not resolve them) are taken as relative to the
  * workdir.  Summary: "Local only" / "None" + "No sensitive paths accessed".
  */
@@ -86,6 +111,8 @@
 #define SEEN_SLOTS 8192
 #define MAX_PROCS 4096     /* pid -> program name */
 #define PATH_MAX_LEN 4096
+#define MAX_LINKS 256      /* links the run made, remembered */
+#define MAX_ALIASES 4      /* other names of one path judged */
 
 enum write_action { W_OPEN, W_APPEND, W_CREATE, W_UNLINK, W_RENAME_FROM, W_RENAME_TO, W_CHMOD,
 		    W_CHOWN, W_LINK, W_MKDIR, W_TRUNCATE, W_MONITOR };
@@ -100,6 +127,13 @@ static const char *const action_verbs[] = {
 struct proc_name {
 	int pid;
 	char name[32];
+	char script[32];   /* an interpreter's script or -m module ("npm-cli.js") */
+};
+
+/* A link the run made: link (absolute) names target (absolute). */
+struct link_alias {
+	char *link;
+	char *target;
 };
 
 struct state {
@@ -114,6 +148,9 @@ struct state {
 	size_t n_seen;
 	struct proc_name procs[MAX_PROCS];
 	size_t n_procs;
+	struct link_alias links[MAX_LINKS];
+	size_t n_links;
+	const char *via;           /* path as the program named it, while judging an alias */
 	size_t dropped;
 
 	size_t n_events;           /* file events seen */
@@ -128,7 +165,34 @@ static const char *const default_sensitive[] = {
 	"~/.ssh", "/root", "/home/*/.ssh", "~/.aws", "~/.config/gcloud", "~/.azure", "~/.kube",
 	"~/.docker/config.json", "~/.netrc", "~/.git-credentials", "~/.pgpass", "~/.gnupg",
 	"~/.password-store", "~/.bash_history", "~/.mozilla", "~/.config/google-chrome",
-	"~/.config/chromium", "/run/secrets", "/var/run/secrets", NULL};
+	"~/.config/chromium", "/run/secrets", "/var/run/secrets",
+	/* shell and client histories: typed passwords and connection strings */
+	"~/.zsh_history", "~/.python_history", "~/.mysql_history", "~/.psql_history",
+	/* package-registry, forge and cloud-tool tokens */
+	"~/.npmrc", "~/.pypirc", "~/.config/gh/hosts.yml", "~/.vault-token",
+	"~/.config/rclone/rclone.conf", "~/.terraform.d/credentials.tfrc.json", "~/.m2/settings.xml",
+	"~/.gradle/gradle.properties", "~/.cargo/credentials*", "~/.config/hub", "~/.s3cfg", "~/.boto",
+	"~/.local/share/keyrings", "~/.bitcoin/wallet.dat", "~/.electrum/wallets",
+	/* system keys and saved network secrets */
+	"/etc/ssl/private", "/etc/wireguard", "/etc/NetworkManager/system-connections",
+	"/var/lib/postgresql/.pgpass",
+	/* kernel memory and other namespaces */
+	"/dev/mem", "/dev/kmem", "/proc/kcore", "/proc/1/ns", "/sys/kernel/debug", NULL};
+
+/* Tool configuration holding tokens that the tool itself reads on every run
+ * (npm its .npmrc, Maven its settings.xml...): not a secret read when that
+ * tool reads it, or in the setup phase (the build). */
+static const struct {
+	const char *pattern;
+	const char *const tools[6];
+} tool_config[] = {
+	{"~/.npmrc", {"npm", "npx", "npm-cli.js", "npx-cli.js", "yarn", "pnpm"}},
+	{"~/.pypirc", {"twine", NULL}},
+	{"~/.m2/settings.xml", {"mvn", "mvnd", NULL}},
+	{"~/.gradle/gradle.properties", {"gradle", "gradlew", NULL}},
+	{"~/.cargo/credentials*", {"cargo", NULL}},
+	{"~/.local/bin", {"pip", "pip3", "pipx", NULL}},
+};
 
 /* Persistence locations; "~" is HOME.  Each also covers what is below. */
 static const char *const persistence_critical[] = {
@@ -143,14 +207,24 @@ static const char *const persistence_high[] = {
 	"~/.local/share/systemd", "~/.config/autostart", "/etc/xdg/autostart", "/etc/rc.local",
 	"/etc/init.d", "/etc/rc[0-6S].d", "/etc/passwd", "/etc/shadow", "/etc/group",
 	"/etc/sudoers", "/etc/sudoers.d", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/pam.d",
-	"/etc/update-motd.d", "/etc/xinetd.d", NULL};
+	"/etc/update-motd.d", "/etc/xinetd.d",
+	/* run at login or by the desktop session */
+	"~/.xsessionrc", "~/.pam_environment", "~/.config/environment.d",
+	"~/.local/share/applications/*.desktop",
+	/* run or obeyed by tools the user starts: editor, pip, npm, git, ssh */
+	"~/.vimrc", "~/.config/pip/pip.conf", "~/.npmrc", "~/.gitconfig", "~/.ssh/config",
+	/* first on a user's PATH: a planted `ls` or `sudo` hijacks the command */
+	"~/.local/bin", NULL};
 
 /* Where a planted file would run or answer in place of the system's own
  * (programs on PATH, name resolution): even a refused attempt there shows
  * intent, like an attempt at a persistence location. */
 static const char *const hijack_targets[] = {
 	"/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin",
-	"/etc/hosts", "/etc/resolv.conf", "/etc/nsswitch.conf", "/etc/ld.so.cache", NULL};
+	"/etc/hosts", "/etc/resolv.conf", "/etc/nsswitch.conf", "/etc/ld.so.cache",
+	/* kernel knobs: crash the host (sysrq), run a program as root on the
+	 * next core dump (core_pattern), or reconfigure the kernel */
+	"/proc/sysrq-trigger", "/proc/sys", "/sys", NULL};
 
 /* State files libraries keep on their own, outside any program's say:
  * writing (or failing to create) them is library behaviour. */
@@ -353,6 +427,38 @@ static void remember_exec(struct state *st, const struct da_event *ev)
 	}
 	p->pid = ev->pid;
 	copy_text(p->name, sizeof(p->name), name);
+	p->script[0] = '\0';
+	const char *script = ev->argc > 1 && ev->argv ? ev->argv[1] : NULL;
+	if (script && strcmp(script, "-m") == 0)
+		script = ev->argc > 2 ? ev->argv[2] : NULL;
+	if (script && script[0] != '-') {
+		slash = strrchr(script, '/');
+		copy_text(p->script, sizeof(p->script), slash ? slash + 1 : script);
+	}
+}
+
+/* Is path a tool's own configuration read (or written) by that tool, or
+ * touched during the setup phase (the build)?  See tool_config. */
+static bool tool_own_config(const struct state *st, const struct da_event *ev, const char *path)
+{
+	const char *home = st->host->run->home;
+	bool setup = ev->phase && strcmp(ev->phase, "setup") == 0;
+	const struct proc_name *p = NULL;
+	for (size_t i = st->n_procs; i-- > 0 && !p;)
+		if (st->procs[i].pid == ev->pid)
+			p = &st->procs[i];
+	for (size_t i = 0; i < sizeof(tool_config) / sizeof(tool_config[0]); i++) {
+		const char *const list[] = {tool_config[i].pattern, NULL};
+		if (!covered_by_list(list, home, path))
+			continue;
+		if (setup)
+			return true;
+		for (size_t t = 0; p && t < 6 && tool_config[i].tools[t]; t++)
+			if (strcmp(p->name, tool_config[i].tools[t]) == 0 ||
+			    strcmp(p->script, tool_config[i].tools[t]) == 0)
+				return true;
+	}
+	return false;
 }
 
 static const char *result_text(const struct da_event *ev, char *buf, size_t len)
@@ -372,6 +478,11 @@ static void report(struct state *st, const char *rule, enum da_severity sev,
 	va_start(ap, fmt);
 	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
+	if (st->via) {
+		size_t used = strlen(message);
+		snprintf(message + used, sizeof(message) - used, ", as %s through a link the run made",
+			 st->via);
+	}
 	const char *evidence[1] = {ev->text ? ev->text : ev->detail};
 	struct da_finding f = {
 		.struct_size = sizeof(f),
@@ -468,6 +579,8 @@ static bool other_users_home(const struct state *st, const struct da_event *ev, 
 static bool is_sensitive(const struct state *st, const struct da_event *ev, const char *path)
 {
 	const struct da_run_info *run = st->host->run;
+	if (tool_own_config(st, ev, path))
+		return false;
 	for (size_t i = 0; i < st->n_sensitive; i++) {
 		/* /root is HOME when the target runs as root: only its secrets count */
 		if (strcmp(st->sensitive[i], "/root") == 0 && path_under(run->home, "/root"))
@@ -514,8 +627,8 @@ static bool is_system_path(const char *path)
 
 /* ---- rules --------------------------------------------------------------------- */
 
-/* An open for writing only (O_WRONLY) of a sensitive path: a credential
- * overwritten or a key planted, not a secret read.  Nothing more to say when
+/* An open with write access (O_WRONLY or O_RDWR) of a sensitive path: a
+ * credential overwritten or a key planted, reported as a write.  Nothing more to say when
  * the path is a persistence location (file.persistence covers it). */
 static void judge_sensitive_write(struct state *st, const struct da_event *ev, const char *path,
 				  const char *verb)
@@ -615,7 +728,7 @@ static bool judge_write(struct state *st, const struct da_event *ev, const char 
 	const char *home = st->host->run->home;
 	const char *verb = action_verbs[action];
 	bool plants = action != W_UNLINK && action != W_RENAME_FROM && action != W_CHOWN;
-	if (plants) {
+	if (plants && !tool_own_config(st, ev, path)) {
 		bool critical = covered_by_list(persistence_critical, home, path);
 		if (critical || covered_by_list(persistence_high, home, path) ||
 		    (is_cron_path(path) && !path_under(path, st->host->run->workdir) &&
@@ -686,18 +799,94 @@ static void judge_exec_bits(struct state *st, const struct da_event *ev, const c
 	       (unsigned long long)(ev->mode & 07777), result_text(ev, rbuf, sizeof(rbuf)));
 }
 
-static void on_file_event(struct state *st, const struct da_event *ev)
+/* The first pattern of list (expanded) that lies below dir, or NULL: a
+ * link at or to dir reaches that place too. */
+static const char *pattern_below(const char *const *list, char *const *expanded, size_t n,
+				 const char *home, const char *dir, char *buf, size_t buflen)
 {
-	const char *base = st->host->run->workdir;
-	char path[PATH_MAX_LEN], path2[PATH_MAX_LEN];
-	const char *raw = ev->path ? ev->path : ev->raw_path;
-	if (ev->kind == DA_EV_FILE_WRITE)
-		raw = (ev->fd_desc && ev->fd_desc[0] == '/') ? ev->fd_desc : NULL;
-	if (!raw || !*raw)
-		return;
-	st->n_events++;
-	normalize_path(raw, base, path, sizeof(path));
+	for (size_t i = 0; list && list[i]; i++) {
+		char *p = expand_home(list[i], home);
+		bool hit = p && path_under(p, dir);
+		if (hit)
+			copy_text(buf, buflen, p);
+		free(p);
+		if (hit)
+			return buf;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (path_under(expanded[i], dir)) {
+			copy_text(buf, buflen, expanded[i]);
+			return buf;
+		}
+	return NULL;
+}
 
+/*
+ * symlink()/link(): a link to a secret (or to a directory holding secrets:
+ * /etc, /root, ~/.ssh...) lets the program read it under a harmless name;
+ * a link at a directory holding persistence locations (~/.ssh, ~/.config)
+ * makes whatever its target holds take effect there.  Successful links are
+ * remembered (see judge_aliases).
+ */
+static void judge_link(struct state *st, const struct da_event *ev, const char *link,
+		       const char *target)
+{
+	char rbuf[64], found[PATH_MAX_LEN], key[2 * PATH_MAX_LEN + 4];
+	const char *home = st->host->run->home;
+	const char *res = result_text(ev, rbuf, sizeof(rbuf));
+	bool root_home = path_under(home, "/root");
+	const char *held = NULL;
+	for (size_t i = 0; i < st->n_sensitive && !held; i++)
+		if (path_under(st->sensitive[i], target) &&
+		    !(root_home && strcmp(st->sensitive[i], "/root") == 0)) {
+			copy_text(found, sizeof(found), st->sensitive[i]);
+			held = found;
+		}
+	snprintf(key, sizeof(key), "%s>%s", link, target);
+	if ((is_sensitive(st, ev, target) || held) && seen_once(st, 'l', key)) {
+		st->n_sensitive_hits++;
+		if (held && strcmp(held, target) != 0)
+			report(st, "file.sensitive_read", DA_SEV_HIGH, ev,
+			       "Treat the secrets below the target as read; find the code that made the link.",
+			       "Creates a link to %s (which holds %s) at %s: reads through it bypass path checks%s",
+			       target, held, link, res);
+		else
+			report(st, "file.sensitive_read", DA_SEV_HIGH, ev,
+			       "Treat the secret as read; find the code that made the link.",
+			       "Creates a link to %s at %s: reads through it bypass path checks%s", target,
+			       link, res);
+	}
+	bool critical = pattern_below(persistence_critical, NULL, 0, home, link, found, sizeof(found));
+	if ((critical || pattern_below(persistence_high, NULL, 0, home, link, found, sizeof(found))) &&
+	    !covered_by_list(persistence_high, home, link) && seen_once(st, 'p', link)) {
+		/* (a link covered by the list itself was judged by judge_write) */
+		found[strcspn(found, "*?[")] = '\0'; /* "authorized_keys*": name the place */
+		st->n_persistence_hits++;
+		report(st, "file.persistence", critical ? DA_SEV_CRITICAL : DA_SEV_HIGH, ev,
+		       "Treat as a persistence attempt: what the link's target holds takes effect.",
+		       "Creates a link at %s, which holds persistence location %s, to %s%s", link, found,
+		       target, res);
+	}
+	if (ev->err)
+		return;
+	if (st->n_links >= MAX_LINKS) {
+		st->dropped++;
+		return;
+	}
+	struct link_alias *l = &st->links[st->n_links];
+	l->link = strdup(link);
+	l->target = strdup(target);
+	if (!l->link || !l->target) {
+		free(l->link);
+		free(l->target);
+		return;
+	}
+	st->n_links++;
+}
+
+/* One file event at one name of the file.  second: the rename's new name. */
+static void judge_at(struct state *st, const struct da_event *ev, const char *path, bool second)
+{
 	switch (ev->kind) {
 	case DA_EV_FILE_OPEN: {
 		note_home_lookup(st, path);
@@ -708,16 +897,19 @@ static void on_file_event(struct state *st, const struct da_event *ev)
 			return;
 		}
 		bool creates = ev->access & DA_ACC_CREATE;
-		/* O_WRONLY: a write, not a read, whatever the path holds */
-		bool write_only = (ev->access & DA_ACC_WRITE) && !(ev->access & DA_ACC_READ);
-		if (!write_only)
+		/* write access (O_WRONLY or O_RDWR): a write, whatever the path
+		 * holds; the write rules word and weigh it */
+		bool writes = ev->access & DA_ACC_WRITE;
+		if (!writes)
 			judge_read(st, ev, path);
 		if (ev->access & (DA_ACC_WRITE | DA_ACC_CREATE | DA_ACC_TRUNC | DA_ACC_APPEND)) {
 			enum write_action action = (ev->access & DA_ACC_APPEND) ? W_APPEND
 						   : creates ? W_CREATE : W_OPEN;
 			bool persistence = judge_write(st, ev, path, action);
-			if (write_only && !persistence)
-				judge_sensitive_write(st, ev, path, action_verbs[action]);
+			if (writes && !persistence)
+				judge_sensitive_write(st, ev, path,
+						      (ev->access & DA_ACC_READ) && action == W_OPEN
+						      ? "Opens for reading and writing" : action_verbs[action]);
 		}
 		if (creates)
 			judge_exec_bits(st, ev, path);
@@ -730,11 +922,7 @@ static void on_file_event(struct state *st, const struct da_event *ev)
 		judge_write(st, ev, path, W_UNLINK);
 		return;
 	case DA_EV_FILE_RENAME:
-		judge_write(st, ev, path, W_RENAME_FROM);
-		if (ev->path2) {
-			normalize_path(ev->path2, base, path2, sizeof(path2));
-			judge_write(st, ev, path2, W_RENAME_TO);
-		}
+		judge_write(st, ev, path, second ? W_RENAME_TO : W_RENAME_FROM);
 		return;
 	case DA_EV_FILE_CHMOD:
 		judge_write(st, ev, path, W_CHMOD);
@@ -765,6 +953,81 @@ static void on_file_event(struct state *st, const struct da_event *ev)
 		return;
 	default:
 		return;
+	}
+}
+
+/*
+ * The event paths are the names the program used, not what they resolve
+ * to: open("cfg/gshadow") with cfg -> /etc reads /etc/gshadow, and a file
+ * written in /tmp/st/ssh lands in ~/.ssh when ~/.ssh -> /tmp/st/ssh.  For
+ * each link the run made, path below the link is judged again at the
+ * target, and path below the target again at the link.
+ */
+static void judge_aliases(struct state *st, const struct da_event *ev, const char *path, bool second)
+{
+	char alias[PATH_MAX_LEN], joined[PATH_MAX_LEN];
+	size_t n = 0;
+	for (size_t i = 0; i < st->n_links && n < MAX_ALIASES; i++) {
+		const struct link_alias *l = &st->links[i];
+		const char *from, *to;
+		/* unlinking, renaming or seeing (inotify) the link itself acts
+		 * on the link, not on what it names */
+		bool on_name = ev->kind == DA_EV_FILE_UNLINK || ev->kind == DA_EV_FILE_RENAME ||
+			       ev->kind == DA_EV_FS_MONITOR || ev->kind == DA_EV_FILE_MKDIR;
+		if (on_name && (strcmp(path, l->link) == 0 || strcmp(path, l->target) == 0))
+			continue;
+		if (path_under(path, l->link) && strcmp(l->link, "/") != 0) {
+			from = l->link;
+			to = l->target;
+		} else if (path_under(path, l->target) && strcmp(l->target, "/") != 0) {
+			from = l->target;
+			to = l->link;
+		} else {
+			continue;
+		}
+		snprintf(joined, sizeof(joined), "%s/%s", to, path + strlen(from));
+		normalize_path(joined, NULL, alias, sizeof(alias));
+		if (strcmp(alias, path) == 0)
+			continue;
+		n++;
+		st->via = path;
+		judge_at(st, ev, alias, second);
+		st->via = NULL;
+	}
+}
+
+static void on_file_event(struct state *st, const struct da_event *ev)
+{
+	const char *base = st->host->run->workdir;
+	char path[PATH_MAX_LEN], path2[PATH_MAX_LEN];
+	const char *raw = ev->path ? ev->path : ev->raw_path;
+	if (ev->kind == DA_EV_FILE_WRITE)
+		raw = (ev->fd_desc && ev->fd_desc[0] == '/') ? ev->fd_desc : NULL;
+	if (!raw || !*raw)
+		return;
+	st->n_events++;
+	normalize_path(raw, base, path, sizeof(path));
+
+	judge_at(st, ev, path, false);
+	if (ev->kind == DA_EV_FILE_LINK) {
+		if (ev->path2 && *ev->path2) {
+			/* a symlink's relative target is relative to the link's directory */
+			bool sym = ev->detail && strcmp(ev->detail, "symlink") == 0;
+			char dir[PATH_MAX_LEN];
+			copy_text(dir, sizeof(dir), path);
+			char *slash = strrchr(dir, '/');
+			if (slash)
+				slash[slash == dir ? 1 : 0] = '\0';
+			normalize_path(ev->path2, sym ? dir : base, path2, sizeof(path2));
+			judge_link(st, ev, path, path2);
+		}
+		return;
+	}
+	judge_aliases(st, ev, path, false);
+	if (ev->kind == DA_EV_FILE_RENAME && ev->path2) {
+		normalize_path(ev->path2, base, path2, sizeof(path2));
+		judge_at(st, ev, path2, true);
+		judge_aliases(st, ev, path2, true);
 	}
 }
 
@@ -919,6 +1182,10 @@ static void file_destroy(void *state)
 	free(st->allow_write);
 	for (size_t i = 0; i < SEEN_SLOTS; i++)
 		free(st->seen[i]);
+	for (size_t i = 0; i < st->n_links; i++) {
+		free(st->links[i].link);
+		free(st->links[i].target);
+	}
 	free(st->home_user);
 	free(st);
 }

@@ -29,17 +29,33 @@
  *                          entry itself names 0.0.0.0 / :: / *.
  * Allow entries match IPv4-mapped addresses (::ffff:127.0.0.1) by their
  * IPv4 form.
- *   network.raw_socket     high      SOCK_RAW inet sockets, AF_PACKET sockets.
+ *   network.raw_socket     high      SOCK_RAW inet sockets, AF_PACKET sockets,
+ *                          ICMP sockets (SOCK_DGRAM with IPPROTO_ICMP or
+ *                          IPPROTO_ICMPV6: unprivileged "ping" sockets, an
+ *                          ICMP tunnel carries data), also when socket()
+ *                          failed.  Their sendto is judged like a connect
+ *                          destination (network.connect, by host: ICMP has
+ *                          no port); a failed ICMP socket's sendto (fd -1) too.
+ *   network.port_scan      high      more than SCAN_PORTS (5) distinct ports
+ *                          of one host contacted (connect/sendto); medium
+ *                          for a loopback host.  One finding per host at
+ *                          finish, the first connects as evidence; after the
+ *                          first SCAN_PORTS ports of a host its ports are no
+ *                          longer reported one by one, and per-destination
+ *                          findings stop after MAX_DEST_FINDINGS (one
+ *                          network.connect finding counts the rest).
  *   network.netlink        info      NETLINK_ROUTE (glibc getifaddrs);
  *                          medium    any other netlink protocol (audit,
  *                          netfilter, xfrm, sock_diag...).
- *   network.dns            medium    DNS attempt: connect/sendto to port 53
+ *   network.dns            medium    DNS attempt: UDP connect or sendto to port 53
  *                          (one finding per resolver, with the process's
  *                          resolv.conf read as evidence); info when
  *                          allow_dns is true.  Reading resolv.conf and
  *                          opening a UDP socket alone is not one: glibc's
  *                          getaddrinfo does that to rank even /etc/hosts
  *                          answers (UDP connects to port 0, not judged).
+ *                          A TCP connect to port 53 is a plain connect
+ *                          (network.connect), not a lookup.
  *   network.unix_sensitive critical  container runtime sockets (docker.sock,
  *                          containerd.sock, podman, cri-o); high: the D-Bus
  *                          system/session bus, systemd private sockets,
@@ -67,12 +83,18 @@
 #define MAX_JUDGED 4096    /* endpoints already reported */
 #define JUDGED_SLOTS 8192
 #define MAX_RESOLV_PIDS 64 /* processes that read /etc/resolv.conf */
+#define SCAN_PORTS 5        /* distinct ports of one host reported one by one */
+#define MAX_SCAN_HOSTS 256  /* hosts whose ports are counted */
+#define SCAN_EVIDENCE 3     /* first connect lines kept per host */
+#define MAX_DEST_FINDINGS 200 /* per-destination network.connect findings */
+#define MAX_ICMP_PIDS 64    /* processes whose ICMP socket() failed */
 
 /* Linux constants, spelled out so the plugin needs only libc headers. */
 enum { FAM_UNSPEC = 0, FAM_UNIX = 1, FAM_INET = 2, FAM_INET6 = 10, FAM_NETLINK = 16,
        FAM_PACKET = 17 };
 enum { TYPE_STREAM = 1, TYPE_DGRAM = 2, TYPE_RAW = 3, TYPE_SEQPACKET = 5 };
 enum { NETLINK_ROUTE_PROTO = 0 };
+enum { PROTO_ICMP = 1, PROTO_ICMPV6 = 58 };
 
 /* One allow-list entry: host and port patterns, or a unix path pattern. */
 struct endpoint_rule {
@@ -85,6 +107,17 @@ struct sock {
 	int pid, fd;
 	int family, type, protocol;
 	char *bound;  /* address given to bind */
+};
+
+/* The distinct ports contacted on one host (port-scan detection). */
+struct scan_host {
+	char *host;
+	uint64_t ports[1024];  /* bitmap of ports 0..65535 */
+	size_t n_ports;
+	int pid;
+	double first_s, last_s;
+	char *evidence[SCAN_EVIDENCE];
+	size_t n_evidence;
 };
 
 struct state {
@@ -100,6 +133,13 @@ struct state {
 	int resolv_pids[MAX_RESOLV_PIDS];
 	char *resolv_text[MAX_RESOLV_PIDS];
 	size_t n_resolv;
+	struct scan_host *scans[MAX_SCAN_HOSTS];
+	size_t n_scans;
+	size_t n_dest_findings;     /* per-destination findings emitted */
+	size_t n_dest_suppressed;   /* ... and those left out past the bound */
+	int worst_suppressed;       /* their worst severity */
+	int icmp_pids[MAX_ICMP_PIDS];
+	size_t n_icmp_pids;
 	bool dns_reported;
 	size_t dropped;
 	int own_ports[256];  /* local ports of the run's own inet sockets */
@@ -344,6 +384,106 @@ static bool own_port(const struct state *st, const char *port)
 	return false;
 }
 
+static bool is_icmp(int family, int protocol)
+{
+	return (family == FAM_INET && protocol == PROTO_ICMP) ||
+	       (family == FAM_INET6 && protocol == PROTO_ICMPV6);
+}
+
+static bool icmp_pid(const struct state *st, int pid)
+{
+	for (size_t i = 0; i < st->n_icmp_pids; i++)
+		if (st->icmp_pids[i] == pid)
+			return true;
+	return false;
+}
+
+/* Counts port as contacted on host.  Returns the host's entry, or NULL when
+ * the table is full; *new_port tells whether the port was new for it. */
+static struct scan_host *scan_note(struct state *st, const struct da_event *ev, const char *host,
+				   const char *port, bool *new_port)
+{
+	*new_port = false;
+	char *end;
+	long p = strtol(port, &end, 10);
+	if (!*port || *end || p < 0 || p > 65535)
+		return NULL;
+	struct scan_host *sh = NULL;
+	for (size_t i = 0; i < st->n_scans && !sh; i++)
+		if (strcmp(st->scans[i]->host, host) == 0)
+			sh = st->scans[i];
+	if (!sh) {
+		if (st->n_scans >= MAX_SCAN_HOSTS) {
+			st->dropped++;
+			return NULL;
+		}
+		sh = calloc(1, sizeof(*sh));
+		if (!sh || !(sh->host = strdup(host))) {
+			free(sh);
+			return NULL;
+		}
+		sh->pid = ev->pid;
+		sh->first_s = ev->time_s;
+		st->scans[st->n_scans++] = sh;
+	}
+	uint64_t bit = (uint64_t)1 << (p % 64);
+	if (sh->ports[p / 64] & bit)
+		return sh;
+	sh->ports[p / 64] |= bit;
+	sh->n_ports++;
+	sh->last_s = ev->time_s;
+	*new_port = true;
+	if (sh->n_evidence < SCAN_EVIDENCE && ev->text && (sh->evidence[sh->n_evidence] = strdup(ev->text)))
+		sh->n_evidence++;
+	return sh;
+}
+
+/* One finding per host whose ports were swept (called at finish). */
+static void report_port_scans(struct state *st)
+{
+	for (size_t i = 0; i < st->n_scans; i++) {
+		const struct scan_host *sh = st->scans[i];
+		if (sh->n_ports <= SCAN_PORTS)
+			continue;
+		char message[400];
+		snprintf(message, sizeof(message), "Connects to %zu ports of %s in %.1f s (a port scan)",
+			 sh->n_ports, sh->host, sh->last_s - sh->first_s);
+		bool local = is_this_host(sh->host);
+		struct da_finding f = {
+			.struct_size = sizeof(f),
+			.rule = "network.port_scan",
+			.severity = local ? DA_SEV_MEDIUM : DA_SEV_HIGH,
+			.message = message,
+			.pid = sh->pid,
+			.time_s = sh->first_s,
+			.evidence = (const char *const *)sh->evidence,
+			.n_evidence = sh->n_evidence,
+			.recommendation = "A submission has no reason to probe ports; find the code that sweeps them.",
+		};
+		st->host->emit(st->host, &f);
+		st->n_other_flagged++;
+		if (!st->first_flagged[0])
+			copy_text(st->first_flagged, sizeof(st->first_flagged), message);
+	}
+	if (st->n_dest_suppressed) {
+		char message[200];
+		snprintf(message, sizeof(message),
+			 "Contacts %zu more destinations, not listed one by one (%d listed)",
+			 st->n_dest_suppressed, MAX_DEST_FINDINGS);
+		struct da_finding f = {
+			.struct_size = sizeof(f),
+			.rule = "network.connect",
+			.severity = (enum da_severity)st->worst_suppressed,
+			.message = message,
+			.pid = 0,
+			.recommendation = "See trace.log for every destination.",
+		};
+		st->host->emit(st->host, &f);
+		if (st->worst_suppressed >= DA_SEV_LOW)
+			st->n_bad_connect++;
+	}
+}
+
 /* ---- rules ------------------------------------------------------------------- */
 
 static void dns_attempt(struct state *st, const struct da_event *ev, const char *extra, const char *dest)
@@ -440,7 +580,15 @@ static void judge_destination(struct state *st, const struct da_event *ev, const
 	    (is_any_interface(host) || strcmp(port, "0") == 0))
 		return;
 	st->n_activity++;
-	if (strcmp(port, "53") == 0 || ev->port == 53) {
+	int type = ev->sock_type;
+	if (!type) {
+		const struct sock *s = sock_find(st, ev->pid, ev->fd);
+		type = s ? s->type : 0;
+	}
+	/* a TCP connect to port 53 alone is a connection like any other */
+	bool dns = (strcmp(port, "53") == 0 || ev->port == 53) &&
+		   (ev->kind == DA_EV_NET_SEND || type != TYPE_STREAM);
+	if (dns) {
 		/* one resolver is one finding, however many queries (A, AAAA,
 		 * retries) go to it */
 		snprintf(key, sizeof(key), "dns %s", addr);
@@ -458,7 +606,21 @@ static void judge_destination(struct state *st, const struct da_event *ev, const
 	const char *res = result_text(ev, rbuf, sizeof(rbuf));
 	if (!is_this_host(host))
 		st->only_local = false;
-	if (match_rule(st->allow_connect, st->n_connect, addr)) {
+	bool allowed = match_rule(st->allow_connect, st->n_connect, addr) != NULL;
+	bool new_port;
+	const struct scan_host *sh = scan_note(st, ev, host, port, &new_port);
+	/* past the first ports of a host, its sweep is one network.port_scan */
+	if (sh && new_port && sh->n_ports > SCAN_PORTS && !allowed)
+		return;
+	if (st->n_dest_findings >= MAX_DEST_FINDINGS) {
+		int sev = allowed ? DA_SEV_INFO : is_this_host(host) ? DA_SEV_MEDIUM : DA_SEV_HIGH;
+		if (!st->n_dest_suppressed || sev > st->worst_suppressed)
+			st->worst_suppressed = sev;
+		st->n_dest_suppressed++;
+		return;
+	}
+	st->n_dest_findings++;
+	if (allowed) {
 		report(st, "network.connect", DA_SEV_INFO, ev, NULL, NULL, "%s %s (allowed)%s", verb, addr, res);
 		note_allowed(st, "connects to ", addr);
 	} else if (is_loopback(host) && own_port(st, port)) {
@@ -564,7 +726,17 @@ static void on_socket(struct state *st, const struct da_event *ev)
 	}
 	char rbuf[64];
 	const char *res = result_text(ev, rbuf, sizeof(rbuf));
-	if (ev->family == FAM_PACKET || (ev->sock_type == TYPE_RAW && (ev->family == FAM_INET ||
+	if (is_icmp(ev->family, ev->protocol)) {
+		/* a ping socket needs no privilege (net.ipv4.ping_group_range) and
+		 * its echo payloads carry whatever the program puts in them */
+		st->n_activity++;
+		if ((ev->err || ev->fd < 0) && !icmp_pid(st, ev->pid) && st->n_icmp_pids < MAX_ICMP_PIDS)
+			st->icmp_pids[st->n_icmp_pids++] = ev->pid;
+		report(st, "network.raw_socket", DA_SEV_HIGH, ev, NULL,
+		       "ICMP echo payloads can tunnel data out; a submission has no use for ICMP sockets.",
+		       "Opens an ICMP socket (%s%s)%s", ev->sock_type == TYPE_RAW ? "SOCK_RAW" : "ping, SOCK_DGRAM",
+		       ev->family == FAM_INET6 ? ", ICMPv6" : "", res);
+	} else if (ev->family == FAM_PACKET || (ev->sock_type == TYPE_RAW && (ev->family == FAM_INET ||
 								       ev->family == FAM_INET6))) {
 		st->n_activity++;
 		report(st, "network.raw_socket", DA_SEV_HIGH, ev, NULL,
@@ -621,9 +793,44 @@ static void on_listen(struct state *st, const struct da_event *ev)
  * Only datagrams are judged per send: a stream's destination was judged at
  * connect(), and a server's replies on accepted sockets go to its clients.
  */
+/* sendto on an ICMP socket: the destination host (the "port" is the echo
+ * id).  A failed socket() leaves the program sending on fd -1: judged too,
+ * the attempt is the intent. */
+static void judge_icmp_send(struct state *st, const struct da_event *ev)
+{
+	char host[256], port[32], key[320], rbuf[64];
+	if (!ev->addr || !split_addr(ev->addr, host, sizeof(host), port, sizeof(port)) ||
+	    is_unix_addr(ev->addr))
+		return;
+	st->n_activity++;
+	snprintf(key, sizeof(key), "icmp %s", host);
+	if (!first_time(st, key))
+		return;
+	const char *res = result_text(ev, rbuf, sizeof(rbuf));
+	if (match_rule(st->allow_connect, st->n_connect, ev->addr)) {
+		report(st, "network.connect", DA_SEV_INFO, ev, NULL, NULL,
+		       "Sends ICMP packets to %s (allowed)%s", host, res);
+		note_allowed(st, "pings ", host);
+	} else if (is_this_host(host)) {
+		report(st, "network.connect", DA_SEV_MEDIUM, ev, NULL,
+		       "ICMP echo payloads can carry data; find the code that sends them.",
+		       "Sends ICMP packets to loopback address %s outside allow_connect%s", host, res);
+	} else {
+		st->only_local = false;
+		report(st, "network.connect", DA_SEV_HIGH, ev, NULL,
+		       "ICMP echo payloads can carry data out; find the code that sends them.",
+		       "Sends ICMP packets to %s outside allow_connect%s", host, res);
+	}
+}
+
 static void on_send(struct state *st, const struct da_event *ev)
 {
 	const struct sock *s = sock_find(st, ev->pid, ev->fd);
+	if (s ? is_icmp(s->family, s->protocol)
+	      : ev->fd < 0 && icmp_pid(st, ev->pid) && (ev->family == FAM_INET || ev->family == FAM_INET6)) {
+		judge_icmp_send(st, ev);
+		return;
+	}
 	int type = s ? s->type : ev->sock_type;
 	int family = s ? s->family : ev->family;
 	bool dgram = type == TYPE_DGRAM || (!type && ev->fd_desc && strstr(ev->fd_desc, "/dgram"));
@@ -790,6 +997,7 @@ static int network_finish(void *state, char *err, size_t errlen)
 {
 	struct state *st = state;
 	char observation[128], remarks[300];
+	report_port_scans(st);
 	if (st->dropped)
 		st->host->log(st->host, 1, "network: %zu sockets or endpoints not remembered (limits reached)",
 			      st->dropped);
@@ -844,6 +1052,12 @@ static void network_destroy(void *state)
 		free(st->judged[i]);
 	for (size_t i = 0; i < st->n_resolv; i++)
 		free(st->resolv_text[i]);
+	for (size_t i = 0; i < st->n_scans; i++) {
+		for (size_t j = 0; j < st->scans[i]->n_evidence; j++)
+			free(st->scans[i]->evidence[j]);
+		free(st->scans[i]->host);
+		free(st->scans[i]);
+	}
 	free(st);
 }
 

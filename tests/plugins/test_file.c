@@ -494,8 +494,10 @@ Test(file, write_only_open_of_a_sensitive_path_is_a_write)
 	cr_expect(strstr(f->message, "Creates sensitive path /home/auditor/.ssh/id_ed25519"), "%s",
 		  f->message);
 	cr_expect_null(harness_find(h, "file.sensitive_read", "id_ed25519"));
-	/* read-write: it can read the secret */
-	cr_expect_not_null(harness_find(h, "file.sensitive_read", ".aws/credentials"));
+	/* read-write: a write (that can read the secret too), worded so */
+	cr_expect_null(harness_find(h, "file.sensitive_read", ".aws/credentials"));
+	cr_expect_not_null(harness_find(h, "file.sensitive_write",
+					"Opens for reading and writing sensitive path /home/auditor/.aws/credentials"));
 	cr_expect_str_eq(harness_status(h), "fail");
 	harness_free(h);
 }
@@ -578,5 +580,170 @@ Test(file, executable_dropped_in_dev_shm)
 	publish_open(h, 100, "/dev/null", WR, 0777);
 	harness_finish(h);
 	cr_expect_eq(harness_count(h, NULL), 0);
+	harness_free(h);
+}
+
+static void publish_link(struct harness *h, int pid, const char *link, const char *target,
+			 const char *kind, int err, const char *errname)
+{
+	struct da_event ev = ev_make(DA_EV_FILE_LINK, pid, 1.5);
+	char text[512];
+	snprintf(text, sizeof(text), "%s(\"%s\", \"%s\") = %s", strcmp(kind, "symlink") == 0 ? "symlink" : "link",
+		 target, link, err ? errname : "0");
+	ev.syscall = strcmp(kind, "symlink") == 0 ? "symlink" : "link";
+	ev.path = link;
+	ev.path2 = target;
+	ev.detail = kind;
+	ev.err = err;
+	ev.errname = errname;
+	ev.result = err ? -1 : 0;
+	ev.text = text;
+	cr_assert_eq(harness_publish(h, &ev), 0);
+}
+
+/* symlink("/etc/shadow", "cache.db") then open("cache.db"): the open names
+ * the link, the read is of /etc/shadow. */
+Test(file, links_to_sensitive_paths_and_reads_through_them)
+{
+	struct harness *h = harness_new("file", NULL, NULL);
+	publish_link(h, 100, "/home/auditor/app/cache.db", "/etc/shadow", "symlink", 0, NULL);
+	publish_open_ex(h, 100, "/home/auditor/app/cache.db", RD, 0, EACCES, "EACCES");
+	/* a directory holding secrets, then a plain relative path below it */
+	publish_link(h, 100, "/home/auditor/app/cfg", "/etc", "symlink", 0, NULL);
+	publish_open_ex(h, 100, "/home/auditor/app/cfg/gshadow", RD, 0, EACCES, "EACCES");
+	/* a refused hard link is still the attempt */
+	publish_link(h, 100, "/home/auditor/app/h.db", "/etc/shadow", "hardlink", EXDEV, "EXDEV");
+	/* a relative symlink target, relative to the link's directory */
+	publish_link(h, 100, "/home/auditor/app/k", "../.ssh/id_rsa", "symlink", 0, NULL);
+	harness_finish(h);
+	harness_dump(h);
+	cr_expect(harness_find(h, "file.sensitive_read",
+			       "Creates a link to /etc/shadow at /home/auditor/app/cache.db: reads through it bypass path checks"));
+	cr_expect(harness_find(h, "file.sensitive_read", "Creates a link to /etc (which holds /etc/shadow)"));
+	cr_expect(harness_find(h, "file.sensitive_read", "h.db: reads through it bypass path checks (failed: EXDEV)"));
+	cr_expect(harness_find(h, "file.sensitive_read", "Creates a link to /home/auditor/.ssh/id_rsa"));
+	const struct harness_finding *f = harness_find(h, "file.sensitive_read", "Opens sensitive path /etc/shadow");
+	cr_assert(f, "read through the link judged at its target");
+	cr_expect(strstr(f->message, "as /home/auditor/app/cache.db through a link"), "%s", f->message);
+	cr_expect(harness_find(h, "file.sensitive_read", "Opens sensitive path /etc/gshadow"));
+	cr_expect_eq(harness_max_severity(h, "file.sensitive_read"), DA_SEV_HIGH);
+	harness_free(h);
+
+	/* ordinary links (a venv, a build's lib64 -> lib) are not findings */
+	h = harness_new("file", NULL, NULL);
+	publish_link(h, 100, "/home/auditor/app/.venv/bin/python3", "/usr/bin/python3", "symlink", 0, NULL);
+	publish_link(h, 100, "/home/auditor/app/.venv/lib64", "lib", "symlink", 0, NULL);
+	publish_open(h, 100, "/home/auditor/app/.venv/bin/python3", RD, 0);
+	publish_open(h, 100, "/home/auditor/app/.venv/lib64/python3.11/site.py", RD, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, NULL), 0);
+	harness_free(h);
+}
+
+/* ~/.ssh -> /tmp/st/ssh, then the key written at the staging path: it lands
+ * in ~/.ssh/authorized_keys. */
+Test(file, persistence_through_a_linked_directory)
+{
+	struct harness *h = harness_new("file", NULL, NULL);
+	publish_path(h, DA_EV_FILE_MKDIR, 100, "/tmp/st/ssh", NULL, 0755);
+	publish_link(h, 100, "/home/auditor/.ssh", "/tmp/st/ssh", "symlink", 0, NULL);
+	publish_open(h, 100, "/tmp/st/ssh/authorized_keys", WR, 0644);
+	harness_finish(h);
+	harness_dump(h);
+	const struct harness_finding *f = harness_find(h, "file.persistence",
+		"Creates persistence location /home/auditor/.ssh/authorized_keys");
+	cr_assert(f);
+	cr_expect_eq(f->severity, DA_SEV_CRITICAL);
+	cr_expect(strstr(f->message, "as /tmp/st/ssh/authorized_keys through a link"), "%s", f->message);
+	cr_expect(harness_find(h, "file.persistence",
+			       "Creates a link at /home/auditor/.ssh, which holds persistence location "
+			       "/home/auditor/.ssh/authorized_keys, to /tmp/st/ssh"));
+	harness_free(h);
+
+	/* the other order: a write to ~/.ssh/authorized_keys where ~/.ssh -> /tmp/x */
+	h = harness_new("file", NULL, NULL);
+	publish_link(h, 100, "/home/auditor/.config", "/tmp/x", "symlink", 0, NULL);
+	publish_open(h, 100, "/tmp/x/autostart/u.desktop", WR, 0644);
+	harness_finish(h);
+	cr_expect(harness_find(h, "file.persistence", "/home/auditor/.config/autostart/u.desktop"));
+	harness_free(h);
+}
+
+Test(file, more_secrets_and_persistence_locations)
+{
+	const char *secrets[] = {
+		"/home/auditor/.zsh_history", "/home/auditor/.python_history", "/home/auditor/.mysql_history",
+		"/home/auditor/.psql_history", "/home/auditor/.npmrc", "/home/auditor/.pypirc",
+		"/home/auditor/.config/gh/hosts.yml", "/home/auditor/.vault-token",
+		"/home/auditor/.config/rclone/rclone.conf", "/home/auditor/.terraform.d/credentials.tfrc.json",
+		"/home/auditor/.m2/settings.xml", "/home/auditor/.gradle/gradle.properties",
+		"/home/auditor/.cargo/credentials.toml", "/home/auditor/.config/hub", "/home/auditor/.s3cfg",
+		"/home/auditor/.boto", "/home/auditor/.local/share/keyrings/login.keyring",
+		"/home/auditor/.bitcoin/wallet.dat", "/home/auditor/.electrum/wallets/default_wallet",
+		"/etc/ssl/private/ssl-cert-snakeoil.key", "/etc/wireguard/wg0.conf",
+		"/etc/NetworkManager/system-connections/home.nmconnection", "/var/lib/postgresql/.pgpass",
+		"/dev/mem", "/dev/kmem", "/proc/kcore", "/proc/1/ns/mnt", "/sys/kernel/debug/tracing/trace",
+		NULL};
+	struct harness *h = harness_new("file", NULL, NULL);
+	size_t n = 0;
+	for (; secrets[n]; n++)
+		publish_open_ex(h, 100, secrets[n], RD, 0, ENOENT, "ENOENT");
+	harness_finish(h);
+	for (size_t i = 0; secrets[i]; i++)
+		cr_expect(harness_find(h, "file.sensitive_read", secrets[i]), "%s", secrets[i]);
+	cr_expect_eq(harness_count(h, "file.sensitive_read"), n);
+	harness_free(h);
+
+	/* the tool reading its own token file, or the build, is not a theft */
+	h = harness_new("file", NULL, NULL);
+	static const char *const npm_argv[] = {"node", "/usr/bin/npm", "test", NULL};
+	publish_exec(h, 100, "/usr/bin/node", npm_argv);
+	publish_open_ex(h, 100, "/home/auditor/.npmrc", RD, 0, ENOENT, "ENOENT");
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, NULL), 0);
+	harness_free(h);
+
+	const char *plants[] = {
+		"/home/auditor/.xsessionrc", "/home/auditor/.pam_environment",
+		"/home/auditor/.config/environment.d/10-x.conf", "/home/auditor/.vimrc",
+		"/home/auditor/.config/pip/pip.conf", "/home/auditor/.npmrc",
+		"/home/auditor/.local/share/applications/x.desktop", "/home/auditor/.local/bin/ls",
+		"/home/auditor/.gitconfig", "/home/auditor/.ssh/config", NULL};
+	h = harness_new("file", NULL, NULL);
+	for (n = 0; plants[n]; n++)
+		publish_open(h, 100, plants[n], WR, 0644);
+	harness_finish(h);
+	for (size_t i = 0; plants[i]; i++)
+		cr_expect(harness_find(h, "file.persistence", plants[i]), "%s", plants[i]);
+	cr_expect_eq(harness_max_severity(h, "file.persistence"), DA_SEV_HIGH);
+	harness_free(h);
+
+	/* kernel knobs: high even when the write was refused */
+	const char *knobs[] = {"/proc/sysrq-trigger", "/proc/sys/kernel/core_pattern",
+			       "/proc/sys/vm/drop_caches", "/sys/kernel/uevent_helper", NULL};
+	h = harness_new("file", NULL, NULL);
+	for (n = 0; knobs[n]; n++)
+		publish_open_ex(h, 100, knobs[n], DA_ACC_WRITE | DA_ACC_TRUNC, 0, EACCES, "EACCES");
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "file.write_outside"), n);
+	for (size_t i = 0; knobs[i]; i++) {
+		const struct harness_finding *f = harness_find(h, "file.write_outside", knobs[i]);
+		cr_assert(f, "%s", knobs[i]);
+		cr_expect_eq(f->severity, DA_SEV_HIGH, "%s", knobs[i]);
+	}
+	harness_free(h);
+}
+
+/* open(authorized_keys, O_RDWR|O_CREAT) then mmap: a plant, not a read. */
+Test(file, read_write_open_is_judged_as_a_write)
+{
+	struct harness *h = harness_new("file", NULL, NULL);
+	publish_open(h, 100, "/home/auditor/.ssh/authorized_keys", DA_ACC_READ | DA_ACC_WRITE | DA_ACC_CREATE, 0600);
+	publish_open(h, 100, "/home/auditor/.bashrc", DA_ACC_READ | DA_ACC_WRITE | DA_ACC_CREATE | DA_ACC_APPEND, 0644);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "file.sensitive_read"), 0);
+	cr_expect_eq(harness_max_severity(h, "file.persistence"), DA_SEV_CRITICAL);
+	cr_expect(harness_find(h, "file.persistence", "Creates persistence location /home/auditor/.ssh/authorized_keys"));
+	cr_expect(harness_find(h, "file.persistence", "Appends to persistence location /home/auditor/.bashrc"));
 	harness_free(h);
 }

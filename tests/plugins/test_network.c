@@ -507,3 +507,126 @@ Test(network, getaddrinfo_ranking_is_not_a_connection)
 	cr_expect_str_eq(harness_observation(h), "Allowed endpoints only");
 	harness_free(h);
 }
+
+/* An unprivileged ICMP "ping" socket (SOCK_DGRAM, IPPROTO_ICMP) is a
+ * tunnel: reported like a raw socket even when socket() failed, and its
+ * echo requests are judged by their destination host. */
+Test(network, icmp_ping_sockets_and_their_sends)
+{
+	struct harness *h = harness_new("network", NULL, NULL);
+	struct da_event ev = ev_make(DA_EV_NET_SOCKET, 100, 1.0);
+	ev.syscall = "socket";
+	ev.family = AF_INET_;
+	ev.sock_type = DGRAM;
+	ev.protocol = 1;
+	ev.result = -1;
+	ev.err = EACCES;
+	ev.errname = "EACCES";
+	ev.text = "socket(AF_INET, SOCK_DGRAM, 1) = -1 EACCES (Permission denied)";
+	cr_assert_eq(harness_publish(h, &ev), 0);
+	/* the program goes on sending on fd -1 */
+	publish_addr(h, DA_EV_NET_SEND, 100, -1, AF_INET_, 0, "127.0.0.1:0", 0, EBADF, "EBADF");
+	publish_addr(h, DA_EV_NET_SEND, 100, -1, AF_INET_, 0, "127.0.0.1:0", 0, EBADF, "EBADF");
+	/* ICMPv6, opened, to a remote host */
+	publish_socket(h, 100, 4, AF_INET6_, DGRAM, 58);
+	publish_addr(h, DA_EV_NET_SEND, 100, 4, AF_INET6_, 0, "[2001:db8::1]:0", 0, 0, NULL);
+	/* an ordinary UDP socket is not one */
+	publish_socket(h, 100, 5, AF_INET_, DGRAM, 17);
+	harness_finish(h);
+	harness_dump(h);
+	cr_expect_eq(harness_count(h, "network.raw_socket"), 2);
+	cr_expect_eq(harness_max_severity(h, "network.raw_socket"), DA_SEV_HIGH);
+	cr_expect(harness_find(h, "network.raw_socket", "ICMP socket"));
+	cr_expect(harness_find(h, "network.raw_socket", "EACCES"), "failed, still reported");
+	const struct harness_finding *f = harness_find(h, "network.connect", "ICMP packets to loopback address 127.0.0.1");
+	cr_assert(f);
+	cr_expect_eq(f->severity, DA_SEV_MEDIUM);
+	f = harness_find(h, "network.connect", "ICMP packets to 2001:db8::1");
+	cr_assert(f);
+	cr_expect_eq(f->severity, DA_SEV_HIGH);
+	cr_expect_eq(harness_count(h, "network.connect"), 2, "one finding per host");
+	harness_free(h);
+}
+
+/* Thousands of connects to the ports of one host are one port scan, not
+ * thousands of findings. */
+Test(network, port_scans_are_one_finding_per_host)
+{
+	struct harness *h = harness_new("network", NULL, NULL);
+	char addr[64], text[128];
+	for (int p = 1; p <= 1031; p++) {
+		snprintf(addr, sizeof(addr), "127.0.0.1:%d", p);
+		publish_addr(h, DA_EV_NET_CONNECT, 100, 3, AF_INET_, STREAM, addr, p, EINPROGRESS, "EINPROGRESS");
+		snprintf(addr, sizeof(addr), "[::1]:%d", p);
+		publish_addr(h, DA_EV_NET_CONNECT, 100, 3, AF_INET6_, STREAM, addr, p, ECONNREFUSED, "ECONNREFUSED");
+	}
+	for (int p = 20; p < 40; p++) {
+		struct da_event ev = ev_make(DA_EV_NET_CONNECT, 100, 2.0 + p);
+		snprintf(addr, sizeof(addr), "192.0.2.7:%d", p);
+		snprintf(text, sizeof(text), "connect(3, {%s}, 16) = 0", addr);
+		ev.syscall = "connect";
+		ev.fd = 3;
+		ev.family = AF_INET_;
+		ev.sock_type = STREAM;
+		ev.addr = addr;
+		ev.port = p;
+		ev.text = text;
+		cr_assert_eq(harness_publish(h, &ev), 0);
+	}
+	/* three ports of another host: no scan */
+	publish_addr(h, DA_EV_NET_CONNECT, 100, 3, AF_INET_, STREAM, "192.0.2.8:80", 80, 0, NULL);
+	publish_addr(h, DA_EV_NET_CONNECT, 100, 3, AF_INET_, STREAM, "192.0.2.8:443", 443, 0, NULL);
+	publish_addr(h, DA_EV_NET_CONNECT, 100, 3, AF_INET_, STREAM, "192.0.2.8:8080", 8080, 0, NULL);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "network.port_scan"), 3);
+	cr_expect_leq(harness_count(h, "network.connect"), 3 * 5 + 3, "per-port findings are bounded");
+	const struct harness_finding *f = harness_find(h, "network.port_scan", "1031 ports of 127.0.0.1");
+	cr_assert(f);
+	cr_expect_eq(f->severity, DA_SEV_MEDIUM, "loopback");
+	cr_expect_geq(f->n_evidence, 1);
+	cr_expect(strstr(f->evidence[0], "127.0.0.1:1}"), "first connect as evidence: %s", f->evidence[0]);
+	cr_expect(harness_find(h, "network.port_scan", "1031 ports of ::1"));
+	f = harness_find(h, "network.port_scan", "20 ports of 192.0.2.7 in 19.0 s (a port scan)");
+	cr_assert(f);
+	cr_expect_eq(f->severity, DA_SEV_HIGH);
+	cr_expect(harness_find(h, "network.connect", "192.0.2.8:8080"));
+	cr_expect(!harness_find(h, "network.port_scan", "192.0.2.8"));
+	harness_free(h);
+
+	/* one port each on many hosts: the per-destination findings stay bounded */
+	h = harness_new("network", NULL, NULL);
+	for (int i = 0; i < 600; i++) {
+		snprintf(addr, sizeof(addr), "10.1.%d.%d:80", i / 200, i % 200 + 1);
+		publish_addr(h, DA_EV_NET_CONNECT, 100, 3, AF_INET_, STREAM, addr, 80, 0, NULL);
+	}
+	harness_finish(h);
+	cr_expect_leq(harness_count(h, "network.connect"), 201);
+	f = harness_find(h, "network.connect", "400 more destinations");
+	cr_assert(f);
+	cr_expect_eq(f->severity, DA_SEV_HIGH);
+	harness_free(h);
+}
+
+/* TCP to port 53 is a connection (DNS over TCP needs a UDP query first);
+ * UDP and sendto to 53 stay DNS lookups. */
+Test(network, tcp_connect_to_port_53_is_a_plain_connect)
+{
+	struct harness *h = harness_new("network", NULL, NULL);
+	publish_socket(h, 100, 3, AF_INET_, STREAM, 6);
+	publish_addr(h, DA_EV_NET_CONNECT, 100, 3, AF_INET_, STREAM, "203.0.113.9:53", 53, 0, NULL);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "network.dns"), 0);
+	cr_expect_eq(harness_max_severity(h, "network.connect"), DA_SEV_HIGH);
+	harness_free(h);
+
+	/* the type known only from socket() */
+	h = harness_new("network", NULL, NULL);
+	publish_socket(h, 100, 3, AF_INET_, STREAM, 6);
+	publish_addr(h, DA_EV_NET_CONNECT, 100, 3, AF_INET_, 0, "203.0.113.9:53", 53, 0, NULL);
+	publish_socket(h, 100, 4, AF_INET_, DGRAM, 17);
+	publish_addr(h, DA_EV_NET_CONNECT, 100, 4, AF_INET_, 0, "203.0.113.10:53", 53, 0, NULL);
+	harness_finish(h);
+	cr_expect(harness_find(h, "network.connect", "203.0.113.9:53"));
+	cr_expect(harness_find(h, "network.dns", "203.0.113.10:53"));
+	harness_free(h);
+}
