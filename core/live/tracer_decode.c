@@ -220,7 +220,7 @@ void tracer_decode_entry(struct tracer *t, struct tracee *th, struct sc_call *c)
 		}
 		if (c->sleep_left < 0)
 			c->sleep_left = 0;
-		c->sleep_left_s = (int64_t)c->sleep_left;
+		c->sleep_left_s = (int64_t)(c->sleep_left + 0.5); /* 119.9998 s is "120 s" */
 		break;
 	}
 	case SC_TIMER: {
