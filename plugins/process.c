@@ -109,19 +109,18 @@
  *                         and the workdir's own library directories.  Needs
  *                         the environment: live runs, or strace -v logs.
  *   process.long_sleep    medium    one sleep (nanosleep, clock_nanosleep) at
- *                         least as long as the whole observation window
- *                         before the program did anything observable (a
- *                         time bomb), or a process still idle in a timed
- *                         wait (epoll_wait, futex, poll... of setTimeout,
- *                         Event.wait) a whole window or more from its
- *                         wake-up when the window closes, having done
- *                         nothing observable (listening counts), or sleeps
- *                         under a second adding up to 80% of the window
- *                         before anything observable (a wait cut up);
- *                         info after visible work (stdout output,
- *                         files written, connects, an earlier sleep that returned:
- *                         a periodic job), for a sleep of 10 s or more that
- *                         merely ends after the window, and in setup.
+ *                         least as long as the whole observation window, or
+ *                         a process still idle in a timed wait (epoll_wait,
+ *                         futex, poll... of setTimeout, Event.wait; or
+ *                         pause() under an armed alarm) whose wake-up is a
+ *                         whole window or more away when the window closes:
+ *                         what follows is hidden from the audit, whether or
+ *                         not a line was printed first (a cover is cheap).
+ *                         Also sleeps under a second adding up to 80% of the
+ *                         window before anything observable (a wait cut
+ *                         up).  info: a run that listens (a server waits by
+ *                         design), a wait of 10 s or more that merely ends
+ *                         after the window, and the setup phase.
  *   process.runaway       high      more than max_processes processes, or a
  *                         fork failing with EAGAIN (process limit hit);
  *                         medium: a thread creation failing with EAGAIN (the
@@ -231,6 +230,7 @@ struct state {
 	size_t n_flagged;         /* findings of severity low or above */
 	bool runaway_reported;
 	bool thread_limit_reported;
+	bool listening;           /* the run serves: idle waits are its job */
 	char recon_seen[256];     /* "id, uname" for the summary */
 	unsigned n_recon_kinds;   /* distinct recon commands seen (a sweep from 3) */
 	char first_flagged[200];  /* first finding of low or above, for the summary */
@@ -1735,12 +1735,13 @@ static void report_long_sleeps(struct state *st)
 				       (long long)s->wait, window, (long long)s->short_sleeps);
 			continue;
 		}
+		/* A wait at least as long as the whole window hides what comes
+		 * after it, whether or not a line was printed first (a cover is
+		 * cheap): medium.  A server waits by design, and a shorter
+		 * wait (a server's 30 s housekeeping) is information. */
+		bool hides = (double)s->wait >= window && !st->listening;
 		if (s->pending) {
-			/* an idle process whose next wake-up is a timer far away:
-			 * medium only when that is a whole window away and it did
-			 * nothing before (a server's 30 s housekeeping is info) */
-			bool bomb = !after_work && (double)s->wait >= window;
-			report(st, "process.long_sleep", bomb ? DA_SEV_MEDIUM : DA_SEV_INFO, &ev,
+			report(st, "process.long_sleep", hides ? DA_SEV_MEDIUM : DA_SEV_INFO, &ev,
 			       "Re-run with a target.duration longer than the wait to see what it does afterwards.",
 			       "Is still waiting for a timer in %s when the %.0f s window closes: it wakes up in %lld s%s",
 			       s->pending, window, (long long)s->wait,
@@ -1748,9 +1749,9 @@ static void report_long_sleeps(struct state *st)
 			continue;
 		}
 		if (after_work)
-			report(st, "process.long_sleep", DA_SEV_INFO, &ev,
+			report(st, "process.long_sleep", hides ? DA_SEV_MEDIUM : DA_SEV_INFO, &ev,
 			       "Re-run with a target.duration longer than the wait to see the next round.",
-			       "Waits %lld s in one call from %.1f s on, after doing visible work (a periodic job?), longer than the whole %.0f s observation window",
+			       "Waits %lld s in one call from %.1f s on, after some visible work, longer than the whole %.0f s observation window",
 			       (long long)s->wait, s->t, window);
 		else
 			report(st, "process.long_sleep", DA_SEV_MEDIUM, &ev,
@@ -1938,8 +1939,10 @@ static void on_activity(struct state *st, const struct da_event *ev)
 			note_activity(st, ev->time_s - OUTPUT_LAG_S);
 		break;
 	case DA_EV_NET_LISTEN: /* a server is up: waiting is its job */
-		if (ev->err == 0)
+		if (ev->err == 0) {
 			note_activity(st, ev->time_s);
+			st->listening = true;
+		}
 		break;
 	case DA_EV_NET_CONNECT:
 		/* not the C library asking nscd for a user name (a failed unix

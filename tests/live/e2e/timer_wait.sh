@@ -2,8 +2,8 @@
 # A delayed payload that never calls nanosleep: it waits for a timer in
 # select() (as node's setTimeout waits in epoll_wait, python's Event.wait
 # in futex).  When the window closes the process is idle with its next
-# wake-up an hour away: process.long_sleep, medium when it did nothing
-# before; info for one that printed first (a periodic job).
+# wake-up an hour away: process.long_sleep, medium (a printed line first
+# changes nothing); info for a server that listens.
 . "$(dirname "$0")/lib.sh"
 command -v python3 >/dev/null 2>&1 || { echo "skip: no python3"; exit 77; }
 cat >"$tmp/work/bomb.py" <<'PY'
@@ -47,14 +47,17 @@ rules >"$tmp/rules.txt"
 grep -q '^process.long_sleep medium .*asleep in [0-9]* sleeps under a second' "$tmp/rules.txt" ||
 	fail "no finding for a loop of short sleeps: $(cat "$tmp/rules.txt")"
 
-cat >"$tmp/work/job.py" <<'PY'
-import select, sys
-print("report written", flush=True)
+# a server that is up waits by design: information only
+cat >"$tmp/work/server.py" <<'PY'
+import select, socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen()
 select.select([], [], [], 3600)
 PY
-run_audit -- python3 job.py "$MARK"
+run_audit -- python3 server.py "$MARK"
 assert_common
 rules >"$tmp/rules.txt"
 grep -q '^process.long_sleep info .*waiting for a timer' "$tmp/rules.txt" ||
-	fail "the periodic job is not info: $(cat "$tmp/rules.txt")"
+	fail "the server's wait is not info: $(cat "$tmp/rules.txt")"
 pass "timed waits pending at the end of the window"
