@@ -1695,15 +1695,17 @@ Test(process, thread_creation_hitting_the_limit_is_runaway)
 }
 
 /* Sleeps under a second, added up by the tracer: a wait that fills the
- * window before anything observable is a cut-up long sleep; a poller
- * that shows work is not. */
+ * window with nothing observable meanwhile is a cut-up long sleep (a line
+ * printed before the naps changes nothing); a poller that shows work
+ * between its naps is not. */
 Test(process, short_sleeps_that_fill_the_window)
 {
 	for (int work = 0; work < 2; work++) {
 		struct harness *h = harness_new("process", NULL, NULL);
 		python_startup(h, 100);
+		publish_output(h, 0.5, "monitor started");
 		if (work)
-			publish_output(h, 0.5, "tick 1");
+			publish_output(h, 55.0, "tick 110");
 		struct da_event ev = ev_make(DA_EV_SYSCALL_OTHER, 100, 60.0);
 		ev.syscall = "nanosleep";
 		ev.detail = "short sleeps";
