@@ -27,7 +27,8 @@
  *        it is the script of an interpreter (the first non-option argument
  *        of python, perl, ruby, php, lua, node, sh, bash, dash ...; not with
  *        -c/-e/-m) or the program argument of the dynamic loader
- *        (ld-linux-x86-64.so.2 FILE); exec of a memfd or /proc/PID/fd/N
+ *        (ld-linux-x86-64.so.2 FILE); high: an interpreter reading source
+ *        code it dropped there (an import from /tmp); exec of a memfd or /proc/PID/fd/N
  *        (fileless); PROT_EXEC mapping of a memfd.
  *        high: exec of a program under /tmp, /var/tmp or /dev/shm whose
  *        writing was not seen (directly or through the loader); the loader
@@ -124,6 +125,7 @@ struct proc {
 	bool connected;             /* this pid attempted a connect */
 	char exe[64];               /* base name of its current program */
 	char *cwd;                  /* its working directory (NULL: the workdir) */
+	char *script;               /* the script its interpreter was started on */
 	char peers[MAX_PEERS][96];  /* inet peers it connected to itself */
 	size_t n_peers;
 	bool pty_master;            /* opened /dev/ptmx (pty.spawn, forkpty) */
@@ -339,6 +341,7 @@ static void proc_clear(struct proc *p)
 	free(p->secret);
 	free(p->secret_text);
 	free(p->cwd);
+	free(p->script);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -1171,6 +1174,8 @@ static void check_script_arg(struct backdoor *st, struct proc *p, const struct d
 	else
 		snprintf(how, sizeof(how), "with %s", base);
 	const char *rec = "Remove the code that writes scripts or programs and then runs them";
+	if (p)
+		replace_text(&p->script, path); /* its read of the script is this exec */
 	const struct dropped *d = dropped_find(st, path);
 	const struct work_write *w = loader && !d ? work_find(st, path) : NULL;
 	if (d && !d->setup) {
@@ -1407,6 +1412,42 @@ static void on_fork(struct backdoor *st, const struct da_event *ev)
 	child->exfil_reported = parent->exfil_reported;
 }
 
+/* An interpreter reading source code the run itself dropped outside the
+ * workdir: `import helper` from a module written to /tmp, a script
+ * required or sourced from there.  No exec shows it: the open is the
+ * evidence. */
+static void check_dropped_code_load(struct backdoor *st, const struct da_event *ev)
+{
+	static const char *const code_ext[] = {".py", ".js", ".mjs", ".cjs", ".pl", ".pm", ".rb",
+					       ".php", ".lua", ".sh", NULL};
+	static const char *const interpreters[] = {"python", "node", "nodejs", "perl", "ruby", "php",
+						   "lua", NULL};
+	if (!ev->path || ev->err != 0)
+		return;
+	const struct dropped *d = dropped_find(st, ev->path);
+	if (!d || d->setup)
+		return;
+	bool code = false;
+	for (const char *const *e = code_ext; *e; e++)
+		if (has_suffix(ev->path, *e))
+			code = true;
+	struct proc *p = proc_find(st, ev->pid);
+	if (p && p->script && strcmp(p->script, ev->path) == 0)
+		return; /* the script it was started on: judged at the exec */
+	bool interp = false;
+	for (const char *const *i = interpreters; p && *i; i++)
+		if (starts_with(p->exe, *i))
+			interp = true;
+	if (!code || !interp)
+		return;
+	char msg[768];
+	snprintf(msg, sizeof(msg), "dropped payload: %s loads code it wrote to %s (an import or require, no exec)",
+		 p->exe, ev->path);
+	const char *evidence[2] = {d->text, ev->text};
+	emit(st, "backdoor.dropped_payload", DA_SEV_HIGH, "Dropped code loaded", msg, ev->pid, ev->time_s,
+	     evidence, 2, "Remove the code that writes source files outside the submission and loads them");
+}
+
 static void on_write_like(struct backdoor *st, const struct da_event *ev)
 {
 	const char *path = NULL;
@@ -1420,6 +1461,7 @@ static void on_write_like(struct backdoor *st, const struct da_event *ev)
 		}
 		if (!(ev->access & (DA_ACC_WRITE | DA_ACC_CREATE | DA_ACC_TRUNC | DA_ACC_APPEND))) {
 			on_secret_read(st, ev);
+			check_dropped_code_load(st, ev);
 			return;
 		}
 		path = ev->path;

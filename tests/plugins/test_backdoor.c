@@ -948,3 +948,29 @@ Test(backdoor, empty_and_hostile_events_are_survived)
 	harness_publish_hostile_events(h);
 	harness_free(h);
 }
+
+/* An interpreter importing a module it wrote to /tmp runs dropped code
+ * without any exec; its own submission's modules are not that. */
+Test(backdoor, interpreter_loading_code_it_dropped)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	exec_prog(h, 100, 0.1, "/usr/bin/python3", "/dev/null", "pipe", NULL);
+	open_file(h, 100, 0.5, "/tmp/helper_mod.py", DA_ACC_WRITE | DA_ACC_CREATE | DA_ACC_TRUNC, 0);
+	open_file(h, 100, 0.6, "/home/auditor/app/utils.py", DA_ACC_READ, 0);
+	cr_assert_eq(harness_count(h, "backdoor.dropped_payload"), 0);
+	open_file(h, 100, 0.7, "/tmp/helper_mod.py", DA_ACC_READ, 0);
+	const struct harness_finding *f = harness_get(h, "backdoor.dropped_payload");
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, DA_SEV_HIGH);
+	cr_assert(strstr(f->message, "/tmp/helper_mod.py") && strstr(f->message, "python3"), "%s",
+		  f->message);
+	harness_free(h);
+
+	/* a data file it wrote and reads back is nothing */
+	h = harness_new("backdoor", NULL, NULL);
+	exec_prog(h, 100, 0.1, "/usr/bin/python3", "/dev/null", "pipe", NULL);
+	open_file(h, 100, 0.5, "/tmp/cache.json", DA_ACC_WRITE | DA_ACC_CREATE | DA_ACC_TRUNC, 0);
+	open_file(h, 100, 0.7, "/tmp/cache.json", DA_ACC_READ, 0);
+	cr_assert_eq(harness_count(h, NULL), 0);
+	harness_free(h);
+}
