@@ -471,6 +471,21 @@ static void note_dropped(struct backdoor *st, const char *path, const struct da_
 	st->n_drops++;
 }
 
+/* base equals one of exact[] or starts with one of prefixes[]. */
+static bool name_in(const char *base, const char *const *exact, size_t n_exact,
+		    const char *const *prefixes, size_t n_prefixes)
+{
+	for (size_t i = 0; i < n_exact; i++)
+		if (strcmp(base, exact[i]) == 0)
+			return true;
+	for (size_t i = 0; i < n_prefixes; i++)
+		if (starts_with(base, prefixes[i]))
+			return true;
+	return false;
+}
+#define NAME_IN(base, exact, prefixes) \
+	name_in(base, exact, sizeof(exact) / sizeof(exact[0]), prefixes, sizeof(prefixes) / sizeof(prefixes[0]))
+
 /* Compilers, assemblers, linkers and build drivers: what they write in the
  * workdir is a build output. */
 static bool is_toolchain(const char *base)
@@ -482,13 +497,7 @@ static bool is_toolchain(const char *base)
 		"yasm", "ghc", "zig", "swiftc", "ocamlopt", "gfortran"};
 	static const char *const prefixes[] = {"gcc", "g++", "clang", "cc1", "ld.", "gfortran-",
 					       "x86_64-linux-gnu-", "aarch64-linux-gnu-"};
-	for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
-		if (strcmp(base, exact[i]) == 0)
-			return true;
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-		if (starts_with(base, prefixes[i]))
-			return true;
-	return false;
+	return NAME_IN(base, exact, prefixes);
 }
 
 /* Programs that run a script named on their command line. */
@@ -497,13 +506,7 @@ static bool is_script_runner(const char *base)
 	static const char *const exact[] = {"sh", "bash", "dash", "zsh", "ksh", "mksh", "ash",
 					    "node", "nodejs"};
 	static const char *const prefixes[] = {"python", "perl", "ruby", "php", "lua"};
-	for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
-		if (strcmp(base, exact[i]) == 0)
-			return true;
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-		if (starts_with(base, prefixes[i]))
-			return true;
-	return false;
+	return NAME_IN(base, exact, prefixes);
 }
 
 /* The dynamic loader run as a program: ld-linux-x86-64.so.2 FILE. */
@@ -913,14 +916,7 @@ static bool is_shell_like(const char *path)
 					    "nc.traditional", "socat", "php", "lua", "node",
 					    "nodejs", "telnet", "irb", "jshell"};
 	static const char *const prefixes[] = {"python", "perl5", "ruby", "php", "lua"};
-	const char *base = base_name(path);
-	for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
-		if (strcmp(base, exact[i]) == 0)
-			return true;
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-		if (starts_with(base, prefixes[i]))
-			return true;
-	return false;
+	return NAME_IN(base_name(path), exact, prefixes);
 }
 
 static bool stdio_unknown(const char *desc)
@@ -1420,8 +1416,6 @@ static void check_dropped_code_load(struct backdoor *st, const struct da_event *
 {
 	static const char *const code_ext[] = {".py", ".js", ".mjs", ".cjs", ".pl", ".pm", ".rb",
 					       ".php", ".lua", ".sh", NULL};
-	static const char *const interpreters[] = {"python", "node", "nodejs", "perl", "ruby", "php",
-						   "lua", NULL};
 	if (!ev->path || ev->err != 0)
 		return;
 	const struct dropped *d = dropped_find(st, ev->path);
@@ -1434,11 +1428,7 @@ static void check_dropped_code_load(struct backdoor *st, const struct da_event *
 	struct proc *p = proc_find(st, ev->pid);
 	if (p && p->script && strcmp(p->script, ev->path) == 0)
 		return; /* the script it was started on: judged at the exec */
-	bool interp = false;
-	for (const char *const *i = interpreters; p && *i; i++)
-		if (starts_with(p->exe, *i))
-			interp = true;
-	if (!code || !interp)
+	if (!code || !p || !is_script_runner(p->exe))
 		return;
 	char msg[768];
 	snprintf(msg, sizeof(msg), "dropped payload: %s loads code it wrote to %s (an import or require, no exec)",
