@@ -246,18 +246,15 @@ static void forget_outcomes_after(struct tracer *t, enum sc_id id)
 	}
 }
 
-/* A notified read-only open has no result of its own: ask the kernel
- * whether it fails (tracer_oracle.c) so "No such file" is not shown as a
- * read.  A predicted failure becomes the call's result. */
-static void predict_open_failure(struct tracer *t, const struct tracee *th, struct sc_call *c)
+/* A read-only open published without its result: ask the kernel whether
+ * it fails (tracer_oracle.c), so "No such file" is not shown as a read.  A
+ * predicted failure becomes the call's result. */
+static void predict_open_failure(struct tracer *t, const struct tracee *th, struct sc_call *c,
+				 const char *path, uint64_t flags)
 {
-	if (!c->str[0] || c->str_trunc[0])
+	if (c->has_result || c->str_trunc[0])
 		return;
-	int dirfd = c->row->id == SC_OPEN ? AT_FDCWD : (int)c->args[0];
-	uint64_t flags = c->row->id == SC_OPEN ? c->args[1] : c->args[2];
-	char path[TRACER_STR_MAX * 2];
-	const char *p = resolve(t, th, dirfd, c->str[0], path, sizeof(path));
-	int e = tracer_oracle_open(t, th, p, flags);
+	int e = tracer_oracle_open(t, th, path, flags);
 	if (e > 0) {
 		c->has_result = true;
 		c->ret = -e;
@@ -274,8 +271,6 @@ void tracer_event_publish(struct tracer *t, struct tracee *th, struct sc_call *c
 
 	if (row && c->has_result)
 		forget_outcomes_after(t, row->id);
-	else if (row && (row->id == SC_OPEN || row->id == SC_OPENAT))
-		predict_open_failure(t, th, c);
 	bool ok = c->has_result && c->ret >= 0;
 
 	tt.len = 0;
@@ -321,6 +316,10 @@ void tracer_event_publish(struct tracer *t, struct tracee *th, struct sc_call *c
 			      : row->id == SC_OPENAT2 ? a[5] : a[1];
 		ev.raw_path = c->str[0];
 		ev.path = resolve(t, th, dirfd, c->str[0], path, sizeof(path));
+		if (row->id == SC_OPEN || row->id == SC_OPENAT) {
+			predict_open_failure(t, th, c, ev.path, flags);
+			set_result(&ev, c);
+		}
 		ev.flags = (int64_t)flags;
 		ev.mode = (flags & (O_CREAT | __O_TMPFILE)) ? (int64_t)(mode & 07777) : 0;
 		ev.access = access_bits(flags);
