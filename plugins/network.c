@@ -140,7 +140,6 @@ struct state {
 	int worst_suppressed;       /* their worst severity */
 	int icmp_pids[MAX_ICMP_PIDS];
 	size_t n_icmp_pids;
-	bool dns_reported;
 	size_t dropped;
 	int own_ports[256];  /* local ports of the run's own inet sockets */
 	size_t n_own_ports;
