@@ -200,7 +200,7 @@ struct long_sleep {
 	double t;
 	int64_t wait;
 	char *text;
-	const char *pending;    /* a timed wait seen at the window's end: its call */
+	char *pending;          /* a timed wait seen at the window's end: its call */
 	int64_t short_sleeps;   /* > 0: wait is the total of this many short sleeps */
 };
 
@@ -1644,15 +1644,8 @@ static void on_exec(struct state *st, const struct da_event *ev)
  * at the end, against what the whole run did before. */
 static void on_pending_wait(struct state *st, const struct da_event *ev)
 {
-	static const char *const calls[] = {"epoll_wait", "epoll_pwait", "epoll_pwait2", "poll",
-					    "ppoll", "select", "pselect6", "rt_sigtimedwait", "futex",
-					    "alarm", "setitimer", "timer_settime", "timerfd_settime",
-					    NULL};
-	const char *call = NULL;
-	for (size_t i = 0; calls[i]; i++)
-		if (strcmp(ev->syscall, calls[i]) == 0)
-			call = calls[i];
-	if (!call || ev->arg[0] < 10 || st->n_sleeps >= MAX_SLEEPS ||
+	/* which waits count is the source's business (tracer_waits.c) */
+	if (ev->arg[0] < 10 || st->n_sleeps >= MAX_SLEEPS ||
 	    (ev->phase && strcmp(ev->phase, "setup") == 0))
 		return;
 	struct long_sleep *s = &st->sleeps[st->n_sleeps++];
@@ -1660,7 +1653,7 @@ static void on_pending_wait(struct state *st, const struct da_event *ev)
 	s->t = ev->time_s;
 	s->wait = ev->arg[0];
 	s->text = ev->text ? strdup(ev->text) : NULL;
-	s->pending = call;
+	s->pending = strdup(ev->syscall);
 	s->short_sleeps = 0;
 }
 
@@ -2345,8 +2338,10 @@ static void process_destroy(void *state)
 		free(st->masqs[i].what);
 		free(st->masqs[i].text);
 	}
-	for (size_t i = 0; i < st->n_sleeps; i++)
+	for (size_t i = 0; i < st->n_sleeps; i++) {
 		free(st->sleeps[i].text);
+		free(st->sleeps[i].pending);
+	}
 	for (size_t i = 0; i < CREATED_SLOTS; i++)
 		free(st->created[i]);
 	free(st->own_base);
