@@ -20,6 +20,7 @@
 #include "dynaudit_build.h"
 #include "engine/audit.h"
 #include "engine/event_json.h"
+#include "engine/outdir.h"
 #include "engine/plugin_loader.h"
 #include "live/live_run.h"
 #include "recorded/source_strace.h"
@@ -39,7 +40,9 @@ static const char run_help[] =
 	"  -c, --config FILE    pipeline config (YAML or INI); default: the embedded default\n"
 	"      --target DIR     submission directory (target.workdir); default: the current dir\n"
 	"      --set KEY=VALUE  override a config key after all files are merged (repeatable)\n"
-	"  -o, --output DIR     output directory (default ./dynaudit-out)\n"
+	"  -o, --output DIR     output directory (default ./dynaudit-out, or SUBMISSION.dynaudit-out\n"
+	"                       beside the submission when run from inside it; never inside it)\n"
+	"      --force          write into a non-empty directory that holds no earlier audit\n"
 	"  -v, --verbose        more diagnostics on stderr (repeatable)\n"
 	"  -- COMMAND [ARG]...  the target command (target.command)\n\n"
 	"Exit status: 0 PASS, 1 FAIL, 2 usage/config error, 3 the audit could not run.\n";
@@ -51,7 +54,8 @@ static const char replay_help[] =
 	"      --ss FILE        an `ss -tunap` listing taken during the run (with --strace)\n"
 	"      --events FILE    an events.jsonl written by an earlier run\n"
 	"      --set KEY=VALUE  override a config key (repeatable)\n"
-	"  -o, --output DIR     output directory (default ./dynaudit-out)\n\n"
+	"  -o, --output DIR     output directory (default ./dynaudit-out; never inside target.workdir)\n"
+	"      --force          write into a non-empty directory that holds no earlier audit\n\n"
 	"Exit status: 0 PASS, 1 FAIL, 2 usage/config error, 3 the input could not be read.\n";
 
 static const char check_help[] =
@@ -70,6 +74,7 @@ struct cli {
 	const char *config;
 	const char *target;
 	const char *outdir;
+	bool force;             /* --force: write into a directory that is not an audit's */
 	const char *strace;
 	const char *ss;
 	const char *events;
@@ -107,7 +112,7 @@ static int push(const char ***arr, size_t *n, const char *v)
  * 1 when --help was printed. */
 static int parse_options(const char *cmd, int argc, char **argv, struct cli *cli, const char *help)
 {
-	enum { OPT_TARGET = 256, OPT_SET, OPT_STRACE, OPT_SS, OPT_EVENTS, OPT_PLUGIN_PATH };
+	enum { OPT_TARGET = 256, OPT_SET, OPT_STRACE, OPT_SS, OPT_EVENTS, OPT_PLUGIN_PATH, OPT_FORCE };
 	static const struct option longopts[] = {
 		{"config", required_argument, NULL, 'c'},
 		{"output", required_argument, NULL, 'o'},
@@ -117,6 +122,7 @@ static int parse_options(const char *cmd, int argc, char **argv, struct cli *cli
 		{"ss", required_argument, NULL, OPT_SS},
 		{"events", required_argument, NULL, OPT_EVENTS},
 		{"plugin-path", required_argument, NULL, OPT_PLUGIN_PATH},
+		{"force", no_argument, NULL, OPT_FORCE},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -132,6 +138,7 @@ static int parse_options(const char *cmd, int argc, char **argv, struct cli *cli
 		case 'c': ok = !is_plugins; cli->config = optarg; break;
 		case 'o': ok = is_run || is_replay; cli->outdir = optarg; break;
 		case OPT_TARGET: ok = is_run; cli->target = optarg; break;
+		case OPT_FORCE: ok = is_run || is_replay; cli->force = true; break;
 		case OPT_SET: ok = !is_plugins; push(&cli->sets, &cli->n_sets, optarg); break;
 		case OPT_STRACE: ok = is_replay; cli->strace = optarg; break;
 		case OPT_SS: ok = is_replay; cli->ss = optarg; break;
@@ -199,11 +206,35 @@ static int load_config(const struct cli *cli, struct cfg_node **root, struct aud
 	return 0;
 }
 
+/* The output directory: the user's -o or the default (never inside the
+ * submission, see outdir.h), opened once; *fd is what everything is
+ * written through.  Returns 0 or an exit status. */
+static int open_outdir(const struct cli *cli, const struct audit_config *cfg, char *shown,
+		       size_t shown_len, int *fd)
+{
+	char err[1024] = "", real_sub[PATH_MAX];
+	const char *sub = cfg->workdir && realpath(cfg->workdir, real_sub) ? real_sub : NULL;
+	int rc = 0;
+	if (cli->outdir)
+		snprintf(shown, shown_len, "%s", cli->outdir);
+	else
+		rc = outdir_default(sub, shown, shown_len, err, sizeof(err));
+	if (rc == 0) {
+		rc = outdir_open(shown, sub, cli->force, err, sizeof(err));
+		*fd = rc;
+	}
+	if (rc >= 0)
+		return 0;
+	fprintf(stderr, "dynaudit: %s\n", err[0] ? err : strerror(-rc));
+	return rc == -EINVAL || rc == -EEXIST ? EXIT_USAGE : EXIT_NORUN;
+}
+
 static int open_audit(const struct cli *cli, const struct audit_config *cfg, bool live,
-		      struct audit **a)
+		      const char *outdir, int outdir_fd, struct audit **a)
 {
 	struct audit_options opt = {
-		.outdir = cli->outdir ? cli->outdir : "./dynaudit-out",
+		.outdir = outdir,
+		.outdir_fd = outdir_fd,
 		.live = live,
 		.write_artifacts = true,
 		.verbosity = cli->verbosity + 1,
@@ -217,7 +248,7 @@ static int open_audit(const struct cli *cli, const struct audit_config *cfg, boo
 	return 0;
 }
 
-static int close_audit(const struct cli *cli, struct audit *a)
+static int close_audit(const char *outdir, struct audit *a)
 {
 	bool pass = false;
 	char err[1024] = "";
@@ -227,8 +258,7 @@ static int close_audit(const struct cli *cli, struct audit *a)
 		fprintf(stderr, "dynaudit: %s\n", err[0] ? err : strerror(-rc));
 		return EXIT_NORUN;
 	}
-	const char *out = cli->outdir ? cli->outdir : "./dynaudit-out";
-	fprintf(stderr, "dynaudit: verdict %s — report in %s/report.md\n", pass ? "PASS" : "FAIL", out);
+	fprintf(stderr, "dynaudit: verdict %s — report in %s/report.md\n", pass ? "PASS" : "FAIL", outdir);
 	return pass ? EXIT_PASS : EXIT_FAIL;
 }
 
@@ -247,13 +277,17 @@ static int cmd_replay(const struct cli *cli)
 	memset(&cfg, 0, sizeof(cfg));
 	int status = load_config(cli, &root, &cfg);
 	struct audit *a = NULL;
+	char outdir[PATH_MAX + 32];
+	int outdir_fd = -1;
 	/* A recorded run lasted its own window: judge "the whole window"
 	 * (long sleeps, early exits) against it, not against this config's. */
 	double recorded_window = 0;
 	if (status == 0 && cli->events && event_json_header_window(cli->events, &recorded_window) == 0)
 		cfg.duration_s = recorded_window;
 	if (status == 0)
-		status = open_audit(cli, &cfg, false, &a);
+		status = open_outdir(cli, &cfg, outdir, sizeof(outdir), &outdir_fd);
+	if (status == 0)
+		status = open_audit(cli, &cfg, false, outdir, outdir_fd, &a);
 	if (status != 0)
 		goto out;
 
@@ -310,8 +344,10 @@ static int cmd_replay(const struct cli *cli)
 		status = EXIT_NORUN;
 		goto out;
 	}
-	status = close_audit(cli, a);
+	status = close_audit(outdir, a);
 out:
+	if (outdir_fd >= 0)
+		close(outdir_fd);
 	audit_config_free(&cfg);
 	config_free(root);
 	return status;
@@ -319,6 +355,7 @@ out:
 
 static int cmd_run(const struct cli *cli)
 {
+	int outdir_fd = -1;
 	struct cfg_node *root = NULL;
 	struct audit_config cfg;
 	memset(&cfg, 0, sizeof(cfg));
@@ -340,19 +377,24 @@ static int cmd_run(const struct cli *cli)
 		cfg.workdir = strdup(cwd);
 	}
 	struct audit *a = NULL;
-	status = open_audit(cli, &cfg, true, &a);
+	char outdir[PATH_MAX + 32];
+	status = open_outdir(cli, &cfg, outdir, sizeof(outdir), &outdir_fd);
+	if (status == 0)
+		status = open_audit(cli, &cfg, true, outdir, outdir_fd, &a);
 	if (status != 0)
 		goto out;
 	char err[1024] = "";
-	int rc = live_run(&cfg, a, cli->outdir ? cli->outdir : "./dynaudit-out", err, sizeof(err));
+	int rc = live_run(&cfg, a, outdir, err, sizeof(err));
 	if (rc < 0) {
 		fprintf(stderr, "dynaudit: %s\n", err[0] ? err : strerror(-rc));
 		audit_free(a);
 		status = EXIT_NORUN;
 		goto out;
 	}
-	status = close_audit(cli, a);
+	status = close_audit(outdir, a);
 out:
+	if (outdir_fd >= 0)
+		close(outdir_fd);
 	audit_config_free(&cfg);
 	config_free(root);
 	return status;

@@ -4,15 +4,16 @@
 #include "engine/artifacts.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dynaudit_build.h"
 #include "engine/event_json.h"
+#include "engine/report.h"
 
 enum artifact_id { ART_EVENTS, ART_TRACE, ART_STDOUT, ART_STDERR, ART_SOCKETS, ART_PROCS, ART_FS, ART_COUNT };
 
@@ -22,33 +23,10 @@ static const char *const artifact_names[ART_COUNT] = {
 };
 
 struct artifacts {
-	char *outdir;
+	int dirfd;         /* the output directory (a dup: ours to close) */
 	FILE *f[ART_COUNT];
 	int write_error;   /* first errno of a failed write */
 };
-
-static int mkdir_p(const char *path)
-{
-	char buf[4096];
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-		return -ENAMETOOLONG;
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-static void tmp_name(const struct artifacts *a, int id, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s/.%s.tmp", a->outdir, artifact_names[id]);
-}
 
 static void put_line(struct artifacts *a, int id, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -94,28 +72,28 @@ static int on_event(void *ctx, const struct da_event *ev)
 	return 0;
 }
 
-int artifacts_open(struct artifacts **out, const char *outdir, struct bus *bus, int write_events,
+int artifacts_open(struct artifacts **out, int dirfd, struct bus *bus, int write_events,
 		   int write_others, double window_s, char *err, size_t errlen)
 {
-	int rc = mkdir_p(outdir);
-	if (rc < 0) {
-		snprintf(err, errlen, "cannot create output directory %s: %s", outdir, strerror(-rc));
-		return rc;
-	}
+	int rc;
 	struct artifacts *a = calloc(1, sizeof(*a));
-	if (!a || !(a->outdir = strdup(outdir))) {
-		free(a);
+	if (!a)
 		return -ENOMEM;
+	a->dirfd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
+	if (a->dirfd < 0) {
+		rc = -errno;
+		free(a);
+		snprintf(err, errlen, "output directory: %s", strerror(-rc));
+		return rc;
 	}
 	for (int id = 0; id < ART_COUNT; id++) {
 		if ((id == ART_EVENTS && !write_events) || (id != ART_EVENTS && !write_others))
 			continue;
-		char p[4096];
-		tmp_name(a, id, p, sizeof(p));
-		a->f[id] = fopen(p, "w");
+		int fd = atomic_file_begin(a->dirfd, artifact_names[id], err, errlen);
+		if (fd >= 0 && !(a->f[id] = fdopen(fd, "w")))
+			atomic_file_abort(a->dirfd, artifact_names[id], fd);
 		if (!a->f[id]) {
-			rc = -errno;
-			snprintf(err, errlen, "cannot write %s: %s", p, strerror(errno));
+			rc = fd < 0 ? fd : -ENOMEM;
 			artifacts_free(a);
 			return rc;
 		}
@@ -134,20 +112,27 @@ int artifacts_open(struct artifacts **out, const char *outdir, struct bus *bus, 
 int artifacts_close(struct artifacts *a, char *err, size_t errlen)
 {
 	int first = a->write_error ? -a->write_error : 0;
+	if (first)
+		snprintf(err, errlen, "cannot write the audit's files: %s", strerror(-first));
 	for (int id = 0; id < ART_COUNT; id++) {
 		if (!a->f[id])
 			continue;
-		char tmp[4096], final[4096];
-		tmp_name(a, id, tmp, sizeof(tmp));
-		snprintf(final, sizeof(final), "%s/%s", a->outdir, artifact_names[id]);
-		int bad = fflush(a->f[id]) != 0 || fsync(fileno(a->f[id])) != 0;
-		bad |= fclose(a->f[id]) != 0;
+		/* The stream's buffer first; commit fsyncs, closes the fd and
+		 * renames the temporary into place. */
+		int bad = fflush(a->f[id]) != 0 ? (errno ? errno : EIO) : 0;
+		int fd = dup(fileno(a->f[id]));
+		fclose(a->f[id]);
 		a->f[id] = NULL;
-		if (!bad && rename(tmp, final) == 0)
-			continue;
-		if (!first) {
-			first = -(errno ? errno : EIO);
-			snprintf(err, errlen, "cannot write %s: %s", final, strerror(-first));
+		char why[512] = "";
+		int rc = bad ? -bad : fd < 0 ? -errno : 0;
+		if (rc == 0)
+			rc = atomic_file_commit(a->dirfd, artifact_names[id], fd, why, sizeof(why));
+		else
+			atomic_file_abort(a->dirfd, artifact_names[id], fd);
+		if (rc < 0 && !first) {
+			first = rc;
+			snprintf(err, errlen, "cannot write %s: %s", artifact_names[id],
+				 why[0] ? why : strerror(-rc));
 		}
 	}
 	return first;
@@ -159,12 +144,11 @@ void artifacts_free(struct artifacts *a)
 		return;
 	for (int id = 0; id < ART_COUNT; id++) {
 		if (a->f[id]) {
-			char tmp[4096];
 			fclose(a->f[id]);
-			tmp_name(a, id, tmp, sizeof(tmp));
-			unlink(tmp);
+			atomic_file_abort(a->dirfd, artifact_names[id], -1);
 		}
 	}
-	free(a->outdir);
+	if (a->dirfd >= 0)
+		close(a->dirfd);
 	free(a);
 }

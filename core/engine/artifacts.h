@@ -19,9 +19,10 @@
 
 struct artifacts;
 
-/* Opens the files in outdir (created if missing) and subscribes to bus.
- * write_events: events.jsonl; write_others: the rest. */
-int artifacts_open(struct artifacts **out, const char *outdir, struct bus *bus, int write_events,
+/* Creates the files in the output directory dirfd (outdir.h; duplicated,
+ * the caller keeps its own fd) as exclusive, no-follow temporaries, and
+ * subscribes to bus.  write_events: events.jsonl; write_others: the rest. */
+int artifacts_open(struct artifacts **out, int dirfd, struct bus *bus, int write_events,
 		   int write_others, double window_s, char *err, size_t errlen);
 /* Flush, fsync and rename every file into place; returns the first error. */
 int artifacts_close(struct artifacts *a, char *err, size_t errlen);

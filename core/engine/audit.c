@@ -252,7 +252,7 @@ int audit_open(struct audit **out, const struct audit_config *cfg, const struct 
 		goto fail;
 	}
 	if (opt->outdir) {
-		rc = artifacts_open(&a->artifacts, opt->outdir, a->bus, 1, opt->write_artifacts,
+		rc = artifacts_open(&a->artifacts, opt->outdir_fd, a->bus, 1, opt->write_artifacts,
 				    cfg->duration_s, err, errlen);
 		if (rc < 0)
 			goto fail;
@@ -398,15 +398,10 @@ int audit_close(struct audit *a, bool *pass, char *err, size_t errlen)
 		a->artifacts = NULL;
 	}
 	if (rc == 0 && a->opt.outdir) {
-		char path[4096];
-		if (wants_format(a->cfg, "json")) {
-			snprintf(path, sizeof(path), "%s/report.json", a->opt.outdir);
-			rc = report_write_json(&a->in, &score, path, err, errlen);
-		}
-		if (rc == 0 && wants_format(a->cfg, "markdown")) {
-			snprintf(path, sizeof(path), "%s/report.md", a->opt.outdir);
-			rc = report_write_md(&a->in, &score, path, err, errlen);
-		}
+		if (wants_format(a->cfg, "json"))
+			rc = report_write_json(&a->in, &score, a->opt.outdir_fd, "report.json", err, errlen);
+		if (rc == 0 && wants_format(a->cfg, "markdown"))
+			rc = report_write_md(&a->in, &score, a->opt.outdir_fd, "report.md", err, errlen);
 	}
 	score_free(&score);
 	return rc;

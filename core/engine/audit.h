@@ -29,7 +29,8 @@
 struct audit;
 
 struct audit_options {
-	const char *outdir;          /* created if missing; NULL = write nothing */
+	const char *outdir;          /* the output directory as shown to the user; NULL = write nothing */
+	int outdir_fd;               /* ... and its fd (outdir_open), used when outdir is set */
 	bool live;                   /* run (true) or replay (false) */
 	bool write_artifacts;        /* write stdout.log etc. from events (default true) */
 	int verbosity;               /* 0 quiet, 1 warnings, 2 info, 3 debug */

@@ -123,14 +123,27 @@ int score_compute(struct report_input *in, struct score_result *out);
 void score_free(struct score_result *r);
 
 /* Both writers return 0, or negative errno with "path: what" in err; the
- * file is replaced atomically (write_file_atomic). */
+ * file name (relative to dirfd: the output directory's fd, or AT_FDCWD) is
+ * replaced atomically (write_file_atomic). */
 int report_write_json(const struct report_input *in, const struct score_result *s,
-		      const char *path, char *err, size_t errlen);
+		      int dirfd, const char *path, char *err, size_t errlen);
 int report_write_md(const struct report_input *in, const struct score_result *s,
-		    const char *path, char *err, size_t errlen);
+		    int dirfd, const char *path, char *err, size_t errlen);
 
-/* Write data to path atomically (path.tmp + fsync + rename).  On failure
- * the temp file is removed and an existing file at path is untouched. */
-int write_file_atomic(const char *path, const char *data, size_t len, char *err, size_t errlen);
+/* Write data to path (relative to dirfd) atomically: ".NAME.tmp" created
+ * with O_EXCL | O_NOFOLLOW next to it, fsync, rename.  A directory part
+ * of path is followed (it is the caller's), the file name never is.  On
+ * failure the temp file is removed and an existing file is untouched. */
+int write_file_atomic(int dirfd, const char *path, const char *data, size_t len, char *err,
+		      size_t errlen);
+
+/* The same in steps, for files written as a stream (artifacts.c):
+ * begin creates ".NAME.tmp" in dirfd (a stale one, or a link planted
+ * under that name, is removed first, never followed) and returns its fd;
+ * commit fsyncs, closes and renames it to NAME; abort closes (fd >= 0)
+ * and removes it.  NAME is a plain file name. */
+int atomic_file_begin(int dirfd, const char *name, char *err, size_t errlen);
+int atomic_file_commit(int dirfd, const char *name, int fd, char *err, size_t errlen);
+void atomic_file_abort(int dirfd, const char *name, int fd);
 
 #endif /* DYNAUDIT_REPORT_H */

@@ -138,7 +138,7 @@ static void write_strings(struct json_writer *w, const char *key, char *const *v
 }
 
 int report_write_json(const struct report_input *in, const struct score_result *s,
-		      const char *path, char *err, size_t errlen)
+		      int dirfd, const char *path, char *err, size_t errlen)
 {
 	struct json_buf b = {0};
 	struct json_writer w;
@@ -181,7 +181,7 @@ int report_write_json(const struct report_input *in, const struct score_result *
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -ENOMEM;
 	}
-	int rc = write_file_atomic(path, b.data, b.len, err, errlen);
+	int rc = write_file_atomic(dirfd, path, b.data, b.len, err, errlen);
 	json_buf_free(&b);
 	return rc;
 }

@@ -498,7 +498,7 @@ static void md_conclusion(struct json_buf *b, const struct report_input *in, con
 }
 
 int report_write_md(const struct report_input *in, const struct score_result *s,
-		    const char *path, char *err, size_t errlen)
+		    int dirfd, const char *path, char *err, size_t errlen)
 {
 	struct json_buf b = {0};
 	md_overview(&b, in);
@@ -517,7 +517,7 @@ int report_write_md(const struct report_input *in, const struct score_result *s,
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -ENOMEM;
 	}
-	int rc = write_file_atomic(path, b.data ? b.data : "", b.len, err, errlen);
+	int rc = write_file_atomic(dirfd, path, b.data ? b.data : "", b.len, err, errlen);
 	json_buf_free(&b);
 	return rc;
 }

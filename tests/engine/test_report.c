@@ -5,6 +5,8 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <limits.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include "engine/json.h"
+#include "engine/outdir.h"
 #include "engine/report.h"
 
 static struct report_input input;
@@ -129,8 +132,8 @@ static char *slurp(const char *path, size_t *len)
 static void write_both(const struct score_result *r, const char *json, const char *md)
 {
 	char err[256];
-	cr_assert_eq(report_write_json(&input, r, json, err, sizeof(err)), 0, "%s", err);
-	cr_assert_eq(report_write_md(&input, r, md, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(report_write_json(&input, r, AT_FDCWD, json, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(report_write_md(&input, r, AT_FDCWD, md, err, sizeof(err)), 0, "%s", err);
 }
 
 static void check_schema(const char *path)
@@ -393,15 +396,15 @@ Test(report, missing_detectors_and_failed_detector)
 Test(report, atomic_write_errors_are_reported)
 {
 	char err[256] = "";
-	int rc = write_file_atomic("/nonexistent-dir/report.json", "x", 1, err, sizeof(err));
+	int rc = write_file_atomic(AT_FDCWD, "/nonexistent-dir/report.json", "x", 1, err, sizeof(err));
 	cr_assert_eq(rc, -ENOENT);
-	cr_assert(strstr(err, "/nonexistent-dir/report.json.tmp"), "%s", err);
+	cr_assert(strstr(err, "/nonexistent-dir/report.json"), "%s", err);
 
 	char path[128], tmp[140];
 	snprintf(path, sizeof(path), "%s/f.txt", dir);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	cr_assert_eq(write_file_atomic(path, "old", 3, err, sizeof(err)), 0, "%s", err);
-	cr_assert_eq(write_file_atomic(path, "new!", 4, err, sizeof(err)), 0, "%s", err);
+	snprintf(tmp, sizeof(tmp), "%s/.f.txt.tmp", dir);
+	cr_assert_eq(write_file_atomic(AT_FDCWD, path, "old", 3, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(write_file_atomic(AT_FDCWD, path, "new!", 4, err, sizeof(err)), 0, "%s", err);
 	size_t len;
 	char *text = slurp(path, &len);
 	cr_assert(len == 4 && memcmp(text, "new!", 4) == 0);
@@ -411,9 +414,93 @@ Test(report, atomic_write_errors_are_reported)
 	snprintf(path, sizeof(path), "%s/adir", dir);
 	cr_assert_eq(mkdir(path, 0755), 0);
 	snprintf(tmp, sizeof(tmp), "%s/adir/x", dir);
-	cr_assert_eq(write_file_atomic(tmp, "x", 1, err, sizeof(err)), 0);
-	rc = write_file_atomic(path, "x", 1, err, sizeof(err));
+	cr_assert_eq(write_file_atomic(AT_FDCWD, tmp, "x", 1, err, sizeof(err)), 0);
+	rc = write_file_atomic(AT_FDCWD, path, "x", 1, err, sizeof(err));
 	cr_assert_lt(rc, 0);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	snprintf(tmp, sizeof(tmp), "%s/.adir.tmp", dir);
 	cr_assert_neq(access(tmp, F_OK), 0);
+}
+
+/* Links planted where dynaudit writes (a submission's shipped output dir,
+ * a stale temporary): the write lands in a new file of the directory, the
+ * link's target is never opened. */
+Test(report, atomic_write_never_follows_planted_links)
+{
+	char err[256] = "", victim[128], link[160], final[160];
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	cr_assert_eq(write_file_atomic(AT_FDCWD, victim, "precious", 8, err, sizeof(err)), 0, "%s", err);
+	/* the temporary's name is a link to the victim */
+	snprintf(link, sizeof(link), "%s/.report.json.tmp", dir);
+	cr_assert_eq(symlink(victim, link), 0);
+	/* so is the final name */
+	snprintf(final, sizeof(final), "%s/report.json", dir);
+	cr_assert_eq(symlink(victim, final), 0);
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	cr_assert_geq(dfd, 0);
+	cr_assert_eq(write_file_atomic(dfd, "report.json", "{}", 2, err, sizeof(err)), 0, "%s", err);
+	size_t len;
+	char *text = slurp(victim, &len);
+	cr_assert(len == 8 && memcmp(text, "precious", 8) == 0, "the link's target was written");
+	free(text);
+	struct stat st;
+	cr_assert_eq(lstat(final, &st), 0);
+	cr_assert(S_ISREG(st.st_mode), "report.json is still a link");
+	cr_assert_neq(lstat(link, &st), 0, "the planted temporary is still there");
+	/* a dangling link under the temporary's name does not stop the write */
+	cr_assert_eq(symlink("/nonexistent/x", link), 0);
+	cr_assert_eq(write_file_atomic(dfd, "report.json", "{ }", 3, err, sizeof(err)), 0, "%s", err);
+	close(dfd);
+}
+
+Test(report, outdir_refuses_links_and_the_submission_and_clears_earlier_audits)
+{
+	char err[512] = "", sub[128], p[192], real_sub[PATH_MAX];
+	snprintf(sub, sizeof(sub), "%s/sub", dir);
+	cr_assert_eq(mkdir(sub, 0755), 0);
+	cr_assert(realpath(sub, real_sub));
+	/* inside the submission: refused */
+	snprintf(p, sizeof(p), "%s/dynaudit-out", sub);
+	cr_assert_eq(outdir_open(p, real_sub, false, err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, "inside the submission"), "%s", err);
+	cr_assert_eq(outdir_open(sub, real_sub, false, err, sizeof(err)), -EINVAL);
+	/* a link as the last component: refused, nothing created behind it */
+	char target[192];
+	snprintf(target, sizeof(target), "%s/elsewhere", dir);
+	cr_assert_eq(mkdir(target, 0755), 0);
+	snprintf(p, sizeof(p), "%s/linked-out", dir);
+	cr_assert_eq(symlink(target, p), 0);
+	cr_assert_eq(outdir_open(p, real_sub, false, err, sizeof(err)), -EINVAL);
+	cr_assert(strstr(err, "symbolic link"), "%s", err);
+	/* someone else's non-empty directory: refused unless forced, and
+	 * forcing removes only dynaudit's own names */
+	char f[256];
+	snprintf(f, sizeof(f), "%s/notes.txt", target);
+	cr_assert_eq(write_file_atomic(AT_FDCWD, f, "mine", 4, err, sizeof(err)), 0);
+	snprintf(f, sizeof(f), "%s/report.json", target);
+	cr_assert_eq(write_file_atomic(AT_FDCWD, f, "{\"verdict\":\"PASS\"}", 18, err, sizeof(err)), 0);
+	cr_assert_eq(outdir_open(target, real_sub, false, err, sizeof(err)), -EEXIST);
+	cr_assert(strstr(err, "--force"), "%s", err);
+	int fd = outdir_open(target, real_sub, true, err, sizeof(err));
+	cr_assert_geq(fd, 0, "%s", err);
+	close(fd);
+	cr_assert_neq(access(f, F_OK), 0, "a stale report survived --force");
+	snprintf(f, sizeof(f), "%s/notes.txt", target);
+	cr_assert_eq(access(f, F_OK), 0, "--force removed a file that is not dynaudit's");
+	/* an earlier audit (marker): replaced whole */
+	char a[192];
+	snprintf(a, sizeof(a), "%s/audit", dir);
+	fd = outdir_open(a, NULL, false, err, sizeof(err));
+	cr_assert_geq(fd, 0, "%s", err);
+	cr_assert_eq(write_file_atomic(fd, "report.json", "{}", 2, err, sizeof(err)), 0);
+	cr_assert_eq(write_file_atomic(fd, "leftover.bin", "x", 1, err, sizeof(err)), 0);
+	close(fd);
+	fd = outdir_open(a, NULL, false, err, sizeof(err));
+	cr_assert_geq(fd, 0, "%s", err);
+	close(fd);
+	snprintf(f, sizeof(f), "%s/report.json", a);
+	cr_assert_neq(access(f, F_OK), 0, "the earlier audit's report survived");
+	snprintf(f, sizeof(f), "%s/leftover.bin", a);
+	cr_assert_neq(access(f, F_OK), 0);
+	snprintf(f, sizeof(f), "%s/" OUTDIR_MARKER, a);
+	cr_assert_eq(access(f, F_OK), 0);
 }
