@@ -3,7 +3,6 @@
 set -u
 : "${DYNAUDIT:?set by meson test}"
 : "${DYNAUDIT_SRC:?set by meson test}"
-SHARED="$DYNAUDIT_SRC/../shared"
 TMP=$(mktemp -d /tmp/dynaudit-e2e.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 FAILS=0
@@ -19,11 +18,7 @@ check() { # check DESCRIPTION CMD...
 json() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
 statuses() { json "$1" '",".join(c["status"] for c in r["categories"])'; }
 schema_ok() {
-  if [ -x "$SHARED/tools/check-report.py" ] || [ -f "$SHARED/tools/check-report.py" ]; then
-    python3 "$SHARED/tools/check-report.py" "$1"
-  else
-    python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$1"
-  fi
+  python3 "$DYNAUDIT_SRC/tests/schema/check-report.py" "$1"
 }
 finish() {
   echo "$PASSES passed, $FAILS failed"

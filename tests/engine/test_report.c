@@ -140,7 +140,7 @@ static void check_schema(const char *path)
 {
 	const char *tool = getenv("CHECK_REPORT");
 	if (!tool)
-		tool = "/work/shared/tools/check-report.py";
+		tool = "tests/schema/check-report.py";
 	if (access(tool, R_OK) != 0)
 		cr_skip_test("check-report.py not found (%s)", tool);
 	char cmd[512];

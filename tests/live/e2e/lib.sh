@@ -4,7 +4,7 @@
 # live audit must guarantee whatever the target does:
 #   - dynaudit exits with 0 or 1 (the verdict), never crashes;
 #   - it ends within the window + grace + a few seconds;
-#   - report.json exists and validates against the shared schema;
+#   - report.json exists and validates against the schema (tests/schema/);
 #   - no process of the target is left (all carry $MARK in their argv).
 # Environment: DYNAUDIT (the binary), LIVE_PROGS (built host_* targets),
 # DUR (window, seconds; default 5).
@@ -12,7 +12,7 @@ set -u
 
 : "${DYNAUDIT:?set DYNAUDIT to the dynaudit binary}"
 PROGS=${LIVE_PROGS:-${DYNAUDIT_BUILD:-.}/tests/live}
-CHECK_REPORT=${CHECK_REPORT:-/work/shared/tools/check-report.py}
+CHECK_REPORT=${CHECK_REPORT:-$(cd "$(dirname "$0")/../../schema" && pwd)/check-report.py}
 DUR=${DUR:-5}
 MARK="dynamark$$x$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')"
 tmp=$(mktemp -d /tmp/dynaudit-e2e.XXXXXX)
