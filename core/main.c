@@ -2,8 +2,10 @@
  * main.c — the dynaudit command line: the only place that prints to the
  * user and chooses the exit status.
  *
- *   0 verdict PASS, 1 verdict FAIL, 2 usage or configuration error,
- *   3 the audit itself could not run.
+ *   0 verdict PASS, 1 verdict FAIL (or a --fail-on condition: warn,
+ *   inconclusive), 2 usage or configuration error, 3 the audit itself
+ *   could not run, 128 + signal when SIGINT/SIGTERM cut the audit short
+ *   (its report, marked incomplete, is still written).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -27,6 +29,9 @@
 
 enum { EXIT_PASS = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_NORUN = 3 };
 
+/* --fail-on: which outcomes make the exit status 1 (a bit each). */
+enum { FAIL_ON_FAIL = 1, FAIL_ON_WARN = 2, FAIL_ON_INCONCLUSIVE = 4 };
+
 static const char usage_text[] =
 	"usage:\n"
 	"  dynaudit run    [-c CONFIG] [--target DIR] [--set KEY=VALUE]... [-o OUTDIR] [-- COMMAND [ARG]...]\n"
@@ -43,9 +48,12 @@ static const char run_help[] =
 	"  -o, --output DIR     output directory (default ./dynaudit-out, or SUBMISSION.dynaudit-out\n"
 	"                       beside the submission when run from inside it; never inside it)\n"
 	"      --force          write into a non-empty directory that holds no earlier audit\n"
-	"  -v, --verbose        more diagnostics on stderr (repeatable)\n"
+	"      --fail-on LIST   exit 1 on any of: fail (default), warn, inconclusive (comma list)\n"
+	"  -q, --quiet          print nothing but errors\n"
+	"  -v, --verbose        more diagnostics on stderr, detector logs included (repeatable)\n"
 	"  -- COMMAND [ARG]...  the target command (target.command)\n\n"
-	"Exit status: 0 PASS, 1 FAIL, 2 usage/config error, 3 the audit could not run.\n";
+	"Exit status: 0 PASS, 1 FAIL (or a --fail-on condition), 2 usage/config error,\n"
+	"3 the audit could not run, 130/143 interrupted by SIGINT/SIGTERM (report still written).\n";
 
 static const char replay_help[] =
 	"dynaudit replay — run the pipeline on recorded input\n\n"
@@ -55,8 +63,12 @@ static const char replay_help[] =
 	"      --events FILE    an events.jsonl written by an earlier run\n"
 	"      --set KEY=VALUE  override a config key (repeatable)\n"
 	"  -o, --output DIR     output directory (default ./dynaudit-out; never inside target.workdir)\n"
-	"      --force          write into a non-empty directory that holds no earlier audit\n\n"
-	"Exit status: 0 PASS, 1 FAIL, 2 usage/config error, 3 the input could not be read.\n";
+	"      --force          write into a non-empty directory that holds no earlier audit\n"
+	"      --fail-on LIST   exit 1 on any of: fail (default), warn, inconclusive (comma list)\n"
+	"  -q, --quiet          print nothing but errors\n"
+	"  -v, --verbose        more diagnostics on stderr (repeatable)\n\n"
+	"Exit status: 0 PASS, 1 FAIL (or a --fail-on condition), 2 usage/config error,\n"
+	"3 the input could not be read.\n";
 
 static const char check_help[] =
 	"dynaudit check — validate a config and print it merged and normalized\n\n"
@@ -83,8 +95,32 @@ struct cli {
 	const char **plugin_path;
 	size_t n_plugin_path;
 	char **command;
-	int verbosity;
+	int verbosity;          /* -q: -1, default 0, -v: 1, -vv: 2 */
+	unsigned fail_on;       /* FAIL_ON_* bits; default FAIL_ON_FAIL */
 };
+
+static int parse_fail_on(const char *list, unsigned *out)
+{
+	char buf[128];
+	if (snprintf(buf, sizeof(buf), "%s", list) >= (int)sizeof(buf))
+		return -1;
+	unsigned bits = 0;
+	char *save = NULL;
+	for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		if (!strcmp(w, "fail"))
+			bits |= FAIL_ON_FAIL;
+		else if (!strcmp(w, "warn"))
+			bits |= FAIL_ON_WARN;
+		else if (!strcmp(w, "inconclusive"))
+			bits |= FAIL_ON_INCONCLUSIVE;
+		else
+			return -1;
+	}
+	if (!bits)
+		return -1;
+	*out = bits;
+	return 0;
+}
 
 static void die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -112,7 +148,8 @@ static int push(const char ***arr, size_t *n, const char *v)
  * 1 when --help was printed. */
 static int parse_options(const char *cmd, int argc, char **argv, struct cli *cli, const char *help)
 {
-	enum { OPT_TARGET = 256, OPT_SET, OPT_STRACE, OPT_SS, OPT_EVENTS, OPT_PLUGIN_PATH, OPT_FORCE };
+	enum { OPT_TARGET = 256, OPT_SET, OPT_STRACE, OPT_SS, OPT_EVENTS, OPT_PLUGIN_PATH, OPT_FORCE,
+	       OPT_FAIL_ON };
 	static const struct option longopts[] = {
 		{"config", required_argument, NULL, 'c'},
 		{"output", required_argument, NULL, 'o'},
@@ -123,6 +160,8 @@ static int parse_options(const char *cmd, int argc, char **argv, struct cli *cli
 		{"events", required_argument, NULL, OPT_EVENTS},
 		{"plugin-path", required_argument, NULL, OPT_PLUGIN_PATH},
 		{"force", no_argument, NULL, OPT_FORCE},
+		{"fail-on", required_argument, NULL, OPT_FAIL_ON},
+		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -132,7 +171,8 @@ static int parse_options(const char *cmd, int argc, char **argv, struct cli *cli
 	int c;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+c:o:vh", longopts, NULL)) != -1) {
+	cli->fail_on = FAIL_ON_FAIL;
+	while ((c = getopt_long(argc, argv, "+c:o:vqh", longopts, NULL)) != -1) {
 		bool ok = true;
 		switch (c) {
 		case 'c': ok = !is_plugins; cli->config = optarg; break;
@@ -144,7 +184,15 @@ static int parse_options(const char *cmd, int argc, char **argv, struct cli *cli
 		case OPT_SS: ok = is_replay; cli->ss = optarg; break;
 		case OPT_EVENTS: ok = is_replay; cli->events = optarg; break;
 		case OPT_PLUGIN_PATH: ok = is_plugins; push(&cli->plugin_path, &cli->n_plugin_path, optarg); break;
-		case 'v': cli->verbosity++; break;
+		case OPT_FAIL_ON:
+			ok = is_run || is_replay;
+			if (ok && parse_fail_on(optarg, &cli->fail_on) < 0) {
+				die_usage("--fail-on %s: a comma list of fail, warn, inconclusive", optarg);
+				return -1;
+			}
+			break;
+		case 'v': cli->verbosity = cli->verbosity < 0 ? 1 : cli->verbosity + 1; break;
+		case 'q': cli->verbosity = -1; break;
 		case 'h': fputs(help, stdout); return 1;
 		default:
 			die_usage("unknown or incomplete option '%s'", argv[optind - 1]);
@@ -237,7 +285,7 @@ static int open_audit(const struct cli *cli, const struct audit_config *cfg, boo
 		.outdir_fd = outdir_fd,
 		.live = live,
 		.write_artifacts = true,
-		.verbosity = cli->verbosity + 1,
+		.verbosity = cli->verbosity + 1, /* 0 quiet, 1 warnings, 2 info, 3 debug */
 	};
 	char err[2048] = "";
 	int rc = audit_open(a, cfg, &opt, err, sizeof(err));
@@ -248,18 +296,30 @@ static int open_audit(const struct cli *cli, const struct audit_config *cfg, boo
 	return 0;
 }
 
-static int close_audit(const char *outdir, struct audit *a)
+/* The one-line summary on stderr and the exit status (see main.c's top). */
+static int close_audit(const struct cli *cli, const char *outdir, struct audit *a)
 {
-	bool pass = false;
+	struct audit_outcome o;
 	char err[1024] = "";
-	int rc = audit_close(a, &pass, err, sizeof(err));
+	int rc = audit_close(a, &o, err, sizeof(err));
 	audit_free(a);
 	if (rc < 0) {
 		fprintf(stderr, "dynaudit: %s\n", err[0] ? err : strerror(-rc));
 		return EXIT_NORUN;
 	}
-	fprintf(stderr, "dynaudit: verdict %s — report in %s/report.md\n", pass ? "PASS" : "FAIL", outdir);
-	return pass ? EXIT_PASS : EXIT_FAIL;
+	bool inconclusive = strcmp(o.coverage, "full") != 0;
+	if (cli->verbosity >= 0)
+		fprintf(stderr, "dynaudit: %s%s — score %.1f, %s risk, coverage %s; %u fail, %u warn — report in %s/report.md\n",
+			o.pass ? "PASS" : "FAIL", inconclusive ? " (inconclusive)" : "", o.score, o.risk,
+			o.coverage, o.n_fail, o.n_warn, outdir);
+	if (inconclusive && cli->verbosity >= 0)
+		fprintf(stderr, "dynaudit: inconclusive: %s\n", o.coverage_reason);
+	if (o.interrupted_by)
+		return 128 + o.interrupted_by;
+	bool failed = ((cli->fail_on & FAIL_ON_FAIL) && !o.pass) ||
+		      ((cli->fail_on & FAIL_ON_WARN) && o.n_warn > 0) ||
+		      ((cli->fail_on & FAIL_ON_INCONCLUSIVE) && inconclusive);
+	return failed ? EXIT_FAIL : EXIT_PASS;
 }
 
 static int cmd_replay(const struct cli *cli)
@@ -344,7 +404,7 @@ static int cmd_replay(const struct cli *cli)
 		status = EXIT_NORUN;
 		goto out;
 	}
-	status = close_audit(outdir, a);
+	status = close_audit(cli, outdir, a);
 out:
 	if (outdir_fd >= 0)
 		close(outdir_fd);
@@ -391,7 +451,7 @@ static int cmd_run(const struct cli *cli)
 		status = EXIT_NORUN;
 		goto out;
 	}
-	status = close_audit(outdir, a);
+	status = close_audit(cli, outdir, a);
 out:
 	if (outdir_fd >= 0)
 		close(outdir_fd);
@@ -408,7 +468,7 @@ static int cmd_check(const struct cli *cli)
 	int status = load_config(cli, &root, &cfg);
 	if (status == 0) {
 		/* Detectors validate their own options: load and init them. */
-		struct audit_options opt = {.outdir = NULL, .live = false};
+		struct audit_options opt = {.outdir = NULL, .live = false, .verbosity = cli->verbosity + 1};
 		struct audit *a = NULL;
 		char err[2048] = "";
 		int rc = audit_open(&a, &cfg, &opt, err, sizeof(err));

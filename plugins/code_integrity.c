@@ -39,6 +39,14 @@
  *        output; a plain nonzero exit (a usage message) "exited early with
  *        status N", quoting its last stderr line; a non-crash signal
  *        "was terminated by SIGKILL".
+ *   code_integrity.not_run       info  the submission's code never ran: the
+ *        target ended nonzero after a SyntaxError/IndentationError/TabError,
+ *        or after its interpreter said it could not load the program it was
+ *        given (python "can't open file", java "Could not find or load main
+ *        class" / "Unable to access jarfile", perl "Can't open perl script",
+ *        ruby "No such file or directory -- x").  The engine reads this
+ *        finding to set the report's coverage to none (coverage.c), so a
+ *        program that never ran is an inconclusive PASS, never the safest.
  *   code_integrity.modifies_source medium  writes, truncation, renames over,
  *        unlinks or chmods of a source file (.py, .c, .js, Makefile, the
  *        command's own script or binary ...) under the workdir that was
@@ -158,6 +166,7 @@ struct code_integrity {
 	char crash_label[128];  /* "IndentationError", "SIGSEGV", "AddressSanitizer" */
 	char crash_file[256];   /* base name of the file the error points at */
 	bool syntax_error;      /* the code did not even start */
+	char load_error[LINE_MAX_KEPT]; /* the interpreter could not load the program: its line */
 	bool saw_exit, still_running;
 	double exit_time_s;
 	double last_time_s;
@@ -795,6 +804,23 @@ static bool on_jvm_line(struct code_integrity *st, const struct da_event *ev,
 	return true;
 }
 
+/* What an interpreter prints when it cannot load the program it was
+ * given at all (before any of its code runs). */
+static bool is_load_error(const char *line)
+{
+	static const char *const said[] = {
+		"can't open file '",                  /* python */
+		"Could not find or load main class ", /* java */
+		"Unable to access jarfile ",          /* java -jar */
+		"Can't open perl script \"",          /* perl */
+		": No such file or directory -- ",    /* ruby */
+	};
+	for (size_t i = 0; i < sizeof(said) / sizeof(said[0]); i++)
+		if (strstr(line, said[i]))
+			return true;
+	return false;
+}
+
 static void on_output(struct code_integrity *st, const struct da_event *ev)
 {
 	if (!ev->detail || (ev->fd != 1 && ev->fd != 2))
@@ -822,6 +848,8 @@ static void on_output(struct code_integrity *st, const struct da_event *ev)
 		s->frame_line = s->n_lines;
 		return;
 	}
+	if (ev->fd == 2 && !st->load_error[0] && is_load_error(line))
+		snprintf(st->load_error, sizeof(st->load_error), "%s", line);
 	size_t name_len = exception_name_len(line);
 	bool near_frame = s->frame_line > 0 && s->n_lines - s->frame_line <= TRACEBACK_REACH;
 	if (name_len > 0 && (s->in_traceback || near_frame)) {
@@ -1029,6 +1057,29 @@ static void report_early_end(struct code_integrity *st, double t, int pid, enum 
 	emit(st, "code_integrity.early_exit", DA_SEV_INFO, msg, pid, t, NULL, 0, rec);
 }
 
+/* The code never ran (a syntax error, a program its interpreter could not
+ * load): say so, so the verdict reads as inconclusive (coverage none). */
+static void report_not_run(struct code_integrity *st, const struct da_event *ev)
+{
+	char msg[1024], rec[512];
+	if (st->syntax_error) {
+		snprintf(msg, sizeof(msg), "Python %s%s%s: the interpreter rejected the code before any of it ran",
+			 st->crash_label, st->crash_file[0] ? " in " : "", st->crash_file);
+		snprintf(rec, sizeof(rec),
+			 "Re-run the audit once %s starts: nothing of the submission's own behaviour was observed",
+			 file_to_fix(st));
+	} else if (st->load_error[0]) {
+		snprintf(msg, sizeof(msg), "the interpreter could not load the program: \"%.400s\"", st->load_error);
+		snprintf(rec, sizeof(rec),
+			 "Check the target command (target.command) names the submission's entry point, and re-run the audit");
+	} else {
+		return;
+	}
+	const char *evidence[1] = {st->load_error[0] ? st->load_error : NULL};
+	emit(st, "code_integrity.not_run", DA_SEV_INFO, msg, ev->pid, ev->time_s, evidence,
+	     st->load_error[0] ? 1 : 0, rec);
+}
+
 static void on_target_exit(struct code_integrity *st, const struct da_event *ev)
 {
 	st->saw_exit = true;
@@ -1090,6 +1141,7 @@ static void on_target_exit(struct code_integrity *st, const struct da_event *ev)
 	if (!sig && !core && kind == END_CRASH && st->crash_label[0])
 		snprintf(why, sizeof(why), "%s", st->crash_label);
 	report_early_end(st, ev->time_s, ev->pid, kind, why, how);
+	report_not_run(st, ev);
 }
 
 /* ---- lifecycle ------------------------------------------------------------ */

@@ -5,6 +5,7 @@
 #include "engine/audit.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,8 @@ struct audit {
 	bool command_from_events;
 	int late_fds[4];            /* see audit_close_late() */
 	size_t n_late_fds;
+	int interrupted_by;         /* audit_mark_interrupted() */
+	char coverage_reason[512];  /* behind in.coverage_reason */
 };
 
 static char *xstrdup(const char *s)
@@ -151,6 +154,7 @@ static void order_plugins(struct plugin_instance *p, size_t n)
 int audit_open(struct audit **out, const struct audit_config *cfg, const struct audit_options *opt,
 	       char *err, size_t errlen)
 {
+	plugin_host_set_verbosity(opt->verbosity);
 	int rc;
 	struct audit *a = calloc(1, sizeof(*a));
 	if (!a)
@@ -364,7 +368,14 @@ static bool wants_format(const struct audit_config *cfg, const char *fmt)
 	return false;
 }
 
-int audit_close(struct audit *a, bool *pass, char *err, size_t errlen)
+void audit_mark_interrupted(struct audit *a, int signo)
+{
+	if (!a->interrupted_by)
+		a->interrupted_by = signo;
+	audit_mark_incomplete(a, signo == SIGINT ? "interrupted by SIGINT" : "interrupted by SIGTERM");
+}
+
+int audit_close(struct audit *a, struct audit_outcome *out, char *err, size_t errlen)
 {
 	int rc = 0;
 	for (size_t i = 0; i < a->n_plugins; i++)
@@ -390,7 +401,20 @@ int audit_close(struct audit *a, bool *pass, char *err, size_t errlen)
 		snprintf(err, errlen, "scoring failed: %s", strerror(-rc));
 		return rc;
 	}
-	*pass = score.pass;
+	enum coverage cov = coverage_compute(&a->in, a->coverage_reason, sizeof(a->coverage_reason));
+	a->in.coverage = coverage_name(cov);
+	a->in.coverage_reason = a->coverage_reason;
+	memset(out, 0, sizeof(*out));
+	out->pass = score.pass;
+	out->score = score.score;
+	out->risk = score.risk ? score.risk : "critical";
+	out->coverage = a->in.coverage;
+	snprintf(out->coverage_reason, sizeof(out->coverage_reason), "%s", a->coverage_reason);
+	out->interrupted_by = a->interrupted_by;
+	for (size_t i = 0; i < a->in.n_categories; i++) {
+		out->n_fail += a->in.categories[i].status == STATUS_FAIL;
+		out->n_warn += a->in.categories[i].status == STATUS_WARN;
+	}
 
 	if (a->artifacts) {
 		rc = artifacts_close(a->artifacts, err, errlen);

@@ -61,9 +61,24 @@ void audit_set_observed(struct audit *a, double seconds);
 /* Extra numeric statistics for report.json "stats" (parse_warnings...). */
 void audit_set_stat(struct audit *a, const char *name, double value);
 
-/* Finish, score, write reports.  *pass receives the verdict.  Returns 0 or
+/* SIGINT or SIGTERM ended the audit early: marks it incomplete ("interrupted
+ * by SIGINT") and keeps the signal for audit_outcome.interrupted_by. */
+void audit_mark_interrupted(struct audit *a, int signo);
+
+/* What the command line needs to choose the exit status and its summary. */
+struct audit_outcome {
+	bool pass;                 /* the verdict */
+	double score;
+	const char *risk;          /* "low" ... "critical" (static) */
+	const char *coverage;      /* "full" | "partial" | "none" (static) */
+	char coverage_reason[512];
+	unsigned n_fail, n_warn;   /* categories with that status */
+	int interrupted_by;        /* the SIGINT/SIGTERM that cut the audit short, 0 */
+};
+
+/* Finish, score, write reports; *out receives the outcome.  Returns 0 or
  * negative errno (reports could not be written). */
-int audit_close(struct audit *a, bool *pass, char *err, size_t errlen);
+int audit_close(struct audit *a, struct audit_outcome *out, char *err, size_t errlen);
 void audit_free(struct audit *a);
 
 /* An fd whose close can take milliseconds (an inotify fd waits for the

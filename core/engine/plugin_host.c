@@ -96,14 +96,17 @@ static const char *host_cfg_where(const struct da_host *host, const struct da_cf
 	return n ? cfg_where(n) : "<config>";
 }
 
-static int log_level_threshold = -1;
+/* Highest level of detector log lines printed: set from -q/-v through
+ * plugin_host_set_verbosity(); warnings and errors by default. */
+static int log_level_threshold = 1;
+
+void plugin_host_set_verbosity(int verbosity)
+{
+	log_level_threshold = verbosity;
+}
 
 static void host_log(const struct da_host *host, int level, const char *fmt, ...)
 {
-	if (log_level_threshold < 0) {
-		const char *v = getenv("DYNAUDIT_VERBOSE");
-		log_level_threshold = v ? atoi(v) : 1;
-	}
 	if (level > log_level_threshold)
 		return;
 	va_list ap;

@@ -33,6 +33,10 @@ struct plugin_instance {
 
 /* Calls the plugin's init.  Returns init's result; on -EINVAL err holds the
  * config error text, on other failures the category records the error. */
+/* Detector log lines up to this level reach stderr (0 errors only, 1 +
+ * warnings (default), 2 + info, 3 + debug): the audit's verbosity. */
+void plugin_host_set_verbosity(int verbosity);
+
 int plugin_instance_init(struct plugin_instance *pi, const struct da_run_info *run,
 			 const struct cfg_node *cfg, struct category_rec *cat, char *err,
 			 size_t errlen);

@@ -89,7 +89,20 @@ struct report_input {
 	struct named_stat *stats; size_t n_stats;   /* extra stats */
 	double weights[5];          /* per severity */
 	double pass_score;
+	/* filled by the engine before the writers run (coverage_compute) */
+	const char *coverage;       /* "full" | "partial" | "none" (static) */
+	const char *coverage_reason;/* borrowed, NULL before */
 };
+
+/* Coverage: how much of the target's own behaviour the audit saw (see
+ * coverage.c).  none: the submission's code never ran (not_started, or a
+ * code_integrity.not_run finding); partial: the audit was cut short, or
+ * the target crashed or was ended early; full otherwise.  The reason
+ * ("the submission's code never ran: Python IndentationError ...") goes
+ * to reason[len].  Call after the findings are complete. */
+enum coverage { COVERAGE_FULL, COVERAGE_PARTIAL, COVERAGE_NONE };
+enum coverage coverage_compute(const struct report_input *in, char *reason, size_t len);
+const char *coverage_name(enum coverage c);
 
 /* Add a finding to category cat (copied; merged when (rule, message) is
  * already there).  Returns 0 or -EINVAL (missing rule/message, bad

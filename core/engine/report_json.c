@@ -165,6 +165,8 @@ int report_write_json(const struct report_input *in, const struct score_result *
 	jw_bool(&w, "incomplete", in->incomplete != NULL);
 	jw_string(&w, "incomplete_reason", in->incomplete);
 	jw_string(&w, "verdict", s->pass ? "PASS" : "FAIL");
+	jw_string(&w, "coverage", in->coverage ? in->coverage : "full");
+	jw_string(&w, "coverage_reason", in->coverage_reason);
 	jw_fixed(&w, "score", s->score, 1);
 	jw_string(&w, "risk", s->risk ? s->risk : "critical");
 	write_strings(&w, "score_explanation", s->explanation, s->n_explanation);

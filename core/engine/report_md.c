@@ -149,7 +149,23 @@ static void put_command(struct json_buf *b, char *const *argv)
 
 /* ---- sections ---------------------------------------------------------- */
 
-static void md_overview(struct json_buf *b, const struct report_input *in)
+/* The verdict up top, with how much the audit saw: a reader who stops at
+ * the first lines must not take "PASS, nothing ran" for "PASS, safe". */
+static void md_headline(struct json_buf *b, const struct report_input *in, const struct score_result *s)
+{
+	bool full = !in->coverage || strcmp(in->coverage, "full") == 0;
+	json_buf_printf(b, "**Verdict: %s%s** — score %.1f/100, %s risk; coverage: %s", s->pass ? "PASS" : "FAIL",
+			full ? "" : " — inconclusive", s->score, s->risk ? s->risk : "critical",
+			in->coverage ? in->coverage : "full");
+	if (in->coverage_reason) {
+		json_buf_puts(b, " (");
+		md_text(b, in->coverage_reason);
+		json_buf_puts(b, ")");
+	}
+	json_buf_puts(b, ".\n\n");
+}
+
+static void md_overview(struct json_buf *b, const struct report_input *in, const struct score_result *s)
 {
 	char t1[32], t2[32];
 	json_buf_puts(b, "# Dynamic Security Analysis Report — ");
@@ -164,6 +180,7 @@ static void md_overview(struct json_buf *b, const struct report_input *in)
 		json_buf_puts(b, "unnamed target");
 	}
 	json_buf_puts(b, "\n\n");
+	md_headline(b, in, s);
 	if (in->incomplete) {
 		json_buf_puts(b, "> **Incomplete audit:** ");
 		md_text(b, in->incomplete);
@@ -465,12 +482,19 @@ static void md_conclusion(struct json_buf *b, const struct report_input *in, con
 	size_t n_fail = 0;
 	for (size_t i = 0; i < in->n_categories; i++)
 		n_fail += in->categories[i].status == STATUS_FAIL;
+	bool inconclusive = in->coverage && strcmp(in->coverage, "full") != 0;
+	json_buf_printf(b, "Result: %s — ", s->pass ? "PASS" : "FAIL");
+	if (inconclusive) {
+		/* The verdict stays, but says first what it is worth. */
+		json_buf_printf(b, "inconclusive (coverage %s): ", in->coverage);
+		md_text(b, in->coverage_reason ? in->coverage_reason : "");
+		json_buf_puts(b, ". ");
+	}
 	if (s->pass) {
-		json_buf_printf(b, "Result: PASS — No security violation was detected: no category failed and "
+		json_buf_printf(b, "No security violation was detected%s: no category failed and "
 				   "the score %.1f reaches the pass score %.1f. The target shows %s runtime risk",
-				s->score, in->pass_score, s->risk);
+				inconclusive ? " in what was observed" : "", s->score, in->pass_score, s->risk);
 	} else {
-		json_buf_puts(b, "Result: FAIL — ");
 		if (n_fail) {
 			json_buf_puts(b, n_fail == 1 ? "Category " : "Categories ");
 			size_t k = 0;
@@ -482,7 +506,7 @@ static void md_conclusion(struct json_buf *b, const struct report_input *in, con
 					json_buf_puts(b, ", ");
 				md_text(b, c->title ? c->title : c->id);
 			}
-			json_buf_puts(b, n_fail == 1 ? " failed" : " failed");
+			json_buf_puts(b, " failed");
 			json_buf_printf(b, "; score %.1f (pass score %.1f)", s->score, in->pass_score);
 		} else {
 			json_buf_printf(b, "The score %.1f is below the pass score %.1f", s->score, in->pass_score);
@@ -495,13 +519,19 @@ static void md_conclusion(struct json_buf *b, const struct report_input *in, con
 		json_buf_puts(b, "), so this covers only what was observed");
 	}
 	json_buf_puts(b, ".\n");
+	if (inconclusive)
+		json_buf_puts(b, strcmp(in->coverage, "none") == 0
+				 ? "\nNothing of the submission's own behaviour was observed: fix what stopped it "
+				   "and re-run the audit before relying on this verdict.\n"
+				 : "\nOnly part of the submission's behaviour was observed: re-run the audit once "
+				   "it runs for the whole window.\n");
 }
 
 int report_write_md(const struct report_input *in, const struct score_result *s,
 		    int dirfd, const char *path, char *err, size_t errlen)
 {
 	struct json_buf b = {0};
-	md_overview(&b, in);
+	md_overview(&b, in, s);
 	json_buf_puts(&b, "## 2. Runtime Behaviour Summary\n\n");
 	md_area(&b, in, "2.1", "Process Behaviour", "process", "process behaviour");
 	md_area(&b, in, "2.2", "File Access Behaviour", "file", "file access");

@@ -622,8 +622,7 @@ static void on_signal(struct run *r)
 			continue;
 		if (!r->interrupted) {
 			r->interrupted = true;
-			audit_mark_incomplete(r->audit, si.ssi_signo == SIGINT ? "interrupted by SIGINT"
-									       : "interrupted by SIGTERM");
+			audit_mark_interrupted(r->audit, (int)si.ssi_signo);
 		}
 		if (r->phase < PHASE_KILLING)
 			enter_phase(r, PHASE_KILLING);

@@ -406,6 +406,8 @@ __attribute__((noreturn)) static void target_main(const struct spawn_args *a, ch
 		}
 		target_fail(fd, -rc, why);
 	}
+	if (!is_setup && (rc = sb_check_entry(argv, why, sizeof why)) < 0)
+		target_fail(fd, -rc, why);
 
 	/* no_new_privs: set-uid bits and file capabilities are ignored by
 	 * every later execve, and the seccomp filter may be installed

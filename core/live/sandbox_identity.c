@@ -544,3 +544,99 @@ int sb_resolve_command(const char *argv0, const char *search_path, uid_t uid, co
 	snprintf(why, whylen, "%s: not found on the sandbox PATH (%s)", argv0, search_path);
 	return -ENOENT;
 }
+
+/* Interpreters whose first operand is the program file, and the options
+ * after which no file is run (inline code, a module, stdin). */
+static const struct {
+	const char *name;       /* base name, a trailing version allowed ("python3.11") */
+	const char *inline_opts;/* space-separated */
+	const char *file_opt;   /* the option naming the file ("-jar"), or NULL: first operand */
+	const char *value_opts; /* options that take a value (skipped with it) */
+} interpreters[] = {
+	{ "python", "-c -m -", NULL, "-W -X -Q" },
+	{ "node", "-e --eval -p --print -i --interactive -", NULL, "-r --require --import --loader" },
+	{ "nodejs", "-e --eval -p --print -", NULL, "-r --require" },
+	{ "perl", "-e -E -", NULL, "-I -M -m" },
+	{ "ruby", "-e -", NULL, "-I -r" },
+	{ "php", "-r -a -", NULL, "-d -c" },
+	{ "bash", "-c -s -i -", NULL, "-o -O --rcfile --init-file" },
+	{ "sh", "-c -s -i -", NULL, "-o" },
+	{ "dash", "-c -s -i -", NULL, "-o" },
+	{ "java", "", "-jar", "-cp -classpath --class-path -p --module-path -m --module" },
+};
+
+static bool word_in(const char *word, const char *list)
+{
+	size_t n = strlen(word);
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, " ");
+		if (len == n && strncmp(p, word, n) == 0)
+			return true;
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return false;
+}
+
+/* "python3.11" matches "python": the name then digits and dots only. */
+static bool is_named(const char *base, const char *name)
+{
+	size_t n = strlen(name);
+	if (strncmp(base, name, n) != 0)
+		return false;
+	for (const char *p = base + n; *p; p++)
+		if ((*p < '0' || *p > '9') && *p != '.')
+			return false;
+	return true;
+}
+
+int sb_check_entry(char *const argv[], char *why, size_t whylen)
+{
+	const char *base = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	size_t k = 0;
+	while (k < sizeof(interpreters) / sizeof(interpreters[0]) && !is_named(base, interpreters[k].name))
+		k++;
+	if (k == sizeof(interpreters) / sizeof(interpreters[0]))
+		return 0;
+	const char *file = NULL;
+	for (size_t i = 1; argv[i]; i++) {
+		const char *a = argv[i];
+		if (interpreters[k].file_opt) {
+			if (strcmp(a, interpreters[k].file_opt) == 0) {
+				file = argv[i + 1];
+				break;
+			}
+			if (word_in(a, interpreters[k].value_opts) && argv[i + 1])
+				i++;
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			file = argv[i + 1];
+			break;
+		}
+		if (word_in(a, interpreters[k].inline_opts))
+			return 0;
+		if (a[0] == '-') {
+			/* "-c" glued to its code ("-cprint(1)") is inline code too */
+			char shortopt[3] = { '-', a[1], '\0' };
+			if (a[1] && a[1] != '-' && word_in(shortopt, interpreters[k].inline_opts))
+				return 0;
+			if (word_in(a, interpreters[k].value_opts) && argv[i + 1])
+				i++;
+			continue;
+		}
+		file = a;
+		break;
+	}
+	if (!file)
+		return 0; /* an interactive interpreter reading stdin */
+	struct stat st;
+	/* python runs a directory's __main__.py; the others need a file */
+	int e = stat(file, &st) < 0 ? errno : S_ISDIR(st.st_mode) && !is_named(base, "python") ? EISDIR : 0;
+	if (!e)
+		return 0;
+	snprintf(why, whylen, "%s: the program %s is told to run is not in the sandbox (the submission's copy "
+		 "is the working directory): %s", file, base, strerror(e));
+	return -e;
+}

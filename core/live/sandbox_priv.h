@@ -111,4 +111,13 @@ int sb_become_user(uid_t uid, gid_t gid, const char *user, bool in_userns, bool 
 int sb_resolve_command(const char *argv0, const char *search_path, uid_t uid, const char *user,
 		       char *out, size_t outlen, char *why, size_t whylen);
 
+/* The program an interpreter is told to run ("python3 server.py",
+ * "node app.js", "java -jar app.jar") must exist in the sandbox's view:
+ * a wrong entry point is an audit that cannot run (exit 3), not a PASS of
+ * an interpreter that printed "can't open file".  Checked in the target
+ * child, as the sandbox user, after the setup.  Returns 0 (also when the
+ * command is no known interpreter or runs inline code) or -errno with
+ * the reason in why. */
+int sb_check_entry(char *const argv[], char *why, size_t whylen);
+
 #endif /* DYNAUDIT_SANDBOX_PRIV_H */
