@@ -613,7 +613,7 @@ int config_resolve(const struct cfg_node *root, struct audit_config *out, struct
 	if (rc == 0 && workdir) {
 		const struct cfg_node *w = at(root, "target.workdir");
 		if (!workdir[0])
-			rc = cfg_fail(err, -EINVAL, w->file, w->line, "target.workdir",
+			rc = cfg_fail(err, -EINVAL, w ? w->file : NULL, w ? w->line : 0, "target.workdir",
 				      "empty directory name");
 		else if (!(out->workdir = absolute_path(w, workdir)))
 			rc = oom(&r);
@@ -633,14 +633,14 @@ int config_resolve(const struct cfg_node *root, struct audit_config *out, struct
 		rc = get_string(&r, "sandbox.user", "nobody", &out->user);
 	if (rc == 0 && !out->user[0]) {
 		const struct cfg_node *u = at(root, "sandbox.user");
-		rc = cfg_fail(err, -EINVAL, u->file, u->line, "sandbox.user",
+		rc = cfg_fail(err, -EINVAL, u ? u->file : NULL, u ? u->line : 0, "sandbox.user",
 			      "empty user name (a name or a uid)");
 	}
 	if (rc == 0)
 		rc = get_string(&r, "sandbox.home", "/home/auditor", &out->home);
 	if (rc == 0 && out->home[0] != '/') {
 		const struct cfg_node *h = at(root, "sandbox.home");
-		rc = cfg_fail(err, -EINVAL, h->file, h->line, "sandbox.home",
+		rc = cfg_fail(err, -EINVAL, h ? h->file : NULL, h ? h->line : 0, "sandbox.home",
 			      "'%s' is not an absolute path", out->home);
 	}
 	if (rc == 0)

@@ -33,21 +33,24 @@ const char *plugin_builtin_dir(void)
 		snprintf(dir, sizeof(dir), "%s", env);
 		return dir;
 	}
-	/* Running from the build tree: build/core/dynaudit -> build/plugins. */
+	/* Next to the binary: the build tree (build/core/dynaudit ->
+	 * build/plugins), then the install layout relative to the binary
+	 * (bin/ -> lib/.../dynaudit/plugins), which also holds for a staged
+	 * install (DESTDIR) or a moved prefix. */
 	char exe[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			char probe[PATH_MAX + 32];
-			snprintf(probe, sizeof(probe), "%s/../plugins/process.so", exe);
-			if (access(probe, R_OK) == 0) {
-				snprintf(probe, sizeof(probe), "%s/../plugins", exe);
-				if (realpath(probe, dir))
-					return dir;
-			}
+	char *slash = n > 0 ? (exe[n] = '\0', strrchr(exe, '/')) : NULL;
+	if (slash) {
+		*slash = '\0';
+		static const char *const rel[] = { "../plugins", DYNAUDIT_PLUGIN_DIR_FROM_BIN };
+		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			char probe[PATH_MAX + 64];
+			snprintf(probe, sizeof(probe), "%s/%s/process.so", exe, rel[i]);
+			if (rel[i][0] == '/' || access(probe, R_OK) != 0)
+				continue;
+			snprintf(probe, sizeof(probe), "%s/%s", exe, rel[i]);
+			if (realpath(probe, dir))
+				return dir;
 		}
 	}
 	snprintf(dir, sizeof(dir), "%s", DYNAUDIT_PLUGIN_DIR);

@@ -14,6 +14,14 @@ bin=$(find "$dest" -type f -name dynaudit -perm -u+x | head -1)
 check "binary installed" [ -n "$bin" ]
 pdir=$(dirname "$(find "$dest" -name process.so | head -1)")
 check "built-in plugins installed" [ -f "$pdir/process.so" ]
+check "man page dynaudit(1) installed" [ -n "$(find "$dest" -path '*/man1/dynaudit.1*')" ]
+check "man page dynaudit-config(5) installed" [ -n "$(find "$dest" -path '*/man5/dynaudit-config.5*')" ]
+check "bash completion installed" [ -n "$(find "$dest" -path '*/bash-completion/completions/dynaudit')" ]
+check "example configs installed" [ -n "$(find "$dest" -path '*/share/dynaudit/configs/default.yaml')" ]
+check "the completion script loads in bash" bash -c ". '$(find "$dest" -path '*/completions/dynaudit')' && complete -p dynaudit"
+# A staged install finds its own detectors (beside the binary), with no variable.
+"$bin" plugins >"$TMP/staged-list" 2>&1
+check "staged dynaudit finds its detectors: $(head -3 "$TMP/staged-list")" grep -q "^process .*$dest" "$TMP/staged-list"
 
 cp -r "$DYNAUDIT_SRC/sdk/examples/fetch_tools" "$TMP/ex"
 export PKG_CONFIG_PATH="$(dirname "$pc")" PKG_CONFIG_SYSROOT_DIR="$dest"
