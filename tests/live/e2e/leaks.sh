@@ -6,8 +6,9 @@
 # score; /dev/shm is part of the watched /tmp (a file there shows in
 # fs-events.log) and POSIX shared memory still works.
 #
-# LEAKS_MOUNTINFO=0 skips the mountinfo part (host paths of the scratch
-# layout, which a user-namespace run still shows there).
+# /proc/self/mountinfo is checked too, but its host paths (the scratch
+# dir as the source of the /etc/hosts, /tmp and HOME binds) only print a
+# "note:" unless LEAKS_MOUNTINFO=strict: they come from the scratch layout.
 . "$(dirname "$0")/lib.sh"
 SETMARK="setmark$MARK"
 ENVMARK="envmark$MARK"
@@ -21,16 +22,21 @@ scratch=$(json 'r["sandbox"].get("scratch directory", "")')
 [ -n "$scratch" ] || fail "report.json names no scratch directory"
 bin_dir=$(dirname "$DYNAUDIT")
 seen="$tmp/seen"
-if [ "${LEAKS_MOUNTINFO:-1}" = 0 ]; then
-	grep -v '^mountinfo ' "$log" >"$seen"
-else
+if [ "${LEAKS_MOUNTINFO:-note}" = strict ]; then
 	cp "$log" "$seen"
+else
+	grep -v '^mountinfo ' "$log" >"$seen"
 fi
-for secret in "$SETMARK" "$ENVMARK" "$scratch" "$OUT" "$tmp" "$bin_dir" "dynaudit run"; do
-	if grep -F -- "$secret" "$seen" >"$tmp/hit"; then
-		fail "the target saw '$secret': $(head -n 3 "$tmp/hit")"
-	fi
-done
+secrets="$tmp/secrets"
+printf '%s\n' "$SETMARK" "$ENVMARK" "$scratch" "$OUT" "$tmp" "$bin_dir" "dynaudit run" >"$secrets"
+if grep -F -f "$secrets" "$seen" >"$tmp/hit"; then
+	fail "the target saw the grader's context: $(head -n 3 "$tmp/hit")"
+fi
+note=""
+if grep '^mountinfo ' "$log" | grep -F -f "$secrets" >"$tmp/hit"; then
+	note="; note: mountinfo shows $(wc -l <"$tmp/hit") host path(s):"
+	note="$note$(awk '{print " " $5 " <- " $6}' "$tmp/hit" | tr '\n' ';')"
+fi
 
 # Every cgroup line is the root of the target's own cgroup namespace.
 grep '^cgroup ' "$log" >"$tmp/cg" || fail "no cgroup lines"
@@ -49,4 +55,4 @@ for what in shm-file shm-open sem-open; do
 done
 assert_file_contains "$OUT/fs-events.log" "leakfile-$MARK"
 assert_file_contains "$OUT/fs-events.log" "leakshm-$MARK"
-pass "no host context visible, /proc/1 out of reach, /dev/shm watched"
+pass "no host context visible, /proc/1 out of reach, /dev/shm watched$note"
