@@ -55,12 +55,22 @@ struct ini_ctx {
 	struct cfg_error *err;
 };
 
+/* "[name]" into buf, for cfg_error.key: text of the file goes there, never
+ * into the message, so the loader can drop it for a file that may not be a
+ * configuration at all (see config_load.c). */
+static const char *bracketed(const char *name, char *buf, size_t len)
+{
+	snprintf(buf, len, "[%s]", name);
+	return buf;
+}
+
 /* The model path of a section name: "plugin.x.y" -> "plugins.x.y". */
 static int section_to_path(struct ini_ctx *c, const char *name, char *path, size_t len)
 {
+	char shown[260];
 	if (!name[0] || name[0] == '.' || name[strlen(name) - 1] == '.' || strstr(name, ".."))
-		return cfg_fail(c->err, -EINVAL, c->file, c->lineno, NULL,
-				"bad section name [%s]", name);
+		return cfg_fail(c->err, -EINVAL, c->file, c->lineno, bracketed(name, shown, sizeof(shown)),
+				"bad section name");
 	if (strcmp(name, "plugin") == 0 || strcmp(name, "plugins") == 0)
 		return cfg_fail(c->err, -EINVAL, c->file, c->lineno, NULL,
 				"section [%s] needs a detector name: [plugin.NAME]", name);
@@ -91,9 +101,10 @@ static int begin_section(struct ini_ctx *c, const char *name)
 	for (size_t i = 0; i < c->n_seen; i++) {
 		if (strcmp(c->seen[i].name, name) == 0) {
 			bool plugin = strncmp(name, "plugin.", 7) == 0 && !strchr(name + 7, '.');
-			return cfg_fail(c->err, -EINVAL, c->file, c->lineno, NULL,
-					"duplicate %s [%s] (first at line %d)",
-					plugin ? "plugin section" : "section", name, c->seen[i].line);
+			char shown[260];
+			return cfg_fail(c->err, -EINVAL, c->file, c->lineno,
+					bracketed(name, shown, sizeof(shown)), "duplicate %s (first at line %d)",
+					plugin ? "plugin section" : "section", c->seen[i].line);
 		}
 	}
 	char path[256];
@@ -121,9 +132,10 @@ static int begin_section(struct ini_ctx *c, const char *name)
 			*dot = '\0';
 		struct cfg_node *next = cfg_map_get_mut(map, seg);
 		if (next && next->type != CFG_MAP) {
-			return cfg_fail(c->err, -EINVAL, c->file, c->lineno, NULL,
-					"section [%s] conflicts with the key set at %s", name,
-					cfg_where(next));
+			char shown[260];
+			return cfg_fail(c->err, -EINVAL, c->file, c->lineno,
+					bracketed(name, shown, sizeof(shown)),
+					"section conflicts with the key set at %s", cfg_where(next));
 		}
 		if (!next) {
 			next = cfg_node_new(CFG_MAP, seg, c->file, c->lineno);

@@ -6,6 +6,16 @@
  * scalar, laid over the file it names (resolved against its own
  * directory, either format).  The chain of files being loaded is kept so
  * a cycle is reported instead of recursing forever.
+ *
+ * A file reached through `extends` may be anything the process can read
+ * (`extends: /etc/shadow` in a submitted configuration, checked as root),
+ * so its errors must not show its content: until it is known to be a
+ * dynaudit configuration (it parsed, and every top-level key is one the
+ * schema has), an error names its file and line and says what is wrong,
+ * but no key or line text.  The front ends keep file text out of their
+ * messages (names go in cfg_error.key only), so dropping the key is
+ * enough.  The file given with -c is the caller's choice and reported in
+ * full.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -135,6 +145,68 @@ static int parse_buffer(const char *text, size_t len, const char *path, bool ini
 static int load_tree(const char *path, const struct origin *from, struct chain *chain,
 		     struct cfg_node **out, struct cfg_error *err);
 
+/* An error in a file an `extends` named, before it is known to be a
+ * configuration: keep where and what, drop the key (file text), say who
+ * pulled the file in. */
+static int extended_file_error(int rc, const struct origin *from, struct cfg_error *err)
+{
+	if (!err)
+		return rc;
+	err->key[0] = '\0';
+	size_t used = strlen(err->msg);
+	snprintf(err->msg + used, sizeof(err->msg) - used, " (file extended at %s:%d)",
+		 from->file, from->line);
+	return rc;
+}
+
+/* Whether the schema has name at the top level: asked of the schema itself
+ * (config_resolve), with a tree holding only that key, null ("the
+ * default"), so nothing but the name can fail.  -ENOMEM or 0. */
+static int schema_has_top_key(const char *name, bool *has)
+{
+	*has = true;
+	if (strcmp(name, "extends") == 0)
+		return 0;
+	struct cfg_node *probe = cfg_node_new(CFG_MAP, NULL, "", 0);
+	struct cfg_node *key = cfg_node_new(CFG_NULL, name, "", 1);
+	if (!probe || !key || cfg_node_append(probe, key) != 0) {
+		config_free(probe);
+		config_free(key);
+		return -ENOMEM;
+	}
+	struct audit_config cfg;
+	struct cfg_error e = {.line = 0};
+	int rc = config_resolve(probe, &cfg, &e);
+	if (rc == 0)
+		audit_config_free(&cfg);
+	config_free(probe);
+	if (rc == -ENOMEM)
+		return rc;
+	*has = !(rc != 0 && strcmp(e.key, name) == 0);
+	return 0;
+}
+
+/* A file an `extends` named is a configuration when every top-level key
+ * is one the schema has: a typo'd section of a real base is then reported
+ * by line only, which is the price of never echoing another kind of file. */
+static int check_is_config(const struct cfg_node *root, const char *path,
+			   const struct origin *from, struct cfg_error *err)
+{
+	for (size_t i = 0; i < root->n_children; i++) {
+		const struct cfg_node *c = root->children[i];
+		bool has = true;
+		if (schema_has_top_key(c->key, &has) != 0)
+			return cfg_fail(err, -ENOMEM, path, 0, NULL, "out of memory");
+		if (!has) {
+			int rc = cfg_fail(err, -EINVAL, path, c->line, NULL,
+					  "not a dynaudit configuration file: unknown top-level key "
+					  "(name not shown)");
+			return extended_file_error(rc, from, err);
+		}
+	}
+	return 0;
+}
+
 /* If root has `extends`, replace *root by (base merged with root). */
 static int apply_extends(const char *path, struct chain *chain, struct cfg_node **root,
 			 struct cfg_error *err)
@@ -227,7 +299,11 @@ static int load_tree(const char *path, const struct origin *from, struct chain *
 	rc = parse_buffer(text, len, path, looks_like_ini(path, text, len), &root, err);
 	free(text);
 	if (rc != 0)
+		return from ? extended_file_error(rc, from, err) : rc;
+	if (from && (rc = check_is_config(root, path, from, err)) != 0) {
+		config_free(root);
 		return rc;
+	}
 
 	chain->paths[chain->depth] = path;
 	chain->dev[chain->depth] = st.st_dev;

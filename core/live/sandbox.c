@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -515,6 +516,69 @@ fail:
 	return rc;
 }
 
+/* The init's command line and environment as /proc shows them. */
+#define SANDBOX_INIT_NAME "sandbox-init"
+
+/* Init: the init is a copy of dynaudit, so /proc/1/cmdline and environ
+ * would show dynaudit's command line (host paths, --set values) and the
+ * grader's environment to anyone allowed to read them.  Point both at a
+ * page of our own holding SANDBOX_INIT_NAME and nothing.  PR_SET_MM_MAP
+ * needs no privilege while the executable stays the same (it exists for
+ * unprivileged checkpoint/restore), so this works as root and in a user
+ * namespace; the other fields must be passed back as they are, read from
+ * /proc/self/stat.  The page is anonymous memory because the kernel reads
+ * a command line only from there (FOLL_ANON).  The old strings stay where
+ * they are (the target's argv may point into them): only a process that
+ * may ptrace the init could read them. */
+static int neutral_cmdline(char *why, size_t whylen)
+{
+	static char stat[2048];
+	unsigned long field[52] = { 0 };
+	int rc;
+
+	int f = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	if (f < 0) {
+		rc = -errno;
+		snprintf(why, whylen, "/proc/self/stat: %s", strerror(errno));
+		return rc;
+	}
+	ssize_t n = read(f, stat, sizeof stat - 1);
+	close(f);
+	/* comm may hold anything, ')' included: the fields start after the last */
+	char *p = n > 0 ? (stat[n] = '\0', strrchr(stat, ')')) : NULL;
+	for (int i = 3; p && i < 52; i++) {
+		p = strchr(p, ' ');
+		if (p)
+			field[i] = strtoul(++p, NULL, 10);
+	}
+	if (!p) {
+		snprintf(why, whylen, "/proc/self/stat: unexpected format");
+		return -EPROTO;
+	}
+	char *page = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (page == MAP_FAILED) {
+		rc = -errno;
+		snprintf(why, whylen, "mmap: %s", strerror(errno));
+		return rc;
+	}
+	memcpy(page, SANDBOX_INIT_NAME, sizeof SANDBOX_INIT_NAME);
+	unsigned long args = (unsigned long)page, env = args + sizeof SANDBOX_INIT_NAME;
+	struct prctl_mm_map map = {
+		.start_code = field[26], .end_code = field[27], .start_stack = field[28],
+		.start_data = field[45], .end_data = field[46], .start_brk = field[47],
+		.brk = (unsigned long)syscall(SYS_brk, 0),
+		.arg_start = args, .arg_end = env, .env_start = env, .env_end = env,
+		.exe_fd = (unsigned)-1,
+	};
+	if (prctl(PR_SET_MM, PR_SET_MM_MAP, (unsigned long)&map, sizeof map, 0) < 0) {
+		rc = -errno;
+		snprintf(why, whylen, "PR_SET_MM_MAP: %s", strerror(errno));
+		munmap(page, 4096);
+		return rc;
+	}
+	return 0;
+}
+
 __attribute__((noreturn)) static void init_fail(int fd, int err, const char *why)
 {
 	sb_send_error(fd, err, why);
@@ -576,6 +640,14 @@ __attribute__((noreturn)) static void init_main(const struct spawn_args *a)
 	/* If dynaudit dies, the init dies, and with it (pid 1) the whole
 	 * namespace.  A death before this line shows as EOF on ctl. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+
+	/* dynaudit's command line and environment are not the target's to
+	 * read; optional, as /proc hides the init from the target anyway
+	 * (hidepid, sb_build_root). */
+	if ((rc = neutral_cmdline(why, sizeof why)) == 0)
+		sb_send_step(fd, "init command line", true, "\"%s\", empty environment", SANDBOX_INIT_NAME);
+	else
+		sb_send_step(fd, "init command line", false, "dynaudit's kept: %s", why);
 
 	/* Into the pids and memory cgroups before anything else, by moving
 	 * ourselves (see sb_cgroup_prepare); every later process is born in
@@ -640,6 +712,17 @@ __attribute__((noreturn)) static void init_main(const struct spawn_args *a)
 	if (!read_byte(a->ctl_rd, 'g'))
 		_exit(0);
 	close(a->ctl_rd);
+
+	/* A cgroup namespace rooted where we are now: in the pids and memory
+	 * cgroups (v1 joined above, v2 moved in by dynaudit before "go"), so
+	 * the target's /proc/self/cgroup reads "/" instead of host paths
+	 * named after dynaudit's pid.  Not at clone time: the root would then
+	 * be dynaudit's own cgroup, and the sandbox's a path below it. */
+	if (unshare(CLONE_NEWCGROUP) == 0)
+		sb_send_step(fd, "cgroup namespace", true, "own, rooted at the sandbox's cgroups");
+	else
+		sb_send_step(fd, "cgroup namespace", false, "shared (%s): host cgroup paths visible",
+			     strerror(errno));
 
 	/* target.setup (a build, e.g. make) runs first, through exactly the
 	 * target's path (limits, identity, capabilities, no_new_privs,
@@ -738,7 +821,8 @@ int sandbox_spawn(struct sandbox *sb, char *const argv[], int out_fd, int err_fd
 	/* The namespaces: pid (the target sees only its own tree, and
 	 * killing our pid 1 kills it all), mount (the filesystem view), ipc
 	 * and uts (no shared SysV objects, own hostname), net for network:
-	 * none, and user when we lack the privilege for the others. */
+	 * none, and user when we lack the privilege for the others.  (cgroup
+	 * comes later, from the init: see init_main.) */
 	unsigned long flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS;
 	if (cfg->network == NETWORK_NONE)
 		flags |= CLONE_NEWNET;

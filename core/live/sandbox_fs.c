@@ -5,9 +5,9 @@
  *
  * The new root is a small tmpfs holding only mount points: the host's
  * /usr, /etc, /opt (and the usr-merge symlinks /bin, /lib, ...) bound
- * read-only, a fresh /proc, a minimal /dev, and the prepared host
- * directories bound at /tmp and HOME so the monitors outside can watch them
- * with inotify.  Everything else of the host (/root, /home, /var, the
+ * read-only, a fresh /proc that hides the init from the target, a minimal
+ * /dev (its shm a link into /tmp), and the prepared host directories bound
+ * at /tmp and HOME so the monitors outside can watch them with inotify.  Everything else of the host (/root, /home, /var, the
  * host's /tmp, /sys) is simply absent.
  */
 #include <dirent.h>
@@ -523,7 +523,6 @@ int sb_build_root(const struct sandbox *sb, int fd, char *why, size_t whylen)
 					       "/lib32", "/lib64", "/libx32" };
 	static const char *const devices[] = { "null", "zero", "full", "random", "urandom", "tty" };
 	char root[PATH_MAX], p[PATH_MAX], q[PATH_MAX];
-	char opts[64];
 
 	if (path_join(root, sizeof root, sb->scratch, "/root") < 0)
 		FAIL("new root", "scratch path too long");
@@ -580,12 +579,31 @@ int sb_build_root(const struct sandbox *sb, int fd, char *why, size_t whylen)
 		FAIL("new root", "mkdir /root: %s", strerror(errno));
 
 	/* Why: a fresh proc instance shows only this pid namespace, so the
-	 * target cannot see (or signal by pid) host processes. */
+	 * target cannot see (or signal by pid) host processes.  hidepid=
+	 * invisible also hides every process the reader may not ptrace: the
+	 * init (root, or holding all capabilities of the user namespace)
+	 * is then absent for the target, whose own processes all stay
+	 * listed.  Without it the target (the init's own uid in a user
+	 * namespace) could write the init's oom_score_adj and read its
+	 * command line.  dynaudit's monitors read the host's /proc. */
 	if (path_join(p, sizeof p, root, "/proc") < 0 || mkdir(p, 0555) < 0)
 		FAIL("proc", "mkdir /proc: %s", strerror(errno));
-	if (mount("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-		FAIL("proc", "mount proc: %s", strerror(errno));
-	sb_send_step(fd, "proc", true, "fresh /proc of the sandbox pid namespace");
+	unsigned long proc_flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+	const char *hidepid = "hidepid=invisible";
+	if (mount("proc", p, "proc", proc_flags, hidepid) < 0) {
+		hidepid = "hidepid=2"; /* the numeric form of kernels before 5.8 */
+		if (mount("proc", p, "proc", proc_flags, hidepid) < 0) {
+			hidepid = NULL;
+			if (mount("proc", p, "proc", proc_flags, NULL) < 0)
+				FAIL("proc", "mount proc: %s", strerror(errno));
+		}
+	}
+	if (hidepid)
+		sb_send_step(fd, "proc", true, "fresh /proc of the sandbox pid namespace, %s "
+			     "(the init is invisible to the target)", hidepid);
+	else
+		sb_send_step(fd, "proc", false, "fresh /proc of the sandbox pid namespace; "
+			     "hidepid refused: the target sees the init");
 
 	/* Why: a minimal /dev gives programs the pseudo-devices they expect
 	 * without exposing any disk or the host's terminals. */
@@ -612,10 +630,18 @@ int sb_build_root(const struct sandbox *sb, int fd, char *why, size_t whylen)
 		if (symlink(links[i][1], q) < 0)
 			FAIL("dev", "symlink %s: %s", q, strerror(errno));
 	}
+	/* Why /dev/shm is a link into the private /tmp: POSIX shared memory
+	 * and semaphores (shm_open, sem_open: Python's multiprocessing) live
+	 * there, so it must be writable; a tmpfs of its own was a second
+	 * place to drop files that nobody watched and with a cap of its own.
+	 * In /tmp the file monitor sees it and /tmp's cap counts it. */
+	if (path_join(q, sizeof q, sb->tmp_host, "/" SANDBOX_SHM_DIR) < 0)
+		FAIL("dev", "/dev/shm: path too long");
+	if (mkdir(q, 01777) < 0 || chmod(q, 01777) < 0)
+		FAIL("dev", "/dev/shm: mkdir %s: %s", q, strerror(errno));
 	snprintf(q, sizeof q, "%s/shm", p);
-	snprintf(opts, sizeof opts, "mode=1777,size=%lld", sb->cfg->limit_tmpfs > 0 ? sb->cfg->limit_tmpfs : 64LL << 20);
-	if (mkdir(q, 01777) < 0 || mount("tmpfs", q, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
-		FAIL("dev", "/dev/shm: %s", strerror(errno));
+	if (symlink("/tmp/" SANDBOX_SHM_DIR, q) < 0)
+		FAIL("dev", "/dev/shm: symlink: %s", strerror(errno));
 	snprintf(q, sizeof q, "%s/pts", p);
 	if (mkdir(q, 0755) < 0)
 		FAIL("dev", "mkdir /dev/pts: %s", strerror(errno));
@@ -625,7 +651,7 @@ int sb_build_root(const struct sandbox *sb, int fd, char *why, size_t whylen)
 			 "newinstance,ptmxmode=0666,mode=620") == 0;
 	if (mount(NULL, p, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k") < 0)
 		FAIL("dev", "read-only /dev: %s", strerror(errno));
-	sb_send_step(fd, "dev", true, "null zero full random urandom tty, /dev/shm%s",
+	sb_send_step(fd, "dev", true, "null zero full random urandom tty, /dev/shm -> /tmp/" SANDBOX_SHM_DIR "%s",
 		     pts ? ", private /dev/pts" : " (no /dev/pts: devpts refused)");
 
 	/* Why: /tmp and HOME are host directories prepared by dynaudit, bound
@@ -651,7 +677,7 @@ int sb_build_root(const struct sandbox *sb, int fd, char *why, size_t whylen)
 	sb_send_step(fd, "home", true, "private HOME %s with the workdir copy at %s", sb->home, sb->workdir);
 
 	/* Why: the mount points exist now; a read-only root means the target
-	 * can create nothing outside /tmp, HOME and /dev/shm. */
+	 * can create nothing outside /tmp (and /dev/shm in it) and HOME. */
 	if (mount(NULL, root, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, "mode=0755,size=1m") < 0)
 		FAIL("new root", "read-only remount: %s", strerror(errno));
 

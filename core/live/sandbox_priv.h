@@ -30,6 +30,8 @@
 
 #define SANDBOX_PATH "/usr/local/bin:/usr/bin:/bin"
 #define SANDBOX_HOSTNAME "dynaudit-sandbox"
+/* /dev/shm in the sandbox is a symlink to this directory of its /tmp. */
+#define SANDBOX_SHM_DIR ".dev-shm"
 
 /* One message on the status pipe (child -> dynaudit).  Fixed size, well
  * under PIPE_BUF, so each write is atomic and each read gets one whole

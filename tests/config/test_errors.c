@@ -124,9 +124,9 @@ Test(errors, duplicates)
 	expect_error("duplicate-key.ini",
 		     "duplicate-key.ini:3: target.duration: duplicate key (first set at line 2)");
 	expect_error("duplicate-section.ini",
-		     "duplicate-section.ini:7: duplicate section [target] (first at line 1)");
-	expect_error("duplicate-plugin.ini", "duplicate-plugin.ini:6: duplicate plugin section "
-					     "[plugin.process] (first at line 1)");
+		     "duplicate-section.ini:7: [target]: duplicate section (first at line 1)");
+	expect_error("duplicate-plugin.ini", "duplicate-plugin.ini:6: [plugin.process]: duplicate "
+					     "plugin section (first at line 1)");
 	assert_no_leaks();
 }
 
@@ -200,5 +200,33 @@ Test(errors, format_is_one_line)
 	cr_assert_str_eq(cfg_error_format(&e, buf, sizeof(buf)), "a.yaml:7: target.x: boom");
 	char tiny[8];
 	cr_assert_str_eq(cfg_error_format(&e, tiny, sizeof(tiny)), "a.yaml:");
+	assert_no_leaks();
+}
+
+/* `extends` of a file that is not a configuration (checked as root, it may
+ * be /etc/shadow): the error names the file and line and says what is
+ * wrong, but shows none of its text; a real base keeps its key names. */
+static void expect_no_secret(const char *fixture, const char *text)
+{
+	expect_error(fixture, text);
+	cr_assert_null(strstr(error_of(fixture), "SECRETMARK"), "fixture %s", fixture);
+}
+
+Test(errors, extends_of_a_file_that_is_not_a_config)
+{
+	expect_no_secret("extends-not-a-config.yaml",
+			 "not-a-config-shadow:1: not a dynaudit configuration file: unknown top-level "
+			 "key (name not shown) (file extended at extends-not-a-config.yaml:3)");
+	expect_no_secret("extends-not-a-config-env.yaml",
+			 "not-a-config.env:1: not a dynaudit configuration file: unknown top-level key "
+			 "(name not shown) (file extended at extends-not-a-config-env.yaml:2)");
+	expect_no_secret("extends-not-a-config-ini.yaml",
+			 "not-a-config-dup.ini:3: duplicate section (first at line 1) (file extended "
+			 "at extends-not-a-config-ini.yaml:2)");
+	expect_no_secret("extends-not-a-config-dupkey.yaml",
+			 "not-a-config-dup.yaml:2: duplicate key (first set at line 1) (file extended "
+			 "at extends-not-a-config-dupkey.yaml:2)");
+	cr_assert_eq(load_rc("extends-not-a-config.yaml"), -EINVAL);
+	expect_error("extends-base-typo.yaml", "extends-base-typo-base.yaml:3: target.comand: unknown key");
 	assert_no_leaks();
 }

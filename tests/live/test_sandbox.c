@@ -252,7 +252,8 @@ Test(sandbox, target_is_alone_in_its_pid_namespace)
 	/* The sandbox's /proc belongs to its pid namespace: NSpid shows one
 	 * level only, pid 2 (1 is the init). */
 	cr_assert(has_line(r.out, "NSpid:\t2"), "%s", r.out);
-	cr_assert(has_line(r.out, "procs 1 2"), "host processes visible: %s", r.out);
+	/* ... and only its own: the init (pid 1) is hidden (hidepid). */
+	cr_assert(has_line(r.out, "procs 2"), "host processes or the init visible: %s", r.out);
 	const struct sandbox_step *st = find_step(&r.sb, "pid namespace");
 	cr_assert(st && st->ok);
 	st = find_step(&r.sb, "pivot_root");
@@ -261,11 +262,77 @@ Test(sandbox, target_is_alone_in_its_pid_namespace)
 	static const char *const names[] = { "sandbox user", "scratch directory", "workdir copy",
 		"size caps", "pids cgroup", "mount namespace", "new root", "host read-only", "proc", "dev",
 		"tmp", "home", "hostname", "hosts", "memory cgroup", "network namespace", "limits",
-		"capability bounding set",
+		"capability bounding set", "init command line", "cgroup namespace",
 		"identity", "capabilities", "no_new_privs", "seccomp" };
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		cr_assert_not_null(find_step(&r.sb, names[i]), "no step %s", names[i]);
 	cr_assert_lt(r.sb.n_steps, SANDBOX_MAX_STEPS, "steps overflowed");
+	done(&r);
+}
+
+/* Nothing of the grader's context reaches the target: the init is
+ * invisible in its /proc (it is a copy of dynaudit, here of this test
+ * binary), the init's own command line and environment are neutral even
+ * seen from the host, the cgroup paths are those of a namespace rooted at
+ * the sandbox's cgroups, and /dev/shm lands in the watched private /tmp. */
+Test(sandbox, init_and_host_context_are_out_of_reach)
+{
+	struct audit_config cfg = base_cfg();
+	const char *argv[] = { "./sb_probe", "read:/proc/1/cmdline", "read:/proc/1/environ",
+			       "write:/proc/1/oom_score_adj", "procs", "cgroup", "memcg",
+			       "shm:/sbprobe-shm", "sleeper", NULL };
+	struct run r;
+	start(&r, &cfg, argv, NULL, NULL);
+	cr_assert_eq(r.status, 1, "%s", r.err);
+	char buf[4096] = "";
+	size_t len = 0;
+	while (len < sizeof buf - 1 && !strstr(buf, "sleeper started")) {
+		ssize_t n = read(r.out_rd, buf + len, sizeof buf - 1 - len);
+		cr_assert_gt(n, 0, "probe output ended early: %.*s", (int)len, buf);
+		len += (size_t)n;
+		buf[len] = '\0';
+	}
+
+	/* Seen from the host, while it runs. */
+	char p[64], text[256];
+	snprintf(p, sizeof p, "/proc/%ld/cmdline", (long)r.sb.init_pid);
+	int fd = open(p, O_RDONLY);
+	cr_assert_geq(fd, 0);
+	ssize_t n = read(fd, text, sizeof text);
+	close(fd);
+	cr_assert(n == (ssize_t)sizeof "sandbox-init" && !memcmp(text, "sandbox-init", n),
+		  "init command line: %.*s", (int)(n > 0 ? n : 0), text);
+	snprintf(p, sizeof p, "/proc/%ld/environ", (long)r.sb.init_pid);
+	fd = open(p, O_RDONLY);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(read(fd, text, sizeof text), 0, "init environment not empty");
+	close(fd);
+	char shm[300];
+	snprintf(shm, sizeof shm, "%s/.dev-shm/sbprobe-shm", r.sb.tmp_host);
+	struct stat st;
+	cr_assert_eq(stat(shm, &st), 0, "no %s", shm);
+	cr_assert_eq(st.st_size, 6);
+	sandbox_kill_all(&r.sb);
+	waitpid(r.sb.init_pid, &r.init_status, __WALL);
+	close(r.out_rd);
+
+	cr_assert(has_line(buf, "read /proc/1/cmdline ENOENT"), "%s", buf);
+	cr_assert(has_line(buf, "read /proc/1/environ ENOENT"), "%s", buf);
+	cr_assert(has_line(buf, "write /proc/1/oom_score_adj ENOENT"), "%s", buf);
+	cr_assert(has_line(buf, "procs 2"), "%s", buf);
+	cr_assert(has_line(buf, "shm /sbprobe-shm ok"), "%s", buf);
+	/* "cgroup 8:pids:/", "memcg 4:memory:/", "cgroup 0::/": roots only */
+	for (const char *l = buf; *l; l = strchr(l, '\n') + 1) {
+		size_t ll = strcspn(l, "\n");
+		if ((!strncmp(l, "cgroup ", 7) || !strncmp(l, "memcg ", 6)) && strcmp(l + ll - 5, " none"))
+			cr_assert_eq(l[ll - 1], '/', "host cgroup path visible: %.*s", (int)ll, l);
+		if (!l[ll])
+			break;
+	}
+	const struct sandbox_step *s = find_step(&r.sb, "cgroup namespace");
+	cr_assert(s && s->ok, "%s", s ? s->detail : "no cgroup namespace step");
+	s = find_step(&r.sb, "init command line");
+	cr_assert(s && s->ok, "%s", s ? s->detail : "no init command line step");
 	done(&r);
 }
 
@@ -414,12 +481,13 @@ Test(sandbox, process_limit_stops_a_fork_loop)
 	cr_assert_not_null(cg, "no pids cgroup step");
 	if (access("/sys/fs/cgroup/pids/cgroup.procs", W_OK) == 0)
 		cr_assert(cg->ok, "a writable cgroup v1 pids hierarchy, yet: %s", cg->detail);
+	/* The target sees its cgroups as the roots of its cgroup namespace;
+	 * that they are the sandbox's shows in the fork loop below (stopped
+	 * by pids.max, RLIMIT_NPROC untouched) and in the memory peak. */
 	if (cg->ok) {
-		char want[64];
-		snprintf(want, sizeof want, "/dynaudit-%ld\n", (long)getpid());
 		char *line = strstr(r.out, "cgroup ");
 		cr_assert_not_null(line, "%s", r.out);
-		cr_assert_not_null(strstr(line, want), "target not in the sandbox's pids cgroup: %s", r.out);
+		cr_assert(!strncmp(line + strcspn(line, "\n") - 2, ":/", 2), "host cgroup path: %s", r.out);
 		cr_assert_not_null(strstr(cg->detail, "pids.max 9"), "%s", cg->detail);
 	}
 	/* Memory: a cgroup bounds the tree (and runtimes size themselves
@@ -428,12 +496,17 @@ Test(sandbox, process_limit_stops_a_fork_loop)
 	cr_assert_not_null(mc, "no memory cgroup step");
 	if (access("/sys/fs/cgroup/memory/cgroup.procs", W_OK) == 0) {
 		cr_assert(mc->ok, "a writable cgroup v1 memory hierarchy, yet: %s", mc->detail);
-		char want[64];
-		snprintf(want, sizeof want, "/dynaudit-%ld\n", (long)getpid());
 		char *line = strstr(r.out, "memcg ");
 		cr_assert_not_null(line, "%s", r.out);
-		cr_assert_not_null(strstr(line, want), "target not in the sandbox's memory cgroup: %s", r.out);
+		cr_assert(!strncmp(line + strcspn(line, "\n") - 2, ":/", 2), "host cgroup path: %s", r.out);
 		cr_assert_not_null(strstr(mc->detail, "limit 209715200 bytes"), "%s", mc->detail);
+		char peak_file[300], peak[32] = "";
+		snprintf(peak_file, sizeof peak_file, "%s/memory.max_usage_in_bytes", r.sb.memcg_path);
+		FILE *f = fopen(peak_file, "r");
+		cr_assert(f && fgets(peak, sizeof peak, f), "%s: %s", peak_file, strerror(errno));
+		fclose(f);
+		/* the probe's fork loop alone charges far more than 1 MiB */
+		cr_assert_gt(strtoll(peak, NULL, 10), 1 << 20, "nothing charged to %s", r.sb.memcg_path);
 	}
 	int n = -1;
 	char e[32] = "";
@@ -767,7 +840,8 @@ static int unprivileged_run(int report_fd)
 		return 1;
 	}
 	const char *argv[] = { "./sb_probe", "status", "procs", "write:/etc/x", "write:x.txt",
-			       "ifaces", "loopback", NULL };
+			       "ifaces", "loopback", "read:/proc/1/cmdline", "write:/proc/1/oom_score_adj",
+			       NULL };
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return 1;
 	rc = sandbox_spawn(&sb, (char *const *)argv, pfd[1], pfd[1], NULL, NULL, err, sizeof err);
@@ -830,7 +904,11 @@ Test(sandbox, works_without_root_through_a_user_namespace)
 	cr_assert(has_line(out, "CapEff:\t0000000000000000"), "%s", out);
 	cr_assert(has_line(out, "CapBnd:\t0000000000000000"), "%s", out);
 	cr_assert(has_line(out, "NoNewPrivs:\t1"), "%s", out);
-	cr_assert(has_line(out, "procs 1 2"), "%s", out);
+	cr_assert(has_line(out, "procs 2"), "%s", out);
+	/* The init is the caller's uid here too, yet out of the target's reach. */
+	cr_assert(has_line(out, "read /proc/1/cmdline ENOENT"), "%s", out);
+	cr_assert(has_line(out, "write /proc/1/oom_score_adj ENOENT"), "%s", out);
+	cr_assert(!strstr(out, "step cgroup namespace: NOT"), "%s", out);
 	cr_assert(has_line(out, "write /etc/x EROFS"), "%s", out);
 	cr_assert(has_line(out, "write x.txt ok"), "%s", out);
 	cr_assert(has_line(out, "iface lo up"), "%s", out);

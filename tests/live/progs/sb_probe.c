@@ -23,6 +23,9 @@
  *   cgroup            "cgroup LINE" for the pids line of /proc/self/cgroup
  *                     ("cgroup none" without one)
  *   memcg             "memcg LINE" for its memory line ("memcg none")
+ *   read:PATH         "read PATH TEXT" (the first 4 KiB, NULs as spaces)
+ *                     or "read PATH ERRNONAME"
+ *   shm:NAME          shm_open(NAME), write 6 bytes: "shm NAME ok|ERRNONAME"
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -38,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -292,6 +296,27 @@ int main(int argc, char **argv)
 				close(fd);
 			unlink(a + 5);
 			printf("fill %s %lld %s\n", a + 5, total, e ? errname(e) : "none");
+		} else if (!strncmp(a, "read:", 5)) {
+			char buf[4097];
+			int fd = open(a + 5, O_RDONLY);
+			ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+			int e = errno;
+			if (fd >= 0)
+				close(fd);
+			for (ssize_t k = 0; k < n; k++)
+				if (buf[k] == '\0' || buf[k] == '\n')
+					buf[k] = ' ';
+			if (n >= 0)
+				buf[n] = '\0';
+			printf("read %s %s\n", a + 5, n >= 0 ? buf : errname(e));
+		} else if (!strncmp(a, "shm:", 4)) {
+			int fd = shm_open(a + 4, O_RDWR | O_CREAT | O_TRUNC, 0600);
+			int e = fd < 0 ? errno : 0;
+			if (fd >= 0 && write(fd, "probe\n", 6) != 6)
+				e = errno;
+			if (fd >= 0)
+				close(fd);
+			printf("shm %s %s\n", a + 4, e ? errname(e) : "ok");
 		} else if (!strncmp(a, "print:", 6)) {
 			printf("%s\n", a + 6);
 		} else {
