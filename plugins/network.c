@@ -630,7 +630,7 @@ static void judge_destination(struct state *st, const struct da_event *ev, const
 		note_allowed(st, "talks to ", addr);
 	} else if (is_this_host(host)) {
 		report(st, "network.connect", DA_SEV_MEDIUM, ev, NULL,
-		       "Add the local endpoint to allow_connect if the program is meant to use it.",
+		       "Find out what the program connects to and why; only an endpoint the assignment itself provides belongs in allow_connect.",
 		       "%s loopback address %s outside allow_connect%s", verb, addr, res);
 	} else {
 		st->only_local = false;
@@ -692,7 +692,7 @@ static void judge_listen(struct state *st, const struct da_event *ev, const char
 	} else if (!rule && is_loopback(host)) {
 		/* reachable from this host only: test servers, helper processes */
 		report(st, "network.listen", DA_SEV_MEDIUM, ev, NULL,
-		       "Add the local endpoint to allow_listen if the program is meant to serve on it.",
+		       "Check why the program serves on this endpoint; only one the assignment asks for belongs in allow_listen.",
 		       "Listens on loopback address %s outside allow_listen%s%s", addr, how, res);
 	} else if (!rule) {
 		report(st, "network.listen", DA_SEV_HIGH, ev, NULL,

