@@ -107,6 +107,7 @@ struct sock {
 	int pid, fd;
 	int family, type, protocol;
 	char *bound;  /* address given to bind */
+	char *bind_text; /* the bind call's line: the evidence of where it listens */
 };
 
 /* The distinct ports contacted on one host (port-scan detection). */
@@ -641,13 +642,16 @@ static void judge_destination(struct state *st, const struct da_event *ev, const
 }
 
 /* A listening endpoint (listen, UDP bind, or an ss LISTEN row). */
-static void judge_listen(struct state *st, const struct da_event *ev, const char *addr, bool snapshot)
+/* bind_text: the bind that chose the address (the evidence for it, before
+ * the listen call), or NULL. */
+static void judge_listen(struct state *st, const struct da_event *ev, const char *addr, bool snapshot,
+			 const char *bind_text)
 {
 	char host[256], port[32], key[320], rbuf[64];
 	const struct da_run_info *run = st->host->run;
 	st->n_activity++;
 	if (!addr || !*addr) {
-		report(st, "network.listen", DA_SEV_MEDIUM, ev, NULL,
+		report(st, "network.listen", DA_SEV_MEDIUM, ev, bind_text,
 		       "Rerun with fd decoding (strace -y) to see the address.",
 		       "Listens on a socket whose address is unknown");
 		return;
@@ -662,11 +666,11 @@ static void judge_listen(struct state *st, const struct da_event *ev, const char
 		bool local = addr[0] == '@' || path_under(addr, run->workdir) || path_under(addr, "/tmp") ||
 			     path_under(addr, run->tmpdir) || path_under(addr, run->home);
 		if (rule || local) {
-			report(st, "network.listen", DA_SEV_INFO, ev, NULL, NULL,
+			report(st, "network.listen", DA_SEV_INFO, ev, bind_text, NULL,
 			       "Listens on unix socket %s%s%s%s", addr, rule ? " (allowed)" : "", how, res);
 			note_allowed(st, "listens on ", addr);
 		} else {
-			report(st, "network.listen", DA_SEV_MEDIUM, ev, NULL,
+			report(st, "network.listen", DA_SEV_MEDIUM, ev, bind_text,
 			       "Add the socket path to allow_listen if the program is meant to serve on it.",
 			       "Listens on unix socket %s outside allow_listen%s%s", addr, how, res);
 		}
@@ -686,24 +690,24 @@ static void judge_listen(struct state *st, const struct da_event *ev, const char
 		/* the expected service, bound the way most frameworks bind by
 		 * default (Java ServerSocket, node listen(port), python ""):
 		 * worth a remark, not a warning of its own */
-		report(st, "network.listen_any", DA_SEV_LOW, ev, NULL,
+		report(st, "network.listen_any", DA_SEV_LOW, ev, bind_text,
 		       "Bind to the allowed address only (or list 0.0.0.0 explicitly in allow_listen).",
 		       "Listens on all interfaces %s (only a narrower address is allowed)%s%s", addr, how, res);
 	} else if (!rule && is_loopback(host)) {
 		/* reachable from this host only: test servers, helper processes */
-		report(st, "network.listen", DA_SEV_MEDIUM, ev, NULL,
+		report(st, "network.listen", DA_SEV_MEDIUM, ev, bind_text,
 		       "Check why the program serves on this endpoint; only one the assignment asks for belongs in allow_listen.",
 		       "Listens on loopback address %s outside allow_listen%s%s", addr, how, res);
 	} else if (!rule) {
-		report(st, "network.listen", DA_SEV_HIGH, ev, NULL,
+		report(st, "network.listen", DA_SEV_HIGH, ev, bind_text,
 		       "Find out why the program opens this port; an unexpected listener is a backdoor pattern.",
 		       "Listens on %s outside allow_listen%s%s", addr, how, res);
 	} else if (is_any_interface(host) && !rule->any_interface) {
-		report(st, "network.listen_any", DA_SEV_LOW, ev, NULL,
+		report(st, "network.listen_any", DA_SEV_LOW, ev, bind_text,
 		       "Bind to 127.0.0.1 (or list 0.0.0.0 explicitly in allow_listen).",
 		       "Listens on all interfaces %s%s%s", addr, how, res);
 	} else {
-		report(st, "network.listen", DA_SEV_INFO, ev, NULL, NULL, "Listens on %s (allowed)%s%s",
+		report(st, "network.listen", DA_SEV_INFO, ev, bind_text, NULL, "Listens on %s (allowed)%s%s",
 		       addr, how, res);
 		note_allowed(st, "listens on ", addr);
 	}
@@ -719,6 +723,7 @@ static void on_socket(struct state *st, const struct da_event *ev)
 			st->dropped++;
 		if (s) {
 			free(s->bound);
+			free(s->bind_text);
 			*s = (struct sock){.pid = ev->pid, .fd = ev->fd, .family = ev->family,
 					   .type = ev->sock_type, .protocol = ev->protocol};
 		}
@@ -762,11 +767,13 @@ static void on_bind(struct state *st, const struct da_event *ev)
 	if (s && ev->addr) {
 		free(s->bound);
 		s->bound = strdup(ev->addr);
+		free(s->bind_text);
+		s->bind_text = ev->text ? strdup(ev->text) : NULL;
 	}
 	int type = s ? s->type : ev->sock_type;
 	/* a UDP socket bound to a fixed port is a server; port 0 is a client */
 	if (ev->addr && !is_unix_addr(ev->addr) && type == TYPE_DGRAM && ev->port > 0)
-		judge_listen(st, ev, ev->addr, false);
+		judge_listen(st, ev, ev->addr, false, NULL);
 }
 
 /* The bound address of a listening fd: "socket:inet/stream@0.0.0.0:80". */
@@ -781,11 +788,10 @@ static const char *addr_from_desc(const char *desc)
 static void on_listen(struct state *st, const struct da_event *ev)
 {
 	const char *addr = ev->addr;
-	if (!addr || !*addr) {
-		const struct sock *s = sock_find(st, ev->pid, ev->fd);
+	const struct sock *s = sock_find(st, ev->pid, ev->fd);
+	if (!addr || !*addr)
 		addr = s && s->bound ? s->bound : addr_from_desc(ev->fd_desc);
-	}
-	judge_listen(st, ev, addr, false);
+	judge_listen(st, ev, addr, false, s ? s->bind_text : NULL);
 }
 
 /*
@@ -865,7 +871,7 @@ static void on_snapshot_listen(struct state *st, const struct da_event *ev)
 		return; /* unnamed unix socket: nothing to judge */
 	if (is_unix_addr(local))
 		local[strcspn(local, " ")] = '\0';
-	judge_listen(st, ev, local, true);
+	judge_listen(st, ev, local, true, NULL);
 }
 
 /* ---- configuration ---------------------------------------------------------- */
@@ -1045,8 +1051,10 @@ static void network_destroy(void *state)
 		return;
 	free_rules(st->allow_connect, st->n_connect);
 	free_rules(st->allow_listen, st->n_listen);
-	for (size_t i = 0; i < st->n_socks; i++)
+	for (size_t i = 0; i < st->n_socks; i++) {
 		free(st->socks[i].bound);
+		free(st->socks[i].bind_text);
+	}
 	for (size_t i = 0; i < JUDGED_SLOTS; i++)
 		free(st->judged[i]);
 	for (size_t i = 0; i < st->n_resolv; i++)

@@ -177,6 +177,12 @@ Test(network, listeners)
 	harness_finish(h);
 	cr_expect_eq(harness_max_severity(h, "network.listen"), DA_SEV_HIGH);
 	cr_expect(message_has(h, "network.listen", "0.0.0.0:4444"));
+	/* the bind chose the address: it is the first evidence, before the listen */
+	const struct harness_finding *lf = harness_get(h, "network.listen");
+	cr_assert_not_null(lf);
+	cr_assert_geq(lf->n_evidence, 2);
+	cr_expect(strstr(lf->evidence[0], "bind(3, {0.0.0.0:4444}"), "%s", lf->evidence[0]);
+	cr_expect(strstr(lf->evidence[1], "listen(3"), "%s", lf->evidence[1]);
 	harness_free(h);
 
 	/* allowed port but on all interfaces: low (frameworks bind so by default) */
