@@ -13,7 +13,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +23,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "live/fs_beneath.h"
 #include "live/sandbox_priv.h"
 
 /* ------------------------------------------------------------------ */
@@ -343,25 +343,6 @@ static int detach_mount(const char *mp, void *ctx)
 	return umount2(mp, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 ? -errno : 0;
 }
 
-static int make_writable(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)ftw;
-	if (type == FTW_D && (st->st_mode & 0700) != 0700)
-		chmod(path, (st->st_mode & 07777) | 0700);
-	return 0;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (type == FTW_DP || type == FTW_D || type == FTW_DNR)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
-}
-
 int sb_remove_tree(const char *path)
 {
 	struct stat st;
@@ -370,15 +351,23 @@ int sb_remove_tree(const char *path)
 		return 0;
 	if (lstat(path, &st) < 0)
 		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
 	/* Never walk into a mount (a tmpfs we mounted, or anything a
 	 * careless caller left): detach them first. */
 	for_mounts_under(path, detach_mount, NULL);
-	/* Directories the target made read-only would stop rmdir for a
-	 * non-root caller: open them up first (pre-order pass). */
-	nftw(path, make_writable, 32, FTW_PHYS | FTW_MOUNT);
-	if (nftw(path, remove_entry, 32, FTW_PHYS | FTW_DEPTH | FTW_MOUNT) < 0)
+	/* The top is dynaudit's own directory; everything below may be the
+	 * target's, so it is removed fd-relative (fs_beneath.h): a symlink
+	 * or a rename planted during the walk cannot make root delete or
+	 * chmod anything outside. */
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	fsb_remove_below(fd);
+	close(fd);
+	if (rmdir(path) < 0 && errno != ENOENT)
 		return -errno;
-	return lstat(path, &st) == 0 ? -ENOTEMPTY : 0;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
