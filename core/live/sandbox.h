@@ -85,7 +85,7 @@ typedef int (*sandbox_exec_hook)(void *ctx);
 
 /* Resolve sandbox.user, make the scratch dir (mkdtemp in $TMPDIR or /tmp),
  * /tmp and HOME backing dirs and the private copy of cfg->workdir at
- * HOME/app (modes kept, symlinks as symlinks, refused above 512 MiB).
+ * HOME/app (modes kept, symlinks as symlinks, refused above 256 MiB of apparent size).
  * Initializes *sb completely (fds -1); cfg is borrowed for the sandbox's
  * lifetime.  On failure nothing is left on disk. */
 int sandbox_prepare(struct sandbox *sb, const struct audit_config *cfg, char *err, size_t errlen);

@@ -22,9 +22,12 @@
 
 #include "live/sandbox.h"
 
-/* The workdir copy refuses submissions larger than this (bytes) and
- * deeper/larger trees than these: a submission is source code, not a disk. */
-#define SANDBOX_COPY_MAX_BYTES   (512LL * 1024 * 1024)
+/* The workdir copy refuses submissions larger than this (bytes, counting
+ * each file's apparent size: a sparse file is refused for what it would
+ * become in the tmpfs, which is memory outside the sandbox's memory limit)
+ * and deeper/larger trees than these: a submission is source code, not a
+ * disk. */
+#define SANDBOX_COPY_MAX_BYTES   (256LL * 1024 * 1024)
 #define SANDBOX_COPY_MAX_ENTRIES 200000
 #define SANDBOX_COPY_MAX_DEPTH   64
 
@@ -60,7 +63,10 @@ void sb_send_error(int fd, int err, const char *text);
 /* Parent: recursive private copy of src into dst (which must not exist):
  * modes kept, symlinks copied as symlinks, fifos recreated, devices and
  * sockets skipped.  Bounded by the SANDBOX_COPY_* limits.  Files are
- * chowned to uid:gid when chown_to is true.  *bytes gets the copied size. */
+ * chowned to uid:gid when chown_to is true.  *bytes gets the copied size.
+ * As root the source is read with the invoking user's rights (SUDO_UID,
+ * or the submission's owner; see sandbox_fs.c): what that user may not
+ * read, hard links included, refuses the copy with the file's name. */
 int sb_copy_tree(const char *src, const char *dst, bool chown_to, uid_t uid, gid_t gid,
 		 long long *bytes, char *err, size_t errlen);
 /* Parent: remove a tree without following symlinks; unmounts (lazily) any

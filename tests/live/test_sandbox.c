@@ -701,7 +701,7 @@ Test(sandbox, prepare_refuses_bad_input)
 	close(fd);
 	cfg = base_cfg();
 	cr_assert_eq(sandbox_prepare(&sb, &cfg, err, sizeof err), -EFBIG);
-	cr_assert_not_null(strstr(err, "larger than 512 MiB"), "%s", err);
+	cr_assert_not_null(strstr(err, "larger than 256 MiB"), "%s", err);
 	unlink(p);
 
 	/* A numeric user needs no passwd entry. */
