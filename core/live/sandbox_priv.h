@@ -77,6 +77,20 @@ int sb_remove_tree(const char *path);
  * Reports each mount as a step on status_fd. */
 int sb_build_root(const struct sandbox *sb, int status_fd, char *why, size_t whylen);
 
+/* ---- sandbox_scratch.c (the scratch dir's lifetime; see its header) ---- */
+
+/* Parent, as root, before any mount and while single-threaded: enter a
+ * private mount namespace (once per process); a step says how it went. */
+void sb_private_mount_ns(struct sandbox *sb);
+/* Parent: remove the scratch dirs in tmpdir of audits that are gone (their
+ * lock is free).  Returns how many. */
+int sb_scratch_reap(const char *tmpdir);
+/* Parent: mkdtemp sb->scratch in tmpdir, lock it (sb->scratch_lock_fd),
+ * and as root mount a small tmpfs on it.  Nothing is left on failure. */
+int sb_scratch_make(struct sandbox *sb, const char *tmpdir, char *err, size_t errlen);
+/* Parent: detach, remove, then release the lock.  Safe to repeat. */
+void sb_scratch_remove(struct sandbox *sb);
+
 /* ---- sandbox_identity.c ---- */
 
 /* Parent: "nobody" or "65534" -> uid, gid (primary group, or uid when the
