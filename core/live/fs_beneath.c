@@ -24,10 +24,10 @@
 /* 1 works, 0 unknown, -1 missing (probed by the first call). */
 static int have_openat2;
 
-static int open_dir_openat2(int dirfd, const char *rel)
+static int open_dir_openat2(int dirfd, const char *rel, int flags)
 {
 	struct open_how how = {
-		.flags = DIR_FLAGS,
+		.flags = (unsigned long long)flags,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
 			   RESOLVE_NO_XDEV,
 	};
@@ -41,7 +41,7 @@ static int open_dir_openat2(int dirfd, const char *rel)
 /* The same guarantees without openat2: one component at a time, each
  * opened O_NOFOLLOW|O_DIRECTORY relative to the last, ".." refused (the
  * walk never climbs), and each step on the device it started from. */
-static int open_dir_walk(int dirfd, const char *rel)
+static int open_dir_walk(int dirfd, const char *rel, int flags)
 {
 	struct stat top, st;
 	char comp[256];
@@ -68,7 +68,7 @@ static int open_dir_walk(int dirfd, const char *rel)
 			close(cur);
 			return -EXDEV;
 		}
-		int next = openat(cur, comp, DIR_FLAGS);
+		int next = openat(cur, comp, *p ? DIR_FLAGS : flags);
 		int e = errno;
 		close(cur);
 		if (next < 0)
@@ -82,19 +82,24 @@ static int open_dir_walk(int dirfd, const char *rel)
 	return cur;
 }
 
-int fsb_open_dir(int dirfd, const char *rel)
+static int open_beneath(int dirfd, const char *rel, int flags)
 {
 	if (!rel || !rel[0] || rel[0] == '/')
 		return -EINVAL;
 	if (have_openat2 >= 0) {
-		int fd = open_dir_openat2(dirfd, rel);
+		int fd = open_dir_openat2(dirfd, rel, flags);
 		if (fd != -ENOSYS && fd != -E2BIG) {
 			have_openat2 = 1;
 			return fd;
 		}
 		have_openat2 = -1;
 	}
-	return open_dir_walk(dirfd, rel);
+	return open_dir_walk(dirfd, rel, flags);
+}
+
+int fsb_open_dir(int dirfd, const char *rel)
+{
+	return open_beneath(dirfd, rel, DIR_FLAGS);
 }
 
 struct removal {
@@ -117,7 +122,7 @@ static void move_up(struct removal *rm, int fd, const char *name)
 	char tmp[64];
 	for (int tries = 0; tries < 1000; tries++) {
 		snprintf(tmp, sizeof tmp, ".dynaudit-deep-%u", rm->moved++);
-		if (renameat(fd, name, rm->top, tmp) == 0) {
+		if (renameat2(fd, name, rm->top, tmp, RENAME_NOREPLACE) == 0) {
 			rm->progress = true;
 			return;
 		}
@@ -128,9 +133,35 @@ static void move_up(struct removal *rm, int fd, const char *name)
 	}
 }
 
+/* Open the directory name below fd to empty it.  One the target made
+ * unreadable (mode 0) is first given u+rwx: through an O_PATH fd of the
+ * verified directory (chmod of /proc/self/fd/N acts on exactly that
+ * inode), never by name.  Returns the fd or negative errno. */
+static int open_for_removal(int fd, const char *name, const struct stat *st)
+{
+	int sub = fsb_open_dir(fd, name);
+	if (sub != -EACCES)
+		return sub;
+	int p = open_beneath(fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (p < 0)
+		return p;
+	char self[64];
+	snprintf(self, sizeof self, "/proc/self/fd/%d", p);
+	if (chmod(self, (st->st_mode & 07777) | 0700) < 0) {
+		int e = errno;
+		close(p);
+		return -e;
+	}
+	sub = fsb_open_dir(p, ".");
+	close(p);
+	return sub;
+}
+
 static void empty_dir(struct removal *rm, int fd, int depth)
 {
-	int lfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	/* A fresh open, not a dup: a dup shares the offset, and the next
+	 * pass over the top would start at its end. */
+	int lfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (lfd < 0) {
 		note_error(rm, errno);
 		return;
@@ -164,7 +195,7 @@ static void empty_dir(struct removal *rm, int fd, int depth)
 			move_up(rm, fd, name);
 			continue;
 		}
-		int sub = fsb_open_dir(fd, name);
+		int sub = open_for_removal(fd, name, &st);
 		if (sub < 0) {
 			/* Swapped for a link since the stat, or a mount: the
 			 * next pass sees what it is now. */
