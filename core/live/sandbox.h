@@ -22,7 +22,9 @@
  * Errors: functions returning int return 0 (or 1, see read_status) or a
  * negative errno with a one-line reason in the caller's err buffer.
  * Files: sandbox.c (the set-up sequences), sandbox_fs.c (workdir copy, new
- * root, removal), sandbox_identity.c (user, environment, limits, caps).
+ * root, removal), sandbox_identity.c (user, environment, limits, caps),
+ * sandbox_scratch.c (private mount namespace, scratch dir lock, removal of
+ * killed audits' leftovers), fs_beneath.c (fd-relative walks and removal).
  */
 #ifndef DYNAUDIT_SANDBOX_H
 #define DYNAUDIT_SANDBOX_H

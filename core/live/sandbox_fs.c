@@ -1,7 +1,8 @@
 /*
  * sandbox_fs.c — the filesystem side of the sandbox: the private copy of
- * the submission (parent), removing the scratch tree (parent), and the new
- * root the target sees (sandbox init, child side: no allocation).
+ * the submission (parent, read with the invoking user's rights), removing
+ * the scratch tree (parent, fd-relative: fs_beneath.h), and the new root
+ * the target sees (sandbox init, child side: no allocation).
  *
  * The new root is a small tmpfs holding only mount points: the host's
  * /usr, /etc, /opt (and the usr-merge symlinks /bin, /lib, ...) bound
