@@ -216,7 +216,8 @@ int sandbox_prepare(struct sandbox *sb, const struct audit_config *cfg, char *er
 		goto fail;
 	}
 	sb_step(sb, "scratch directory", true, "%s%s, locked while the audit lives%s", sb->scratch,
-		sb->scratch_tmpfs ? " (a tmpfs of its own)" : "", reaped ? "; removed the leftovers of killed audits" : "");
+		sb->scratch_tmpfs ? " (a tmpfs of its own)" : "",
+		reaped ? "; removed the leftovers of killed audits" : "");
 
 	/* Size caps.  HOME's cap is raised to fit the copy once its size is
 	 * known (below).  Without root there is no mount here: the target's
