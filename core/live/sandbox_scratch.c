@@ -7,8 +7,10 @@
  * HOME.  Mounted in the host's namespace they outlive a SIGKILLed dynaudit
  * (and its scratch dir stays in /tmp for ever).  So:
  *   1. dynaudit moves into a mount namespace of its own (unshare, then
- *      everything private so nothing propagates back to the host) before
- *      it mounts anything: the mounts die with its last process.  This must
+ *      every mount a slave: nothing we mount propagates back to the host,
+ *      while what the host mounts later, an automounted output directory,
+ *      still reaches us) before it mounts anything: the mounts die with
+ *      its last process.  This must
  *      happen while it is single-threaded (unshare(CLONE_NEWNS) implies
  *      CLONE_FS, refused in a threaded process); sandbox_prepare runs
  *      before the bus starts its thread.  When it cannot, the mounts go to
@@ -65,8 +67,8 @@ void sb_private_mount_ns(struct sandbox *sb)
 			snprintf(ns_note, sizeof ns_note, "host namespace (unshare: %s): a killed "
 				 "dynaudit leaves its tmpfs mounted", strerror(errno));
 			own_ns = -1;
-		} else if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
-			snprintf(ns_note, sizeof ns_note, "own namespace, but not private (%s): mounts "
+		} else if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0) {
+			snprintf(ns_note, sizeof ns_note, "own namespace, but not a slave (%s): mounts "
 				 "may propagate to the host", strerror(errno));
 			own_ns = -1;
 		} else {
