@@ -3,8 +3,19 @@
  *
  * Watches are kept in an array indexed by watch descriptor: the kernel
  * hands out small increasing numbers, so lookups on every event are O(1).
+ *
+ * The trees watched are the target's: it picks every name below a root
+ * and can swap a directory for a symlink to the host's / between two of
+ * our system calls.  So nothing here resolves a host path string below a
+ * root.  Each root is held open as a directory fd; a watch remembers its
+ * path relative to its root, and a directory is opened with fsb_open_dir()
+ * (openat2 RESOLVE_BENEATH, no symlinks, no mount crossing) from the root
+ * or from its parent's fd, then watched through /proc/self/fd/N of that
+ * verified fd and listed with fdopendir.  A swapped-in symlink is refused
+ * (counted in watches_refused), never followed.
  */
 #include "live/monitor_fs.h"
+#include "live/fs_beneath.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -18,14 +29,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* What the target does to files; IN_OPEN/IN_ACCESS would drown the rest. */
+/* What the target does to files; IN_OPEN/IN_ACCESS would drown the rest.
+ * No IN_DONT_FOLLOW: the path given is /proc/self/fd/N, a link to the
+ * directory fd we verified, and must be followed to it. */
 #define WATCH_MASK (IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE | IN_DELETE | IN_MOVED_FROM | \
-		    IN_MOVED_TO | IN_ATTRIB | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK)
+		    IN_MOVED_TO | IN_ATTRIB | IN_ONLYDIR | IN_EXCL_UNLINK)
+
+#define MONITOR_FS_MAX_ROOTS 8
 
 struct watch {
-	char *host;  /* NULL: slot unused */
+	char *rel;   /* path below its root ("." for the root); NULL: slot unused */
 	char *view;
+	int root;    /* index in roots[] */
 	int depth;
+};
+
+struct root {
+	int fd;      /* the root directory, opened once by add_root */
 };
 
 struct monitor_fs {
@@ -33,6 +53,8 @@ struct monitor_fs {
 	double (*clock)(void *ctx);
 	void *clock_ctx;
 	int fd;
+	struct root roots[MONITOR_FS_MAX_ROOTS];
+	size_t n_roots;
 	struct watch *watches; /* indexed by wd */
 	size_t n_watches;      /* slots */
 	struct monitor_fs_stats stats;
@@ -101,19 +123,24 @@ static void publish(struct monitor_fs *m, const struct watch *w, const char *nam
 
 static void watch_clear(struct watch *w)
 {
-	free(w->host);
+	free(w->rel);
 	free(w->view);
-	w->host = w->view = NULL;
+	w->rel = w->view = NULL;
 }
 
-/* Watch one directory; returns the wd or -1 (counted as refused). */
-static int add_watch(struct monitor_fs *m, const char *host, const char *view, int depth)
+/* Watch the directory open as dfd (verified by the caller to lie below
+ * its root); returns the wd or -1 (counted as refused). */
+static int add_watch(struct monitor_fs *m, int dfd, int root, const char *rel, const char *view,
+		     int depth)
 {
+	char self[64];
+
 	if (m->stats.watches >= MONITOR_FS_MAX_WATCHES || depth > MONITOR_FS_MAX_DEPTH) {
 		m->stats.watches_refused++;
 		return -1;
 	}
-	int wd = inotify_add_watch(m->fd, host, WATCH_MASK);
+	snprintf(self, sizeof self, "/proc/self/fd/%d", dfd);
+	int wd = inotify_add_watch(m->fd, self, WATCH_MASK);
 	if (wd < 0) {
 		m->stats.watches_refused++;
 		return -1;
@@ -133,15 +160,16 @@ static int add_watch(struct monitor_fs *m, const char *host, const char *view, i
 		m->n_watches = n;
 	}
 	struct watch *w = &m->watches[wd];
-	if (w->host) {
+	if (w->rel) {
 		/* The same directory again (a rename brought it back): refresh. */
 		watch_clear(w);
 		m->stats.watches--;
 	}
-	w->host = strdup(host);
+	w->rel = strdup(rel);
 	w->view = strdup(view);
+	w->root = root;
 	w->depth = depth;
-	if (!w->host || !w->view) {
+	if (!w->rel || !w->view) {
 		watch_clear(w);
 		inotify_rm_watch(m->fd, wd);
 		m->stats.watches_refused++;
@@ -151,18 +179,31 @@ static int add_watch(struct monitor_fs *m, const char *host, const char *view, i
 	return wd;
 }
 
-/* Watch host and the directories below it.  When report is set, publish a
- * CREATE for every entry found: they appeared before their directory was
- * watched, and would otherwise go unseen. */
-static void add_tree(struct monitor_fs *m, const char *host, const char *view, int depth,
-		     bool report)
+static int join(char *out, size_t len, const char *dir, const char *name)
 {
-	int wd = add_watch(m, host, view, depth);
-	if (wd < 0)
+	int n = !strcmp(dir, ".") ? snprintf(out, len, "%s", name) :
+				    snprintf(out, len, "%s%s%s", dir,
+					     dir[strlen(dir) - 1] == '/' ? "" : "/", name);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/* Watch the directory open as dfd (owned: closed here) and the
+ * directories below it, each opened from its parent's fd.  When report is
+ * set, publish a CREATE for every entry found: they appeared before their
+ * directory was watched, and would otherwise go unseen. */
+static void add_tree(struct monitor_fs *m, int dfd, int root, const char *rel, const char *view,
+		     int depth, bool report)
+{
+	int wd = add_watch(m, dfd, root, rel, view, depth);
+	if (wd < 0) {
+		close(dfd);
 		return;
-	DIR *dir = opendir(host);
-	if (!dir)
+	}
+	DIR *dir = fdopendir(dfd);
+	if (!dir) {
+		close(dfd);
 		return;
+	}
 	struct dirent *de;
 	while ((de = readdir(dir)) != NULL) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
@@ -179,14 +220,20 @@ static void add_tree(struct monitor_fs *m, const char *host, const char *view, i
 		}
 		if (!is_dir)
 			continue;
-		char sub_host[PATH_MAX], sub_view[PATH_MAX];
-		int a = snprintf(sub_host, sizeof(sub_host), "%s/%s", host, de->d_name);
-		int b = snprintf(sub_view, sizeof(sub_view), "%s/%s", view, de->d_name);
-		if (a < 0 || (size_t)a >= sizeof(sub_host) || b < 0 || (size_t)b >= sizeof(sub_view)) {
+		char sub_rel[PATH_MAX], sub_view[PATH_MAX];
+		if (join(sub_rel, sizeof sub_rel, rel, de->d_name) < 0 ||
+		    join(sub_view, sizeof sub_view, view, de->d_name) < 0) {
 			m->stats.watches_refused++;
 			continue;
 		}
-		add_tree(m, sub_host, sub_view, depth + 1, report);
+		/* From this directory's fd, one name: whatever the target
+		 * swapped in since readdir, it is not followed. */
+		int sub = fsb_open_dir(dirfd(dir), de->d_name);
+		if (sub < 0) {
+			m->stats.watches_refused++;
+			continue;
+		}
+		add_tree(m, sub, root, sub_rel, sub_view, depth + 1, report);
 	}
 	closedir(dir);
 }
@@ -225,14 +272,31 @@ int monitor_fs_add_root(struct monitor_fs *m, const char *host_dir, const char *
 		snprintf(err, errlen, "fs monitor: %s: empty view path", host_dir);
 		return -EINVAL;
 	}
-	errno = 0;
-	if (stat(host_dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		int e = errno ? errno : ENOTDIR;
+	if (m->n_roots >= MONITOR_FS_MAX_ROOTS) {
+		snprintf(err, errlen, "fs monitor: %s: more than %d roots", host_dir, MONITOR_FS_MAX_ROOTS);
+		return -ENOSPC;
+	}
+	/* The root itself is dynaudit's own path (made by sandbox_prepare);
+	 * O_NOFOLLOW still refuses a last component that is a link. */
+	int fd = open(host_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		int e = errno;
 		snprintf(err, errlen, "fs monitor: %s: %s", host_dir, strerror(e));
+		if (fd >= 0)
+			close(fd);
 		return -e;
 	}
+	int walk = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (walk < 0) {
+		int e = errno;
+		snprintf(err, errlen, "fs monitor: %s: %s", host_dir, strerror(e));
+		close(fd);
+		return -e;
+	}
+	int root = (int)m->n_roots++;
+	m->roots[root].fd = fd;
 	uint64_t before = m->stats.watches;
-	add_tree(m, host_dir, view_dir, 0, false);
+	add_tree(m, walk, root, ".", view_dir, 0, false);
 	if (m->stats.watches == before) {
 		snprintf(err, errlen, "fs monitor: cannot watch %s", host_dir);
 		return -ENOSPC;
@@ -253,7 +317,7 @@ static void handle(struct monitor_fs *m, const struct inotify_event *ie)
 		bus_count_lost(m->bus, 1);
 		return;
 	}
-	if (ie->wd < 0 || (size_t)ie->wd >= m->n_watches || !m->watches[ie->wd].host)
+	if (ie->wd < 0 || (size_t)ie->wd >= m->n_watches || !m->watches[ie->wd].rel)
 		return;
 	if (ie->mask & IN_IGNORED) {
 		watch_clear(&m->watches[ie->wd]);
@@ -279,14 +343,21 @@ static void handle(struct monitor_fs *m, const struct inotify_event *ie)
 
 	if ((ie->mask & IN_ISDIR) && (ie->mask & (IN_CREATE | IN_MOVED_TO)) && name[0]) {
 		const struct watch *w = &m->watches[ie->wd];
-		char sub_host[PATH_MAX], sub_view[PATH_MAX];
-		int a = snprintf(sub_host, sizeof(sub_host), "%s/%s", w->host, name);
-		int b = snprintf(sub_view, sizeof(sub_view), "%s/%s", w->view, name);
-		if (a < 0 || (size_t)a >= sizeof(sub_host) || b < 0 || (size_t)b >= sizeof(sub_view)) {
+		char sub_rel[PATH_MAX], sub_view[PATH_MAX];
+		if (join(sub_rel, sizeof sub_rel, w->rel, name) < 0 ||
+		    join(sub_view, sizeof sub_view, w->view, name) < 0) {
 			m->stats.watches_refused++;
 			return;
 		}
-		add_tree(m, sub_host, sub_view, w->depth + 1, true);
+		/* Below the root's fd, never by host path: the target may
+		 * have swapped the new directory (or one above it) for a
+		 * symlink since the event. */
+		int sub = fsb_open_dir(m->roots[w->root].fd, sub_rel);
+		if (sub < 0) {
+			m->stats.watches_refused++;
+			return;
+		}
+		add_tree(m, sub, w->root, sub_rel, sub_view, w->depth + 1, true);
 	}
 }
 
@@ -331,7 +402,7 @@ void monitor_fs_stop(struct monitor_fs *m)
 	if (!m || m->fd < 0)
 		return;
 	for (size_t wd = 0; wd < m->n_watches; wd++)
-		if (m->watches[wd].host) {
+		if (m->watches[wd].rel) {
 			inotify_rm_watch(m->fd, (int)wd);
 			watch_clear(&m->watches[wd]);
 		}
@@ -354,6 +425,8 @@ void monitor_fs_free(struct monitor_fs *m)
 	for (size_t i = 0; i < m->n_watches; i++)
 		watch_clear(&m->watches[i]);
 	free(m->watches);
+	for (size_t i = 0; i < m->n_roots; i++)
+		close(m->roots[i].fd);
 	if (m->fd >= 0)
 		close(m->fd);
 	free(m);

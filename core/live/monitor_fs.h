@@ -11,7 +11,11 @@
  * Recursive: a directory that appears gets its own watch, and is scanned
  * for entries created before the watch existed (published as CREATE, so
  * nothing created in that race is missed; a file may then be reported
- * twice).  Symlinks are never followed.  The number of watches is capped;
+ * twice).  Symlinks are never followed: every directory below a root is
+ * opened fd-relative from the root's fd or its parent's (fs_beneath.h) and
+ * watched through /proc/self/fd/N of that fd, so a target that swaps a
+ * directory for a symlink to the host's / gets the watch refused, never
+ * the host listed.  The number of watches is capped;
  * directories beyond the cap are counted (stats.watches_refused), not
  * watched.  A kernel queue overflow (IN_Q_OVERFLOW) means events were lost:
  * it is counted with bus_count_lost() and in stats.overflows.
@@ -45,7 +49,9 @@ int monitor_fs_new(struct monitor_fs **out, struct bus *bus, double (*clock)(voi
 		   void *clock_ctx, char *err, size_t errlen);
 
 /* Watch host_dir and everything below it; events show view_dir instead of
- * host_dir ("/tmp").  Entries already present are not reported.  Returns 0
+ * host_dir ("/tmp").  host_dir is dynaudit's own path (opened once, last
+ * component not followed); nothing below it is ever resolved by path.
+ * Entries already present are not reported.  At most 8 roots.  Returns 0
  * or negative errno with a message. */
 int monitor_fs_add_root(struct monitor_fs *m, const char *host_dir, const char *view_dir,
 			char *err, size_t errlen);

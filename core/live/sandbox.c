@@ -168,7 +168,7 @@ int sandbox_prepare(struct sandbox *sb, const struct audit_config *cfg, char *er
 
 	memset(sb, 0, sizeof *sb);
 	sb->cfg = cfg;
-	sb->netns_fd = sb->ctl_fd = sb->status_fd = -1;
+	sb->netns_fd = sb->ctl_fd = sb->status_fd = sb->scratch_lock_fd = -1;
 	sb->in_userns = !root;
 
 	/* Who the target runs as: a dedicated unprivileged user, so that
@@ -191,20 +191,21 @@ int sandbox_prepare(struct sandbox *sb, const struct audit_config *cfg, char *er
 	snprintf(sb->workdir_buf, sizeof sb->workdir_buf, "%s/app", sb->home);
 	sb->workdir = sb->workdir_buf;
 
+	/* Why first: nothing of ours may be mounted in the host's namespace,
+	 * where it would outlive a SIGKILLed dynaudit (sandbox_scratch.c). */
+	sb_private_mount_ns(sb);
+
 	/* The scratch dir holds everything the run writes; 0700 because only
 	 * dynaudit and the init (root, or the caller in a user namespace)
 	 * walk it: the target reaches /tmp and HOME through bind mounts, not
-	 * through this path. */
+	 * through this path.  What killed audits left is removed first. */
 	const char *tmpdir = getenv("TMPDIR");
 	if (!tmpdir || tmpdir[0] != '/' || strlen(tmpdir) > 150)
 		tmpdir = "/tmp";
-	snprintf(sb->scratch, sizeof sb->scratch, "%s/dynaudit-XXXXXX", tmpdir);
-	if (!mkdtemp(sb->scratch)) {
-		rc = -errno;
-		snprintf(err, errlen, "scratch directory in %s: %s", tmpdir, strerror(errno));
-		sb->scratch[0] = '\0';
+	int reaped = sb_scratch_reap(tmpdir);
+	rc = sb_scratch_make(sb, tmpdir, err, errlen);
+	if (rc < 0)
 		return rc;
-	}
 	snprintf(sb->tmp_host, sizeof sb->tmp_host, "%s/tmp", sb->scratch);
 	snprintf(sb->home_host, sizeof sb->home_host, "%s/home", sb->scratch);
 	snprintf(sb->workdir_host, sizeof sb->workdir_host, "%s/app", sb->home_host);
@@ -215,7 +216,9 @@ int sandbox_prepare(struct sandbox *sb, const struct audit_config *cfg, char *er
 		snprintf(err, errlen, "scratch directory %s: %s", sb->scratch, strerror(errno));
 		goto fail;
 	}
-	sb_step(sb, "scratch directory", true, "%s", sb->scratch);
+	sb_step(sb, "scratch directory", true, "%s%s, locked while the audit lives%s", sb->scratch,
+		sb->scratch_tmpfs ? " (a tmpfs of its own)" : "",
+		reaped ? "; removed the leftovers of killed audits" : "");
 
 	/* Size caps.  HOME's cap is raised to fit the copy once its size is
 	 * known (below).  Without root there is no mount here: the target's
@@ -225,9 +228,8 @@ int sandbox_prepare(struct sandbox *sb, const struct audit_config *cfg, char *er
 		if (rc == 0)
 			rc = mount_capped(sb->home_host, tmpfs_size + SANDBOX_COPY_MAX_BYTES, 0755);
 		if (rc < 0) {
-			sb_remove_tree(sb->scratch); /* detaches a half-done mount */
+			sb_scratch_remove(sb); /* detaches a half-done mount */
 			snprintf(err, errlen, "tmpfs for /tmp and HOME: %s", strerror(-rc));
-			sb->scratch[0] = '\0';
 			return rc;
 		}
 		sb->tmpfs_mounted = true;
@@ -280,8 +282,7 @@ int sandbox_prepare(struct sandbox *sb, const struct audit_config *cfg, char *er
 	return 0;
 
 fail:
-	sb_remove_tree(sb->scratch);
-	sb->scratch[0] = '\0';
+	sb_scratch_remove(sb);
 	return rc;
 }
 
@@ -1028,10 +1029,7 @@ void sandbox_cleanup(struct sandbox *sb)
 	sb->envp = NULL;
 	remove_cgroup(sb->cgroup_path);
 	remove_cgroup(sb->memcg_path);
-	if (sb->scratch[0]) {
-		sb_remove_tree(sb->scratch);
-		sb->scratch[0] = '\0';
-	}
+	sb_scratch_remove(sb);
 	sb->tmpfs_mounted = false;
 }
 

@@ -22,7 +22,9 @@
  * Errors: functions returning int return 0 (or 1, see read_status) or a
  * negative errno with a one-line reason in the caller's err buffer.
  * Files: sandbox.c (the set-up sequences), sandbox_fs.c (workdir copy, new
- * root, removal), sandbox_identity.c (user, environment, limits, caps).
+ * root, removal), sandbox_identity.c (user, environment, limits, caps),
+ * sandbox_scratch.c (private mount namespace, scratch dir lock, removal of
+ * killed audits' leftovers), fs_beneath.c (fd-relative walks and removal).
  */
 #ifndef DYNAUDIT_SANDBOX_H
 #define DYNAUDIT_SANDBOX_H
@@ -78,6 +80,9 @@ struct sandbox {
 	int setup_code;         /* its exit code, -1 when killed */
 	int setup_signo;        /* the killing signal, 0 when it exited */
 	double setup_seconds;   /* from its fork to its end */
+	/* private, scratch lifetime (additive): see sandbox_prepare */
+	int scratch_lock_fd;    /* flock held on <scratch>/lock while the audit lives */
+	bool scratch_tmpfs;     /* a tmpfs of its own is mounted on the scratch dir */
 };
 
 /* Hook run in the target child right before execve (installs seccomp). */
@@ -85,7 +90,13 @@ typedef int (*sandbox_exec_hook)(void *ctx);
 
 /* Resolve sandbox.user, make the scratch dir (mkdtemp in $TMPDIR or /tmp),
  * /tmp and HOME backing dirs and the private copy of cfg->workdir at
- * HOME/app (modes kept, symlinks as symlinks, refused above 512 MiB).
+ * HOME/app (modes kept, symlinks as symlinks, refused above 256 MiB of
+ * apparent size, read with the invoking user's rights).
+ * As root, first moves dynaudit into a private mount namespace of its own
+ * (when still single-threaded), so the tmpfs mounts die with it even when
+ * it is SIGKILLed; then removes the scratch dirs of audits that were
+ * killed (their lock is free).  The scratch dir holds a lock file, flocked
+ * for the audit's lifetime.
  * Initializes *sb completely (fds -1); cfg is borrowed for the sandbox's
  * lifetime.  On failure nothing is left on disk. */
 int sandbox_prepare(struct sandbox *sb, const struct audit_config *cfg, char *err, size_t errlen);
@@ -155,8 +166,9 @@ void sandbox_cleanup(struct sandbox *sb);
  *    sent to it from outside (no handler); only SIGKILL works on it.  Send
  *    a polite SIGTERM to the target tree, not to init_pid.
  *  - As root, /tmp and HOME are tmpfs mounts (size sandbox.limits.tmpfs)
- *    in dynaudit's own mount namespace under sb->scratch; without root they
- *    are plain directories (RLIMIT_FSIZE still bounds each file) and the
- *    ids are mapped by a user namespace. */
+ *    under sb->scratch, itself a small tmpfs, all in a private mount
+ *    namespace dynaudit entered (the host never sees them); without root
+ *    they are plain directories (RLIMIT_FSIZE still bounds each file) and
+ *    the ids are mapped by a user namespace. */
 
 #endif /* DYNAUDIT_SANDBOX_H */

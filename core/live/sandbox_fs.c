@@ -1,7 +1,8 @@
 /*
  * sandbox_fs.c — the filesystem side of the sandbox: the private copy of
- * the submission (parent), removing the scratch tree (parent), and the new
- * root the target sees (sandbox init, child side: no allocation).
+ * the submission (parent, read with the invoking user's rights), removing
+ * the scratch tree (parent, fd-relative: fs_beneath.h), and the new root
+ * the target sees (sandbox init, child side: no allocation).
  *
  * The new root is a small tmpfs holding only mount points: the host's
  * /usr, /etc, /opt (and the usr-merge symlinks /bin, /lib, ...) bound
@@ -13,8 +14,10 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
+#include <grp.h>
 #include <limits.h>
+#include <pthread.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,25 +27,85 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "live/fs_beneath.h"
 #include "live/sandbox_priv.h"
 
 /* ------------------------------------------------------------------ */
 /* Parent: private copy of the submission                              */
 /* ------------------------------------------------------------------ */
 
+/*
+ * Whose rights the copy reads with.  dynaudit is root in CI, and whatever
+ * the copy reads lands in the target's hands: a submission holding a hard
+ * link to /etc/shadow (or a file only root may read) must not become a
+ * readable file in the sandbox.  So the submission is read with the rights
+ * of the user it is audited for (the "reader"), decided once:
+ *   - dynaudit not root: the caller itself (the kernel checks as usual);
+ *   - root with a real uid that is not root (a set-uid install): that uid;
+ *   - root under sudo (real uid 0, SUDO_UID set to a non-zero uid): the
+ *     sudo caller, SUDO_GID (else its passwd group) and its groups.
+ *     Trusting the environment is fine here: it can only lower root's
+ *     rights, never raise anyone's;
+ *   - plain root: the owner of the submission directory (a CI job that
+ *     unpacked a student's tree as uid 1000 reads it as uid 1000); root
+ *     itself when root owns it.
+ * Reads (open, stat, readlink, listing) run on a dedicated thread whose
+ * filesystem ids (setfsuid/setfsgid, and its own supplementary groups:
+ * raw syscalls, which unlike glibc's wrappers change only the calling
+ * thread) are the reader's; writes into the copy switch the fsuid back
+ * to root (the copy is root's until chowned to the sandbox user).
+ * A file the reader cannot read refuses the copy (exit 3, naming the file
+ * and the reader): auditing a different tree than the submission, with
+ * files silently missing, would be worse.
+ * Hard links: a regular file with more than one name may be a link to a
+ * file outside the submission, so it is copied only when the reader may
+ * read it (checked by the kernel, as above) and, when the reader is root,
+ * only when anyone may (mode o+r): root's own rights vouch for nothing.
+ */
+struct copy_reader {
+	bool switch_ids;  /* run reads with uid/gid/groups below */
+	uid_t uid;
+	gid_t gid;
+	gid_t groups[64];
+	int ngroups;
+	char how[96];     /* "uid 1000 (SUDO_UID)", for messages */
+};
+
 struct copy_state {
 	bool chown_to;
 	uid_t uid;
 	gid_t gid;
+	const struct copy_reader *reader;
 	long long bytes;
 	long entries;
 	char *err;
 	size_t errlen;
 };
 
+/* Only the calling thread's filesystem ids change (raw syscalls). */
+static void as_reader(const struct copy_state *cs)
+{
+	if (cs->reader->switch_ids) {
+		syscall(SYS_setfsgid, cs->reader->gid);
+		syscall(SYS_setfsuid, cs->reader->uid);
+	}
+}
+
+static void as_root(const struct copy_state *cs)
+{
+	if (cs->reader->switch_ids) {
+		syscall(SYS_setfsuid, 0);
+		syscall(SYS_setfsgid, 0);
+	}
+}
+
 static int copy_fail(struct copy_state *cs, int e, const char *what, const char *name)
 {
-	snprintf(cs->err, cs->errlen, "workdir copy: %s %s: %s", what, name, strerror(e));
+	if ((e == EACCES || e == EPERM) && cs->reader && cs->reader->how[0])
+		snprintf(cs->err, cs->errlen, "workdir copy: %s %s: %s (read as %s): refused", what, name,
+			 strerror(e), cs->reader->how);
+	else
+		snprintf(cs->err, cs->errlen, "workdir copy: %s %s: %s", what, name, strerror(e));
 	return -e;
 }
 
@@ -101,8 +164,13 @@ static int copy_entry(struct copy_state *cs, int sfd, int dfd, const char *name,
 			 SANDBOX_COPY_MAX_ENTRIES);
 		return -EFBIG;
 	}
-	if (fstatat(sfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return copy_fail(cs, errno, "stat", name);
+	as_reader(cs);
+	if (fstatat(sfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		rc = copy_fail(cs, errno, "stat", name);
+		as_root(cs);
+		return rc;
+	}
+	as_root(cs);
 
 	if (S_ISDIR(st.st_mode)) {
 		if (depth >= SANDBOX_COPY_MAX_DEPTH) {
@@ -112,9 +180,12 @@ static int copy_entry(struct copy_state *cs, int sfd, int dfd, const char *name,
 		}
 		if (mkdirat(dfd, name, 0700) < 0)
 			return copy_fail(cs, errno, "mkdir", name);
+		as_reader(cs);
 		int s = openat(sfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int e = errno;
+		as_root(cs);
 		if (s < 0)
-			return copy_fail(cs, errno, "open", name);
+			return copy_fail(cs, e, "open", name);
 		int d = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (d < 0) {
 			rc = copy_fail(cs, errno, "open copy of", name);
@@ -135,13 +206,43 @@ static int copy_entry(struct copy_state *cs, int sfd, int dfd, const char *name,
 		 * file may grow while we copy). */
 		if (st.st_size > SANDBOX_COPY_MAX_BYTES - cs->bytes) {
 			snprintf(cs->err, cs->errlen,
-				 "workdir copy: submission larger than %lld MiB (at %s): refused",
-				 SANDBOX_COPY_MAX_BYTES >> 20, name);
+				 "workdir copy: submission larger than %lld MiB (at %s, %lld MiB apparent "
+				 "size, sparse or not): refused",
+				 SANDBOX_COPY_MAX_BYTES >> 20, name, (long long)(st.st_size >> 20));
 			return -EFBIG;
 		}
-		int in = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		if (in < 0)
-			return copy_fail(cs, errno, "open", name);
+		if (st.st_nlink > 1 && !cs->reader->switch_ids && geteuid() == 0 &&
+		    cs->reader->uid == 0 && !(st.st_mode & S_IROTH)) {
+			snprintf(cs->err, cs->errlen,
+				 "workdir copy: %s is a hard link (%lu names) to a file not readable by "
+				 "everyone (mode %04o, uid %ld): refused (read as %s; copy the file "
+				 "instead of linking it)", name, (unsigned long)st.st_nlink,
+				 (unsigned)(st.st_mode & 07777), (long)st.st_uid,
+				 cs->reader->how[0] ? cs->reader->how : "root");
+			return -EACCES;
+		}
+		as_reader(cs);
+		int in = openat(sfd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+		int e = errno;
+		as_root(cs);
+		if (in < 0) {
+			if (st.st_nlink > 1 && (e == EACCES || e == EPERM)) {
+				snprintf(cs->err, cs->errlen,
+					 "workdir copy: %s is a hard link (%lu names) to a file the invoking "
+					 "user (%s) may not read: refused", name, (unsigned long)st.st_nlink, cs->reader->how);
+				return -e;
+			}
+			return copy_fail(cs, e, "open", name);
+		}
+		/* Swapped since the stat (a file of the caller's own that it
+		 * replaced): copy only what was checked. */
+		struct stat now;
+		if (fstat(in, &now) < 0 || now.st_ino != st.st_ino || now.st_dev != st.st_dev ||
+		    !S_ISREG(now.st_mode)) {
+			close(in);
+			snprintf(cs->err, cs->errlen, "workdir copy: %s changed while copied: refused", name);
+			return -EAGAIN;
+		}
 		int out = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (out < 0) {
 			rc = copy_fail(cs, errno, "create", name);
@@ -159,9 +260,12 @@ static int copy_entry(struct copy_state *cs, int sfd, int dfd, const char *name,
 		/* Copied as a link, never followed: a submission's link to
 		 * /etc/shadow stays a link (and is resolved inside the sandbox). */
 		char target[PATH_MAX];
+		as_reader(cs);
 		ssize_t n = readlinkat(sfd, name, target, sizeof target - 1);
+		int e = errno;
+		as_root(cs);
 		if (n < 0)
-			return copy_fail(cs, errno, "readlink", name);
+			return copy_fail(cs, e, "readlink", name);
 		target[n] = '\0';
 		if (symlinkat(target, dfd, name) < 0)
 			return copy_fail(cs, errno, "symlink", name);
@@ -206,43 +310,166 @@ static int copy_dir(struct copy_state *cs, int sfd, int dfd, int depth)
 	return rc;
 }
 
-int sb_copy_tree(const char *src, const char *dst, bool chown_to, uid_t uid, gid_t gid,
-		 long long *bytes, char *err, size_t errlen)
+static bool parse_id(const char *s, unsigned long *out)
 {
-	struct copy_state cs = { .chown_to = chown_to, .uid = uid, .gid = gid,
-				 .err = err, .errlen = errlen };
+	char *end;
+	if (!s || !*s)
+		return false;
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	return !errno && !*end && *out > 0 && *out < 0xFFFFFFFFul;
+}
+
+/* Decide whose rights the copy reads with (see struct copy_reader). */
+static int choose_reader(const char *src, struct copy_reader *r, char *err, size_t errlen)
+{
+	unsigned long id;
+	memset(r, 0, sizeof *r);
+	if (geteuid() != 0) {
+		r->uid = geteuid();
+		r->gid = getegid();
+		snprintf(r->how, sizeof r->how, "uid %ld, the caller", (long)r->uid);
+		return 0;
+	}
+	const char *source = NULL;
+	bool have_gid = false;
+	if (getuid() != 0) {
+		r->uid = getuid();
+		r->gid = getgid();
+		have_gid = true;
+		source = "the real uid";
+	} else if (parse_id(getenv("SUDO_UID"), &id)) {
+		r->uid = (uid_t)id;
+		if (parse_id(getenv("SUDO_GID"), &id)) {
+			r->gid = (gid_t)id;
+			have_gid = true;
+		}
+		source = "SUDO_UID";
+	} else {
+		struct stat st;
+		if (stat(src, &st) < 0) {
+			int e = errno;
+			snprintf(err, errlen, "workdir copy: stat %s: %s", src, strerror(e));
+			return -e;
+		}
+		if (st.st_uid == 0) {
+			snprintf(r->how, sizeof r->how, "root, the submission's owner");
+			return 0;
+		}
+		r->uid = st.st_uid;
+		r->gid = st.st_gid;
+		have_gid = true;
+		source = "the submission's owner";
+	}
+	/* The reader's groups, as a login would give them. */
+	char buf[4096];
+	struct passwd pw, *pwp = NULL;
+	if (getpwuid_r(r->uid, &pw, buf, sizeof buf, &pwp) == 0 && pwp) {
+		if (!have_gid)
+			r->gid = pwp->pw_gid;
+		int n = (int)(sizeof r->groups / sizeof r->groups[0]);
+		if (getgrouplist(pwp->pw_name, r->gid, r->groups, &n) < 0)
+			n = (int)(sizeof r->groups / sizeof r->groups[0]); /* truncated: the first 64 */
+		r->ngroups = n;
+	} else {
+		if (!have_gid)
+			r->gid = (gid_t)r->uid;
+		r->groups[0] = r->gid;
+		r->ngroups = 1;
+	}
+	r->switch_ids = true;
+	snprintf(r->how, sizeof r->how, "uid %ld gid %ld from %s", (long)r->uid, (long)r->gid, source);
+	return 0;
+}
+
+struct copy_job {
+	const char *src, *dst;
+	struct copy_state *cs;
+	int rc;
+};
+
+static int copy_top(struct copy_state *cs, const char *src, const char *dst)
+{
 	struct stat st;
 	int rc;
 
+	as_reader(cs);
 	int s = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int e = errno;
+	as_root(cs);
 	if (s < 0)
-		return copy_fail(&cs, errno, "open", src);
+		return copy_fail(cs, e, "open", src);
 	if (fstat(s, &st) < 0) {
-		rc = copy_fail(&cs, errno, "stat", src);
+		rc = copy_fail(cs, errno, "stat", src);
 		close(s);
 		return rc;
 	}
 	if (mkdir(dst, 0700) < 0) {
-		rc = copy_fail(&cs, errno, "mkdir", dst);
+		rc = copy_fail(cs, errno, "mkdir", dst);
 		close(s);
 		return rc;
 	}
 	int d = open(dst, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (d < 0) {
-		rc = copy_fail(&cs, errno, "open", dst);
+		rc = copy_fail(cs, errno, "open", dst);
 		close(s);
 		return rc;
 	}
-	rc = copy_dir(&cs, s, d, 0);
+	rc = copy_dir(cs, s, d, 0);
 	/* The top directory stays writable by the target whatever its mode
 	 * was: the workdir copy is where the target is expected to write. */
 	if (rc == 0)
-		rc = copy_attrs(&cs, d, (st.st_mode & 07777) | 0700, dst);
+		rc = copy_attrs(cs, d, (st.st_mode & 07777) | 0700, dst);
 	close(d);
 	close(s);
+	return rc;
+}
+
+/* The copy thread: takes the reader's groups for itself (they die with
+ * the thread), then copies.  Its fsuid is root except around reads. */
+static void *copy_thread(void *arg)
+{
+	struct copy_job *job = arg;
+	const struct copy_reader *r = job->cs->reader;
+	if (r->switch_ids) {
+		if (syscall(SYS_setgroups, (size_t)r->ngroups, r->groups) < 0) {
+			job->rc = copy_fail(job->cs, errno, "setgroups for", r->how);
+			return NULL;
+		}
+		/* setfsuid reports no error: check that it took. */
+		syscall(SYS_setfsuid, r->uid);
+		if ((uid_t)syscall(SYS_setfsuid, -1) != r->uid) {
+			job->rc = copy_fail(job->cs, EPERM, "setfsuid to", r->how);
+			return NULL;
+		}
+		as_root(job->cs);
+	}
+	job->rc = copy_top(job->cs, job->src, job->dst);
+	return NULL;
+}
+
+int sb_copy_tree(const char *src, const char *dst, bool chown_to, uid_t uid, gid_t gid,
+		 long long *bytes, char *err, size_t errlen)
+{
+	struct copy_reader reader;
+	struct copy_state cs = { .chown_to = chown_to, .uid = uid, .gid = gid, .reader = &reader,
+				 .err = err, .errlen = errlen };
+	int rc = choose_reader(src, &reader, err, errlen);
+	if (rc < 0)
+		return rc;
+	struct copy_job job = { .src = src, .dst = dst, .cs = &cs, .rc = 0 };
+	if (reader.switch_ids) {
+		pthread_t th;
+		int e = pthread_create(&th, NULL, copy_thread, &job);
+		if (e)
+			return copy_fail(&cs, e, "thread for", "the copy");
+		pthread_join(th, NULL);
+	} else {
+		job.rc = copy_top(&cs, src, dst);
+	}
 	if (bytes)
 		*bytes = cs.bytes;
-	return rc;
+	return job.rc;
 }
 
 /* ------------------------------------------------------------------ */
@@ -343,25 +570,6 @@ static int detach_mount(const char *mp, void *ctx)
 	return umount2(mp, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 ? -errno : 0;
 }
 
-static int make_writable(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)ftw;
-	if (type == FTW_D && (st->st_mode & 0700) != 0700)
-		chmod(path, (st->st_mode & 07777) | 0700);
-	return 0;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (type == FTW_DP || type == FTW_D || type == FTW_DNR)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
-}
-
 int sb_remove_tree(const char *path)
 {
 	struct stat st;
@@ -370,15 +578,23 @@ int sb_remove_tree(const char *path)
 		return 0;
 	if (lstat(path, &st) < 0)
 		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
 	/* Never walk into a mount (a tmpfs we mounted, or anything a
 	 * careless caller left): detach them first. */
 	for_mounts_under(path, detach_mount, NULL);
-	/* Directories the target made read-only would stop rmdir for a
-	 * non-root caller: open them up first (pre-order pass). */
-	nftw(path, make_writable, 32, FTW_PHYS | FTW_MOUNT);
-	if (nftw(path, remove_entry, 32, FTW_PHYS | FTW_DEPTH | FTW_MOUNT) < 0)
+	/* The top is dynaudit's own directory; everything below may be the
+	 * target's, so it is removed fd-relative (fs_beneath.h): a symlink
+	 * or a rename planted during the walk cannot make root delete or
+	 * chmod anything outside. */
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	fsb_remove_below(fd);
+	close(fd);
+	if (rmdir(path) < 0 && errno != ENOENT)
 		return -errno;
-	return lstat(path, &st) == 0 ? -ENOTEMPTY : 0;
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */

@@ -22,9 +22,12 @@
 
 #include "live/sandbox.h"
 
-/* The workdir copy refuses submissions larger than this (bytes) and
- * deeper/larger trees than these: a submission is source code, not a disk. */
-#define SANDBOX_COPY_MAX_BYTES   (512LL * 1024 * 1024)
+/* The workdir copy refuses submissions larger than this (bytes, counting
+ * each file's apparent size: a sparse file is refused for what it would
+ * become in the tmpfs, which is memory outside the sandbox's memory limit)
+ * and deeper/larger trees than these: a submission is source code, not a
+ * disk. */
+#define SANDBOX_COPY_MAX_BYTES   (256LL * 1024 * 1024)
 #define SANDBOX_COPY_MAX_ENTRIES 200000
 #define SANDBOX_COPY_MAX_DEPTH   64
 
@@ -62,7 +65,10 @@ void sb_send_error(int fd, int err, const char *text);
 /* Parent: recursive private copy of src into dst (which must not exist):
  * modes kept, symlinks copied as symlinks, fifos recreated, devices and
  * sockets skipped.  Bounded by the SANDBOX_COPY_* limits.  Files are
- * chowned to uid:gid when chown_to is true.  *bytes gets the copied size. */
+ * chowned to uid:gid when chown_to is true.  *bytes gets the copied size.
+ * As root the source is read with the invoking user's rights (SUDO_UID,
+ * or the submission's owner; see sandbox_fs.c): what that user may not
+ * read, hard links included, refuses the copy with the file's name. */
 int sb_copy_tree(const char *src, const char *dst, bool chown_to, uid_t uid, gid_t gid,
 		 long long *bytes, char *err, size_t errlen);
 /* Parent: remove a tree without following symlinks; unmounts (lazily) any
@@ -72,6 +78,20 @@ int sb_remove_tree(const char *path);
 /* Child (init): build the new root at <scratch>/root and pivot into it.
  * Reports each mount as a step on status_fd. */
 int sb_build_root(const struct sandbox *sb, int status_fd, char *why, size_t whylen);
+
+/* ---- sandbox_scratch.c (the scratch dir's lifetime; see its header) ---- */
+
+/* Parent, as root, before any mount and while single-threaded: enter a
+ * private mount namespace (once per process); a step says how it went. */
+void sb_private_mount_ns(struct sandbox *sb);
+/* Parent: remove the scratch dirs in tmpdir of audits that are gone (their
+ * lock is free).  Returns how many. */
+int sb_scratch_reap(const char *tmpdir);
+/* Parent: mkdtemp sb->scratch in tmpdir, lock it (sb->scratch_lock_fd),
+ * and as root mount a small tmpfs on it.  Nothing is left on failure. */
+int sb_scratch_make(struct sandbox *sb, const char *tmpdir, char *err, size_t errlen);
+/* Parent: detach, remove, then release the lock.  Safe to repeat. */
+void sb_scratch_remove(struct sandbox *sb);
 
 /* ---- sandbox_identity.c ---- */
 

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "live/sandbox.h"
+#include "live/fs_beneath.h"
 #include "live/sandbox_priv.h"
 
 #ifndef SB_PROBE_PATH
@@ -774,7 +775,7 @@ Test(sandbox, prepare_refuses_bad_input)
 	close(fd);
 	cfg = base_cfg();
 	cr_assert_eq(sandbox_prepare(&sb, &cfg, err, sizeof err), -EFBIG);
-	cr_assert_not_null(strstr(err, "larger than 512 MiB"), "%s", err);
+	cr_assert_not_null(strstr(err, "larger than 256 MiB"), "%s", err);
 	unlink(p);
 
 	/* A numeric user needs no passwd entry. */
@@ -1011,4 +1012,62 @@ Test(sandbox, setup_runs_first_and_gates_the_target)
 	cr_assert_eq(sandbox_setup_outcome(&r.sb, NULL, NULL, NULL), 0);
 	finish(&r);
 	done(&r);
+}
+
+/* fs_beneath: the target names, never leads.  A symlink anywhere on the
+ * way, "..", or an absolute path is refused; the removal unlinks links
+ * without touching what they point to and empties a mode-0 directory. */
+Test(sandbox, fd_relative_open_and_removal_stay_below_their_root)
+{
+	char top[] = "/tmp/fsb-test-XXXXXX", outside[] = "/tmp/fsb-outside-XXXXXX", p[512];
+	cr_assert_not_null(mkdtemp(top));
+	cr_assert_not_null(mkdtemp(outside));
+	snprintf(p, sizeof p, "%s/keep", outside);
+	int f = open(p, O_WRONLY | O_CREAT, 0644);
+	cr_assert(f >= 0);
+	close(f);
+	snprintf(p, sizeof p, "%s/d", top);
+	cr_assert_eq(mkdir(p, 0755), 0);
+	snprintf(p, sizeof p, "%s/d/sub", top);
+	cr_assert_eq(mkdir(p, 0755), 0);
+	snprintf(p, sizeof p, "%s/link", top);
+	cr_assert_eq(symlink(outside, p), 0);
+	snprintf(p, sizeof p, "%s/d/sub/up", top);
+	cr_assert_eq(symlink("../..", p), 0);
+	snprintf(p, sizeof p, "%s/locked", top);
+	cr_assert_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof p, "%s/locked/inner", top);
+	cr_assert_eq(mkdir(p, 0700), 0);
+	snprintf(p, sizeof p, "%s/locked", top);
+	cr_assert_eq(chmod(p, 0), 0);
+
+	int fd = open(top, O_RDONLY | O_DIRECTORY);
+	cr_assert(fd >= 0);
+	int ok = fsb_open_dir(fd, "d/sub");
+	cr_assert(ok >= 0, "%s", strerror(-ok));
+	close(ok);
+	cr_assert_lt(fsb_open_dir(fd, "link"), 0); /* ELOOP or EXDEV */
+	cr_assert_lt(fsb_open_dir(fd, "d/sub/up"), 0);
+	cr_assert_lt(fsb_open_dir(fd, "d/../.."), 0);
+	cr_assert_lt(fsb_open_dir(fd, ".."), 0);
+	cr_assert_eq(fsb_open_dir(fd, "/etc"), -EINVAL);
+
+	cr_assert_eq(fsb_remove_below(fd), 0);
+	close(fd);
+	DIR *d = opendir(top);
+	cr_assert_not_null(d);
+	int entries = 0;
+	struct dirent *de;
+	while ((de = readdir(d)))
+		entries += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+	closedir(d);
+	cr_assert_eq(entries, 0, "the removal left %d entries", entries);
+	snprintf(p, sizeof p, "%s/keep", outside);
+	cr_assert_eq(access(p, F_OK), 0, "a file behind a link was removed");
+	struct stat st;
+	cr_assert_eq(stat(outside, &st), 0);
+	cr_assert_eq(st.st_mode & 07777, 0700, "the linked directory's mode changed");
+	unlink(p);
+	rmdir(outside);
+	rmdir(top);
 }
