@@ -92,6 +92,11 @@
  * cfg -> /etc reads /etc/gshadow), and a path below a link's target again
  * at the link (a key written to /tmp/x/authorized_keys with ~/.ssh -> /tmp/x
  * is planted in ~/.ssh); such findings say "through a link the run made".
+ * The links a submission ships (announced by the core as DA_EV_FILE_LINK
+ * with phase "submission" before the target starts) are remembered the
+ * same way: shipping a link to a secret is medium by itself, a read
+ * through it is judged as a read of the secret ("through a link the
+ * submission ships").
  * Relative paths (core could not resolve them) are taken as relative to the
  * workdir.  Summary: "Local only" / "None" + "No sensitive paths accessed".
  */
@@ -134,6 +139,7 @@ struct proc_name {
 struct link_alias {
 	char *link;
 	char *target;
+	bool shipped;              /* in the submission as shipped, not made by the run */
 };
 
 struct state {
@@ -151,6 +157,7 @@ struct state {
 	struct link_alias links[MAX_LINKS];
 	size_t n_links;
 	const char *via;           /* path as the program named it, while judging an alias */
+	bool via_shipped;          /* ... through a link the submission shipped */
 	size_t dropped;
 
 	size_t n_events;           /* file events seen */
@@ -480,8 +487,8 @@ static void report(struct state *st, const char *rule, enum da_severity sev,
 	va_end(ap);
 	if (st->via) {
 		size_t used = strlen(message);
-		snprintf(message + used, sizeof(message) - used, ", as %s through a link the run made",
-			 st->via);
+		snprintf(message + used, sizeof(message) - used, ", as %s through a link %s", st->via,
+			 st->via_shipped ? "the submission ships" : "the run made");
 	}
 	const char *evidence[1] = {ev->text ? ev->text : ev->detail};
 	struct da_finding f = {
@@ -843,7 +850,13 @@ static void judge_link(struct state *st, const struct da_event *ev, const char *
 			held = found;
 		}
 	snprintf(key, sizeof(key), "%s>%s", link, target);
-	if ((is_sensitive(st, ev, target) || held) && seen_once(st, 'l', key)) {
+	bool shipped = ev->phase && strcmp(ev->phase, "submission") == 0;
+	if ((is_sensitive(st, ev, target) || held) && shipped && seen_once(st, 'l', key)) {
+		/* not an act of the run; a read through it is (judge_aliases) */
+		report(st, "file.sensitive_read", DA_SEV_MEDIUM, ev,
+		       "Find out why the submission carries a link to a secret; a read through it is judged as a read of the secret.",
+		       "The submission ships a link to %s at %s: reads through it bypass path checks", target, link);
+	} else if ((is_sensitive(st, ev, target) || held) && seen_once(st, 'l', key)) {
 		st->n_sensitive_hits++;
 		if (held && strcmp(held, target) != 0)
 			report(st, "file.sensitive_read", DA_SEV_HIGH, ev,
@@ -876,6 +889,7 @@ static void judge_link(struct state *st, const struct da_event *ev, const char *
 	struct link_alias *l = &st->links[st->n_links];
 	l->link = strdup(link);
 	l->target = strdup(target);
+	l->shipped = shipped;
 	if (!l->link || !l->target) {
 		free(l->link);
 		free(l->target);
@@ -991,8 +1005,10 @@ static void judge_aliases(struct state *st, const struct da_event *ev, const cha
 			continue;
 		n++;
 		st->via = path;
+		st->via_shipped = l->shipped;
 		judge_at(st, ev, alias, second);
 		st->via = NULL;
+		st->via_shipped = false;
 	}
 }
 
@@ -1008,7 +1024,10 @@ static void on_file_event(struct state *st, const struct da_event *ev)
 	st->n_events++;
 	normalize_path(raw, base, path, sizeof(path));
 
-	judge_at(st, ev, path, false);
+	/* a link the submission ships was not written by the run */
+	bool shipped = ev->phase && strcmp(ev->phase, "submission") == 0;
+	if (!shipped)
+		judge_at(st, ev, path, false);
 	if (ev->kind == DA_EV_FILE_LINK) {
 		if (ev->path2 && *ev->path2) {
 			/* a symlink's relative target is relative to the link's directory */

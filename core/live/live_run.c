@@ -40,6 +40,7 @@
 #include "live/output_capture.h"
 #include "live/progress.h"
 #include "live/sandbox.h"
+#include "live/shipped_links.h"
 #include "live/tracer.h"
 
 #define GRACE_S 2.0     /* SIGTERM -> SIGKILL at the end of the window */
@@ -550,6 +551,12 @@ static int setup(struct run *r, char *err, size_t errlen)
 	if (rc < 0)
 		return rc;
 	audit_add_source(r->audit, "ptrace+seccomp tracer");
+	/* The links the submission ships, before anything runs: the file
+	 * detector judges reads through them as it does the run's own. */
+	long dropped = 0;
+	if (shipped_links_publish(r->bus, r->sb.workdir_host, r->sb.workdir, &dropped) > 0 && dropped)
+		audit_add_note(r->audit, "the submission ships more than %d symbolic links: %ld were not announced "
+			       "to the detectors", SHIPPED_LINKS_MAX, dropped);
 	start_monitors(r);
 	audit_add_source(r->audit, "stdout/stderr capture");
 

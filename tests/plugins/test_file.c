@@ -747,3 +747,43 @@ Test(file, read_write_open_is_judged_as_a_write)
 	cr_expect(harness_find(h, "file.persistence", "Appends to persistence location /home/auditor/.bashrc"));
 	harness_free(h);
 }
+
+/* A link the submission ships (announced by the core with phase
+ * "submission"): shipping it is medium, a read through it is a read of
+ * the secret; a shipped link to an ordinary file is nothing. */
+Test(file, links_the_submission_ships_are_followed_too)
+{
+	struct harness *h = harness_new("file", NULL, NULL);
+	struct da_event ev = ev_make(DA_EV_FILE_LINK, 0, 0);
+	ev.syscall = "symlink";
+	ev.path = "/home/auditor/app/secret";
+	ev.path2 = "/etc/shadow";
+	ev.detail = "symlink";
+	ev.phase = "submission";
+	ev.text = "shipped with the submission: /home/auditor/app/secret -> /etc/shadow";
+	cr_assert_eq(harness_publish(h, &ev), 0);
+	ev.path = "/home/auditor/app/data.txt";
+	ev.path2 = "real/data.txt";
+	ev.text = "shipped with the submission: /home/auditor/app/data.txt -> real/data.txt";
+	cr_assert_eq(harness_publish(h, &ev), 0);
+	publish_open_ex(h, 100, "/home/auditor/app/data.txt", RD, 0, 0, NULL);
+	harness_finish(h);
+	cr_assert_eq(harness_count(h, NULL), 1, "a shipped link alone: one medium finding");
+	const struct harness_finding *f =
+		harness_find(h, "file.sensitive_read", "The submission ships a link to /etc/shadow");
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, DA_SEV_MEDIUM);
+	harness_free(h);
+
+	h = harness_new("file", NULL, NULL);
+	ev.path = "/home/auditor/app/secret";
+	ev.path2 = "/etc/shadow";
+	cr_assert_eq(harness_publish(h, &ev), 0);
+	publish_open_ex(h, 100, "/home/auditor/app/secret", RD, 0, EACCES, "EACCES");
+	harness_finish(h);
+	f = harness_find(h, "file.sensitive_read", "through a link the submission ships");
+	cr_assert_not_null(f, "a read through a shipped link was not judged at its target");
+	cr_assert(strstr(f->message, "/etc/shadow"), "%s", f->message);
+	cr_assert_geq(f->severity, DA_SEV_HIGH);
+	harness_free(h);
+}
