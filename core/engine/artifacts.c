@@ -58,6 +58,7 @@ struct artifacts {
 	struct output_cap *cap[ART_COUNT];
 	struct cap_ctx cap_ctx[ART_COUNT];
 	uint64_t strings_shortened;
+	uint64_t recorded_left_out, recorded_shortened; /* a replayed log's own cut */
 	uint64_t findings_seen;
 	struct json_buf line;     /* the line being written, reused */
 	char *textbuf;            /* a shortened text (text_max + 128 bytes) */
@@ -170,15 +171,20 @@ static size_t events_marker(struct artifacts *a, enum output_cap_mark m,
 				(unsigned long long)st->first_cut_line, RARE_KEEP);
 	} else if (m == OUTPUT_CAP_MARK_TAIL) {
 		json_buf_puts(&b, "{\"dynaudit_cut\":\"tail\"}\n");
-	} else if (st->lines_cut || a->strings_shortened) {
+	} else if (st->lines_cut || a->strings_shortened || a->recorded_left_out || a->recorded_shortened) {
 		json_buf_printf(&b,
 				"{\"dynaudit_cut\":\"end\",\"events\":%llu,\"left_out\":%llu,"
 				"\"left_out_bytes\":%llu,\"left_out_by_kind\":{",
 				(unsigned long long)st->lines, (unsigned long long)st->lines_cut,
 				(unsigned long long)st->bytes_cut);
 		kinds_left_out(&b, st, true, OUTPUT_CAP_TAGS);
-		json_buf_printf(&b, "},\"strings_shortened\":%llu,\"text_limit\":%zu}\n",
+		json_buf_printf(&b, "},\"strings_shortened\":%llu,\"text_limit\":%zu",
 				(unsigned long long)a->strings_shortened, text_max(a));
+		if (a->recorded_left_out || a->recorded_shortened)
+			json_buf_printf(&b, ",\"recorded_left_out\":%llu,\"recorded_strings_shortened\":%llu",
+					(unsigned long long)a->recorded_left_out,
+					(unsigned long long)a->recorded_shortened);
+		json_buf_puts(&b, "}\n");
 	}
 	return copy_out(&b, buf, len);
 }
@@ -398,6 +404,12 @@ const struct output_cap_stats *artifacts_cap_stats(const struct artifacts *a, in
 	*file = artifact_names[i];
 	*limit = limit_keys[i];
 	return output_cap_stats(a->cap[i]);
+}
+
+void artifacts_recorded_cut(struct artifacts *a, uint64_t left_out, uint64_t shortened)
+{
+	a->recorded_left_out += left_out;
+	a->recorded_shortened += shortened;
 }
 
 uint64_t artifacts_strings_shortened(const struct artifacts *a)

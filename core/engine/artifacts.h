@@ -57,6 +57,10 @@ void artifacts_set_limits(struct artifacts *a, const struct artifact_limits *lim
  * delivered; NULL for a file without a cap or not written. */
 const struct output_cap_stats *artifacts_cap_stats(const struct artifacts *a, int i,
 						   const char **file, const char **limit);
+/* The events being replayed came from a cut log: this events.jsonl says
+ * so too ("recorded_left_out", "recorded_strings_shortened" in its last
+ * cut record), so a replay of it is incomplete as well. */
+void artifacts_recorded_cut(struct artifacts *a, uint64_t left_out, uint64_t shortened);
 /* Strings shortened in events.jsonl (report.limits.text). */
 uint64_t artifacts_strings_shortened(const struct artifacts *a);
 

@@ -534,6 +534,8 @@ void audit_input_cut(struct audit *a, uint64_t events_left_out, uint64_t strings
 	audit_mark_incomplete(a, why);
 	audit_add_note(a, "%s; the detectors of this replay did not see them.", why);
 	a->input_cut = events_left_out > 0;
+	if (a->artifacts)
+		artifacts_recorded_cut(a->artifacts, events_left_out, strings_shortened);
 	if (!events_left_out)
 		return;
 	char msg[512], line[512];

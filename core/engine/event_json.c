@@ -434,8 +434,9 @@ static uint64_t count_member(const struct json_value *obj, const char *key)
 static void read_cut_record(const struct json_value *v, struct events_replay_result *res)
 {
 	res->cut = true;
-	res->cut_events += count_member(v, "left_out");
-	res->cut_strings += count_member(v, "strings_shortened");
+	res->cut_events += count_member(v, "left_out") + count_member(v, "recorded_left_out");
+	res->cut_strings += count_member(v, "strings_shortened") +
+			    count_member(v, "recorded_strings_shortened");
 	const struct json_value *by = json_get(v, "left_out_by_kind");
 	if (!by || by->type != JSON_OBJECT || res->cut_kinds[0])
 		return;
