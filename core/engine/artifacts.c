@@ -148,7 +148,7 @@ static void kinds_left_out(struct json_buf *b, const struct output_cap_stats *st
 static size_t copy_out(struct json_buf *b, char *buf, size_t len)
 {
 	size_t n = 0;
-	if (!b->failed && b->len < len) {
+	if (!b->failed && b->len && b->len < len) {
 		memcpy(buf, b->data, b->len);
 		n = b->len;
 	}
