@@ -164,8 +164,8 @@ static size_t events_marker(struct artifacts *a, enum output_cap_mark m,
 	if (m == OUTPUT_CAP_MARK_BEGIN) {
 		json_buf_printf(&b,
 				"{\"dynaudit_cut\":\"begin\",\"file\":\"events.jsonl\",\"limit\":\"%s\","
-				"\"cap\":%llu,\"first_left_out\":%llu,\"keeps\":\"from here on only events a "
-				"finding was raised on and the first %d of each kind and system call, "
+				"\"cap\":%llu,\"first_left_out\":%llu,\"keeps\":\"from here on only events that "
+				"raised a new finding and the first %d of each kind and system call, "
 				"then the last events\"}\n",
 				limit_keys[ART_EVENTS], (unsigned long long)st->cap,
 				(unsigned long long)st->first_cut_line, RARE_KEEP);
@@ -203,7 +203,7 @@ static size_t cap_marker(void *ctx, enum output_cap_mark m, const struct output_
 	if (m == OUTPUT_CAP_MARK_BEGIN)
 		json_buf_printf(&b,
 				"[dynaudit: %s is full (cap %s, %s): lines are left out from here on; "
-				"kept are the lines of events a finding was raised on, the first %d of "
+				"kept are the lines of events that raised a new finding, the first %d of "
 				"each kind, and the last lines]\n",
 				name, cap, limit_keys[cc->id], RARE_KEEP);
 	else if (m == OUTPUT_CAP_MARK_TAIL)

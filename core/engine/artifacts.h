@@ -12,7 +12,7 @@
  *
  * Caps (report.limits): events.jsonl, trace.log, fs-events.log and each
  * snapshot file go through an output_cap (output_cap.h): past its cap a
- * file keeps its head, the events a finding was raised on, the first 32
+ * file keeps its head, the events that raised a new finding, the first 32
  * events of each (kind, system call, failed or not), and its tail; the
  * rest is counted per kind, and the file says where and how much it was
  * cut (events.jsonl in {"dynaudit_cut":...} records, the text files in a

@@ -382,8 +382,8 @@ void audit_set_stat(struct audit *a, const char *name, double value)
  * gets a note, stats, and one finding, code_integrity.output_flood (low),
  * filed under Code Integrity when that detector is loaded (a note only
  * otherwise).  Low, not medium: the detectors saw every event, so the
- * verdict stands on the whole run, and the file still holds every event a
- * finding was raised on; what a flood costs is the record a person reads,
+ * verdict stands on the whole run, and the file still holds every event
+ * that raised a new finding; what a flood costs is the record a person reads,
  * and an endless loop in student code floods as well as an attacker
  * drowning evidence does.  The finding says what flooded and how much so
  * a reader can tell the two apart. */
@@ -482,7 +482,7 @@ static void report_output_cut(struct audit *a)
 		audit_add_note(a,
 			       "%s reached its cap of %s (%s): %llu of %llu lines (%llu bytes) were left "
 			       "out of the file, by kind: %s; kept: the first half of the cap, every event "
-			       "a finding was raised on, the first 32 of each kind and system call, and the "
+			       "that raised a new finding, the first 32 of each kind and system call, and the "
 			       "last lines. Detectors saw every event.",
 			       file, cap, limit, (unsigned long long)st->lines_cut,
 			       (unsigned long long)st->lines, (unsigned long long)st->bytes_cut, kinds);

@@ -10,8 +10,8 @@
  *
  *   head       the first half of the cap, every line, as it came;
  *   selection  then, up to 3/8 of the cap, only the lines the caller
- *              marks as worth keeping: OUTPUT_CAP_KEY (an event a finding
- *              was raised on) while any of that room is left, and
+ *              marks as worth keeping: OUTPUT_CAP_KEY (an event that raised
+ *              a new finding) while any of that room is left, and
  *              OUTPUT_CAP_RARE (the first few of a kind) in the first two
  *              thirds of it, so a flood of rare-looking lines cannot crowd
  *              out a later finding;
@@ -27,8 +27,9 @@
  * Markers: the caller's marker callback writes one line where lines start
  * being left out (OUTPUT_CAP_MARK_BEGIN), one before the tail of a cut
  * file (OUTPUT_CAP_MARK_TAIL) and, always, a last one at finish
- * (OUTPUT_CAP_MARK_END; it may write nothing).  16 KiB of the cap is kept
- * for them, so the file's size, markers included, stays within the cap.
+ * (OUTPUT_CAP_MARK_END; it may write nothing).  Up to 16 KiB of the cap
+ * (an eighth of a small one) is kept for them, so the file's size,
+ * markers included, stays within the cap.
  *
  * Nothing here prints or exits; write errors are kept (first errno).
  */
