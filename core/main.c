@@ -392,6 +392,8 @@ static int cmd_replay(const struct cli *cli)
 		snprintf(src, sizeof(src), "events: %s", cli->events);
 		audit_add_source(a, src);
 		rc = source_events_replay(cli->events, audit_bus(a), &res, err, sizeof(err));
+		if (rc == 0 && res.cut)
+			audit_input_cut(a, res.cut_events, res.cut_strings, res.cut_kinds);
 		if (rc == 0 && res.warnings) {
 			audit_set_stat(a, "parse_warnings", (double)res.warnings);
 			audit_add_note(a, "%llu line(s) of the event log could not be parsed; first: %s",

@@ -134,6 +134,12 @@ struct audit_config {
 	/* report */
 	char **report_formats;       /* NULL-terminated, default markdown,json */
 	char *report_title;          /* may be NULL */
+	/* report.limits: caps on the output files (bytes; see artifacts.h) */
+	long long limit_events;      /* events.jsonl, default 64M */
+	long long limit_trace;       /* trace.log, default 16M */
+	long long limit_fs_events;   /* fs-events.log, default 8M */
+	long long limit_snapshots;   /* each of processes.txt and sockets.txt, default 8M */
+	long limit_text;             /* one string of an event in events.jsonl/trace.log, default 1024 */
 	/* scoring */
 	double pass_score;           /* default 70 */
 	double weights[5];           /* per da_severity: scoring.weights.{info,low,medium,high,critical};

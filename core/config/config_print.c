@@ -271,6 +271,15 @@ void config_print(const struct cfg_node *root, FILE *out)
 		print_string(out, c.report_title);
 	else
 		fputs("null", out);
+	fputs("\n  limits:\n    events: ", out);
+	print_size(out, c.limit_events);
+	fputs("\n    trace: ", out);
+	print_size(out, c.limit_trace);
+	fputs("\n    fs_events: ", out);
+	print_size(out, c.limit_fs_events);
+	fputs("\n    snapshots: ", out);
+	print_size(out, c.limit_snapshots);
+	fprintf(out, "\n    text: %ld", c.limit_text);
 
 	fputs("\nscoring:\n  pass_score: ", out);
 	print_number(out, c.pass_score);

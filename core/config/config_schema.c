@@ -56,8 +56,13 @@ static const struct key_spec sandbox_keys[] = {
 static const struct key_spec monitors_keys[] = {
 	{"fs", KEY_VALUE, NULL}, {"snapshot_interval", KEY_VALUE, NULL}, {NULL, KEY_VALUE, NULL},
 };
+static const struct key_spec report_limits_keys[] = {
+	{"events", KEY_VALUE, NULL},    {"trace", KEY_VALUE, NULL}, {"fs_events", KEY_VALUE, NULL},
+	{"snapshots", KEY_VALUE, NULL}, {"text", KEY_VALUE, NULL},  {NULL, KEY_VALUE, NULL},
+};
 static const struct key_spec report_keys[] = {
-	{"formats", KEY_VALUE, NULL}, {"title", KEY_VALUE, NULL}, {NULL, KEY_VALUE, NULL},
+	{"formats", KEY_VALUE, NULL},             {"title", KEY_VALUE, NULL},
+	{"limits", KEY_MAP, report_limits_keys},  {NULL, KEY_VALUE, NULL},
 };
 static const struct key_spec weights_keys[] = {
 	{"info", KEY_VALUE, NULL}, {"low", KEY_VALUE, NULL},      {"medium", KEY_VALUE, NULL},
@@ -240,6 +245,19 @@ static int get_size(struct resolver *r, const char *path, long long def, long lo
 				"512K, 64M, 1G)",
 				t);
 	return 0;
+}
+
+/* A cap on one output file (report.limits.*): a size, at least 64K so
+ * that its head, its kept events and its tail each get room. */
+static int get_output_cap(struct resolver *r, const char *path, long long def, long long *out)
+{
+	int rc = get_size(r, path, def, out);
+	if (rc == 0 && *out < (64LL << 10)) {
+		const struct cfg_node *n = at(r->root, path);
+		return cfg_fail(r->err, -EINVAL, n->file, n->line, path,
+				"a cap of %lld bytes is too small (at least 64K)", *out);
+	}
+	return rc;
 }
 
 static int get_bool(struct resolver *r, const char *path, bool def, bool *out)
@@ -675,6 +693,21 @@ int config_resolve(const struct cfg_node *root, struct audit_config *out, struct
 		rc = get_formats(&r);
 	if (rc == 0)
 		rc = get_string(&r, "report.title", NULL, &out->report_title);
+	if (rc == 0)
+		rc = get_output_cap(&r, "report.limits.events", 64LL << 20, &out->limit_events);
+	if (rc == 0)
+		rc = get_output_cap(&r, "report.limits.trace", 16LL << 20, &out->limit_trace);
+	if (rc == 0)
+		rc = get_output_cap(&r, "report.limits.fs_events", 8LL << 20, &out->limit_fs_events);
+	if (rc == 0)
+		rc = get_output_cap(&r, "report.limits.snapshots", 8LL << 20, &out->limit_snapshots);
+	if (rc == 0)
+		rc = get_count(&r, "report.limits.text", 1024, &out->limit_text);
+	if (rc == 0 && (out->limit_text < 128 || out->limit_text > (1L << 20))) {
+		const struct cfg_node *n = at(root, "report.limits.text");
+		rc = cfg_fail(err, -EINVAL, n->file, n->line, "report.limits.text",
+			      "%ld is out of range (128 to 1048576 bytes)", out->limit_text);
+	}
 
 	if (rc == 0)
 		rc = get_number(&r, "scoring.pass_score", 70, 0, 100, &out->pass_score);

@@ -38,6 +38,7 @@ struct audit {
 	struct report_input in;
 	bool observed_set;
 	bool command_from_events;
+	bool input_cut;             /* replay of a cut events.jsonl (audit_input_cut) */
 	int late_fds[4];            /* see audit_close_late() */
 	size_t n_late_fds;
 	int interrupted_by;         /* audit_mark_interrupted() */
@@ -151,6 +152,17 @@ static void order_plugins(struct plugin_instance *p, size_t n)
 	}
 }
 
+/* Distinct findings so far: the output writers keep, past their caps,
+ * the events during which this grows (artifacts.h). */
+static uint64_t count_findings(void *ctx)
+{
+	const struct audit *a = ctx;
+	uint64_t n = 0;
+	for (size_t i = 0; i < a->in.n_categories; i++)
+		n += a->in.categories[i].n_findings;
+	return n;
+}
+
 int audit_open(struct audit **out, const struct audit_config *cfg, const struct audit_options *opt,
 	       char *err, size_t errlen)
 {
@@ -260,6 +272,16 @@ int audit_open(struct audit **out, const struct audit_config *cfg, const struct 
 				    cfg->duration_s, err, errlen);
 		if (rc < 0)
 			goto fail;
+		struct artifact_limits lim = {
+			.events = (uint64_t)cfg->limit_events,
+			.trace = (uint64_t)cfg->limit_trace,
+			.fs_events = (uint64_t)cfg->limit_fs_events,
+			.snapshots = (uint64_t)cfg->limit_snapshots,
+			.text = (size_t)cfg->limit_text,
+			.findings = count_findings,
+			.findings_ctx = a,
+		};
+		artifacts_set_limits(a->artifacts, &lim);
 	}
 	*out = a;
 	return 0;
@@ -358,6 +380,179 @@ void audit_set_stat(struct audit *a, const char *name, double value)
 	a->in.n_stats++;
 }
 
+/* ---- a flood of the output files ---------------------------------------
+ *
+ * A run whose events filled an output file past its cap (report.limits)
+ * gets a note, stats, and one finding, code_integrity.output_flood (low),
+ * filed under Code Integrity when that detector is loaded (a note only
+ * otherwise).  Low, not medium: the detectors saw every event, so the
+ * verdict stands on the whole run, and the file still holds every event
+ * that raised a new finding; what a flood costs is the record a person reads,
+ * and an endless loop in student code floods as well as an attacker
+ * drowning evidence does.  The finding says what flooded and how much so
+ * a reader can tell the two apart. */
+
+static struct category_rec *category_by_id(struct audit *a, const char *id)
+{
+	for (size_t i = 0; i < a->in.n_categories; i++)
+		if (strcmp(a->in.categories[i].id, id) == 0)
+			return &a->in.categories[i];
+	return NULL;
+}
+
+static void flood_finding(struct audit *a, const char *message, const char *const *evidence,
+			  size_t n_evidence)
+{
+	struct category_rec *cat = category_by_id(a, "code_integrity");
+	if (!cat)
+		return;
+	struct da_finding f = {
+		.struct_size = sizeof(f),
+		.rule = "code_integrity.output_flood",
+		.severity = DA_SEV_LOW,
+		.message = message,
+		.time_s = -1,
+		.evidence = evidence,
+		.n_evidence = n_evidence,
+		.recommendation = "Find the loop that made these events (the kept events.jsonl and "
+				  "trace.log show its first and last ones); raise report.limits "
+				  "to keep more of a run that legitimately needs it.",
+	};
+	findings_add(cat, &f);
+}
+
+/* The most frequent kinds in cut_by_tag: "open 123456, stat 12". */
+static void top_kinds(const struct output_cap_stats *st, char *buf, size_t len, size_t most)
+{
+	bool done[OUTPUT_CAP_TAGS] = {false};
+	size_t n = 0;
+	buf[0] = '\0';
+	for (size_t k = 0; k < most; k++) {
+		int best = -1;
+		for (int t = 0; t < OUTPUT_CAP_TAGS; t++)
+			if (!done[t] && st->cut_by_tag[t] && (best < 0 || st->cut_by_tag[t] > st->cut_by_tag[best]))
+				best = t;
+		if (best < 0)
+			break;
+		done[best] = true;
+		const char *name = da_event_kind_name((uint32_t)best);
+		int w = snprintf(buf + n, len - n, "%s%s %llu", n ? ", " : "", name ? name : "other",
+				 (unsigned long long)st->cut_by_tag[best]);
+		if (w < 0 || (size_t)w >= len - n)
+			break;
+		n += (size_t)w;
+	}
+}
+
+static const char *size_text(char *buf, size_t len, uint64_t bytes)
+{
+	if (bytes >= (1u << 20) && bytes % (1u << 20) == 0)
+		snprintf(buf, len, "%llu MiB", (unsigned long long)(bytes >> 20));
+	else if (bytes >= 1024 && bytes % 1024 == 0)
+		snprintf(buf, len, "%llu KiB", (unsigned long long)(bytes >> 10));
+	else
+		snprintf(buf, len, "%llu bytes", (unsigned long long)bytes);
+	return buf;
+}
+
+static void stat_name(char *buf, size_t len, const char *file, const char *what)
+{
+	/* "events.jsonl" -> "events_jsonl_lines_cut" */
+	size_t n = 0;
+	for (const char *p = file; *p && n + 1 < len; p++)
+		buf[n++] = (*p == '.' || *p == '-') ? '_' : *p;
+	snprintf(buf + n, len - n, "_%s", what);
+}
+
+static void report_output_cut(struct audit *a)
+{
+	if (!a->artifacts)
+		return;
+	char evidence[8][512], parts[8][160];
+	const char *ev[8];
+	size_t n_ev = 0;
+	for (int i = 0; i < 16; i++) {
+		const char *file, *limit;
+		const struct output_cap_stats *st = artifacts_cap_stats(a->artifacts, i, &file, &limit);
+		if (!st || !st->lines_cut || n_ev >= 8)
+			continue;
+		char name[64], kinds[256], cap[32];
+		stat_name(name, sizeof(name), file, "lines_cut");
+		audit_set_stat(a, name, (double)st->lines_cut);
+		stat_name(name, sizeof(name), file, "bytes_cut");
+		audit_set_stat(a, name, (double)st->bytes_cut);
+		top_kinds(st, kinds, sizeof(kinds), 6);
+		size_text(cap, sizeof(cap), st->cap);
+		audit_add_note(a,
+			       "%s reached its cap of %s (%s): %llu of %llu lines (%llu bytes) were left "
+			       "out of the file, by kind: %s; kept: the first half of the cap, every event "
+			       "that raised a new finding, the first 32 of each kind and system call, and the "
+			       "last lines. Detectors saw every event.",
+			       file, cap, limit, (unsigned long long)st->lines_cut,
+			       (unsigned long long)st->lines, (unsigned long long)st->bytes_cut, kinds);
+		snprintf(evidence[n_ev], sizeof(evidence[n_ev]),
+			 "%s: cap %s (%s), %llu lines, %llu left out (%llu bytes): %s", file, cap, limit,
+			 (unsigned long long)st->lines, (unsigned long long)st->lines_cut,
+			 (unsigned long long)st->bytes_cut, kinds);
+		top_kinds(st, kinds, sizeof(kinds), 1);
+		snprintf(parts[n_ev], sizeof(parts[n_ev]), "%s %llu of %llu lines left out (most: %s)",
+			 file, (unsigned long long)st->lines_cut, (unsigned long long)st->lines, kinds);
+		ev[n_ev] = evidence[n_ev];
+		n_ev++;
+	}
+	uint64_t shortened = artifacts_strings_shortened(a->artifacts);
+	if (shortened) {
+		audit_set_stat(a, "strings_shortened", (double)shortened);
+		audit_add_note(a,
+			       "%llu strings longer than report.limits.text were shortened in events.jsonl and "
+			       "trace.log (each says how long it was); detectors saw them whole.",
+			       (unsigned long long)shortened);
+	}
+	if (!n_ev)
+		return;
+	audit_set_stat(a, "output_cut", 1);
+	/* a replay of a cut log already has the recorded run's flood */
+	if (a->input_cut)
+		return;
+	char msg[1024];
+	size_t n = (size_t)snprintf(msg, sizeof(msg), "the run flooded the audit's output files past their caps: ");
+	for (size_t i = 0; i < n_ev && n < sizeof(msg); i++)
+		n += (size_t)snprintf(msg + n, sizeof(msg) - n, "%s%s", i ? "; " : "", parts[i]);
+	flood_finding(a, msg, ev, n_ev);
+}
+
+void audit_input_cut(struct audit *a, uint64_t events_left_out, uint64_t strings_shortened,
+		     const char *kinds)
+{
+	char why[512];
+	if (events_left_out)
+		snprintf(why, sizeof(why),
+			 "the event log was cut when it was written: %llu events were left out (%s)%s",
+			 (unsigned long long)events_left_out, kinds && *kinds ? kinds : "kinds not recorded",
+			 strings_shortened ? " and strings were shortened" : "");
+	else
+		snprintf(why, sizeof(why),
+			 "the event log was shortened when it was written: %llu strings were cut to "
+			 "report.limits.text",
+			 (unsigned long long)strings_shortened);
+	audit_mark_incomplete(a, why);
+	audit_add_note(a, "%s; the detectors of this replay did not see them.", why);
+	a->input_cut = events_left_out > 0;
+	if (a->artifacts)
+		artifacts_recorded_cut(a->artifacts, events_left_out, strings_shortened);
+	if (!events_left_out)
+		return;
+	char msg[512], line[512];
+	snprintf(msg, sizeof(msg),
+		 "the recorded run flooded the audit's output files: %llu events were left out of its "
+		 "event log (most: %s)",
+		 (unsigned long long)events_left_out, kinds && *kinds ? kinds : "not recorded");
+	snprintf(line, sizeof(line), "events.jsonl: %llu events left out: %s",
+		 (unsigned long long)events_left_out, kinds && *kinds ? kinds : "?");
+	const char *ev[1] = {line};
+	flood_finding(a, msg, ev, 1);
+}
+
 static bool wants_format(const struct audit_config *cfg, const char *fmt)
 {
 	if (!cfg->report_formats)
@@ -392,6 +587,7 @@ int audit_close(struct audit *a, struct audit_outcome *out, char *err, size_t er
 	if (st->subscriber_errors)
 		audit_set_stat(a, "subscriber_errors", (double)st->subscriber_errors);
 
+	report_output_cut(a);
 	activity_describe(a->activity, &a->in);
 	findings_sort(&a->in);
 	struct score_result score;

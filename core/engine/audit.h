@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config/config.h"
 #include "engine/bus.h"
@@ -60,6 +61,15 @@ void audit_set_not_started(struct audit *a, const char *why);
 void audit_set_observed(struct audit *a, double seconds);
 /* Extra numeric statistics for report.json "stats" (parse_warnings...). */
 void audit_set_stat(struct audit *a, const char *name, double value);
+
+/* The events.jsonl being replayed says its writer cut it (event_json.h):
+ * events_left_out events left out (kinds: "open 123, stat 4"), strings
+ * shortened.  The report is marked incomplete; events left out also give
+ * the run's flood finding (code_integrity.output_flood), as the original
+ * audit had. */
+void audit_input_cut(struct audit *a, uint64_t events_left_out, uint64_t strings_shortened,
+		     const char *kinds);
+
 
 /* SIGINT or SIGTERM ended the audit early: marks it incomplete ("interrupted
  * by SIGINT") and keeps the signal for audit_outcome.interrupted_by. */

@@ -22,10 +22,62 @@
  * Writing
  * ==================================================================== */
 
-static void put_str(struct json_writer *w, const char *key, const char *s)
+/* Strings longer than a bound (report.limits.text) are shortened on the
+ * way out; the event on the bus keeps them whole. */
+struct bound {
+	size_t max;          /* 0: no bound */
+	uint64_t shortened;
+};
+
+const char *event_text_shorten(const char *s, size_t max, char *buf, size_t buflen)
+{
+	size_t len = s ? strlen(s) : 0;
+	if (!s || !max || len <= max || buflen <= max)
+		return s;
+	char marker[96];
+	int m = snprintf(marker, sizeof(marker), "[...dynaudit cut %zu of %zu bytes...]", len, len);
+	size_t avail = max > (size_t)m ? max - (size_t)m : 0;
+	size_t head = avail * 3 / 4, tail = avail - head;
+	/* whole UTF-8 sequences only: the head ends and the tail starts on
+	 * the first byte of one */
+	while (head > 0 && ((unsigned char)s[head] & 0xC0) == 0x80)
+		head--;
+	size_t from = len - tail;
+	while (from < len && ((unsigned char)s[from] & 0xC0) == 0x80)
+		from++;
+	m = snprintf(marker, sizeof(marker), "[...dynaudit cut %zu of %zu bytes...]", from - head, len);
+	size_t n = head;
+	memcpy(buf, s, head);
+	size_t mlen = (size_t)m < buflen - n - 1 ? (size_t)m : buflen - n - 1;
+	memcpy(buf + n, marker, mlen);
+	n += mlen;
+	size_t tlen = len - from < buflen - n - 1 ? len - from : buflen - n - 1;
+	memcpy(buf + n, s + from, tlen);
+	n += tlen;
+	buf[n] = '\0';
+	return buf;
+}
+
+static void put_text(struct json_writer *w, const char *key, const char *s, struct bound *bd)
+{
+	if (!bd->max || strlen(s) <= bd->max) {
+		jw_string(w, key, s);
+		return;
+	}
+	char *buf = malloc(bd->max + 128);
+	if (!buf) {
+		w->buf->failed = true;
+		return;
+	}
+	jw_string(w, key, event_text_shorten(s, bd->max, buf, bd->max + 128));
+	bd->shortened++;
+	free(buf);
+}
+
+static void put_str(struct json_writer *w, const char *key, const char *s, struct bound *bd)
 {
 	if (s)
-		jw_string(w, key, s);
+		put_text(w, key, s, bd);
 }
 
 static void put_int(struct json_writer *w, const char *key, int64_t v)
@@ -52,11 +104,12 @@ static int write_line(FILE *out, struct json_buf *b)
 	return ok ? 0 : -EIO;
 }
 
-int event_json_write(FILE *out, const struct da_event *ev)
+int event_json_format(struct json_buf *b, const struct da_event *ev, size_t text_max,
+		      uint64_t *shortened)
 {
-	struct json_buf b = {0};
+	struct bound bd = {.max = text_max};
 	struct json_writer w;
-	jw_init(&w, &b, false);
+	jw_init(&w, b, false);
 	jw_begin_object(&w, NULL);
 	jw_uint(&w, "seq", ev->seq);
 	jw_double(&w, "t", ev->time_s);
@@ -69,36 +122,44 @@ int event_json_write(FILE *out, const struct da_event *ev)
 	put_int(&w, "tid", ev->tid);
 	put_int(&w, "ppid", ev->ppid);
 	put_int(&w, "target_pid", ev->target_pid);
-	put_str(&w, "syscall", ev->syscall);
+	put_str(&w, "syscall", ev->syscall, &bd);
 	put_int(&w, "result", ev->result);
 	put_int(&w, "err", ev->err);
-	put_str(&w, "errname", ev->errname);
-	put_str(&w, "path", ev->path);
-	put_str(&w, "path2", ev->path2);
-	put_str(&w, "raw_path", ev->raw_path);
+	put_str(&w, "errname", ev->errname, &bd);
+	put_str(&w, "path", ev->path, &bd);
+	put_str(&w, "path2", ev->path2, &bd);
+	put_str(&w, "raw_path", ev->raw_path, &bd);
 	put_fd(&w, "fd", ev->fd);
 	put_fd(&w, "target_fd", ev->target_fd);
-	put_str(&w, "fd_desc", ev->fd_desc);
+	put_str(&w, "fd_desc", ev->fd_desc, &bd);
 	put_int(&w, "flags", ev->flags);
 	put_int(&w, "mode", ev->mode);
 	put_int(&w, "access", ev->access);
 	put_int(&w, "family", ev->family);
 	put_int(&w, "sock_type", ev->sock_type);
 	put_int(&w, "protocol", ev->protocol);
-	put_str(&w, "addr", ev->addr);
+	put_str(&w, "addr", ev->addr, &bd);
 	put_int(&w, "port", ev->port);
 	if (ev->argc > 0 && ev->argv) {
 		jw_begin_array(&w, "argv");
-		for (int32_t i = 0; i < ev->argc; i++)
-			jw_string(&w, NULL, ev->argv[i]); /* NULL entry -> null */
+		for (int32_t i = 0; i < ev->argc; i++) {
+			if (ev->argv[i])
+				put_text(&w, NULL, ev->argv[i], &bd);
+			else
+				jw_null(&w, NULL);
+		}
 		jw_end_array(&w);
 	} else {
 		put_int(&w, "argc", ev->argc); /* a count without strings */
 	}
 	if (ev->stdio[0] || ev->stdio[1] || ev->stdio[2]) {
 		jw_begin_array(&w, "stdio");
-		for (int i = 0; i < 3; i++)
-			jw_string(&w, NULL, ev->stdio[i]);
+		for (int i = 0; i < 3; i++) {
+			if (ev->stdio[i])
+				put_text(&w, NULL, ev->stdio[i], &bd);
+			else
+				jw_null(&w, NULL);
+		}
 		jw_end_array(&w);
 	}
 	if (ev->arg[0] || ev->arg[1] || ev->arg[2] || ev->arg[3]) {
@@ -107,12 +168,29 @@ int event_json_write(FILE *out, const struct da_event *ev)
 			jw_int(&w, NULL, ev->arg[i]);
 		jw_end_array(&w);
 	}
-	put_str(&w, "detail", ev->detail);
-	put_str(&w, "loader_env", ev->loader_env);
-	put_str(&w, "phase", ev->phase);
-	put_str(&w, "text", ev->text);
+	/* An output line is already bounded by the capture (its line_max);
+	 * shortening it again would only cut tracebacks. */
+	if (ev->kind == DA_EV_OUTPUT && ev->detail)
+		jw_string(&w, "detail", ev->detail);
+	else
+		put_str(&w, "detail", ev->detail, &bd);
+	put_str(&w, "loader_env", ev->loader_env, &bd);
+	put_str(&w, "phase", ev->phase, &bd);
+	put_str(&w, "text", ev->text, &bd);
 	jw_end_object(&w);
-	return write_line(out, &b);
+	json_buf_putc(b, '\n');
+	if (shortened)
+		*shortened += bd.shortened;
+	return b->failed ? -ENOMEM : 0;
+}
+
+int event_json_write(FILE *out, const struct da_event *ev)
+{
+	struct json_buf b = {0};
+	int rc = event_json_format(&b, ev, 0, NULL);
+	bool ok = rc == 0 && fwrite(b.data, 1, b.len, out) == b.len;
+	json_buf_free(&b);
+	return rc < 0 ? rc : ok ? 0 : -EIO;
 }
 
 int event_json_write_header(FILE *out, const char *version, double window_s)
@@ -344,6 +422,37 @@ static void warn(struct events_replay_result *res, const char *path, uint64_t li
 			 (unsigned long long)lineno, what);
 }
 
+static uint64_t count_member(const struct json_value *obj, const char *key)
+{
+	const struct json_value *v = json_get(obj, key);
+	return v && v->type == JSON_NUMBER && v->is_int && v->integer > 0 ? (uint64_t)v->integer : 0;
+}
+
+/* {"dynaudit_cut":...}: the writer left events out or shortened strings
+ * (see artifacts.c).  Only what the replay reports is read: that the
+ * file is cut, how much, and which kinds (the first few, most first). */
+static void read_cut_record(const struct json_value *v, struct events_replay_result *res)
+{
+	res->cut = true;
+	res->cut_events += count_member(v, "left_out") + count_member(v, "recorded_left_out");
+	res->cut_strings += count_member(v, "strings_shortened") +
+			    count_member(v, "recorded_strings_shortened");
+	const struct json_value *by = json_get(v, "left_out_by_kind");
+	if (!by || by->type != JSON_OBJECT || res->cut_kinds[0])
+		return;
+	size_t n = 0;
+	for (size_t i = 0; i < by->n_items && i < 8; i++) {
+		const struct json_value *c = &by->items[i];
+		if (c->type != JSON_NUMBER || !c->is_int || c->integer <= 0)
+			continue;
+		int w = snprintf(res->cut_kinds + n, sizeof(res->cut_kinds) - n, "%s%.32s %lld",
+				 n ? ", " : "", by->keys[i], (long long)c->integer);
+		if (w < 0 || (size_t)w >= sizeof(res->cut_kinds) - n)
+			break;
+		n += (size_t)w;
+	}
+}
+
 static bool blank(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -457,6 +566,11 @@ int source_events_replay(const char *path, struct bus *bus, struct events_replay
 		}
 		if (pr < 0) {
 			warn(res, path, res->lines, jerr);
+			continue;
+		}
+		if (json_get(v, "dynaudit_cut")) {
+			read_cut_record(v, res);
+			json_free(v);
 			continue;
 		}
 		struct decode d = {.obj = v};

@@ -231,3 +231,32 @@ Test(load, empty_files_are_empty_configs)
 	config_free(b);
 	assert_no_leaks();
 }
+
+/* report.limits: the output caps, from YAML and INI alike, with their
+ * defaults and their bounds. */
+Test(load, report_limits_yaml_ini_and_defaults)
+{
+	const char *y = write_temp("limits.yaml",
+				   "report:\n  limits: {events: 8M, trace: 512K, text: 300}\n");
+	const char *i = write_temp("limits.ini", "[report.limits]\nevents = 8M\ntrace = 512K\ntext = 300\n");
+	const char *paths[] = {y, i};
+	for (int k = 0; k < 2; k++) {
+		struct cfg_node *root = must_load(paths[k]);
+		struct audit_config c;
+		struct cfg_error err;
+		cr_assert_eq(config_resolve(root, &c, &err), 0);
+		cr_assert_eq(c.limit_events, 8LL << 20);
+		cr_assert_eq(c.limit_trace, 512LL << 10);
+		cr_assert_eq(c.limit_fs_events, 8LL << 20, "default");
+		cr_assert_eq(c.limit_snapshots, 8LL << 20, "default");
+		cr_assert_eq(c.limit_text, 300);
+		audit_config_free(&c);
+		config_free(root);
+	}
+	cr_assert_not_null(strstr(error_of(write_temp("small.yaml", "report:\n  limits: {events: 1K}\n")),
+				  "report.limits.events: a cap of 1024 bytes is too small (at least 64K)"));
+	cr_assert_not_null(strstr(error_of(write_temp("text.yaml", "report:\n  limits: {text: 10}\n")),
+				  "report.limits.text: 10 is out of range"));
+	cr_assert_not_null(strstr(error_of(write_temp("typo.yaml", "report:\n  limits: {event: 1M}\n")),
+				  "report.limits.event: unknown key"));
+}
