@@ -304,8 +304,10 @@ void tracer_decode_entry(struct tracer *t, struct tracee *th, struct sc_call *c)
  *    is the intent).  Published with result unknown (" = ?").
  *  - probes (stat/access/readlink): same reasoning;
  *  - mmap/mprotect with PROT_EXEC: the fd is an argument;
- *  - signals, id changes, capability and session calls: the request
- *    is the evidence. */
+ *  - signals and session calls: the request is the evidence.
+ * Identity changes (setuid and friends, setgroups, capset) do stop at
+ * their exit: a refused setuid to another unprivileged uid is judged by
+ * its result (EPERM), and they are rare. */
 _Static_assert(TRACER_OPEN_WANTS_RESULT ==
 	       (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_DIRECTORY | O_PATH),
 	       "TRACER_OPEN_WANTS_RESULT must list the open flags that need a result");
@@ -322,9 +324,8 @@ bool tracer_decode_wants_exit(const struct tracer *t, const struct sc_call *c)
 	}
 	case SC_STAT_PATH: case SC_STAT_AT: case SC_MMAP: case SC_MPROTECT:
 	case SC_KILL: case SC_TKILL: case SC_TGKILL: case SC_SIGQUEUE: case SC_TGSIGQUEUE:
-	case SC_PIDFD_SEND_SIGNAL: case SC_SETID1: case SC_SETID2: case SC_SETID3: case SC_SLEEP:
-	case SC_TIMER:
-	case SC_SETGROUPS: case SC_CAPSET: case SC_PRCTL: case SC_SETSID: case SC_SETPGID:
+	case SC_PIDFD_SEND_SIGNAL: case SC_SLEEP: case SC_TIMER:
+	case SC_PRCTL: case SC_SETSID: case SC_SETPGID:
 		return false;
 	default:
 		return true;
