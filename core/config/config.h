@@ -116,6 +116,8 @@ struct audit_config {
 	enum sandbox_network network;/* default none */
 	char *user;                  /* default "nobody" */
 	char *home;                  /* sandbox.home, default "/home/auditor" */
+	char **ro_paths;             /* sandbox.ro_paths: host paths shown read-only at the same
+				      * place (a course toolchain), NULL-terminated, may be empty */
 	bool no_new_privs;           /* default true */
 	bool drop_caps;              /* default true */
 	bool seccomp;                /* "default" -> true, "off" -> false */

@@ -229,6 +229,8 @@ void config_print(const struct cfg_node *root, FILE *out)
 	print_string(out, c.user);
 	fputs("\n  home: ", out);
 	print_string(out, c.home);
+	fputs("\n  ro_paths: ", out);
+	print_strv_flow(out, c.ro_paths);
 	fputc('\n', out);
 	print_bool_line(out, "no_new_privs", c.no_new_privs);
 	print_bool_line(out, "drop_caps", c.drop_caps);

@@ -50,6 +50,7 @@ static const struct key_spec limits_keys[] = {
 static const struct key_spec sandbox_keys[] = {
 	{"network", KEY_VALUE, NULL},      {"user", KEY_VALUE, NULL},
 	{"home", KEY_VALUE, NULL},         {"no_new_privs", KEY_VALUE, NULL},
+	{"ro_paths", KEY_VALUE, NULL},
 	{"drop_caps", KEY_VALUE, NULL},    {"seccomp", KEY_VALUE, NULL},
 	{"limits", KEY_MAP, limits_keys},  {NULL, KEY_VALUE, NULL},
 };
@@ -527,6 +528,52 @@ static int get_plugin_path(struct resolver *r)
 	return 0;
 }
 
+/* sandbox.ro_paths: extra host paths the target may read (a course
+ * toolchain under /srv or a pyenv root).  Never the places that hold
+ * secrets or the host's live state, and never what the sandbox builds
+ * itself: those are refused with the entry's line. */
+static int get_ro_paths(struct resolver *r)
+{
+	static const char *const refused[] = {"/root", "/home", "/proc", "/sys", "/dev", "/run",
+					      "/var/run", "/boot", "/tmp", "/var/tmp", "/etc",
+					      "/var/lib/sudo", "/var/spool", "/var/log", "/var/backups",
+					      "/var/mail", "/mnt", "/media", NULL};
+	const struct cfg_node *n = at(r->root, "sandbox.ro_paths");
+	size_t count = 0;
+	int rc = n ? list_items(r, "sandbox.ro_paths", n, &count) : 0;
+	if (rc != 0)
+		return rc;
+	char **v = strv_new(count);
+	if (!v)
+		return oom(r);
+	r->out->ro_paths = v;
+	for (size_t i = 0; i < count; i++) {
+		const struct cfg_node *it = item_node(n, i);
+		const char *p = it->value;
+		size_t len = strlen(p);
+		if (p[0] != '/' || strstr(p, "/../") || strstr(p, "/./") || strstr(p, "//") ||
+		    (len >= 3 && strcmp(p + len - 3, "/..") == 0) || (len >= 2 && strcmp(p + len - 2, "/.") == 0) ||
+		    (len > 1 && p[len - 1] == '/'))
+			return cfg_fail(r->err, -EINVAL, it->file, it->line, "sandbox.ro_paths",
+					"'%s' is not a plain absolute path", p);
+		if (len == 1)
+			return cfg_fail(r->err, -EINVAL, it->file, it->line, "sandbox.ro_paths",
+					"'/' would show the whole host");
+		for (size_t k = 0; refused[k]; k++) {
+			size_t kl = strlen(refused[k]);
+			bool below = strncmp(p, refused[k], kl) == 0 && (p[kl] == '\0' || p[kl] == '/');
+			bool above = strncmp(refused[k], p, len) == 0 && refused[k][len] == '/';
+			if (below || above)
+				return cfg_fail(r->err, -EINVAL, it->file, it->line, "sandbox.ro_paths",
+						"'%s' would show %s, which holds secrets or the host's live state",
+						p, refused[k]);
+		}
+		if (!(v[i] = strdup(p)))
+			return oom(r);
+	}
+	return 0;
+}
+
 static int get_formats(struct resolver *r)
 {
 	static const char *const known[] = {"markdown", "json", NULL};
@@ -662,6 +709,8 @@ int config_resolve(const struct cfg_node *root, struct audit_config *out, struct
 			      "'%s' is not an absolute path", out->home);
 	}
 	if (rc == 0)
+		rc = get_ro_paths(&r);
+	if (rc == 0)
 		rc = get_bool(&r, "sandbox.no_new_privs", true, &out->no_new_privs);
 	if (rc == 0)
 		rc = get_bool(&r, "sandbox.drop_caps", true, &out->drop_caps);
@@ -732,6 +781,7 @@ void audit_config_free(struct audit_config *cfg)
 	cfg_strv_free(cfg->setup);
 	free(cfg->user);
 	free(cfg->home);
+	cfg_strv_free(cfg->ro_paths);
 	for (size_t i = 0; i < cfg->n_plugins; i++)
 		free(cfg->plugins[i].name);
 	free(cfg->plugins);

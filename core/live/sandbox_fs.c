@@ -736,7 +736,7 @@ static int own_hosts_file(const struct sandbox *sb, const char *root, char *why,
 int sb_build_root(const struct sandbox *sb, int fd, char *why, size_t whylen)
 {
 	static const char *const ro_dirs[] = { "/usr", "/etc", "/opt", "/bin", "/sbin", "/lib",
-					       "/lib32", "/lib64", "/libx32" };
+					       "/lib32", "/lib64", "/libx32", "/var" };
 	static const char *const devices[] = { "null", "zero", "full", "random", "urandom", "tty" };
 	char root[PATH_MAX], p[PATH_MAX], q[PATH_MAX];
 
@@ -782,6 +782,48 @@ int sb_build_root(const struct sandbox *sb, int fd, char *why, size_t whylen)
 		snprintf(done + l, sizeof done - l, "%s%s", l ? " " : "", ro_dirs[i]);
 	}
 	sb_send_step(fd, "host read-only", true, "%s bound read-only, nosuid; rest of host hidden", done);
+
+	/* Why: a course toolchain under /srv, /home or a pyenv root must be
+	 * usable; the config names it (sandbox.ro_paths, checked against the
+	 * places that hold secrets when it was loaded), and it is shown
+	 * read-only at the same path.  One below a directory bound above is
+	 * already visible. */
+	for (size_t i = 0; sb->cfg->ro_paths && sb->cfg->ro_paths[i]; i++) {
+		const char *rp = sb->cfg->ro_paths[i];
+		bool visible = false;
+		for (size_t k = 0; k < sizeof ro_dirs / sizeof ro_dirs[0]; k++) {
+			size_t kl = strlen(ro_dirs[k]);
+			visible |= strncmp(rp, ro_dirs[k], kl) == 0 && rp[kl] == '/';
+		}
+		struct stat st;
+		if (stat(rp, &st) < 0)
+			FAIL("ro_paths", "%s: %s", rp, strerror(errno));
+		if (visible) {
+			sb_send_step(fd, "ro_paths", true, "%s: already visible read-only", rp);
+			continue;
+		}
+		int mk = S_ISDIR(st.st_mode) ? mkdir_below(root, rp, 0755) : 0;
+		if (!S_ISDIR(st.st_mode)) {
+			char parent[PATH_MAX];
+			snprintf(parent, sizeof parent, "%s", rp);
+			*strrchr(parent, '/') = '\0';
+			mk = parent[0] ? mkdir_below(root, parent, 0755) : 0;
+			int f = -1;
+			if (mk == 0 && path_join(p, sizeof p, root, rp) == 0)
+				f = open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+			if (f < 0)
+				mk = -errno;
+			else
+				close(f);
+		}
+		if (mk < 0)
+			FAIL("ro_paths", "%s: mount point: %s", rp, strerror(-mk));
+		if (path_join(p, sizeof p, root, rp) < 0 || bind_readonly(rp, p, why, whylen) < 0) {
+			sb_send_step(fd, "ro_paths", false, "%s", why);
+			return -EPERM;
+		}
+		sb_send_step(fd, "ro_paths", true, "%s bound read-only", rp);
+	}
 	/* optional: without it only own-hostname lookups go to (no) DNS */
 	if (own_hosts_file(sb, root, why, whylen) == 0)
 		sb_send_step(fd, "hosts", true, "/etc/hosts of the host plus %s (127.0.1.1, ::1)",
@@ -879,6 +921,28 @@ int sb_build_root(const struct sandbox *sb, int fd, char *why, size_t whylen)
 	    mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | kept_flags(p), NULL) < 0)
 		FAIL("tmp", "bind %s: %s", sb->tmp_host, strerror(errno));
 	sb_send_step(fd, "tmp", true, "private /tmp (host %s)", sb->tmp_host);
+
+	/* Why: programs expect a machine's /var/tmp, /run and /srv (a lock
+	 * file, a cache), and meeting ENOENT where a real machine has a
+	 * directory both breaks them and hides what they tried.  /var is the
+	 * host's, read-only (above); its /var/tmp is a private directory of
+	 * the watched, size-capped /tmp; /run is an empty tmpfs (the host's
+	 * holds docker.sock and D-Bus); /srv an empty directory. */
+	if (path_join(p, sizeof p, root, "/var/tmp") == 0 && access(p, F_OK) == 0) {
+		if (path_join(q, sizeof q, sb->tmp_host, "/" SANDBOX_VAR_TMP_DIR) < 0 ||
+		    (mkdir(q, 01777) < 0 && errno != EEXIST) || chmod(q, 01777) < 0)
+			FAIL("var", "/var/tmp: mkdir %s: %s", q, strerror(errno));
+		if (mount(q, p, NULL, MS_BIND, NULL) < 0 ||
+		    mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | MS_NOSUID | MS_NODEV | kept_flags(p), NULL) < 0)
+			FAIL("var", "bind /var/tmp: %s", strerror(errno));
+	}
+	if (path_join(p, sizeof p, root, "/run") < 0 || (mkdir(p, 0755) < 0 && errno != EEXIST) ||
+	    mount("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=1m") < 0)
+		FAIL("var", "/run: %s", strerror(errno));
+	if (path_join(p, sizeof p, root, "/srv") < 0 || (mkdir(p, 0755) < 0 && errno != EEXIST))
+		FAIL("var", "/srv: %s", strerror(errno));
+	sb_send_step(fd, "var", true, "/var read-only with a private /var/tmp (/tmp/" SANDBOX_VAR_TMP_DIR
+		     "), empty /run and /srv");
 
 	int rc = mkdir_below(root, sb->home, 0755);
 	if (rc < 0) {

@@ -35,6 +35,8 @@
 #define SANDBOX_HOSTNAME "dynaudit-sandbox"
 /* /dev/shm in the sandbox is a symlink to this directory of its /tmp. */
 #define SANDBOX_SHM_DIR ".dev-shm"
+/* The same for /var/tmp: a directory of the private /tmp bound there. */
+#define SANDBOX_VAR_TMP_DIR ".var-tmp"
 
 /* One message on the status pipe (child -> dynaudit).  Fixed size, well
  * under PIPE_BUF, so each write is atomic and each read gets one whole
