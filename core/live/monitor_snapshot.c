@@ -41,6 +41,7 @@
 #define MAX_PROCS 4096          /* rows per process snapshot */
 #define MAX_FD_LINKS 65536      /* readlink()s per snapshot for socket owners */
 #define MAX_SOCKETS 8192        /* rows per socket snapshot */
+#define STOP_WAIT_S 2           /* monitor_snapshot_stop: longest wait for the thread */
 
 struct proc_row {
 	pid_t host_pid;
@@ -92,6 +93,7 @@ struct monitor_snapshot {
 	int timer_fd, wake_fd, done_fd;
 	int requested;            /* atomic: a snapshot was asked for */
 	int stop;                 /* atomic: the thread must end, publish nothing more */
+	bool orphaned;            /* it did not end in time: m is left to it */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -1078,14 +1080,23 @@ int monitor_snapshot_done_fd(const struct monitor_snapshot *m)
 
 void monitor_snapshot_stop(struct monitor_snapshot *m)
 {
-	if (!m || !m->thread_on)
+	if (!m || !m->thread_on || m->orphaned)
 		return;
 	__atomic_store_n(&m->stop, 1, __ATOMIC_RELEASE);
 	uint64_t v = 1;
 	(void)!write(m->wake_fd, &v, sizeof(v));
 	/* At most the one /proc read in progress: the caller killed the
-	 * sandbox first, and a dead process's files answer at once. */
-	pthread_join(m->thread, NULL);
+	 * sandbox first, and a dead process's files answer at once.  Should
+	 * one not (a process that could not be killed), the audit does not
+	 * wait for it: the thread keeps m, and publishes nothing more. */
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += STOP_WAIT_S;
+	if (pthread_timedjoin_np(m->thread, NULL, &until) != 0) {
+		pthread_detach(m->thread);
+		m->orphaned = true;
+		return;
+	}
 	m->thread_on = false;
 	close_thread_fds(m);
 }
@@ -1095,6 +1106,8 @@ void monitor_snapshot_free(struct monitor_snapshot *m)
 	if (!m)
 		return;
 	monitor_snapshot_stop(m);
+	if (m->orphaned)
+		return; /* still the thread's: a leak, not a use after free */
 	if (m->diag_fd >= 0)
 		close(m->diag_fd);
 	seen_free(&m->seen_procs);

@@ -1,21 +1,29 @@
-/* Hostile target: a thread bomb.  Every thread creates threads for ever
- * (small stacks, so the process limit is what stops it, not memory); a
- * thread whose creation failed forks instead, so the bomb also spreads
- * over processes whose address spaces many threads keep locked.
+/* Hostile target: a thread bomb.  Every process grows to 8 threads (small
+ * stacks, so the process limit is what stops it, not memory), and every
+ * thread then forks for ever: the new process does the same.  At the
+ * limit, many threads of each process keep failing forks, each holding
+ * their shared address space's mmap lock while it is copied.
  * argv[1] is the test's marker. */
 #include <pthread.h>
-#include <sched.h>
 #include <unistd.h>
 
+#define THREADS 8
+
 static pthread_attr_t attr;
+static int threads = 1; /* of this process; a fork's child starts at 1 */
 
 static void *spawn(void *arg)
 {
 	(void)arg;
 	for (;;) {
 		pthread_t t;
-		if (pthread_create(&t, &attr, spawn, NULL) != 0)
-			fork();
+		if (__atomic_load_n(&threads, __ATOMIC_RELAXED) < THREADS &&
+		    pthread_create(&t, &attr, spawn, NULL) == 0) {
+			__atomic_add_fetch(&threads, 1, __ATOMIC_RELAXED);
+			continue;
+		}
+		if (fork() == 0)
+			threads = 1;
 	}
 	return NULL;
 }
