@@ -146,7 +146,8 @@ static bool file_has_word(const char *path, const char *word)
 }
 
 /* Seconds since the epoch of a file's last change, or of a process's
- * start (field 22 of /proc/PID/stat, clock ticks after boot); -1 unknown. */
+ * start (field 22 of /proc/PID/stat, clock ticks after boot, and its
+ * state in *state); -1 unknown. */
 static double dir_mtime(const char *path)
 {
 	struct stat st;
@@ -155,7 +156,7 @@ static double dir_mtime(const char *path)
 	return (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9;
 }
 
-static double proc_start_time(pid_t pid)
+static double proc_start_time(pid_t pid, char *state)
 {
 	char path[64], buf[1024];
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
@@ -169,8 +170,8 @@ static double proc_start_time(pid_t pid)
 	buf[n] = '\0';
 	char *p = strrchr(buf, ')'); /* comm may hold anything */
 	unsigned long long start = 0;
-	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
-			 &start) != 1)
+	if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+			 state, &start) != 2)
 		return -1;
 	struct timespec rt, bt;
 	clock_gettime(CLOCK_REALTIME, &rt);
@@ -184,14 +185,18 @@ static double proc_start_time(pid_t pid)
 /* Is the dynaudit that made cgroup dir (named dynaudit-PID) gone?  The pid
  * alone does not say: a dead dynaudit's pid may have been given to any
  * process since.  The owner is the process with that pid that already
- * existed when the directory was made; one started after it is not. */
+ * existed when the directory was made; one started after it is not.  A
+ * zombie (killed, its parent has not reaped it yet) is dead too. */
 static bool owner_dead(const char *dir, pid_t pid)
 {
 	if (pid == getpid())
 		return true; /* ours is not made yet: a leftover of our pid's last holder */
 	if (kill(pid, 0) < 0 && errno == ESRCH)
 		return true;
-	double made = dir_mtime(dir), started = proc_start_time(pid);
+	char state = '?';
+	double made = dir_mtime(dir), started = proc_start_time(pid, &state);
+	if (state == 'Z' || state == 'X')
+		return true;
 	/* 1 s of slack: the start is in clock ticks, and a doubt keeps it */
 	return made > 0 && started > 0 && started > made + 1.0;
 }

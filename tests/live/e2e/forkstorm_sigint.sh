@@ -19,7 +19,11 @@ ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 kill "$guard" 2>/dev/null
 ELAPSED=0
 [ "$ms" -le 2500 ] || fail "SIGINT answered after ${ms} ms"
+[ "$RC" -eq 130 ] || fail "SIGINT gave exit $RC (want 130)"
+RC=0 # the verdict check of assert_common: exit 130 stands for it
+[ "$(json 'r["verdict"]')" = PASS ] || RC=1
 assert_common
 grep -qi incomplete "$OUT/report.json" "$OUT/report.md" || fail "the report does not say it is incomplete"
 [ "$(json 'r["incomplete"]')" = True ] || fail "report.json not marked incomplete"
+RC=130
 pass "SIGINT during a fork storm: exit after ${ms} ms"

@@ -25,6 +25,10 @@ sms=$(( ($(date +%s%N) - t1) / 1000000 ))
 kill "$guard" 2>/dev/null
 ELAPSED=0
 [ "$sms" -le 2500 ] || fail "SIGINT answered after ${sms} ms"
+[ "$RC" -eq 130 ] || fail "SIGINT gave exit $RC (want 130)"
+RC=0 # the verdict check of assert_common: exit 130 stands for it
+[ "$(json 'r["verdict"]')" = PASS ] || RC=1
 assert_common
 [ "$(json 'r["incomplete"]')" = True ] || fail "report.json not marked incomplete"
+RC=130
 pass "syscall storm: ${ms} ms for a ${DUR} s window, SIGINT answered in ${sms} ms"
