@@ -1,5 +1,6 @@
 /*
- * live_run.c — `dynaudit run`: one thread, one poll loop.  See live_run.h.
+ * live_run.c — `dynaudit run`: one poll loop (the snapshots on a thread of
+ * their own, see "The loop never waits" below).  See live_run.h.
  *
  * Order of the set-up (each step needs the previous one):
  *   sandbox_prepare      private workdir copy, /tmp and HOME backing dirs
