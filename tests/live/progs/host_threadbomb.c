@@ -1,13 +1,15 @@
-/* Hostile target: a thread bomb.  Every process grows to 8 threads (small
+/* Hostile target: a thread bomb.  Every process grows to 2 threads (small
  * stacks, so the process limit is what stops it, not memory), and every
- * thread then forks for ever: the new process does the same.  At the
+ * thread then forks for ever: the new process does the same.  (More
+ * threads per process make fewer processes under the same limit: fewer
+ * /proc reads to stall a snapshot.)  At the
  * limit, many threads of each process keep failing forks, each holding
  * their shared address space's mmap lock while it is copied.
  * argv[1] is the test's marker. */
 #include <pthread.h>
 #include <unistd.h>
 
-#define THREADS 8
+#define THREADS 2
 
 static pthread_attr_t attr;
 static int threads = 1; /* of this process; a fork's child starts at 1 */
