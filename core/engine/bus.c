@@ -9,6 +9,12 @@
  * queue is FIFO (order kept), bounded, and a full queue makes the
  * publisher wait (an overflowing queue that drops is exactly how a tracer
  * loses events; this one never drops).
+ *
+ * Two publishers: while asynchronous, the live run's snapshots publish
+ * from their own thread (a /proc read of a forking target can block for
+ * seconds, and must not block the loop that enforces the window).  The
+ * publish lock makes the sequence number, the statistics and the place in
+ * the queue one step, so seq order is queue order is delivery order.
  */
 #include "engine/bus.h"
 
@@ -73,6 +79,7 @@ struct bus {
 	struct bus_stats stats;
 	struct pid_set pids;
 	struct async_q *q;          /* NULL: synchronous */
+	pthread_mutex_t pub_mu;     /* publishers: seq, stats, pids, enqueue */
 };
 
 static int pid_set_add(struct pid_set *set, int32_t pid)
@@ -110,7 +117,10 @@ static int pid_set_add(struct pid_set *set, int32_t pid)
 
 struct bus *bus_new(void)
 {
-	return calloc(1, sizeof(struct bus));
+	struct bus *bus = calloc(1, sizeof(struct bus));
+	if (bus)
+		pthread_mutex_init(&bus->pub_mu, NULL);
+	return bus;
 }
 
 void bus_free(struct bus *bus)
@@ -120,6 +130,7 @@ void bus_free(struct bus *bus)
 	bus_stop_async(bus);
 	free(bus->subs);
 	free(bus->pids.slots);
+	pthread_mutex_destroy(&bus->pub_mu);
 	free(bus);
 }
 
@@ -189,6 +200,7 @@ static void enqueue(struct bus *bus, struct da_event *copy, size_t size)
 
 int bus_publish(struct bus *bus, struct da_event *ev)
 {
+	pthread_mutex_lock(&bus->pub_mu);
 	ev->struct_size = sizeof(*ev);
 	ev->seq = ++bus->stats.events;
 	if (ev->time_s > bus->stats.last_time_s)
@@ -196,6 +208,9 @@ int bus_publish(struct bus *bus, struct da_event *ev)
 	if (pid_set_add(&bus->pids, ev->pid) == 1)
 		bus->stats.processes++;
 	if (!bus->q) {
+		/* Synchronous: one publisher (see bus.h); a subscriber may
+		 * publish on another bus, never under this lock. */
+		pthread_mutex_unlock(&bus->pub_mu);
 		deliver(bus, ev);
 		return 0;
 	}
@@ -203,12 +218,15 @@ int bus_publish(struct bus *bus, struct da_event *ev)
 	struct da_event *copy = da_event_clone(ev, &size);
 	if (copy) {
 		enqueue(bus, copy, size);
+		pthread_mutex_unlock(&bus->pub_mu);
 		return 0;
 	}
 	/* Out of memory for the copy: deliver in place, after everything
-	 * queued before it (order kept, nothing dropped). */
+	 * queued before it (order kept, nothing dropped; the lock keeps the
+	 * other publisher out until it is delivered). */
 	bus_flush(bus);
 	deliver(bus, ev);
+	pthread_mutex_unlock(&bus->pub_mu);
 	return 0;
 }
 
@@ -347,7 +365,9 @@ void bus_stop_async(struct bus *bus)
 
 void bus_count_lost(struct bus *bus, uint64_t n)
 {
+	pthread_mutex_lock(&bus->pub_mu);
 	bus->stats.events_lost += n;
+	pthread_mutex_unlock(&bus->pub_mu);
 }
 
 const struct bus_stats *bus_get_stats(const struct bus *bus)

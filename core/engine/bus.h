@@ -5,7 +5,10 @@
  *
  * Sources run in one thread (the live run multiplexes tracer, monitors and
  * output capture in one poll loop; replay reads one file), so publication
- * order is time order.  bus_publish() never drops: a subscriber that fails
+ * order is time order.  The one exception: while delivery is asynchronous
+ * a second thread may publish too (the live run's process snapshots);
+ * bus_publish() and bus_count_lost() are serialised, and events are
+ * delivered in the order of their seq.  bus_publish() never drops: a subscriber that fails
  * is counted (bus_stats.subscriber_errors) and reported by its owner; the
  * event still reaches every other subscriber.
  *

@@ -1,5 +1,6 @@
 /*
- * live_run.c — `dynaudit run`: one thread, one poll loop.  See live_run.h.
+ * live_run.c — `dynaudit run`: one poll loop (the snapshots on a thread of
+ * their own, see "The loop never waits" below).  See live_run.h.
  *
  * Order of the set-up (each step needs the previous one):
  *   sandbox_prepare      private workdir copy, /tmp and HOME backing dirs
@@ -13,11 +14,20 @@
  * bus whose one forwarder tags the setup tree's events phase = "setup" (see
  * "the setup phase" below) before they reach the audit's bus.
  * The loop then multiplexes: SIGCHLD (tracer), SIGINT/SIGTERM (stop early),
- * the snapshot and window timers, inotify, the two pipes and the sandbox
- * status pipe.  It ends when every traced process exited, or the window
- * closed: then SIGTERM to every sandbox process, a grace period (still
- * dispatching, so the exits are seen), SIGKILL of the whole pid namespace,
- * and a bounded wait for the tracer to see the last exit.
+ * the window timer, inotify, the two pipes and the sandbox status pipe.
+ * It ends when every traced process exited, or the window closed: then
+ * the last snapshot (waited for a short while), SIGTERM to every sandbox
+ * process, a grace period (still dispatching, so the exits are seen),
+ * SIGKILL of the whole pid namespace, and a bounded wait for the tracer
+ * to see the last exit.
+ *
+ * The loop never waits for the target: it is what ends the window and
+ * answers SIGINT, and a hostile target must not be able to stop it.  So
+ * the process snapshots (whose /proc reads wait for a forking target's
+ * mmap lock) run on their own thread (monitor_snapshot_start), the
+ * tracer's dispatch does bounded work per call, and what the loop itself
+ * reads of a target's /proc (the ns/pid links, /proc/TID/syscall once at
+ * the window's end) never takes a lock the target can hold.
  */
 #include "live/live_run.h"
 
@@ -46,9 +56,11 @@
 #define GRACE_S 2.0     /* SIGTERM -> SIGKILL at the end of the window */
 #define KILL_WAIT_S 5.0 /* SIGKILL -> give up waiting for the exits */
 #define TICK_MS 200     /* upper bound of one poll: progress, safety dispatch */
+#define LAST_SNAP_S 0.5 /* the window's last snapshot: how long SIGTERM waits for it */
 
 enum phase {
 	PHASE_RUNNING,     /* target running inside its window */
+	PHASE_LAST_SNAP,   /* window closed: waiting (bounded) for the last snapshot */
 	PHASE_TERMINATING, /* SIGTERM sent, grace period */
 	PHASE_KILLING,     /* SIGKILL sent, waiting for the tracer to see it */
 	PHASE_DONE
@@ -97,7 +109,6 @@ struct run {
 	struct live_clock clock;
 	struct progress progress;
 	int sig_fd;
-	int snap_timer;
 	int window_timer;
 	int status_fd;          /* -1 once the exec outcome is known */
 	sigset_t old_mask;
@@ -575,13 +586,9 @@ static int setup(struct run *r, char *err, size_t errlen)
 		snprintf(err, errlen, "signalfd: %s", strerror(-rc));
 		return rc;
 	}
-	double interval = r->cfg->snapshot_interval > 0.05 ? r->cfg->snapshot_interval : 0.05;
-	/* The first snapshot soon after the start: a short-lived target is
-	 * still listed in processes.txt. */
-	r->snap_timer = make_timer(0.1 < interval ? 0.1 : interval, interval);
 	r->window_timer = make_timer(r->cfg->duration_s, 0);
-	if (r->snap_timer < 0 || r->window_timer < 0) {
-		rc = r->snap_timer < 0 ? r->snap_timer : r->window_timer;
+	if (r->window_timer < 0) {
+		rc = r->window_timer;
 		snprintf(err, errlen, "timerfd: %s", strerror(-rc));
 		return rc;
 	}
@@ -602,6 +609,26 @@ fail_pipes:
 			close(err_pipe[i]);
 	}
 	return rc;
+}
+
+/* The snapshot thread publishes on the audit's bus: only with asynchronous
+ * delivery (one thread calls the subscribers).  Without it no snapshots:
+ * taking them on the loop would let a forking target stall the loop. */
+static void start_snapshots(struct run *r, int async_rc)
+{
+	if (!r->snap)
+		return;
+	double interval = r->cfg->snapshot_interval > 0.05 ? r->cfg->snapshot_interval : 0.05;
+	/* The first snapshot soon after the start: a short-lived target is
+	 * still listed in processes.txt. */
+	int rc = async_rc < 0 ? async_rc : monitor_snapshot_start(r->snap, 0.1 < interval ? 0.1 : interval,
+								   interval);
+	if (rc < 0) {
+		audit_add_note(r->audit, "process/socket snapshots disabled: no snapshot thread: %s",
+			       strerror(-rc));
+		monitor_snapshot_free(r->snap);
+		r->snap = NULL;
+	}
 }
 
 /* ---- the loop ----------------------------------------------------------- */
@@ -672,11 +699,14 @@ static bool tree_gone(const struct run *r)
 static void loop(struct run *r)
 {
 	enum { P_SIG, P_SNAP, P_WINDOW, P_FS, P_OUT, P_ERR, P_STATUS, P_N };
+	bool busy = false; /* the last dispatch had work: look again at once */
 
 	while (r->phase != PHASE_DONE) {
 		struct pollfd pfd[P_N + TRACER_POLL_FDS_MAX];
 		pfd[P_SIG] = (struct pollfd){ .fd = r->sig_fd, .events = POLLIN };
-		pfd[P_SNAP] = (struct pollfd){ .fd = r->phase == PHASE_RUNNING ? r->snap_timer : -1,
+		/* the last snapshot published: SIGTERM may go */
+		pfd[P_SNAP] = (struct pollfd){ .fd = r->phase == PHASE_LAST_SNAP ?
+							     monitor_snapshot_done_fd(r->snap) : -1,
 					       .events = POLLIN };
 		pfd[P_WINDOW] = (struct pollfd){ .fd = r->phase == PHASE_RUNNING ? r->window_timer : -1,
 						 .events = POLLIN };
@@ -691,12 +721,15 @@ static void loop(struct run *r)
 		for (int i = 0; i < n_notify; i++)
 			pfd[P_N + i] = (struct pollfd){ .fd = notify_fds[i], .events = POLLIN };
 
-		int timeout = TICK_MS;
-		if (r->phase == PHASE_TERMINATING || r->phase == PHASE_KILLING) {
+		int timeout = busy ? 0 : TICK_MS;
+		if (r->phase == PHASE_LAST_SNAP || r->phase == PHASE_TERMINATING ||
+		    r->phase == PHASE_KILLING) {
 			double left = r->phase_deadline - mono_now();
 			timeout = left <= 0 ? 0 : (int)(left * 1000) + 1;
 			if (timeout > TICK_MS)
 				timeout = TICK_MS;
+			if (busy)
+				timeout = 0;
 		}
 		int n = poll(pfd, (nfds_t)(P_N + n_notify), timeout);
 		if (n < 0 && errno != EINTR)
@@ -705,8 +738,11 @@ static void loop(struct run *r)
 		if (n > 0 && (pfd[P_SIG].revents & POLLIN))
 			on_signal(r);
 		/* Every wake-up dispatches: cheap (WNOHANG), and a coalesced
-		 * SIGCHLD can never leave a tracee stopped. */
-		if (tracer_dispatch(r->tracer) < 0 && r->phase < PHASE_KILLING)
+		 * SIGCHLD can never leave a tracee stopped.  A dispatch does
+		 * bounded work; with more left the next poll does not sleep. */
+		int handled = tracer_dispatch(r->tracer);
+		busy = handled > 0;
+		if (handled < 0 && r->phase < PHASE_KILLING)
 			enter_phase(r, PHASE_KILLING);
 		forward_lost(r);
 		if (n > 0 && (pfd[P_STATUS].revents & (POLLIN | POLLHUP | POLLERR)))
@@ -717,16 +753,13 @@ static void loop(struct run *r)
 			output_capture_read(r->capture, 2);
 		if (n > 0 && r->fs && (pfd[P_FS].revents & POLLIN))
 			monitor_fs_read(r->fs);
-		if (n > 0 && (pfd[P_SNAP].revents & POLLIN)) {
-			drain_fd(r->snap_timer);
-			if (r->snap)
-				monitor_snapshot_take(r->snap);
-		}
+		if (n > 0 && (pfd[P_SNAP].revents & POLLIN) && r->phase == PHASE_LAST_SNAP)
+			enter_phase(r, PHASE_TERMINATING);
 		if (n > 0 && (pfd[P_WINDOW].revents & POLLIN) && r->phase == PHASE_RUNNING) {
 			drain_fd(r->window_timer);
-			/* The state at the end of the window, before anything is killed. */
-			if (r->snap)
-				monitor_snapshot_take(r->snap);
+			/* The state at the end of the window, before anything is
+			 * killed: asked for now, waited for LAST_SNAP_S at most. */
+			bool last_snap = r->snap && monitor_snapshot_request(r->snap) == 0;
 			int code;
 			bool core;
 			char sig[32];
@@ -736,7 +769,12 @@ static void loop(struct run *r)
 			/* With a setup still running, the target never started. */
 			r->running_at_window = !target_exit_info(r, &code, sig, sizeof(sig), &core) &&
 					       (!r->src_bus || r->target_root != 0);
-			enter_phase(r, PHASE_TERMINATING);
+			if (last_snap) {
+				r->phase = PHASE_LAST_SNAP;
+				r->phase_deadline = mono_now() + LAST_SNAP_S;
+			} else {
+				enter_phase(r, PHASE_TERMINATING);
+			}
 		}
 
 		if (tree_gone(r)) {
@@ -747,6 +785,8 @@ static void loop(struct run *r)
 			if (r->last_exit_s == 0)
 				r->last_exit_s = clock_since_start(&r->clock);
 			r->phase = PHASE_DONE;
+		} else if (r->phase == PHASE_LAST_SNAP && mono_now() >= r->phase_deadline) {
+			enter_phase(r, PHASE_TERMINATING);
 		} else if (r->phase == PHASE_TERMINATING && mono_now() >= r->phase_deadline) {
 			enter_phase(r, PHASE_KILLING);
 		} else if (r->phase == PHASE_KILLING && mono_now() >= r->phase_deadline) {
@@ -882,8 +922,6 @@ static void teardown(struct run *r)
 		on_signal(r); /* a late SIGINT still marks the audit incomplete */
 		close(r->sig_fd);
 	}
-	if (r->snap_timer >= 0)
-		close(r->snap_timer);
 	if (r->window_timer >= 0)
 		close(r->window_timer);
 	if (r->sb_prepared)
@@ -917,7 +955,7 @@ int live_run(const struct audit_config *cfg, struct audit *audit, const char *ou
 	r->cfg = cfg;
 	r->audit = audit;
 	r->bus = audit_bus(audit);
-	r->sig_fd = r->snap_timer = r->window_timer = r->status_fd = -1;
+	r->sig_fd = r->window_timer = r->status_fd = -1;
 	r->sb.netns_fd = -1;
 	progress_init(&r->progress, stderr, cfg->duration_s, false);
 
@@ -926,9 +964,11 @@ int live_run(const struct audit_config *cfg, struct audit *audit, const char *ou
 		/* Detectors and writers on the bus's own thread: the tracer
 		 * answers the target without waiting for them.  Stopped (every
 		 * event delivered) before anything reads what they hold. */
-		bus_start_async(r->bus);
+		start_snapshots(r, bus_start_async(r->bus));
 		loop(r);
 		kill_everything(r);
+		/* Before the last events: nothing of the target is left to read. */
+		monitor_snapshot_stop(r->snap);
 		if (r->exec_error) {
 			bus_stop_async(r->bus);
 			rc = r->exec_error;

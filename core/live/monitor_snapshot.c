@@ -27,8 +27,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/timerfd.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -37,6 +41,7 @@
 #define MAX_PROCS 4096          /* rows per process snapshot */
 #define MAX_FD_LINKS 65536      /* readlink()s per snapshot for socket owners */
 #define MAX_SOCKETS 8192        /* rows per socket snapshot */
+#define STOP_WAIT_S 2           /* monitor_snapshot_stop: longest wait for the thread */
 
 struct proc_row {
 	pid_t host_pid;
@@ -82,9 +87,22 @@ struct monitor_snapshot {
 	struct seen seen_socks;
 	struct monitor_snapshot_stats stats;
 	uint32_t nl_seq;
+	/* the snapshot thread (monitor_snapshot_start), when running */
+	pthread_t thread;
+	bool thread_on;
+	int timer_fd, wake_fd, done_fd;
+	int requested;            /* atomic: a snapshot was asked for */
+	int stop;                 /* atomic: the thread must end, publish nothing more */
+	bool orphaned;            /* it did not end in time: m is left to it */
 };
 
 /* ---- small helpers ------------------------------------------------------ */
+
+/* Asked to end (monitor_snapshot_stop): the scan in progress is cut short. */
+static bool stopping(const struct monitor_snapshot *m)
+{
+	return __atomic_load_n(&m->stop, __ATOMIC_ACQUIRE) != 0;
+}
 
 static double now(const struct monitor_snapshot *m)
 {
@@ -308,7 +326,7 @@ static int snapshot_processes(struct monitor_snapshot *m, struct proc_row **rows
 	char link[64];
 	int rc = 0;
 
-	while (out && (de = readdir(proc)) != NULL) {
+	while (out && !stopping(m) && (de = readdir(proc)) != NULL) {
 		pid_t pid;
 		if (!parse_pid(de->d_name, &pid) || pid == m->opt.init_host_pid)
 			continue;
@@ -354,6 +372,10 @@ static int publish_processes(struct monitor_snapshot *m)
 	int rc = snapshot_processes(m, &rows, &n);
 	if (rc < 0 && !rows)
 		return rc;
+	if (stopping(m)) {
+		free(rows); /* a cut scan is no snapshot: publish nothing of it */
+		return 0;
+	}
 	double t = now(m);
 	int published = 0;
 	char line[512];
@@ -885,6 +907,7 @@ int monitor_snapshot_new(struct monitor_snapshot **out, const struct monitor_sna
 	}
 	m->opt = *opt;
 	m->diag_fd = -1;
+	m->timer_fd = m->wake_fd = m->done_fd = -1;
 	int rc = ns_link(opt->init_host_pid, "pid", m->pidns, sizeof(m->pidns));
 	if (rc < 0) {
 		snprintf(err, errlen, "snapshots: /proc/%d/ns/pid: %s", (int)opt->init_host_pid,
@@ -933,6 +956,8 @@ int monitor_snapshot_take(struct monitor_snapshot *m)
 	int procs = publish_processes(m);
 	if (procs < 0)
 		return procs;
+	if (stopping(m))
+		return procs;
 	int socks = publish_sockets(m);
 	m->stats.snapshots++;
 	return procs + (socks > 0 ? socks : 0);
@@ -954,10 +979,135 @@ const struct monitor_snapshot_stats *monitor_snapshot_get_stats(const struct mon
 	return &m->stats;
 }
 
+/* ---- the snapshot thread ------------------------------------------------ */
+
+/* Why a thread: reading /proc/PID/cmdline takes the target's mmap lock,
+ * which fork() holds while it copies the address space; a fork bomb
+ * makes every read wait (16 processes: 7.5 s per snapshot).  The run loop
+ * that enforces the window and answers SIGINT must never wait for that:
+ * it only asks, and this thread waits instead. */
+static void *snapshot_thread(void *arg)
+{
+	struct monitor_snapshot *m = arg;
+	uint64_t v;
+	while (!stopping(m)) {
+		struct pollfd p[2] = { { .fd = m->timer_fd, .events = POLLIN },
+				       { .fd = m->wake_fd, .events = POLLIN } };
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (stopping(m))
+			break;
+		if (p[0].revents & POLLIN)
+			(void)!read(m->timer_fd, &v, sizeof(v));
+		if (p[1].revents & POLLIN)
+			(void)!read(m->wake_fd, &v, sizeof(v));
+		bool asked = __atomic_exchange_n(&m->requested, 0, __ATOMIC_ACQ_REL) != 0;
+		if (!(p[0].revents & POLLIN) && !asked)
+			continue;
+		monitor_snapshot_take(m);
+		if (asked) {
+			v = 1;
+			(void)!write(m->done_fd, &v, sizeof(v));
+		}
+	}
+	return NULL;
+}
+
+static void close_thread_fds(struct monitor_snapshot *m)
+{
+	int *fds[3] = { &m->timer_fd, &m->wake_fd, &m->done_fd };
+	for (int i = 0; i < 3; i++)
+		if (*fds[i] >= 0) {
+			close(*fds[i]);
+			*fds[i] = -1;
+		}
+}
+
+int monitor_snapshot_start(struct monitor_snapshot *m, double first_s, double interval_s)
+{
+	if (m->thread_on)
+		return 0;
+	m->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	m->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	m->done_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (m->timer_fd < 0 || m->wake_fd < 0 || m->done_fd < 0) {
+		int e = errno;
+		close_thread_fds(m);
+		return -e;
+	}
+	struct itimerspec its = { 0 };
+	if (first_s < 0.001)
+		first_s = 0.001;
+	its.it_value.tv_sec = (time_t)first_s;
+	its.it_value.tv_nsec = (long)((first_s - (double)(time_t)first_s) * 1e9);
+	its.it_interval.tv_sec = (time_t)interval_s;
+	its.it_interval.tv_nsec = (long)((interval_s - (double)(time_t)interval_s) * 1e9);
+	if (timerfd_settime(m->timer_fd, 0, &its, NULL) < 0) {
+		int e = errno;
+		close_thread_fds(m);
+		return -e;
+	}
+	/* No signal for this thread: they are the run loop's business. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	int rc = pthread_create(&m->thread, NULL, snapshot_thread, m);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		close_thread_fds(m);
+		return -rc;
+	}
+	m->thread_on = true;
+	return 0;
+}
+
+int monitor_snapshot_request(struct monitor_snapshot *m)
+{
+	if (!m->thread_on)
+		return -EINVAL;
+	uint64_t v;
+	while (read(m->done_fd, &v, sizeof(v)) > 0)
+		; /* an answer to an older request is not this one's */
+	__atomic_store_n(&m->requested, 1, __ATOMIC_RELEASE);
+	v = 1;
+	return write(m->wake_fd, &v, sizeof(v)) == (ssize_t)sizeof(v) ? 0 : -errno;
+}
+
+int monitor_snapshot_done_fd(const struct monitor_snapshot *m)
+{
+	return m && m->thread_on ? m->done_fd : -1;
+}
+
+void monitor_snapshot_stop(struct monitor_snapshot *m)
+{
+	if (!m || !m->thread_on || m->orphaned)
+		return;
+	__atomic_store_n(&m->stop, 1, __ATOMIC_RELEASE);
+	uint64_t v = 1;
+	(void)!write(m->wake_fd, &v, sizeof(v));
+	/* At most the one /proc read in progress: the caller killed the
+	 * sandbox first, and a dead process's files answer at once.  Should
+	 * one not (a process that could not be killed), the audit does not
+	 * wait for it: the thread keeps m, and publishes nothing more. */
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += STOP_WAIT_S;
+	if (pthread_timedjoin_np(m->thread, NULL, &until) != 0) {
+		pthread_detach(m->thread);
+		m->orphaned = true;
+		return;
+	}
+	m->thread_on = false;
+	close_thread_fds(m);
+}
+
 void monitor_snapshot_free(struct monitor_snapshot *m)
 {
 	if (!m)
 		return;
+	monitor_snapshot_stop(m);
+	if (m->orphaned)
+		return; /* still the thread's: a leak, not a use after free */
 	if (m->diag_fd >= 0)
 		close(m->diag_fd);
 	seen_free(&m->seen_procs);

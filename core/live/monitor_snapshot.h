@@ -17,8 +17,14 @@
  * process snapshot is preceded by one header row (pid 0, detail
  * "USER PID PPID STAT ELAPSED COMMAND").
  *
- * Nothing here prints or exits.  One thread (the run loop); a short-lived
- * helper thread enters the network namespace once, in monitor_snapshot_new().
+ * Nothing here prints or exits.  Snapshots are taken either by the caller
+ * (monitor_snapshot_take) or, in a live run, by a thread of their own
+ * (monitor_snapshot_start): a /proc read of a target in the middle of a
+ * fork waits for the fork, and a fork bomb makes that seconds per
+ * process; the run loop must not wait with it.  That thread publishes on
+ * the bus, so the bus must deliver asynchronously while it runs (see
+ * bus.h).  A short-lived helper thread enters the network namespace once,
+ * in monitor_snapshot_new().
  */
 #ifndef DYNAUDIT_MONITOR_SNAPSHOT_H
 #define DYNAUDIT_MONITOR_SNAPSHOT_H
@@ -57,6 +63,19 @@ int monitor_snapshot_new(struct monitor_snapshot **out, const struct monitor_sna
 /* Take one snapshot and publish the changes.  Returns the rows published,
  * or negative errno when /proc cannot be read. */
 int monitor_snapshot_take(struct monitor_snapshot *m);
+
+/* The snapshot thread: a first snapshot after first_s, then one every
+ * interval_s, published as monitor_snapshot_take() does.  While it runs,
+ * call nothing else on m but request/done_fd/stop.  0 or negative errno. */
+int monitor_snapshot_start(struct monitor_snapshot *m, double first_s, double interval_s);
+/* Ask the thread for one more snapshot now (the end of the window) and
+ * return at once; done_fd becomes readable when it was published. */
+int monitor_snapshot_request(struct monitor_snapshot *m);
+int monitor_snapshot_done_fd(const struct monitor_snapshot *m); /* -1: no thread */
+/* End the thread (a snapshot in progress is cut short and not published)
+ * and join it; kill what it reads first.  No-op without a thread;
+ * monitor_snapshot_free() does it too. */
+void monitor_snapshot_stop(struct monitor_snapshot *m);
 
 /* Host pids of the sandbox processes seen by the last snapshot (init
  * excluded); valid until the next take. */

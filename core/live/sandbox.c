@@ -1009,9 +1009,12 @@ void sandbox_kill_all(struct sandbox *sb)
 		kill(sb->init_pid, SIGKILL);
 }
 
-/* A cgroup can only go once its processes are reaped: a few tries. */
+/* A cgroup can only go once its processes are reaped: a few tries.  All
+ * in it is ours and the audit is over: a survivor is killed first. */
 static void remove_cgroup(char *path)
 {
+	if (path[0])
+		sb_cgroup_kill_all(path);
 	for (int i = 0; path[0] && i < 50; i++) {
 		if (rmdir(path) == 0 || errno == ENOENT)
 			path[0] = '\0';

@@ -18,6 +18,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "live/sandbox_priv.h"
@@ -144,8 +145,97 @@ static bool file_has_word(const char *path, const char *word)
 	return false;
 }
 
-/* Empty cgroups of dynaudits that died before removing theirs: named
- * after a pid that no longer exists.  rmdir refuses a non-empty one. */
+/* Seconds since the epoch of a file's last change, or of a process's
+ * start (field 22 of /proc/PID/stat, clock ticks after boot, and its
+ * state in *state); -1 unknown. */
+static double dir_mtime(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return -1;
+	return (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9;
+}
+
+static double proc_start_time(pid_t pid, char *state)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	char *p = strrchr(buf, ')'); /* comm may hold anything */
+	unsigned long long start = 0;
+	if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+			 state, &start) != 2)
+		return -1;
+	struct timespec rt, bt;
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	double boot = ((double)rt.tv_sec + (double)rt.tv_nsec / 1e9) -
+		      ((double)bt.tv_sec + (double)bt.tv_nsec / 1e9);
+	long ticks = sysconf(_SC_CLK_TCK);
+	return boot + (double)start / (double)(ticks > 0 ? ticks : 100);
+}
+
+/* Is the dynaudit that made cgroup dir (named dynaudit-PID) gone?  The pid
+ * alone does not say: a dead dynaudit's pid may have been given to any
+ * process since.  The owner is the process with that pid that already
+ * existed when the directory was made; one started after it is not.  A
+ * zombie (killed, its parent has not reaped it yet) is dead too. */
+static bool owner_dead(const char *dir, pid_t pid)
+{
+	if (pid == getpid())
+		return true; /* ours is not made yet: a leftover of our pid's last holder */
+	if (kill(pid, 0) < 0 && errno == ESRCH)
+		return true;
+	char state = '?';
+	double made = dir_mtime(dir), started = proc_start_time(pid, &state);
+	if (state == 'Z' || state == 'X')
+		return true;
+	/* 1 s of slack: the start is in clock ticks, and a doubt keeps it */
+	return made > 0 && started > 0 && started > made + 1.0;
+}
+
+void sb_cgroup_kill_all(const char *dir)
+{
+	char file[600], num[32];
+	/* v2: one write kills the whole tree, new forks included */
+	snprintf(file, sizeof file, "%s/cgroup.kill", dir);
+	int fd = open(file, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		(void)!write(fd, "1", 1);
+		close(fd);
+	}
+	/* v1 (and v2 without cgroup.kill): kill what is listed until the list
+	 * is empty; a fork in between is listed in the next round.  Bounded. */
+	snprintf(file, sizeof file, "%s/cgroup.procs", dir);
+	for (int round = 0; round < 200; round++) {
+		FILE *f = fopen(file, "re");
+		if (!f)
+			return;
+		int killed = 0;
+		while (fgets(num, sizeof num, f)) {
+			long pid = strtol(num, NULL, 10);
+			if (pid > 0 && pid != getpid()) {
+				kill((pid_t)pid, SIGKILL);
+				killed++;
+			}
+		}
+		fclose(f);
+		if (!killed)
+			return;
+		usleep(5000);
+	}
+}
+
+/* Cgroups of dynaudits that died before removing theirs (a SIGKILL gives
+ * no chance to): whatever of their audit is still in them is killed, then
+ * they go.  A cgroup only goes once its processes are reaped: a few tries. */
 static void sweep_stale_cgroups(const char *parent)
 {
 	DIR *d = opendir(parent);
@@ -158,16 +248,19 @@ static void sweep_stale_cgroups(const char *parent)
 		if (strncmp(de->d_name, "dynaudit-", 9) != 0)
 			continue;
 		long pid = strtol(de->d_name + 9, &end, 10);
-		if (pid <= 0 || *end || (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
-			continue;
 		snprintf(path, sizeof path, "%s/%s", parent, de->d_name);
-		rmdir(path);
+		if (pid <= 0 || *end || !owner_dead(path, (pid_t)pid))
+			continue;
+		sb_cgroup_kill_all(path);
+		for (int i = 0; i < 100 && rmdir(path) < 0 && errno == EBUSY; i++)
+			usleep(10000);
 	}
 	closedir(d);
 }
 
 /* mkdir a cgroup of ours; a leftover of a dynaudit that had our pid and
- * died is empty: reuse it.  0, or -1 with errno. */
+ * died was swept just before (sweep_stale_cgroups): one that is still
+ * there is refused.  0, or -1 with errno. */
 static int make_cgroup_dir(const char *dir)
 {
 	if (mkdir(dir, 0755) == 0)

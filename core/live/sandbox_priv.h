@@ -121,6 +121,9 @@ void sb_cgroup_prepare(struct sandbox *sb, long max, int *join_fd);
 void sb_memcg_prepare(struct sandbox *sb, long long bytes, int *join_fd);
 /* Parent: move the init into sb->cgroup_path from outside; a step. */
 void sb_cgroup_attach(struct sandbox *sb, pid_t init_pid);
+/* SIGKILL every process in the cgroup dir (cgroup.kill where there is
+ * one, else by listing cgroup.procs until it is empty; bounded). */
+void sb_cgroup_kill_all(const char *dir);
 
 /* Child (target): resource limits, one step each. */
 int sb_apply_limits(const struct audit_config *cfg, bool under_memcg, bool under_pids_cgroup,

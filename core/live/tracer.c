@@ -862,10 +862,19 @@ static void handle_status(struct tracer *t, pid_t tid, int status)
 	}
 }
 
-static int drain_waits(struct tracer *t)
+/* Wait statuses handled per dispatch call, and its time: under a fork or
+ * syscall storm there is always another status, and a dispatch that
+ * drained "everything" never returned to the run loop (its window timer
+ * and SIGINT went unanswered for minutes).  What is left is taken by the
+ * next call, which the loop makes at once (it does not sleep after a
+ * dispatch that had work). */
+#define DISPATCH_MAX_WAITS 256
+#define DISPATCH_MAX_S 0.02
+
+static int drain_waits(struct tracer *t, int max)
 {
 	int handled = 0;
-	for (;;) {
+	while (handled < max) {
 		int status;
 		pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
 		if (tid == 0)
@@ -908,12 +917,16 @@ int tracer_dispatch(struct tracer *t)
 	int handled = 0;
 	double idle_since = 0;
 	bool linger = false;
+	double until = mono_now() + DISPATCH_MAX_S;
 	for (;;) {
-		int n = drain_waits(t);
+		int n = drain_waits(t, DISPATCH_MAX_WAITS - handled);
 		if (n < 0)
 			return n;
 		int m = t->n_notify ? tracer_notify_drain(t) : 0;
 		handled += n + m;
+		double now = mono_now();
+		if (handled >= DISPATCH_MAX_WAITS || now >= until)
+			return handled; /* the rest at the next call */
 		if (n + m > 0) {
 			idle_since = 0;
 			linger = n > 0 && (m == 0 || !t->notify_sync_wakeup);
@@ -921,7 +934,6 @@ int tracer_dispatch(struct tracer *t)
 		}
 		if (!linger)
 			return handled;
-		double now = mono_now();
 		if (idle_since == 0)
 			idle_since = now;
 		else if (now - idle_since > DISPATCH_LINGER_S)

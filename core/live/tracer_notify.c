@@ -131,10 +131,16 @@ static void handle_one(struct tracer *t, int fd, const struct seccomp_notif *req
 	sc_call_free(&c);
 }
 
-/* Every pending notification of one listener; false once it hung up. */
+/* Notifications taken from one listener per call: a syscall storm always
+ * has another, and the run loop must get its turn (the rest wait for the
+ * next tracer_dispatch(), which the loop makes at once). */
+#define NOTIFY_DRAIN_MAX 256
+
+/* The pending notifications of one listener (at most NOTIFY_DRAIN_MAX);
+ * false once it hung up. */
 static bool drain_one(struct tracer *t, int fd, int *handled)
 {
-	for (;;) {
+	for (int taken = 0; taken < NOTIFY_DRAIN_MAX; taken++) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		if (poll(&p, 1, 0) <= 0)
 			return true;
@@ -151,6 +157,7 @@ static bool drain_one(struct tracer *t, int fd, int *handled)
 		handle_one(t, fd, req);
 		(*handled)++;
 	}
+	return true;
 }
 
 int tracer_notify_drain(struct tracer *t)

@@ -36,6 +36,11 @@
 #define WAIT_MIN_S 10          /* shorter waits are ordinary pacing */
 #define WAIT_NEVER -1.0        /* blocked without a timeout */
 #define WAIT_BUSY -2.0         /* running, or unknown: not idle */
+/* The scan runs on the loop that ends the window: it reads /proc/TID/syscall
+ * and a timeout argument (process_vm_readv, which waits for the mmap lock
+ * a forking sibling holds) of every thread.  Bounded: threads not looked
+ * at in time count as busy (no pending-wait event for them). */
+#define SCAN_MAX_S 0.5
 
 enum wait_arg { W_MS_INT, W_TIMESPEC_REL, W_TIMEVAL_REL, W_FUTEX };
 
@@ -65,7 +70,16 @@ struct scan {
 	size_t n;
 	int nr[sizeof(wait_calls) / sizeof(wait_calls[0])];
 	int nr_sleep[2];
+	double until;              /* monotonic end of the scan */
+	unsigned skipped;          /* threads not looked at in time */
 };
+
+static double mono_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static double timespec_arg(struct tracer *t, pid_t tid, uint64_t addr, bool timeval)
 {
@@ -139,6 +153,11 @@ static void look_at_thread(struct tracer *t, struct tracee *th, void *ctx)
 	struct proc_wait *p = proc_slot(s, th);
 	if (!p || p->next == WAIT_BUSY)
 		return;
+	if (mono_s() >= s->until) {
+		p->next = WAIT_BUSY;
+		s->skipped++;
+		return;
+	}
 	char path[64], line[512], own[32], leader[32];
 	read_comm(th->tgid, th->tid, own, sizeof(own));
 	read_comm(th->tgid, th->tgid, leader, sizeof(leader));
@@ -183,7 +202,14 @@ int tracer_report_pending_waits(struct tracer *t)
 		s.nr[i] = seccomp_syscall_resolve_name(wait_calls[i].name);
 	s.nr_sleep[0] = seccomp_syscall_resolve_name("nanosleep");
 	s.nr_sleep[1] = seccomp_syscall_resolve_name("clock_nanosleep");
+	s.until = mono_s() + SCAN_MAX_S;
 	tracer_for_each_thread(t, look_at_thread, &s);
+	if (s.skipped) {
+		size_t used = strlen(t->notes);
+		snprintf(t->notes + used, sizeof(t->notes) - used,
+			 "%spending waits: %u threads not examined in %.1f s", used ? "; " : "", s.skipped,
+			 SCAN_MAX_S);
+	}
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	double now_s = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
