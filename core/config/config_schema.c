@@ -255,7 +255,7 @@ static int get_output_cap(struct resolver *r, const char *path, long long def, l
 	int rc = get_size(r, path, def, out);
 	if (rc == 0 && *out < (64LL << 10)) {
 		const struct cfg_node *n = at(r->root, path);
-		return cfg_fail(r->err, -EINVAL, n->file, n->line, path,
+		return cfg_fail(r->err, -EINVAL, n ? n->file : NULL, n ? n->line : 0, path,
 				"a cap of %lld bytes is too small (at least 64K)", *out);
 	}
 	return rc;
@@ -754,7 +754,7 @@ int config_resolve(const struct cfg_node *root, struct audit_config *out, struct
 		rc = get_count(&r, "report.limits.text", 1024, &out->limit_text);
 	if (rc == 0 && (out->limit_text < 128 || out->limit_text > (1L << 20))) {
 		const struct cfg_node *n = at(root, "report.limits.text");
-		rc = cfg_fail(err, -EINVAL, n->file, n->line, "report.limits.text",
+		rc = cfg_fail(err, -EINVAL, n ? n->file : NULL, n ? n->line : 0, "report.limits.text",
 			      "%ld is out of range (128 to 1048576 bytes)", out->limit_text);
 	}
 
