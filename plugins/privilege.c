@@ -203,8 +203,10 @@ static int on_set_id(struct privilege *st, const struct da_event *ev)
 	/* Setting an id one already has always succeeds, so a refusal (EPERM)
 	 * means another identity was asked for, even when getuid() was never
 	 * seen; a success to an id that is not known to be current is a drop
-	 * only when the current ids are known (make restores its own ids). */
-	bool refused = ev->err == EPERM;
+	 * only when the current ids are known (make restores its own ids).
+	 * In a user namespace an id with no mapping is refused with EINVAL:
+	 * the same request. */
+	bool refused = ev->err == EPERM || ev->err == EINVAL;
 	bool root = false, other = false, drop = false;
 	long shown = -1;
 	for (size_t i = 0; i < n; i++) {
