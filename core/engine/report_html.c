@@ -78,13 +78,9 @@ static const char style[] =
 
 /* ---- verdict ------------------------------------------------------------ */
 
-static void html_head(struct json_buf *b, const struct report_input *in, const struct score_result *s)
+/* The report's name: report.title, else the target command (as report.md). */
+static void put_name(struct json_buf *b, const struct report_input *in)
 {
-	json_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-			 "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-			 "style-src 'unsafe-inline'\">\n"
-			 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
-	json_buf_printf(b, "%s — ", s->pass ? "PASS" : "FAIL");
 	if (in->title && *in->title)
 		esc(b, in->title);
 	else if (in->command && in->command[0])
@@ -95,6 +91,16 @@ static void html_head(struct json_buf *b, const struct report_input *in, const s
 		}
 	else
 		json_buf_puts(b, "unnamed target");
+}
+
+static void html_head(struct json_buf *b, const struct report_input *in, const struct score_result *s)
+{
+	json_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+			 "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+			 "style-src 'unsafe-inline'\">\n"
+			 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+	json_buf_printf(b, "%s — ", s->pass ? "PASS" : "FAIL");
+	put_name(b, in);
 	json_buf_printf(b, " — dynaudit</title>\n<style>%s</style>\n</head>\n<body>\n", style);
 }
 
@@ -102,10 +108,7 @@ static void html_verdict(struct json_buf *b, const struct report_input *in, cons
 {
 	bool full = !in->coverage || strcmp(in->coverage, "full") == 0;
 	json_buf_puts(b, "<h1>Dynamic Security Analysis Report — ");
-	if (in->title && *in->title)
-		esc(b, in->title);
-	else
-		json_buf_puts(b, "dynaudit");
+	put_name(b, in);
 	json_buf_puts(b, "</h1>\n");
 	json_buf_printf(b, "<p class=\"verdict %s\" id=\"verdict\"><strong>%s%s</strong> — score %.1f/100, "
 			   "%s risk; coverage: %s",
@@ -241,6 +244,7 @@ static void html_tree(struct json_buf *b, const struct report_input *in)
 
 #define SVG_W 900
 #define SVG_LEFT 90
+#define SVG_RIGHT 40 /* room for the last axis label */
 #define LANE_H 22
 static const char *const lane_name[TL_N] = {"process", "file", "network", "privilege", "output", "other"};
 static const char *const lane_color[TL_N] = {"#7c3aed", "#0891b2", "#ea580c", "#be123c", "#4b5563", "#9ca3af"};
@@ -262,7 +266,7 @@ static void html_timeline(struct json_buf *b, const struct report_input *in)
 {
 	const struct timeline_rec *tl = &in->timeline;
 	double span = timeline_span(in);
-	double plot_w = SVG_W - SVG_LEFT - 10;
+	double plot_w = SVG_W - SVG_LEFT - SVG_RIGHT;
 	int h = LANE_H * (TL_N + 1) + 30;
 	json_buf_puts(b, "<h2>Timeline</h2>\n");
 	json_buf_printf(b, "<p>%lu events over %.3f s, per kind (bar height: events in that slice, scaled "
@@ -279,7 +283,7 @@ static void html_timeline(struct json_buf *b, const struct report_input *in)
 		int y = c * LANE_H;
 		json_buf_printf(b, "<text x=\"4\" y=\"%d\">%s</text><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
 				   "stroke=\"#ddd\"/>\n", y + 15, c < TL_N ? lane_name[c] : "findings", SVG_LEFT,
-				y + LANE_H, SVG_W - 10, y + LANE_H);
+				y + LANE_H, SVG_W - SVG_RIGHT, y + LANE_H);
 		if (c == TL_N)
 			break;
 		unsigned long col[HTML_COLUMNS] = {0}, max = 0;
