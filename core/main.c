@@ -286,6 +286,8 @@ static int open_audit(const struct cli *cli, const struct audit_config *cfg, boo
 		.live = live,
 		.write_artifacts = true,
 		.verbosity = cli->verbosity + 1, /* 0 quiet, 1 warnings, 2 info, 3 debug */
+		.fail_on_warn = (cli->fail_on & FAIL_ON_WARN) != 0,
+		.fail_on_inconclusive = (cli->fail_on & FAIL_ON_INCONCLUSIVE) != 0,
 	};
 	char err[2048] = "";
 	int rc = audit_open(a, cfg, &opt, err, sizeof(err));

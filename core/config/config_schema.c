@@ -576,7 +576,7 @@ static int get_ro_paths(struct resolver *r)
 
 static int get_formats(struct resolver *r)
 {
-	static const char *const known[] = {"markdown", "json", NULL};
+	static const char *const known[] = {"markdown", "json", "html", "junit", "sarif", NULL};
 	const struct cfg_node *n = at(r->root, "report.formats");
 	size_t count = n ? 0 : 2;
 	int rc = n ? list_items(r, "report.formats", n, &count) : 0;
@@ -594,7 +594,7 @@ static int get_formats(struct resolver *r)
 		if (!ok) {
 			const struct cfg_node *it = item_node(n, i);
 			return cfg_fail(r->err, -EINVAL, it->file, it->line, "report.formats",
-					"unknown report format '%s' (markdown or json)", name);
+					"unknown report format '%s' (markdown, json, html, junit or sarif)", name);
 		}
 		if (!(v[i] = strdup(name)))
 			return oom(r);

@@ -16,7 +16,9 @@
 #include "engine/activity.h"
 #include "engine/artifacts.h"
 #include "engine/plugin_host.h"
+#include "engine/proctree.h"
 #include "engine/report.h"
+#include "engine/timeline.h"
 
 /* Report order of the built-in categories; other categories follow in
  * configuration order. */
@@ -201,6 +203,9 @@ int audit_open(struct audit **out, const struct audit_config *cfg, const struct 
 	/* The report names the submission: the host directory for a live run,
 	 * the directory as recorded for a replay. */
 	a->in.workdir = opt->live && cfg->workdir ? cfg->workdir : a->run.workdir;
+	a->in.run_workdir = a->run.workdir;
+	a->in.fail_on_warn = opt->fail_on_warn;
+	a->in.fail_on_inconclusive = opt->fail_on_inconclusive;
 	a->run.tmpdir = "/tmp";
 	a->run.command = (const char *const *)a->in.command;
 	a->run.duration_s = cfg->duration_s;
@@ -260,6 +265,12 @@ int audit_open(struct audit **out, const struct audit_config *cfg, const struct 
 	}
 
 	rc = bus_subscribe(a->bus, NULL, audit_observer, a);
+	if (rc < 0)
+		goto fail;
+	/* the process tree and the timeline of report.html */
+	rc = proctree_subscribe(a->bus, &a->in);
+	if (rc == 0)
+		rc = timeline_subscribe(a->bus, &a->in.timeline);
 	if (rc < 0)
 		goto fail;
 	a->activity = activity_new(a->bus, a->run.workdir, a->run.home);
@@ -622,6 +633,12 @@ int audit_close(struct audit *a, struct audit_outcome *out, char *err, size_t er
 			rc = report_write_json(&a->in, &score, a->opt.outdir_fd, "report.json", err, errlen);
 		if (rc == 0 && wants_format(a->cfg, "markdown"))
 			rc = report_write_md(&a->in, &score, a->opt.outdir_fd, "report.md", err, errlen);
+		if (rc == 0 && wants_format(a->cfg, "html"))
+			rc = report_write_html(&a->in, &score, a->opt.outdir_fd, "report.html", err, errlen);
+		if (rc == 0 && wants_format(a->cfg, "junit"))
+			rc = report_write_junit(&a->in, &score, a->opt.outdir_fd, "report.junit.xml", err, errlen);
+		if (rc == 0 && wants_format(a->cfg, "sarif"))
+			rc = report_write_sarif(&a->in, &score, a->opt.outdir_fd, "report.sarif", err, errlen);
 	}
 	score_free(&score);
 	return rc;

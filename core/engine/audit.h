@@ -9,8 +9,9 @@
  *                   monitors) publish here.
  *   audit_set_*()   sources say what the report overview needs.
  *   audit_close()   end of input: plugins finish, findings are aggregated
- *                   and scored, report.json and report.md are written
- *                   atomically into the output directory.
+ *                   and scored, the reports of report.formats (report.json,
+ *                   report.md, report.html, report.junit.xml, report.sarif)
+ *                   are written atomically into the output directory.
  *
  * The engine never prints (except through the log hook) and never exits;
  * errors come back as negative errno with a message in err[errlen].
@@ -36,6 +37,8 @@ struct audit_options {
 	bool write_artifacts;        /* write stdout.log etc. from events (default true) */
 	int verbosity;               /* 0 quiet, 1 warnings, 2 info, 3 debug */
 	const char *builtin_plugin_dir; /* override of the built-in plugin dir (tests) */
+	bool fail_on_warn;           /* --fail-on warn / inconclusive: those fail the */
+	bool fail_on_inconclusive;   /* testcases of report.junit.xml too */
 };
 
 int audit_open(struct audit **out, const struct audit_config *cfg, const struct audit_options *opt,

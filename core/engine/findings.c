@@ -152,6 +152,16 @@ void report_input_free(struct report_input *in)
 	for (size_t i = 0; i < in->n_stats; i++)
 		free(in->stats[i].name);
 	free(in->stats);
+	for (size_t i = 0; i < in->n_procs; i++) {
+		for (size_t j = 0; in->procs[i].argv && in->procs[i].argv[j]; j++)
+			free(in->procs[i].argv[j]);
+		free(in->procs[i].argv);
+		free(in->procs[i].exe);
+		free(in->procs[i].signal);
+	}
+	free(in->procs);
+	in->procs = NULL;
+	in->n_procs = 0;
 	in->command = NULL;
 	in->sandbox = NULL;
 	in->sources = in->notes = NULL;

@@ -1,5 +1,5 @@
 /*
- * report.h — findings, scoring and the two report writers.
+ * report.h — findings, scoring and the report writers.
  *
  * The engine (audit.c) fills a struct report_input while the audit runs:
  * findings_add() for every finding a detector emits (copied, de-duplicated
@@ -56,6 +56,33 @@ struct category_rec {
 };
 
 struct kv { char *key; char *value; };
+
+/* One process of the audit (proctree.c): who started it and what it ran,
+ * for report.html's process tree.  Threads are not processes here. */
+struct proc_rec {
+	int pid;
+	int ppid;            /* the parent's pid, 0: a root (the target, or unknown) */
+	char **argv;         /* the last successful exec's argv, NULL-terminated; NULL: none seen */
+	char *exe;           /* its resolved path, or NULL */
+	double start_s;      /* fork (or first sight) time */
+	double end_s;        /* exit time, < 0 while running */
+	bool ended;
+	int exit_code;       /* valid when ended && !signal */
+	char *signal;        /* killing signal name, or NULL */
+	unsigned execs;      /* exec attempts (failed ones included) */
+	bool setup;          /* part of target.setup */
+};
+
+/* Events over time (timeline.c): counts per class in equal buckets of
+ * bucket_s seconds from 0, for report.html's timeline. */
+enum tl_class { TL_PROCESS, TL_FILE, TL_NETWORK, TL_PRIVILEGE, TL_OUTPUT, TL_OTHER, TL_N };
+#define TIMELINE_BUCKETS 256
+struct timeline_rec {
+	double bucket_s;     /* 0: no event recorded */
+	size_t n_buckets;    /* buckets in use (<= TIMELINE_BUCKETS) */
+	unsigned long count[TL_N][TIMELINE_BUCKETS];
+	unsigned long total;
+};
 struct named_stat { char *name; double value; };
 
 /*
@@ -92,6 +119,13 @@ struct report_input {
 	/* filled by the engine before the writers run (coverage_compute) */
 	const char *coverage;       /* "full" | "partial" | "none" (static) */
 	const char *coverage_reason;/* borrowed, NULL before */
+	/* for report.html, report.junit.xml and report.sarif (owned, may be empty) */
+	struct proc_rec *procs; size_t n_procs;
+	unsigned long procs_dropped;/* processes not kept (PROCTREE_MAX) */
+	struct timeline_rec timeline;
+	const char *run_workdir;    /* the workdir as the target saw it (borrowed), NULL: workdir */
+	bool fail_on_warn;          /* --fail-on warn / inconclusive: report.junit.xml */
+	bool fail_on_inconclusive;  /* fails those testcases too (exit status 1 agrees) */
 };
 
 /* Coverage: how much of the target's own behaviour the audit saw (see
@@ -142,6 +176,26 @@ int report_write_json(const struct report_input *in, const struct score_result *
 		      int dirfd, const char *path, char *err, size_t errlen);
 int report_write_md(const struct report_input *in, const struct score_result *s,
 		    int dirfd, const char *path, char *err, size_t errlen);
+
+/* The other formats (report.formats: html, junit, sarif), same contract:
+ * report.html (self-contained, no script), report.junit.xml, report.sarif
+ * (SARIF 2.1.0).  See report_html.c, report_junit.c, report_sarif.c. */
+int report_write_html(const struct report_input *in, const struct score_result *s,
+		      int dirfd, const char *path, char *err, size_t errlen);
+int report_write_junit(const struct report_input *in, const struct score_result *s,
+		       int dirfd, const char *path, char *err, size_t errlen);
+int report_write_sarif(const struct report_input *in, const struct score_result *s,
+		       int dirfd, const char *path, char *err, size_t errlen);
+
+/* Escapers shared by the XML-like writers (report_markup.c): text for HTML
+ * or XML element content and attribute values.  Valid UTF-8 is kept
+ * (minus characters XML forbids), & < > " ' become entities, and control
+ * characters and bytes that are not valid UTF-8 are shown as \xNN, so a
+ * hostile string can neither open markup nor make the file invalid. */
+struct json_buf;
+void markup_text(struct json_buf *b, const char *s);
+/* At most max bytes of s (cut on a character boundary, "…" appended). */
+void markup_text_max(struct json_buf *b, const char *s, size_t max);
 
 /* Write data to path (relative to dirfd) atomically: ".NAME.tmp" created
  * with O_EXCL | O_NOFOLLOW next to it, fsync, rename.  A directory part

@@ -63,7 +63,7 @@ Test(errors, wrong_types)
 	expect_error("bad-enum.yaml",
 		     "bad-enum.yaml:2: sandbox.network: invalid value 'bridge' (none or host)");
 	expect_error("bad-report-format.yaml", "bad-report-format.yaml:2: report.formats: "
-					       "unknown report format 'pdf' (markdown or json)");
+					       "unknown report format 'pdf' (markdown, json, html, junit or sarif)");
 	expect_error("bad-command-quote.yaml",
 		     "bad-command-quote.yaml:2: target.command: cannot split 'python3 "
 		     "'unterminated' into words: unterminated quote or trailing backslash");
