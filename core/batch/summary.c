@@ -212,30 +212,17 @@ static void outlier_text(char *buf, size_t len, const struct behaviour *b, size_
 		 b->value);
 }
 
-/* The report link, relative to the summary's directory. */
+/* The report link: NAME/report.md, relative to the batch directory that
+ * holds the audit (the audit directory's own name), never to where this
+ * summary is written, so shards merged by summarize give the same bytes
+ * as one batch; it resolves from summary.md whenever the audits sit in
+ * the summary's directory (one batch, or shards sharing one OUTDIR). */
 static void report_link(char *buf, size_t len, const char *outdir_real, const struct summary_row *r)
 {
-	const char *file = r->has_report ? "report.md" : "";
-	size_t ol = strlen(outdir_real);
-	if (!strncmp(r->dir, outdir_real, ol) && r->dir[ol] == '/') {
-		snprintf(buf, len, "%s/%s", r->dir + ol + 1, file);
-		return;
-	}
-	/* Outside: climb from outdir to the common ancestor. */
-	size_t common = 0;
-	for (size_t i = 0; outdir_real[i] && r->dir[i] == outdir_real[i]; i++)
-		if (outdir_real[i] == '/')
-			common = i;
-	size_t up = 1;
-	for (size_t i = common + 1; outdir_real[i]; i++)
-		up += outdir_real[i] == '/';
-	if (ol == 1) /* outdir is / */
-		up = 0;
-	size_t w = 0;
-	buf[0] = 0;
-	for (size_t i = 0; i < up && w + 3 < len; i++)
-		w += (size_t)snprintf(buf + w, len - w, "../");
-	snprintf(buf + w, len - w, "%s/%s", r->dir + common + 1, file);
+	(void)outdir_real;
+	const char *base = strrchr(r->dir, '/');
+	base = base ? base + 1 : r->dir;
+	snprintf(buf, len, "%s/%s", base, r->has_report ? "report.md" : "");
 }
 
 /* ---- writers ------------------------------------------------------------ */

@@ -28,9 +28,10 @@
  * is never one, and a batch under ten submissions has no outliers.
  *
  * DETERMINISM.  The output depends only on the audits' contents and names:
- * rows are sorted, there is no timestamp and no absolute path (the links
- * are relative to the summary's directory), so the same audits give
- * byte-identical files however they were gathered.
+ * rows are sorted, there is no timestamp and no absolute path (a row's
+ * link is NAME/report.md, relative to the batch directory holding the
+ * audit), so the same audits give byte-identical files however they were
+ * gathered: shards merged by summarize equal the one batch.
  */
 #ifndef DYNAUDIT_SUMMARY_H
 #define DYNAUDIT_SUMMARY_H
