@@ -263,14 +263,11 @@ static void event_behaviour(struct summary_row *row, const struct json_value *ev
 		const char *base = strrchr(path, '/');
 		add_behaviour(row, "exec", base ? base + 1 : path);
 	} else if (!strcmp(kind, "connect") || !strcmp(kind, "bind") || !strcmp(kind, "listen")) {
+		/* addr is the endpoint as the event writes it ("127.0.0.1:5555",
+		 * "[::1]:80", a unix path) */
 		const char *addr = str_member(ev, "addr");
-		const struct json_value *port = json_get(ev, "port");
-		if (!addr || !port || port->type != JSON_NUMBER)
-			return;
-		char ep[300];
-		snprintf(ep, sizeof(ep), strchr(addr, ':') ? "[%s]:%lld" : "%s:%lld", addr,
-			 (long long)port->number);
-		add_behaviour(row, kind, ep);
+		if (addr)
+			add_behaviour(row, kind, addr);
 	} else if (!strcmp(kind, "open") && path) {
 		const struct json_value *acc = json_get(ev, "access");
 		if (!acc || acc->type != JSON_NUMBER || !((long long)acc->number & 2))
