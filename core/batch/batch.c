@@ -704,7 +704,9 @@ static int open_batch_outdir(const char *path, struct sub *subs, size_t n, bool 
 			closedir(d);
 		char err[512];
 		static const char text[] = "This directory holds the audits of a dynaudit batch and their summary.\n";
-		if (write_file_atomic(fd, BATCH_MARKER, text, sizeof(text) - 1, err, sizeof(err)) < 0) {
+		/* shards starting together may race to write it: one winning is enough */
+		if (write_file_atomic(fd, BATCH_MARKER, text, sizeof(text) - 1, err, sizeof(err)) < 0 &&
+		    fstatat(fd, BATCH_MARKER, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			fprintf(stderr, "dynaudit: %s\n", err);
 			close(fd);
 			return -1;
@@ -720,13 +722,15 @@ static int exit_status(const struct batch_options *o, const struct summary_total
 	return failed ? 1 : t->not_audited ? 3 : 0;
 }
 
-static void print_totals(const struct batch_options *o, const struct summary_totals *t, const char *outdir)
+static void print_totals(const struct batch_options *o, const struct summary_totals *t, const char *outdir,
+			 const char *base)
 {
 	if (o->verbosity < 0)
 		return;
 	fprintf(stderr, "dynaudit: %zu submissions: %zu FAIL, %zu not audited, %zu need a re-run, %zu PASS; "
-			"%zu need review — summary in %s/summary.md\n", t->rows, t->fail, t->not_audited,
-		t->needs_rerun, t->rows - t->fail - t->not_audited - t->needs_rerun, t->needs_review, outdir);
+			"%zu need review — summary in %s/%s.md\n", t->rows, t->fail, t->not_audited,
+		t->needs_rerun, t->rows - t->fail - t->not_audited - t->needs_rerun, t->needs_review, outdir,
+		base);
 }
 
 int batch_main(const struct batch_options *o)
@@ -809,7 +813,13 @@ int batch_main(const struct batch_options *o)
 	}
 	struct summary_totals t;
 	char err[1024] = "";
-	int rc = dirs ? summary_write(outfd, out_real, dirs, nd, &t, err, sizeof(err)) : -ENOMEM;
+	/* a shard writes its own summary.shard-K-of-N.*, so shards sharing one
+	 * OUTDIR (a cluster's shared file system) never replace each other's;
+	 * `dynaudit summarize OUTDIR` then writes summary.* of them all */
+	char base[64] = "summary";
+	if (o->shard_n)
+		snprintf(base, sizeof(base), "summary.shard-%u-of-%u", o->shard_k, o->shard_n);
+	int rc = dirs ? summary_write(outfd, base, dirs, nd, &t, err, sizeof(err)) : -ENOMEM;
 	summary_paths_free(dirs, nd);
 	for (size_t i = 0; i < n; i++)
 		free(all[i].path);
@@ -819,7 +829,7 @@ int batch_main(const struct batch_options *o)
 		fprintf(stderr, "dynaudit: summary: %s\n", err[0] ? err : strerror(-rc));
 		return stop_signal ? 128 + stop_signal : 3;
 	}
-	print_totals(o, &t, outdir);
+	print_totals(o, &t, outdir, base);
 	if (stop_signal)
 		return 128 + stop_signal;
 	return exit_status(o, &t);
@@ -853,13 +863,13 @@ int summarize_main(const struct batch_options *o)
 		return 2;
 	}
 	struct summary_totals t;
-	int rc = summary_write(outfd, real, dirs, nd, &t, err, sizeof(err));
+	int rc = summary_write(outfd, NULL, dirs, nd, &t, err, sizeof(err));
 	summary_paths_free(dirs, nd);
 	close(outfd);
 	if (rc < 0) {
 		fprintf(stderr, "dynaudit: summary: %s\n", err[0] ? err : strerror(-rc));
 		return 3;
 	}
-	print_totals(o, &t, outdir);
+	print_totals(o, &t, outdir, "summary");
 	return exit_status(o, &t);
 }

@@ -476,9 +476,14 @@ static void write_csv(struct json_buf *b, struct summary_row *rows, size_t n, co
 	}
 }
 
-int summary_write(int outfd, const char *outdir_real, char *const *audit_dirs, size_t n,
+int summary_write(int outfd, const char *base, char *const *audit_dirs, size_t n,
 		  struct summary_totals *t, char *err, size_t errlen)
 {
+	const char *outdir_real = ""; /* links do not depend on it, see report_link */
+	char name[3][NAME_MAX + 1];
+	static const char *const ext[3] = {"json", "md", "csv"};
+	for (int i = 0; i < 3; i++)
+		snprintf(name[i], sizeof(name[i]), "%.200s.%s", base ? base : "summary", ext[i]);
 	struct summary_row *rows = calloc(n ? n : 1, sizeof(*rows));
 	if (!rows) {
 		snprintf(err, errlen, "out of memory");
@@ -513,11 +518,11 @@ int summary_write(int outfd, const char *outdir_real, char *const *audit_dirs, s
 	if (rc == -ENOMEM)
 		snprintf(err, errlen, "out of memory");
 	if (rc == 0)
-		rc = write_file_atomic(outfd, "summary.json", js.data, js.len, err, errlen);
+		rc = write_file_atomic(outfd, name[0], js.data, js.len, err, errlen);
 	if (rc == 0)
-		rc = write_file_atomic(outfd, "summary.md", md.data, md.len, err, errlen);
+		rc = write_file_atomic(outfd, name[1], md.data, md.len, err, errlen);
 	if (rc == 0)
-		rc = write_file_atomic(outfd, "summary.csv", csv.data, csv.len, err, errlen);
+		rc = write_file_atomic(outfd, name[2], csv.data, csv.len, err, errlen);
 	json_buf_free(&js);
 	json_buf_free(&md);
 	json_buf_free(&csv);

@@ -60,11 +60,10 @@ int summary_expand(const char *const *paths, size_t n, char ***out, size_t *n_ou
 		   size_t errlen);
 void summary_paths_free(char **paths, size_t n);
 
-/* Read the audits and write summary.json, summary.md and summary.csv
- * atomically into the directory open as outfd, whose real path is
- * outdir_real (for the relative links).  Returns 0 (totals filled) or a
- * negative errno with the reason in err. */
-int summary_write(int outfd, const char *outdir_real, char *const *audit_dirs, size_t n,
+/* Read the audits and write BASE.json, BASE.md and BASE.csv (base: NULL
+ * for "summary") atomically into the directory open as outfd.  Returns 0
+ * (totals filled) or a negative errno with the reason in err. */
+int summary_write(int outfd, const char *base, char *const *audit_dirs, size_t n,
 		  struct summary_totals *totals, char *err, size_t errlen);
 
 #endif /* DYNAUDIT_SUMMARY_H */

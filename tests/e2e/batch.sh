@@ -180,10 +180,11 @@ sed -i '$d' "$S/honest01/main.py"
 "$DYNAUDIT" batch -c "$CFG" -j 8 -q --shard 0/2 -o "$TMP/sh0" "${SUBS[@]}"; rc0=$?
 "$DYNAUDIT" batch -c "$CFG" -j 8 -q --shard 1/2 -o "$TMP/sh1" "${SUBS[@]}"; rc1=$?
 check "shard exits: 1 and 1 (got $rc0 $rc1)" [ "$rc0$rc1" = 11 ]
-n0=$(json "$TMP/sh0/summary.json" 'len(r["rows"])'); n1=$(json "$TMP/sh1/summary.json" 'len(r["rows"])')
+n0=$(json "$TMP/sh0/summary.shard-0-of-2.json" 'len(r["rows"])'); n1=$(json "$TMP/sh1/summary.shard-1-of-2.json" 'len(r["rows"])')
 check "shards hold 17 + 17 rows ($n0 + $n1)" [ "$n0$n1" = 1717 ]
-check "shards are disjoint and together every submission" [ "$(cat <(json "$TMP/sh0/summary.json" '"\n".join(x["name"] for x in r["rows"])') <(json "$TMP/sh1/summary.json" '"\n".join(x["name"] for x in r["rows"])') | sort -u | wc -l)" -eq 34 ]
-check "shard 0 holds the even indexes of name order" [ "$(json "$TMP/sh0/summary.json" '",".join(sorted(x["name"] for x in r["rows"]))' | cut -d, -f1-3)" = "b64,bashrc,crash2" ]
+check "shards are disjoint and together every submission" [ "$(cat <(json "$TMP/sh0/summary.shard-0-of-2.json" '"\n".join(x["name"] for x in r["rows"])') <(json "$TMP/sh1/summary.shard-1-of-2.json" '"\n".join(x["name"] for x in r["rows"])') | sort -u | wc -l)" -eq 34 ]
+check "shard 0 holds the even indexes of name order" [ "$(json "$TMP/sh0/summary.shard-0-of-2.json" '",".join(sorted(x["name"] for x in r["rows"]))' | cut -d, -f1-3)" = "b64,bashrc,crash2" ]
+check "a shard writes no summary.json of its own" [ ! -e "$TMP/sh0/summary.json" ]
 "$DYNAUDIT" summarize -q -o "$TMP/merged" "$TMP/sh0" "$TMP/sh1"; rc=$?
 check "summarize exits 1 like the batch (got $rc)" [ "$rc" -eq 1 ]
 # Two runs of one audit can differ in timings (an early crash's "observed
@@ -201,6 +202,14 @@ check "single batch over the shards' audits resumes them all" [ "$(grep -c 'skip
 for f in summary.json summary.md summary.csv; do
   check "shards merged by summarize: $f byte-identical to the single batch's" cmp "$TMP/single/$f" "$TMP/merged/$f"
 done
+# the cluster way: shards running at once into one shared OUTDIR
+"$DYNAUDIT" batch -c "$CFG" -j 4 -q --shard 0/2 -o "$TMP/shared" "${SUBS[@]}" & p0=$!
+"$DYNAUDIT" batch -c "$CFG" -j 4 -q --shard 1/2 -o "$TMP/shared" "${SUBS[@]}" & p1=$!
+wait $p0; rc0=$?; wait $p1; rc1=$?
+check "concurrent shards into one OUTDIR: exits 1 1 (got $rc0 $rc1)" [ "$rc0$rc1" = 11 ]
+"$DYNAUDIT" summarize -q "$TMP/shared"
+check "summarize OUTDIR of concurrent shards: 34 rows in OUTDIR/summary.json" [ "$(json "$TMP/shared/summary.json" 'len(r["rows"])')" = 34 ]
+check "its links resolve from summary.md" test -f "$TMP/shared/$(json "$TMP/shared/summary.json" 'r["rows"][0]["report"]')"
 "$DYNAUDIT" summarize -q "$TMP/out"
 check "summarize of the batch directory rewrites the same summary" cmp -s "$TMP/first.json" "$SUM"
 
