@@ -689,7 +689,8 @@ static int open_batch_outdir(const char *path, struct sub *subs, size_t n, bool 
 		struct dirent *de;
 		const char *foreign = NULL;
 		while (d && (de = readdir(d)))
-			if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+			if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+			    strcmp(de->d_name, BATCH_MARKER)) {
 				foreign = de->d_name;
 				break;
 			}
@@ -702,14 +703,21 @@ static int open_batch_outdir(const char *path, struct sub *subs, size_t n, bool 
 		}
 		if (d)
 			closedir(d);
-		char err[512];
+		/* created in place, O_EXCL: shards starting together into one
+		 * OUTDIR race for it, and whoever wins, it exists (the text is
+		 * for people; only the name counts) */
 		static const char text[] = "This directory holds the audits of a dynaudit batch and their summary.\n";
-		/* shards starting together may race to write it: one winning is enough */
-		if (write_file_atomic(fd, BATCH_MARKER, text, sizeof(text) - 1, err, sizeof(err)) < 0 &&
-		    fstatat(fd, BATCH_MARKER, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			fprintf(stderr, "dynaudit: %s\n", err);
+		int mfd = openat(fd, BATCH_MARKER, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (mfd < 0 && errno != EEXIST) {
+			fprintf(stderr, "dynaudit: %s/%s: %s\n", path, BATCH_MARKER, strerror(errno));
 			close(fd);
 			return -1;
+		}
+		if (mfd >= 0) {
+			if (write(mfd, text, sizeof(text) - 1) < 0) {
+				/* an empty marker still marks */
+			}
+			close(mfd);
 		}
 	}
 	return fd;
