@@ -772,8 +772,23 @@ int batch_main(const struct batch_options *o)
 		free(all);
 		return 2;
 	}
+	/* signals: forwarded to the audits, see the top of this file */
+	if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
+		fprintf(stderr, "dynaudit: pipe: %s\n", strerror(errno));
+		close(outfd);
+		free(all);
+		return 3;
+	}
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
 	struct progress p = {.tty = isatty(2), .quiet = o->verbosity < 0, .total = n, .t0 = now_s()};
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n && !stop_signal; i++) {
 		char err[512];
 		int rc = tree_hash(all[i].path, all[i].tree, err, sizeof(err));
 		if (rc < 0) {
@@ -792,20 +807,6 @@ int batch_main(const struct batch_options *o)
 			p.queued++;
 		}
 	}
-	/* signals: forwarded to the audits, see the top of this file */
-	if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
-		fprintf(stderr, "dynaudit: pipe: %s\n", strerror(errno));
-		close(outfd);
-		return 3;
-	}
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGCHLD, &sa, NULL);
 	run_all(o, outfd, out_real, cfg_hex, all, n, &p);
 	signal(SIGCHLD, SIG_DFL);
 
