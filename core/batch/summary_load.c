@@ -293,19 +293,26 @@ static void load_events(const char *dir, struct summary_row *row)
 		close(fd);
 		return;
 	}
-	char *line = NULL, err[128];
-	size_t cap = 0, total = 0;
-	ssize_t n;
-	while ((n = getline(&line, &cap, f)) > 0) {
-		total += (size_t)n;
+	/* a fixed buffer, never getline: one forged line must not grow memory */
+	char *line = malloc(EVENT_LINE_MAX + 1), err[128];
+	size_t total = 0;
+	bool skipping = false; /* inside a line longer than the buffer */
+	while (line && fgets(line, EVENT_LINE_MAX + 1, f)) {
+		size_t n = strlen(line);
+		total += n;
 		if (total > EVENTS_MAX) {
 			row->events_cut = true;
 			break;
 		}
-		if ((size_t)n > EVENT_LINE_MAX || !strstr(line, "\"kind\""))
+		bool whole = n > 0 && line[n - 1] == '\n';
+		if (skipping || !whole) {
+			skipping = !whole;
+			continue;
+		}
+		if (!strstr(line, "\"kind\""))
 			continue;
 		struct json_value *v = NULL;
-		if (json_parse(line, (size_t)n, &v, err, sizeof(err)) == 0)
+		if (json_parse(line, n, &v, err, sizeof(err)) == 0)
 			event_behaviour(row, v);
 		json_free(v);
 	}
