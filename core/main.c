@@ -20,6 +20,7 @@
 
 #include "config/config.h"
 #include "dynaudit_build.h"
+#include "batch/batch.h"
 #include "engine/audit.h"
 #include "engine/event_json.h"
 #include "engine/outdir.h"
@@ -38,6 +39,8 @@ static const char usage_text[] =
 	"  dynaudit replay [-c CONFIG] (--strace FILE [--ss FILE] | --events FILE) [--set KEY=VALUE]... [-o OUTDIR]\n"
 	"  dynaudit check  [-c CONFIG] [--set KEY=VALUE]...\n"
 	"  dynaudit plugins [--plugin-path DIR]...\n"
+	"  dynaudit batch  [-c CONFIG] [-j JOBS] [--shard K/N] [--set KEY=VALUE]... [-o OUTDIR] SUBMISSION_DIR...\n"
+	"  dynaudit summarize [-o OUTDIR] AUDIT_DIR...\n"
 	"  dynaudit --version | --help | <command> --help\n";
 
 static const char run_help[] =
@@ -70,6 +73,30 @@ static const char replay_help[] =
 	"Exit status: 0 PASS, 1 FAIL (or a --fail-on condition), 2 usage/config error,\n"
 	"3 the input could not be read.\n";
 
+static const char batch_help[] =
+	"dynaudit batch — audit every submission of an assignment with one config\n\n"
+	"  -c, --config FILE    pipeline config (target.command must be set); default: the embedded default\n"
+	"  -j, --jobs N         audits at a time (default: 4 x CPUs, capped by available memory / 1.5 GiB)\n"
+	"      --shard K/N      audit only the submissions whose index in name order is K mod N\n"
+	"      --set KEY=VALUE  override a config key for every audit (repeatable)\n"
+	"  -o, --output DIR     batch directory (default ./dynaudit-batch): DIR/<name>/ per submission,\n"
+	"                       DIR/summary.json, summary.md, summary.csv\n"
+	"      --force          audit again submissions that are unchanged since their audit;\n"
+	"                       write into a non-empty directory that is no batch's\n"
+	"      --fail-on LIST   exit 1 when any submission meets: fail (default), warn, inconclusive\n"
+	"  -q, --quiet          print nothing but errors\n\n"
+	"Exit status: 1 any submission FAILs (or meets --fail-on), else 3 any could not be audited,\n"
+	"else 0; 2 usage/config error; 130/143 interrupted (the summary is still written).\n";
+
+static const char summarize_help[] =
+	"dynaudit summarize — rebuild the summary from audit directories, running nothing\n\n"
+	"  -o, --output DIR     where summary.json/.md/.csv go (default: the one batch directory\n"
+	"                       given, else ./dynaudit-summary)\n"
+	"      --fail-on LIST   as for batch\n"
+	"  -q, --quiet          print nothing but errors\n\n"
+	"AUDIT_DIR: an audit (holding report.json) or a batch directory (its audits are taken).\n"
+	"The same audits give a byte-identical summary. Exit status as for batch.\n";
+
 static const char check_help[] =
 	"dynaudit check — validate a config and print it merged and normalized\n\n"
 	"  -c, --config FILE    pipeline config (YAML or INI); default: the embedded default\n"
@@ -97,6 +124,10 @@ struct cli {
 	char **command;
 	int verbosity;          /* -q: -1, default 0, -v: 1, -vv: 2 */
 	unsigned fail_on;       /* FAIL_ON_* bits; default FAIL_ON_FAIL */
+	unsigned jobs;          /* batch -j */
+	unsigned shard_k, shard_n;
+	char **args;            /* batch, summarize: the directories */
+	size_t n_args;
 };
 
 static int parse_fail_on(const char *list, unsigned *out)
@@ -149,7 +180,7 @@ static int push(const char ***arr, size_t *n, const char *v)
 static int parse_options(const char *cmd, int argc, char **argv, struct cli *cli, const char *help)
 {
 	enum { OPT_TARGET = 256, OPT_SET, OPT_STRACE, OPT_SS, OPT_EVENTS, OPT_PLUGIN_PATH, OPT_FORCE,
-	       OPT_FAIL_ON };
+	       OPT_FAIL_ON, OPT_SHARD };
 	static const struct option longopts[] = {
 		{"config", required_argument, NULL, 'c'},
 		{"output", required_argument, NULL, 'o'},
@@ -161,6 +192,8 @@ static int parse_options(const char *cmd, int argc, char **argv, struct cli *cli
 		{"plugin-path", required_argument, NULL, OPT_PLUGIN_PATH},
 		{"force", no_argument, NULL, OPT_FORCE},
 		{"fail-on", required_argument, NULL, OPT_FAIL_ON},
+		{"jobs", required_argument, NULL, 'j'},
+		{"shard", required_argument, NULL, OPT_SHARD},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -168,24 +201,47 @@ static int parse_options(const char *cmd, int argc, char **argv, struct cli *cli
 	};
 	bool is_run = strcmp(cmd, "run") == 0, is_replay = strcmp(cmd, "replay") == 0;
 	bool is_plugins = strcmp(cmd, "plugins") == 0;
+	bool is_batch = strcmp(cmd, "batch") == 0, is_summarize = strcmp(cmd, "summarize") == 0;
+	bool audits = is_run || is_replay || is_batch;
 	int c;
 	optind = 1;
 	opterr = 0;
 	cli->fail_on = FAIL_ON_FAIL;
-	while ((c = getopt_long(argc, argv, "+c:o:vqh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+c:o:j:vqh", longopts, NULL)) != -1) {
 		bool ok = true;
 		switch (c) {
-		case 'c': ok = !is_plugins; cli->config = optarg; break;
-		case 'o': ok = is_run || is_replay; cli->outdir = optarg; break;
+		case 'c': ok = !is_plugins && !is_summarize; cli->config = optarg; break;
+		case 'o': ok = audits || is_summarize; cli->outdir = optarg; break;
+		case 'j': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (!is_batch || *end || !optarg[0] || v < 1 || v > 64) {
+				die_usage("-j %s: a number of jobs from 1 to 64 (with batch)", optarg);
+				return -1;
+			}
+			cli->jobs = (unsigned)v;
+			break;
+		}
+		case OPT_SHARD: {
+			unsigned k, n;
+			char tail;
+			if (!is_batch || sscanf(optarg, "%u/%u%c", &k, &n, &tail) != 2 || n < 1 || k >= n) {
+				die_usage("--shard %s: K/N with N >= 1 and K in 0..N-1 (with batch)", optarg);
+				return -1;
+			}
+			cli->shard_k = k;
+			cli->shard_n = n;
+			break;
+		}
 		case OPT_TARGET: ok = is_run; cli->target = optarg; break;
-		case OPT_FORCE: ok = is_run || is_replay; cli->force = true; break;
-		case OPT_SET: ok = !is_plugins; push(&cli->sets, &cli->n_sets, optarg); break;
+		case OPT_FORCE: ok = audits; cli->force = true; break;
+		case OPT_SET: ok = !is_plugins && !is_summarize; push(&cli->sets, &cli->n_sets, optarg); break;
 		case OPT_STRACE: ok = is_replay; cli->strace = optarg; break;
 		case OPT_SS: ok = is_replay; cli->ss = optarg; break;
 		case OPT_EVENTS: ok = is_replay; cli->events = optarg; break;
 		case OPT_PLUGIN_PATH: ok = is_plugins; push(&cli->plugin_path, &cli->n_plugin_path, optarg); break;
 		case OPT_FAIL_ON:
-			ok = is_run || is_replay;
+			ok = audits || is_summarize;
 			if (ok && parse_fail_on(optarg, &cli->fail_on) < 0) {
 				die_usage("--fail-on %s: a comma list of fail, warn, inconclusive", optarg);
 				return -1;
@@ -202,6 +258,11 @@ static int parse_options(const char *cmd, int argc, char **argv, struct cli *cli
 			die_usage("option '%s' does not apply here", argv[optind - 1]);
 			return -1;
 		}
+	}
+	if (is_batch || is_summarize) {
+		cli->args = &argv[optind];
+		cli->n_args = (size_t)(argc - optind);
+		return 0;
 	}
 	if (optind < argc) {
 		if (!is_run || strcmp(argv[optind - 1], "--") != 0) {
@@ -464,6 +525,29 @@ out:
 	return status;
 }
 
+static struct batch_options batch_opts(const struct cli *cli)
+{
+	struct batch_options o = {
+		.config = cli->config, .sets = cli->sets, .n_sets = cli->n_sets, .outdir = cli->outdir,
+		.force = cli->force, .jobs = cli->jobs, .shard_k = cli->shard_k, .shard_n = cli->shard_n,
+		.fail_on = cli->fail_on, .verbosity = cli->verbosity, .paths = cli->args,
+		.n_paths = cli->n_args,
+	};
+	return o;
+}
+
+static int cmd_batch(const struct cli *cli)
+{
+	struct batch_options o = batch_opts(cli);
+	return batch_main(&o);
+}
+
+static int cmd_summarize(const struct cli *cli)
+{
+	struct batch_options o = batch_opts(cli);
+	return summarize_main(&o);
+}
+
 static int cmd_check(const struct cli *cli)
 {
 	struct cfg_node *root = NULL;
@@ -569,6 +653,8 @@ int main(int argc, char **argv)
 		{"replay", replay_help, cmd_replay},
 		{"check", check_help, cmd_check},
 		{"plugins", plugins_help, cmd_plugins},
+		{"batch", batch_help, cmd_batch},
+		{"summarize", summarize_help, cmd_summarize},
 	};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (strcmp(cmd, cmds[i].name) != 0)
