@@ -222,6 +222,8 @@ int audit_open(struct audit **out, const struct audit_config *cfg, const struct 
 			goto fail;
 		}
 		a->plugins[a->n_plugins].cfg = pc->node;
+		a->plugins[a->n_plugins].rules = cfg->rules;
+		a->plugins[a->n_plugins].n_rules = cfg->n_rules;
 		a->n_plugins++;
 	}
 	order_plugins(a->plugins, a->n_plugins);
