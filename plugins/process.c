@@ -144,6 +144,7 @@
 
 #include "dynaudit/event.h"
 #include "dynaudit/plugin.h"
+#include "dynaudit/progclass.h"
 
 #define MAX_PROCS 4096         /* processes remembered */
 #define MAX_CREATED 4096       /* created/changed paths remembered */
@@ -433,9 +434,8 @@ static const char *event_path(const struct da_event *ev)
 
 /* ---- what a program is ----------------------------------------------- */
 
-static const char *const shells[] = {
-	"sh", "bash", "dash", "zsh", "ksh", "ksh93", "mksh", "pdksh", "ash", "fish",
-	"csh", "tcsh", "yash", "rbash", "posh", NULL};
+/* Shells: libdynaudit-sdk's class (da_prog_is_shell), the one backdoor and
+ * file ask too. */
 
 /* The build toolchain a setup command (make, cc ...) runs. */
 static const char *const toolchain[] = {
@@ -869,7 +869,7 @@ static const char *shell_danger(const char *script)
 			end++;
 		if (c < end) {
 			const char *cmd = base_name(ws.w[c]);
-			bool shell = in_list(cmd, shells);
+			bool shell = da_prog_is_shell(cmd);
 			evals |= strcmp(cmd, "eval") == 0 || strcmp(cmd, "source") == 0;
 			bool rm = strcmp(cmd, "rm") == 0, recursive = false, force = false, home = false;
 			for (size_t a = c + 1; a < end; a++) {
@@ -1464,7 +1464,7 @@ static void judge_exec(struct state *st, const struct da_event *ev_in)
 		      (same_program(applet, previous) ||
 		       (is_interpreter(previous) && is_interpreter(applet)) ||
 		       (st->own_base && same_program(previous, st->own_base) && is_interpreter(applet)));
-	bool toolchain_or_shell = is_toolchain(applet) || in_list(applet, shells) ||
+	bool toolchain_or_shell = is_toolchain(applet) || da_prog_is_shell(applet) ||
 				  (ev->argc > 0 && ev->argv && ev->argv[0] &&
 				   is_toolchain(base_name(ev->argv[0])));
 	/* an allowed make or cc runs its toolchain and recipe shells */
@@ -1474,7 +1474,7 @@ static void judge_exec(struct state *st, const struct da_event *ev_in)
 		       ((setup || under_builder) && toolchain_or_shell);
 	/* what a compiler driver runs (cc1, as, collect2, ld) is the driver's doing */
 	bool part_of_driver = p && p->driver && in_toolchain_list(applet, driver_internals);
-	bool is_shell = in_list(applet, shells);
+	bool is_shell = da_prog_is_shell(applet);
 	const char *script = is_shell ? shell_script(ev) : NULL;
 	/* from here on a program the run writes may be a download */
 	if (is_net_tool(applet) || (script && script_uses_network(script)))
