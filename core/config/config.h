@@ -161,8 +161,9 @@ struct audit_config {
 int config_resolve(const struct cfg_node *root, struct audit_config *out, struct cfg_error *err);
 void audit_config_free(struct audit_config *cfg);
 
-/* `rules:` of root checked against out->plugins and filled into out->rules
- * (called by config_resolve).  0, or -EINVAL/-ENOMEM with err at the
+/* `rules:` of root checked (ids, values) and filled into out->rules
+ * (called by config_resolve; the detector part is checked by the audit
+ * once detectors are loaded).  0, or -EINVAL/-ENOMEM with err at the
  * entry's file:line. */
 int config_rules_resolve(const struct cfg_node *root, struct audit_config *out,
 			 struct cfg_error *err);

@@ -8,12 +8,14 @@
  * A rule id is DETECTOR.RULE; its value is `off` (the detector's findings
  * of that rule are dropped where the engine records them) or a severity
  * (info, low, medium, high, critical), written `{severity: S}` or, the
- * only form INI has, the severity word alone.  An id whose detector is
- * not one of the configured `plugins`, or a value that is neither, is an
- * error at the file:line of the entry: an override that silently matches
- * nothing would make an assignment believe a rule is off when it is not.
- * (ABI 1.1 detectors do not declare their rule ids, so the rule part
- * itself cannot be checked yet.)
+ * only form INI has, the severity word alone.  A bad id or value is an
+ * error here, at the file:line of the entry.  Whether DETECTOR is one the
+ * audit loaded (its name or its category id: an out-of-tree detector's
+ * rules carry its category, "policy.fetch_tool") is known only once the
+ * detectors are loaded: audit.c checks it then, with the same file:line,
+ * because an override that silently matches nothing would make an
+ * assignment believe a rule is off when it is not.  (ABI 1.1 detectors do
+ * not declare their rule ids, so the RULE part cannot be checked yet.)
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -31,19 +33,8 @@ static int severity_of(const char *word)
 	return -1;
 }
 
-static bool configured(const struct audit_config *out, const char *id)
-{
-	const char *dot = strchr(id, '.');
-	size_t n = dot ? (size_t)(dot - id) : 0;
-	for (size_t i = 0; n && i < out->n_plugins; i++)
-		if (strlen(out->plugins[i].name) == n && strncmp(out->plugins[i].name, id, n) == 0)
-			return true;
-	return false;
-}
-
 /* One entry: fill o or fail at the entry's file:line. */
-static int parse_entry(const struct cfg_node *e, const struct audit_config *out,
-		       struct rule_override *o, struct cfg_error *err)
+static int parse_entry(const struct cfg_node *e, struct rule_override *o, struct cfg_error *err)
 {
 	char key[300];
 	snprintf(key, sizeof(key), "rules.%s", e->key);
@@ -51,10 +42,6 @@ static int parse_entry(const struct cfg_node *e, const struct audit_config *out,
 	if (!dot || dot == e->key || !dot[1])
 		return cfg_fail(err, -EINVAL, e->file, e->line, key,
 				"not a rule id (DETECTOR.RULE, e.g. process.shell)");
-	if (!configured(out, e->key))
-		return cfg_fail(err, -EINVAL, e->file, e->line, key,
-				"no detector '%.*s' is configured (plugins:)", (int)(dot - e->key),
-				e->key);
 	const char *word = cfg_scalar(e);
 	if (e->type == CFG_MAP) {
 		for (size_t i = 0; i < e->n_children; i++)
@@ -99,7 +86,7 @@ int config_rules_resolve(const struct cfg_node *root, struct audit_config *out,
 	if (!out->rules)
 		return cfg_fail(err, -ENOMEM, NULL, 0, NULL, "out of memory");
 	for (size_t i = 0; i < n->n_children; i++) {
-		int rc = parse_entry(n->children[i], out, &out->rules[out->n_rules], err);
+		int rc = parse_entry(n->children[i], &out->rules[out->n_rules], err);
 		if (out->rules[out->n_rules].rule)
 			out->n_rules++;
 		if (rc)

@@ -1,7 +1,7 @@
 /*
  * test_rules.c — `rules:` overrides (core/config/config_rules.c): the YAML
- * and INI forms give the same overrides; a rule of a detector that is not
- * configured, a bad id or a bad value is an error at the entry's file:line.
+ * and INI forms give the same overrides; a bad id or value is an error at
+ * the entry's file:line.
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -68,13 +68,14 @@ Test(rules, yaml_and_ini_forms)
 
 Test(rules, errors_name_the_entry)
 {
+	/* the detector part is the audit's to check, once detectors are
+	 * loaded (tests/e2e/rules_overrides.sh) */
 	const char *p = write_temp("rules-unknown-detector.yaml",
 				   "plugins: {process: {}}\n"
 				   "rules:\n"
 				   "  process.shell: off\n"
 				   "  network.dns: off\n");
-	cr_expect(strstr(error_of(p), "rules-unknown-detector.yaml:4: rules.network.dns: no detector 'network' is configured"),
-		  "%s", error_of(p));
+	cr_expect_str_eq(error_of(p), "");
 	p = write_temp("rules-bad-id.yaml", "rules:\n  shell: off\n");
 	cr_expect(strstr(error_of(p), "rules-bad-id.yaml:2: rules.shell: not a rule id"), "%s", error_of(p));
 	p = write_temp("rules-bad-value.yaml", "rules:\n  process.shell: loud\n");

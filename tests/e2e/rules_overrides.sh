@@ -3,7 +3,7 @@
 # persistence fixture (~/.bashrc and a staged cron table, file.persistence
 # high) replayed with file.persistence lowered to low (category warn) and
 # switched off (no finding left), in YAML and in INI; an override of a
-# detector that is not configured is refused at its file:line (exit 2).
+# detector the audit did not load is refused at its file:line (exit 2).
 . "$(dirname "$0")/lib.sh"
 D=$DYNAUDIT
 LOG="$DYNAUDIT_SRC/tests/fixtures/persistence-bashrc-cron/strace.log"
@@ -39,13 +39,19 @@ for f in off.yaml off.ini; do
       "$(rules_of "$TMP/plain/report.json" file.write_outside | cut -d' ' -f1)" ]
 done
 
+# A rule of a detector the audit did not load matches nothing: refused
+# before anything runs, at the entry's file:line.
 printf 'plugins: {file: {}}\nrules:\n  file.persistence: low\n  network.dns: off\n' >"$TMP/bad.yaml"
-$D check -c "$TMP/bad.yaml" >"$TMP/out" 2>&1; rc=$?
-check "override of an unconfigured detector: exit 2 (got $rc)" [ $rc = 2 ]
+$D replay -c "$TMP/bad.yaml" --strace "$LOG" -o "$TMP/bad.out" >"$TMP/out" 2>&1; rc=$?
+check "override of a detector not loaded: exit 2 (got $rc)" [ $rc = 2 ]
 check "the error names file:line and the rule: $(cat "$TMP/out")" \
-  grep -q "bad.yaml:4: rules.network.dns: no detector 'network' is configured" "$TMP/out"
+  grep -q "bad.yaml:4: rules.network.dns: no loaded detector 'network'" "$TMP/out"
 printf '[plugin.file]\n[rules]\nnetwork.dns = off\n' >"$TMP/bad.ini"
-$D check -c "$TMP/bad.ini" >"$TMP/out" 2>&1; rc=$?
+$D replay -c "$TMP/bad.ini" --strace "$LOG" -o "$TMP/bad.ini.out" >"$TMP/out" 2>&1; rc=$?
 check "INI: exit 2 (got $rc)" [ $rc = 2 ]
 check "INI: names file:line: $(cat "$TMP/out")" grep -q "bad.ini:3: rules.network.dns" "$TMP/out"
+printf 'rules:\n  process: off\n' >"$TMP/badid.yaml"
+$D check -c "$TMP/badid.yaml" >"$TMP/out" 2>&1; rc=$?
+check "check: a bad rule id is refused (exit $rc): $(cat "$TMP/out")" \
+  bash -c '[ "$1" = 2 ] && grep -q "badid.yaml:2: rules.process: not a rule id" "$2"' _ $rc "$TMP/out"
 finish
