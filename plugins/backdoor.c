@@ -510,47 +510,6 @@ static void note_work_write(struct backdoor *st, const char *path, const struct 
 	st->n_works++;
 }
 
-/* arg resolved against cwd ("./build.dat" in /home/a/app -> /home/a/app/build.dat),
- * with "." and ".." segments folded.  False when it does not fit. */
-static bool resolve_path(const char *cwd, const char *arg, char *out, size_t len)
-{
-	char joined[4096];
-	int n = arg[0] == '/' ? snprintf(joined, sizeof(joined), "%s", arg)
-			      : snprintf(joined, sizeof(joined), "%s/%s", cwd, arg);
-	if (n < 0 || (size_t)n >= sizeof(joined) || len < 2)
-		return false;
-	size_t o = 0;
-	out[0] = '\0';
-	char *save = NULL;
-	for (char *seg = strtok_r(joined, "/", &save); seg; seg = strtok_r(NULL, "/", &save)) {
-		if (strcmp(seg, ".") == 0)
-			continue;
-		if (strcmp(seg, "..") == 0) {
-			while (o > 0 && out[o - 1] != '/')
-				o--;
-			if (o > 0)
-				o--;
-			out[o] = '\0';
-			continue;
-		}
-		size_t m = strlen(seg);
-		if (o + 1 + m + 1 > len)
-			return false;
-		out[o++] = '/';
-		memcpy(out + o, seg, m);
-		o += m;
-		out[o] = '\0';
-	}
-	if (o == 0)
-		snprintf(out, len, "/");
-	return true;
-}
-
-/* ---- secrets and exfiltration --------------------------------------------- */
-
-/* 0: not a secret; 1: a secret; 2: a weak one (world-readable account list). */
-/* /proc/<pid>/environ or /proc/<pid>/mem: 1 another process's (its tokens,
- * its memory), 2 the reader's own (only its own settings), 0 neither. */
 static int proc_secret_class(const char *path, int reader_pid)
 {
 	if (!starts_with(path, "/proc/"))
@@ -1032,7 +991,7 @@ static void check_script_arg(struct backdoor *st, struct proc *p, const struct d
 	const char *arg = script_arg(base, ev->argc, ev->argv);
 	const char *cwd = p && p->cwd ? p->cwd : st->workdir;
 	char path[4096];
-	if (!arg || (arg[0] != '/' && cwd[0] != '/') || !resolve_path(cwd, arg, path, sizeof(path)))
+	if (!arg || (arg[0] != '/' && cwd[0] != '/') || !da_path_normalize(arg, cwd, path, sizeof(path)))
 		return;
 	char msg[768], res[64], how[96];
 	outcome(ev, res, sizeof(res));

@@ -278,43 +278,6 @@ static bool seen_once(struct state *st, char tag, const char *path)
 	return seen_add(st, key);
 }
 
-/*
- * normalize_path — absolute, without "//", "/./" and "/../" (lexically).
- * A relative path is taken as relative to base (the workdir).
- */
-static void normalize_path(const char *in, const char *base, char *out, size_t outlen)
-{
-	char tmp[PATH_MAX_LEN];
-	if (in[0] == '/')
-		snprintf(tmp, sizeof(tmp), "%s", in);
-	else
-		snprintf(tmp, sizeof(tmp), "%s/%s", base ? base : "", in);
-	size_t used = 0;
-	out[0] = '\0';
-	char *save = NULL;
-	for (char *part = strtok_r(tmp, "/", &save); part; part = strtok_r(NULL, "/", &save)) {
-		if (strcmp(part, ".") == 0)
-			continue;
-		if (strcmp(part, "..") == 0) {
-			while (used > 0 && out[used - 1] != '/')
-				used--;
-			if (used > 0)
-				used--;
-			out[used] = '\0';
-			continue;
-		}
-		size_t len = strlen(part);
-		if (used + len + 2 > outlen)
-			break;
-		out[used++] = '/';
-		memcpy(out + used, part, len);
-		used += len;
-		out[used] = '\0';
-	}
-	if (used == 0)
-		snprintf(out, outlen, "/");
-}
-
 /* "~/x" -> HOME/x; anything else copied. */
 static char *expand_home(const char *pattern, const char *home)
 {
@@ -887,7 +850,7 @@ static void judge_aliases(struct state *st, const struct da_event *ev, const cha
 			continue;
 		}
 		snprintf(joined, sizeof(joined), "%s/%s", to, path + strlen(from));
-		normalize_path(joined, NULL, alias, sizeof(alias));
+		da_path_normalize(joined, NULL, alias, sizeof(alias));
 		if (strcmp(alias, path) == 0)
 			continue;
 		n++;
@@ -907,7 +870,7 @@ static void on_file_event(struct state *st, const struct da_event *ev)
 	if (!raw || !*raw)
 		return;
 	st->n_events++;
-	normalize_path(raw, base, path, sizeof(path));
+	da_path_normalize(raw, base, path, sizeof(path));
 
 	judge_at(st, ev, path, false);
 	if (ev->kind == DA_EV_FILE_LINK) {
@@ -919,14 +882,14 @@ static void on_file_event(struct state *st, const struct da_event *ev)
 			char *slash = strrchr(dir, '/');
 			if (slash)
 				slash[slash == dir ? 1 : 0] = '\0';
-			normalize_path(ev->path2, sym ? dir : base, path2, sizeof(path2));
+			da_path_normalize(ev->path2, sym ? dir : base, path2, sizeof(path2));
 			judge_link(st, ev, path, path2);
 		}
 		return;
 	}
 	judge_aliases(st, ev, path, false);
 	if (ev->kind == DA_EV_FILE_RENAME && ev->path2) {
-		normalize_path(ev->path2, base, path2, sizeof(path2));
+		da_path_normalize(ev->path2, base, path2, sizeof(path2));
 		judge_at(st, ev, path2, true);
 		judge_aliases(st, ev, path2, true);
 	}

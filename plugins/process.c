@@ -143,6 +143,7 @@
 #include <string.h>
 
 #include "dynaudit/event.h"
+#include "dynaudit/pathclass.h"
 #include "dynaudit/plugin.h"
 #include "dynaudit/progclass.h"
 
@@ -1111,44 +1112,14 @@ static bool same_argv(const struct da_event *a, const struct da_event *b)
 
 /* ---- symlinks the target made --------------------------------------- */
 
-/* "/a/b/../c/./d" -> "/a/c/d", in place. */
-static void normalize_path(char *path)
-{
-	char *out = path;
-	for (const char *p = path; *p;) {
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		size_t len = strcspn(p, "/");
-		if (len == 1 && p[0] == '.') {
-		} else if (len == 2 && p[0] == '.' && p[1] == '.') {
-			while (out > path && *--out != '/')
-				;
-		} else {
-			*out++ = '/';
-			memmove(out, p, len);
-			out += len;
-		}
-		p += len;
-	}
-	if (out == path)
-		*out++ = '/';
-	*out = '\0';
-}
-
 static void link_add(struct state *st, const char *path, const char *target)
 {
 	if (!path || !target || !*target || path[0] != '/')
 		return;
-	char abs[1024];
-	if (target[0] == '/') {
-		snprintf(abs, sizeof(abs), "%s", target);
-	} else {
-		const char *slash = strrchr(path, '/');
-		snprintf(abs, sizeof(abs), "%.*s/%s", (int)(slash - path), path, target);
-	}
-	normalize_path(abs);
+	char abs[1024], dir[1024];
+	const char *slash = strrchr(path, '/');
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	(void)da_path_normalize(target, dir, abs, sizeof(abs)); /* libdynaudit-sdk */
 	for (size_t i = 0; i < st->n_links; i++)
 		if (strcmp(st->link_from[i], path) == 0) {
 			set_str(&st->link_to[i], abs);

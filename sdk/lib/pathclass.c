@@ -79,6 +79,48 @@ bool da_path_under(const char *path, const char *dir)
 	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/' || n == 1);
 }
 
+bool da_path_normalize(const char *in, const char *base, char *out, size_t outlen)
+{
+	char joined[PATH_LEN];
+	if (outlen < 2) {
+		if (outlen)
+			out[0] = '\0';
+		return false;
+	}
+	if (!in)
+		in = "";
+	int n = in[0] == '/' ? snprintf(joined, sizeof(joined), "%s", in)
+			     : snprintf(joined, sizeof(joined), "%s/%s", base ? base : "", in);
+	bool fits = n >= 0 && (size_t)n < sizeof(joined);
+	size_t used = 0;
+	out[0] = '\0';
+	char *save = NULL;
+	for (char *seg = strtok_r(joined, "/", &save); seg; seg = strtok_r(NULL, "/", &save)) {
+		if (strcmp(seg, ".") == 0)
+			continue;
+		if (strcmp(seg, "..") == 0) {
+			while (used > 0 && out[used - 1] != '/')
+				used--;
+			if (used > 0)
+				used--;
+			out[used] = '\0';
+			continue;
+		}
+		size_t len = strlen(seg);
+		if (used + 1 + len + 1 > outlen) {
+			fits = false;
+			break;
+		}
+		out[used++] = '/';
+		memcpy(out + used, seg, len);
+		used += len;
+		out[used] = '\0';
+	}
+	if (used == 0)
+		snprintf(out, outlen, "/");
+	return fits;
+}
+
 /* An expanded pattern covers path or one of its leading directories. */
 static bool covers(const char *pattern, const char *path)
 {

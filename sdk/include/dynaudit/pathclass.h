@@ -49,6 +49,19 @@ enum da_persistence {
 bool da_path_under(const char *path, const char *dir);
 
 /*
+ * da_path_normalize — an absolute path without "//", "/./" and "/../",
+ *   folded lexically (symlinks are not followed: the path need not exist,
+ *   and is often the target's, not ours).
+ * Arguments: in, the path; base, the directory a relative in is taken
+ *   from (NULL: "/"); out[outlen], where the result goes.
+ * Returns: true; false when the result did not fit (out then holds the
+ *   components that did, still a valid absolute path) or outlen < 2.
+ * Ownership: the caller owns out; in and base are only read.
+ * Threading: any thread.
+ */
+bool da_path_normalize(const char *in, const char *base, char *out, size_t outlen);
+
+/*
  * da_path_covers — pattern (after "~/" expansion with home) covers path:
  *   it matches path or one of path's leading directories.
  * Arguments: pattern (see the top of this file); home, the target's HOME

@@ -89,3 +89,22 @@ Test(pathclass, coverage)
 	cr_expect_not(da_path_under("/ab", "/a"));
 	cr_expect_not(da_path_under("/a", NULL));
 }
+
+Test(pathclass, normalize)
+{
+	char out[64];
+	cr_expect(da_path_normalize("/a/b/../c/./d", NULL, out, sizeof(out)));
+	cr_expect_str_eq(out, "/a/c/d");
+	cr_expect(da_path_normalize("./build.dat", "/home/a/app", out, sizeof(out)));
+	cr_expect_str_eq(out, "/home/a/app/build.dat");
+	cr_expect(da_path_normalize("../../../..", "/a", out, sizeof(out)));
+	cr_expect_str_eq(out, "/");
+	cr_expect(da_path_normalize("//x//y/", NULL, out, sizeof(out)));
+	cr_expect_str_eq(out, "/x/y");
+	cr_expect(da_path_normalize("x", NULL, out, sizeof(out)));
+	cr_expect_str_eq(out, "/x");
+	char small[8];
+	cr_expect_not(da_path_normalize("/abc/defgh", NULL, small, sizeof(small)));
+	cr_expect_str_eq(small, "/abc", "what fits, at a component boundary");
+	cr_expect_not(da_path_normalize("/a", NULL, small, 1));
+}
