@@ -124,10 +124,12 @@ bool da_path_normalize(const char *in, const char *base, char *out, size_t outle
 /* An expanded pattern covers path or one of its leading directories. */
 static bool covers(const char *pattern, const char *path)
 {
+	/* most patterns are plain paths: no fnmatch needed (every open of
+	 * every process is judged against the whole list) */
+	if (!strpbrk(pattern, "*?[\\"))
+		return da_path_under(path, pattern);
 	if (fnmatch(pattern, path, FNM_PATHNAME) == 0 || da_path_under(path, pattern))
 		return true;
-	if (!strpbrk(pattern, "*?["))
-		return false;
 	/* a glob like /home/X/.ssh (X any) covers /home/x/.ssh/id_rsa: test each leading part */
 	char prefix[PATH_LEN];
 	size_t n = strlen(path);
@@ -240,10 +242,15 @@ const char *const *da_path_sensitive_globs(void)
  * at a '/'. */
 static bool covers_anywhere(const char *pattern, const char *path)
 {
-	char rest[PATH_LEN];
-	int n = snprintf(rest, sizeof(rest), "%s", pattern + 1);
-	if (n < 0 || (size_t)n >= sizeof(rest))
+	const char *rest = pattern + 1; /* "/X" */
+	if (!strpbrk(rest, "*?[\\")) {
+		/* a plain "/X": find it where it ends a component */
+		size_t n = strlen(rest);
+		for (const char *p = path; (p = strstr(p, rest)) != NULL; p++)
+			if (p[n] == '\0' || p[n] == '/')
+				return true;
 		return false;
+	}
 	for (const char *p = path; (p = strchr(p, '/')) != NULL; p++)
 		if (covers(rest, p))
 			return true;
