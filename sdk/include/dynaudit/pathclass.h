@@ -11,8 +11,8 @@
  *
  * Patterns: a path or shell glob (fnmatch with FNM_PATHNAME); a leading
  * "~/" is the target's HOME; a pattern covers the path itself and
- * everything below it ("~/.ssh" covers ~/.ssh/id_rsa; "/home/STAR/.ssh"
- * covers /home/bob/.ssh/id_rsa).
+ * everything below it ("~/.ssh" covers ~/.ssh/id_rsa; a glob matching one
+ * leading part, /home/ then a star then /.ssh, covers /home/bob/.ssh/id_rsa).
  *
  * Every function is documented in the same order: arguments, return value,
  * ownership, threading.  Nothing here keeps state; every function may run
