@@ -45,16 +45,18 @@
  *        workdir under ordinary names (a.out, build outputs) except as
  *        said above, pip's *-packages/ unpacking, an interpreter
  *        re-executing itself after a connect, PATH-search misses (ENOENT).
- *   backdoor.persistence     high  a write (or rename/link onto, or a
- *        failed attempt) to shell rc files, cron, systemd units, autostart,
- *        authorized_keys, ld.so.preload, sudoers, rc.local, init.d, git hooks
- *        or Python start-up hooks (*.pth, sitecustomize.py); running
- *        crontab/at or `systemctl enable`.  Ignored: git's *.sample hooks,
- *        rc-like names inside the workdir (not sourced by anything).
+ *   backdoor.persistence     high  running crontab (not -l/-r), at, batch
+ *        or `systemctl enable|link`: persistence that no file write of the
+ *        target shows.  A write to a persistence place (rc files, cron,
+ *        systemd units, git hooks, *.pth, ~/.npmrc ...) is file.persistence's
+ *        finding, not this one (one owner per finding; both read the same
+ *        list, libdynaudit-sdk's da_path_persistence).
  *   backdoor.exfiltration    critical  a secret (shadow, ssh keys, cloud and
  *        tool credentials, shell/SQL/Python histories, gh/hub/rclone/
  *        terraform/maven/gradle/cargo/s3cmd/boto tokens, wallets, WireGuard
- *        and NetworkManager keys, /dev/mem, /proc/kcore ...) read successfully, then a connect or send on
+ *        and NetworkManager keys, /dev/mem, /proc/kcore ...: the sensitive
+ *        list file.sensitive_read uses, libdynaudit-sdk's da_path_sensitive,
+ *        with ~/X below any directory) read successfully, then a connect or send on
  *        an inet socket by the same process, a descendant or an ancestor up
  *        to three levels (a child may read for its parent); or a secret read
  *        while the process holds a connection it opened earlier (the bytes
@@ -84,10 +86,11 @@
  *
  * Options: allow_connect: list of "host:port" patterns (shell globs; "host"
  * alone matches any port, "*:port" any host, "localhost" any loopback
- * address), the format the network detector uses.  Other keys are rejected.
+ * address, ::ffff:a.b.c.d is a.b.c.d), parsed and matched by
+ * libdynaudit-sdk (dynaudit/endpoint.h) like the network detector's.
+ * Other keys are rejected.
  */
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -96,8 +99,11 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "dynaudit/endpoint.h"
 #include "dynaudit/event.h"
+#include "dynaudit/pathclass.h"
 #include "dynaudit/plugin.h"
+#include "dynaudit/progclass.h"
 
 #define KIND_BIT(k) ((uint64_t)1 << ((k) % 64))
 #define MAX_PROCS 1024
@@ -105,7 +111,6 @@
 #define MAX_DROPPED 2048   /* remembered written files */
 #define MAX_DESTS 128      /* connect destinations tracked for beaconing */
 #define MAX_TIMES 32       /* connect times kept per destination */
-#define MAX_ALLOW 64
 #define MAX_OWN_PORTS 128  /* ports the run itself listens on or bound */
 #define MAX_PEERS 8        /* outbound peers remembered per process */
 #define MAX_WORK 512       /* workdir files written at run time by non-toolchain programs */
@@ -172,8 +177,7 @@ struct backdoor {
 	const struct da_host *host;
 	const char *workdir, *home;
 	size_t workdir_len, home_len;
-	const char *allow[MAX_ALLOW];
-	size_t n_allow;
+	struct da_endpoint_list *allow; /* allow_connect */
 
 	struct proc procs[MAX_PROCS];
 	size_t procs_dropped;
@@ -215,12 +219,6 @@ static bool has_suffix(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-static const char *base_name(const char *path)
-{
-	const char *slash = path ? strrchr(path, '/') : NULL;
-	return slash ? slash + 1 : (path ? path : "");
-}
-
 /* A bounded copy of an evidence line (NULL stays NULL). */
 static char *copy_text(const char *text)
 {
@@ -249,11 +247,13 @@ static bool in_temp_dir(const char *path)
 	       starts_with(path, "/dev/shm/");
 }
 
+/* addr is "host:port" as the events spell it; the address classes live
+ * in libdynaudit-sdk (dynaudit/endpoint.h). */
 static bool is_loopback(const char *addr)
 {
-	return starts_with(addr, "127.") || starts_with(addr, "[::1]") ||
-	       starts_with(addr, "::1") || starts_with(addr, "[::ffff:127.") ||
-	       starts_with(addr, "localhost");
+	char host[256], port[32];
+	return da_endpoint_split(addr, host, sizeof(host), port, sizeof(port)) &&
+	       da_endpoint_is_loopback(host);
 }
 
 static bool is_net_socket(const char *desc)
@@ -261,47 +261,11 @@ static bool is_net_socket(const char *desc)
 	return starts_with(desc, "socket:inet");
 }
 
-/* "10.0.0.5:4444" -> host "10.0.0.5", port "4444"; "[::1]:80" -> "::1", "80". */
-static void split_addr(const char *addr, char *host, size_t hlen, const char **port)
-{
-	*port = NULL;
-	if (addr[0] == '[') {
-		const char *end = strchr(addr, ']');
-		size_t n = end ? (size_t)(end - addr - 1) : strlen(addr + 1);
-		snprintf(host, hlen, "%.*s", (int)n, addr + 1);
-		if (end && end[1] == ':')
-			*port = end + 2;
-		return;
-	}
-	const char *colon = strrchr(addr, ':');
-	if (colon && strchr(addr, ':') == colon) {
-		snprintf(host, hlen, "%.*s", (int)(colon - addr), addr);
-		*port = colon + 1;
-	} else {
-		snprintf(host, hlen, "%s", addr);
-	}
-}
-
-/* allow_connect entries are "host:port" globs on each side, like the network
- * detector's: "127.0.0.1:5555", "*:443", "[::1]:*", "localhost:8080"; a
- * host alone matches any port. */
+/* allow_connect is matched by libdynaudit-sdk's endpoint matcher, the one
+ * the network detector uses: one entry means the same to both. */
 static bool allowed(const struct backdoor *st, const char *addr)
 {
-	char host[128], phost[128];
-	const char *port, *pport;
-	split_addr(addr, host, sizeof(host), &port);
-	for (size_t i = 0; i < st->n_allow; i++) {
-		const char *pat = st->allow[i];
-		if (strcmp(pat, addr) == 0)
-			return true;
-		split_addr(pat, phost, sizeof(phost), &pport);
-		bool host_ok = fnmatch(phost, host, 0) == 0 ||
-			       (strcmp(phost, "localhost") == 0 && is_loopback(addr));
-		bool port_ok = !pport || (port && fnmatch(pport, port, 0) == 0);
-		if (host_ok && port_ok)
-			return true;
-	}
-	return false;
+	return addr && da_endpoint_match(st->allow, addr) >= 0;
 }
 
 static void emit(struct backdoor *st, const char *rule, enum da_severity sev, const char *label,
@@ -464,7 +428,7 @@ static bool is_drop_location(const struct backdoor *st, const char *path)
 		return false;
 	if (starts_with(path, "/proc/") || starts_with(path, "/sys/"))
 		return false;
-	return !in_workdir(st, path) || base_name(path)[0] == '.';
+	return !in_workdir(st, path) || da_prog_base_name(path)[0] == '.';
 }
 
 static void note_dropped(struct backdoor *st, const char *path, const struct da_event *ev)
@@ -498,29 +462,6 @@ static bool name_in(const char *base, const char *const *exact, size_t n_exact,
 #define NAME_IN(base, exact, prefixes) \
 	name_in(base, exact, sizeof(exact) / sizeof(exact[0]), prefixes, sizeof(prefixes) / sizeof(prefixes[0]))
 
-/* Compilers, assemblers, linkers and build drivers: what they write in the
- * workdir is a build output. */
-static bool is_toolchain(const char *base)
-{
-	static const char *const exact[] = {
-		"cc", "c++", "cpp", "ld", "as", "collect2", "lto1", "lto-wrapper", "f951",
-		"rustc", "cargo", "go", "link", "compile", "asm", "javac", "make", "gmake",
-		"cmake", "ninja", "tcc", "ar", "ranlib", "strip", "objcopy", "mold", "nasm",
-		"yasm", "ghc", "zig", "swiftc", "ocamlopt", "gfortran"};
-	static const char *const prefixes[] = {"gcc", "g++", "clang", "cc1", "ld.", "gfortran-",
-					       "x86_64-linux-gnu-", "aarch64-linux-gnu-"};
-	return NAME_IN(base, exact, prefixes);
-}
-
-/* Programs that run a script named on their command line. */
-static bool is_script_runner(const char *base)
-{
-	static const char *const exact[] = {"sh", "bash", "dash", "zsh", "ksh", "mksh", "ash",
-					    "node", "nodejs"};
-	static const char *const prefixes[] = {"python", "perl", "ruby", "php", "lua"};
-	return NAME_IN(base, exact, prefixes);
-}
-
 /* The dynamic loader run as a program: ld-linux-x86-64.so.2 FILE. */
 static bool is_loader(const char *base)
 {
@@ -553,7 +494,7 @@ static void note_work_write(struct backdoor *st, const char *path, const struct 
 	    strstr(path, "/__pycache__/") || has_suffix(path, ".pyc") || work_find(st, path))
 		return;
 	const char *writer = writer_of(st, proc_find(st, ev->pid));
-	if (is_toolchain(writer))
+	if (da_prog_is_toolchain(writer))
 		return; /* a build output */
 	if (st->n_works >= MAX_WORK) {
 		st->works_dropped++;
@@ -565,101 +506,10 @@ static void note_work_write(struct backdoor *st, const char *path, const struct 
 		return;
 	w->text = copy_text(ev->text);
 	snprintf(w->writer, sizeof(w->writer), "%s", writer);
-	w->interp = is_script_runner(writer) || strcmp(writer, "busybox") == 0;
+	w->interp = da_prog_is_script_runner(writer) || strcmp(writer, "busybox") == 0;
 	st->n_works++;
 }
 
-/* arg resolved against cwd ("./build.dat" in /home/a/app -> /home/a/app/build.dat),
- * with "." and ".." segments folded.  False when it does not fit. */
-static bool resolve_path(const char *cwd, const char *arg, char *out, size_t len)
-{
-	char joined[4096];
-	int n = arg[0] == '/' ? snprintf(joined, sizeof(joined), "%s", arg)
-			      : snprintf(joined, sizeof(joined), "%s/%s", cwd, arg);
-	if (n < 0 || (size_t)n >= sizeof(joined) || len < 2)
-		return false;
-	size_t o = 0;
-	out[0] = '\0';
-	char *save = NULL;
-	for (char *seg = strtok_r(joined, "/", &save); seg; seg = strtok_r(NULL, "/", &save)) {
-		if (strcmp(seg, ".") == 0)
-			continue;
-		if (strcmp(seg, "..") == 0) {
-			while (o > 0 && out[o - 1] != '/')
-				o--;
-			if (o > 0)
-				o--;
-			out[o] = '\0';
-			continue;
-		}
-		size_t m = strlen(seg);
-		if (o + 1 + m + 1 > len)
-			return false;
-		out[o++] = '/';
-		memcpy(out + o, seg, m);
-		o += m;
-		out[o] = '\0';
-	}
-	if (o == 0)
-		snprintf(out, len, "/");
-	return true;
-}
-
-/* ---- persistence ----------------------------------------------------------- */
-
-static bool is_persistence_path(const struct backdoor *st, const char *path)
-{
-	static const char *const rc_names[] = {
-		".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".profile", ".zshrc",
-		".zprofile", ".zshenv", ".zlogin", ".kshrc", ".cshrc", ".tcshrc", ".xinitrc",
-		".xprofile", ".xsession", "config.fish", "sitecustomize.py", "usercustomize.py",
-		"authorized_keys", "authorized_keys2"};
-	static const char *const prefixes[] = {
-		"/etc/cron", "/var/spool/cron/", "/etc/anacrontab", "/etc/systemd/",
-		"/lib/systemd/", "/usr/lib/systemd/", "/etc/xdg/autostart/", "/etc/init.d/",
-		"/etc/rc.local", "/etc/rc.d/", "/etc/profile", "/etc/bash.bashrc",
-		"/etc/environment", "/etc/ld.so.preload", "/etc/ld.so.conf", "/etc/sudoers",
-		"/etc/update-motd.d/", "/etc/ssh/sshd_config", "/etc/pam.d/", "/etc/passwd",
-		"/etc/shadow", "/etc/zsh/", "/etc/skel/"};
-	static const char *const parts[] = {"/.config/systemd/", "/.config/autostart/",
-					    "/.ssh/rc", "/.ssh/environment", "/.git/hooks/"};
-	if (!path)
-		return false;
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-		if (starts_with(path, prefixes[i]))
-			return true;
-	if (has_suffix(path, ".sample"))
-		return false; /* git init writes inert hook samples */
-	if (in_workdir(st, path))
-		return strstr(path, "/.git/hooks/") != NULL;
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
-		if (strstr(path, parts[i]))
-			return true;
-	const char *base = base_name(path);
-	for (size_t i = 0; i < sizeof(rc_names) / sizeof(rc_names[0]); i++)
-		if (strcmp(base, rc_names[i]) == 0)
-			return true;
-	return strstr(path, "-packages/") && has_suffix(path, ".pth");
-}
-
-static void check_persistence(struct backdoor *st, const struct da_event *ev, const char *path)
-{
-	if (!is_persistence_path(st, path))
-		return;
-	char msg[768], res[64];
-	outcome(ev, res, sizeof(res));
-	snprintf(msg, sizeof(msg), "plants persistence: writes %s%s", path, res);
-	const char *evidence[1] = {ev->text};
-	emit(st, "backdoor.persistence", DA_SEV_HIGH, "Persistence planted", msg, ev->pid,
-	     ev->time_s, evidence, 1,
-	     "Remove the code that writes start-up or login hooks; a submission must leave no trace after it exits");
-}
-
-/* ---- secrets and exfiltration --------------------------------------------- */
-
-/* 0: not a secret; 1: a secret; 2: a weak one (world-readable account list). */
-/* /proc/<pid>/environ or /proc/<pid>/mem: 1 another process's (its tokens,
- * its memory), 2 the reader's own (only its own settings), 0 neither. */
 static int proc_secret_class(const char *path, int reader_pid)
 {
 	if (!starts_with(path, "/proc/"))
@@ -676,27 +526,11 @@ static int proc_secret_class(const char *path, int reader_pid)
 	return pid == reader_pid ? 2 : 1;
 }
 
+/* The sensitive paths are libdynaudit-sdk's list (dynaudit/pathclass.h),
+ * the one file.sensitive_read judges by; "~/X" counts below any directory
+ * here (another user's home, a copied HOME). */
 static int secret_class(const struct backdoor *st, const char *path, int reader_pid)
 {
-	static const char *const strong_prefixes[] = {
-		"/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/master.passwd",
-		"/etc/ssl/private/", "/etc/ssh/ssh_host_", "/root/", "/var/lib/sss/",
-		"/etc/krb5.keytab", "/etc/wireguard/", "/etc/NetworkManager/system-connections/",
-		"/var/lib/postgresql/.pgpass"};
-	/* whole files: a path equal to one, or ending in one */
-	static const char *const strong_files[] = {"/dev/mem", "/proc/kcore"};
-	static const char *const strong_suffixes[] = {
-		"/.python_history", "/.mysql_history", "/.psql_history", "/.config/hub", "/.s3cfg",
-		"/.boto"};
-	static const char *const strong_parts[] = {
-		"/.ssh/", "/.aws/", "/.config/gcloud/", "/.azure/", "/.kube/config",
-		"/.docker/config.json", "/.netrc", "/.git-credentials", "/.pgpass", "/.gnupg/",
-		"/.password-store/", "/.bash_history", "/.zsh_history", "/.mozilla/",
-		"/.config/google-chrome/", "/.config/chromium/", "/.local/share/keyrings/",
-		"/.vault-token", "/.npmrc", "/.pypirc", "/.config/gh/hosts.yml",
-		"/.config/rclone/rclone.conf", "/.terraform.d/credentials.tfrc.json",
-		"/.m2/settings.xml", "/.gradle/gradle.properties", "/.cargo/credentials",
-		"/.bitcoin/wallet.dat", "/.electrum/"};
 	if (!path || in_workdir(st, path))
 		return 0;
 	if (strcmp(path, "/etc/passwd") == 0 || strcmp(path, "/etc/group") == 0)
@@ -704,19 +538,7 @@ static int secret_class(const struct backdoor *st, const char *path, int reader_
 	int proc_cls = proc_secret_class(path, reader_pid);
 	if (proc_cls)
 		return proc_cls;
-	for (size_t i = 0; i < sizeof(strong_prefixes) / sizeof(strong_prefixes[0]); i++)
-		if (starts_with(path, strong_prefixes[i]))
-			return 1;
-	for (size_t i = 0; i < sizeof(strong_parts) / sizeof(strong_parts[0]); i++)
-		if (strstr(path, strong_parts[i]))
-			return 1;
-	for (size_t i = 0; i < sizeof(strong_files) / sizeof(strong_files[0]); i++)
-		if (strcmp(path, strong_files[i]) == 0)
-			return 1;
-	for (size_t i = 0; i < sizeof(strong_suffixes) / sizeof(strong_suffixes[0]); i++)
-		if (has_suffix(path, strong_suffixes[i]))
-			return 1;
-	return 0;
+	return da_path_sensitive(path, st->home_len ? st->home : NULL, DA_PATH_ANY_HOME) ? 1 : 0;
 }
 
 static void give_secret(struct proc *p, const char *path, const char *text, bool weak)
@@ -767,12 +589,8 @@ static void on_secret_read(struct backdoor *st, const struct da_event *ev)
 	if (!p)
 		return;
 	/* ps reads every process's environ by design */
-	static const char *const listers[] = {"ps", "top", "htop", "pgrep", "pkill", "pidof", "pstree",
-					      "w", "killall", NULL};
-	if (starts_with(ev->path, "/proc/"))
-		for (const char *const *l = listers; *l; l++)
-			if (strcmp(p->exe, *l) == 0)
-				return;
+	if (starts_with(ev->path, "/proc/") && da_prog_is_process_lister(p->exe))
+		return;
 	give_secret(p, ev->path, ev->text, cls == 2);
 	check_held_connection(st, p, ev);
 	/* a child may read for its parent: `cat ~/.ssh/id_rsa` via subprocess */
@@ -920,15 +738,15 @@ static void report_beacons(struct backdoor *st)
 
 /* ---- events ---------------------------------------------------------------- */
 
+/* A shell, an interpreter or a relay: what hands a remote peer a command
+ * line.  Shells and script runners are libdynaudit-sdk's classes. */
 static bool is_shell_like(const char *path)
 {
-	static const char *const exact[] = {"sh", "bash", "dash", "zsh", "ksh", "mksh", "csh",
-					    "tcsh", "fish", "ash", "busybox", "perl", "ruby",
-					    "nc", "ncat", "netcat", "nc.openbsd",
-					    "nc.traditional", "socat", "php", "lua", "node",
-					    "nodejs", "telnet", "irb", "jshell"};
-	static const char *const prefixes[] = {"python", "perl5", "ruby", "php", "lua"};
-	return NAME_IN(base_name(path), exact, prefixes);
+	static const char *const relays[] = {"busybox", "nc", "ncat", "netcat", "nc.openbsd",
+					     "nc.traditional", "socat", "telnet", "irb", "jshell"};
+	const char *base = da_prog_base_name(path);
+	return da_prog_is_shell(base) || da_prog_is_script_runner(base) ||
+	       name_in(base, relays, sizeof(relays) / sizeof(relays[0]), NULL, 0);
 }
 
 static bool stdio_unknown(const char *desc)
@@ -952,7 +770,7 @@ static const char *shell_link(struct proc *p, struct proc *parent, const struct 
 		if ((*dup = socket_on_stdio(p)) != NULL)
 			return (*dup)->desc;
 		/* an interpreter re-executing itself is normal, not a shell hand-off */
-		if (p->connected && strcmp(p->exe, base_name(ev->path)) != 0)
+		if (p->connected && strcmp(p->exe, da_prog_base_name(ev->path)) != 0)
 			return "connected in the same process";
 	}
 	/* pty.spawn / forkpty: the parent relays between its socket and the
@@ -1164,16 +982,16 @@ static const char *script_arg(const char *base, int argc, const char *const *arg
 static void check_script_arg(struct backdoor *st, struct proc *p, const struct da_event *ev,
 			     const char *exe)
 {
-	const char *base = base_name(exe);
+	const char *base = da_prog_base_name(exe);
 	bool loader = is_loader(base);
-	if ((!loader && !is_script_runner(base)) || !ev->argv || ev->argc < 2)
+	if ((!loader && !da_prog_is_script_runner(base)) || !ev->argv || ev->argc < 2)
 		return;
 	if (ev->err == ENOENT || ev->err == ENOTDIR)
 		return; /* a PATH search miss: the runner is not there, nothing ran */
 	const char *arg = script_arg(base, ev->argc, ev->argv);
 	const char *cwd = p && p->cwd ? p->cwd : st->workdir;
 	char path[4096];
-	if (!arg || (arg[0] != '/' && cwd[0] != '/') || !resolve_path(cwd, arg, path, sizeof(path)))
+	if (!arg || (arg[0] != '/' && cwd[0] != '/') || !da_path_normalize(arg, cwd, path, sizeof(path)))
 		return;
 	char msg[768], res[64], how[96];
 	outcome(ev, res, sizeof(res));
@@ -1234,7 +1052,7 @@ static void on_exec(struct backdoor *st, const struct da_event *ev)
 	if (exe)
 		check_script_arg(st, p, ev, exe);
 	if (p && exe && ev->err == 0)
-		snprintf(p->exe, sizeof(p->exe), "%s", base_name(exe));
+		snprintf(p->exe, sizeof(p->exe), "%s", da_prog_base_name(exe));
 	if (is_fileless(ev, exe)) {
 		snprintf(msg, sizeof(msg), "dropped payload: executes an in-memory file (%s)%s",
 			 exe ? exe : "memfd", res);
@@ -1260,7 +1078,7 @@ static void on_exec(struct backdoor *st, const struct da_event *ev)
 		}
 	}
 	/* scheduling tools plant persistence without touching files themselves */
-	const char *base = base_name(exe);
+	const char *base = da_prog_base_name(exe);
 	bool lists_only = false, enables = false;
 	for (int i = 1; ev->argv && i < ev->argc; i++) {
 		if (ev->argv[i] && (strcmp(ev->argv[i], "-l") == 0 || strcmp(ev->argv[i], "-r") == 0))
@@ -1297,7 +1115,7 @@ static void on_mmap_exec(struct backdoor *st, const struct da_event *ev)
 	const char *path = ev->path ? ev->path : ev->fd_desc;
 	if (!path)
 		return;
-	const char *base = base_name(path);
+	const char *base = da_prog_base_name(path);
 	bool libffi = strstr(path, "memfd:libffi") ||
 		      (in_temp_dir(path) && starts_with(base, "ffi") && !strstr(base, ".so"));
 	if (libffi || is_known_extractor(base))
@@ -1442,7 +1260,7 @@ static void check_dropped_code_load(struct backdoor *st, const struct da_event *
 	struct proc *p = proc_find(st, ev->pid);
 	if (p && p->script && strcmp(p->script, ev->path) == 0)
 		return; /* the script it was started on: judged at the exec */
-	if (!code || !p || !is_script_runner(p->exe))
+	if (!code || !p || !da_prog_is_script_runner(p->exe))
 		return;
 	char msg[768];
 	snprintf(msg, sizeof(msg), "dropped payload: %s loads code it wrote to %s (an import or require, no exec)",
@@ -1479,7 +1297,6 @@ static void on_write_like(struct backdoor *st, const struct da_event *ev)
 	}
 	if (!path)
 		return;
-	check_persistence(st, ev, path);
 	if (ev->err == 0 && ev->result >= 0) {
 		note_dropped(st, path, ev);
 		note_work_write(st, path, ev);
@@ -1515,9 +1332,7 @@ static void report_shell_connect(struct backdoor *st, const char *exe, const cha
  * programs a shell runs have their own exec and are judged there. */
 static void check_shell_connect(struct backdoor *st, struct proc *p, const struct da_event *ev, bool ok)
 {
-	static const char *const shells[] = {"sh", "bash", "dash", "zsh", "ksh", "mksh", "ash",
-					     "busybox", "rbash", "yash"};
-	if (!p->exe[0] || !name_in(p->exe, shells, sizeof(shells) / sizeof(shells[0]), NULL, 0) ||
+	if (!p->exe[0] || !(da_prog_is_shell(p->exe) || strcmp(p->exe, "busybox") == 0) ||
 	    !ev->addr || allowed(st, ev->addr) || rs_reported(st, ev->addr))
 		return;
 	if (!ok) {
@@ -1623,33 +1438,29 @@ static int backdoor_init(const struct da_host *host, const struct da_cfg *cfg, v
 	}
 	const char *const *items = NULL;
 	size_t n = host->cfg_list(host, cfg, "allow_connect", &items);
-	if (n > MAX_ALLOW) {
-		snprintf(err, errlen, "%s: allow_connect: too many entries (%zu, at most %d)",
-			 host->cfg_where(host, cfg, "allow_connect"), n, MAX_ALLOW);
-		return -EINVAL;
-	}
 	if (n == 0 && host->cfg_child(host, cfg, "allow_connect")) {
 		snprintf(err, errlen, "%s: allow_connect: expected a list of \"host:port\" patterns",
 			 host->cfg_where(host, cfg, "allow_connect"));
 		return -EINVAL;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (!items[i] || !items[i][0] || strlen(items[i]) > 255 || strchr(items[i], ' ')) {
-			snprintf(err, errlen,
-				 "%s: allow_connect: \"%s\" is not a \"host:port\" pattern",
-				 host->cfg_where(host, cfg, "allow_connect"), items[i] ? items[i] : "");
-			return -EINVAL;
-		}
-	}
 	struct backdoor *st = calloc(1, sizeof(*st));
-	if (!st) {
+	if (!st || !(st->allow = da_endpoint_list_new())) {
+		free(st);
 		snprintf(err, errlen, "backdoor: out of memory");
 		return -ENOMEM;
 	}
+	*state = st; /* destroy frees it, also after a refused entry */
 	st->host = host;
-	/* the host keeps config strings alive until destroy */
-	for (size_t i = 0; i < n; i++)
-		st->allow[st->n_allow++] = items[i];
+	for (size_t i = 0; i < n; i++) {
+		char why[512];
+		int rc = da_endpoint_list_add(st->allow, items[i], DA_ENDPOINT_HOST_ALONE | DA_ENDPOINT_UNIX,
+					      why, sizeof(why));
+		if (rc) {
+			snprintf(err, errlen, "%s: allow_connect: %s",
+				 host->cfg_where(host, cfg, "allow_connect"), why);
+			return rc;
+		}
+	}
 	st->workdir = host->run->workdir ? host->run->workdir : "";
 	st->workdir_len = strlen(st->workdir);
 	st->home = host->run->home ? host->run->home : "";
@@ -1734,6 +1545,7 @@ static void backdoor_destroy(void *state)
 	}
 	for (size_t i = 0; i < st->n_dests; i++)
 		free(st->dests[i].first_text);
+	da_endpoint_list_free(st->allow);
 	free(st);
 }
 

@@ -8,7 +8,8 @@
  *
  * Options (plugins: file: {...}):
  *   sensitive    list of extra sensitive paths or globs, ADDED to the
- *                built-in list below; "~" means the target's HOME.  A
+ *                built-in list below (libdynaudit-sdk's da_path_sensitive_globs,
+ *                the list backdoor's exfiltration rule reads too); "~" means the target's HOME.  A
  *                pattern also covers everything below it.
  *   allow_write  list of places writes may go: the words workdir, tmp
  *                (/tmp, /var/tmp, /dev/shm), home, or paths/globs ("~/out").
@@ -63,7 +64,17 @@
  *                         holding such a location (~/.ssh -> /tmp/x); critical
  *                         for authorized_keys and /etc/ld.so.preload.  Also
  *                         inside the private HOME: it is an attempt,
- *                         at full strength even when it failed.
+ *                         at full strength even when it failed.  Also: rc
+ *                         names (.bashrc, .kshrc, .xinitrc...), .ssh/rc,
+ *                         authorized_keys, sitecustomize.py in any
+ *                         directory outside the workdir (another user's
+ *                         home, a HOME copied to /tmp), *.pth in a
+ *                         *-packages dir, git hooks (in the workdir too;
+ *                         not *.sample), /etc/ssh/sshd_config, /etc/skel.
+ *                         The list is libdynaudit-sdk's (da_path_persistence),
+ *                         shared with backdoor; this rule is the one owner
+ *                         of a persistence write (backdoor does not score
+ *                         it again).
  *   file.write_outside    high     write/create/unlink/rename/chmod/chown/
  *                         truncate/link/mkdir in a system path (/etc, /usr,
  *                         /bin, /sbin, /lib*, /boot, /root, /var except
@@ -101,7 +112,6 @@
  * workdir.  Summary: "Local only" / "None" + "No sensitive paths accessed".
  */
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -110,7 +120,9 @@
 #include <string.h>
 
 #include "dynaudit/event.h"
+#include "dynaudit/pathclass.h"
 #include "dynaudit/plugin.h"
+#include "dynaudit/progclass.h"
 
 #define MAX_SEEN 4096      /* paths already reported or noted */
 #define SEEN_SLOTS 8192
@@ -165,26 +177,8 @@ struct state {
 	char first_flagged[200];
 };
 
-/* Built-in sensitive paths; "~" is HOME.  Each also covers what is below. */
-static const char *const default_sensitive[] = {
-	"/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-", "/etc/sudoers",
-	"/etc/sudoers.d", "/etc/security/opasswd", "/etc/ssh/ssh_host_*_key", "/etc/krb5.keytab",
-	"~/.ssh", "/root", "/home/*/.ssh", "~/.aws", "~/.config/gcloud", "~/.azure", "~/.kube",
-	"~/.docker/config.json", "~/.netrc", "~/.git-credentials", "~/.pgpass", "~/.gnupg",
-	"~/.password-store", "~/.bash_history", "~/.mozilla", "~/.config/google-chrome",
-	"~/.config/chromium", "/run/secrets", "/var/run/secrets",
-	/* shell and client histories: typed passwords and connection strings */
-	"~/.zsh_history", "~/.python_history", "~/.mysql_history", "~/.psql_history",
-	/* package-registry, forge and cloud-tool tokens */
-	"~/.npmrc", "~/.pypirc", "~/.config/gh/hosts.yml", "~/.vault-token",
-	"~/.config/rclone/rclone.conf", "~/.terraform.d/credentials.tfrc.json", "~/.m2/settings.xml",
-	"~/.gradle/gradle.properties", "~/.cargo/credentials*", "~/.config/hub", "~/.s3cfg", "~/.boto",
-	"~/.local/share/keyrings", "~/.bitcoin/wallet.dat", "~/.electrum/wallets",
-	/* system keys and saved network secrets */
-	"/etc/ssl/private", "/etc/wireguard", "/etc/NetworkManager/system-connections",
-	"/var/lib/postgresql/.pgpass",
-	/* kernel memory and other namespaces */
-	"/dev/mem", "/dev/kmem", "/proc/kcore", "/proc/1/ns", "/sys/kernel/debug", NULL};
+/* The built-in sensitive paths and the persistence locations are
+ * libdynaudit-sdk's lists (dynaudit/pathclass.h), shared with backdoor. */
 
 /* Tool configuration holding tokens that the tool itself reads on every run
  * (npm its .npmrc, Maven its settings.xml...): not a secret read when that
@@ -200,28 +194,6 @@ static const struct {
 	{"~/.cargo/credentials*", {"cargo", NULL}},
 	{"~/.local/bin", {"pip", "pip3", "pipx", NULL}},
 };
-
-/* Persistence locations; "~" is HOME.  Each also covers what is below. */
-static const char *const persistence_critical[] = {
-	"/etc/ld.so.preload", "~/.ssh/authorized_keys*", "/root/.ssh/authorized_keys*",
-	"/home/*/.ssh/authorized_keys*", NULL};
-static const char *const persistence_high[] = {
-	"~/.bashrc", "~/.bash_profile", "~/.bash_login", "~/.bash_logout", "~/.profile",
-	"~/.zshrc", "~/.zprofile", "~/.zshenv", "~/.zlogin", "~/.config/fish/config.fish",
-	"/root/.bashrc", "/root/.profile", "/etc/profile", "/etc/profile.d", "/etc/bash.bashrc",
-	"/etc/environment", "/etc/zsh", "/etc/cron*", "/var/spool/cron", "/etc/anacrontab",
-	"/etc/systemd", "/lib/systemd/system", "/usr/lib/systemd/system", "~/.config/systemd",
-	"~/.local/share/systemd", "~/.config/autostart", "/etc/xdg/autostart", "/etc/rc.local",
-	"/etc/init.d", "/etc/rc[0-6S].d", "/etc/passwd", "/etc/shadow", "/etc/group",
-	"/etc/sudoers", "/etc/sudoers.d", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/pam.d",
-	"/etc/update-motd.d", "/etc/xinetd.d",
-	/* run at login or by the desktop session */
-	"~/.xsessionrc", "~/.pam_environment", "~/.config/environment.d",
-	"~/.local/share/applications/*.desktop",
-	/* run or obeyed by tools the user starts: editor, pip, npm, git, ssh */
-	"~/.vimrc", "~/.config/pip/pip.conf", "~/.npmrc", "~/.gitconfig", "~/.ssh/config",
-	/* first on a user's PATH: a planted `ls` or `sudo` hijacks the command */
-	"~/.local/bin", NULL};
 
 /* Where a planted file would run or answer in place of the system's own
  * (programs on PATH, name resolution): even a refused attempt there shows
@@ -255,21 +227,12 @@ static const char *const system_roots[] = {
 #define O_CLOEXEC_FLAG 02000000 /* Linux O_CLOEXEC, spelled out like the kinds */
 
 static const char *const enumerators[] = {
-	"sh", "bash", "dash", "zsh", "ksh", "ash", "fish", "csh", "tcsh", "busybox", "cat",
+	/* and every shell (da_prog_is_shell) */
+	"busybox", "cat",
 	"head", "tail", "less", "more", "grep", "egrep", "awk", "gawk", "mawk", "sed", "cut",
 	"sort", "strings", "getent", "cp", "base64", "xxd", "od", "nc", "curl", "wget", NULL};
 
 /* ---- helpers ------------------------------------------------------------------ */
-
-static bool path_under(const char *path, const char *dir)
-{
-	if (!path || !dir || !*dir)
-		return false;
-	size_t n = strlen(dir);
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/' || n == 1);
-}
 
 static void copy_text(char *dst, size_t size, const char *src)
 {
@@ -322,43 +285,6 @@ static bool seen_once(struct state *st, char tag, const char *path)
 	return seen_add(st, key);
 }
 
-/*
- * normalize_path — absolute, without "//", "/./" and "/../" (lexically).
- * A relative path is taken as relative to base (the workdir).
- */
-static void normalize_path(const char *in, const char *base, char *out, size_t outlen)
-{
-	char tmp[PATH_MAX_LEN];
-	if (in[0] == '/')
-		snprintf(tmp, sizeof(tmp), "%s", in);
-	else
-		snprintf(tmp, sizeof(tmp), "%s/%s", base ? base : "", in);
-	size_t used = 0;
-	out[0] = '\0';
-	char *save = NULL;
-	for (char *part = strtok_r(tmp, "/", &save); part; part = strtok_r(NULL, "/", &save)) {
-		if (strcmp(part, ".") == 0)
-			continue;
-		if (strcmp(part, "..") == 0) {
-			while (used > 0 && out[used - 1] != '/')
-				used--;
-			if (used > 0)
-				used--;
-			out[used] = '\0';
-			continue;
-		}
-		size_t len = strlen(part);
-		if (used + len + 2 > outlen)
-			break;
-		out[used++] = '/';
-		memcpy(out + used, part, len);
-		used += len;
-		out[used] = '\0';
-	}
-	if (used == 0)
-		snprintf(out, outlen, "/");
-}
-
 /* "~/x" -> HOME/x; anything else copied. */
 static char *expand_home(const char *pattern, const char *home)
 {
@@ -370,41 +296,11 @@ static char *expand_home(const char *pattern, const char *home)
 	return strdup(buf);
 }
 
-/* A pattern covers the path itself and everything below it. */
+/* A pattern covers the path itself and everything below it
+ * (patterns here are already expanded: no HOME needed). */
 static bool pattern_covers(const char *pattern, const char *path)
 {
-	if (fnmatch(pattern, path, FNM_PATHNAME) == 0 || path_under(path, pattern))
-		return true;
-	if (!strpbrk(pattern, "*?["))
-		return false;
-	/* a glob like /home/X/.ssh (X any) covers /home/x/.ssh/id_rsa: test each leading part */
-	char prefix[PATH_MAX_LEN];
-	size_t n = strlen(path);
-	if (n >= sizeof(prefix))
-		return false;
-	memcpy(prefix, path, n + 1);
-	for (size_t i = 1; i < n; i++) {
-		if (prefix[i] != '/')
-			continue;
-		prefix[i] = '\0';
-		bool hit = fnmatch(pattern, prefix, FNM_PATHNAME) == 0;
-		prefix[i] = '/';
-		if (hit)
-			return true;
-	}
-	return false;
-}
-
-static bool covered_by_list(const char *const *patterns, const char *home, const char *path)
-{
-	for (; *patterns; patterns++) {
-		char *p = expand_home(*patterns, home);
-		bool hit = p && pattern_covers(p, path);
-		free(p);
-		if (hit)
-			return true;
-	}
-	return false;
+	return da_path_covers(pattern, NULL, path);
 }
 
 static const char *proc_name(const struct state *st, int pid)
@@ -456,7 +352,7 @@ static bool tool_own_config(const struct state *st, const struct da_event *ev, c
 			p = &st->procs[i];
 	for (size_t i = 0; i < sizeof(tool_config) / sizeof(tool_config[0]); i++) {
 		const char *const list[] = {tool_config[i].pattern, NULL};
-		if (!covered_by_list(list, home, path))
+		if (!da_path_covered_by(list, home, path))
 			continue;
 		if (setup)
 			return true;
@@ -508,18 +404,6 @@ static void report(struct state *st, const char *rule, enum da_severity sev,
 }
 
 /* ---- classification ---------------------------------------------------------- */
-
-/* ps, top, pgrep...: they read every process's /proc files by design (ps
- * even environ); running one is process.recon's business. */
-static bool process_lister(const char *name)
-{
-	static const char *const tools[] = {"ps", "top", "htop", "pgrep", "pkill", "pidof", "pstree",
-					    "w", "killall", "procps", NULL};
-	for (const char *const *t = tools; *t; t++)
-		if (strcmp(name, *t) == 0)
-			return true;
-	return false;
-}
 
 /* /proc/N/... of a process other than the caller. */
 static bool other_process_memory(const struct da_event *ev, const char *path)
@@ -590,13 +474,13 @@ static bool is_sensitive(const struct state *st, const struct da_event *ev, cons
 		return false;
 	for (size_t i = 0; i < st->n_sensitive; i++) {
 		/* /root is HOME when the target runs as root: only its secrets count */
-		if (strcmp(st->sensitive[i], "/root") == 0 && path_under(run->home, "/root"))
+		if (strcmp(st->sensitive[i], "/root") == 0 && da_path_under(run->home, "/root"))
 			continue;
 		if (pattern_covers(st->sensitive[i], path))
 			return true;
 	}
 	return other_users_home(st, ev, path) ||
-	       (other_process_memory(ev, path) && !process_lister(proc_name(st, ev->pid)));
+	       (other_process_memory(ev, path) && !da_prog_is_process_lister(proc_name(st, ev->pid)));
 }
 
 static bool write_allowed(const struct state *st, const struct da_event *ev, const char *path)
@@ -606,11 +490,11 @@ static bool write_allowed(const struct state *st, const struct da_event *ev, con
 		"/dev/stdout", "/dev/stderr", "/dev/stdin", "/dev/fd", "/dev/shm", "/dev/random",
 		"/dev/urandom", "/proc/self", "/proc/thread-self", NULL};
 	for (const char *const *a = always; *a; a++)
-		if (path_under(path, *a))
+		if (da_path_under(path, *a))
 			return true;
 	char own[32];
 	snprintf(own, sizeof(own), "/proc/%d", (int)ev->pid);
-	if (path_under(path, own))
+	if (da_path_under(path, own))
 		return true;
 	/* interpreters cache bytecode next to any module they import */
 	if (strstr(path, "/__pycache__/") || (strlen(path) > 12 &&
@@ -624,10 +508,10 @@ static bool write_allowed(const struct state *st, const struct da_event *ev, con
 
 static bool is_system_path(const char *path)
 {
-	if (path_under(path, "/var/tmp"))
+	if (da_path_under(path, "/var/tmp"))
 		return false;
 	for (const char *const *r = system_roots; *r; r++)
-		if (path_under(path, *r))
+		if (da_path_under(path, *r))
 			return true;
 	return false;
 }
@@ -664,7 +548,7 @@ static void judge_read(struct state *st, const struct da_event *ev, const char *
 	}
 	if (strcmp(path, "/etc/passwd") == 0 || strcmp(path, "/etc/group") == 0) {
 		const char *who = proc_name(st, ev->pid);
-		bool enumerating = false;
+		bool enumerating = da_prog_is_shell(who);
 		for (const char *const *e = enumerators; *e; e++)
 			if (strcmp(who, *e) == 0)
 				enumerating = true;
@@ -686,25 +570,6 @@ static void judge_read(struct state *st, const struct da_event *ev, const char *
 	}
 }
 
-/* A cron table staged anywhere: a directory cron, cron.d, crontabs... or a
- * file named crontab (callers skip the workdir, where a project may have a
- * module of that name). */
-static bool is_cron_path(const char *path)
-{
-	static const char *const dirs[] = {"cron", "cron.d", "cron.daily", "cron.hourly",
-					   "crontabs", NULL};
-	for (const char *p = path; (p = strchr(p, '/')) != NULL;) {
-		p++;
-		size_t n = strcspn(p, "/");
-		for (const char *const *d = dirs; *d; d++)
-			if (strlen(*d) == n && strncmp(p, *d, n) == 0 && p[n] == '/')
-				return true;
-		if (n == 7 && strncmp(p, "crontab", 7) == 0)
-			return true;
-	}
-	return false;
-}
-
 static bool nothing_written(const struct da_event *ev, enum write_action action)
 {
 	if (action != W_OPEN && action != W_APPEND && action != W_CREATE && action != W_MKDIR)
@@ -718,7 +583,7 @@ static int library_state_of(const char *path)
 {
 	for (size_t i = 0; i < sizeof(library_state) / sizeof(library_state[0]); i++) {
 		const char *base = strrchr(path, '/') + 1; /* path is absolute */
-		if (path_under(path, library_state[i].dir) &&
+		if (da_path_under(path, library_state[i].dir) &&
 		    (!library_state[i].base || strcmp(base, library_state[i].base) == 0))
 			return (int)i;
 	}
@@ -736,10 +601,9 @@ static bool judge_write(struct state *st, const struct da_event *ev, const char 
 	const char *verb = action_verbs[action];
 	bool plants = action != W_UNLINK && action != W_RENAME_FROM && action != W_CHOWN;
 	if (plants && !tool_own_config(st, ev, path)) {
-		bool critical = covered_by_list(persistence_critical, home, path);
-		if (critical || covered_by_list(persistence_high, home, path) ||
-		    (is_cron_path(path) && !path_under(path, st->host->run->workdir) &&
-		     !strstr(path, "/__pycache__"))) {
+		enum da_persistence level = da_path_persistence(path, home, st->host->run->workdir);
+		bool critical = level == DA_PERSIST_CRITICAL;
+		if (level != DA_PERSIST_NONE) {
 			/* the attempt is the intent: full strength, failed or not */
 			if (!seen_once(st, 'p', path))
 				return true;
@@ -766,7 +630,7 @@ static bool judge_write(struct state *st, const struct da_event *ev, const char 
 	/* A refused create (ENOENT, EACCES, EROFS...) wrote nothing: libraries
 	 * try such things on their own.  Low, unless the place itself shows
 	 * intent (persistence, above, or hijack_targets). */
-	if (nothing_written(ev, action) && !covered_by_list(hijack_targets, home, path)) {
+	if (nothing_written(ev, action) && !da_path_covered_by(hijack_targets, home, path)) {
 		report(st, "file.write_outside", DA_SEV_LOW, ev,
 		       "Nothing was written; check which code tried and why.",
 		       "%s %s%s%s: nothing was written", verb, system ? "system path " : "", path,
@@ -788,8 +652,8 @@ static void judge_exec_bits(struct state *st, const struct da_event *ev, const c
 {
 	char rbuf[64];
 	/* /dev holds device nodes, but /dev/shm is a tmpfs anyone can drop files in */
-	bool device = path_under(path, "/dev") && !path_under(path, "/dev/shm");
-	if (!(ev->mode & 0111) || path_under(path, st->host->run->workdir) || device ||
+	bool device = da_path_under(path, "/dev") && !da_path_under(path, "/dev/shm");
+	if (!(ev->mode & 0111) || da_path_under(path, st->host->run->workdir) || device ||
 	    strstr(path, "/__pycache__"))
 		return;
 	char key[PATH_MAX_LEN + 4];
@@ -813,7 +677,7 @@ static const char *pattern_below(const char *const *list, char *const *expanded,
 {
 	for (size_t i = 0; list && list[i]; i++) {
 		char *p = expand_home(list[i], home);
-		bool hit = p && path_under(p, dir);
+		bool hit = p && da_path_under(p, dir);
 		if (hit)
 			copy_text(buf, buflen, p);
 		free(p);
@@ -821,7 +685,7 @@ static const char *pattern_below(const char *const *list, char *const *expanded,
 			return buf;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (path_under(expanded[i], dir)) {
+		if (da_path_under(expanded[i], dir)) {
 			copy_text(buf, buflen, expanded[i]);
 			return buf;
 		}
@@ -841,10 +705,10 @@ static void judge_link(struct state *st, const struct da_event *ev, const char *
 	char rbuf[64], found[PATH_MAX_LEN], key[2 * PATH_MAX_LEN + 4];
 	const char *home = st->host->run->home;
 	const char *res = result_text(ev, rbuf, sizeof(rbuf));
-	bool root_home = path_under(home, "/root");
+	bool root_home = da_path_under(home, "/root");
 	const char *held = NULL;
 	for (size_t i = 0; i < st->n_sensitive && !held; i++)
-		if (path_under(st->sensitive[i], target) &&
+		if (da_path_under(st->sensitive[i], target) &&
 		    !(root_home && strcmp(st->sensitive[i], "/root") == 0)) {
 			copy_text(found, sizeof(found), st->sensitive[i]);
 			held = found;
@@ -869,9 +733,9 @@ static void judge_link(struct state *st, const struct da_event *ev, const char *
 			       "Creates a link to %s at %s: reads through it bypass path checks%s", target,
 			       link, res);
 	}
-	bool critical = pattern_below(persistence_critical, NULL, 0, home, link, found, sizeof(found));
-	if ((critical || pattern_below(persistence_high, NULL, 0, home, link, found, sizeof(found))) &&
-	    !covered_by_list(persistence_high, home, link) && seen_once(st, 'p', link)) {
+	bool critical = pattern_below(da_path_persistence_globs(DA_PERSIST_CRITICAL), NULL, 0, home, link, found, sizeof(found));
+	if ((critical || pattern_below(da_path_persistence_globs(DA_PERSIST_HIGH), NULL, 0, home, link, found, sizeof(found))) &&
+	    da_path_persistence(link, home, st->host->run->workdir) == DA_PERSIST_NONE && seen_once(st, 'p', link)) {
 		/* (a link covered by the list itself was judged by judge_write) */
 		found[strcspn(found, "*?[")] = '\0'; /* "authorized_keys*": name the place */
 		st->n_persistence_hits++;
@@ -990,17 +854,17 @@ static void judge_aliases(struct state *st, const struct da_event *ev, const cha
 			       ev->kind == DA_EV_FS_MONITOR || ev->kind == DA_EV_FILE_MKDIR;
 		if (on_name && (strcmp(path, l->link) == 0 || strcmp(path, l->target) == 0))
 			continue;
-		if (path_under(path, l->link) && strcmp(l->link, "/") != 0) {
+		if (da_path_under(path, l->link) && strcmp(l->link, "/") != 0) {
 			from = l->link;
 			to = l->target;
-		} else if (path_under(path, l->target) && strcmp(l->target, "/") != 0) {
+		} else if (da_path_under(path, l->target) && strcmp(l->target, "/") != 0) {
 			from = l->target;
 			to = l->link;
 		} else {
 			continue;
 		}
 		snprintf(joined, sizeof(joined), "%s/%s", to, path + strlen(from));
-		normalize_path(joined, NULL, alias, sizeof(alias));
+		da_path_normalize(joined, NULL, alias, sizeof(alias));
 		if (strcmp(alias, path) == 0)
 			continue;
 		n++;
@@ -1022,7 +886,7 @@ static void on_file_event(struct state *st, const struct da_event *ev)
 	if (!raw || !*raw)
 		return;
 	st->n_events++;
-	normalize_path(raw, base, path, sizeof(path));
+	da_path_normalize(raw, base, path, sizeof(path));
 
 	/* a link the submission ships was not written by the run */
 	bool shipped = ev->phase && strcmp(ev->phase, "submission") == 0;
@@ -1037,14 +901,14 @@ static void on_file_event(struct state *st, const struct da_event *ev)
 			char *slash = strrchr(dir, '/');
 			if (slash)
 				slash[slash == dir ? 1 : 0] = '\0';
-			normalize_path(ev->path2, sym ? dir : base, path2, sizeof(path2));
+			da_path_normalize(ev->path2, sym ? dir : base, path2, sizeof(path2));
 			judge_link(st, ev, path, path2);
 		}
 		return;
 	}
 	judge_aliases(st, ev, path, false);
 	if (ev->kind == DA_EV_FILE_RENAME && ev->path2) {
-		normalize_path(ev->path2, base, path2, sizeof(path2));
+		da_path_normalize(ev->path2, base, path2, sizeof(path2));
 		judge_at(st, ev, path2, true);
 		judge_aliases(st, ev, path2, true);
 	}
@@ -1078,7 +942,7 @@ static int load_config(struct state *st, const struct da_cfg *cfg, char *err, si
 		}
 	}
 	int rc = 0;
-	for (const char *const *d = default_sensitive; *d && rc == 0; d++)
+	for (const char *const *d = da_path_sensitive_globs(); *d && rc == 0; d++)
 		rc = add_pattern(&st->sensitive, &st->n_sensitive, *d, run->home);
 	const char *const *items;
 	size_t n = host->cfg_list(host, cfg, "sensitive", &items);

@@ -27,8 +27,9 @@
  *   network.listen_any     low       listening on all interfaces (0.0.0.0,
  *                          [::], *) on an allowed port, unless the allow
  *                          entry itself names 0.0.0.0 / :: / *.
- * Allow entries match IPv4-mapped addresses (::ffff:127.0.0.1) by their
- * IPv4 form.
+ * Allow entries are parsed and matched by libdynaudit-sdk
+ * (dynaudit/endpoint.h), the matcher backdoor uses too: IPv4-mapped
+ * addresses (::ffff:127.0.0.1) match by their IPv4 form.
  *   network.raw_socket     high      SOCK_RAW inet sockets, AF_PACKET sockets,
  *                          ICMP sockets (SOCK_DGRAM with IPPROTO_ICMP or
  *                          IPPROTO_ICMPV6: unprivileged "ping" sockets, an
@@ -76,6 +77,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dynaudit/endpoint.h"
 #include "dynaudit/event.h"
 #include "dynaudit/plugin.h"
 
@@ -95,13 +97,6 @@ enum { FAM_UNSPEC = 0, FAM_UNIX = 1, FAM_INET = 2, FAM_INET6 = 10, FAM_NETLINK =
 enum { TYPE_STREAM = 1, TYPE_DGRAM = 2, TYPE_RAW = 3, TYPE_SEQPACKET = 5 };
 enum { NETLINK_ROUTE_PROTO = 0 };
 enum { PROTO_ICMP = 1, PROTO_ICMPV6 = 58 };
-
-/* One allow-list entry: host and port patterns, or a unix path pattern. */
-struct endpoint_rule {
-	char *host;  /* fnmatch pattern, brackets of IPv6 removed */
-	char *port;  /* fnmatch pattern; NULL for unix entries */
-	bool any_interface; /* host pattern names 0.0.0.0 / :: / * itself */
-};
 
 struct sock {
 	int pid, fd;
@@ -123,8 +118,7 @@ struct scan_host {
 
 struct state {
 	const struct da_host *host;
-	struct endpoint_rule *allow_connect, *allow_listen;
-	size_t n_connect, n_listen;
+	struct da_endpoint_list *allow_connect, *allow_listen; /* libdynaudit-sdk */
 	bool allow_dns;
 
 	struct sock socks[MAX_SOCKETS];
@@ -199,38 +193,6 @@ static const char *result_text(const struct da_event *ev, char *buf, size_t len)
 	return buf;
 }
 
-/*
- * Split "1.2.3.4:80", "[::1]:80", "*:8080" into host and port; unix paths
- * ("/x", "@x") have no port.  Returns false for text that is neither.
- */
-static bool split_addr(const char *addr, char *host, size_t hostlen, char *port, size_t portlen)
-{
-	host[0] = port[0] = '\0';
-	if (!addr || !*addr)
-		return false;
-	if (addr[0] == '/' || addr[0] == '@') {
-		snprintf(host, hostlen, "%s", addr);
-		return true;
-	}
-	const char *colon;
-	if (addr[0] == '[') {
-		const char *close = strchr(addr, ']');
-		if (!close)
-			return false;
-		snprintf(host, hostlen, "%.*s", (int)(close - addr - 1), addr + 1);
-		colon = close[1] == ':' ? close + 1 : NULL;
-	} else {
-		colon = strrchr(addr, ':');
-		/* a bare IPv6 address without brackets has several colons */
-		if (colon && strchr(addr, ':') != colon)
-			colon = NULL;
-		snprintf(host, hostlen, "%.*s", colon ? (int)(colon - addr) : (int)strlen(addr), addr);
-	}
-	if (colon)
-		snprintf(port, portlen, "%s", colon + 1);
-	return *host != '\0';
-}
-
 /* Bounded copy that always terminates (truncation is fine for summaries). */
 static void copy_text(char *dst, size_t size, const char *src)
 {
@@ -241,58 +203,13 @@ static void copy_text(char *dst, size_t size, const char *src)
 	dst[n] = '\0';
 }
 
-static bool is_unix_addr(const char *addr)
-{
-	return addr && (addr[0] == '/' || addr[0] == '@');
-}
-
-static bool is_any_interface(const char *host)
-{
-	return !*host || strcmp(host, "0.0.0.0") == 0 || strcmp(host, "::") == 0 ||
-	       strcmp(host, "*") == 0 || strcmp(host, "::ffff:0.0.0.0") == 0;
-}
-
-static bool is_loopback(const char *host)
-{
-	return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 ||
-	       strncmp(host, "::ffff:127.", 11) == 0 || strcmp(host, "localhost") == 0;
-}
-
+/* Address classes and allow-list matching live in libdynaudit-sdk
+ * (dynaudit/endpoint.h), shared with every detector that allows endpoints. */
 /* A destination on this host: loopback, or 0.0.0.0 / :: (a connect there
  * reaches this host too; a listener there is exposed everywhere). */
 static bool is_this_host(const char *host)
 {
-	return is_loopback(host) || (*host && is_any_interface(host));
-}
-
-static const struct endpoint_rule *match_rule(const struct endpoint_rule *rules, size_t n,
-					      const char *addr)
-{
-	char host[256], port[32];
-	if (!split_addr(addr, host, sizeof(host), port, sizeof(port)))
-		return NULL;
-	bool unix_addr = is_unix_addr(addr);
-	/* A dual-stack socket (Java, node) reaches 127.0.0.1 as
-	 * ::ffff:127.0.0.1: judge the IPv4 address the entry names. */
-	if (!unix_addr && strncmp(host, "::ffff:", 7) == 0 && strchr(host + 7, '.') && !strchr(host + 7, ':'))
-		memmove(host, host + 7, strlen(host + 7) + 1);
-	for (size_t i = 0; i < n; i++) {
-		const struct endpoint_rule *r = &rules[i];
-		if (unix_addr != (r->port == NULL))
-			continue;
-		if (unix_addr) {
-			if (fnmatch(r->host, host, 0) == 0)
-				return r;
-			continue;
-		}
-		bool host_ok = fnmatch(r->host, host, 0) == 0 ||
-			       (strcmp(r->host, "localhost") == 0 && is_loopback(host)) ||
-			       /* an entry for 0.0.0.0 also covers a wildcard written as "*" */
-			       (r->any_interface && is_any_interface(host));
-		if (host_ok && fnmatch(r->port, port, 0) == 0)
-			return r;
-	}
-	return NULL;
+	return da_endpoint_is_loopback(host) || (*host && da_endpoint_is_any_interface(host));
 }
 
 static struct sock *sock_find(struct state *st, int pid, int fd)
@@ -544,7 +461,7 @@ static void judge_unix_connect(struct state *st, const struct da_event *ev, cons
 		return;
 	}
 	const struct da_run_info *run = st->host->run;
-	if (match_rule(st->allow_connect, st->n_connect, path)) {
+	if (da_endpoint_match(st->allow_connect, path) >= 0) {
 		report(st, "network.unix_connect", DA_SEV_INFO, ev, NULL, NULL,
 		       "Connects to unix socket %s (allowed)%s", path, res);
 		note_allowed(st, "connects to ", path);
@@ -567,17 +484,17 @@ static void judge_destination(struct state *st, const struct da_event *ev, const
 	char host[256], port[32], key[320], rbuf[64];
 	if (!addr || !*addr)
 		return;
-	if (is_unix_addr(addr)) {
+	if (da_endpoint_is_unix(addr)) {
 		judge_unix_connect(st, ev, addr);
 		return;
 	}
-	if (!split_addr(addr, host, sizeof(host), port, sizeof(port)))
+	if (!da_endpoint_split(addr, host, sizeof(host), port, sizeof(port)))
 		return;
 	/* glibc's getaddrinfo ranks its results by connecting a UDP socket to
 	 * each, port 0 (no packet is sent); for a server's own passive address
 	 * that is 0.0.0.0 or ::.  Nothing is reached: not judged. */
 	if (ev->kind == DA_EV_NET_CONNECT && ev->sock_type == TYPE_DGRAM && *host &&
-	    (is_any_interface(host) || strcmp(port, "0") == 0))
+	    (da_endpoint_is_any_interface(host) || strcmp(port, "0") == 0))
 		return;
 	st->n_activity++;
 	int type = ev->sock_type;
@@ -606,7 +523,7 @@ static void judge_destination(struct state *st, const struct da_event *ev, const
 	const char *res = result_text(ev, rbuf, sizeof(rbuf));
 	if (!is_this_host(host))
 		st->only_local = false;
-	bool allowed = match_rule(st->allow_connect, st->n_connect, addr) != NULL;
+	bool allowed = da_endpoint_match(st->allow_connect, addr) >= 0;
 	bool new_port;
 	const struct scan_host *sh = scan_note(st, ev, host, port, &new_port);
 	/* past the first ports of a host, its sweep is one network.port_scan */
@@ -623,7 +540,7 @@ static void judge_destination(struct state *st, const struct da_event *ev, const
 	if (allowed) {
 		report(st, "network.connect", DA_SEV_INFO, ev, NULL, NULL, "%s %s (allowed)%s", verb, addr, res);
 		note_allowed(st, "connects to ", addr);
-	} else if (is_loopback(host) && own_port(st, port)) {
+	} else if (da_endpoint_is_loopback(host) && own_port(st, port)) {
 		/* a server answering its own client (UDP echo), or two processes
 		 * of the run talking over loopback */
 		report(st, "network.connect", DA_SEV_INFO, ev, NULL, NULL,
@@ -661,8 +578,9 @@ static void judge_listen(struct state *st, const struct da_event *ev, const char
 		return;
 	const char *res = snapshot ? "" : result_text(ev, rbuf, sizeof(rbuf));
 	const char *how = snapshot ? " (seen in a socket snapshot)" : "";
-	const struct endpoint_rule *rule = match_rule(st->allow_listen, st->n_listen, addr);
-	if (is_unix_addr(addr)) {
+	long match = da_endpoint_match(st->allow_listen, addr);
+	bool rule = match >= 0;
+	if (da_endpoint_is_unix(addr)) {
 		bool local = addr[0] == '@' || path_under(addr, run->workdir) || path_under(addr, "/tmp") ||
 			     path_under(addr, run->tmpdir) || path_under(addr, run->home);
 		if (rule || local) {
@@ -676,24 +594,21 @@ static void judge_listen(struct state *st, const struct da_event *ev, const char
 		}
 		return;
 	}
-	if (!split_addr(addr, host, sizeof(host), port, sizeof(port)))
+	if (!da_endpoint_split(addr, host, sizeof(host), port, sizeof(port)))
 		return;
-	if (!is_loopback(host))
+	if (!da_endpoint_is_loopback(host))
 		st->only_local = false;
 	/* 0.0.0.0:5555 when only 127.0.0.1:5555 is allowed: the port is expected,
 	 * the exposure on every interface is not */
-	bool port_allowed = false;
-	for (size_t i = 0; !rule && i < st->n_listen; i++)
-		if (st->allow_listen[i].port && fnmatch(st->allow_listen[i].port, port, 0) == 0)
-			port_allowed = true;
-	if (!rule && is_any_interface(host) && port_allowed) {
+	bool port_allowed = !rule && da_endpoint_port_listed(st->allow_listen, port);
+	if (!rule && da_endpoint_is_any_interface(host) && port_allowed) {
 		/* the expected service, bound the way most frameworks bind by
 		 * default (Java ServerSocket, node listen(port), python ""):
 		 * worth a remark, not a warning of its own */
 		report(st, "network.listen_any", DA_SEV_LOW, ev, bind_text,
 		       "Bind to the allowed address only (or list 0.0.0.0 explicitly in allow_listen).",
 		       "Listens on all interfaces %s (only a narrower address is allowed)%s%s", addr, how, res);
-	} else if (!rule && is_loopback(host)) {
+	} else if (!rule && da_endpoint_is_loopback(host)) {
 		/* reachable from this host only: test servers, helper processes */
 		report(st, "network.listen", DA_SEV_MEDIUM, ev, bind_text,
 		       "Check why the program serves on this endpoint; only one the assignment asks for belongs in allow_listen.",
@@ -702,7 +617,8 @@ static void judge_listen(struct state *st, const struct da_event *ev, const char
 		report(st, "network.listen", DA_SEV_HIGH, ev, bind_text,
 		       "Find out why the program opens this port; an unexpected listener is a backdoor pattern.",
 		       "Listens on %s outside allow_listen%s%s", addr, how, res);
-	} else if (is_any_interface(host) && !rule->any_interface) {
+	} else if (da_endpoint_is_any_interface(host) &&
+		   !da_endpoint_names_any_interface(st->allow_listen, (size_t)match)) {
 		report(st, "network.listen_any", DA_SEV_LOW, ev, bind_text,
 		       "Bind to 127.0.0.1 (or list 0.0.0.0 explicitly in allow_listen).",
 		       "Listens on all interfaces %s%s%s", addr, how, res);
@@ -772,7 +688,7 @@ static void on_bind(struct state *st, const struct da_event *ev)
 	}
 	int type = s ? s->type : ev->sock_type;
 	/* a UDP socket bound to a fixed port is a server; port 0 is a client */
-	if (ev->addr && !is_unix_addr(ev->addr) && type == TYPE_DGRAM && ev->port > 0)
+	if (ev->addr && !da_endpoint_is_unix(ev->addr) && type == TYPE_DGRAM && ev->port > 0)
 		judge_listen(st, ev, ev->addr, false, NULL);
 }
 
@@ -804,15 +720,15 @@ static void on_listen(struct state *st, const struct da_event *ev)
 static void judge_icmp_send(struct state *st, const struct da_event *ev)
 {
 	char host[256], port[32], key[320], rbuf[64];
-	if (!ev->addr || !split_addr(ev->addr, host, sizeof(host), port, sizeof(port)) ||
-	    is_unix_addr(ev->addr))
+	if (!ev->addr || !da_endpoint_split(ev->addr, host, sizeof(host), port, sizeof(port)) ||
+	    da_endpoint_is_unix(ev->addr))
 		return;
 	st->n_activity++;
 	snprintf(key, sizeof(key), "icmp %s", host);
 	if (!first_time(st, key))
 		return;
 	const char *res = result_text(ev, rbuf, sizeof(rbuf));
-	if (match_rule(st->allow_connect, st->n_connect, ev->addr)) {
+	if (da_endpoint_match(st->allow_connect, ev->addr) >= 0) {
 		report(st, "network.connect", DA_SEV_INFO, ev, NULL, NULL,
 		       "Sends ICMP packets to %s (allowed)%s", host, res);
 		note_allowed(st, "pings ", host);
@@ -869,7 +785,7 @@ static void on_snapshot_listen(struct state *st, const struct da_event *ev)
 	copy_text(local, sizeof(local), ev->addr);
 	if (local[0] == '*' && (local[1] == ' ' || local[1] == '\0'))
 		return; /* unnamed unix socket: nothing to judge */
-	if (is_unix_addr(local))
+	if (da_endpoint_is_unix(local))
 		local[strcspn(local, " ")] = '\0';
 	judge_listen(st, ev, local, true, NULL);
 }
@@ -877,36 +793,22 @@ static void on_snapshot_listen(struct state *st, const struct da_event *ev)
 /* ---- configuration ---------------------------------------------------------- */
 
 static int load_rules(const struct da_host *host, const struct da_cfg *cfg, const char *key,
-		      struct endpoint_rule **out, size_t *n_out, char *err, size_t errlen)
+		      struct da_endpoint_list **out, char *err, size_t errlen)
 {
 	const char *const *items;
 	size_t n = host->cfg_list(host, cfg, key, &items);
-	*n_out = 0;
-	*out = n ? calloc(n, sizeof(**out)) : NULL;
-	if (n && !*out) {
+	*out = da_endpoint_list_new();
+	if (!*out) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
-		char host_pat[256], port_pat[32];
-		const char *item = items[i] ? items[i] : "";
-		bool unix_entry = is_unix_addr(item);
-		if (!split_addr(item, host_pat, sizeof(host_pat), port_pat, sizeof(port_pat)) ||
-		    (!unix_entry && (!*port_pat || strspn(port_pat, "0123456789*?[]-!") != strlen(port_pat)))) {
-			snprintf(err, errlen,
-				 "%s: %s: '%s' is not host:port (e.g. 127.0.0.1:5555, *:8080, [::1]:*) or a unix path",
-				 host->cfg_where(host, cfg, key), key, item);
-			return -EINVAL;
+		char why[512];
+		int rc = da_endpoint_list_add(*out, items[i], DA_ENDPOINT_UNIX, why, sizeof(why));
+		if (rc) {
+			snprintf(err, errlen, "%s: %s: %s", host->cfg_where(host, cfg, key), key, why);
+			return rc;
 		}
-		struct endpoint_rule *r = &(*out)[*n_out];
-		r->host = strdup(host_pat);
-		r->port = unix_entry ? NULL : strdup(port_pat);
-		(*n_out)++;
-		if (!r->host || (!unix_entry && !r->port)) {
-			snprintf(err, errlen, "out of memory");
-			return -ENOMEM;
-		}
-		r->any_interface = !unix_entry && is_any_interface(host_pat);
 	}
 	return 0;
 }
@@ -932,9 +834,9 @@ static int network_init(const struct da_host *host, const struct da_cfg *cfg, vo
 			return -EINVAL;
 		}
 	}
-	int rc = load_rules(host, cfg, "allow_connect", &st->allow_connect, &st->n_connect, err, errlen);
+	int rc = load_rules(host, cfg, "allow_connect", &st->allow_connect, err, errlen);
 	if (rc == 0)
-		rc = load_rules(host, cfg, "allow_listen", &st->allow_listen, &st->n_listen, err, errlen);
+		rc = load_rules(host, cfg, "allow_listen", &st->allow_listen, err, errlen);
 	if (rc)
 		return rc;
 	const char *dns = host->cfg_string(host, cfg, "allow_dns");
@@ -1035,22 +937,13 @@ static int network_finish(void *state, char *err, size_t errlen)
 	return 0;
 }
 
-static void free_rules(struct endpoint_rule *rules, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(rules[i].host);
-		free(rules[i].port);
-	}
-	free(rules);
-}
-
 static void network_destroy(void *state)
 {
 	struct state *st = state;
 	if (!st)
 		return;
-	free_rules(st->allow_connect, st->n_connect);
-	free_rules(st->allow_listen, st->n_listen);
+	da_endpoint_list_free(st->allow_connect);
+	da_endpoint_list_free(st->allow_listen);
 	for (size_t i = 0; i < st->n_socks; i++) {
 		free(st->socks[i].bound);
 		free(st->socks[i].bind_text);

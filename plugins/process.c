@@ -143,7 +143,9 @@
 #include <string.h>
 
 #include "dynaudit/event.h"
+#include "dynaudit/pathclass.h"
 #include "dynaudit/plugin.h"
+#include "dynaudit/progclass.h"
 
 #define MAX_PROCS 4096         /* processes remembered */
 #define MAX_CREATED 4096       /* created/changed paths remembered */
@@ -433,9 +435,8 @@ static const char *event_path(const struct da_event *ev)
 
 /* ---- what a program is ----------------------------------------------- */
 
-static const char *const shells[] = {
-	"sh", "bash", "dash", "zsh", "ksh", "ksh93", "mksh", "pdksh", "ash", "fish",
-	"csh", "tcsh", "yash", "rbash", "posh", NULL};
+/* Shells: libdynaudit-sdk's class (da_prog_is_shell), the one backdoor and
+ * file ask too. */
 
 /* The build toolchain a setup command (make, cc ...) runs. */
 static const char *const toolchain[] = {
@@ -869,7 +870,7 @@ static const char *shell_danger(const char *script)
 			end++;
 		if (c < end) {
 			const char *cmd = base_name(ws.w[c]);
-			bool shell = in_list(cmd, shells);
+			bool shell = da_prog_is_shell(cmd);
 			evals |= strcmp(cmd, "eval") == 0 || strcmp(cmd, "source") == 0;
 			bool rm = strcmp(cmd, "rm") == 0, recursive = false, force = false, home = false;
 			for (size_t a = c + 1; a < end; a++) {
@@ -1111,44 +1112,14 @@ static bool same_argv(const struct da_event *a, const struct da_event *b)
 
 /* ---- symlinks the target made --------------------------------------- */
 
-/* "/a/b/../c/./d" -> "/a/c/d", in place. */
-static void normalize_path(char *path)
-{
-	char *out = path;
-	for (const char *p = path; *p;) {
-		while (*p == '/')
-			p++;
-		if (!*p)
-			break;
-		size_t len = strcspn(p, "/");
-		if (len == 1 && p[0] == '.') {
-		} else if (len == 2 && p[0] == '.' && p[1] == '.') {
-			while (out > path && *--out != '/')
-				;
-		} else {
-			*out++ = '/';
-			memmove(out, p, len);
-			out += len;
-		}
-		p += len;
-	}
-	if (out == path)
-		*out++ = '/';
-	*out = '\0';
-}
-
 static void link_add(struct state *st, const char *path, const char *target)
 {
 	if (!path || !target || !*target || path[0] != '/')
 		return;
-	char abs[1024];
-	if (target[0] == '/') {
-		snprintf(abs, sizeof(abs), "%s", target);
-	} else {
-		const char *slash = strrchr(path, '/');
-		snprintf(abs, sizeof(abs), "%.*s/%s", (int)(slash - path), path, target);
-	}
-	normalize_path(abs);
+	char abs[1024], dir[1024];
+	const char *slash = strrchr(path, '/');
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	(void)da_path_normalize(target, dir, abs, sizeof(abs)); /* libdynaudit-sdk */
 	for (size_t i = 0; i < st->n_links; i++)
 		if (strcmp(st->link_from[i], path) == 0) {
 			set_str(&st->link_to[i], abs);
@@ -1464,7 +1435,7 @@ static void judge_exec(struct state *st, const struct da_event *ev_in)
 		      (same_program(applet, previous) ||
 		       (is_interpreter(previous) && is_interpreter(applet)) ||
 		       (st->own_base && same_program(previous, st->own_base) && is_interpreter(applet)));
-	bool toolchain_or_shell = is_toolchain(applet) || in_list(applet, shells) ||
+	bool toolchain_or_shell = is_toolchain(applet) || da_prog_is_shell(applet) ||
 				  (ev->argc > 0 && ev->argv && ev->argv[0] &&
 				   is_toolchain(base_name(ev->argv[0])));
 	/* an allowed make or cc runs its toolchain and recipe shells */
@@ -1474,7 +1445,7 @@ static void judge_exec(struct state *st, const struct da_event *ev_in)
 		       ((setup || under_builder) && toolchain_or_shell);
 	/* what a compiler driver runs (cc1, as, collect2, ld) is the driver's doing */
 	bool part_of_driver = p && p->driver && in_toolchain_list(applet, driver_internals);
-	bool is_shell = in_list(applet, shells);
+	bool is_shell = da_prog_is_shell(applet);
 	const char *script = is_shell ? shell_script(ev) : NULL;
 	/* from here on a program the run writes may be a download */
 	if (is_net_tool(applet) || (script && script_uses_network(script)))

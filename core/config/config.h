@@ -103,6 +103,15 @@ struct plugin_config {
 	const struct cfg_node *node; /* its subtree (a map; borrowed) */
 };
 
+/* rules.ID: off, or a severity replacing the detector's (config_rules.c). */
+struct rule_override {
+	char *rule;                  /* "process.shell" */
+	bool off;                    /* findings of the rule are dropped */
+	int severity;                /* enum da_severity to record, -1 when off */
+	const char *file;            /* where it was set (borrowed from the tree) */
+	int line;
+};
+
 /* The typed, validated view of a configuration. */
 struct audit_config {
 	const char *source;          /* top config file, or "<embedded default>" */
@@ -146,6 +155,9 @@ struct audit_config {
 	double pass_score;           /* default 70 */
 	double weights[5];           /* per da_severity: scoring.weights.{info,low,medium,high,critical};
 	                                defaults 0, 5, 15, 40, 60 */
+	/* rules: per-rule overrides, in config order */
+	struct rule_override *rules;
+	size_t n_rules;
 };
 
 /* Check root against the schema and fill *out (zeroed first; on failure
@@ -156,6 +168,16 @@ struct audit_config {
  * root's file name. */
 int config_resolve(const struct cfg_node *root, struct audit_config *out, struct cfg_error *err);
 void audit_config_free(struct audit_config *cfg);
+
+/* `rules:` of root checked (ids, values) and filled into out->rules
+ * (called by config_resolve; the detector part is checked by the audit
+ * once detectors are loaded).  0, or -EINVAL/-ENOMEM with err at the
+ * entry's file:line. */
+int config_rules_resolve(const struct cfg_node *root, struct audit_config *out,
+			 struct cfg_error *err);
+/* The override of rule, or NULL. */
+const struct rule_override *config_rule_override(const struct rule_override *rules, size_t n,
+						 const char *rule);
 
 /* The merged, normalized config, deterministic, YAML-like. */
 void config_print(const struct cfg_node *root, FILE *out);

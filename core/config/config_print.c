@@ -291,5 +291,15 @@ void config_print(const struct cfg_node *root, FILE *out)
 		print_number(out, c.weights[i]);
 		fputc('\n', out);
 	}
+	if (c.n_rules)
+		fputs("rules:\n", out);
+	for (size_t i = 0; i < c.n_rules; i++) {
+		fputs("  ", out);
+		print_string(out, c.rules[i].rule);
+		if (c.rules[i].off)
+			fputs(": off\n", out);
+		else
+			fprintf(out, ": {severity: %s}\n", severity_names[c.rules[i].severity]);
+	}
 	audit_config_free(&c);
 }

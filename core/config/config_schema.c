@@ -76,7 +76,8 @@ static const struct key_spec top_keys[] = {
 	{"target", KEY_MAP, target_keys},     {"sandbox", KEY_MAP, sandbox_keys},
 	{"monitors", KEY_MAP, monitors_keys}, {"plugins", KEY_PLUGINS, NULL},
 	{"plugin_path", KEY_VALUE, NULL},     {"report", KEY_MAP, report_keys},
-	{"scoring", KEY_MAP, scoring_keys},   {NULL, KEY_VALUE, NULL},
+	{"scoring", KEY_MAP, scoring_keys},   {"rules", KEY_VALUE, NULL}, /* config_rules.c */
+	{NULL, KEY_VALUE, NULL},
 };
 
 static const char *const builtin_plugins[] = {
@@ -737,6 +738,8 @@ int config_resolve(const struct cfg_node *root, struct audit_config *out, struct
 		rc = get_plugins(&r);
 	if (rc == 0)
 		rc = get_plugin_path(&r);
+	if (rc == 0)
+		rc = config_rules_resolve(root, out, err);
 
 	if (rc == 0)
 		rc = get_formats(&r);
@@ -788,5 +791,8 @@ void audit_config_free(struct audit_config *cfg)
 	cfg_strv_free(cfg->plugin_path);
 	cfg_strv_free(cfg->report_formats);
 	free(cfg->report_title);
+	for (size_t i = 0; i < cfg->n_rules; i++)
+		free(cfg->rules[i].rule);
+	free(cfg->rules);
 	memset(cfg, 0, sizeof(*cfg));
 }

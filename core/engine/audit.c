@@ -111,6 +111,31 @@ static int audit_observer(void *ctx, const struct da_event *ev)
 	return 0;
 }
 
+/* Each rules: override names a loaded detector (its name or category id,
+ * the prefix of its rule ids); otherwise -EINVAL with the entry's
+ * file:line in err. */
+static int check_rule_overrides(const struct audit *a, const struct audit_config *cfg, char *err,
+				size_t errlen)
+{
+	for (size_t i = 0; i < cfg->n_rules; i++) {
+		const struct rule_override *o = &cfg->rules[i];
+		size_t n = strcspn(o->rule, ".");
+		bool found = false;
+		for (size_t p = 0; p < a->n_plugins && !found; p++) {
+			const struct da_plugin *d = a->plugins[p].lp.desc;
+			found = (d->name && strlen(d->name) == n && strncmp(d->name, o->rule, n) == 0) ||
+				(d->category_id && strlen(d->category_id) == n &&
+				 strncmp(d->category_id, o->rule, n) == 0);
+		}
+		if (!found) {
+			snprintf(err, errlen, "%s:%d: rules.%s: no loaded detector '%.*s' reports this rule",
+				 o->file ? o->file : cfg->source, o->line, o->rule, (int)n, o->rule);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static struct category_rec *category_for(struct audit *a, const struct da_plugin *d)
 {
 	for (size_t i = 0; i < a->in.n_categories; i++)
@@ -239,9 +264,14 @@ int audit_open(struct audit **out, const struct audit_config *cfg, const struct 
 			goto fail;
 		}
 		a->plugins[a->n_plugins].cfg = pc->node;
+		a->plugins[a->n_plugins].rules = cfg->rules;
+		a->plugins[a->n_plugins].n_rules = cfg->n_rules;
 		a->n_plugins++;
 	}
 	order_plugins(a->plugins, a->n_plugins);
+	rc = check_rule_overrides(a, cfg, err, errlen);
+	if (rc < 0)
+		goto fail;
 	for (size_t i = 0; i < a->n_plugins; i++)
 		if (!category_for(a, a->plugins[i].lp.desc)) {
 			rc = -ENOMEM;

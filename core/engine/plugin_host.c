@@ -29,6 +29,23 @@ static void set_error(struct plugin_instance *pi, const char *stage, const char 
 static int host_emit(const struct da_host *host, const struct da_finding *f)
 {
 	struct plugin_instance *pi = instance_of(host);
+	/* The assignment's word on a rule wins over the detector's (rules:). */
+	const struct rule_override *o =
+		f ? config_rule_override(pi->rules, pi->n_rules, f->rule) : NULL;
+	struct da_finding changed;
+	if (o && o->off) {
+		pi->rules_dropped++;
+		return 0;
+	}
+	if (o) {
+		/* a copy as large as the plugin's struct (0: the whole one) */
+		size_t n = f->struct_size && f->struct_size < sizeof(changed) ? f->struct_size
+									  : sizeof(changed);
+		memset(&changed, 0, sizeof(changed));
+		memcpy(&changed, f, n);
+		changed.severity = (enum da_severity)o->severity;
+		f = &changed;
+	}
 	int rc = findings_add(pi->cat, f);
 	if (rc < 0)
 		pi->emit_errors++;

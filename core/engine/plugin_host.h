@@ -29,6 +29,12 @@ struct plugin_instance {
 	bool in_init;                 /* host->unsubscribe is allowed */
 	uint64_t mask[DA_EVMASK_WORDS]; /* subscriptions: the descriptor's, less unsubscribe() */
 	uint64_t emit_errors;
+	/* rules: overrides of the config (borrowed; may be NULL): host_emit
+	 * drops a finding of a rule set off and records another severity for
+	 * one given {severity: S}. */
+	const struct rule_override *rules;
+	size_t n_rules;
+	uint64_t rules_dropped;       /* findings dropped by an `off` override */
 };
 
 /* Calls the plugin's init.  Returns init's result; on -EINVAL err holds the

@@ -10,6 +10,13 @@ check "meson install succeeds: $(tail -3 "$TMP/install.log")" [ $? = 0 ]
 pc=$(find "$dest" -name dynaudit.pc | head -1)
 check "dynaudit.pc installed" [ -n "$pc" ]
 check "SDK headers installed" [ -n "$(find "$dest" -path '*/include/dynaudit/plugin.h')" ]
+check "libdynaudit-sdk headers installed" [ -n "$(find "$dest" -path '*/include/dynaudit/endpoint.h')" ]
+sdklib=$(find "$dest" -name 'libdynaudit-sdk.so.1' | head -1)
+check "libdynaudit-sdk installed (shared and static)" \
+  [ -n "$sdklib" ] && [ -n "$(find "$dest" -name libdynaudit-sdk.a)" ]
+check "dynaudit.pc links libdynaudit-sdk" grep -q -- "-ldynaudit-sdk" "$pc"
+# a staged library is not on the loader's path: the example finds it here
+export LD_LIBRARY_PATH="$(dirname "$sdklib")"
 bin=$(find "$dest" -type f -name dynaudit -perm -u+x | head -1)
 check "binary installed" [ -n "$bin" ]
 pdir=$(dirname "$(find "$dest" -name process.so | head -1)")
@@ -42,5 +49,9 @@ LOG
 printf 'plugin_path: [%s]\nplugins:\n  process: {allow_exec: [wget]}\n  fetch_tools: {}\n' "$TMP/ex/build" >"$TMP/cfg.yaml"
 DYNAUDIT_PLUGIN_DIR="$pdir" "$bin" replay -c "$TMP/cfg.yaml" --strace "$TMP/wget.log" -o "$TMP/out" 2>"$TMP/err"
 check "example detector's finding in the report: $(cat "$TMP/err")" grep -q "policy.fetch_tool" "$TMP/out/report.json"
+printf 'rules:\n  policy.fetch_tool: {severity: high}\n' >>"$TMP/cfg.yaml"
+DYNAUDIT_PLUGIN_DIR="$pdir" "$bin" replay -c "$TMP/cfg.yaml" --strace "$TMP/wget.log" -o "$TMP/out2" 2>"$TMP/err"
+check "rules: overrides an out-of-tree detector's rule by its category id: $(cat "$TMP/err")" \
+  [ "$(json "$TMP/out2/report.json" '[f["severity"] for c in r["categories"] for f in c["findings"] if f["rule"]=="policy.fetch_tool"][0]')" = high ]
 check "its category is in the report" [ "$(json "$TMP/out/report.json" '[c["title"] for c in r["categories"] if c["id"]=="policy"][0]')" = "Assignment Policy" ]
 finish

@@ -411,7 +411,10 @@ Test(backdoor, libraries_installed_by_setup_are_expected)
 
 /* ---- persistence ---------------------------------------------------------------- */
 
-Test(backdoor, persistence_writes_are_high_even_when_refused)
+/* Persistence writes are file.persistence's (one owner per finding; see
+ * tests/plugins/test_shared_policy.c): backdoor keeps what no file write
+ * shows, a scheduling tool run. */
+Test(backdoor, persistence_writes_are_file_detectors_scheduling_tools_are_backdoors)
 {
 	struct harness *h = harness_new("backdoor", NULL, NULL);
 	open_file(h, 100, 1.0, "/home/auditor/.bashrc", DA_ACC_WRITE | DA_ACC_APPEND, 0);
@@ -419,12 +422,8 @@ Test(backdoor, persistence_writes_are_high_even_when_refused)
 	open_file(h, 100, 1.2, "/home/auditor/.ssh/authorized_keys", WRITE_NEW, 0);
 	open_file(h, 100, 1.3,
 		  "/home/auditor/.local/lib/python3.11/site-packages/evil.pth", WRITE_NEW, 0);
-	cr_assert_eq(harness_count(h, "backdoor.persistence"), 4);
-	cr_assert_eq(harness_max_severity(h, NULL), DA_SEV_HIGH);
-	const struct harness_finding *f = harness_get(h, "backdoor.persistence");
-	cr_assert(strstr(f->message, ".bashrc"), "%s", f->message);
-	/* an rc-like name inside the submission is sourced by nothing */
 	open_file(h, 100, 1.4, "/home/auditor/app/.profile", WRITE_NEW, 0);
+	cr_assert_eq(harness_count(h, "backdoor.persistence"), 0);
 	static const char *const argv[] = {"crontab", "/tmp/job", NULL};
 	struct da_event ev = ev_make(DA_EV_PROC_EXEC, 101, 2.0);
 	ev.syscall = "execve";
@@ -433,7 +432,8 @@ Test(backdoor, persistence_writes_are_high_even_when_refused)
 	ev.argc = 2;
 	ev.text = "execve(\"/usr/bin/crontab\", [\"crontab\", \"/tmp/job\"], ...) = 0";
 	publish(h, &ev);
-	cr_assert_eq(harness_count(h, "backdoor.persistence"), 5);
+	cr_assert_eq(harness_count(h, "backdoor.persistence"), 1);
+	cr_assert_eq(harness_max_severity(h, NULL), DA_SEV_HIGH);
 	harness_finish(h);
 	cr_assert_str_eq(harness_status(h), "fail");
 	harness_free(h);

@@ -9,6 +9,7 @@
  * Options:  allow: [curl]   download tools this assignment permits.
  */
 #include <dynaudit/plugin.h>
+#include <dynaudit/progclass.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
@@ -47,9 +48,9 @@ static int fetch_on_event(void *state, const struct da_event *ev, char *err, siz
 	struct state *st = state;
 	(void)err;
 	(void)errlen;
-	const char *base = ev->path ? strrchr(ev->path, '/') : NULL;
-	base = base ? base + 1 : ev->path;
-	if (!base)
+	/* libdynaudit-sdk: the base name as every built-in detector takes it */
+	const char *base = ev->path ? da_prog_base_name(ev->path) : NULL;
+	if (!base || !*base)
 		return 0;
 	for (size_t i = 0; i < st->n_allow; i++)
 		if (fnmatch(st->allow[i], base, 0) == 0)

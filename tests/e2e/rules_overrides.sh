@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# `rules:` overrides applied where the engine records findings: the
+# persistence fixture (~/.bashrc and a staged cron table, file.persistence
+# high) replayed with file.persistence lowered to low (category warn) and
+# switched off (no finding left), in YAML and in INI; an override of a
+# detector the audit did not load is refused at its file:line (exit 2).
+. "$(dirname "$0")/lib.sh"
+D=$DYNAUDIT
+LOG="$DYNAUDIT_SRC/tests/fixtures/persistence-bashrc-cron/strace.log"
+# rules_of REPORT RULE: "count max-severity" of RULE's findings
+rules_of() {
+  json "$1" '" ".join([str(len([f for c in r["categories"] for f in c["findings"] if f["rule"]=="'"$2"'"])), max([f["severity"] for c in r["categories"] for f in c["findings"] if f["rule"]=="'"$2"'"] or ["none"])])'
+}
+file_status() { json "$1" '[c["status"] for c in r["categories"] if c["id"]=="file"][0]'; }
+
+$D replay --strace "$LOG" -o "$TMP/plain" 2>"$TMP/err"
+check "without overrides: file fails ($(file_status "$TMP/plain.json" 2>/dev/null))" \
+  [ "$(file_status "$TMP/plain/report.json")" = fail ]
+check "without overrides: file.persistence high" \
+  bash -c '[[ "$1" == "2 high" ]]' _ "$(rules_of "$TMP/plain/report.json" file.persistence)"
+
+printf 'rules:\n  file.persistence: {severity: low}\n' >"$TMP/low.yaml"
+printf '[rules]\nfile.persistence = low\n' >"$TMP/low.ini"
+printf 'rules:\n  file.persistence: off\n' >"$TMP/off.yaml"
+printf '[rules]\nfile.persistence = off\n' >"$TMP/off.ini"
+for f in low.yaml low.ini; do
+  $D replay -c "$TMP/$f" --strace "$LOG" -o "$TMP/$f.out" 2>"$TMP/err"
+  got=$(rules_of "$TMP/$f.out/report.json" file.persistence)
+  check "$f: file.persistence recorded as low ($got)" [ "$got" = "2 low" ]
+  check "$f: file category warns" [ "$(file_status "$TMP/$f.out/report.json")" = warn ]
+  check "$f: report conforms" schema_ok "$TMP/$f.out/report.json"
+done
+for f in off.yaml off.ini; do
+  $D replay -c "$TMP/$f" --strace "$LOG" -o "$TMP/$f.out" 2>"$TMP/err"
+  got=$(rules_of "$TMP/$f.out/report.json" file.persistence)
+  check "$f: no file.persistence finding ($got)" [ "$got" = "0 none" ]
+  check "$f: file.write_outside does not take its place" \
+    [ "$(rules_of "$TMP/$f.out/report.json" file.write_outside | cut -d' ' -f1)" = \
+      "$(rules_of "$TMP/plain/report.json" file.write_outside | cut -d' ' -f1)" ]
+done
+
+# A rule of a detector the audit did not load matches nothing: refused
+# before anything runs, at the entry's file:line.
+printf 'plugins: {file: {}}\nrules:\n  file.persistence: low\n  network.dns: off\n' >"$TMP/bad.yaml"
+$D replay -c "$TMP/bad.yaml" --strace "$LOG" -o "$TMP/bad.out" >"$TMP/out" 2>&1; rc=$?
+check "override of a detector not loaded: exit 2 (got $rc)" [ $rc = 2 ]
+check "the error names file:line and the rule: $(cat "$TMP/out")" \
+  grep -q "bad.yaml:4: rules.network.dns: no loaded detector 'network'" "$TMP/out"
+printf '[plugin.file]\n[rules]\nnetwork.dns = off\n' >"$TMP/bad.ini"
+$D replay -c "$TMP/bad.ini" --strace "$LOG" -o "$TMP/bad.ini.out" >"$TMP/out" 2>&1; rc=$?
+check "INI: exit 2 (got $rc)" [ $rc = 2 ]
+check "INI: names file:line: $(cat "$TMP/out")" grep -q "bad.ini:3: rules.network.dns" "$TMP/out"
+printf 'rules:\n  process: off\n' >"$TMP/badid.yaml"
+$D check -c "$TMP/badid.yaml" >"$TMP/out" 2>&1; rc=$?
+check "check: a bad rule id is refused (exit $rc): $(cat "$TMP/out")" \
+  bash -c '[ "$1" = 2 ] && grep -q "badid.yaml:2: rules.process: not a rule id" "$2"' _ $rc "$TMP/out"
+finish
