@@ -79,7 +79,7 @@
  *
  * Summary: "Setup failed" / "The setup command ... failed: the target was not
  * run" when it did; "<error> crash" / "Code halted early, not a runtime security
- * issue" (or "... by itself" when it ran most of the window; "The program ran
+ * issue by itself" (the other categories judge what it did before; "The program ran
  * out of memory: ..." when it said so); "Exit status N" / "Exited early with
  * status N, not a runtime security issue" for a plain exit; "Modifies its
  * own source" when it did; "None" / "Ran to completion without crashing" or
@@ -1261,16 +1261,18 @@ static int ci_finish(void *state, char *err, size_t errlen)
 		bool early = window > 0 && end < 0.25 * window;
 		if (st->memory_hint)
 			snprintf(remarks, sizeof(remarks),
-				 "The program ran out of memory: %s; not a runtime security issue",
+				 "The program ran out of memory: %s; not a runtime security issue by itself",
 				 MEMORY_CAUSE);
 		else if (label_is_status)
 			/* "Exit status 2": a deliberate exit, no crash signal, no traceback */
-			snprintf(remarks, sizeof(remarks), "%s with %s, not a runtime security issue%s",
-				 early ? "Exited early" : "Exited", st->crash_label + 5,
-				 early ? "" : " by itself");
+			snprintf(remarks, sizeof(remarks), "%s with %s, not a runtime security issue by itself",
+				 early ? "Exited early" : "Exited", st->crash_label + 5);
 		else
 			snprintf(remarks, sizeof(remarks), "%s",
-				 early ? "Code halted early, not a runtime security issue"
+				 /* "by itself": what the program did before it
+				  * stopped is judged by the other categories; a
+				  * malicious program's crash is still a crash */
+				 early ? "Code halted early, not a runtime security issue by itself"
 				       : "Code stopped on an error, not a runtime security issue by itself");
 	} else {
 		snprintf(obs, sizeof(obs), "None");

@@ -2261,9 +2261,14 @@ static int process_finish(void *state, char *err, size_t errlen)
 		st->host->set_summary(st->host, "None", "No subprocesses or shell activity");
 		return 0;
 	}
-	size_t spawned = st->n_exec_other > st->n_forks ? st->n_exec_other : st->n_forks;
-	snprintf(observation, sizeof(observation), "%zu subprocess%s%s", spawned,
-		 spawned == 1 ? "" : "es", st->n_shells ? ", shell spawned" : "");
+	/* The same count as the report's "N child processes created" line:
+	 * child processes, or (a program that only exec'd others) programs. */
+	if (st->n_forks > 0)
+		snprintf(observation, sizeof(observation), "%zu child process%s%s", st->n_forks,
+			 st->n_forks == 1 ? "" : "es", st->n_shells ? ", shell spawned" : "");
+	else
+		snprintf(observation, sizeof(observation), "%zu program%s run%s", st->n_exec_other,
+			 st->n_exec_other == 1 ? "" : "s", st->n_shells ? ", shell spawned" : "");
 	/* The first flagged behaviour leads (a shell outranks the id it ran);
 	 * a recon finding leading is already the recon list's first entry. */
 	if (st->first_is_recon && st->recon_seen[0])

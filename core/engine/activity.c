@@ -98,7 +98,10 @@ static int on_event(void *ctx, const struct da_event *ev)
 			names_add(&a->programs, ev->path);
 		break;
 	case DA_EV_PROC_FORK:
-		if (ev->target_pid > 0 && !(ev->detail && strcmp(ev->detail, "thread") == 0))
+		/* the target's own children, as the process detector counts
+		 * them (a build's are the setup's), so the two numbers agree */
+		if (ev->target_pid > 0 && !(ev->detail && strcmp(ev->detail, "thread") == 0) &&
+		    !(ev->phase && strcmp(ev->phase, "setup") == 0))
 			a->forks++;
 		break;
 	case DA_EV_FILE_OPEN:

@@ -865,7 +865,7 @@ Test(process, path_search_is_one_attempt)
 	f = harness_get(h, "process.recon");
 	cr_assert(f);
 	cr_expect_eq(f->count, 1, "uname counted %u times", f->count);
-	cr_expect_str_eq(harness_observation(h), "2 subprocesses");
+	cr_expect_str_eq(harness_observation(h), "2 child processes");
 	harness_free(h);
 
 	/* a program missing everywhere: three failures, one attempt, still seen */
@@ -1537,7 +1537,7 @@ Test(process, java_spawn_helper_is_the_jvms_plumbing)
 	cr_expect_eq(harness_max_severity(h, "process.exec_unlisted"), DA_SEV_MEDIUM,
 		     "what the helper runs is judged");
 	cr_expect_not_null(harness_find(h, "process.exec_unlisted", "xmrig"));
-	cr_expect_str_eq(harness_observation(h), "2 subprocesses");
+	cr_expect_str_eq(harness_observation(h), "2 child processes");
 	harness_free(h);
 
 	/* jspawnhelper run by anything but the JVM is judged like any program */
