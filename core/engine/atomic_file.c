@@ -10,6 +10,8 @@
  */
 #include "engine/report.h"
 
+#include "engine/json.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -129,5 +131,18 @@ int write_file_atomic(int dirfd, const char *path, const char *data, size_t len,
 out:
 	if (pfd != dirfd)
 		close(pfd);
+	return rc;
+}
+
+int report_buf_write(struct json_buf *b, int dirfd, const char *path, char *err, size_t errlen)
+{
+	int rc;
+	if (b->failed) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		rc = -ENOMEM;
+	} else {
+		rc = write_file_atomic(dirfd, path, b->data ? b->data : "", b->len, err, errlen);
+	}
+	json_buf_free(b);
 	return rc;
 }

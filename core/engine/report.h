@@ -204,6 +204,12 @@ void markup_text_max(struct json_buf *b, const char *s, size_t max);
 int write_file_atomic(int dirfd, const char *path, const char *data, size_t len, char *err,
 		      size_t errlen);
 
+/* The writers' last step: write the built buffer b (json.h) atomically
+ * to path (as write_file_atomic) and free it; a buffer whose building
+ * ran out of memory is not written (-ENOMEM).  Returns 0 or -errno. */
+struct json_buf;
+int report_buf_write(struct json_buf *b, int dirfd, const char *path, char *err, size_t errlen);
+
 /* The same in steps, for files written as a stream (artifacts.c):
  * begin creates ".NAME.tmp" in dirfd (a stale one, or a link planted
  * under that name, is removed first, never followed) and returns its fd;

@@ -466,12 +466,5 @@ int report_write_html(const struct report_input *in, const struct score_result *
 	html_sandbox(&b, in);
 	json_buf_printf(&b, "<p class=\"note\">Written by dynaudit %s.</p>\n</body>\n</html>\n",
 			in->tool_version ? in->tool_version : "");
-	if (b.failed) {
-		json_buf_free(&b);
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -ENOMEM;
-	}
-	int rc = write_file_atomic(dirfd, path, b.data, b.len, err, errlen);
-	json_buf_free(&b);
-	return rc;
+	return report_buf_write(&b, dirfd, path, err, errlen);
 }

@@ -178,12 +178,5 @@ int report_write_json(const struct report_input *in, const struct score_result *
 	write_stats(&w, in);
 	jw_end_object(&w);
 	json_buf_putc(&b, '\n');
-	if (b.failed) {
-		json_buf_free(&b);
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -ENOMEM;
-	}
-	int rc = write_file_atomic(dirfd, path, b.data, b.len, err, errlen);
-	json_buf_free(&b);
-	return rc;
+	return report_buf_write(&b, dirfd, path, err, errlen);
 }

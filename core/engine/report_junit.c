@@ -169,12 +169,5 @@ int report_write_junit(const struct report_input *in, const struct score_result 
 		testcase(&b, in, &in->categories[i]);
 	verdict_cases(&b, in, s);
 	json_buf_puts(&b, "  </testsuite>\n</testsuites>\n");
-	if (b.failed) {
-		json_buf_free(&b);
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -ENOMEM;
-	}
-	int rc = write_file_atomic(dirfd, path, b.data, b.len, err, errlen);
-	json_buf_free(&b);
-	return rc;
+	return report_buf_write(&b, dirfd, path, err, errlen);
 }

@@ -542,12 +542,5 @@ int report_write_md(const struct report_input *in, const struct score_result *s,
 	md_recommendations(&b, s);
 	md_score(&b, in, s);
 	md_conclusion(&b, in, s);
-	if (b.failed) {
-		json_buf_free(&b);
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -ENOMEM;
-	}
-	int rc = write_file_atomic(dirfd, path, b.data ? b.data : "", b.len, err, errlen);
-	json_buf_free(&b);
-	return rc;
+	return report_buf_write(&b, dirfd, path, err, errlen);
 }
