@@ -99,15 +99,10 @@ static void size_text(char *buf, size_t len, uint64_t bytes)
  * "open 12, stat 3" (at most `most` of them). */
 static void kinds_left_out(struct json_buf *b, const struct output_cap_stats *st, bool json, size_t most)
 {
-	bool done[OUTPUT_CAP_TAGS] = {false};
-	for (size_t n = 0; n < most; n++) {
-		int best = -1;
-		for (int t = 0; t < OUTPUT_CAP_TAGS; t++)
-			if (!done[t] && st->cut_by_tag[t] && (best < 0 || st->cut_by_tag[t] > st->cut_by_tag[best]))
-				best = t;
-		if (best < 0)
-			break;
-		done[best] = true;
+	int tags[OUTPUT_CAP_TAGS];
+	size_t k = output_cap_top_tags(st, tags, most < OUTPUT_CAP_TAGS ? most : OUTPUT_CAP_TAGS);
+	for (size_t n = 0; n < k; n++) {
+		int best = tags[n];
 		const char *name = da_event_kind_name((uint32_t)best);
 		char num[16];
 		if (!name) {

@@ -465,20 +465,14 @@ static void flood_finding(struct audit *a, const char *message, const char *cons
 /* The most frequent kinds in cut_by_tag: "open 123456, stat 12". */
 static void top_kinds(const struct output_cap_stats *st, char *buf, size_t len, size_t most)
 {
-	bool done[OUTPUT_CAP_TAGS] = {false};
+	int tags[OUTPUT_CAP_TAGS];
+	size_t k = output_cap_top_tags(st, tags, most < OUTPUT_CAP_TAGS ? most : OUTPUT_CAP_TAGS);
 	size_t n = 0;
 	buf[0] = '\0';
-	for (size_t k = 0; k < most; k++) {
-		int best = -1;
-		for (int t = 0; t < OUTPUT_CAP_TAGS; t++)
-			if (!done[t] && st->cut_by_tag[t] && (best < 0 || st->cut_by_tag[t] > st->cut_by_tag[best]))
-				best = t;
-		if (best < 0)
-			break;
-		done[best] = true;
-		const char *name = da_event_kind_name((uint32_t)best);
+	for (size_t i = 0; i < k; i++) {
+		const char *name = da_event_kind_name((uint32_t)tags[i]);
 		int w = snprintf(buf + n, len - n, "%s%s %llu", n ? ", " : "", name ? name : "other",
-				 (unsigned long long)st->cut_by_tag[best]);
+				 (unsigned long long)st->cut_by_tag[tags[i]]);
 		if (w < 0 || (size_t)w >= len - n)
 			break;
 		n += (size_t)w;

@@ -202,3 +202,20 @@ void output_cap_free(struct output_cap *c)
 	free(c->ring);
 	free(c);
 }
+
+size_t output_cap_top_tags(const struct output_cap_stats *st, int *tags, size_t most)
+{
+	bool done[OUTPUT_CAP_TAGS] = {false};
+	size_t n = 0;
+	while (n < most) {
+		int best = -1;
+		for (int t = 0; t < OUTPUT_CAP_TAGS; t++)
+			if (!done[t] && st->cut_by_tag[t] && (best < 0 || st->cut_by_tag[t] > st->cut_by_tag[best]))
+				best = t;
+		if (best < 0)
+			break;
+		done[best] = true;
+		tags[n++] = best;
+	}
+	return n;
+}

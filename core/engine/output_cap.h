@@ -94,4 +94,8 @@ const struct output_cap_stats *output_cap_stats(const struct output_cap *c);
 
 void output_cap_free(struct output_cap *c);
 
+/* The tags with the most lines cut, most first: up to most of them into
+ * tags[]; returns how many (ties in tag order). */
+size_t output_cap_top_tags(const struct output_cap_stats *st, int *tags, size_t most);
+
 #endif /* DYNAUDIT_OUTPUT_CAP_H */
