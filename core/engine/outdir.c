@@ -125,17 +125,25 @@ static int remove_at(int dfd, const char *name, int depth)
 
 enum contents { EMPTY, EARLIER_AUDIT, FOREIGN };
 
-static int survey(int dfd, enum contents *what, char *first_foreign, size_t len)
+/* A listing of dfd from its start: a fresh open of ".", not dup() (a dup
+ * shares the read offset with dfd).  NULL with errno set. */
+static DIR *open_listing(int dfd)
 {
-	/* A fresh open of ".", not dup(): a dup shares the read offset. */
 	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	if (!d) {
+	if (!d && fd >= 0) {
 		int e = errno;
-		if (fd >= 0)
-			close(fd);
-		return -e;
+		close(fd);
+		errno = e;
 	}
+	return d;
+}
+
+static int survey(int dfd, enum contents *what, char *first_foreign, size_t len)
+{
+	DIR *d = open_listing(dfd);
+	if (!d)
+		return -errno;
 	bool any = false, marker = false, foreign = false;
 	struct dirent *de;
 	while ((de = readdir(d)) != NULL) {
@@ -158,13 +166,9 @@ static int survey(int dfd, enum contents *what, char *first_foreign, size_t len)
  * dynaudit's own names when it is someone else's (--force). */
 static int clear(int dfd, bool everything, char *err, size_t errlen, const char *shown)
 {
-	/* A fresh open of ".", not dup(): a dup shares the read offset. */
-	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	DIR *d = open_listing(dfd);
 	if (!d) {
 		int e = errno;
-		if (fd >= 0)
-			close(fd);
 		snprintf(err, errlen, "output directory %s: %s", shown, strerror(e));
 		return -e;
 	}
