@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "batch/sha256.h"
+#include "common/sha256.h"
 #include "batch/summary.h"
 #include "config/config.h"
 #include "dynaudit_build.h"

@@ -181,9 +181,30 @@ static size_t outlier_threshold(size_t audited)
 	return t < 3 ? t : 3;
 }
 
+/* A dropped file counts only when shared: a file one submission alone
+ * left is that submission's business, the same bytes left by two or three
+ * of them (whatever they named it) is the case worth a look. */
 static bool is_outlier(const struct behaviour *b, size_t threshold)
 {
-	return b->shown_by > 0 && b->shown_by <= threshold;
+	size_t least = strcmp(b->kind, "dropped") ? 1 : 2;
+	return b->shown_by >= least && b->shown_by <= threshold;
+}
+
+/* The names of the other audited rows showing b (a "dropped" file: the
+ * same sha256), sorted; at most max.  Rows' behaviours are sorted by
+ * cohort_count, so each row is a binary search. */
+static size_t others_sharing(const struct summary_row *rows, size_t n, const struct summary_row *self,
+			     const struct behaviour *b, const char **names, size_t max)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n && k < max; i++) {
+		if (&rows[i] == self || !rows[i].has_report)
+			continue;
+		if (bsearch(b, rows[i].beh, rows[i].n_beh, sizeof(*b), cmp_beh))
+			names[k++] = rows[i].name;
+	}
+	qsort(names, k, sizeof(*names), cmp_str);
+	return k;
 }
 
 static const char *status_of(const struct summary_row *r)
@@ -206,10 +227,38 @@ static const char *verb_of(const char *kind)
 	return "report";
 }
 
-static void outlier_text(char *buf, size_t len, const struct behaviour *b, size_t audited)
+#define SHARED_NAMES_MAX 8  /* the threshold is at most 3: room to spare */
+
+static void outlier_text(char *buf, size_t len, const struct summary_row *rows, size_t n,
+			 const struct summary_row *self, const struct behaviour *b, size_t audited)
 {
-	snprintf(buf, len, "only %zu of %zu submissions %s %s", b->shown_by, audited, verb_of(b->kind),
-		 b->value);
+	if (strcmp(b->kind, "dropped") != 0) {
+		snprintf(buf, len, "only %zu of %zu submissions %s %s", b->shown_by, audited,
+			 verb_of(b->kind), b->value);
+		return;
+	}
+	const char *names[SHARED_NAMES_MAX];
+	size_t k = others_sharing(rows, n, self, b, names, SHARED_NAMES_MAX);
+	int w = snprintf(buf, len, "shares a dropped file (sha256 %.8s\u2026, %s) with %zu other submission%s:",
+			 b->value, b->detail ? b->detail : "?", k, k == 1 ? "" : "s");
+	for (size_t i = 0; i < k && w >= 0 && (size_t)w < len; i++)
+		w += snprintf(buf + w, len - (size_t)w, "%s %s", i ? "," : "", names[i]);
+}
+
+const char *summary_status_text(const struct summary_row *r)
+{
+	return status_of(r);
+}
+
+bool summary_is_outlier(const struct behaviour *b, size_t threshold)
+{
+	return is_outlier(b, threshold);
+}
+
+void summary_outlier_text(char *buf, size_t len, const struct summary_row *rows, size_t n,
+			  const struct summary_row *self, const struct behaviour *b, size_t audited)
+{
+	outlier_text(buf, len, rows, n, self, b, audited);
 }
 
 /* The report link: NAME/report.md, relative to the batch directory that
@@ -274,12 +323,21 @@ static void json_rows(struct json_writer *w, struct summary_row *rows, size_t n,
 			if (!is_outlier(&r->beh[k], threshold))
 				continue;
 			char text[1024];
-			outlier_text(text, sizeof(text), &r->beh[k], audited);
+			outlier_text(text, sizeof(text), rows, n, r, &r->beh[k], audited);
 			jw_begin_object(w, NULL);
 			jw_string(w, "kind", r->beh[k].kind);
 			jw_string(w, "value", r->beh[k].value);
 			jw_uint(w, "shown_by", r->beh[k].shown_by);
 			jw_string(w, "text", text);
+			if (r->beh[k].detail) {
+				const char *names[SHARED_NAMES_MAX];
+				size_t m = others_sharing(rows, n, r, &r->beh[k], names, SHARED_NAMES_MAX);
+				jw_string(w, "path", r->beh[k].detail);
+				jw_begin_array(w, "shared_with");
+				for (size_t j = 0; j < m; j++)
+					jw_string(w, NULL, names[j]);
+				jw_end_array(w);
+			}
 			jw_end_object(w);
 		}
 		jw_end_array(w);
@@ -310,7 +368,7 @@ static void write_json(struct json_buf *b, struct summary_row *rows, size_t n, c
 	jw_begin_object(&w, "cohort");
 	jw_uint(&w, "audited", audited);
 	jw_uint(&w, "threshold", threshold);
-	jw_string(&w, "rule", "a behaviour shown by at most min(3, audited/10) submissions is an outlier; advisory only");
+	jw_string(&w, "rule", "a behaviour shown by at most min(3, audited/10) submissions is an outlier (a file left behind: by at least 2 of them); advisory only");
 	jw_end_object(&w);
 	json_rows(&w, rows, n, outdir, audited, threshold);
 	jw_end_object(&w);
@@ -407,7 +465,7 @@ static void write_md(struct json_buf *b, struct summary_row *rows, size_t n, con
 				json_buf_puts(b, "**:");
 			}
 			char text[1024];
-			outlier_text(text, sizeof(text), &r->beh[k], audited);
+			outlier_text(text, sizeof(text), rows, n, r, &r->beh[k], audited);
 			json_buf_puts(b, first ? " " : "; ");
 			md_cell(b, text);
 			first = false;
@@ -468,7 +526,7 @@ static void write_csv(struct json_buf *b, struct summary_row *rows, size_t n, co
 			if (!is_outlier(&r->beh[k], threshold))
 				continue;
 			char text[1024];
-			outlier_text(text, sizeof(text), &r->beh[k], audited);
+			outlier_text(text, sizeof(text), rows, n, r, &r->beh[k], audited);
 			json_buf_printf(&ob, "%s%s", ob.len ? "; " : "", text);
 		}
 		csv_field(b, ob.data, true);
@@ -480,10 +538,13 @@ int summary_write(int outfd, const char *base, char *const *audit_dirs, size_t n
 		  struct summary_totals *t, char *err, size_t errlen)
 {
 	const char *outdir_real = ""; /* links do not depend on it, see report_link */
-	char name[3][NAME_MAX + 1];
+	char name[3][NAME_MAX + 1], index_name[NAME_MAX + 1];
 	static const char *const ext[3] = {"json", "md", "csv"};
 	for (int i = 0; i < 3; i++)
 		snprintf(name[i], sizeof(name[i]), "%.200s.%s", base ? base : "summary", ext[i]);
+	/* a shard's page is index.shard-K-of-N.html, as its summary.shard-K-of-N.* */
+	const char *shard = base && !strncmp(base, "summary.", 8) ? base + 7 : "";
+	snprintf(index_name, sizeof(index_name), "index%.200s.html", shard);
 	struct summary_row *rows = calloc(n ? n : 1, sizeof(*rows));
 	if (!rows) {
 		snprintf(err, errlen, "out of memory");
@@ -507,12 +568,20 @@ int summary_write(int outfd, const char *base, char *const *audit_dirs, size_t n
 			t->warn += rows[i].n_cat_warn > 0;
 		}
 	}
-	struct json_buf js = {0}, md = {0}, csv = {0};
+	struct json_buf js = {0}, md = {0}, csv = {0}, html = {0};
+	/* index.html when html is among report.formats, as the audits show it
+	 * (one wrote report.html): batch and summarize decide alike, so
+	 * merged shards still equal the one batch */
+	bool want_html = false;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		want_html |= rows[i].has_html;
 	if (rc == 0) {
 		write_json(&js, rows, n, outdir_real, t, audited, threshold);
 		write_md(&md, rows, n, outdir_real, t, audited, threshold);
 		write_csv(&csv, rows, n, outdir_real, audited, threshold);
-		if (js.failed || md.failed || csv.failed)
+		if (want_html)
+			summary_write_html(&html, rows, n, t, audited, threshold);
+		if (js.failed || md.failed || csv.failed || html.failed)
 			rc = -ENOMEM;
 	}
 	if (rc == -ENOMEM)
@@ -523,6 +592,9 @@ int summary_write(int outfd, const char *base, char *const *audit_dirs, size_t n
 		rc = write_file_atomic(outfd, name[1], md.data, md.len, err, errlen);
 	if (rc == 0)
 		rc = write_file_atomic(outfd, name[2], csv.data, csv.len, err, errlen);
+	if (rc == 0 && want_html)
+		rc = write_file_atomic(outfd, index_name, html.data, html.len, err, errlen);
+	json_buf_free(&html);
 	json_buf_free(&js);
 	json_buf_free(&md);
 	json_buf_free(&csv);

@@ -22,10 +22,15 @@
  * each audited submission: programs executed (base name), endpoints
  * connected to, bound or listened on, paths opened for writing outside the
  * workdir (the private /tmp, /dev and /proc left out: their names are
- * random or shared by every run), and rule ids reported.  A behaviour is an
- * outlier when at most T submissions show it, T = min(3, audited / 10):
- * at most 10% of the batch and at most three, so what most submissions do
- * is never one, and a batch under ten submissions has no outliers.
+ * random or shared by every run), rule ids reported, and the files left
+ * in the private /tmp and HOME (report.json "left_behind"), named by
+ * their SHA-256 so the same payload under two names is one behaviour.  A
+ * behaviour is an outlier when at most T submissions show it, T = min(3,
+ * audited / 10): at most 10% of the batch and at most three, so what most
+ * submissions do is never one, and a batch under ten submissions has no
+ * outliers.  A left file is one only when at least two submissions left
+ * it ("shares a dropped file (sha256 ..., /tmp/.x) with 1 other
+ * submission: B"): one submission's own scratch file is nobody's pattern.
  *
  * DETERMINISM.  The output depends only on the audits' contents and names:
  * rows are sorted, there is no timestamp and no absolute path (a row's

@@ -87,7 +87,8 @@ static int sev_rank(const char *s)
 	return 5;
 }
 
-static void add_behaviour(struct summary_row *row, const char *kind, const char *value)
+static void add_behaviour_at(struct summary_row *row, const char *kind, const char *value,
+			     const char *detail)
 {
 	if (!value || !value[0] || row->n_beh >= SUMMARY_MAX_BEHAVIOURS)
 		return;
@@ -100,12 +101,37 @@ static void add_behaviour(struct summary_row *row, const char *kind, const char 
 	row->beh = nb;
 	nb[row->n_beh].kind = strdup(kind);
 	nb[row->n_beh].value = strdup(value);
+	nb[row->n_beh].detail = detail ? strdup(detail) : NULL;
 	nb[row->n_beh].shown_by = 0;
-	if (nb[row->n_beh].kind && nb[row->n_beh].value)
+	if (nb[row->n_beh].kind && nb[row->n_beh].value && (!detail || nb[row->n_beh].detail))
 		row->n_beh++;
 	else {
 		free(nb[row->n_beh].kind);
 		free(nb[row->n_beh].value);
+		free(nb[row->n_beh].detail);
+	}
+}
+
+static void add_behaviour(struct summary_row *row, const char *kind, const char *value)
+{
+	add_behaviour_at(row, kind, value, NULL);
+}
+
+/* report.json "left_behind" (live runs): each hashed, non-empty file is a
+ * behaviour "dropped" named by its content, so two submissions leaving
+ * the same payload under different names show the same behaviour.  Empty
+ * files are left out: every empty file has the same digest. */
+static void load_left_behind(const struct json_value *report, struct summary_row *row)
+{
+	const struct json_value *lb = json_get(report, "left_behind");
+	for (size_t i = 0; lb && lb->type == JSON_ARRAY && i < lb->n_items; i++) {
+		const struct json_value *f = &lb->items[i];
+		const struct json_value *sha = json_get(f, "sha256"), *path = json_get(f, "path");
+		const struct json_value *size = json_get(f, "size");
+		if (!sha || sha->type != JSON_STRING || strlen(sha->string) != 64 || !path ||
+		    path->type != JSON_STRING || !size || size->type != JSON_NUMBER || size->number <= 0)
+			continue;
+		add_behaviour_at(row, "dropped", sha->string, path->string);
 	}
 }
 
@@ -193,6 +219,12 @@ static void load_report(const char *dir, struct summary_row *row)
 		return;
 	}
 	row->has_report = true;
+	struct stat hst;
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	row->has_html = dfd >= 0 && fstatat(dfd, "report.html", &hst, AT_SYMLINK_NOFOLLOW) == 0 &&
+			S_ISREG(hst.st_mode);
+	if (dfd >= 0)
+		close(dfd);
 	free(row->reason);
 	row->reason = NULL;
 	if (!row->name) {
@@ -239,6 +271,7 @@ static void load_report(const char *dir, struct summary_row *row)
 			add_behaviour(row, "rule", rule->string);
 		}
 	}
+	load_left_behind(v, row);
 	json_free(v);
 }
 
@@ -367,6 +400,7 @@ void summary_row_free(struct summary_row *row)
 	for (size_t i = 0; i < row->n_beh; i++) {
 		free(row->beh[i].kind);
 		free(row->beh[i].value);
+		free(row->beh[i].detail);
 	}
 	free(row->beh);
 }

@@ -26,8 +26,9 @@ struct row_finding {
 };
 
 struct behaviour {
-	char *kind;            /* exec, connect, bind, listen, write, rule */
-	char *value;
+	char *kind;            /* exec, connect, bind, listen, write, rule, dropped */
+	char *value;           /* dropped: the file's sha256 */
+	char *detail;          /* dropped: the first path it was left at, else NULL */
 	size_t shown_by;       /* filled by summary.c: submissions showing it */
 };
 
@@ -35,6 +36,7 @@ struct summary_row {
 	char *name;
 	char *dir;             /* the audit directory as found */
 	bool has_report;
+	bool has_html;         /* the audit wrote report.html (html among report.formats) */
 	bool interrupted;
 	char *reason;          /* why not audited / interrupted, or NULL */
 	char *verdict;         /* PASS / FAIL or NULL */
@@ -58,5 +60,17 @@ struct summary_row {
  * the row's reason).  Returns 0 or -ENOMEM. */
 int summary_row_load(const char *dir, struct summary_row *row);
 void summary_row_free(struct summary_row *row);
+
+/* Shared by the writers of summary.c and summary_html.c (rows ranked and
+ * counted by summary.c first). */
+struct json_buf;
+struct summary_totals;
+const char *summary_status_text(const struct summary_row *r);
+bool summary_is_outlier(const struct behaviour *b, size_t threshold);
+void summary_outlier_text(char *buf, size_t len, const struct summary_row *rows, size_t n,
+			  const struct summary_row *self, const struct behaviour *b, size_t audited);
+/* index.html (summary_html.c) into b. */
+void summary_write_html(struct json_buf *b, const struct summary_row *rows, size_t n,
+			const struct summary_totals *t, size_t audited, size_t threshold);
 
 #endif /* DYNAUDIT_SUMMARY_ROW_H */

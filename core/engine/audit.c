@@ -405,6 +405,30 @@ void audit_set_observed(struct audit *a, double seconds)
 	a->observed_set = true;
 }
 
+void audit_left_behind_listed(struct audit *a)
+{
+	a->in.left_behind_listed = true;
+}
+
+void audit_add_left_behind(struct audit *a, const char *path, uint64_t size, const char *sha256,
+			   bool executable)
+{
+	struct left_behind_rec *n = realloc(a->in.left_behind, (a->in.n_left_behind + 1) * sizeof(*n));
+	if (!n)
+		return;
+	a->in.left_behind = n;
+	struct left_behind_rec *r = &n[a->in.n_left_behind];
+	memset(r, 0, sizeof(*r));
+	if (!(r->path = strdup(path ? path : "")))
+		return;
+	r->size = size;
+	r->executable = executable;
+	if (sha256 && strlen(sha256) == 64)
+		memcpy(r->sha256, sha256, 65);
+	a->in.left_behind_listed = true;
+	a->in.n_left_behind++;
+}
+
 void audit_set_stat(struct audit *a, const char *name, double value)
 {
 	for (size_t i = 0; i < a->in.n_stats; i++)

@@ -62,6 +62,13 @@ void audit_set_command(struct audit *a, char *const *argv);
 void audit_set_not_started(struct audit *a, const char *why);
 /* Seconds observed; default: time of the last event. */
 void audit_set_observed(struct audit *a, double seconds);
+/* The files a live run's target left behind (live/left_behind.c):
+ * audit_left_behind_listed says the list was taken (report.json then has
+ * "left_behind", maybe empty); each file is copied in.  sha256: 64 hex
+ * digits or NULL when the file was not hashed. */
+void audit_left_behind_listed(struct audit *a);
+void audit_add_left_behind(struct audit *a, const char *path, uint64_t size, const char *sha256,
+			   bool executable);
 /* Extra numeric statistics for report.json "stats" (parse_warnings...). */
 void audit_set_stat(struct audit *a, const char *name, double value);
 

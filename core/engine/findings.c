@@ -160,6 +160,9 @@ void report_input_free(struct report_input *in)
 		free(in->procs[i].signal);
 	}
 	free(in->procs);
+	for (size_t i = 0; i < in->n_left_behind; i++)
+		free(in->left_behind[i].path);
+	free(in->left_behind);
 	in->procs = NULL;
 	in->n_procs = 0;
 	in->command = NULL;

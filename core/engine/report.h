@@ -93,6 +93,15 @@ struct named_stat { char *name; double value; };
  * config_source, workdir, exit_signal, incomplete) are borrowed and must
  * outlive the report writers.
  */
+/* A file the target left in its private /tmp or HOME (live/left_behind.c):
+ * report.json "left_behind", the batch's cohort view of shared payloads. */
+struct left_behind_rec {
+	char *path;          /* as the target saw it: "/tmp/.x" */
+	uint64_t size;
+	char sha256[65];     /* lowercase hex, "" when not hashed (too large) */
+	bool executable;     /* any x bit */
+};
+
 struct report_input {
 	const char *tool_version;
 	const char *title;          /* report.title or NULL */
@@ -126,6 +135,9 @@ struct report_input {
 	const char *run_workdir;    /* the workdir as the target saw it (borrowed), NULL: workdir */
 	bool fail_on_warn;          /* --fail-on warn / inconclusive: report.junit.xml */
 	bool fail_on_inconclusive;  /* fails those testcases too (exit status 1 agrees) */
+	/* live runs: the files left behind, in walk order (owned) */
+	bool left_behind_listed;    /* the list was taken (else report.json has none) */
+	struct left_behind_rec *left_behind; size_t n_left_behind;
 };
 
 /* Coverage: how much of the target's own behaviour the audit saw (see

@@ -137,6 +137,29 @@ static void write_strings(struct json_writer *w, const char *key, char *const *v
 	jw_end_array(w);
 }
 
+/* "left_behind": the files a live run's target left in /tmp and HOME, for
+ * the batch's cohort view (files shared byte for byte between
+ * submissions).  Absent when no list was taken (replay, failed setup). */
+static void write_left_behind(struct json_writer *w, const struct report_input *in)
+{
+	if (!in->left_behind_listed)
+		return;
+	jw_begin_array(w, "left_behind");
+	for (size_t i = 0; i < in->n_left_behind; i++) {
+		const struct left_behind_rec *f = &in->left_behind[i];
+		jw_begin_object(w, NULL);
+		jw_string(w, "path", f->path);
+		jw_uint(w, "size", f->size);
+		if (f->sha256[0])
+			jw_string(w, "sha256", f->sha256);
+		else
+			jw_null(w, "sha256");
+		jw_bool(w, "executable", f->executable);
+		jw_end_object(w);
+	}
+	jw_end_array(w);
+}
+
 int report_write_json(const struct report_input *in, const struct score_result *s,
 		      int dirfd, const char *path, char *err, size_t errlen)
 {
@@ -176,6 +199,7 @@ int report_write_json(const struct report_input *in, const struct score_result *
 	jw_end_array(&w);
 	write_strings(&w, "recommendations", s->recommendations, s->n_recommendations);
 	write_stats(&w, in);
+	write_left_behind(&w, in);
 	jw_end_object(&w);
 	json_buf_putc(&b, '\n');
 	return report_buf_write(&b, dirfd, path, err, errlen);

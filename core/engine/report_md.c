@@ -252,6 +252,18 @@ static void md_overview(struct json_buf *b, const struct report_input *in, const
 			json_buf_putc(b, '\n');
 		}
 	}
+	if (in->n_left_behind) {
+		/* report.json has the digests; here only what a reader looks for */
+		json_buf_puts(b, "\nFiles left in /tmp and HOME:\n\n");
+		for (size_t i = 0; i < in->n_left_behind; i++) {
+			const struct left_behind_rec *f = &in->left_behind[i];
+			json_buf_puts(b, "- ");
+			md_code(b, f->path);
+			json_buf_printf(b, " (%llu bytes%s%s%.12s)\n", (unsigned long long)f->size,
+					f->executable ? ", executable" : "", f->sha256[0] ? ", sha256 " : "",
+					f->sha256);
+		}
+	}
 	json_buf_putc(b, '\n');
 }
 

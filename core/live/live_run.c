@@ -45,6 +45,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "live/left_behind.h"
 #include "live/monitor_fs.h"
 #include "live/monitor_snapshot.h"
 #include "live/output_capture.h"
@@ -987,6 +988,8 @@ int live_run(const struct audit_config *cfg, struct audit *audit, const char *ou
 			double observed = r->window_closed ? cfg->duration_s : r->last_exit_s;
 			audit_set_observed(audit, observed > 0 ? observed : clock_since_start(&r->clock));
 			record_stats(r);
+			/* the target is dead, its scratch not yet removed (teardown) */
+			left_behind_record(&r->sb, audit);
 		}
 	} else {
 		kill_everything(r);

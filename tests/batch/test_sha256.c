@@ -2,7 +2,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
-#include "batch/sha256.h"
+#include "common/sha256.h"
 
 static void hex_of(const void *data, size_t n, char out[65])
 {

@@ -1,8 +1,8 @@
 #!/bin/bash
 # dynaudit batch and summarize end to end: 34 tiny submissions generated
 # here (honest programs, short loopback servers, crashes, a syntax error,
-# missing entry points, malicious ones, two running the same dropped
-# payload, clashing and unsafe names) audited live with a 2 s window and
+# missing entry points, malicious ones, two leaving the same dropped
+# payload under two names, clashing and unsafe names) audited live with a 2 s window and
 # -j 8; then the rows, the ranking, the needs-review flags, a cohort
 # outlier, the exit status, summary.json against its schema, resume, and
 # shards merged by summarize byte-identical to the single batch.
@@ -17,7 +17,7 @@ S=$TMP/subs
 mkdir -p "$S"
 sub() { mkdir -p "$S/$1"; cat > "$S/$1/main.py"; }
 
-for i in 01 02 03 04 05 06 07 08 09 10 11 12 13 14 15; do
+for i in 01 02 03 04 05 06 07 08 09 10 11 12 13 14; do
   sub honest$i <<PY
 import math
 total = sum(math.isqrt(n) for n in range(1, 2000 + $((10#$i)) * 10))
@@ -73,16 +73,22 @@ sub b64 <<'PY'
 import subprocess
 print(subprocess.run(["base64"], input=b"hello", capture_output=True).stdout)
 PY
-for i in 1 2; do
-  sub dropper$i <<'PY'
+# dropper1 and dropper2 leave the same payload under two names; dropper3
+# other bytes under dropper1's name
+dropper() {
+  sub "dropper$1" <<PY
 import os, subprocess
-p = "/tmp/.helper"
+p = "$2"
+os.makedirs(os.path.dirname(p), exist_ok=True)
 with open(p, "w") as f:
-    f.write("#!/bin/sh\necho payload-4f2a\n")
+    f.write("#!/bin/sh\\necho $3\\n")
 os.chmod(p, 0o755)
 subprocess.run([p])
 PY
-done
+}
+dropper 1 /tmp/.helper payload-4f2a
+dropper 2 /tmp/.cache/upd payload-4f2a
+dropper 3 /tmp/.helper payload-other
 mkdir -p "$S/a/dup" "$S/b/dup" "$S/bad name!"
 echo 'print("dup a")' > "$S/a/dup/main.py"
 echo 'print("dup b")' > "$S/b/dup/main.py"
@@ -124,7 +130,7 @@ check "one line per finished submission on stderr (not a tty)" [ "$(grep -c '^dy
 row() { json "$SUM" "next(x for x in r['rows'] if x['name']=='$1')$2"; }
 check "34 rows" [ "$(json "$SUM" 'len(r["rows"])')" = 34 ]
 check "names unique, sanitized and de-duplicated" [ "$(json "$SUM" '" ".join(sorted(x["name"] for x in r["rows"] if x["name"].startswith(("dup","bad"))))')" = "bad_name_ dup dup-2" ]
-for s in shadow devtcp dropper1 dropper2; do
+for s in shadow devtcp dropper1 dropper2 dropper3; do
   check "$s is FAIL ($(row $s "['status']"))" [ "$(row $s "['status']")" = FAIL ]
 done
 check "bashrc needs review ($(row bashrc "['status']"))" [ "$(row bashrc "['needs_review']")" = True ]
@@ -152,7 +158,15 @@ for x in json.load(open(sys.argv[1]))["rows"]:
     if x["needs_review"] != want: print(x["name"], x["needs_review"], want); sys.exit(1)' "$SUM"
 check "cohort: b64 is the only one that runs base64" grep -q "only 1 of [0-9]* submissions run base64" <<<"$(row b64 "['outliers']")"
 check "cohort: python3, run by all, is nobody's outlier" [ "$(json "$SUM" 'sum(1 for x in r["rows"] for o in x["outliers"] if o["value"]=="python3")')" = 0 ]
-check "cohort: the two droppers share the rare /tmp/.helper" grep -q "only 2 of" <<<"$(row dropper1 "['outliers']")"
+check "cohort: dropper1 and dropper3 run the rare .helper" grep -q "only 2 of .* run .helper" <<<"$(row dropper1 "['outliers']")"
+PAYSUM=$(printf '#!/bin/sh\necho payload-4f2a\n' | sha256sum | cut -c1-64)
+check "report.json left_behind: dropper2's /tmp/.cache/upd, executable, its sha256" [ "$(json "$TMP/out/dropper2/report.json" '[(f["path"], f["executable"], f["sha256"]) for f in r["left_behind"] if f["path"] == "/tmp/.cache/upd"]')" = "[('/tmp/.cache/upd', True, '$PAYSUM')]" ]
+check "report.json left_behind valid against the report schema" schema_ok "$TMP/out/dropper2/report.json"
+shared() { json "$SUM" "[(o['path'], o['shared_with']) for x in r['rows'] if x['name'] == '$1' for o in x['outliers'] if o['kind'] == 'dropped']"; }
+check "cohort: dropper1 shares its payload with dropper2 ($(shared dropper1))" [ "$(shared dropper1)" = "[('/tmp/.helper', ['dropper2'])]" ]
+check "cohort: dropper2 shares it under another name ($(shared dropper2))" [ "$(shared dropper2)" = "[('/tmp/.cache/upd', ['dropper1'])]" ]
+check "cohort: dropper3 (other bytes, same name) shares nothing ($(shared dropper3))" [ "$(shared dropper3)" = "[]" ]
+check "cohort: the text names the digest, the path and the other" grep -q "dropper1.*shares a dropped file (sha256 ${PAYSUM:0:8}…, /tmp/.helper) with 1 other submission: dropper2" "$TMP/out/summary.md"
 check "summary.md lists b64's outlier" grep -q "only 1 of .* run base64" "$TMP/out/summary.md"
 check "csv neutralises no field it need not (rank 1 is quoted)" grep -q '^"1",' "$TMP/out/summary.csv"
 

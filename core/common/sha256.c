@@ -1,7 +1,7 @@
 /*
  * sha256.c — see sha256.h.  A plain transcription of FIPS 180-4.
  */
-#include "batch/sha256.h"
+#include "common/sha256.h"
 
 #include <stdio.h>
 #include <string.h>
