@@ -68,7 +68,8 @@ int batch_plan(const struct batch_options *o, struct sub **out, size_t *n_out)
 		subs[i].err_fd = -1;
 	}
 	size_t n = o->n_paths;
-	qsort(subs, n, sizeof(*subs), cmp_sub);
+	if (n > 1)
+		qsort(subs, n, sizeof(*subs), cmp_sub);
 	/* the same directory named twice is audited once */
 	size_t w = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -97,7 +98,8 @@ int batch_plan(const struct batch_options *o, struct sub **out, size_t *n_out)
 				break;
 		}
 	}
-	qsort(subs, n, sizeof(*subs), cmp_sub);
+	if (n > 1)
+		qsort(subs, n, sizeof(*subs), cmp_sub);
 	*out = subs;
 	*n_out = n;
 	return 0;

@@ -92,7 +92,8 @@ int summary_expand(const char *const *paths, size_t n, char ***out, size_t *n_ou
 		summary_paths_free(list, count);
 		return rc;
 	}
-	qsort(list, count, sizeof(*list), cmp_str);
+	if (count > 1) /* qsort wants a non-NULL base, even for nothing */
+		qsort(list, count, sizeof(*list), cmp_str);
 	size_t w = 0;
 	for (size_t i = 0; i < count; i++) {
 		if (w > 0 && !strcmp(list[w - 1], list[i]))
@@ -142,7 +143,8 @@ static size_t cohort_count(struct summary_row *rows, size_t n)
 {
 	size_t audited = 0, total = 0;
 	for (size_t i = 0; i < n; i++) {
-		qsort(rows[i].beh, rows[i].n_beh, sizeof(*rows[i].beh), cmp_beh);
+		if (rows[i].n_beh > 1)
+			qsort(rows[i].beh, rows[i].n_beh, sizeof(*rows[i].beh), cmp_beh);
 		if (rows[i].has_report) {
 			audited++;
 			total += rows[i].n_beh;
@@ -203,7 +205,8 @@ static size_t others_sharing(const struct summary_row *rows, size_t n, const str
 		if (bsearch(b, rows[i].beh, rows[i].n_beh, sizeof(*b), cmp_beh))
 			names[k++] = rows[i].name;
 	}
-	qsort(names, k, sizeof(*names), cmp_str);
+	if (k > 1)
+		qsort(names, k, sizeof(*names), cmp_str);
 	return k;
 }
 
@@ -556,7 +559,8 @@ int summary_write(int outfd, const char *base, char *const *audit_dirs, size_t n
 	memset(t, 0, sizeof(*t));
 	size_t audited = 0, threshold = 0;
 	if (rc == 0) {
-		qsort(rows, n, sizeof(*rows), cmp_rows);
+		if (n > 1)
+			qsort(rows, n, sizeof(*rows), cmp_rows);
 		audited = cohort_count(rows, n);
 		threshold = outlier_threshold(audited);
 		t->rows = n;

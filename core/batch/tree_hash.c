@@ -103,7 +103,7 @@ static int walk_dir(struct walk *w, int dfd, const char *rel, int depth)
 		}
 		n++;
 	}
-	if (rc == 0)
+	if (rc == 0 && n > 1)
 		qsort(names, n, sizeof(*names), cmp_names);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		char path[PATH_MAX];

@@ -118,7 +118,7 @@ static char **list_names(struct walk *w, int dfd, size_t *n)
 		(*n)++;
 	}
 	closedir(d);
-	if (names)
+	if (names && *n > 1)
 		qsort(names, *n, sizeof(*names), cmp_names);
 	return names;
 }
