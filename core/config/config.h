@@ -121,6 +121,9 @@ struct audit_config {
 	double duration_s;           /* default 60 */
 	char **env;                  /* "KEY=VALUE", NULL-terminated (may be empty) */
 	char **setup;                /* argv or NULL */
+	char *stdin_path;            /* target.stdin: absolute path, or NULL (empty stdin) */
+	char **files;                /* target.files: absolute paths copied into the workdir
+				      * copy before the setup, NULL-terminated, may be empty */
 	/* sandbox */
 	enum sandbox_network network;/* default none */
 	char *user;                  /* default "nobody" */

@@ -223,6 +223,13 @@ void config_print(const struct cfg_node *root, FILE *out)
 	}
 	fputs("  setup: ", out);
 	print_strv_flow(out, c.setup);
+	fputs("\n  stdin: ", out);
+	if (c.stdin_path)
+		print_string(out, c.stdin_path);
+	else
+		fputs("null", out);
+	fputs("\n  files: ", out);
+	print_strv_flow(out, c.files);
 
 	fputs("\nsandbox:\n", out);
 	fprintf(out, "  network: %s\n  user: ", c.network == NETWORK_HOST ? "host" : "none");

@@ -40,7 +40,8 @@ struct key_spec {
 
 static const struct key_spec target_keys[] = {
 	{"command", KEY_VALUE, NULL}, {"workdir", KEY_VALUE, NULL}, {"duration", KEY_VALUE, NULL},
-	{"env", KEY_STRMAP, NULL},    {"setup", KEY_VALUE, NULL},   {NULL, KEY_VALUE, NULL},
+	{"env", KEY_STRMAP, NULL},    {"setup", KEY_VALUE, NULL},   {"stdin", KEY_VALUE, NULL},
+	{"files", KEY_VALUE, NULL},   {NULL, KEY_VALUE, NULL},
 };
 static const struct key_spec limits_keys[] = {
 	{"processes", KEY_VALUE, NULL}, {"file_size", KEY_VALUE, NULL},
@@ -529,6 +530,49 @@ static int get_plugin_path(struct resolver *r)
 	return 0;
 }
 
+/* target.stdin: one file fed to the target's standard input; relative to
+ * the config that sets it, like target.workdir.  Opened (and checked) when
+ * the sandbox starts the target: a config may be checked on another host. */
+static int get_stdin(struct resolver *r)
+{
+	char *s = NULL;
+	int rc = get_string(r, "target.stdin", NULL, &s);
+	if (rc == 0 && s) {
+		const struct cfg_node *n = at(r->root, "target.stdin");
+		if (!s[0])
+			rc = cfg_fail(r->err, -EINVAL, n ? n->file : NULL, n ? n->line : 0,
+				      "target.stdin", "empty file name");
+		else if (!(r->out->stdin_path = absolute_path(n, s)))
+			rc = oom(r);
+	}
+	free(s);
+	return rc;
+}
+
+/* target.files: course files or directories copied into the workdir copy
+ * before the setup; each relative to the config that names it. */
+static int get_files(struct resolver *r)
+{
+	const struct cfg_node *n = at(r->root, "target.files");
+	size_t count = 0;
+	int rc = n ? list_items(r, "target.files", n, &count) : 0;
+	if (rc != 0)
+		return rc;
+	char **v = strv_new(count);
+	if (!v)
+		return oom(r);
+	r->out->files = v;
+	for (size_t i = 0; i < count; i++) {
+		const struct cfg_node *it = item_node(n, i);
+		if (!it->value[0])
+			return cfg_fail(r->err, -EINVAL, it->file, it->line, "target.files",
+					"empty file name");
+		if (!(v[i] = absolute_path(it, it->value)))
+			return oom(r);
+	}
+	return 0;
+}
+
 /* sandbox.ro_paths: extra host paths the target may read (a course
  * toolchain under /srv or a pyenv root).  Never the places that hold
  * secrets or the host's live state, and never what the sandbox builds
@@ -691,6 +735,10 @@ int config_resolve(const struct cfg_node *root, struct audit_config *out, struct
 		rc = get_env(&r);
 	if (rc == 0)
 		rc = get_command(&r, "target.setup", true, &out->setup);
+	if (rc == 0)
+		rc = get_stdin(&r);
+	if (rc == 0)
+		rc = get_files(&r);
 
 	if (rc == 0)
 		rc = get_choice(&r, "sandbox.network", networks, 0, &choice);
@@ -782,6 +830,8 @@ void audit_config_free(struct audit_config *cfg)
 	free(cfg->workdir);
 	cfg_strv_free(cfg->env);
 	cfg_strv_free(cfg->setup);
+	free(cfg->stdin_path);
+	cfg_strv_free(cfg->files);
 	free(cfg->user);
 	free(cfg->home);
 	cfg_strv_free(cfg->ro_paths);
