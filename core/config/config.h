@@ -124,6 +124,9 @@ struct audit_config {
 	char *stdin_path;            /* target.stdin: absolute path, or NULL (empty stdin) */
 	char **files;                /* target.files: absolute paths copied into the workdir
 				      * copy before the setup, NULL-terminated, may be empty */
+	/* driver (core/live/driver.h) */
+	char **driver_command;       /* driver.command: argv or NULL */
+	char *driver_wait_for;       /* driver.wait_for: "A.B.C.D:PORT" or a duration; NULL */
 	/* sandbox */
 	enum sandbox_network network;/* default none */
 	char *user;                  /* default "nobody" */

@@ -273,6 +273,13 @@ void config_print(const struct cfg_node *root, FILE *out)
 
 	fputs("plugin_path: ", out);
 	print_strv_flow(out, c.plugin_path);
+	fputs("\ndriver:\n  command: ", out);
+	print_strv_flow(out, c.driver_command);
+	fputs("\n  wait_for: ", out);
+	if (c.driver_wait_for)
+		print_string(out, c.driver_wait_for);
+	else
+		fputs("null", out);
 	fputs("\nreport:\n  formats: ", out);
 	print_strv_flow(out, c.report_formats);
 	fputs("\n  title: ", out);

@@ -73,11 +73,15 @@ static const struct key_spec weights_keys[] = {
 static const struct key_spec scoring_keys[] = {
 	{"pass_score", KEY_VALUE, NULL}, {"weights", KEY_MAP, weights_keys}, {NULL, KEY_VALUE, NULL},
 };
+static const struct key_spec driver_keys[] = {
+	{"command", KEY_VALUE, NULL}, {"wait_for", KEY_VALUE, NULL}, {NULL, KEY_VALUE, NULL},
+};
 static const struct key_spec top_keys[] = {
 	{"target", KEY_MAP, target_keys},     {"sandbox", KEY_MAP, sandbox_keys},
 	{"monitors", KEY_MAP, monitors_keys}, {"plugins", KEY_PLUGINS, NULL},
 	{"plugin_path", KEY_VALUE, NULL},     {"report", KEY_MAP, report_keys},
 	{"scoring", KEY_MAP, scoring_keys},   {"rules", KEY_VALUE, NULL}, /* config_rules.c */
+	{"driver", KEY_MAP, driver_keys},
 	{NULL, KEY_VALUE, NULL},
 };
 
@@ -573,6 +577,27 @@ static int get_files(struct resolver *r)
 	return 0;
 }
 
+/* driver.wait_for: "A.B.C.D:PORT" (the target listens there) or a
+ * duration into the window; checked here so a typo is a config error. */
+static int get_wait_for(struct resolver *r)
+{
+	int rc = get_string(r, "driver.wait_for", NULL, &r->out->driver_wait_for);
+	const char *w = r->out->driver_wait_for;
+	if (rc != 0 || !w)
+		return rc;
+	unsigned a, b, c, d, port;
+	char tail;
+	double secs;
+	bool addr = sscanf(w, "%u.%u.%u.%u:%u%c", &a, &b, &c, &d, &port, &tail) == 5 && a < 256 &&
+		    b < 256 && c < 256 && d < 256 && port > 0 && port < 65536;
+	if (addr || (cfg_parse_duration(w, &secs) == 0 && secs >= 0))
+		return 0;
+	const struct cfg_node *n = at(r->root, "driver.wait_for");
+	return cfg_fail(r->err, -EINVAL, n ? n->file : NULL, n ? n->line : 0, "driver.wait_for",
+			"'%s' is neither an address the target listens on (127.0.0.1:5555) nor a "
+			"duration (2s)", w);
+}
+
 /* sandbox.ro_paths: extra host paths the target may read (a course
  * toolchain under /srv or a pyenv root).  Never the places that hold
  * secrets or the host's live state, and never what the sandbox builds
@@ -783,6 +808,11 @@ int config_resolve(const struct cfg_node *root, struct audit_config *out, struct
 		rc = get_duration(&r, "monitors.snapshot_interval", 1, &out->snapshot_interval);
 
 	if (rc == 0)
+		rc = get_command(&r, "driver.command", true, &out->driver_command);
+	if (rc == 0)
+		rc = get_wait_for(&r);
+
+	if (rc == 0)
 		rc = get_plugins(&r);
 	if (rc == 0)
 		rc = get_plugin_path(&r);
@@ -831,6 +861,8 @@ void audit_config_free(struct audit_config *cfg)
 	cfg_strv_free(cfg->env);
 	cfg_strv_free(cfg->setup);
 	free(cfg->stdin_path);
+	cfg_strv_free(cfg->driver_command);
+	free(cfg->driver_wait_for);
 	cfg_strv_free(cfg->files);
 	free(cfg->user);
 	free(cfg->home);
