@@ -12,7 +12,7 @@ mkdir -p "$tmp/course"
 cp "$SRC/chat_client.py" "$tmp/course/"
 chmod -R a+rX "$tmp/course"
 DUR=8
-ALLOW='plugins.network.allow_listen=127.0.0.1:5555'
+ALLOW="target.duration=$DUR" # all six detectors (a plugins.* --set would load only that one)
 
 # (a) nobody talks to the server: PASS, no shell.
 run_audit --set "$ALLOW" -- python3 "$P" 5555 "$MARK"
