@@ -56,4 +56,13 @@ assert_common
 [ "$RC" -eq 0 ] || fail "a failing driver changed the verdict: $(json 'r["verdict"]')"
 json 'r["sandbox"].get("driver", "")' | grep -q "exit 4" || fail "the failure is not reported: $(json 'r["sandbox"]')"
 assert_file_contains "$OUT/driver.log" "trying"
+# (d) the C server, same driver: popen's sh -c is seen, FAIL.
+C=$(prog host_chat_backdoor)
+rm -rf "$OUT"
+run_audit -c "$tmp/course/audit.yaml" --set "$ALLOW" -- "$C" 5555 "$MARK"
+assert_common
+grep '"kind":"exec"' "$OUT/events.jsonl" | grep -q '"argv":\["sh","-c","id"\]' ||
+	fail "C server: no shell: $(grep '"kind":"exec"' "$OUT/events.jsonl" | head -5)"
+assert_file_contains "$OUT/driver.log" "uid=65534"
+[ "$RC" -eq 1 ] || fail "C server with the driver: verdict $(json 'r["verdict"]'), expected FAIL"
 pass "driver.command exercises the target"
