@@ -127,6 +127,7 @@ struct audit_config {
 	/* driver (core/live/driver.h) */
 	char **driver_command;       /* driver.command: argv or NULL */
 	char *driver_wait_for;       /* driver.wait_for: "A.B.C.D:PORT" or a duration; NULL */
+	bool driver_mined;           /* driver.mined: the built-in line driver (default false) */
 	/* sandbox */
 	enum sandbox_network network;/* default none */
 	char *user;                  /* default "nobody" */

@@ -280,6 +280,7 @@ void config_print(const struct cfg_node *root, FILE *out)
 		print_string(out, c.driver_wait_for);
 	else
 		fputs("null", out);
+	fprintf(out, "\n  mined: %s", c.driver_mined ? "true" : "false");
 	fputs("\nreport:\n  formats: ", out);
 	print_strv_flow(out, c.report_formats);
 	fputs("\n  title: ", out);

@@ -74,7 +74,8 @@ static const struct key_spec scoring_keys[] = {
 	{"pass_score", KEY_VALUE, NULL}, {"weights", KEY_MAP, weights_keys}, {NULL, KEY_VALUE, NULL},
 };
 static const struct key_spec driver_keys[] = {
-	{"command", KEY_VALUE, NULL}, {"wait_for", KEY_VALUE, NULL}, {NULL, KEY_VALUE, NULL},
+	{"command", KEY_VALUE, NULL}, {"wait_for", KEY_VALUE, NULL}, {"mined", KEY_VALUE, NULL},
+	{NULL, KEY_VALUE, NULL},
 };
 static const struct key_spec top_keys[] = {
 	{"target", KEY_MAP, target_keys},     {"sandbox", KEY_MAP, sandbox_keys},
@@ -811,6 +812,8 @@ int config_resolve(const struct cfg_node *root, struct audit_config *out, struct
 		rc = get_command(&r, "driver.command", true, &out->driver_command);
 	if (rc == 0)
 		rc = get_wait_for(&r);
+	if (rc == 0)
+		rc = get_bool(&r, "driver.mined", false, &out->driver_mined);
 
 	if (rc == 0)
 		rc = get_plugins(&r);

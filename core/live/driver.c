@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "engine/report.h"
+#include "live/driver_mined.h"
 
 #define DRIVER_ID 65533               /* uid/gid of the driver under root (nobody is 65534) */
 #define DRIVER_LOG_MAX (16LL << 20)   /* driver.log: RLIMIT_FSIZE of the driver */
@@ -54,6 +55,7 @@ struct driver {
 	char buf[256];           /* what the keeper wrote so far */
 	size_t len;
 	bool killed;             /* by us, at the window's end */
+	struct mined mined;      /* driver.mined: what is sent */
 };
 
 static double mono_now(void)
@@ -67,7 +69,8 @@ int driver_new(struct driver **out, const struct audit_config *cfg, int outdir_f
 	       size_t errlen)
 {
 	*out = NULL;
-	if (!cfg->driver_command || !cfg->driver_command[0])
+	bool command = cfg->driver_command && cfg->driver_command[0];
+	if (!command && !cfg->driver_mined)
 		return 0;
 	struct driver *d = calloc(1, sizeof(*d));
 	if (!d) {
@@ -86,6 +89,12 @@ int driver_new(struct driver **out, const struct audit_config *cfg, int outdir_f
 			d->addr[i] = (unsigned char)a[i];
 	} else if (cfg_parse_duration(w, &d->wait_s) != 0) {
 		snprintf(err, errlen, "driver.wait_for: invalid '%s'", w);
+		free(d);
+		return -EINVAL;
+	}
+	if (cfg->driver_mined && !d->wait_addr) {
+		snprintf(err, errlen, "driver.mined: driver.wait_for must be the address the target "
+			 "listens on (127.0.0.1:5555), not '%s'", w);
 		free(d);
 		return -EINVAL;
 	}
@@ -190,6 +199,11 @@ __attribute__((noreturn)) static void driver_child(const struct driver *d, pid_t
 	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
 		errno = 0;
 	fcntl(say, F_SETFD, FD_CLOEXEC);
+	if (d->cfg->driver_mined) {
+		mined_send(&d->mined, d->addr, d->port, 1);
+		if (!d->cfg->driver_command || !d->cfg->driver_command[0])
+			_exit(0);
+	}
 	char wait_env[160];
 	snprintf(wait_env, sizeof wait_env, "DYNAUDIT_WAIT_FOR=%s",
 		 d->cfg->driver_wait_for ? d->cfg->driver_wait_for : "");
@@ -236,9 +250,12 @@ __attribute__((noreturn)) static void keeper_main(const struct driver *d, pid_t 
 	_exit(0);
 }
 
-static void start(struct driver *d, pid_t init_pid, int netns_fd, double since_start)
+static void start(struct driver *d, pid_t init_pid, int netns_fd, const char *workdir,
+		  double since_start)
 {
 	char err[256];
+	if (d->cfg->driver_mined && workdir)
+		mined_collect(&d->mined, workdir);
 	if (d->outdir_fd >= 0) {
 		d->log_fd = atomic_file_begin(d->outdir_fd, "driver.log", err, sizeof err);
 		if (d->log_fd >= 0)
@@ -312,7 +329,8 @@ static void read_keeper(struct driver *d)
 	}
 }
 
-void driver_tick(struct driver *d, pid_t init_pid, int netns_fd, double since_start)
+void driver_tick(struct driver *d, pid_t init_pid, int netns_fd, const char *workdir,
+		 double since_start)
 {
 	if (!d)
 		return;
@@ -326,7 +344,7 @@ void driver_tick(struct driver *d, pid_t init_pid, int netns_fd, double since_st
 	d->last_check = now;
 	bool ready = d->wait_addr ? listening(d, init_pid) : since_start >= d->wait_s;
 	if (ready)
-		start(d, init_pid, netns_fd, since_start);
+		start(d, init_pid, netns_fd, workdir, since_start);
 }
 
 void driver_finish(struct driver *d, struct audit *a)
@@ -358,7 +376,9 @@ void driver_finish(struct driver *d, struct audit *a)
 	}
 	char fact[512], cmd[200] = "";
 	size_t used = 0;
-	for (size_t i = 0; d->cfg->driver_command[i] && used < sizeof cmd; i++)
+	if (!d->cfg->driver_command || !d->cfg->driver_command[0])
+		snprintf(cmd, sizeof cmd, "built-in line driver (driver.mined)");
+	for (size_t i = 0; d->cfg->driver_command && d->cfg->driver_command[i] && used < sizeof cmd; i++)
 		used += (size_t)snprintf(cmd + used, sizeof cmd - used, "%s%s", i ? " " : "",
 					 d->cfg->driver_command[i]);
 	const char *w = d->cfg->driver_wait_for ? d->cfg->driver_wait_for : "0s";
@@ -379,6 +399,20 @@ void driver_finish(struct driver *d, struct audit *a)
 				       "target's alone", cmd, d->how[0] ? d->how : "an unknown status");
 	}
 	audit_set_sandbox_fact(a, "driver", fact);
+	if (d->cfg->driver_mined && d->started) {
+		char sent[1024];
+		size_t u = 0;
+		for (size_t i = 0; i < d->mined.n && u < sizeof sent; i++)
+			u += (size_t)snprintf(sent + u, sizeof sent - u, "%s'%s'", i ? ", " : "",
+					      d->mined.lines[i]);
+		if (!d->mined.n)
+			snprintf(sent, sizeof sent, "nothing: no candidate in the sources");
+		audit_set_sandbox_fact(a, "driver.mined", sent[0] ? sent : "nothing");
+		char line[1200];
+		snprintf(line, sizeof line, "driver.mined sent %zu candidates from the sources (each "
+			 "alone and with \" id\", see driver.log): %s", d->mined.n, sent);
+		audit_add_note(a, "%s", line);
+	}
 }
 
 void driver_free(struct driver *d)
@@ -391,5 +425,6 @@ void driver_free(struct driver *d)
 		close(d->pipe_rd);
 	if (d->log_fd >= 0)
 		atomic_file_abort(d->outdir_fd, "driver.log", d->log_fd);
+	mined_free(&d->mined);
 	free(d);
 }

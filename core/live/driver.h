@@ -24,13 +24,16 @@
 
 struct driver;
 
-/* *out is NULL when the config has no driver.command.  outdir_fd < 0:
+/* *out is NULL when the config has no driver.command and no driver.mined
+ * (the built-in line driver, driver_mined.h: it mines the workdir copy
+ * when wait_for holds, sends, then the command runs if there is one).  outdir_fd < 0:
  * the output is discarded.  Fails (with err) on an invalid wait_for. */
 int driver_new(struct driver **out, const struct audit_config *cfg, int outdir_fd, char *err,
 	       size_t errlen);
 /* Called from the run loop while the window is open: starts the driver
  * once its condition holds (checked at most every 100 ms), notes its end. */
-void driver_tick(struct driver *d, pid_t init_pid, int netns_fd, double since_start);
+void driver_tick(struct driver *d, pid_t init_pid, int netns_fd, const char *workdir,
+		 double since_start);
 /* The window's end: kill what is left of the driver, wait (bounded) for
  * its status, commit driver.log, and put the facts in the report. */
 void driver_finish(struct driver *d, struct audit *a);

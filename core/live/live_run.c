@@ -797,7 +797,7 @@ static void loop(struct run *r)
 		if (r->phase == PHASE_RUNNING)
 			driver_tick(r->driver, r->sb.init_pid,
 				    r->cfg->network == NETWORK_NONE ? r->sb.netns_fd : -1,
-				    clock_since_start(&r->clock));
+				    r->sb.workdir_host, clock_since_start(&r->clock));
 		const struct bus_stats *bs = bus_get_stats(r->bus);
 		progress_update(&r->progress, clock_since_start(&r->clock), tracer_alive(r->tracer),
 				bs->events);
