@@ -129,6 +129,21 @@ Test(extends, course_inputs_resolve_against_their_file)
 	assert_no_leaks();
 }
 
+Test(extends, driver_keys_from_ini)
+{
+	enter_fixtures();
+	struct cfg_node *root = must_load("driver.ini");
+	struct audit_config c;
+	must_resolve(root, &c);
+	cr_assert_str_eq(c.driver_command[0], "python3");
+	cr_assert_str_eq(c.driver_command[1], "client.py");
+	cr_assert_str_eq(c.driver_wait_for, "127.0.0.1:5555");
+	cr_assert(c.driver_mined);
+	audit_config_free(&c);
+	config_free(root);
+	assert_no_leaks();
+}
+
 Test(set, scalar_list_and_plugin_overrides)
 {
 	enter_fixtures();
