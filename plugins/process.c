@@ -39,7 +39,10 @@
  *                         tool (curl, nc...), /dev/tcp, decoded data run as
  *                         code, `sh -i`, rm -rf of home or root, chmod +s;
  *                         `curl | sh` (a shell reading a pipe a sibling
- *                         downloads into).  low: a -c string that only
+ *                         downloads into); any -c string run by a process
+ *                         that (or whose ancestor) accepted an inet
+ *                         connection first: remote command execution,
+ *                         whatever the command.  low: a -c string that only
  *                         runs ordinary programs (the programs it names are
  *                         covered by that finding), also from the own shell
  *                         (`sh run.sh` starting `sh -c`).  Shells run by the
@@ -49,7 +52,7 @@
  *                         code from its command line: python -c, perl/ruby
  *                         -e, node -e/--eval, php -r; high when the code
  *                         decodes, evals, spawns or connects (even if
- *                         allowed).  Ignores python's multiprocessing
+ *                         allowed), or runs after an inet accept.  Ignores python's multiprocessing
  *                         helpers (resource_tracker, forkserver, spawn).
  *   process.exec_unlisted medium    exec of any other program not in
  *                         allow_exec; low for everyday tools (coreutils,
@@ -181,6 +184,7 @@ struct proc {
 	double setsid_t;
 	char setsid_note[48];  /* ", failed: EPERM" or "" */
 	bool session_outlived; /* (leader) a member outlived its parent or the main program */
+	bool served;           /* accepted an inet connection (it serves the network) */
 };
 
 struct piped {                 /* a shell reading a pipe, or a downloader writing one */
@@ -1280,6 +1284,19 @@ static void check_loader_env(struct state *st, const struct da_event *ev, const 
 	}
 }
 
+/* Whether p, or a process it descends from, accepted an inet connection
+ * before now: what it runs may be what a client sent (remote command
+ * execution).  Bounded walk: a pid loop cannot hang it. */
+static bool serves_network(struct state *st, const struct proc *p)
+{
+	for (int depth = 0; p && depth < 64; depth++) {
+		if (p->served)
+			return true;
+		p = p->ppid > 0 && p->ppid != p->pid ? proc_find(st, p->ppid) : NULL;
+	}
+	return false;
+}
+
 /* Report a shell's -c string: low when it only runs ordinary programs,
  * high when it reaches the network, runs decoded data, opens an
  * interactive shell, wipes home or root or sets a setuid bit.  Programs it
@@ -1289,7 +1306,13 @@ static void report_shell_script(struct state *st, const struct da_event *ev, con
 {
 	const char *danger = shell_danger(script);
 	const char *name = (ev->argc > 0 && ev->argv && ev->argv[0]) ? base_name(ev->argv[0]) : applet;
-	if (danger)
+	const struct proc *parent = p && p->ppid > 0 ? proc_find(st, p->ppid) : NULL;
+	if (!danger && (serves_network(st, p) || serves_network(st, parent)))
+		report(st, "process.shell", DA_SEV_HIGH, ev,
+		       "Treat as a backdoor unless the assignment asks for it: a server that runs a shell once a client connected executes what the network sends.",
+		       "Spawns a shell after accepting a network connection (remote command execution): %s -c '%.200s'",
+		       name, script);
+	else if (danger)
 		report(st, "process.shell", DA_SEV_HIGH, ev,
 		       "Find out what the command does: it goes beyond running ordinary programs.",
 		       "Spawns a shell running %s: %s -c '%.200s'", danger, name, script);
@@ -1309,16 +1332,21 @@ static bool check_inline_code(struct state *st, const struct da_event *ev, const
 	if (!code || multiprocessing_helper(code))
 		return false;
 	bool danger = code_danger(code);
-	if (!danger && allowed_explicitly)
+	/* inline code started by a server that accepted a client: remote
+	 * command execution, whatever the code */
+	bool remote = !setup && serves_network(st, proc_find(st, ev->pid));
+	if (!danger && !remote && allowed_explicitly)
 		return false;
 	char excerpt[220];
 	code_excerpt(code, excerpt, sizeof(excerpt));
-	enum da_severity sev = danger ? DA_SEV_HIGH : setup ? DA_SEV_INFO : DA_SEV_MEDIUM;
+	enum da_severity sev = danger || remote ? DA_SEV_HIGH : setup ? DA_SEV_INFO : DA_SEV_MEDIUM;
 	report(st, "process.inline_code", sev, ev,
 	       danger ? "Read the code: inline code that decodes, evaluates, spawns or connects is a dropper pattern."
+	       : remote ? "Treat as a backdoor unless the assignment asks for it: a server running code once a client connected executes what the network sends."
 		      : "Check why the program runs code from a command line instead of its own files.",
 	       "Runs inline %s code%s: %s", applet,
-	       danger ? " that decodes, spawns or connects" : "", excerpt);
+	       danger ? " that decodes, spawns or connects"
+	       : remote ? " after accepting a network connection (remote command execution)" : "", excerpt);
 	return true;
 }
 
@@ -2225,6 +2253,16 @@ static int process_on_event(void *state, const struct da_event *ev, char *err, s
 	case DA_EV_NET_LISTEN:
 		on_activity(st, ev);
 		break;
+	case DA_EV_NET_ACCEPT:
+		/* a connection from an inet client (not a unix socket) */
+		if (!setup && ev->err == 0 && ev->pid > 0 &&
+		    (ev->family == 2 || ev->family == 10 ||
+		     (ev->fd_desc && strncmp(ev->fd_desc, "socket:inet", 11) == 0))) {
+			struct proc *sp = proc_get(st, ev->pid, ev->ppid);
+			if (sp)
+				sp->served = true;
+		}
+		break;
 	case DA_EV_TARGET_EXIT:
 		/* arg[2] = 1: the window closed, nothing "outlived" anything */
 		if (ev->arg[2] == 0 && !st->main_exited)
@@ -2336,7 +2374,8 @@ static const struct da_plugin process_plugin = {
 		(1ull << DA_EV_PROC_EXEC) | (1ull << DA_EV_PROC_FORK) | (1ull << DA_EV_PROC_EXIT) |
 		(1ull << DA_EV_PROC_SIGNAL) | (1ull << DA_EV_PROC_SESSION) | (1ull << DA_EV_FILE_OPEN) |
 		(1ull << DA_EV_FILE_RENAME) | (1ull << DA_EV_FILE_CHMOD) | (1ull << DA_EV_FILE_LINK) |
-		(1ull << DA_EV_FILE_MKDIR) | (1ull << DA_EV_NET_CONNECT) | (1ull << DA_EV_NET_LISTEN),
+		(1ull << DA_EV_FILE_MKDIR) | (1ull << DA_EV_NET_CONNECT) | (1ull << DA_EV_NET_LISTEN) |
+		(1ull << DA_EV_NET_ACCEPT),
 		(1ull << (DA_EV_TARGET_EXIT - 64)) | (1ull << (DA_EV_SYSCALL_OTHER - 64)) |
 		(1ull << (DA_EV_OUTPUT - 64)) | (1ull << (DA_EV_PROC_SNAPSHOT - 64)),
 	},

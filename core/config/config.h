@@ -121,6 +121,13 @@ struct audit_config {
 	double duration_s;           /* default 60 */
 	char **env;                  /* "KEY=VALUE", NULL-terminated (may be empty) */
 	char **setup;                /* argv or NULL */
+	char *stdin_path;            /* target.stdin: absolute path, or NULL (empty stdin) */
+	char **files;                /* target.files: absolute paths copied into the workdir
+				      * copy before the setup, NULL-terminated, may be empty */
+	/* driver (core/live/driver.h) */
+	char **driver_command;       /* driver.command: argv or NULL */
+	char *driver_wait_for;       /* driver.wait_for: "A.B.C.D:PORT" or a duration; NULL */
+	bool driver_mined;           /* driver.mined: the built-in line driver (default false) */
 	/* sandbox */
 	enum sandbox_network network;/* default none */
 	char *user;                  /* default "nobody" */

@@ -223,6 +223,13 @@ void config_print(const struct cfg_node *root, FILE *out)
 	}
 	fputs("  setup: ", out);
 	print_strv_flow(out, c.setup);
+	fputs("\n  stdin: ", out);
+	if (c.stdin_path)
+		print_string(out, c.stdin_path);
+	else
+		fputs("null", out);
+	fputs("\n  files: ", out);
+	print_strv_flow(out, c.files);
 
 	fputs("\nsandbox:\n", out);
 	fprintf(out, "  network: %s\n  user: ", c.network == NETWORK_HOST ? "host" : "none");
@@ -266,6 +273,14 @@ void config_print(const struct cfg_node *root, FILE *out)
 
 	fputs("plugin_path: ", out);
 	print_strv_flow(out, c.plugin_path);
+	fputs("\ndriver:\n  command: ", out);
+	print_strv_flow(out, c.driver_command);
+	fputs("\n  wait_for: ", out);
+	if (c.driver_wait_for)
+		print_string(out, c.driver_wait_for);
+	else
+		fputs("null", out);
+	fprintf(out, "\n  mined: %s", c.driver_mined ? "true" : "false");
 	fputs("\nreport:\n  formats: ", out);
 	print_strv_flow(out, c.report_formats);
 	fputs("\n  title: ", out);

@@ -40,7 +40,8 @@ struct key_spec {
 
 static const struct key_spec target_keys[] = {
 	{"command", KEY_VALUE, NULL}, {"workdir", KEY_VALUE, NULL}, {"duration", KEY_VALUE, NULL},
-	{"env", KEY_STRMAP, NULL},    {"setup", KEY_VALUE, NULL},   {NULL, KEY_VALUE, NULL},
+	{"env", KEY_STRMAP, NULL},    {"setup", KEY_VALUE, NULL},   {"stdin", KEY_VALUE, NULL},
+	{"files", KEY_VALUE, NULL},   {NULL, KEY_VALUE, NULL},
 };
 static const struct key_spec limits_keys[] = {
 	{"processes", KEY_VALUE, NULL}, {"file_size", KEY_VALUE, NULL},
@@ -72,11 +73,16 @@ static const struct key_spec weights_keys[] = {
 static const struct key_spec scoring_keys[] = {
 	{"pass_score", KEY_VALUE, NULL}, {"weights", KEY_MAP, weights_keys}, {NULL, KEY_VALUE, NULL},
 };
+static const struct key_spec driver_keys[] = {
+	{"command", KEY_VALUE, NULL}, {"wait_for", KEY_VALUE, NULL}, {"mined", KEY_VALUE, NULL},
+	{NULL, KEY_VALUE, NULL},
+};
 static const struct key_spec top_keys[] = {
 	{"target", KEY_MAP, target_keys},     {"sandbox", KEY_MAP, sandbox_keys},
 	{"monitors", KEY_MAP, monitors_keys}, {"plugins", KEY_PLUGINS, NULL},
 	{"plugin_path", KEY_VALUE, NULL},     {"report", KEY_MAP, report_keys},
 	{"scoring", KEY_MAP, scoring_keys},   {"rules", KEY_VALUE, NULL}, /* config_rules.c */
+	{"driver", KEY_MAP, driver_keys},
 	{NULL, KEY_VALUE, NULL},
 };
 
@@ -529,6 +535,70 @@ static int get_plugin_path(struct resolver *r)
 	return 0;
 }
 
+/* target.stdin: one file fed to the target's standard input; relative to
+ * the config that sets it, like target.workdir.  Opened (and checked) when
+ * the sandbox starts the target: a config may be checked on another host. */
+static int get_stdin(struct resolver *r)
+{
+	char *s = NULL;
+	int rc = get_string(r, "target.stdin", NULL, &s);
+	if (rc == 0 && s) {
+		const struct cfg_node *n = at(r->root, "target.stdin");
+		if (!s[0])
+			rc = cfg_fail(r->err, -EINVAL, n ? n->file : NULL, n ? n->line : 0,
+				      "target.stdin", "empty file name");
+		else if (!(r->out->stdin_path = absolute_path(n, s)))
+			rc = oom(r);
+	}
+	free(s);
+	return rc;
+}
+
+/* target.files: course files or directories copied into the workdir copy
+ * before the setup; each relative to the config that names it. */
+static int get_files(struct resolver *r)
+{
+	const struct cfg_node *n = at(r->root, "target.files");
+	size_t count = 0;
+	int rc = n ? list_items(r, "target.files", n, &count) : 0;
+	if (rc != 0)
+		return rc;
+	char **v = strv_new(count);
+	if (!v)
+		return oom(r);
+	r->out->files = v;
+	for (size_t i = 0; i < count; i++) {
+		const struct cfg_node *it = item_node(n, i);
+		if (!it->value[0])
+			return cfg_fail(r->err, -EINVAL, it->file, it->line, "target.files",
+					"empty file name");
+		if (!(v[i] = absolute_path(it, it->value)))
+			return oom(r);
+	}
+	return 0;
+}
+
+/* driver.wait_for: "A.B.C.D:PORT" (the target listens there) or a
+ * duration into the window; checked here so a typo is a config error. */
+static int get_wait_for(struct resolver *r)
+{
+	int rc = get_string(r, "driver.wait_for", NULL, &r->out->driver_wait_for);
+	const char *w = r->out->driver_wait_for;
+	if (rc != 0 || !w)
+		return rc;
+	unsigned a, b, c, d, port;
+	char tail;
+	double secs;
+	bool addr = sscanf(w, "%u.%u.%u.%u:%u%c", &a, &b, &c, &d, &port, &tail) == 5 && a < 256 &&
+		    b < 256 && c < 256 && d < 256 && port > 0 && port < 65536;
+	if (addr || (cfg_parse_duration(w, &secs) == 0 && secs >= 0))
+		return 0;
+	const struct cfg_node *n = at(r->root, "driver.wait_for");
+	return cfg_fail(r->err, -EINVAL, n ? n->file : NULL, n ? n->line : 0, "driver.wait_for",
+			"'%s' is neither an address the target listens on (127.0.0.1:5555) nor a "
+			"duration (2s)", w);
+}
+
 /* sandbox.ro_paths: extra host paths the target may read (a course
  * toolchain under /srv or a pyenv root).  Never the places that hold
  * secrets or the host's live state, and never what the sandbox builds
@@ -691,6 +761,10 @@ int config_resolve(const struct cfg_node *root, struct audit_config *out, struct
 		rc = get_env(&r);
 	if (rc == 0)
 		rc = get_command(&r, "target.setup", true, &out->setup);
+	if (rc == 0)
+		rc = get_stdin(&r);
+	if (rc == 0)
+		rc = get_files(&r);
 
 	if (rc == 0)
 		rc = get_choice(&r, "sandbox.network", networks, 0, &choice);
@@ -733,6 +807,13 @@ int config_resolve(const struct cfg_node *root, struct audit_config *out, struct
 		rc = get_bool(&r, "monitors.fs", true, &out->monitor_fs);
 	if (rc == 0)
 		rc = get_duration(&r, "monitors.snapshot_interval", 1, &out->snapshot_interval);
+
+	if (rc == 0)
+		rc = get_command(&r, "driver.command", true, &out->driver_command);
+	if (rc == 0)
+		rc = get_wait_for(&r);
+	if (rc == 0)
+		rc = get_bool(&r, "driver.mined", false, &out->driver_mined);
 
 	if (rc == 0)
 		rc = get_plugins(&r);
@@ -782,6 +863,10 @@ void audit_config_free(struct audit_config *cfg)
 	free(cfg->workdir);
 	cfg_strv_free(cfg->env);
 	cfg_strv_free(cfg->setup);
+	free(cfg->stdin_path);
+	cfg_strv_free(cfg->driver_command);
+	free(cfg->driver_wait_for);
+	cfg_strv_free(cfg->files);
 	free(cfg->user);
 	free(cfg->home);
 	cfg_strv_free(cfg->ro_paths);

@@ -13,6 +13,7 @@
 static bool is_list_capable(const char *path)
 {
 	return strcmp(path, "report.formats") == 0 || strcmp(path, "plugin_path") == 0 ||
+	       strcmp(path, "target.files") == 0 ||
 	       (strncmp(path, "plugins.", 8) == 0 && strchr(path + 8, '.') != NULL);
 }
 

@@ -336,6 +336,11 @@ struct bus *audit_bus(struct audit *a)
 	return a->bus;
 }
 
+int audit_outdir_fd(const struct audit *a)
+{
+	return a->opt.outdir ? a->opt.outdir_fd : -1;
+}
+
 void audit_set_sandbox_fact(struct audit *a, const char *key, const char *value)
 {
 	/* one fact per key (a JSON object): target.setup's sandbox reports

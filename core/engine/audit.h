@@ -45,6 +45,9 @@ int audit_open(struct audit **out, const struct audit_config *cfg, const struct 
 	       char *err, size_t errlen);
 
 struct bus *audit_bus(struct audit *a);
+/* The output directory's fd (-1 when nothing is written): for files the
+ * live run writes itself (driver.log), through atomic_file_begin. */
+int audit_outdir_fd(const struct audit *a);
 
 /* Overview facts, shown in report.md "Overview" and report.json "sandbox":
  * e.g. ("network", "own namespace, loopback only").  Copied; order kept. */

@@ -45,6 +45,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "live/driver.h"
 #include "live/left_behind.h"
 #include "live/monitor_fs.h"
 #include "live/monitor_snapshot.h"
@@ -107,6 +108,7 @@ struct run {
 	struct output_capture *capture;
 	struct monitor_fs *fs;
 	struct monitor_snapshot *snap;
+	struct driver *driver;  /* driver.command, or NULL */
 	struct live_clock clock;
 	struct progress progress;
 	int sig_fd;
@@ -793,6 +795,10 @@ static void loop(struct run *r)
 		} else if (r->phase == PHASE_KILLING && mono_now() >= r->phase_deadline) {
 			r->phase = PHASE_DONE;
 		}
+		if (r->phase == PHASE_RUNNING)
+			driver_tick(r->driver, r->sb.init_pid,
+				    r->cfg->network == NETWORK_NONE ? r->sb.netns_fd : -1,
+				    r->sb.workdir_host, clock_since_start(&r->clock));
 		const struct bus_stats *bs = bus_get_stats(r->bus);
 		progress_update(&r->progress, clock_since_start(&r->clock), tracer_alive(r->tracer),
 				bs->events);
@@ -960,13 +966,17 @@ int live_run(const struct audit_config *cfg, struct audit *audit, const char *ou
 	r->sb.netns_fd = -1;
 	progress_init(&r->progress, stderr, cfg->duration_s, false);
 
-	int rc = setup(r, err, errlen);
+	int rc = driver_new(&r->driver, cfg, audit_outdir_fd(audit), err, errlen);
+	if (rc == 0)
+		rc = setup(r, err, errlen);
 	if (rc == 0) {
 		/* Detectors and writers on the bus's own thread: the tracer
 		 * answers the target without waiting for them.  Stopped (every
 		 * event delivered) before anything reads what they hold. */
 		start_snapshots(r, bus_start_async(r->bus));
 		loop(r);
+		/* The driver first: it must not see the target die and log that. */
+		driver_finish(r->driver, audit);
 		kill_everything(r);
 		/* Before the last events: nothing of the target is left to read. */
 		monitor_snapshot_stop(r->snap);
@@ -995,6 +1005,7 @@ int live_run(const struct audit_config *cfg, struct audit *audit, const char *ou
 		kill_everything(r);
 	}
 	teardown(r);
+	driver_free(r->driver);
 	free(r);
 	return rc;
 }

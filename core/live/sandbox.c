@@ -24,6 +24,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <net/if.h>
 #include <poll.h>
 #include <sched.h>
@@ -160,6 +161,53 @@ static int mount_capped(const char *path, long long size, mode_t mode)
 	return 0;
 }
 
+/* target.files: each course file or directory lands in the workdir copy
+ * under its own name, before the setup, by the rules of the submission's
+ * copy (no link followed, bounded).  A submission's entry of the same
+ * name is replaced: the course's version is the one the staff meant. */
+static int copy_course_files(struct sandbox *sb, bool root, char *err, size_t errlen)
+{
+	const struct audit_config *cfg = sb->cfg;
+	char list[512] = "";
+	size_t used = 0, n = 0;
+	long long total = 0;
+	for (size_t i = 0; cfg->files && cfg->files[i]; i++) {
+		const char *f = cfg->files[i];
+		const char *slash = strrchr(f, '/');
+		const char *name = slash ? slash + 1 : f;
+		if (!slash || !name[0] || !strcmp(name, ".") || !strcmp(name, "..")) {
+			snprintf(err, errlen, "target.files: '%s' names no file", f);
+			return -EINVAL;
+		}
+		char dir[PATH_MAX], old[PATH_MAX + 300];
+		snprintf(dir, sizeof dir, "%.*s", slash == f ? 1 : (int)(slash - f), f);
+		snprintf(old, sizeof old, "%s/%s", sb->workdir_host, name);
+		struct stat st;
+		int rc = 0;
+		if (lstat(old, &st) == 0)
+			rc = S_ISDIR(st.st_mode) ? sb_remove_tree(old) : unlink(old) < 0 ? -errno : 0;
+		long long bytes = 0;
+		err[0] = '\0';
+		if (rc == 0)
+			rc = sb_copy_into(dir, name, sb->workdir_host, root, sb->uid, sb->gid, &bytes, err,
+					  errlen);
+		if (rc < 0) {
+			char why[300];
+			snprintf(why, sizeof why, "%s", err);
+			snprintf(err, errlen, "target.files %s: %s", f, why[0] ? why : strerror(-rc));
+			return rc;
+		}
+		total += bytes;
+		n++;
+		if (used < sizeof list)
+			used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", used ? ", " : "", name);
+	}
+	if (n)
+		sb_step(sb, "course files", true, "%zu copied into the workdir (%lld bytes): %s", n, total,
+			list);
+	return 0;
+}
+
 int sandbox_prepare(struct sandbox *sb, const struct audit_config *cfg, char *err, size_t errlen)
 {
 	long long tmpfs_size = cfg->limit_tmpfs > 0 ? cfg->limit_tmpfs : 64LL << 20;
@@ -250,6 +298,8 @@ int sandbox_prepare(struct sandbox *sb, const struct audit_config *cfg, char *er
 	}
 	sb_step(sb, "workdir copy", true, "%s -> %s (%lld bytes)", cfg->workdir ? cfg->workdir : "(none)",
 		sb->workdir, bytes);
+	if ((rc = copy_course_files(sb, root, err, errlen)) < 0)
+		goto fail;
 
 	/* /tmp and HOME belong to the sandbox user: it is the only user
 	 * there, and the monitors see everything it writes. */
@@ -294,6 +344,7 @@ struct spawn_args {
 	struct sandbox *sb;
 	char *const *argv;
 	int out_fd, err_fd, null_fd;
+	int stdin_fd;           /* target.stdin's sealed memfd (the target's fd 0), or -1 */
 	int ctl_rd, status_wr;
 	uid_t outer_uid;
 	gid_t outer_gid;
@@ -352,11 +403,13 @@ __attribute__((noreturn)) static void target_main(const struct spawn_args *a, ch
 	char why[300], path[4096];
 	int rc;
 
-	/* stdin is /dev/null, stdout/stderr are dynaudit's pipes; every
+	/* stdin is /dev/null (target.stdin's copy for the target, never for
+	 * the setup), stdout/stderr are dynaudit's pipes; every
 	 * other inherited descriptor is closed at exec (the status pipe
 	 * already is), so nothing of dynaudit leaks into the target.  Lift
 	 * the sources above 2 first, so no dup2 overwrites another's source. */
-	int in_fd = a->null_fd < 3 ? fcntl(a->null_fd, F_DUPFD_CLOEXEC, 3) : a->null_fd;
+	int src_in = !is_setup && a->stdin_fd >= 0 ? a->stdin_fd : a->null_fd;
+	int in_fd = src_in < 3 ? fcntl(src_in, F_DUPFD_CLOEXEC, 3) : src_in;
 	int out_fd = a->out_fd < 3 ? fcntl(a->out_fd, F_DUPFD_CLOEXEC, 3) : a->out_fd;
 	int err_fd = a->err_fd < 3 ? fcntl(a->err_fd, F_DUPFD_CLOEXEC, 3) : a->err_fd;
 	if (in_fd < 0 || out_fd < 0 || err_fd < 0 ||
@@ -800,13 +853,15 @@ int sandbox_spawn(struct sandbox *sb, char *const argv[], int out_fd, int err_fd
 {
 	const struct audit_config *cfg = sb->cfg;
 	int ctl[2] = { -1, -1 }, status[2] = { -1, -1 };
-	int null_fd = -1;
+	int null_fd = -1, stdin_fd = -1;
 	int rc;
 
 	if (!argv || !argv[0]) {
 		snprintf(err, errlen, "no command to run");
 		return -EINVAL;
 	}
+	if (cfg->stdin_path && (stdin_fd = sb_open_stdin(cfg->stdin_path, err, errlen)) < 0)
+		return stdin_fd;
 	sb->envp = sb_build_env(cfg, sb->home, sb->user_name);
 	if (!sb->envp) {
 		snprintf(err, errlen, "environment: %s", strerror(ENOMEM));
@@ -835,7 +890,7 @@ int sandbox_spawn(struct sandbox *sb, char *const argv[], int out_fd, int err_fd
 	sb_cgroup_prepare(sb, cfg->limit_processes > 0 ? cfg->limit_processes : 256, &join_fd);
 	sb_memcg_prepare(sb, cfg->limit_memory > 0 ? cfg->limit_memory : 1LL << 30, &mem_join_fd);
 	struct spawn_args a = { .sb = sb, .argv = argv, .out_fd = out_fd, .err_fd = err_fd,
-				.null_fd = null_fd, .ctl_rd = ctl[0], .status_wr = status[1],
+				.null_fd = null_fd, .stdin_fd = stdin_fd, .ctl_rd = ctl[0], .status_wr = status[1],
 				.outer_uid = geteuid(), .outer_gid = getegid(),
 				.hook = hook, .hook_ctx = hook_ctx, .cgroup_join_fd = join_fd,
 				.memcg_join_fd = mem_join_fd };
@@ -863,6 +918,7 @@ int sandbox_spawn(struct sandbox *sb, char *const argv[], int out_fd, int err_fd
 	close_fd(&ctl[0]);
 	close_fd(&status[1]);
 	close_fd(&null_fd);
+	close_fd(&stdin_fd);
 	sb->init_pid = pid;
 	sb->ctl_fd = ctl[1];
 	sb->status_fd = status[0];
@@ -931,6 +987,7 @@ fail_fds:
 	close_fd(&status[0]);
 	close_fd(&status[1]);
 	close_fd(&null_fd);
+	close_fd(&stdin_fd);
 	free(sb->envp);
 	sb->envp = NULL;
 	return rc;

@@ -384,9 +384,32 @@ static int choose_reader(const char *src, struct copy_reader *r, char *err, size
 
 struct copy_job {
 	const char *src, *dst;
+	const char *name; /* sb_copy_into: the entry of src copied into dst */
 	struct copy_state *cs;
 	int rc;
 };
+
+/* sb_copy_into: the entry `name` of directory src, copied (never followed)
+ * into the existing directory dst, by the same rules as the tree copy. */
+static int copy_one(struct copy_state *cs, const char *src, const char *dst, const char *name)
+{
+	as_reader(cs);
+	int s = open(src, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int e = errno;
+	as_root(cs);
+	if (s < 0)
+		return copy_fail(cs, e, "open", src);
+	int d = open(dst, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (d < 0) {
+		int rc = copy_fail(cs, errno, "open", dst);
+		close(s);
+		return rc;
+	}
+	int rc = copy_entry(cs, s, d, name, 0);
+	close(d);
+	close(s);
+	return rc;
+}
 
 static int copy_top(struct copy_state *cs, const char *src, const char *dst)
 {
@@ -444,11 +467,12 @@ static void *copy_thread(void *arg)
 		}
 		as_root(job->cs);
 	}
-	job->rc = copy_top(job->cs, job->src, job->dst);
+	job->rc = job->name ? copy_one(job->cs, job->src, job->dst, job->name)
+			    : copy_top(job->cs, job->src, job->dst);
 	return NULL;
 }
 
-int sb_copy_tree(const char *src, const char *dst, bool chown_to, uid_t uid, gid_t gid,
+static int copy_job_run(const char *src, const char *dst, const char *name, bool chown_to, uid_t uid, gid_t gid,
 		 long long *bytes, char *err, size_t errlen)
 {
 	struct copy_reader reader;
@@ -457,7 +481,7 @@ int sb_copy_tree(const char *src, const char *dst, bool chown_to, uid_t uid, gid
 	int rc = choose_reader(src, &reader, err, errlen);
 	if (rc < 0)
 		return rc;
-	struct copy_job job = { .src = src, .dst = dst, .cs = &cs, .rc = 0 };
+	struct copy_job job = { .src = src, .dst = dst, .name = name, .cs = &cs, .rc = 0 };
 	if (reader.switch_ids) {
 		pthread_t th;
 		int e = pthread_create(&th, NULL, copy_thread, &job);
@@ -465,11 +489,23 @@ int sb_copy_tree(const char *src, const char *dst, bool chown_to, uid_t uid, gid
 			return copy_fail(&cs, e, "thread for", "the copy");
 		pthread_join(th, NULL);
 	} else {
-		job.rc = copy_top(&cs, src, dst);
+		job.rc = name ? copy_one(&cs, src, dst, name) : copy_top(&cs, src, dst);
 	}
 	if (bytes)
 		*bytes = cs.bytes;
 	return job.rc;
+}
+
+int sb_copy_tree(const char *src, const char *dst, bool chown_to, uid_t uid, gid_t gid,
+		 long long *bytes, char *err, size_t errlen)
+{
+	return copy_job_run(src, dst, NULL, chown_to, uid, gid, bytes, err, errlen);
+}
+
+int sb_copy_into(const char *srcdir, const char *name, const char *dst, bool chown_to, uid_t uid,
+		 gid_t gid, long long *bytes, char *err, size_t errlen)
+{
+	return copy_job_run(srcdir, dst, name, chown_to, uid, gid, bytes, err, errlen);
 }
 
 /* ------------------------------------------------------------------ */

@@ -28,6 +28,9 @@
  * and deeper/larger trees than these: a submission is source code, not a
  * disk. */
 #define SANDBOX_COPY_MAX_BYTES   (256LL * 1024 * 1024)
+/* target.stdin: the largest file fed to the target's standard input. */
+#define SANDBOX_STDIN_MAX_BYTES  (16LL * 1024 * 1024)
+#define SANDBOX_STDIN_MAX_TEXT   "16 MiB"
 #define SANDBOX_COPY_MAX_ENTRIES 200000
 #define SANDBOX_COPY_MAX_DEPTH   64
 
@@ -73,6 +76,20 @@ void sb_send_error(int fd, int err, const char *text);
  * read, hard links included, refuses the copy with the file's name. */
 int sb_copy_tree(const char *src, const char *dst, bool chown_to, uid_t uid, gid_t gid,
 		 long long *bytes, char *err, size_t errlen);
+/* ---- sandbox_input.c ---- */
+
+/* Parent: target.stdin's file (no link followed at its last component, a
+ * regular file of at most SANDBOX_STDIN_MAX_BYTES) copied into a sealed
+ * memfd positioned at 0.  Returns the fd, or -errno with err filled. */
+int sb_open_stdin(const char *path, char *err, size_t errlen);
+
+/* ---- sandbox_fs.c (continued) ---- */
+
+/* Parent: the entry `name` of directory srcdir (a file, a directory, a
+ * link: never followed) copied into the existing directory dst, by the
+ * same rules and bounds as sb_copy_tree (target.files). */
+int sb_copy_into(const char *srcdir, const char *name, const char *dst, bool chown_to, uid_t uid,
+		 gid_t gid, long long *bytes, char *err, size_t errlen);
 /* Parent: remove a tree without following symlinks; unmounts (lazily) any
  * mount found on the way first.  Missing tree is not an error. */
 int sb_remove_tree(const char *path);

@@ -95,6 +95,14 @@ Test(errors, bad_duration_and_size)
 	assert_no_leaks();
 }
 
+Test(errors, bad_wait_for)
+{
+	expect_error("bad-wait-for.yaml",
+		     "bad-wait-for.yaml:3: driver.wait_for: 'localhost:port' is neither an address "
+		     "the target listens on (127.0.0.1:5555) nor a duration (2s)");
+	assert_no_leaks();
+}
+
 Test(errors, missing_file)
 {
 	expect_error("no-such-config.yaml",

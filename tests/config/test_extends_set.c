@@ -99,6 +99,51 @@ Test(extends, paths_resolve_against_the_extending_file)
 	assert_no_leaks();
 }
 
+/* target.stdin and target.files name course files next to the config
+ * (YAML) or the INI that sets them, wherever dynaudit runs from. */
+Test(extends, course_inputs_resolve_against_their_file)
+{
+	const char *dir = make_temp_dir();
+	char base[160], child[160];
+	snprintf(base, sizeof(base), "%s/base.ini", dir);
+	snprintf(child, sizeof(child), "%s/child.yaml", dir);
+	FILE *f = fopen(base, "w");
+	fputs("[target]\nfiles = data, /srv/course/lib.py\n", f);
+	fclose(f);
+	f = fopen(child, "w");
+	fputs("extends: base.ini\ntarget: {stdin: in/session.txt}\n", f);
+	fclose(f);
+	cr_assert_eq(chdir("/"), 0);
+	struct cfg_node *root = must_load(child);
+	struct audit_config c;
+	must_resolve(root, &c);
+	char expect[200];
+	snprintf(expect, sizeof(expect), "%s/in/session.txt", dir);
+	cr_assert_str_eq(c.stdin_path, expect);
+	snprintf(expect, sizeof(expect), "%s/data", dir);
+	cr_assert_str_eq(c.files[0], expect);
+	cr_assert_str_eq(c.files[1], "/srv/course/lib.py");
+	cr_assert_null(c.files[2]);
+	audit_config_free(&c);
+	config_free(root);
+	assert_no_leaks();
+}
+
+Test(extends, driver_keys_from_ini)
+{
+	enter_fixtures();
+	struct cfg_node *root = must_load("driver.ini");
+	struct audit_config c;
+	must_resolve(root, &c);
+	cr_assert_str_eq(c.driver_command[0], "python3");
+	cr_assert_str_eq(c.driver_command[1], "client.py");
+	cr_assert_str_eq(c.driver_wait_for, "127.0.0.1:5555");
+	cr_assert(c.driver_mined);
+	audit_config_free(&c);
+	config_free(root);
+	assert_no_leaks();
+}
+
 Test(set, scalar_list_and_plugin_overrides)
 {
 	enter_fixtures();

@@ -1721,3 +1721,70 @@ Test(process, short_sleeps_that_fill_the_window)
 		harness_free(h);
 	}
 }
+
+/* A server (pid 100) that accepted a client of the given family, then a
+ * child running `sh -c id` or inline Python. */
+static void served_then_exec(struct harness *h, int family, const char *fd_desc,
+			     const char *const *argv, const char *path)
+{
+	python_startup(h, 100);
+	struct da_event ev = ev_make(DA_EV_NET_LISTEN, 100, 0.5);
+	ev.fd = 3;
+	ev.family = family;
+	ev.fd_desc = fd_desc;
+	ev.text = "listen(3, 8) = 0";
+	cr_assert_eq(harness_publish(h, &ev), 0);
+	ev = ev_make(DA_EV_NET_ACCEPT, 100, 0.6);
+	ev.fd = 3;
+	ev.target_fd = 4;
+	ev.result = 4;
+	ev.family = family;
+	ev.fd_desc = fd_desc;
+	ev.text = "accept4(3, ...) = 4";
+	cr_assert_eq(harness_publish(h, &ev), 0);
+	publish_fork(h, 100, 101, 1.0, NULL);
+	publish_exec(h, 101, 1.1, path, argv, NULL, 0);
+	harness_finish(h);
+}
+
+Test(process, shell_after_accept_is_remote_command_execution)
+{
+	static const char *const sh_id[] = {"/bin/sh", "-c", "id", NULL};
+	struct harness *h = harness_new("process", NULL, NULL);
+	served_then_exec(h, 2, "socket:inet/stream", sh_id, "/usr/bin/dash");
+	cr_expect_eq(harness_max_severity(h, "process.shell"), DA_SEV_HIGH);
+	cr_expect(message_has(h, "process.shell", "remote command execution"));
+	harness_free(h);
+
+	/* the same shell from a program that only talks over a unix socket
+	 * (a local helper, not a network client): a plain command string */
+	h = harness_new("process", NULL, NULL);
+	served_then_exec(h, 1, "socket:unix/stream", sh_id, "/usr/bin/dash");
+	cr_expect_eq(harness_max_severity(h, "process.shell"), DA_SEV_LOW);
+	cr_expect_not(message_has(h, "process.shell", "remote command execution"));
+	harness_free(h);
+
+	/* no server at all: low, as before */
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_fork(h, 100, 101, 1.0, NULL);
+	publish_exec(h, 101, 1.1, "/usr/bin/dash", sh_id, NULL, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.shell"), DA_SEV_LOW);
+	harness_free(h);
+}
+
+Test(process, inline_code_after_accept_is_high)
+{
+	static const char *const py[] = {"python3", "-c", "print(1)", NULL};
+	struct harness *h = harness_new("process", NULL, NULL);
+	served_then_exec(h, 10, "socket:inet6/stream", py, "/usr/bin/python3");
+	cr_expect_eq(harness_max_severity(h, "process.inline_code"), DA_SEV_HIGH);
+	cr_expect(message_has(h, "process.inline_code", "remote command execution"));
+	harness_free(h);
+
+	h = harness_new("process", NULL, NULL);
+	served_then_exec(h, 1, "socket:unix/stream", py, "/usr/bin/python3");
+	cr_expect_eq(harness_max_severity(h, "process.inline_code"), DA_SEV_MEDIUM);
+	harness_free(h);
+}
