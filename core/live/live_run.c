@@ -45,6 +45,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "live/honeytokens.h"
 #include "live/monitor_fs.h"
 #include "live/monitor_snapshot.h"
 #include "live/output_capture.h"
@@ -99,6 +100,8 @@ struct run {
 	struct audit *audit;
 	struct bus *bus;
 	struct sandbox sb;
+	struct honeytokens ht;  /* sandbox.deception.honeytokens (planted when ht_on) */
+	bool ht_on;
 	bool sb_prepared;
 	bool sb_spawned;
 	char pidns[64];
@@ -486,6 +489,32 @@ static void start_monitors(struct run *r)
 	audit_add_source(r->audit, src);
 }
 
+/* The decoy credentials, before anything of the target runs; a failure
+ * to plant them is a note, not a reason to refuse the audit. */
+static void plant_honeytokens(struct run *r)
+{
+	char msg[256];
+
+	if (!r->cfg->honeytokens)
+		return;
+	int rc = honeytokens_generate(&r->ht);
+	if (rc == 0)
+		rc = honeytokens_plant(&r->ht, r->sb.home_host, !r->sb.in_userns, r->sb.uid,
+				       r->sb.gid, msg, sizeof(msg));
+	else
+		snprintf(msg, sizeof(msg), "honeytokens: %s", strerror(-rc));
+	if (rc < 0) {
+		audit_add_note(r->audit, "%s; no decoy credentials were planted", msg);
+		honeytokens_free(&r->ht);
+		return;
+	}
+	r->ht_on = true;
+	r->sb.extra_env = r->ht.env;
+	char fact[512];
+	honeytokens_describe(&r->ht, fact, sizeof(fact));
+	audit_set_sandbox_fact(r->audit, "honeytokens", fact);
+}
+
 static int setup(struct run *r, char *err, size_t errlen)
 {
 	int out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 };
@@ -499,6 +528,7 @@ static int setup(struct run *r, char *err, size_t errlen)
 	if (rc < 0)
 		return rc;
 	r->sb_prepared = true;
+	plant_honeytokens(r);
 
 	/* Our ends close-on-exec: a target must not inherit its own pipe. */
 	if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0) {
@@ -568,6 +598,8 @@ static int setup(struct run *r, char *err, size_t errlen)
 	if (shipped_links_publish(r->bus, r->sb.workdir_host, r->sb.workdir, &dropped) > 0 && dropped)
 		audit_add_note(r->audit, "the submission ships more than %d symbolic links: %ld were not announced "
 			       "to the detectors", SHIPPED_LINKS_MAX, dropped);
+	if (r->ht_on)
+		honeytokens_publish(&r->ht, r->bus, r->sb.home);
 	start_monitors(r);
 	audit_add_source(r->audit, "stdout/stderr capture");
 
@@ -926,6 +958,7 @@ static void teardown(struct run *r)
 		close(r->window_timer);
 	if (r->sb_prepared)
 		sandbox_cleanup(&r->sb);
+	honeytokens_free(&r->ht);
 	/* Its close waits for the kernel (see monitor_fs_stop): after the reports. */
 	audit_close_late(r->audit, monitor_fs_release_fd(r->fs));
 	monitor_fs_free(r->fs);

@@ -807,7 +807,7 @@ int sandbox_spawn(struct sandbox *sb, char *const argv[], int out_fd, int err_fd
 		snprintf(err, errlen, "no command to run");
 		return -EINVAL;
 	}
-	sb->envp = sb_build_env(cfg, sb->home, sb->user_name);
+	sb->envp = sb_build_env(cfg, sb->home, sb->user_name, sb->extra_env);
 	if (!sb->envp) {
 		snprintf(err, errlen, "environment: %s", strerror(ENOMEM));
 		return -ENOMEM;
