@@ -1490,9 +1490,13 @@ static void check_honeytoken(struct backdoor *st, const struct da_event *ev)
 	char msg[512];
 	if (!bd_honey_check(st->honey, ev, msg, sizeof(msg)))
 		return;
-	const char *evidence[1] = {ev->text ? ev->text : ev->detail};
+	char sent[320] = "";
+	if (ev->kind == DA_EV_NET_SEND && ev->detail)
+		snprintf(sent, sizeof(sent), "data sent: %.280s%s", ev->detail,
+			 strlen(ev->detail) > 280 ? "..." : "");
+	const char *evidence[2] = {ev->text ? ev->text : ev->detail, sent[0] ? sent : NULL};
 	emit(st, "backdoor.honeytoken", DA_SEV_CRITICAL, "Credential exfiltration", msg, ev->pid,
-	     ev->time_s, evidence, 1,
+	     ev->time_s, evidence, 2,
 	     "Find the code that collects credentials and sends them out; the value was a decoy, but a real "
 	     "key in its place would have left.");
 }

@@ -563,6 +563,8 @@ static int setup(struct run *r, char *err, size_t errlen)
 		.check_as_user = !r->sb.in_userns,
 		.target_uid = r->sb.uid,
 		.target_gid = r->sb.gid,
+		/* the honeytoken detector looks for its values in what is sent */
+		.capture_sends = r->ht_on,
 	};
 	rc = tracer_new(&r->tracer, &topt, err, errlen);
 	if (rc < 0)
