@@ -48,7 +48,7 @@ static const struct key_spec limits_keys[] = {
 	{"tmpfs", KEY_VALUE, NULL},     {NULL, KEY_VALUE, NULL},
 };
 static const struct key_spec deception_keys[] = {
-	{"honeytokens", KEY_VALUE, NULL}, {NULL, KEY_VALUE, NULL},
+	{"honeytokens", KEY_VALUE, NULL}, {"dns", KEY_VALUE, NULL}, {NULL, KEY_VALUE, NULL},
 };
 static const struct key_spec sandbox_keys[] = {
 	{"network", KEY_VALUE, NULL},      {"user", KEY_VALUE, NULL},
@@ -735,6 +735,11 @@ int config_resolve(const struct cfg_node *root, struct audit_config *out, struct
 
 	if (rc == 0)
 		rc = get_bool(&r, "sandbox.deception.honeytokens", true, &out->honeytokens);
+	if (rc == 0) {
+		static const char *const dns_modes[] = {"off", "sink", NULL};
+		rc = get_choice(&r, "sandbox.deception.dns", dns_modes, 0, &choice);
+		out->dns_sink = choice == 1;
+	}
 	if (rc == 0)
 		rc = get_bool(&r, "monitors.fs", true, &out->monitor_fs);
 	if (rc == 0)

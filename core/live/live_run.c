@@ -45,6 +45,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "live/dns_sink.h"
 #include "live/honeytokens.h"
 #include "live/monitor_fs.h"
 #include "live/monitor_snapshot.h"
@@ -102,6 +103,7 @@ struct run {
 	struct sandbox sb;
 	struct honeytokens ht;  /* sandbox.deception.honeytokens (planted when ht_on) */
 	bool ht_on;
+	struct dns_sink *dns;   /* sandbox.deception.dns: sink, NULL when off */
 	bool sb_prepared;
 	bool sb_spawned;
 	char pidns[64];
@@ -489,6 +491,42 @@ static void start_monitors(struct run *r)
 	audit_add_source(r->audit, src);
 }
 
+/* sandbox.deception.dns: sink, in the sandbox's own network namespace
+ * (with network: host there is none of ours to answer in). */
+static void start_dns_sink(struct run *r)
+{
+	char msg[256];
+	if (!r->cfg->dns_sink)
+		return;
+	if (r->cfg->network != NETWORK_NONE) {
+		audit_add_note(r->audit, "sandbox.deception.dns: sink needs sandbox.network: none; not started");
+		return;
+	}
+	if (dns_sink_start(&r->dns, r->sb.netns_fd, r->bus, clock_since_start, &r->clock, msg,
+			   sizeof(msg)) < 0) {
+		audit_add_note(r->audit, "DNS sink not started: %s; lookups fail as without it", msg);
+		return;
+	}
+	audit_set_sandbox_fact(r->audit, "dns sink",
+			       "every name resolves to a loopback address (127.64.0.0/10); each query is recorded");
+	audit_add_source(r->audit, "DNS sink resolver");
+}
+
+/* The sink publishes from its thread: stopped before the last event. */
+static void stop_dns_sink(struct run *r)
+{
+	uint64_t q, unpublished;
+	if (!r->dns)
+		return;
+	dns_sink_counts(r->dns, &q, &unpublished);
+	dns_sink_stop(r->dns);
+	r->dns = NULL;
+	if (unpublished)
+		audit_add_note(r->audit, "the DNS sink answered %llu queries; the %llu after the first %d were "
+			       "not recorded as events", (unsigned long long)q, (unsigned long long)unpublished,
+			       DNS_SINK_MAX_EVENTS);
+}
+
 /* The decoy credentials, before anything of the target runs; a failure
  * to plant them is a note, not a reason to refuse the audit. */
 static void plant_honeytokens(struct run *r)
@@ -602,6 +640,7 @@ static int setup(struct run *r, char *err, size_t errlen)
 			       "to the detectors", SHIPPED_LINKS_MAX, dropped);
 	if (r->ht_on)
 		honeytokens_publish(&r->ht, r->bus, r->sb.home);
+	start_dns_sink(r);
 	start_monitors(r);
 	audit_add_source(r->audit, "stdout/stderr capture");
 
@@ -947,6 +986,7 @@ static void teardown(struct run *r)
 	progress_clear(&r->progress);
 	monitor_fs_stop(r->fs);
 	monitor_snapshot_free(r->snap);
+	dns_sink_stop(r->dns);
 	output_capture_free(r->capture);
 	if (r->tracer)
 		tracer_free(r->tracer);
@@ -1004,6 +1044,7 @@ int live_run(const struct audit_config *cfg, struct audit *audit, const char *ou
 		kill_everything(r);
 		/* Before the last events: nothing of the target is left to read. */
 		monitor_snapshot_stop(r->snap);
+		stop_dns_sink(r);
 		if (r->exec_error) {
 			bus_stop_async(r->bus);
 			rc = r->exec_error;
