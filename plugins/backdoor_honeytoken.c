@@ -57,15 +57,21 @@ bool bd_honey_learn(struct bd_honey *h, const struct da_event *ev)
 	return true;
 }
 
-/* The first token whose value is in s, or NULL. */
-static const struct token *find_in(const struct bd_honey *h, const char *s)
+/* The first token whose value is in s, or NULL.  DNS names compare
+ * without case (resolvers and IDNA encoders may change it). */
+static const struct token *find_case(const struct bd_honey *h, const char *s, bool anycase)
 {
 	if (!s)
 		return NULL;
 	for (size_t i = 0; i < h->n_tok; i++)
-		if (strstr(s, h->tok[i].value))
+		if (anycase ? strcasestr(s, h->tok[i].value) != NULL : strstr(s, h->tok[i].value) != NULL)
 			return &h->tok[i];
 	return NULL;
+}
+
+static const struct token *find_in(const struct bd_honey *h, const char *s)
+{
+	return find_case(h, s, false);
 }
 
 /* Once per token and destination; false when already said (or full). */
@@ -125,7 +131,8 @@ bool bd_honey_check(struct bd_honey *h, const struct da_event *ev, char *msg, si
 		return true;
 	case DA_EV_SYSCALL_OTHER:
 		/* a DNS query recorded by the resolver sink: detail is the name */
-		if (!ev->syscall || strcmp(ev->syscall, "dns_query") != 0 || !(t = find_in(h, ev->detail)))
+		if (!ev->syscall || strcmp(ev->syscall, "dns_query") != 0 ||
+		    !(t = find_case(h, ev->detail, true)))
 			return false;
 		snprintf(dest, sizeof dest, "DNS name %.200s", ev->detail);
 		if (!first_time(h, t, dest))
