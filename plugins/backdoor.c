@@ -65,6 +65,10 @@
  *        /etc/passwd, /etc/group and the reader's own environ count only
  *        when the send goes to a non-loopback address outside allow_connect
  *        (libc and runtimes read them for user names).
+ *   backdoor.honeytoken      critical  a decoy credential this audit
+ *        planted (sandbox.deception.honeytokens) leaves the process: its
+ *        value in a child's argv, a captured send payload or a DNS name
+ *        (backdoor_honeytoken.c), once per token and destination.
  *   backdoor.writable_library high  PROT_EXEC mapping of a file under /tmp,
  *        /var/tmp, /dev/shm or HOME (outside the workdir) not written by the
  *        run (those are dropped_payload).  LD_PRELOAD is not visible: skipped.
@@ -104,6 +108,8 @@
 #include "dynaudit/pathclass.h"
 #include "dynaudit/plugin.h"
 #include "dynaudit/progclass.h"
+
+#include "backdoor_honeytoken.h"
 
 #define KIND_BIT(k) ((uint64_t)1 << ((k) % 64))
 #define MAX_PROCS 1024
@@ -175,6 +181,7 @@ struct dest {
 
 struct backdoor {
 	const struct da_host *host;
+	struct bd_honey *honey;    /* the planted decoys (backdoor_honeytoken.c) */
 	const char *workdir, *home;
 	size_t workdir_len, home_len;
 	struct da_endpoint_list *allow; /* allow_connect */
@@ -1451,6 +1458,10 @@ static int backdoor_init(const struct da_host *host, const struct da_cfg *cfg, v
 	}
 	*state = st; /* destroy frees it, also after a refused entry */
 	st->host = host;
+	if (!(st->honey = bd_honey_new())) {
+		snprintf(err, errlen, "backdoor: out of memory");
+		return -ENOMEM;
+	}
 	for (size_t i = 0; i < n; i++) {
 		char why[512];
 		int rc = da_endpoint_list_add(st->allow, items[i], DA_ENDPOINT_HOST_ALONE | DA_ENDPOINT_UNIX,
@@ -1473,9 +1484,29 @@ static int backdoor_init(const struct da_host *host, const struct da_cfg *cfg, v
 	return 0;
 }
 
+/* backdoor.honeytoken: a planted decoy value leaving (see the header). */
+static void check_honeytoken(struct backdoor *st, const struct da_event *ev)
+{
+	char msg[512];
+	if (!bd_honey_check(st->honey, ev, msg, sizeof(msg)))
+		return;
+	char sent[320] = "";
+	if (ev->kind == DA_EV_NET_SEND && ev->detail)
+		snprintf(sent, sizeof(sent), "data sent: %.280s%s", ev->detail,
+			 strlen(ev->detail) > 280 ? "..." : "");
+	const char *evidence[2] = {ev->text ? ev->text : ev->detail, sent[0] ? sent : NULL};
+	emit(st, "backdoor.honeytoken", DA_SEV_CRITICAL, "Credential exfiltration", msg, ev->pid,
+	     ev->time_s, evidence, 2,
+	     "Find the code that collects credentials and sends them out; the value was a decoy, but a real "
+	     "key in its place would have left.");
+}
+
 static int backdoor_on_event(void *state, const struct da_event *ev, char *err, size_t errlen)
 {
 	struct backdoor *st = state;
+	if (ev->kind == DA_EV_SYSCALL_OTHER && bd_honey_learn(st->honey, ev))
+		return 0;
+	check_honeytoken(st, ev);
 	switch (ev->kind) {
 	case DA_EV_PROC_EXEC: on_exec(st, ev); break;
 	case DA_EV_PROC_FORK: on_fork(st, ev); break;
@@ -1546,6 +1577,7 @@ static void backdoor_destroy(void *state)
 	for (size_t i = 0; i < st->n_dests; i++)
 		free(st->dests[i].first_text);
 	da_endpoint_list_free(st->allow);
+	bd_honey_free(st->honey);
 	free(st);
 }
 

@@ -172,6 +172,9 @@ struct state {
 	bool via_shipped;          /* ... through a link the submission shipped */
 	size_t dropped;
 
+	char *decoys[8];           /* honeytoken files the core planted (syscall "honeytoken_file") */
+	size_t n_decoys;
+
 	size_t n_events;           /* file events seen */
 	size_t n_sensitive_hits, n_write_hits, n_persistence_hits, n_exec_hits;
 	char first_flagged[200];
@@ -386,6 +389,15 @@ static void report(struct state *st, const char *rule, enum da_severity sev,
 		snprintf(message + used, sizeof(message) - used, ", as %s through a link %s", st->via,
 			 st->via_shipped ? "the submission ships" : "the run made");
 	}
+	/* A planted decoy (or the directory holding one): the read is real,
+	 * the secret is not, and the user should know which. */
+	for (size_t i = 0; ev->path && i < st->n_decoys && strcmp(rule, "file.sensitive_read") == 0; i++)
+		if (da_path_under(st->decoys[i], ev->path)) {
+			size_t used = strlen(message);
+			snprintf(message + used, sizeof(message) - used,
+				 " (a decoy credential dynaudit planted: sandbox.deception.honeytokens)");
+			break;
+		}
 	const char *evidence[1] = {ev->text ? ev->text : ev->detail};
 	struct da_finding f = {
 		.struct_size = sizeof(f),
@@ -820,6 +832,13 @@ static void judge_at(struct state *st, const struct da_event *ev, const char *pa
 		judge_write(st, ev, path, W_MKDIR);
 		return;
 	case DA_EV_SYSCALL_OTHER:
+		if (ev->syscall && strcmp(ev->syscall, "honeytoken_file") == 0 && ev->path &&
+		    st->n_decoys < sizeof(st->decoys) / sizeof(st->decoys[0])) {
+			char *d = strdup(ev->path);
+			if (d)
+				st->decoys[st->n_decoys++] = d;
+			return;
+		}
 		if (ev->syscall && strcmp(ev->syscall, "truncate") == 0)
 			judge_write(st, ev, path, W_TRUNCATE);
 		return;
@@ -1065,6 +1084,8 @@ static void file_destroy(void *state)
 	free(st->allow_write);
 	for (size_t i = 0; i < SEEN_SLOTS; i++)
 		free(st->seen[i]);
+	for (size_t i = 0; i < st->n_decoys; i++)
+		free(st->decoys[i]);
 	for (size_t i = 0; i < st->n_links; i++) {
 		free(st->links[i].link);
 		free(st->links[i].target);

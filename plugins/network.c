@@ -57,6 +57,8 @@
  *                          answers (UDP connects to port 0, not judged).
  *                          A TCP connect to port 53 is a plain connect
  *                          (network.connect), not a lookup.
+ *   network.dns_query, network.dns_tunnel: the names the sink resolver
+ *                          answered (network_dns.h).
  *   network.unix_sensitive critical  container runtime sockets (docker.sock,
  *                          containerd.sock, podman, cri-o); high: the D-Bus
  *                          system/session bus, systemd private sockets,
@@ -80,6 +82,8 @@
 #include "dynaudit/endpoint.h"
 #include "dynaudit/event.h"
 #include "dynaudit/plugin.h"
+
+#include "network_dns.h"
 
 #define MAX_SOCKETS 4096   /* (pid, fd) sockets remembered */
 #define MAX_JUDGED 4096    /* endpoints already reported */
@@ -117,6 +121,7 @@ struct scan_host {
 };
 
 struct state {
+	struct nd_state *dns;        /* names looked up (network_dns.c) */
 	const struct da_host *host;
 	struct da_endpoint_list *allow_connect, *allow_listen; /* libdynaudit-sdk */
 	bool allow_dns;
@@ -817,6 +822,10 @@ static int network_init(const struct da_host *host, const struct da_cfg *cfg, vo
 			char *err, size_t errlen)
 {
 	struct state *st = calloc(1, sizeof(*st));
+	if (st && !(st->dns = nd_new())) {
+		free(st);
+		st = NULL;
+	}
 	if (!st) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
@@ -856,9 +865,32 @@ static int network_init(const struct da_host *host, const struct da_cfg *cfg, vo
 	return 0;
 }
 
+/* A name the sink resolver answered (sandbox.deception.dns: sink). */
+static void on_dns_query(struct state *st, const struct da_event *ev)
+{
+	struct nd_verdict v;
+	if (!ev->syscall || strcmp(ev->syscall, "dns_query") != 0 || !ev->detail)
+		return;
+	nd_judge(st->dns, ev->detail, &v);
+	st->n_activity++;
+	if (v.first_seen)
+		report(st, "network.dns_query", DA_SEV_INFO, ev, NULL, NULL, "Looks up %s", ev->detail);
+	if (v.tunnel) {
+		st->n_other_flagged++;
+		report(st, "network.dns_tunnel", DA_SEV_HIGH, ev, NULL,
+		       "Find the code that builds these names: data encoded in DNS labels leaves even "
+		       "where connections are blocked.",
+		       "Sends data in DNS names (%s): %.200s", v.why, ev->detail);
+	}
+}
+
 static int network_on_event(void *state, const struct da_event *ev, char *err, size_t errlen)
 {
 	struct state *st = state;
+	if (ev->kind == DA_EV_SYSCALL_OTHER) {
+		on_dns_query(st, ev);
+		return 0;
+	}
 	note_own_port(st, ev);
 	switch (ev->kind) {
 	case DA_EV_NET_SOCKET:
@@ -958,6 +990,7 @@ static void network_destroy(void *state)
 		free(st->scans[i]->host);
 		free(st->scans[i]);
 	}
+	nd_free(st->dns);
 	free(st);
 }
 
@@ -972,7 +1005,7 @@ static const struct da_plugin network_plugin = {
 		(1ull << DA_EV_NET_SOCKET) | (1ull << DA_EV_NET_CONNECT) | (1ull << DA_EV_NET_BIND) |
 		(1ull << DA_EV_NET_LISTEN) | (1ull << DA_EV_NET_ACCEPT) | (1ull << DA_EV_NET_SEND) |
 		(1ull << DA_EV_FILE_OPEN),
-		(1ull << (DA_EV_SOCK_SNAPSHOT - 64)),
+		(1ull << (DA_EV_SOCK_SNAPSHOT - 64)) | (1ull << (DA_EV_SYSCALL_OTHER - 64)),
 	},
 	.init = network_init,
 	.on_event = network_on_event,

@@ -142,6 +142,9 @@ struct audit_config {
 	long long limit_memory;      /* bytes, default 1G */
 	long limit_open_files;       /* default 1024 */
 	long long limit_tmpfs;       /* bytes, sandbox.limits.tmpfs, default 64M */
+	bool honeytokens;            /* sandbox.deception.honeytokens: decoy credentials in HOME
+				      * and the environment (honeytokens.h), default true */
+	bool dns_sink;               /* sandbox.deception.dns: sink (dns_sink.h); default off */
 	/* monitors */
 	bool monitor_fs;             /* default true */
 	double snapshot_interval;    /* seconds, default 1 */

@@ -248,6 +248,9 @@ void config_print(const struct cfg_node *root, FILE *out)
 	print_size(out, c.limit_memory);
 	fprintf(out, "\n    open_files: %ld\n    tmpfs: ", c.limit_open_files);
 	print_size(out, c.limit_tmpfs);
+	fputs("\n  deception:\n", out);
+	fprintf(out, "    honeytokens: %s\n", c.honeytokens ? "true" : "false");
+	fprintf(out, "    dns: %s", c.dns_sink ? "sink" : "off");
 
 	fputs("\nmonitors:\n", out);
 	print_bool_line(out, "fs", c.monitor_fs);

@@ -48,12 +48,16 @@ static const struct key_spec limits_keys[] = {
 	{"memory", KEY_VALUE, NULL},    {"open_files", KEY_VALUE, NULL},
 	{"tmpfs", KEY_VALUE, NULL},     {NULL, KEY_VALUE, NULL},
 };
+static const struct key_spec deception_keys[] = {
+	{"honeytokens", KEY_VALUE, NULL}, {"dns", KEY_VALUE, NULL}, {NULL, KEY_VALUE, NULL},
+};
 static const struct key_spec sandbox_keys[] = {
 	{"network", KEY_VALUE, NULL},      {"user", KEY_VALUE, NULL},
 	{"home", KEY_VALUE, NULL},         {"no_new_privs", KEY_VALUE, NULL},
 	{"ro_paths", KEY_VALUE, NULL},
 	{"drop_caps", KEY_VALUE, NULL},    {"seccomp", KEY_VALUE, NULL},
-	{"limits", KEY_MAP, limits_keys},  {NULL, KEY_VALUE, NULL},
+	{"limits", KEY_MAP, limits_keys},  {"deception", KEY_MAP, deception_keys},
+	{NULL, KEY_VALUE, NULL},
 };
 static const struct key_spec monitors_keys[] = {
 	{"fs", KEY_VALUE, NULL}, {"snapshot_interval", KEY_VALUE, NULL}, {NULL, KEY_VALUE, NULL},
@@ -803,6 +807,13 @@ int config_resolve(const struct cfg_node *root, struct audit_config *out, struct
 	if (rc == 0)
 		rc = get_size(&r, "sandbox.limits.tmpfs", 64LL << 20, &out->limit_tmpfs);
 
+	if (rc == 0)
+		rc = get_bool(&r, "sandbox.deception.honeytokens", true, &out->honeytokens);
+	if (rc == 0) {
+		static const char *const dns_modes[] = {"off", "sink", NULL};
+		rc = get_choice(&r, "sandbox.deception.dns", dns_modes, 0, &choice);
+		out->dns_sink = choice == 1;
+	}
 	if (rc == 0)
 		rc = get_bool(&r, "monitors.fs", true, &out->monitor_fs);
 	if (rc == 0)

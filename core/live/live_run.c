@@ -45,7 +45,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "live/dns_sink.h"
 #include "live/driver.h"
+#include "live/honeytokens.h"
 #include "live/left_behind.h"
 #include "live/monitor_fs.h"
 #include "live/monitor_snapshot.h"
@@ -101,6 +103,9 @@ struct run {
 	struct audit *audit;
 	struct bus *bus;
 	struct sandbox sb;
+	struct honeytokens ht;  /* sandbox.deception.honeytokens (planted when ht_on) */
+	bool ht_on;
+	struct dns_sink *dns;   /* sandbox.deception.dns: sink, NULL when off */
 	bool sb_prepared;
 	bool sb_spawned;
 	char pidns[64];
@@ -489,6 +494,68 @@ static void start_monitors(struct run *r)
 	audit_add_source(r->audit, src);
 }
 
+/* sandbox.deception.dns: sink, in the sandbox's own network namespace
+ * (with network: host there is none of ours to answer in). */
+static void start_dns_sink(struct run *r)
+{
+	char msg[256];
+	if (!r->cfg->dns_sink)
+		return;
+	if (r->cfg->network != NETWORK_NONE) {
+		audit_add_note(r->audit, "sandbox.deception.dns: sink needs sandbox.network: none; not started");
+		return;
+	}
+	if (dns_sink_start(&r->dns, r->sb.netns_fd, r->bus, clock_since_start, &r->clock, msg,
+			   sizeof(msg)) < 0) {
+		audit_add_note(r->audit, "DNS sink not started: %s; lookups fail as without it", msg);
+		return;
+	}
+	audit_set_sandbox_fact(r->audit, "dns sink",
+			       "every name resolves to a loopback address (127.64.0.0/10); each query is recorded");
+	audit_add_source(r->audit, "DNS sink resolver");
+}
+
+/* The sink publishes from its thread: stopped before the last event. */
+static void stop_dns_sink(struct run *r)
+{
+	uint64_t q, unpublished;
+	if (!r->dns)
+		return;
+	dns_sink_counts(r->dns, &q, &unpublished);
+	dns_sink_stop(r->dns);
+	r->dns = NULL;
+	if (unpublished)
+		audit_add_note(r->audit, "the DNS sink answered %llu queries; the %llu after the first %d were "
+			       "not recorded as events", (unsigned long long)q, (unsigned long long)unpublished,
+			       DNS_SINK_MAX_EVENTS);
+}
+
+/* The decoy credentials, before anything of the target runs; a failure
+ * to plant them is a note, not a reason to refuse the audit. */
+static void plant_honeytokens(struct run *r)
+{
+	char msg[256];
+
+	if (!r->cfg->honeytokens)
+		return;
+	int rc = honeytokens_generate(&r->ht);
+	if (rc == 0)
+		rc = honeytokens_plant(&r->ht, r->sb.home_host, !r->sb.in_userns, r->sb.uid,
+				       r->sb.gid, msg, sizeof(msg));
+	else
+		snprintf(msg, sizeof(msg), "honeytokens: %s", strerror(-rc));
+	if (rc < 0) {
+		audit_add_note(r->audit, "%s; no decoy credentials were planted", msg);
+		honeytokens_free(&r->ht);
+		return;
+	}
+	r->ht_on = true;
+	r->sb.extra_env = r->ht.env;
+	char fact[512];
+	honeytokens_describe(&r->ht, fact, sizeof(fact));
+	audit_set_sandbox_fact(r->audit, "honeytokens", fact);
+}
+
 static int setup(struct run *r, char *err, size_t errlen)
 {
 	int out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 };
@@ -502,6 +569,7 @@ static int setup(struct run *r, char *err, size_t errlen)
 	if (rc < 0)
 		return rc;
 	r->sb_prepared = true;
+	plant_honeytokens(r);
 
 	/* Our ends close-on-exec: a target must not inherit its own pipe. */
 	if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0) {
@@ -536,6 +604,8 @@ static int setup(struct run *r, char *err, size_t errlen)
 		.check_as_user = !r->sb.in_userns,
 		.target_uid = r->sb.uid,
 		.target_gid = r->sb.gid,
+		/* the honeytoken detector looks for its values in what is sent */
+		.capture_sends = r->ht_on,
 	};
 	rc = tracer_new(&r->tracer, &topt, err, errlen);
 	if (rc < 0)
@@ -571,6 +641,9 @@ static int setup(struct run *r, char *err, size_t errlen)
 	if (shipped_links_publish(r->bus, r->sb.workdir_host, r->sb.workdir, &dropped) > 0 && dropped)
 		audit_add_note(r->audit, "the submission ships more than %d symbolic links: %ld were not announced "
 			       "to the detectors", SHIPPED_LINKS_MAX, dropped);
+	if (r->ht_on)
+		honeytokens_publish(&r->ht, r->bus, r->sb.home);
+	start_dns_sink(r);
 	start_monitors(r);
 	audit_add_source(r->audit, "stdout/stderr capture");
 
@@ -920,6 +993,7 @@ static void teardown(struct run *r)
 	progress_clear(&r->progress);
 	monitor_fs_stop(r->fs);
 	monitor_snapshot_free(r->snap);
+	dns_sink_stop(r->dns);
 	output_capture_free(r->capture);
 	if (r->tracer)
 		tracer_free(r->tracer);
@@ -933,6 +1007,7 @@ static void teardown(struct run *r)
 		close(r->window_timer);
 	if (r->sb_prepared)
 		sandbox_cleanup(&r->sb);
+	honeytokens_free(&r->ht);
 	/* Its close waits for the kernel (see monitor_fs_stop): after the reports. */
 	audit_close_late(r->audit, monitor_fs_release_fd(r->fs));
 	monitor_fs_free(r->fs);
@@ -980,6 +1055,7 @@ int live_run(const struct audit_config *cfg, struct audit *audit, const char *ou
 		kill_everything(r);
 		/* Before the last events: nothing of the target is left to read. */
 		monitor_snapshot_stop(r->snap);
+		stop_dns_sink(r);
 		if (r->exec_error) {
 			bus_stop_async(r->bus);
 			rc = r->exec_error;

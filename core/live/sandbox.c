@@ -862,7 +862,7 @@ int sandbox_spawn(struct sandbox *sb, char *const argv[], int out_fd, int err_fd
 	}
 	if (cfg->stdin_path && (stdin_fd = sb_open_stdin(cfg->stdin_path, err, errlen)) < 0)
 		return stdin_fd;
-	sb->envp = sb_build_env(cfg, sb->home, sb->user_name);
+	sb->envp = sb_build_env(cfg, sb->home, sb->user_name, sb->extra_env);
 	if (!sb->envp) {
 		snprintf(err, errlen, "environment: %s", strerror(ENOMEM));
 		return -ENOMEM;

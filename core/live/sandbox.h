@@ -83,6 +83,9 @@ struct sandbox {
 	/* private, scratch lifetime (additive): see sandbox_prepare */
 	int scratch_lock_fd;    /* flock held on <scratch>/lock while the audit lives */
 	bool scratch_tmpfs;     /* a tmpfs of its own is mounted on the scratch dir */
+	/* set by the caller before sandbox_spawn (additive) */
+	char *const *extra_env; /* "NAME=value" added to the environment unless target.env
+				 * sets NAME (the honeytokens), NULL-terminated or NULL */
 };
 
 /* Hook run in the target child right before execve (installs seccomp). */

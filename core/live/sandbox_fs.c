@@ -728,6 +728,43 @@ static int mkdir_below(const char *root, const char *abs, mode_t mode)
  * logging formats); without an entry for it glibc asks DNS, which the
  * sandbox has not got: a benign program then looks like it phones out,
  * or crashes on the failed lookup. */
+/* sandbox.deception.dns: sink — /etc/resolv.conf names dynaudit's sink
+ * resolver (dns_sink.h) in place of the host's servers.  A host whose
+ * resolv.conf is a symbolic link (systemd-resolved's stub) keeps it: the
+ * bind would follow the link into the empty /run. */
+static int own_resolv_conf(const struct sandbox *sb, const char *root, char *why, size_t whylen)
+{
+	char file[PATH_MAX], dst[PATH_MAX];
+	struct stat st;
+	if (path_join(file, sizeof file, sb->scratch, "/resolv.conf") < 0 ||
+	    path_join(dst, sizeof dst, root, "/etc/resolv.conf") < 0) {
+		snprintf(why, whylen, "path too long");
+		return -ENAMETOOLONG;
+	}
+	if (lstat(dst, &st) < 0 || !S_ISREG(st.st_mode)) {
+		snprintf(why, whylen, "/etc/resolv.conf is %s", errno == ENOENT ? "missing" :
+			 "not a regular file (a link?)");
+		return -ENOENT;
+	}
+	FILE *out = fopen(file, "we");
+	if (!out) {
+		snprintf(why, whylen, "create %s: %s", file, strerror(errno));
+		return -errno;
+	}
+	fprintf(out, "# dynaudit sandbox: the sink resolver (sandbox.deception.dns)\n"
+		"nameserver 127.0.0.53\noptions timeout:2 attempts:2\n");
+	if (fclose(out) != 0) {
+		snprintf(why, whylen, "write %s: %s", file, strerror(errno));
+		return -EIO;
+	}
+	if (mount(file, dst, NULL, MS_BIND, NULL) < 0 ||
+	    mount(NULL, dst, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0) {
+		snprintf(why, whylen, "bind over /etc/resolv.conf: %s", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
 static int own_hosts_file(const struct sandbox *sb, const char *root, char *why, size_t whylen)
 {
 	char file[PATH_MAX], dst[PATH_MAX];
@@ -866,6 +903,12 @@ int sb_build_root(const struct sandbox *sb, int fd, char *why, size_t whylen)
 			     SANDBOX_HOSTNAME);
 	else
 		sb_send_step(fd, "hosts", false, "host /etc/hosts only: %s", why);
+	if (sb->cfg->dns_sink && sb->cfg->network == NETWORK_NONE) {
+		if (own_resolv_conf(sb, root, why, whylen) == 0)
+			sb_send_step(fd, "resolver", true, "/etc/resolv.conf names the sink resolver 127.0.0.53");
+		else
+			sb_send_step(fd, "resolver", false, "host /etc/resolv.conf kept: %s", why);
+	}
 
 	/* Why: an empty root-owned /root makes probing it fail like on a
 	 * real system instead of looking like a missing directory. */

@@ -65,10 +65,11 @@ static bool same_key(const char *a, const char *b)
 	return la == lb && !strncmp(a, b, la);
 }
 
-char **sb_build_env(const struct audit_config *cfg, const char *home, const char *user)
+char **sb_build_env(const struct audit_config *cfg, const char *home, const char *user,
+		     char *const *extra)
 {
 	char defaults[6][PATH_MAX + 8];
-	size_t n_extra = 0, bytes = 0;
+	size_t n_extra = 0, n_more = 0, bytes = 0;
 
 	/* The minimal environment a login would give, never the caller's:
 	 * dynaudit's own variables (tokens, proxies, paths) must not leak. */
@@ -83,10 +84,15 @@ char **sb_build_env(const struct audit_config *cfg, const char *home, const char
 		n_extra++;
 		bytes += strlen(cfg->env[i]) + 1;
 	}
+	/* extra (the honeytokens) are defaults too: target.env wins */
+	for (size_t i = 0; extra && extra[i]; i++) {
+		n_more++;
+		bytes += strlen(extra[i]) + 1;
+	}
 	for (size_t i = 0; i < 6; i++)
 		bytes += strlen(defaults[i]) + 1;
 
-	size_t slots = 6 + n_extra + 1;
+	size_t slots = 6 + n_more + n_extra + 1;
 	char **envp = calloc(1, slots * sizeof(char *) + bytes);
 	if (!envp)
 		return NULL;
@@ -94,14 +100,15 @@ char **sb_build_env(const struct audit_config *cfg, const char *home, const char
 	size_t n = 0;
 
 	/* A default is replaced by a target.env entry of the same name. */
-	for (size_t i = 0; i < 6; i++) {
+	for (size_t i = 0; i < 6 + n_more; i++) {
+		const char *d = i < 6 ? defaults[i] : extra[i - 6];
 		bool overridden = false;
 		for (size_t j = 0; cfg->env && cfg->env[j]; j++)
-			overridden |= same_key(defaults[i], cfg->env[j]);
+			overridden |= same_key(d, cfg->env[j]);
 		if (overridden)
 			continue;
-		envp[n++] = strcpy(w, defaults[i]);
-		w += strlen(defaults[i]) + 1;
+		envp[n++] = strcpy(w, d);
+		w += strlen(d) + 1;
 	}
 	for (size_t j = 0; cfg->env && cfg->env[j]; j++) {
 		bool dup = false;

@@ -120,7 +120,8 @@ int sb_resolve_user(const char *spec, uid_t *uid, gid_t *gid, char *name, size_t
 		    char *err, size_t errlen);
 /* Parent: the target's whole environment (NULL-terminated, one malloc'd
  * block: free the returned pointer only). */
-char **sb_build_env(const struct audit_config *cfg, const char *home, const char *user);
+char **sb_build_env(const struct audit_config *cfg, const char *home, const char *user,
+		     char *const *extra);
 /* Parent, before the init exists: make a pids cgroup capped at max
  * (cgroup v1 pids hierarchy, or v2 with pids enabled); sets
  * sb->cgroup_path ("" when none, with a step saying why) and

@@ -61,7 +61,14 @@ struct tracer_options {
 	bool check_as_user;
 	uid_t target_uid;
 	gid_t target_gid;
+	/* (addition) NET_SEND events of sendto/sendmsg/sendmmsg carry the first
+	 * TRACER_PAYLOAD_MAX bytes of the data (the first iovec for sendmsg) in
+	 * detail, non-printable bytes as \xNN: the honeytoken detector looks
+	 * for its values there.  write(2) on a socket is not stopped on. */
+	bool capture_sends;
 };
+
+#define TRACER_PAYLOAD_MAX 512
 
 /* Probe kernel features once (PTRACE_GET_SYSCALL_INFO, seccomp TRACE
  * ordering) and prebuild the BPF program. */

@@ -44,6 +44,7 @@ void sc_call_reset(struct sc_call *c)
 	c->sleep_s = c->sleep_ns = c->sleep_left_s = -1;
 	c->sleep_left = -1;
 	c->salen = 0;
+	c->payload[0] = '\0';
 	c->row = NULL;
 	c->deny_errno = 0;
 	c->has_result = false;
@@ -54,6 +55,35 @@ void sc_call_reset(struct sc_call *c)
 void sc_call_free(struct sc_call *c)
 {
 	sc_call_reset(c);
+}
+
+/* The first bytes a send hands the kernel, as printable text (bounded:
+ * TRACER_PAYLOAD_MAX bytes read, 4 characters each at most). */
+static void grab_payload(struct tracer *t, struct tracee *th, struct sc_call *c, uint64_t addr,
+			 uint64_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char buf[TRACER_PAYLOAD_MAX];
+	if (!t->opt.capture_sends || !addr || !len)
+		return;
+	ssize_t n = tracer_mem_read(t, th->tid, addr, buf, len < sizeof buf ? (size_t)len : sizeof buf);
+	if (n <= 0) {
+		t->stats.read_errors++;
+		return;
+	}
+	char *w = c->payload;
+	for (ssize_t i = 0; i < n; i++) {
+		unsigned char b = buf[i];
+		if (b >= 0x20 && b < 0x7f && b != '\\') {
+			*w++ = (char)b;
+		} else {
+			*w++ = '\\';
+			*w++ = 'x';
+			*w++ = hex[b >> 4];
+			*w++ = hex[b & 15];
+		}
+	}
+	*w = '\0';
 }
 
 static void grab_string(struct tracer *t, struct tracee *th, struct sc_call *c, int slot,
@@ -280,13 +310,21 @@ void tracer_decode_entry(struct tracer *t, struct tracee *th, struct sc_call *c)
 		break;
 	case SC_SENDTO:
 		grab_sockaddr(t, th, c, a[4], a[5]);
+		grab_payload(t, th, c, a[1], a[2]);
 		break;
 	case SC_SENDMSG:
 	case SC_SENDMMSG: {
-		/* sendmmsg: the first mmsghdr begins with its msghdr */
-		struct { uint64_t name; uint32_t namelen; } hdr;
+		/* sendmmsg: the first mmsghdr begins with its msghdr (64-bit
+		 * layout: name, namelen + pad, iov, iovlen) */
+		struct { uint64_t name; uint32_t namelen, pad; uint64_t iov, iovlen; } hdr;
 		if (a[1] && tracer_mem_read(t, th->tid, a[1], &hdr, 12) == 12)
 			grab_sockaddr(t, th, c, hdr.name, hdr.namelen);
+		struct { uint64_t base, len; } iov;
+		if (t->opt.capture_sends && a[1] &&
+		    tracer_mem_read(t, th->tid, a[1], &hdr, sizeof hdr) == (ssize_t)sizeof hdr &&
+		    hdr.iov && hdr.iovlen &&
+		    tracer_mem_read(t, th->tid, hdr.iov, &iov, sizeof iov) == (ssize_t)sizeof iov)
+			grab_payload(t, th, c, iov.base, iov.len);
 		break;
 	}
 	default:

@@ -652,6 +652,8 @@ void tracer_event_publish(struct tracer *t, struct tracee *th, struct sc_call *c
 	case SC_SENDTO: case SC_SENDMSG: case SC_SENDMMSG: case SC_RECVFROM: case SC_RECVMSG:
 	case SC_RECVMMSG: {
 		ev.fd = (int32_t)a[0];
+		if (c->payload[0])
+			ev.detail = c->payload;
 		/* after bind/connect the fd description carries the address */
 		ev.fd_desc = tracer_fd_describe(t, th, ev.fd, desc, sizeof(desc));
 		if (ev.fd_desc && strncmp(ev.fd_desc, "socket:", 7) == 0) {

@@ -50,6 +50,8 @@ struct sc_call {
 	bool str_trunc[2];
 	uint8_t sa[TRACER_SOCKADDR_MAX];
 	uint32_t salen;             /* 0: no sockaddr captured */
+	char payload[TRACER_PAYLOAD_MAX * 4 + 1]; /* send with opt.capture_sends: the first
+				     * bytes, non-printables as \xNN ("" none) */
 	char **argv;                /* exec argv, argc entries */
 	int argc;
 	bool argv_trunc;

