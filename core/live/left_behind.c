@@ -23,6 +23,8 @@
 
 struct walk {
 	struct audit *audit;
+	const char *home;              /* HOME as the target sees it */
+	const char *const *planted;    /* "~/..." files dynaudit planted, or NULL */
 	size_t files, entries;
 	double deadline;
 	bool cut_files, cut_entries, cut_depth, cut_time;
@@ -52,8 +54,22 @@ static bool out_of_bounds(struct walk *w)
  * opened (swapped in the meantime) is skipped.  The target is dead, but a
  * process it left outside the sandbox cannot exist: still, read at most
  * LEFT_BEHIND_HASH_MAX + 1 bytes and report a file that grew as unhashed. */
+/* Did dynaudit plant this file itself (shown: as the target sees it)? */
+static bool planted(const struct walk *w, const char *shown)
+{
+	size_t hl = strlen(w->home);
+	if (!w->planted || strncmp(shown, w->home, hl) != 0 || shown[hl] != '/')
+		return false;
+	for (size_t i = 0; w->planted[i]; i++)
+		if (!strncmp(w->planted[i], "~/", 2) && !strcmp(w->planted[i] + 2, shown + hl + 1))
+			return true;
+	return false;
+}
+
 static void record_file(struct walk *w, int dfd, const char *name, const char *shown)
 {
+	if (planted(w, shown))
+		return;
 	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return;
@@ -172,13 +188,15 @@ static void walk_root(struct walk *w, const char *host, const char *shown, const
 	close(fd);
 }
 
-void left_behind_record(const struct sandbox *sb, struct audit *a)
+void left_behind_record(const struct sandbox *sb, struct audit *a, const char *const *planted_files)
 {
-	struct walk w = { .audit = a, .deadline = mono() + LEFT_BEHIND_MAX_SECONDS };
+	const char *home = sb->home ? sb->home : "/home/auditor";
+	struct walk w = { .audit = a, .home = home, .planted = planted_files,
+			  .deadline = mono() + LEFT_BEHIND_MAX_SECONDS };
 	audit_left_behind_listed(a);
 	walk_root(&w, sb->tmp_host, "/tmp", NULL);
 	/* HOME's "app" is the workdir copy (sandbox.c): the submission's own */
-	walk_root(&w, sb->home_host, sb->home ? sb->home : "/home/auditor", "app");
+	walk_root(&w, sb->home_host, home, "app");
 	if (w.cut_files)
 		audit_add_note(a, "left behind: only the first %d files of /tmp and HOME are listed",
 			       LEFT_BEHIND_MAX_FILES);

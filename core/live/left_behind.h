@@ -35,7 +35,9 @@
 struct audit;
 
 /* List the files into the audit (audit_add_left_behind); never fails the
- * run: a tree that cannot be opened or a bound reached becomes a note. */
-void left_behind_record(const struct sandbox *sb, struct audit *a);
+ * run: a tree that cannot be opened or a bound reached becomes a note.
+ * planted: files dynaudit itself put in HOME ("~/.aws/credentials": the
+ * honeytokens), NULL-terminated or NULL; they are not the target's. */
+void left_behind_record(const struct sandbox *sb, struct audit *a, const char *const *planted);
 
 #endif /* DYNAUDIT_LEFT_BEHIND_H */

@@ -1075,7 +1075,7 @@ int live_run(const struct audit_config *cfg, struct audit *audit, const char *ou
 			audit_set_observed(audit, observed > 0 ? observed : clock_since_start(&r->clock));
 			record_stats(r);
 			/* the target is dead, its scratch not yet removed (teardown) */
-			left_behind_record(&r->sb, audit);
+			left_behind_record(&r->sb, audit, r->ht.n_files ? r->ht.files : NULL);
 		}
 	} else {
 		kill_everything(r);
