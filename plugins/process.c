@@ -204,6 +204,7 @@ struct long_sleep {
 	char *text;
 	char *pending;          /* a timed wait seen at the window's end: its call */
 	int64_t short_sleeps;   /* > 0: wait is the total of this many short sleeps */
+	bool cut;               /* sandbox.time.skip_sleeps returned it at once */
 };
 
 struct state {
@@ -1626,6 +1627,7 @@ static void on_pending_wait(struct state *st, const struct da_event *ev)
 	s->text = ev->text ? strdup(ev->text) : NULL;
 	s->pending = strdup(ev->syscall);
 	s->short_sleeps = 0;
+	s->cut = false;
 }
 
 /* A wait split into sleeps shorter than a second (a time bomb evading
@@ -1643,6 +1645,7 @@ static void on_short_sleeps(struct state *st, const struct da_event *ev)
 	s->wait = ev->arg[0];
 	s->text = ev->text ? strdup(ev->text) : NULL;
 	s->pending = NULL;
+	s->cut = false;
 	s->short_sleeps = ev->arg[1] > 0 ? ev->arg[1] : 1;
 }
 
@@ -1677,6 +1680,7 @@ static void on_sleep(struct state *st, const struct da_event *ev)
 		s->t = ev->time_s;
 		s->wait = wait;
 		s->text = ev->text ? strdup(ev->text) : NULL;
+		s->cut = ev->detail && strcmp(ev->detail, "cut") == 0;
 		return;
 	}
 	report(st, "process.long_sleep", DA_SEV_INFO, ev,
@@ -1718,16 +1722,18 @@ static void report_long_sleeps(struct state *st)
 			       after_work ? "" : ", and did nothing observable before");
 			continue;
 		}
+		/* cut by skip_sleeps: what followed ran and was judged */
+		const char *cut = s->cut ? "; the sleep was cut short, so what follows it ran in the window" : "";
 		if (after_work)
 			report(st, "process.long_sleep", hides ? DA_SEV_MEDIUM : DA_SEV_INFO, &ev,
 			       "Re-run with a target.duration longer than the wait to see the next round.",
-			       "Waits %lld s in one call from %.1f s on, after some visible work, longer than the whole %.0f s observation window",
-			       (long long)s->wait, s->t, window);
+			       "Waits %lld s in one call from %.1f s on, after some visible work, longer than the whole %.0f s observation window%s",
+			       (long long)s->wait, s->t, window, cut);
 		else
 			report(st, "process.long_sleep", DA_SEV_MEDIUM, &ev,
 			       "Re-run with a target.duration longer than the wait to see what it does afterwards.",
-			       "Waits %lld s in one call from %.1f s on, before doing anything observable, longer than the whole %.0f s observation window",
-			       (long long)s->wait, s->t, window);
+			       "Waits %lld s in one call from %.1f s on, before doing anything observable, longer than the whole %.0f s observation window%s",
+			       (long long)s->wait, s->t, window, cut);
 	}
 }
 

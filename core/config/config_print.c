@@ -241,6 +241,11 @@ void config_print(const struct cfg_node *root, FILE *out)
 	print_size(out, c.limit_memory);
 	fprintf(out, "\n    open_files: %ld\n    tmpfs: ", c.limit_open_files);
 	print_size(out, c.limit_tmpfs);
+	fputs("\n  time:\n    skip_sleeps: ", out);
+	if (c.skip_sleeps_s > 0)
+		print_number(out, c.skip_sleeps_s);
+	else
+		fputs("off", out);
 
 	fputs("\nmonitors:\n", out);
 	print_bool_line(out, "fs", c.monitor_fs);

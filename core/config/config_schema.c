@@ -47,12 +47,16 @@ static const struct key_spec limits_keys[] = {
 	{"memory", KEY_VALUE, NULL},    {"open_files", KEY_VALUE, NULL},
 	{"tmpfs", KEY_VALUE, NULL},     {NULL, KEY_VALUE, NULL},
 };
+static const struct key_spec time_keys[] = {
+	{"skip_sleeps", KEY_VALUE, NULL}, {NULL, KEY_VALUE, NULL},
+};
 static const struct key_spec sandbox_keys[] = {
 	{"network", KEY_VALUE, NULL},      {"user", KEY_VALUE, NULL},
 	{"home", KEY_VALUE, NULL},         {"no_new_privs", KEY_VALUE, NULL},
 	{"ro_paths", KEY_VALUE, NULL},
 	{"drop_caps", KEY_VALUE, NULL},    {"seccomp", KEY_VALUE, NULL},
-	{"limits", KEY_MAP, limits_keys},  {NULL, KEY_VALUE, NULL},
+	{"limits", KEY_MAP, limits_keys},  {"time", KEY_MAP, time_keys},
+	{NULL, KEY_VALUE, NULL},
 };
 static const struct key_spec monitors_keys[] = {
 	{"fs", KEY_VALUE, NULL}, {"snapshot_interval", KEY_VALUE, NULL}, {NULL, KEY_VALUE, NULL},
@@ -230,6 +234,27 @@ static int get_duration(struct resolver *r, const char *path, double def, double
 				"invalid duration '%s' (a positive number of seconds, or with a "
 				"unit: 500ms, 90s, 2m, 1h)",
 				t);
+	return 0;
+}
+
+/* sandbox.time.skip_sleeps: a duration, or off (0). */
+static int get_skip_sleeps(struct resolver *r, double def, double *out)
+{
+	const char *path = "sandbox.time.skip_sleeps";
+	const struct cfg_node *n;
+	const char *t;
+	int rc = scalar_at(r, path, &n, &t);
+	*out = def;
+	if (rc != 0 || !t)
+		return rc;
+	bool on;
+	if (cfg_parse_bool(t, &on) == 0 && !on) {
+		*out = 0;
+		return 0;
+	}
+	if (cfg_parse_duration(t, out) != 0 || *out <= 0)
+		return cfg_fail(r->err, -EINVAL, n->file, n->line, path,
+				"invalid value '%s' (off, or a duration: 2s, 500ms, 1m)", t);
 	return 0;
 }
 
@@ -728,6 +753,9 @@ int config_resolve(const struct cfg_node *root, struct audit_config *out, struct
 		rc = get_count(&r, "sandbox.limits.open_files", 1024, &out->limit_open_files);
 	if (rc == 0)
 		rc = get_size(&r, "sandbox.limits.tmpfs", 64LL << 20, &out->limit_tmpfs);
+
+	if (rc == 0)
+		rc = get_skip_sleeps(&r, 2, &out->skip_sleeps_s);
 
 	if (rc == 0)
 		rc = get_bool(&r, "monitors.fs", true, &out->monitor_fs);
