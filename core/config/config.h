@@ -135,7 +135,7 @@ struct audit_config {
 	long long limit_memory;      /* bytes, default 1G */
 	long limit_open_files;       /* default 1024 */
 	long long limit_tmpfs;       /* bytes, sandbox.limits.tmpfs, default 64M */
-	double skip_sleeps_s;        /* sandbox.time.skip_sleeps: seconds, 0 off; default 2 */
+	double skip_sleeps_s;        /* sandbox.time.skip_sleeps: seconds, 0 off; default 10 */
 	/* monitors */
 	bool monitor_fs;             /* default true */
 	double snapshot_interval;    /* seconds, default 1 */

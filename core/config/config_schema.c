@@ -755,7 +755,7 @@ int config_resolve(const struct cfg_node *root, struct audit_config *out, struct
 		rc = get_size(&r, "sandbox.limits.tmpfs", 64LL << 20, &out->limit_tmpfs);
 
 	if (rc == 0)
-		rc = get_skip_sleeps(&r, 2, &out->skip_sleeps_s);
+		rc = get_skip_sleeps(&r, 10, &out->skip_sleeps_s);
 
 	if (rc == 0)
 		rc = get_bool(&r, "monitors.fs", true, &out->monitor_fs);

@@ -11,8 +11,9 @@
  *    at a ptrace stop the syscall number becomes -1 and the return
  *    register 0.  The caller's memory is not touched.
  *  - alarm / setitimer / timer_settime / timerfd_settime: the timer must
- *    still fire, only sooner: it is armed for the threshold instead (an
- *    interval longer than the threshold too).  alarm's seconds are a
+ *    still fire, only sooner: it is armed for TIMESKIP_TIMER_S (1 s)
+ *    instead (an interval longer than the threshold too).  A watchdog
+ *    (alarm(60) around a slow step) then fires early too.  alarm's seconds are a
  *    register; the others point to a struct in the caller's memory, which
  *    is left alone: the shortened copy is written on the caller's stack
  *    below its red zone (free space in the x86-64 ABI, what a signal frame
@@ -44,6 +45,9 @@
 
 /* Cuts per process before its long sleeps are left alone. */
 #define TIMESKIP_MAX_PER_PROC 64
+/* A long timer is armed for this many seconds instead (or the threshold
+ * when smaller): it fires within any window. */
+#define TIMESKIP_TIMER_S 1.0
 
 static bool may_cut(struct tracer *t, struct tracee *th, double wait_s)
 {
@@ -108,7 +112,8 @@ void tracer_timeskip_timer(struct tracer *t, struct tracee *th, struct sc_call *
 	double left = (double)c->sleep_left_s;
 	if (!may_cut(t, th, left))
 		return;
-	double thr = t->opt.skip_sleeps_s;
+	/* fires soon, but not before the caller reaches its pause() */
+	double thr = t->opt.skip_sleeps_s < TIMESKIP_TIMER_S ? t->opt.skip_sleeps_s : TIMESKIP_TIMER_S;
 	struct user_regs_struct regs;
 	if (ptrace(PTRACE_GETREGS, th->tid, 0, &regs) < 0)
 		return;

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Time bombs (issue 9 §3): a payload behind a wait of an hour runs inside a
-# 10 s window with sandbox.time.skip_sleeps on (the default, 2 s), and is
+# 10 s window with sandbox.time.skip_sleeps on (the default, 10 s), and is
 # not seen with it off; each cut is an event and the report adds up the
 # time skipped.  process.long_sleep still names the wait.  Benign waits
 # keep their timing: a loop of 0.5 s sleeps, an idle http.server (PASS).
@@ -16,7 +16,7 @@ for how in nanosleep absolute alarm itimer timerfd posixtimer; do
 	assert_common
 	payload_seen || fail "$how: the payload after the wait was not seen: $(rules)"
 	[ "$ELAPSED" -le $((DUR + 5)) ] || fail "$how: took ${ELAPSED}s"
-	grep -q "cut from 3600 s to [02] s by sandbox.time.skip_sleeps" "$OUT/trace.log" ||
+	grep -q "cut from 3600 s to [01] s by sandbox.time.skip_sleeps" "$OUT/trace.log" ||
 		fail "$how: the cut is not in trace.log"
 	[ "$(json 'int(r["stats"]["sleeps_cut"])')" = 1 ] || fail "$how: stats.sleeps_cut is not 1"
 	[ "$(json 'int(r["stats"]["sleep_seconds_skipped"]) >= 3590')" = True ] ||
@@ -55,10 +55,13 @@ payload_seen || fail "python: the payload after time.sleep(3600) was not seen"
 grep -q '"path":"/home/auditor/.bashrc"' "$OUT/events.jsonl" || fail "python: the ~/.bashrc write was not seen"
 [ "$RC" -eq 1 ] || fail "python: the bomb was not a FAIL"
 
-# benign: a progress loop of 0.5 s sleeps is below the threshold: untouched
+# benign: a 3 s wait for a helper to start, then a progress loop of 0.5 s
+# sleeps, are below the threshold: untouched (a 2 s threshold would start
+# a client before its server is up)
 cat >"$tmp/work/progress.py" <<'PY'
 import time
 t0 = time.monotonic()
+time.sleep(3)
 for i in range(6):
     time.sleep(0.5)
     print("step", i, flush=True)
@@ -67,7 +70,7 @@ PY
 run_audit -- python3 progress.py "$MARK"
 assert_common
 took=$(sed -n 's/^took //p' "$OUT/stdout.log")
-python3 -c "import sys; sys.exit(0 if float('$took') >= 2.9 else 1)" || fail "progress loop took $took s (sleeps were cut)"
+python3 -c "import sys; sys.exit(0 if float('$took') >= 5.9 else 1)" || fail "progress loop took $took s (sleeps were cut)"
 [ "$(json 'int(r["stats"]["sleeps_cut"])')" = 0 ] || fail "short sleeps were cut"
 [ "$RC" -eq 0 ] || fail "progress loop: $(rules)"
 
