@@ -36,10 +36,10 @@ static void on_alarm(int sig)
 
 int main(int argc, char **argv)
 {
-	if (argc < 3)
+	if (argc < 2)
 		return 2;
 	const char *how = argv[1];
-	long secs = atol(argv[2]);
+	long secs = argc > 2 ? atol(argv[2]) : 3600;
 	printf("waiting %ld s (%s)\n", secs, how);
 	fflush(stdout);
 	signal(SIGALRM, on_alarm);
