@@ -12,15 +12,16 @@
  *    register 0.  The caller's memory is not touched.
  *  - alarm / setitimer / timer_settime / timerfd_settime: the timer must
  *    still fire, only sooner: it is armed for TIMESKIP_TIMER_S (1 s)
- *    instead (an interval longer than the threshold too).  A watchdog
- *    (alarm(60) around a slow step) then fires early too.  alarm's seconds are a
- *    register; the others point to a struct in the caller's memory, which
- *    is left alone: the shortened copy is written on the caller's stack
- *    below its red zone (free space in the x86-64 ABI, what a signal frame
- *    would use) and the argument register points there.  An absolute end
- *    (TIMER_ABSTIME, TFD_TIMER_ABSTIME) becomes a relative one.  Timers
- *    therefore stop for ptrace while skipping is on (tracer_filter.c):
- *    they are rare, and a notification cannot change a register.
+ *    instead (an interval beyond the threshold too).  A watchdog
+ *    (alarm(60) around a slow step) then fires early too.  alarm's
+ *    seconds are a register; the others point to a struct in the
+ *    caller's memory, which is left alone: the shortened copy is written
+ *    on the caller's stack below its red zone (free space in the x86-64
+ *    ABI, what a signal frame would use) and the argument register points
+ *    there.  An absolute end (TIMER_ABSTIME, TFD_TIMER_ABSTIME) becomes a
+ *    relative one.  Timers therefore stop for ptrace while skipping is on
+ *    (tracer_filter.c): they are rare, and a notification cannot change
+ *    a register.
  *
  * Each cut is kept on the call (c->cut_from_s) and published on the sleep
  * or timer event (detail "cut" / "timer cut", arg[1] the seconds it was
@@ -136,7 +137,8 @@ void tracer_timeskip_timer(struct tracer *t, struct tracee *th, struct sc_call *
 	int64_t whole = (int64_t)thr, frac = (int64_t)((thr - (double)whole) * (double)sub);
 	v[2] = whole;
 	v[3] = frac;
-	if (v[0] > whole || (v[0] == whole && v[1] > frac)) { /* a long interval: cut too */
+	double interval = (double)v[0] + (double)v[1] / (double)sub;
+	if (interval > t->opt.skip_sleeps_s) { /* an interval beyond the threshold: cut too */
 		v[0] = whole;
 		v[1] = frac;
 	}
