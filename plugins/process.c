@@ -208,6 +208,8 @@ struct long_sleep {
 	char *text;
 	char *pending;          /* a timed wait seen at the window's end: its call */
 	int64_t short_sleeps;   /* > 0: wait is the total of this many short sleeps */
+	bool cut;               /* sandbox.time.skip_sleeps returned it at once */
+	bool timer;             /* a timer armed that far, cut by skip_sleeps */
 };
 
 struct state {
@@ -1654,6 +1656,8 @@ static void on_pending_wait(struct state *st, const struct da_event *ev)
 	s->text = ev->text ? strdup(ev->text) : NULL;
 	s->pending = strdup(ev->syscall);
 	s->short_sleeps = 0;
+	s->cut = false;
+	s->timer = false;
 }
 
 /* A wait split into sleeps shorter than a second (a time bomb evading
@@ -1671,6 +1675,8 @@ static void on_short_sleeps(struct state *st, const struct da_event *ev)
 	s->wait = ev->arg[0];
 	s->text = ev->text ? strdup(ev->text) : NULL;
 	s->pending = NULL;
+	s->cut = false;
+	s->timer = false;
 	s->short_sleeps = ev->arg[1] > 0 ? ev->arg[1] : 1;
 }
 
@@ -1684,12 +1690,16 @@ static void on_sleep(struct state *st, const struct da_event *ev)
 		on_short_sleeps(st, ev);
 		return;
 	}
-	if (!ev->syscall || (strcmp(ev->syscall, "nanosleep") != 0 &&
+	/* A timer cut by skip_sleeps fired within the window: the wait it
+	 * asked for is judged as a sleep that long (left alone, it is seen
+	 * pending at the end instead, tracer_waits.c). */
+	bool timer = ev->syscall && ev->detail && strcmp(ev->detail, "timer cut") == 0;
+	if (!ev->syscall || (!timer && strcmp(ev->syscall, "nanosleep") != 0 &&
 			     strcmp(ev->syscall, "clock_nanosleep") != 0))
 		return;
 	bool setup = ev->phase && strcmp(ev->phase, "setup") == 0;
 	/* a thread sleeping again woke up from its previous sleep: a loop */
-	if (!setup) {
+	if (!setup && !timer) {
 		if (int_in(st->sleeping_tids, st->n_sleeping, ev->tid))
 			note_activity(st, ev->time_s);
 		else if (st->n_sleeping < MAX_SLEEPS)
@@ -1705,6 +1715,9 @@ static void on_sleep(struct state *st, const struct da_event *ev)
 		s->t = ev->time_s;
 		s->wait = wait;
 		s->text = ev->text ? strdup(ev->text) : NULL;
+		s->cut = timer || (ev->detail && strcmp(ev->detail, "cut") == 0);
+		s->timer = timer;
+		s->pending = timer ? strdup(ev->syscall) : NULL;
 		return;
 	}
 	report(st, "process.long_sleep", DA_SEV_INFO, ev,
@@ -1738,6 +1751,14 @@ static void report_long_sleeps(struct state *st)
 		 * cheap): medium.  A server waits by design, and a shorter
 		 * wait (a server's 30 s housekeeping) is information. */
 		bool hides = (double)s->wait >= window && !st->listening;
+		if (s->timer) {
+			report(st, "process.long_sleep", hides ? DA_SEV_MEDIUM : DA_SEV_INFO, &ev,
+			       "Find out what the program does when its timer fires.",
+			       "Arms a timer with %s for %lld s from %.1f s on, longer than the whole %.0f s observation window%s; the timer was cut short, so what it triggers ran in the window",
+			       s->pending, (long long)s->wait, s->t, window,
+			       after_work ? "" : ", before doing anything observable");
+			continue;
+		}
 		if (s->pending) {
 			report(st, "process.long_sleep", hides ? DA_SEV_MEDIUM : DA_SEV_INFO, &ev,
 			       "Re-run with a target.duration longer than the wait to see what it does afterwards.",
@@ -1746,16 +1767,18 @@ static void report_long_sleeps(struct state *st)
 			       after_work ? "" : ", and did nothing observable before");
 			continue;
 		}
+		/* cut by skip_sleeps: what followed ran and was judged */
+		const char *cut = s->cut ? "; the sleep was cut short, so what follows it ran in the window" : "";
 		if (after_work)
 			report(st, "process.long_sleep", hides ? DA_SEV_MEDIUM : DA_SEV_INFO, &ev,
 			       "Re-run with a target.duration longer than the wait to see the next round.",
-			       "Waits %lld s in one call from %.1f s on, after some visible work, longer than the whole %.0f s observation window",
-			       (long long)s->wait, s->t, window);
+			       "Waits %lld s in one call from %.1f s on, after some visible work, longer than the whole %.0f s observation window%s",
+			       (long long)s->wait, s->t, window, cut);
 		else
 			report(st, "process.long_sleep", DA_SEV_MEDIUM, &ev,
 			       "Re-run with a target.duration longer than the wait to see what it does afterwards.",
-			       "Waits %lld s in one call from %.1f s on, before doing anything observable, longer than the whole %.0f s observation window",
-			       (long long)s->wait, s->t, window);
+			       "Waits %lld s in one call from %.1f s on, before doing anything observable, longer than the whole %.0f s observation window%s",
+			       (long long)s->wait, s->t, window, cut);
 	}
 }
 

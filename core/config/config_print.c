@@ -251,6 +251,11 @@ void config_print(const struct cfg_node *root, FILE *out)
 	fputs("\n  deception:\n", out);
 	fprintf(out, "    honeytokens: %s\n", c.honeytokens ? "true" : "false");
 	fprintf(out, "    dns: %s", c.dns_sink ? "sink" : "off");
+	fputs("\n  time:\n    skip_sleeps: ", out);
+	if (c.skip_sleeps_s > 0)
+		print_number(out, c.skip_sleeps_s);
+	else
+		fputs("off", out);
 
 	fputs("\nmonitors:\n", out);
 	print_bool_line(out, "fs", c.monitor_fs);

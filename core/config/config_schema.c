@@ -51,12 +51,16 @@ static const struct key_spec limits_keys[] = {
 static const struct key_spec deception_keys[] = {
 	{"honeytokens", KEY_VALUE, NULL}, {"dns", KEY_VALUE, NULL}, {NULL, KEY_VALUE, NULL},
 };
+static const struct key_spec time_keys[] = {
+	{"skip_sleeps", KEY_VALUE, NULL}, {NULL, KEY_VALUE, NULL},
+};
 static const struct key_spec sandbox_keys[] = {
 	{"network", KEY_VALUE, NULL},      {"user", KEY_VALUE, NULL},
 	{"home", KEY_VALUE, NULL},         {"no_new_privs", KEY_VALUE, NULL},
 	{"ro_paths", KEY_VALUE, NULL},
 	{"drop_caps", KEY_VALUE, NULL},    {"seccomp", KEY_VALUE, NULL},
 	{"limits", KEY_MAP, limits_keys},  {"deception", KEY_MAP, deception_keys},
+	{"time", KEY_MAP, time_keys},
 	{NULL, KEY_VALUE, NULL},
 };
 static const struct key_spec monitors_keys[] = {
@@ -240,6 +244,27 @@ static int get_duration(struct resolver *r, const char *path, double def, double
 				"invalid duration '%s' (a positive number of seconds, or with a "
 				"unit: 500ms, 90s, 2m, 1h)",
 				t);
+	return 0;
+}
+
+/* sandbox.time.skip_sleeps: a duration, or off (0). */
+static int get_skip_sleeps(struct resolver *r, double def, double *out)
+{
+	const char *path = "sandbox.time.skip_sleeps";
+	const struct cfg_node *n;
+	const char *t;
+	int rc = scalar_at(r, path, &n, &t);
+	*out = def;
+	if (rc != 0 || !t)
+		return rc;
+	bool on;
+	if (cfg_parse_bool(t, &on) == 0 && !on) {
+		*out = 0;
+		return 0;
+	}
+	if (cfg_parse_duration(t, out) != 0 || *out <= 0)
+		return cfg_fail(r->err, -EINVAL, n->file, n->line, path,
+				"invalid value '%s' (off, or a duration: 2s, 500ms, 1m)", t);
 	return 0;
 }
 
@@ -814,6 +839,9 @@ int config_resolve(const struct cfg_node *root, struct audit_config *out, struct
 		rc = get_choice(&r, "sandbox.deception.dns", dns_modes, 0, &choice);
 		out->dns_sink = choice == 1;
 	}
+	if (rc == 0)
+		rc = get_skip_sleeps(&r, 10, &out->skip_sleeps_s);
+
 	if (rc == 0)
 		rc = get_bool(&r, "monitors.fs", true, &out->monitor_fs);
 	if (rc == 0)

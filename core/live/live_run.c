@@ -606,6 +606,7 @@ static int setup(struct run *r, char *err, size_t errlen)
 		.target_gid = r->sb.gid,
 		/* the honeytoken detector looks for its values in what is sent */
 		.capture_sends = r->ht_on,
+		.skip_sleeps_s = r->cfg->skip_sleeps_s,
 	};
 	rc = tracer_new(&r->tracer, &topt, err, errlen);
 	if (rc < 0)
@@ -956,6 +957,23 @@ static void record_stats(struct run *r)
 		audit_set_stat(r->audit, "syscalls_denied", (double)ts->denied);
 		audit_set_stat(r->audit, "tracee_read_errors", (double)ts->read_errors);
 		audit_set_sandbox_fact(r->audit, "tracer", tracer_notes(r->tracer));
+		audit_set_stat(r->audit, "sleeps_cut", (double)ts->cuts);
+		audit_set_stat(r->audit, "sleep_seconds_skipped", ts->skipped_s);
+		char fact[160];
+		if (r->cfg->skip_sleeps_s > 0)
+			snprintf(fact, sizeof(fact), "waits over %g s cut short (sandbox.time.skip_sleeps)",
+				 r->cfg->skip_sleeps_s);
+		else
+			snprintf(fact, sizeof(fact), "off: sleeps and timers run as asked");
+		audit_set_sandbox_fact(r->audit, "skip_sleeps", fact);
+		if (ts->cuts)
+			audit_add_note(r->audit,
+				       "time: %llu sleeps and timers longer than %g s were cut short, %.0f s of waiting skipped, so what followed them ran in the window; clock readings were not moved (a program comparing them can notice)",
+				       (unsigned long long)ts->cuts, r->cfg->skip_sleeps_s, ts->skipped_s);
+		if (ts->cuts_refused)
+			audit_add_note(r->audit,
+				       "time: %llu more long sleeps were left to run as asked (a process gets at most 64 cuts)",
+				       (unsigned long long)ts->cuts_refused);
 	}
 	if (r->capture) {
 		audit_set_stat(r->audit, "output_bytes", (double)output_capture_bytes_read(r->capture));

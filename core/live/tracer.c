@@ -540,6 +540,12 @@ static void on_seccomp_stop(struct tracer *t, struct tracee *th)
 		c->ret = -EPERM;
 	}
 	tracer_decode_entry(t, th, c);
+	if (!c->deny_errno && tracer_timeskip_sleep(t, th, c) && deny_syscall(th, 0) < 0) {
+		c->has_result = false; /* not cut after all: it sleeps as asked */
+		c->cut_from_s = -1;
+	}
+	if (!c->deny_errno)
+		tracer_timeskip_timer(t, th, c);
 	th->call_valid = true;
 	bool wants_exit = tracer_decode_wants_exit(t, c);
 	if (c->row && (c->row->id == SC_EXECVE || c->row->id == SC_EXECVEAT) && !c->deny_errno)

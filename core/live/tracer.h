@@ -66,6 +66,10 @@ struct tracer_options {
 	 * detail, non-printable bytes as \xNN: the honeytoken detector looks
 	 * for its values there.  write(2) on a socket is not stopped on. */
 	bool capture_sends;
+	/* (addition) sandbox.time.skip_sleeps: sleeps and timers asking for
+	 * more seconds than this are cut short at their stop, so what follows
+	 * them runs in the window (tracer_timeskip.c); 0: never. */
+	double skip_sleeps_s;
 };
 
 #define TRACER_PAYLOAD_MAX 512
@@ -118,6 +122,9 @@ struct tracer_stats {
 	uint64_t denied;        /* dangerous syscalls failed by the tracer */
 	uint64_t read_errors;   /* tracee memory that could not be read */
 	uint64_t notified;      /* (addition) syscalls seen through seccomp notifications */
+	uint64_t cuts;          /* (addition) sleeps and timers cut short (skip_sleeps) */
+	uint64_t cuts_refused;  /* (addition) long ones left alone: the process had its share */
+	double skipped_s;       /* (addition) seconds of waiting those cuts removed */
 };
 const struct tracer_stats *tracer_get_stats(const struct tracer *t);
 

@@ -43,6 +43,7 @@ void sc_call_reset(struct sc_call *c)
 	c->fstype[0] = '\0';
 	c->sleep_s = c->sleep_ns = c->sleep_left_s = -1;
 	c->sleep_left = -1;
+	c->cut_from_s = c->cut_to_s = -1;
 	c->salen = 0;
 	c->payload[0] = '\0';
 	c->row = NULL;

@@ -10,6 +10,7 @@
 #include "live/tracer_text.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <seccomp.h>
@@ -481,10 +482,16 @@ void tracer_event_publish(struct tracer *t, struct tracee *th, struct sc_call *c
 				? (double)now.tv_sec + (double)now.tv_nsec / 1e9 + (double)c->sleep_left_s : 0;
 			th->proc->timer_call = row->name;
 		}
-		if (c->sleep_left_s < TRACER_SLEEP_MIN_S)
+		if (c->sleep_left_s < TRACER_SLEEP_MIN_S && c->cut_from_s < 0)
 			return; /* short timeouts are everywhere (watchdogs of a second) */
 		ev.detail = "timer";
 		ev.arg[0] = c->sleep_left_s;
+		if (c->cut_from_s >= 0) {
+			/* arg[0] stays what it asked for: still a time bomb's evidence */
+			ev.detail = "timer cut";
+			ev.arg[0] = (int64_t)(c->cut_from_s + 0.5);
+			ev.arg[1] = (int64_t)ceil(c->cut_to_s);
+		}
 		if (strcmp(row->name, "alarm") == 0)
 			stext_printf(&tt, "%u", (unsigned)a[0]);
 		else
@@ -496,7 +503,7 @@ void tracer_event_publish(struct tracer *t, struct tracee *th, struct sc_call *c
 		/* Waits under TRACER_SLEEP_MIN_S are not events: only long ones
 		 * matter, and a retry loop (usleep(1000) around a failing fork)
 		 * would otherwise flood the bus.  arg[0]: seconds until it ends. */
-		if (c->sleep_s >= 0 && c->sleep_left < TRACER_SLEEP_MIN_S) {
+		if (c->sleep_s >= 0 && c->sleep_left < TRACER_SLEEP_MIN_S && c->cut_from_s < 0) {
 			/* added up instead: a loop of short sleeps can wait out a
 			 * window as well as one long sleep (tracer_waits.c) */
 			if (th->proc && c->sleep_left >= 0) {
@@ -523,6 +530,12 @@ void tracer_event_publish(struct tracer *t, struct tracee *th, struct sc_call *c
 			stext_printf(&tt, "%#llx, %#llx", (unsigned long long)a[clock ? 2 : 0],
 				     (unsigned long long)a[clock ? 3 : 1]);
 		ev.arg[0] = c->sleep_left_s;
+		if (c->cut_from_s >= 0) {
+			/* skip_sleeps returned it at once: arg[0] stays the wait asked
+			 * for (process.long_sleep judges it), arg[1] what was left */
+			ev.detail = "cut";
+			ev.arg[1] = 0;
+		}
 		break;
 	}
 	case SC_MEMFD_CREATE:
@@ -836,6 +849,9 @@ void tracer_event_publish(struct tracer *t, struct tracee *th, struct sc_call *c
 	}
 	stext_printf(&tt, ")");
 	stext_result(&tt, c);
+	if (c->cut_from_s >= 0)
+		stext_printf(&tt, " <cut from %.0f s to %.0f s by sandbox.time.skip_sleeps>", c->cut_from_s,
+			     ceil(c->cut_to_s));
 	ev.text = tt.buf;
 	publish(t, &ev);
 }

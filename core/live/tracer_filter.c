@@ -74,10 +74,15 @@ static int add_rules(struct tracer *t, scmp_filter_ctx ctx, const struct sc_row 
 			if (!wanted(t, row->kind))
 				return 0;
 			return add_open_rules(ctx, nr, row->id == SC_OPEN ? 1 : 2);
+		case SC_TIMER:
+			/* skip_sleeps rewrites a long timer's registers: a
+			 * ptrace stop (tracer_timeskip.c) */
+			if (t->opt.skip_sleeps_s > 0)
+				break;
+			/* fall through */
 		case SC_STAT_PATH:
 		case SC_STAT_AT:
 		case SC_SLEEP:
-		case SC_TIMER:
 			if (!wanted(t, row->kind))
 				return 0;
 			return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);

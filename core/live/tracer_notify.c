@@ -104,6 +104,16 @@ static void answer_continue(struct tracer *t, int fd, uint64_t id)
 	ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, resp);
 }
 
+/* Answer the call ourselves: it is not run and returns val. */
+static void answer_value(struct tracer *t, int fd, uint64_t id, int64_t val)
+{
+	struct seccomp_notif_resp *resp = t->notif_resp;
+	memset(resp, 0, t->notif_resp_size);
+	resp->id = id;
+	resp->val = val;
+	ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, resp);
+}
+
 static void handle_one(struct tracer *t, int fd, const struct seccomp_notif *req)
 {
 	struct sc_call c;
@@ -125,7 +135,10 @@ static void handle_one(struct tracer *t, int fd, const struct seccomp_notif *req
 	/* The caller waits for the answer: its memory is stable while read. */
 	tracer_decode_entry(t, th, &c);
 	tracer_prefetch_fds(t, th, &c);
-	answer_continue(t, fd, req->id);
+	if (tracer_timeskip_sleep(t, th, &c))
+		answer_value(t, fd, req->id, 0); /* a sleep cut to 0 (skip_sleeps) */
+	else
+		answer_continue(t, fd, req->id);
 	tracer_event_publish(t, th, &c);
 	tracer_prefetch_clear(t);
 	sc_call_free(&c);

@@ -62,6 +62,7 @@ struct sc_call {
 	int64_t sleep_s, sleep_ns;  /* sleeps: the requested time (-1 unread) */
 	int64_t sleep_left_s;       /* sleeps: seconds from now until it ends */
 	double sleep_left;          /* the same, with its fraction (-1 unread) */
+	double cut_from_s, cut_to_s;/* skip_sleeps cut it from/to these seconds (-1: not cut) */
 	/* memory read at exit */
 	int fds[2];                 /* socketpair results, -1 when none */
 	/* storage for the strings above */
@@ -96,6 +97,7 @@ struct tproc {
 	double short_sleep_s;       /* sleeps under TRACER_SLEEP_MIN_S, added up */
 	unsigned short_sleeps;
 	const char *timer_call;     /* the call that armed it ("alarm") */
+	unsigned cuts;              /* its sleeps and timers cut by skip_sleeps */
 };
 
 /* An fd described while its process was still stopped (tracer_prefetch_fds):
@@ -185,6 +187,14 @@ int tracer_filter_build(struct tracer *t, char *err, size_t errlen);
 int tracer_notify_acquire(struct tracer *t, struct tracee *th);
 /* Handle pending notifications; returns how many. */
 int tracer_notify_drain(struct tracer *t);
+
+/* tracer_timeskip.c — sandbox.time.skip_sleeps.  At a sleep's stop, after
+ * tracer_decode_entry: true when it is to be cut (the caller then skips
+ * it with return 0; c has its result and cut_from_s set). */
+bool tracer_timeskip_sleep(struct tracer *t, struct tracee *th, struct sc_call *c);
+/* At a timer's ptrace seccomp stop, after tracer_decode_entry: arm it for
+ * the threshold instead when it asks for more (registers rewritten). */
+void tracer_timeskip_timer(struct tracer *t, struct tracee *th, struct sc_call *c);
 
 /* tracer_oracle.c — the outcome of a notified read-only open of path
  * (absolute, sandbox view): 0 readable, an errno the open would fail

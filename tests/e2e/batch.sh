@@ -241,6 +241,7 @@ cat > "$TMP/long.yaml" <<'EOF2'
 target:
   command: python3 main.py
   duration: 30
+sandbox: {time: {skip_sleeps: off}}   # the targets must still be running at the SIGINT
 plugins: {process: {}, network: {}, file: {}, privilege: {}, code_integrity: {}, backdoor: {}}
 EOF2
 mkdir -p "$TMP/slow"

@@ -137,6 +137,7 @@ struct run_opts {
 	const uint64_t *mask; /* NULL: every kind */
 	bool fallback;        /* pretend PTRACE_GET_SYSCALL_INFO and process_vm_readv are missing */
 	bool notify;          /* fast_notify: read-only opens and stats through notifications */
+	double skip_sleeps_s; /* sandbox.time.skip_sleeps, 0 off */
 	int timeout_s;
 };
 
@@ -161,7 +162,7 @@ static void run_prog(const struct run_opts *o, struct run *r, const char *prog, 
 	cr_assert_not_null(getcwd(cwd, sizeof(cwd)));
 	struct tracer_options topt = {
 		.bus = bus, .workdir = cwd, .clock = since_start, .clock_ctx = &t0,
-		.deny_dangerous = o->deny, .fast_notify = o->notify,
+		.deny_dangerous = o->deny, .fast_notify = o->notify, .skip_sleeps_s = o->skip_sleeps_s,
 	};
 	struct tracer *t = NULL;
 	cr_assert_eq(tracer_new(&t, &topt, err, sizeof(err)), 0, "tracer_new: %s", err);
@@ -627,6 +628,34 @@ Test(tracer, sleeps_report_their_length)
 		cr_assert(strstr(abs->text, "clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, {tv_sec="),
 			  "%s", abs->text);
 		cr_assert_null(tiny, "a sleep under a second is not an event");
+	}
+}
+
+/* skip_sleeps: an hour's sleep returns at once, a timer an hour ahead fires
+ * in a second (host_timebomb then runs sh -c id and exits), through a
+ * notification, a ptrace stop, and the GETREGS/PEEKDATA fallbacks. */
+Test(tracer, long_waits_are_cut_short)
+{
+	static const char *const hows[] = { "nanosleep", "absolute", "alarm", "itimer", "timerfd",
+					    "posixtimer" };
+	for (int mode = 0; mode < 3; mode++) {
+		for (size_t h = 0; h < sizeof(hows) / sizeof(hows[0]); h++) {
+			struct run r __attribute__((cleanup(run_free)));
+			struct run_opts o = { .deny = true, .notify = mode == 1, .fallback = mode == 2,
+					      .skip_sleeps_s = 2, .timeout_s = 15 };
+			run_prog(&o, &r, "host_timebomb", hows[h]);
+			cr_assert_eq(r.code, 0, "%s mode %d: exit %d", hows[h], mode, r.code);
+			cr_assert_not_null(find(&r, DA_EV_PROC_EXEC, NULL, "/bin/sh", 0),
+					   "%s mode %d: the payload did not run", hows[h], mode);
+			const struct rec *cut = NULL;
+			for (size_t i = 0; i < r.n; i++)
+				if (r.v[i].kind == DA_EV_SYSCALL_OTHER && strstr(r.v[i].detail, "cut"))
+					cut = &r.v[i];
+			cr_assert_not_null(cut, "%s mode %d: no cut event", hows[h], mode);
+			cr_assert(cut->arg[0] >= 3599 && cut->arg[0] <= 3600, "%s: arg[0] %lld", hows[h],
+				  (long long)cut->arg[0]);
+			cr_assert(strstr(cut->text, "<cut from 3600 s to"), "%s", cut->text);
+		}
 	}
 }
 

@@ -21,7 +21,7 @@ mkdir "$scr/dynaudit-e2e.keep" "$scr/dynaudit-NOLOCK" # look-alikes: never ours 
 # 1. An audit killed mid-window.
 # Started directly ($! must be dynaudit itself, not a timeout wrapper).
 TMPDIR="$scr" "$DYNAUDIT" run -o "$tmp/out.killed" --target "$tmp/work" \
-	--set target.duration=30 -- /bin/sleep 30 >"$tmp/dyn.out" 2>"$tmp/dyn.err" &
+	--set target.duration=30 --set sandbox.time.skip_sleeps=off -- /bin/sleep 30 >"$tmp/dyn.out" 2>"$tmp/dyn.err" &
 pid=$!
 dead=""
 for i in $(seq 1 100); do
@@ -41,7 +41,7 @@ mounted=$(grep -F " $scr/$dead" /proc/self/mountinfo)
 
 # 2. A live audit, running while the next one starts.
 TMPDIR="$scr" "$DYNAUDIT" run -o "$tmp/out.live" --target "$tmp/work" \
-	--set target.duration=6 -- /bin/sleep 30 >"$tmp/live.out" 2>"$tmp/live.err" &
+	--set target.duration=6 --set sandbox.time.skip_sleeps=off -- /bin/sleep 30 >"$tmp/live.out" 2>"$tmp/live.err" &
 live_pid=$!
 live=""
 for i in $(seq 1 100); do
