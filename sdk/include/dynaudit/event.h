@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 /*
- * Event kinds.  A detector subscribes with a mask of DA_EVMASK(kind) bits.
+ * Event kinds.  A detector subscribes with DA_KINDS(kind, ...) (plugin.h).
  * Which members of struct da_event are meaningful for each kind is listed
  * next to the kind; members not listed are 0 / NULL.
  */

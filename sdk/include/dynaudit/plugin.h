@@ -10,13 +10,19 @@
  * lifecycle:
  *
  *     init(host, cfg)      once, with the plugin's config subtree
+ *                          (already checked against .options when declared)
  *     on_event(ev)         for each subscribed event, in bus order
  *     finish()             end of input: emit final / correlated findings
  *     destroy()            always, also after a failed init or on error
  *
- * THREADING: the core calls a plugin from one thread only, never
- * concurrently.  Host callbacks may be called only from inside a lifecycle
- * callback of the plugin that owns the host handle.
+ * THREADING: the core never calls one plugin instance concurrently, but not
+ * always from the same thread: init() and finish()/destroy() run on the
+ * thread that drives the audit (the main thread), on_event() runs on the
+ * event bus's worker thread, and the core orders them (every on_event call
+ * returns before finish is called; init returns before the first on_event).
+ * So a plugin needs no locks for its own state, but must not use
+ * thread-local storage across callbacks.  Host callbacks may be called only
+ * from inside a lifecycle callback of the plugin that owns the host handle.
  *
  * ERRORS cross the boundary as a return code (0 ok, negative failure) plus
  * text the plugin writes into the caller-owned buffer err[errlen].  A failed
@@ -44,9 +50,13 @@ extern "C" {
 #endif
 
 #define DA_PLUGIN_ABI_MAJOR 1
-#define DA_PLUGIN_ABI_MINOR 1
+#define DA_PLUGIN_ABI_MINOR 2
 #define DA_PLUGIN_ABI_PATCH 0
-#define DA_PLUGIN_ABI_STRING "1.1.0"
+#define DA__STR2(x) #x
+#define DA__STR(x) DA__STR2(x)
+/* Derived from the three numbers above, so the version is written once. */
+#define DA_PLUGIN_ABI_STRING                                                   \
+	DA__STR(DA_PLUGIN_ABI_MAJOR) "." DA__STR(DA_PLUGIN_ABI_MINOR) "." DA__STR(DA_PLUGIN_ABI_PATCH)
 
 /* Name of the symbol the loader looks up. */
 #define DA_PLUGIN_ENTRY_SYMBOL "dynaudit_plugin"
@@ -60,6 +70,62 @@ enum da_severity {
 	DA_SEV_HIGH = 3,
 	DA_SEV_CRITICAL = 4
 };
+
+/* Levels of host->log(), most important first.  -v shows info, -vv debug;
+ * errors and warnings are shown unless -q. */
+enum da_log_level {
+	DA_LOG_ERROR = 0,
+	DA_LOG_WARNING = 1,
+	DA_LOG_INFO = 2,
+	DA_LOG_DEBUG = 3
+};
+
+/*
+ * struct da_rule_decl (ABI 1.2) — one rule a detector can report.
+ *
+ * A detector lists its rules in its descriptor (struct da_plugin.rules), so
+ * the core can validate `rules:` overrides before anything runs, `dynaudit
+ * plugins -v` can list them and the README table is generated from them.
+ * A detector that declares rules may emit only those ids: emit() of an
+ * undeclared id returns -EINVAL.  Arrays end with an all-zero entry.
+ */
+struct da_rule_decl {
+	const char *id;              /* "<category>.<rule>", required */
+	enum da_severity severity;   /* the usual (highest) severity it emits, required */
+	const char *summary;         /* one line: what it detects, required */
+};
+
+/*
+ * struct da_option_decl (ABI 1.2) — one key of the detector's config subtree.
+ *
+ * With a declared option list (struct da_plugin.options) the core checks the
+ * subtree before init(): unknown keys and values of the wrong type are
+ * configuration errors with file:line (exit 2), also in `dynaudit check`,
+ * which never runs init().  init() then reads the values with the host's
+ * cfg_* callbacks (or the typed readers of libdynaudit-sdk) and checks only
+ * what a type cannot say (an endpoint pattern's syntax, say).
+ * Arrays end with an all-zero entry.
+ */
+enum da_option_type {
+	DA_OPT_STRING = 1,   /* a scalar */
+	DA_OPT_BOOL = 2,     /* true/false, yes/no, on/off, 1/0 */
+	DA_OPT_INT = 3,      /* a decimal integer */
+	DA_OPT_DURATION = 4, /* seconds: "5", "1.5", "90s", "2m" */
+	DA_OPT_LIST = 5,     /* a list of scalars (a single scalar reads as one item) */
+	DA_OPT_MAP = 6       /* a map; its keys are the detector's business */
+};
+
+struct da_option_decl {
+	const char *key;             /* required */
+	enum da_option_type type;    /* required */
+	const char *help;            /* one line, with the default; required */
+};
+
+/* A static, NULL-safe list of event kinds for struct da_plugin.kinds:
+ *     .kinds = DA_KINDS(DA_EV_PROC_EXEC, DA_EV_NET_CONNECT),
+ * The core turns it into the subscription mask and refuses kinds it does
+ * not know, so no plugin writes mask words by hand. */
+#define DA_KINDS(...) ((const uint16_t[]){__VA_ARGS__, DA_EV_NONE})
 
 /*
  * struct da_finding — one detection, handed to host->emit().
@@ -149,8 +215,8 @@ struct da_host {
 	const char *(*cfg_where)(const struct da_host *host, const struct da_cfg *node,
 				 const char *key);
 
-	/* log — a diagnostic line on dynaudit's stderr (level 0 error,
-	 * 1 warning, 2 info, 3 debug; shown by verbosity). */
+	/* log — a diagnostic line on dynaudit's stderr; level is an
+	 * enum da_log_level (shown by verbosity). */
 	void (*log)(const struct da_host *host, int level, const char *fmt, ...)
 		__attribute__((format(printf, 3, 4)));
 	/* ABI 1.0 ends here. */
@@ -164,6 +230,14 @@ struct da_host {
 	 * plugin always has this member. */
 	int (*unsubscribe)(const struct da_host *host, const uint64_t kinds[DA_EVMASK_WORDS]);
 	/* ABI 1.1 ends here. */
+
+	/* declare_rule (ABI 1.2) — from init() only: add a rule to the ones the
+	 * descriptor declares, for detectors whose rules come from their config
+	 * (the rules detector).  The core copies it.  Returns 0, -EEXIST when
+	 * another loaded detector owns the id, -EINVAL for a malformed id, or
+	 * -EPERM outside init(). */
+	int (*declare_rule)(const struct da_host *host, const struct da_rule_decl *rule);
+	/* ABI 1.2 ends here. */
 };
 
 /*
@@ -180,7 +254,8 @@ struct da_plugin {
 	const char *description;  /* one line */
 	const char *category_id;  /* report category id, [a-z][a-z0-9_]* */
 	const char *category_title; /* "Process Spawning" */
-	uint64_t subscriptions[DA_EVMASK_WORDS]; /* DA_EVMASK_SET(kinds) */
+	/* Subscription mask (ABI 1.0); leave zero and use .kinds (ABI 1.2). */
+	uint64_t subscriptions[DA_EVMASK_WORDS];
 
 	/* init — required.  host: valid until destroy; cfg: the plugin's
 	 * subtree (may be an empty map).  Validate the config here and reject
@@ -206,6 +281,20 @@ struct da_plugin {
 	 * init was called, whatever happened. */
 	void (*destroy)(void *state);
 	/* ABI 1.0 ends here. */
+
+	/* kinds (ABI 1.2) — optional: the subscribed kinds, written with
+	 * DA_KINDS(...).  When set it replaces .subscriptions. */
+	const uint16_t *kinds;
+	/* rules (ABI 1.2) — optional but expected: every rule id the detector
+	 * emits, ending with {0}.  NULL: any "<category>.<rule>" id is
+	 * accepted (ABI 1.1 behaviour) and `rules:` overrides cannot be
+	 * checked against it. */
+	const struct da_rule_decl *rules;
+	/* options (ABI 1.2) — optional: the keys of the detector's config
+	 * subtree, ending with {0}.  NULL: init() validates the subtree itself
+	 * (ABI 1.1 behaviour). */
+	const struct da_option_decl *options;
+	/* ABI 1.2 ends here. */
 };
 
 /* Declares the entry point of a plugin whose descriptor is `def`. */
