@@ -1,5 +1,5 @@
 /*
- * backdoor_honeytoken.h — the honeytoken part of detector "backdoor"
+ * honeytoken.h — the honeytoken part of detector "backdoor"
  * (rule backdoor.honeytoken), compiled into backdoor.so.
  *
  * The live core plants decoy credentials (sandbox.deception.honeytokens)

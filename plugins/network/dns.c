@@ -1,9 +1,9 @@
 /*
- * network_dns.c — see network_dns.h.  Bounded: ND_MAX_PARENTS parents with
+ * dns.c — see dns.h.  Bounded: ND_MAX_PARENTS parents with
  * their distinct-name counts (by a hash of each name, ND_MAX_CHILD kept per
  * parent) and ND_MAX_NAMES names remembered for first_seen.
  */
-#include "network_dns.h"
+#include "dns.h"
 
 #include <ctype.h>
 #include <math.h>

@@ -1,5 +1,5 @@
 /*
- * network_dns.h — the names a run looks up, judged (part of detector
+ * dns.h — the names a run looks up, judged (part of detector
  * "network", compiled into network.so).
  *
  * Names arrive from the sink resolver (sandbox.deception.dns: sink) as

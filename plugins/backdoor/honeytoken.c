@@ -1,5 +1,5 @@
 /*
- * backdoor_honeytoken.c — see backdoor_honeytoken.h.
+ * honeytoken.c — see honeytoken.h.
  *
  * Matching is a plain substring search of each value (20 to 70 random
  * characters) in the text that leaves: no false positive is possible from
@@ -8,7 +8,7 @@
  * the tracer does not capture (write(2) on a socket, beyond the captured
  * prefix of a send).
  */
-#include "backdoor_honeytoken.h"
+#include "honeytoken.h"
 
 #include <stdio.h>
 #include <stdlib.h>

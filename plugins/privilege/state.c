@@ -1,0 +1,98 @@
+/*
+ * state.c — small helpers, known ids, shared recommendations
+ */
+#include "privilege.h"
+
+/* ---- small helpers ---------------------------------------------------- */
+
+const char *base_name(const char *path)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+	return slash ? slash + 1 : (path ? path : "");
+}
+
+/* Ids arrive as int64; a -1 may have been written as its 32-bit form. */
+long norm_id(int64_t v)
+{
+	if (v == 0xFFFFFFFFLL)
+		return -1;
+	return (long)v;
+}
+
+void known_add(struct known_ids *k, long id)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (k->ids[i] == id)
+			return;
+	if (k->n < MAX_KNOWN_IDS)
+		k->ids[k->n++] = id;
+}
+
+bool known_has(const struct known_ids *k, long id)
+{
+	for (size_t i = 0; i < k->n; i++)
+		if (k->ids[i] == id)
+			return true;
+	return false;
+}
+
+/* " (failed: EPERM)" or " (succeeded)" — attempts count either way. */
+static void outcome(const struct da_event *ev, char *buf, size_t len)
+{
+	if (ev->err == 0 && ev->text && strstr(ev->text, ") = ?")) {
+		snprintf(buf, len, " (result not observed)"); /* seen at entry only, or it died in the call */
+	} else if (ev->err != 0 || ev->result < 0) {
+		if (ev->errname)
+			snprintf(buf, len, " (failed: %s)", ev->errname);
+		else
+			snprintf(buf, len, " (failed: errno %d)", ev->err);
+	} else {
+		snprintf(buf, len, " (succeeded)");
+	}
+}
+
+const char *name_of(const struct da_event *ev, const char *fallback)
+{
+	return ev->syscall ? ev->syscall : fallback;
+}
+
+int report(struct privilege *st, const struct da_event *ev, const char *rule,
+	   enum da_severity sev, const char *recommendation, const char *fmt, ...)
+{
+	char msg[512], res[64];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (ev->syscall) {
+		outcome(ev, res, sizeof(res));
+		size_t used = strlen(msg);
+		snprintf(msg + used, sizeof(msg) - used, "%s", res);
+	}
+	const char *evidence[1] = {ev->text};
+	struct da_finding f = {
+		.struct_size = sizeof(f),
+		.rule = rule,
+		.severity = sev,
+		.message = msg,
+		.pid = ev->pid,
+		.time_s = ev->time_s,
+		.evidence = ev->text ? evidence : NULL,
+		.n_evidence = ev->text ? 1 : 0,
+		.recommendation = recommendation,
+	};
+	st->n_by_sev[sev]++;
+	if (st->n_by_sev[sev] == 1 && (sev > st->worst || st->worst_message[0] == '\0')) {
+		st->worst = sev;
+		snprintf(st->worst_message, sizeof(st->worst_message), "%s", msg);
+	}
+	/* emit only refuses malformed findings, which this file never builds */
+	(void)st->host->emit(st->host, &f);
+	return 0;
+}
+
+const char REC_ESCALATE[] =
+	"Remove the privilege change: the program must run as the unprivileged user it is given";
+const char REC_KERNEL[] =
+	"Remove the use of this kernel interface; a course project has no need for it";
+

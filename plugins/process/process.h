@@ -1,0 +1,230 @@
+/*
+ * process.h — the inside of the "process" detector, for its own files.
+ *
+ * The detector is one state (struct state, below) fed event by event:
+ *   process.c   the rules (top comment), the descriptor and the lifecycle:
+ *               init reads allow_exec/max_processes, on_event dispatches by
+ *               kind, finish emits what can only be judged at the end.
+ *   state.c     the tables kept per run: processes (struct proc), paths the
+ *               run created, small sets, and report() (the one emit site).
+ *   programs.c  what a program is: toolchain, recon tools, daemons' and
+ *               kernel threads' names (masquerade), process snapshots.
+ *   shell.c     shells and inline code: the words of a -c string, what makes
+ *               one dangerous, shells on sockets, curl | sh.
+ *   exec.c      the judgement of one exec: allow_exec, writable places,
+ *               symlinks the run made, loader variables, PATH searches held
+ *               until they resolve.
+ *   timing.c    sleeps and timed waits that outlast the window.
+ *   tree.c      the process tree: forks (runaway), exits, orphans and
+ *               sessions (daemon), signals to others.
+ */
+#ifndef DA_PLUGIN_PROCESS_H
+#define DA_PLUGIN_PROCESS_H
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dynaudit/event.h"
+#include "dynaudit/pathclass.h"
+#include "dynaudit/plugin.h"
+#include "dynaudit/progclass.h"
+
+#define MAX_PROCS 4096         /* processes remembered */
+#define MAX_CREATED 4096       /* created/changed paths remembered */
+#define CREATED_SLOTS 8192     /* hash slots, twice MAX_CREATED */
+#define LINGER_S 1.0           /* outliving a parent this long is detaching */
+#define CLONE_THREAD_FLAG 0x00010000
+#define MAX_LINKS 1024         /* symlinks the target made, remembered */
+#define MAX_TIDS 4096          /* thread ids remembered (signal targets) */
+#define MAX_PIPED 64           /* shells reading a pipe / downloaders, remembered */
+#define MAX_MASQ 64            /* masquerading processes remembered */
+#define MAX_SLEEPS 16          /* long sleeps judged at the end */
+#define OUTPUT_LAG_S 0.5       /* an output line is captured this late at most */
+
+/* A deep copy of an exec event (a failed PATH-search attempt held back). */
+struct held_exec {
+	struct da_event ev;
+	char **argv;
+};
+
+struct proc {
+	int pid, ppid;
+	bool alive;
+	bool setup;            /* created by the setup phase (a build) */
+	bool builder;          /* an allowed build driver (make, cc...) or its toolchain */
+	double orphaned_at;    /* when its parent (or the main program) ended; < 0 never */
+	bool driver;           /* a compiler driver (gcc...) or a toolchain program it runs */
+	char *image;           /* base name of the current executable */
+	char *fork_text;       /* evidence: the fork that created it */
+	char *cover;           /* -c string of a reported shell this process runs under */
+	struct held_exec *held; /* failed exec (ENOENT...) waiting for a retry */
+	int session;           /* pid of the setsid caller whose session this is, 0 none */
+	char *setsid_text;     /* evidence: its own setsid call, NULL none */
+	double setsid_t;
+	char setsid_note[48];  /* ", failed: EPERM" or "" */
+	bool session_outlived; /* (leader) a member outlived its parent or the main program */
+	bool served;           /* accepted an inet connection (it serves the network) */
+};
+
+struct piped {                 /* a shell reading a pipe, or a downloader writing one */
+	int pid, ppid;
+	double t;
+	char *text;
+	char *name;
+};
+
+struct masq {
+	int pid;
+	double t;
+	char *what;            /* the name it shows */
+	char *text;            /* evidence */
+};
+
+struct long_sleep {
+	int pid;
+	double t;
+	int64_t wait;
+	char *text;
+	char *pending;          /* a timed wait seen at the window's end: its call */
+	int64_t short_sleeps;   /* > 0: wait is the total of this many short sleeps */
+	bool cut;               /* sandbox.time.skip_sleeps returned it at once */
+	bool timer;             /* a timer armed that far, cut by skip_sleeps */
+};
+
+struct state {
+	const struct da_host *host;
+	const char *const *allow; /* from the host, valid until destroy */
+	size_t n_allow;
+	long max_processes;
+	char *own_base;           /* base name of the run's command[0] */
+	char *own_path;           /* command[0] as given */
+
+	int main_pid;             /* first process of the run phase, 0 unknown */
+	bool setup_started;       /* the setup command's exec was seen */
+	bool main_exited;
+
+	struct proc procs[MAX_PROCS];
+	size_t n_procs;
+	size_t procs_dropped;
+
+	char *created[CREATED_SLOTS]; /* open-addressing set of paths */
+	size_t n_created;
+	size_t created_dropped;
+
+	size_t n_forks;           /* run-phase processes created */
+	size_t n_exec_other;      /* execs other than the own command */
+	size_t n_shells;
+	size_t n_flagged;         /* findings of severity low or above */
+	bool runaway_reported;
+	bool thread_limit_reported;
+	bool listening;           /* the run serves: idle waits are its job */
+	char recon_seen[256];     /* "id, uname" for the summary */
+	unsigned n_recon_kinds;   /* distinct recon commands seen (a sweep from 3) */
+	char first_flagged[200];  /* first finding of low or above, for the summary */
+	bool first_is_recon;      /* first_flagged is a recon finding */
+
+	char *link_from[MAX_LINKS]; /* symlinks the target made: path -> absolute target */
+	char *link_to[MAX_LINKS];
+	size_t n_links;
+
+	int tids[MAX_TIDS];       /* threads the target created */
+	size_t n_tids;
+
+	struct piped pipe_shells[MAX_PIPED], downloads[MAX_PIPED];
+	size_t n_pipe_shells, n_downloads;
+
+	struct masq masqs[MAX_MASQ];
+	size_t n_masqs;
+	int connected[MAX_MASQ];  /* pids that made an inet connect */
+	size_t n_connected;
+	bool net_seen;            /* an inet connect or a network tool was seen (so far) */
+
+	struct long_sleep sleeps[MAX_SLEEPS];
+	size_t n_sleeps;
+	bool activity_seen;       /* observable run-phase work was seen... */
+	double first_activity_s;  /* ...first at this time */
+	double last_activity_s;   /* ...last at this time */
+	int sleeping_tids[MAX_SLEEPS]; /* a thread that slept: its next sleep means it woke */
+	size_t n_sleeping;
+};
+
+/* ---- state.c: the run's tables: processes, created paths, small sets, report() */
+const char *base_name(const char *path);
+bool path_under(const char *path, const char *dir);
+bool in_list(const char *word, const char *const *list);
+bool same_program(const char *base, const char *want);
+bool created_has(const struct state *st, const char *path);
+void created_add(struct state *st, const char *path);
+struct proc *proc_find(struct state *st, int pid);
+struct proc *proc_get(struct state *st, int pid, int ppid);
+void set_str(char **slot, const char *value);
+__attribute__((format(printf, 6, 7)))
+void report(struct state *st, const char *rule, enum da_severity sev,
+	    const struct da_event *ev, const char *recommendation, const char *fmt, ...);
+void join_argv(const struct da_event *ev, const char *name, char *out, size_t outlen);
+const char *event_path(const struct da_event *ev);
+bool int_in(const int *set, size_t n, int v);
+void note_activity(struct state *st, double t);
+
+/* ---- programs.c: what a program is: classes, recon, masquerade names, snapshots */
+extern const char *const toolchain[];
+extern const char *const drivers[];
+extern const char *const driver_internals[];
+extern const char *const net_tools[];
+extern const char *const code_interpreters[];
+extern const char *const ordinary_tools[];
+extern const char *const compilers[];
+bool in_toolchain_list(const char *name, const char *const *list);
+bool is_toolchain(const char *name);
+bool is_interpreter(const char *base);
+const char *applet_of(const struct da_event *ev);
+const char *recon_name(const char *const *words, size_t n);
+void scan_shell_command(struct state *st, const struct da_event *ev, const char *script,
+			void (*found)(struct state *, const struct da_event *, const char *));
+bool masquerade_name(const char *name, bool brackets, const char *real);
+void found_recon(struct state *st, const struct da_event *ev, const char *label);
+void on_snapshot(struct state *st, const struct da_event *ev);
+void report_masquerades(struct state *st);
+
+/* ---- exec.c: judging one exec: allow_exec, writable places, links, loader variables */
+void held_free(struct held_exec *h);
+void flush_held(struct state *st, struct proc *p);
+void on_exec(struct state *st, const struct da_event *ev);
+void on_file(struct state *st, const struct da_event *ev);
+
+/* ---- shell.c: shell -c strings and inline code: words, dangers, sockets, curl | sh */
+bool in_version_list(const char *base, const char *const *list);
+bool is_net_tool(const char *name);
+bool script_names(const char *script, const char *applet);
+const char *shell_script(const struct da_event *ev);
+bool stdio_on_inet_socket(const struct da_event *ev);
+void report_shell_script(struct state *st, const struct da_event *ev, const char *applet,
+			 const char *script, struct proc *p);
+bool check_inline_code(struct state *st, const struct da_event *ev, const char *applet,
+		       bool setup, bool allowed_explicitly);
+void note_piped(struct state *st, const struct da_event *ev, const char *applet,
+		const char *script, bool is_shell);
+bool script_uses_network(const char *script);
+void report_piped_downloads(struct state *st);
+
+/* ---- timing.c: sleeps and timed waits that outlast the observation window */
+void on_sleep(struct state *st, const struct da_event *ev);
+void report_long_sleeps(struct state *st);
+
+/* ---- tree.c: the process tree: forks, exits, orphans, sessions, signals */
+void on_signal(struct state *st, const struct da_event *ev);
+void on_activity(struct state *st, const struct da_event *ev);
+void on_fork(struct state *st, const struct da_event *ev);
+void report_lingering(struct state *st, const struct proc *p, double at, const char *what);
+void process_ended(struct state *st, int pid, double t);
+void on_exit_event(struct state *st, const struct da_event *ev);
+void on_session(struct state *st, const struct da_event *ev);
+void report_setsids(struct state *st);
+
+#endif /* DA_PLUGIN_PROCESS_H */
