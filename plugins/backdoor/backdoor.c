@@ -247,6 +247,35 @@ static void backdoor_destroy(void *state)
 	free(st);
 }
 
+/* Every rule this detector emits (ABI 1.2): the core refuses others and
+ * checks `rules:` overrides against this list; `dynaudit plugins -v` shows it. */
+static const struct da_rule_decl backdoor_rules[] = {
+	{"backdoor.reverse_shell", DA_SEV_CRITICAL,
+	 "a shell or interpreter whose stdio is a socket it connected, or a shell connecting out"},
+	{"backdoor.bind_shell", DA_SEV_CRITICAL,
+	 "a shell or interpreter whose stdio is an accepted connection"},
+	{"backdoor.dropped_payload", DA_SEV_CRITICAL,
+	 "a file the run wrote, then executed, mapped executable or run as a script"},
+	{"backdoor.persistence", DA_SEV_HIGH,
+	 "crontab, at, batch or systemctl enable: persistence no file write shows"},
+	{"backdoor.exfiltration", DA_SEV_CRITICAL,
+	 "a secret read, then a connect or send by the same process family"},
+	{"backdoor.honeytoken", DA_SEV_CRITICAL,
+	 "a decoy credential planted by this audit leaving the process"},
+	{"backdoor.writable_library", DA_SEV_HIGH,
+	 "executable mapping of a library in a writable place the run did not write"},
+	{"backdoor.beaconing", DA_SEV_HIGH,
+	 "regular repeated contacts with one destination"},
+	{0},
+};
+
+/* Its config keys (ABI 1.2): the core checks them before init(). */
+static const struct da_option_decl backdoor_options[] = {
+	{"allow_connect", DA_OPT_LIST,
+	 "host:port patterns a shell or a send may reach (default: none)"},
+	{0},
+};
+
 static const struct da_plugin backdoor_plugin = {
 	DA_PLUGIN_HEADER,
 	.name = "backdoor",
@@ -254,15 +283,12 @@ static const struct da_plugin backdoor_plugin = {
 	.description = "reverse/bind shells, dropped payloads, persistence, exfiltration, beaconing",
 	.category_id = "backdoor",
 	.category_title = "Backdoor Indicators",
-	.subscriptions = {
-		KIND_BIT(DA_EV_PROC_EXEC) | KIND_BIT(DA_EV_PROC_FORK) | KIND_BIT(DA_EV_PROC_EXIT) |
-		KIND_BIT(DA_EV_FILE_OPEN) | KIND_BIT(DA_EV_FILE_RENAME) | KIND_BIT(DA_EV_FILE_LINK) |
-		KIND_BIT(DA_EV_FILE_MMAP_EXEC) | KIND_BIT(DA_EV_FILE_WRITE) |
-		KIND_BIT(DA_EV_FILE_MEMFD) | KIND_BIT(DA_EV_NET_CONNECT) | KIND_BIT(DA_EV_NET_ACCEPT) |
-		KIND_BIT(DA_EV_NET_SEND) | KIND_BIT(DA_EV_NET_LISTEN) | KIND_BIT(DA_EV_NET_BIND) |
-		KIND_BIT(DA_EV_FILE_CHDIR),
-		KIND_BIT(DA_EV_SYSCALL_OTHER), /* kind 90 lives in the second word */
-	},
+	.kinds = DA_KINDS(DA_EV_PROC_EXEC, DA_EV_PROC_FORK, DA_EV_PROC_EXIT, DA_EV_FILE_OPEN,
+			DA_EV_FILE_RENAME, DA_EV_FILE_LINK, DA_EV_FILE_MMAP_EXEC, DA_EV_FILE_WRITE,
+			DA_EV_FILE_MEMFD, DA_EV_NET_CONNECT, DA_EV_NET_ACCEPT, DA_EV_NET_SEND, DA_EV_NET_LISTEN,
+			DA_EV_NET_BIND, DA_EV_FILE_CHDIR, DA_EV_SYSCALL_OTHER),
+	.rules = backdoor_rules,
+	.options = backdoor_options,
 	.init = backdoor_init,
 	.on_event = backdoor_on_event,
 	.finish = backdoor_finish,

@@ -35,7 +35,6 @@
 
 #include "honeytoken.h"
 
-#define KIND_BIT(k) ((uint64_t)1 << ((k) % 64))
 #define MAX_PROCS 1024
 #define MAX_FDS 16         /* tracked sockets/memfds per process */
 #define MAX_DROPPED 2048   /* remembered written files */

@@ -240,6 +240,33 @@ static void ci_destroy(void *state)
 	free(st);
 }
 
+/* Every rule this detector emits (ABI 1.2): the core refuses others and
+ * checks `rules:` overrides against this list; `dynaudit plugins -v` shows it. */
+static const struct da_rule_decl code_integrity_rules[] = {
+	{"code_integrity.error_output", DA_SEV_INFO,
+	 "a crash signature in the output: a traceback, an uncaught exception, a compiler error"},
+	{"code_integrity.crash", DA_SEV_INFO,
+	 "the target ended on a crash signal or dumped core"},
+	{"code_integrity.exit_status", DA_SEV_INFO,
+	 "the target exited with a nonzero status"},
+	{"code_integrity.early_exit", DA_SEV_INFO,
+	 "the target crashed or failed within the first quarter of the window"},
+	{"code_integrity.not_run", DA_SEV_INFO,
+	 "the submission's code never ran (syntax error, program not loadable)"},
+	{"code_integrity.modifies_source", DA_SEV_MEDIUM,
+	 "a shipped source file written, truncated, renamed over, deleted or chmodded"},
+	{"code_integrity.modifies_file", DA_SEV_INFO,
+	 "another shipped file of the submission changed"},
+	{"code_integrity.setup_failed", DA_SEV_INFO,
+	 "the setup command failed, so the target was not run"},
+	{0},
+};
+
+/* No config keys (ABI 1.2): the core rejects any before init(). */
+static const struct da_option_decl code_integrity_options[] = {
+	{0},
+};
+
 static const struct da_plugin code_integrity_plugin = {
 	DA_PLUGIN_HEADER,
 	.name = "code_integrity",
@@ -247,13 +274,11 @@ static const struct da_plugin code_integrity_plugin = {
 	.description = "crashes, early exits and changes to the submission's own files",
 	.category_id = "code_integrity",
 	.category_title = "Code Integrity",
-	.subscriptions = {
-		KIND_BIT(DA_EV_FILE_OPEN) | KIND_BIT(DA_EV_FILE_UNLINK) | KIND_BIT(DA_EV_FILE_RENAME) |
-		KIND_BIT(DA_EV_FILE_CHMOD) | KIND_BIT(DA_EV_FILE_WRITE) | KIND_BIT(DA_EV_FILE_STAT) |
-		KIND_BIT(DA_EV_PROC_EXEC) | KIND_BIT(DA_EV_PROC_EXIT), /* setup phase only */
-		/* kinds 64..95 live in the second word */
-		KIND_BIT(DA_EV_OUTPUT) | KIND_BIT(DA_EV_TARGET_EXIT) | KIND_BIT(DA_EV_FS_MONITOR),
-	},
+	.kinds = DA_KINDS(DA_EV_FILE_OPEN, DA_EV_FILE_UNLINK, DA_EV_FILE_RENAME, DA_EV_FILE_CHMOD,
+			DA_EV_FILE_WRITE, DA_EV_FILE_STAT, DA_EV_PROC_EXEC, DA_EV_PROC_EXIT, DA_EV_OUTPUT,
+			DA_EV_TARGET_EXIT, DA_EV_FS_MONITOR),
+	.rules = code_integrity_rules,
+	.options = code_integrity_options,
 	.init = ci_init,
 	.on_event = ci_on_event,
 	.finish = ci_finish,

@@ -274,6 +274,33 @@ static void file_destroy(void *state)
 	free(st);
 }
 
+/* Every rule this detector emits (ABI 1.2): the core refuses others and
+ * checks `rules:` overrides against this list; `dynaudit plugins -v` shows it. */
+static const struct da_rule_decl file_rules[] = {
+	{"file.sensitive_read", DA_SEV_HIGH,
+	 "a sensitive path read (or linked to): secrets, keys, credentials, other users' files"},
+	{"file.sensitive_write", DA_SEV_HIGH,
+	 "a sensitive path opened for writing"},
+	{"file.account_db", DA_SEV_LOW,
+	 "/etc/passwd or /etc/group read (low when enumerated by a shell or text tool)"},
+	{"file.persistence", DA_SEV_CRITICAL,
+	 "a write at a persistence location (rc files, cron, systemd, authorized_keys...)"},
+	{"file.write_outside", DA_SEV_HIGH,
+	 "a write, create, delete or change outside allow_write"},
+	{"file.exec_created", DA_SEV_HIGH,
+	 "a file made executable outside the workdir"},
+	{0},
+};
+
+/* Its config keys (ABI 1.2): the core checks them before init(). */
+static const struct da_option_decl file_options[] = {
+	{"sensitive", DA_OPT_LIST,
+	 "extra sensitive paths or globs, added to the built-in list (~ is HOME)"},
+	{"allow_write", DA_OPT_LIST,
+	 "places writes may go: workdir, tmp, home or paths/globs (default [workdir, tmp, home])"},
+	{0},
+};
+
 static const struct da_plugin file_plugin = {
 	DA_PLUGIN_HEADER,
 	.name = "file",
@@ -281,12 +308,11 @@ static const struct da_plugin file_plugin = {
 	.description = "Sensitive reads, writes outside allowed places, persistence, dropped executables",
 	.category_id = "file",
 	.category_title = "File Access",
-	.subscriptions = {
-		(1ull << DA_EV_PROC_EXEC) | (1ull << DA_EV_FILE_OPEN) | (1ull << DA_EV_FILE_UNLINK) |
-		(1ull << DA_EV_FILE_RENAME) | (1ull << DA_EV_FILE_CHMOD) | (1ull << DA_EV_FILE_CHOWN) |
-		(1ull << DA_EV_FILE_LINK) | (1ull << DA_EV_FILE_MKDIR) | (1ull << DA_EV_FILE_WRITE),
-		(1ull << (DA_EV_FS_MONITOR - 64)) | (1ull << (DA_EV_SYSCALL_OTHER - 64)),
-	},
+	.kinds = DA_KINDS(DA_EV_PROC_EXEC, DA_EV_FILE_OPEN, DA_EV_FILE_UNLINK, DA_EV_FILE_RENAME,
+			DA_EV_FILE_CHMOD, DA_EV_FILE_CHOWN, DA_EV_FILE_LINK, DA_EV_FILE_MKDIR, DA_EV_FILE_WRITE,
+			DA_EV_FS_MONITOR, DA_EV_SYSCALL_OTHER),
+	.rules = file_rules,
+	.options = file_options,
 	.init = file_init,
 	.on_event = file_on_event,
 	.finish = file_finish,

@@ -271,6 +271,45 @@ static void network_destroy(void *state)
 	free(st);
 }
 
+/* Every rule this detector emits (ABI 1.2): the core refuses others and
+ * checks `rules:` overrides against this list; `dynaudit plugins -v` shows it. */
+static const struct da_rule_decl network_rules[] = {
+	{"network.connect", DA_SEV_HIGH,
+	 "a connect or send to an inet address outside allow_connect"},
+	{"network.listen", DA_SEV_HIGH,
+	 "a listening socket outside allow_listen"},
+	{"network.listen_any", DA_SEV_LOW,
+	 "an allowed port listened on all interfaces"},
+	{"network.raw_socket", DA_SEV_HIGH,
+	 "a raw, packet or ICMP socket"},
+	{"network.port_scan", DA_SEV_HIGH,
+	 "more than five distinct ports of one host contacted"},
+	{"network.netlink", DA_SEV_MEDIUM,
+	 "a netlink socket other than NETLINK_ROUTE"},
+	{"network.dns", DA_SEV_MEDIUM,
+	 "a DNS lookup attempt (UDP to port 53)"},
+	{"network.dns_query", DA_SEV_INFO,
+	 "a name looked up through the sink resolver"},
+	{"network.dns_tunnel", DA_SEV_HIGH,
+	 "a looked-up name that carries data (long or high-entropy labels, many names)"},
+	{"network.unix_sensitive", DA_SEV_CRITICAL,
+	 "a connect to a container runtime, D-Bus, systemd or ssh-agent socket"},
+	{"network.unix_connect", DA_SEV_MEDIUM,
+	 "a connect to another unix socket outside allow_connect"},
+	{0},
+};
+
+/* Its config keys (ABI 1.2): the core checks them before init(). */
+static const struct da_option_decl network_options[] = {
+	{"allow_connect", DA_OPT_LIST,
+	 "host:port patterns or unix socket paths that may be connected (default: none)"},
+	{"allow_listen", DA_OPT_LIST,
+	 "host:port patterns that may listen or bind (default: none)"},
+	{"allow_dns", DA_OPT_BOOL,
+	 "DNS lookups are expected (default false)"},
+	{0},
+};
+
 static const struct da_plugin network_plugin = {
 	DA_PLUGIN_HEADER,
 	.name = "network",
@@ -278,12 +317,11 @@ static const struct da_plugin network_plugin = {
 	.description = "Sockets, connections, listeners and DNS against the allow-lists",
 	.category_id = "network",
 	.category_title = "Network Connections",
-	.subscriptions = {
-		(1ull << DA_EV_NET_SOCKET) | (1ull << DA_EV_NET_CONNECT) | (1ull << DA_EV_NET_BIND) |
-		(1ull << DA_EV_NET_LISTEN) | (1ull << DA_EV_NET_ACCEPT) | (1ull << DA_EV_NET_SEND) |
-		(1ull << DA_EV_FILE_OPEN),
-		(1ull << (DA_EV_SOCK_SNAPSHOT - 64)) | (1ull << (DA_EV_SYSCALL_OTHER - 64)),
-	},
+	.kinds = DA_KINDS(DA_EV_NET_SOCKET, DA_EV_NET_CONNECT, DA_EV_NET_BIND, DA_EV_NET_LISTEN,
+			DA_EV_NET_ACCEPT, DA_EV_NET_SEND, DA_EV_FILE_OPEN, DA_EV_SOCK_SNAPSHOT,
+			DA_EV_SYSCALL_OTHER),
+	.rules = network_rules,
+	.options = network_options,
 	.init = network_init,
 	.on_event = network_on_event,
 	.finish = network_finish,

@@ -130,6 +130,37 @@ static void privilege_destroy(void *state)
 	free(state);
 }
 
+/* Every rule this detector emits (ABI 1.2): the core refuses others and
+ * checks `rules:` overrides against this list; `dynaudit plugins -v` shows it. */
+static const struct da_rule_decl privilege_rules[] = {
+	{"privilege.set_id", DA_SEV_HIGH,
+	 "set*id asking for root or an id the process does not have"},
+	{"privilege.capability", DA_SEV_HIGH,
+	 "capabilities set or raised (capset, ambient raise, securebits)"},
+	{"privilege.hardening", DA_SEV_INFO,
+	 "the program restricting itself (no_new_privs, seccomp, dumpable)"},
+	{"privilege.namespace", DA_SEV_HIGH,
+	 "unshare, setns or clone with new namespaces"},
+	{"privilege.mount", DA_SEV_HIGH,
+	 "mount, umount, pivot_root, chroot and the new mount API"},
+	{"privilege.ptrace", DA_SEV_CRITICAL,
+	 "ptrace of another process, process_vm_* or pidfd_getfd"},
+	{"privilege.setuid_bit", DA_SEV_CRITICAL,
+	 "a setuid or setgid bit set on a file"},
+	{"privilege.chown_root", DA_SEV_HIGH,
+	 "chown to uid or gid 0"},
+	{"privilege.kernel", DA_SEV_CRITICAL,
+	 "kernel modules, kexec, bpf, perf, keyrings, io_uring and other kernel surface"},
+	{"privilege.setuid_tool", DA_SEV_HIGH,
+	 "exec of sudo, su, pkexec, passwd and other set-id helpers"},
+	{0},
+};
+
+/* No config keys (ABI 1.2): the core rejects any before init(). */
+static const struct da_option_decl privilege_options[] = {
+	{0},
+};
+
 static const struct da_plugin privilege_plugin = {
 	DA_PLUGIN_HEADER,
 	.name = "privilege",
@@ -137,13 +168,11 @@ static const struct da_plugin privilege_plugin = {
 	.description = "identity, capability, namespace, mount, ptrace and kernel-interface use",
 	.category_id = "privilege",
 	.category_title = "Privilege Use",
-	.subscriptions = {
-		KIND_BIT(DA_EV_PROC_EXEC) | KIND_BIT(DA_EV_FILE_OPEN) | KIND_BIT(DA_EV_FILE_CHMOD) |
-		KIND_BIT(DA_EV_FILE_CHOWN) | KIND_BIT(DA_EV_PRIV_ID) |
-		KIND_BIT(DA_EV_PRIV_CAP) | KIND_BIT(DA_EV_PRIV_NS) | KIND_BIT(DA_EV_PRIV_MOUNT) |
-		KIND_BIT(DA_EV_PRIV_PTRACE) | KIND_BIT(DA_EV_PRIV_KERNEL),
-		KIND_BIT(DA_EV_SYSCALL_OTHER), /* kind 90 lives in the second word */
-	},
+	.kinds = DA_KINDS(DA_EV_PROC_EXEC, DA_EV_FILE_OPEN, DA_EV_FILE_CHMOD, DA_EV_FILE_CHOWN,
+			DA_EV_PRIV_ID, DA_EV_PRIV_CAP, DA_EV_PRIV_NS, DA_EV_PRIV_MOUNT, DA_EV_PRIV_PTRACE,
+			DA_EV_PRIV_KERNEL, DA_EV_SYSCALL_OTHER),
+	.rules = privilege_rules,
+	.options = privilege_options,
 	.init = privilege_init,
 	.on_event = privilege_on_event,
 	.finish = privilege_finish,

@@ -22,7 +22,6 @@
 #include "dynaudit/event.h"
 #include "dynaudit/plugin.h"
 
-#define KIND_BIT(k) ((uint64_t)1 << ((k) % 64))
 #define MAX_KNOWN_IDS 8
 
 struct known_ids {

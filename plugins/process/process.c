@@ -334,6 +334,45 @@ static void process_destroy(void *state)
 	free(st);
 }
 
+/* Every rule this detector emits (ABI 1.2): the core refuses others and
+ * checks `rules:` overrides against this list; `dynaudit plugins -v` shows it. */
+static const struct da_rule_decl process_rules[] = {
+	{"process.memfd_exec", DA_SEV_CRITICAL,
+	 "exec of an in-memory file (memfd, /proc/self/fd/N): fileless code"},
+	{"process.exec_writable", DA_SEV_HIGH,
+	 "exec of a file in a writable place or one the run created or changed"},
+	{"process.shell", DA_SEV_CRITICAL,
+	 "a shell on a socket, an interactive or dangerous shell, curl | sh, a -c string after an accept"},
+	{"process.inline_code", DA_SEV_HIGH,
+	 "a child running code from its command line (python -c, perl -e, node -e...)"},
+	{"process.exec_unlisted", DA_SEV_MEDIUM,
+	 "exec of a program not in allow_exec"},
+	{"process.recon", DA_SEV_MEDIUM,
+	 "reconnaissance commands (id, uname, ps, netstat, find / ...)"},
+	{"process.signal", DA_SEV_HIGH,
+	 "a signal to pid 1, to all processes, or to processes the run did not create"},
+	{"process.masquerade", DA_SEV_HIGH,
+	 "a process named like a kernel thread or a system daemon"},
+	{"process.daemon", DA_SEV_MEDIUM,
+	 "a process outliving its parent or the main program (double fork, setsid)"},
+	{"process.loader_injection", DA_SEV_HIGH,
+	 "a program run with LD_PRELOAD/LD_AUDIT, or LD_LIBRARY_PATH in a writable place"},
+	{"process.long_sleep", DA_SEV_MEDIUM,
+	 "a sleep or timed wait outlasting the observation window"},
+	{"process.runaway", DA_SEV_HIGH,
+	 "more processes than max_processes, or forks hitting the process limit"},
+	{0},
+};
+
+/* Its config keys (ABI 1.2): the core checks them before init(). */
+static const struct da_option_decl process_options[] = {
+	{"allow_exec", DA_OPT_LIST,
+	 "programs that may run: base names or paths, shell globs (default: none)"},
+	{"max_processes", DA_OPT_INT,
+	 "processes the run may create, 1 to 1000000 (default 64)"},
+	{0},
+};
+
 static const struct da_plugin process_plugin = {
 	DA_PLUGIN_HEADER,
 	.name = "process",
@@ -341,15 +380,13 @@ static const struct da_plugin process_plugin = {
 	.description = "Shells, unexpected programs, reconnaissance, daemons and fork bombs",
 	.category_id = "process",
 	.category_title = "Process Spawning",
-	.subscriptions = {
-		(1ull << DA_EV_PROC_EXEC) | (1ull << DA_EV_PROC_FORK) | (1ull << DA_EV_PROC_EXIT) |
-		(1ull << DA_EV_PROC_SIGNAL) | (1ull << DA_EV_PROC_SESSION) | (1ull << DA_EV_FILE_OPEN) |
-		(1ull << DA_EV_FILE_RENAME) | (1ull << DA_EV_FILE_CHMOD) | (1ull << DA_EV_FILE_LINK) |
-		(1ull << DA_EV_FILE_MKDIR) | (1ull << DA_EV_NET_CONNECT) | (1ull << DA_EV_NET_LISTEN) |
-		(1ull << DA_EV_NET_ACCEPT),
-		(1ull << (DA_EV_TARGET_EXIT - 64)) | (1ull << (DA_EV_SYSCALL_OTHER - 64)) |
-		(1ull << (DA_EV_OUTPUT - 64)) | (1ull << (DA_EV_PROC_SNAPSHOT - 64)),
-	},
+	.kinds = DA_KINDS(DA_EV_PROC_EXEC, DA_EV_PROC_FORK, DA_EV_PROC_EXIT, DA_EV_PROC_SIGNAL,
+			DA_EV_PROC_SESSION, DA_EV_FILE_OPEN, DA_EV_FILE_RENAME, DA_EV_FILE_CHMOD,
+			DA_EV_FILE_LINK, DA_EV_FILE_MKDIR, DA_EV_NET_CONNECT, DA_EV_NET_LISTEN,
+			DA_EV_NET_ACCEPT, DA_EV_TARGET_EXIT, DA_EV_SYSCALL_OTHER, DA_EV_OUTPUT,
+			DA_EV_PROC_SNAPSHOT),
+	.rules = process_rules,
+	.options = process_options,
 	.init = process_init,
 	.on_event = process_on_event,
 	.finish = process_finish,
