@@ -28,6 +28,7 @@
 #include <sys/socket.h>
 
 #include "dynaudit/endpoint.h"
+#include "dynaudit/detector.h"
 #include "dynaudit/event.h"
 #include "dynaudit/pathclass.h"
 #include "dynaudit/plugin.h"
@@ -137,8 +138,6 @@ struct backdoor {
 };
 
 /* ---- state.c: small helpers, emit(), processes and the descriptors they hold */
-bool starts_with(const char *s, const char *prefix);
-bool has_suffix(const char *s, const char *suffix);
 char *copy_text(const char *text);
 void replace_text(char **slot, const char *text);
 bool under(const char *path, const char *dir, size_t len);

@@ -5,12 +5,12 @@
 
 static int proc_secret_class(const char *path, int reader_pid)
 {
-	if (!starts_with(path, "/proc/"))
+	if (!da_str_starts_with(path, "/proc/"))
 		return 0;
 	const char *p = path + 6, *slash = strchr(p, '/');
 	if (!slash || (strcmp(slash, "/environ") != 0 && strcmp(slash, "/mem") != 0))
 		return 0;
-	if (starts_with(p, "self/") || starts_with(p, "thread-self/"))
+	if (da_str_starts_with(p, "self/") || da_str_starts_with(p, "thread-self/"))
 		return 2;
 	char *end;
 	long pid = strtol(p, &end, 10);
@@ -82,7 +82,7 @@ void on_secret_read(struct backdoor *st, const struct da_event *ev)
 	if (!p)
 		return;
 	/* ps reads every process's environ by design */
-	if (starts_with(ev->path, "/proc/") && da_prog_is_process_lister(p->exe))
+	if (da_str_starts_with(ev->path, "/proc/") && da_prog_is_process_lister(p->exe))
 		return;
 	give_secret(p, ev->path, ev->text, cls == 2);
 	check_held_connection(st, p, ev);
@@ -170,7 +170,7 @@ bool is_explicit_send(const struct da_event *ev)
 /* The local port of "socket:inet/dgram@0.0.0.0:38604" (0 when none). */
 int local_port(const char *desc)
 {
-	const char *at = desc && starts_with(desc, "socket:inet") ? strchr(desc, '@') : NULL;
+	const char *at = desc && da_str_starts_with(desc, "socket:inet") ? strchr(desc, '@') : NULL;
 	const char *colon = at ? strrchr(at, ':') : NULL;
 	return colon ? atoi(colon + 1) : 0;
 }

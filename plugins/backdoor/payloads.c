@@ -15,11 +15,11 @@ const struct dropped *dropped_find(const struct backdoor *st, const char *path)
 
 static bool is_drop_location(const struct backdoor *st, const char *path)
 {
-	if (!path || path[0] != '/' || strstr(path, "/__pycache__/") || has_suffix(path, ".pyc"))
+	if (!path || path[0] != '/' || strstr(path, "/__pycache__/") || da_str_ends_with(path, ".pyc"))
 		return false;
-	if (starts_with(path, "/dev/") && !starts_with(path, "/dev/shm/"))
+	if (da_str_starts_with(path, "/dev/") && !da_str_starts_with(path, "/dev/shm/"))
 		return false;
-	if (starts_with(path, "/proc/") || starts_with(path, "/sys/"))
+	if (da_str_starts_with(path, "/proc/") || da_str_starts_with(path, "/sys/"))
 		return false;
 	return !in_workdir(st, path) || da_prog_base_name(path)[0] == '.';
 }
@@ -48,7 +48,7 @@ bool name_in(const char *base, const char *const *exact, size_t n_exact,
 		if (strcmp(base, exact[i]) == 0)
 			return true;
 	for (size_t i = 0; i < n_prefixes; i++)
-		if (starts_with(base, prefixes[i]))
+		if (da_str_starts_with(base, prefixes[i]))
 			return true;
 	return false;
 }
@@ -58,8 +58,8 @@ bool name_in(const char *base, const char *const *exact, size_t n_exact,
 /* The dynamic loader run as a program: ld-linux-x86-64.so.2 FILE. */
 bool is_loader(const char *base)
 {
-	return starts_with(base, "ld-linux") || starts_with(base, "ld-musl") ||
-	       starts_with(base, "ld.so") || starts_with(base, "ld64.so");
+	return da_str_starts_with(base, "ld-linux") || da_str_starts_with(base, "ld-musl") ||
+	       da_str_starts_with(base, "ld.so") || da_str_starts_with(base, "ld64.so");
 }
 
 /* The program pid runs, or the one its parent ran (a fork that did not exec). */
@@ -84,7 +84,7 @@ const struct work_write *work_find(const struct backdoor *st, const char *path)
 static void note_work_write(struct backdoor *st, const char *path, const struct da_event *ev)
 {
 	if (ev->phase || !in_workdir(st, path) || is_drop_location(st, path) ||
-	    strstr(path, "/__pycache__/") || has_suffix(path, ".pyc") || work_find(st, path))
+	    strstr(path, "/__pycache__/") || da_str_ends_with(path, ".pyc") || work_find(st, path))
 		return;
 	const char *writer = writer_of(st, proc_find(st, ev->pid));
 	if (da_prog_is_toolchain(writer))
@@ -109,9 +109,9 @@ bool is_fileless(const struct da_event *ev, const char *path)
 		return true;
 	if (!path)
 		return false;
-	if (strstr(path, "memfd:") || starts_with(path, "/dev/fd/"))
+	if (strstr(path, "memfd:") || da_str_starts_with(path, "/dev/fd/"))
 		return true;
-	return starts_with(path, "/proc/") && strstr(path, "/fd/");
+	return da_str_starts_with(path, "/proc/") && strstr(path, "/fd/");
 }
 
 /* JVM libraries that unpack their own native code to /tmp or ~/.cache and
@@ -123,7 +123,7 @@ static bool is_known_extractor(const char *base)
 		"snappy-", "libsnappyjava", "liblz4-java", "libzstd-jni", "librocksdbjni",
 		"libconscrypt", "libleveldbjni"};
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-		if (starts_with(base, prefixes[i]))
+		if (da_str_starts_with(base, prefixes[i]))
 			return true;
 	return false;
 }
@@ -135,7 +135,7 @@ void on_mmap_exec(struct backdoor *st, const struct da_event *ev)
 		return;
 	const char *base = da_prog_base_name(path);
 	bool libffi = strstr(path, "memfd:libffi") ||
-		      (in_temp_dir(path) && starts_with(base, "ffi") && !strstr(base, ".so"));
+		      (in_temp_dir(path) && da_str_starts_with(base, "ffi") && !strstr(base, ".so"));
 	if (libffi || is_known_extractor(base))
 		return; /* trampolines and libraries unpacked from the program's own jar */
 	char msg[768];
@@ -189,7 +189,7 @@ static void check_dropped_code_load(struct backdoor *st, const struct da_event *
 		return;
 	bool code = false;
 	for (const char *const *e = code_ext; *e; e++)
-		if (has_suffix(ev->path, *e))
+		if (da_str_ends_with(ev->path, *e))
 			code = true;
 	struct proc *p = proc_find(st, ev->pid);
 	if (p && p->script && strcmp(p->script, ev->path) == 0)

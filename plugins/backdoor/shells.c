@@ -174,17 +174,17 @@ static bool code_from_cmdline(const char *base, const char *a)
 	bool long_opt = a[1] == '-';
 	if (strcmp(a, "-") == 0)
 		return true;
-	if (starts_with(base, "python"))
+	if (da_str_starts_with(base, "python"))
 		return !long_opt && (strchr(a + 1, 'c') || strchr(a + 1, 'm'));
-	if (starts_with(base, "perl") || starts_with(base, "ruby"))
+	if (da_str_starts_with(base, "perl") || da_str_starts_with(base, "ruby"))
 		return !long_opt && (strchr(a + 1, 'e') || strchr(a + 1, 'E'));
 	if (strcmp(base, "node") == 0 || strcmp(base, "nodejs") == 0)
 		return strcmp(a, "--eval") == 0 || strcmp(a, "--print") == 0 ||
 		       (!long_opt && (strchr(a + 1, 'e') || strchr(a + 1, 'p')));
-	if (starts_with(base, "php"))
+	if (da_str_starts_with(base, "php"))
 		return strcmp(a, "-r") == 0 || strcmp(a, "-R") == 0 || strcmp(a, "-B") == 0 ||
 		       strcmp(a, "-E") == 0;
-	if (starts_with(base, "lua"))
+	if (da_str_starts_with(base, "lua"))
 		return strcmp(a, "-e") == 0;
 	/* shells */
 	return !long_opt && a[0] == '-' && (strchr(a + 1, 'c') || strchr(a + 1, 's'));
@@ -204,12 +204,12 @@ static bool option_takes_value(const char *base, const char *a)
 	static const char *const lua[] = {"-l", NULL};
 	static const char *const shell[] = {"-o", "+o", "-O", "+O", "--rcfile", "--init-file", NULL};
 	const char *const *list = is_loader(base)                 ? loader
-				  : starts_with(base, "python")   ? python
-				  : starts_with(base, "ruby")     ? ruby
-				  : starts_with(base, "perl")     ? NULL
+				  : da_str_starts_with(base, "python")   ? python
+				  : da_str_starts_with(base, "ruby")     ? ruby
+				  : da_str_starts_with(base, "perl")     ? NULL
 				  : strcmp(base, "node") == 0 || strcmp(base, "nodejs") == 0 ? node
-				  : starts_with(base, "php")      ? php
-				  : starts_with(base, "lua")      ? lua
+				  : da_str_starts_with(base, "php")      ? php
+				  : da_str_starts_with(base, "lua")      ? lua
 								  : shell;
 	for (; list && *list; list++)
 		if (strcmp(a, *list) == 0)
@@ -222,9 +222,9 @@ static bool option_takes_value(const char *base, const char *a)
  * code comes from the command line or stdin. */
 static const char *script_arg(const char *base, int argc, const char *const *argv)
 {
-	bool shell = !is_loader(base) && !starts_with(base, "python") && !starts_with(base, "perl") &&
-		     !starts_with(base, "ruby") && !starts_with(base, "php") &&
-		     !starts_with(base, "lua") && strcmp(base, "node") != 0 &&
+	bool shell = !is_loader(base) && !da_str_starts_with(base, "python") && !da_str_starts_with(base, "perl") &&
+		     !da_str_starts_with(base, "ruby") && !da_str_starts_with(base, "php") &&
+		     !da_str_starts_with(base, "lua") && strcmp(base, "node") != 0 &&
 		     strcmp(base, "nodejs") != 0;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -236,7 +236,7 @@ static const char *script_arg(const char *base, int argc, const char *const *arg
 			return a;
 		if (!is_loader(base) && code_from_cmdline(base, a))
 			return NULL;
-		if (starts_with(base, "php") && strcmp(a, "-f") == 0)
+		if (da_str_starts_with(base, "php") && strcmp(a, "-f") == 0)
 			return i + 1 < argc ? argv[i + 1] : NULL;
 		if (option_takes_value(base, a))
 			i++;
@@ -496,7 +496,7 @@ void on_net(struct backdoor *st, const struct da_event *ev)
 	case DA_EV_NET_ACCEPT:
 		if (!p || ev->err != 0 || ev->target_fd < 0)
 			break;
-		if (ev->family == AF_UNIX || starts_with(ev->fd_desc, "socket:unix"))
+		if (ev->family == AF_UNIX || da_str_starts_with(ev->fd_desc, "socket:unix"))
 			break;
 		if (!p->accept_text)
 			p->accept_text = copy_text(ev->text);
@@ -510,7 +510,7 @@ void on_net(struct backdoor *st, const struct da_event *ev)
 		break;
 	case DA_EV_NET_LISTEN:
 	case DA_EV_NET_BIND:
-		if (ev->err == 0 && ev->family != AF_UNIX && !starts_with(ev->fd_desc, "socket:unix"))
+		if (ev->err == 0 && ev->family != AF_UNIX && !da_str_starts_with(ev->fd_desc, "socket:unix"))
 			note_own_port(st, ev->port);
 		break;
 	default: break;

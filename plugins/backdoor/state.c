@@ -5,17 +5,6 @@
 
 /* ---- small helpers ---------------------------------------------------- */
 
-bool starts_with(const char *s, const char *prefix)
-{
-	return s && strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-bool has_suffix(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
 /* A bounded copy of an evidence line (NULL stays NULL). */
 char *copy_text(const char *text)
 {
@@ -40,8 +29,8 @@ bool in_workdir(const struct backdoor *st, const char *path)
 
 bool in_temp_dir(const char *path)
 {
-	return starts_with(path, "/tmp/") || starts_with(path, "/var/tmp/") ||
-	       starts_with(path, "/dev/shm/");
+	return da_str_starts_with(path, "/tmp/") || da_str_starts_with(path, "/var/tmp/") ||
+	       da_str_starts_with(path, "/dev/shm/");
 }
 
 /* addr is "host:port" as the events spell it; the address classes live
@@ -55,7 +44,7 @@ bool is_loopback(const char *addr)
 
 bool is_net_socket(const char *desc)
 {
-	return starts_with(desc, "socket:inet");
+	return da_str_starts_with(desc, "socket:inet");
 }
 
 /* allow_connect is matched by libdynaudit-sdk's endpoint matcher, the one
@@ -74,19 +63,8 @@ void emit(struct backdoor *st, const char *rule, enum da_severity sev, const cha
 	for (size_t i = 0; i < n_in && n < 5; i++)
 		if (evidence[i])
 			lines[n++] = evidence[i];
-	struct da_finding f = {
-		.struct_size = sizeof(f),
-		.rule = rule,
-		.severity = sev,
-		.message = msg,
-		.pid = pid,
-		.time_s = t,
-		.evidence = n ? lines : NULL,
-		.n_evidence = n,
-		.recommendation = recommendation,
-	};
 	/* emit only refuses malformed findings, which this file never builds */
-	(void)st->host->emit(st->host, &f);
+	(void)da_emit_finding(st->host, rule, sev, msg, pid, t, lines, n, recommendation);
 	if (st->n_findings++ == 0 || sev > st->worst) {
 		st->worst = sev;
 		snprintf(st->worst_label, sizeof(st->worst_label), "%s", label);

@@ -124,10 +124,10 @@ static int ci_init(const struct da_host *host, const struct da_cfg *cfg, void **
 	 * option ("python3 -u server.py" -> server.py), else the command. */
 	const char *const *cmd = host->run->command;
 	if (cmd && cmd[0]) {
-		st->script = base_name(cmd[0]);
+		st->script = da_prog_base_name(cmd[0]);
 		for (size_t i = 1; cmd[i]; i++)
 			if (cmd[i][0] != '-') {
-				st->script = base_name(cmd[i]);
+				st->script = da_prog_base_name(cmd[i]);
 				break;
 			}
 	}
@@ -262,11 +262,6 @@ static const struct da_rule_decl code_integrity_rules[] = {
 	{0},
 };
 
-/* No config keys (ABI 1.2): the core rejects any before init(). */
-static const struct da_option_decl code_integrity_options[] = {
-	{0},
-};
-
 static const struct da_plugin code_integrity_plugin = {
 	DA_PLUGIN_HEADER,
 	.name = "code_integrity",
@@ -278,7 +273,7 @@ static const struct da_plugin code_integrity_plugin = {
 			DA_EV_FILE_WRITE, DA_EV_FILE_STAT, DA_EV_PROC_EXEC, DA_EV_PROC_EXIT, DA_EV_OUTPUT,
 			DA_EV_TARGET_EXIT, DA_EV_FS_MONITOR),
 	.rules = code_integrity_rules,
-	.options = code_integrity_options,
+	.options = da_no_options, /* no keys: any is rejected */
 	.init = ci_init,
 	.on_event = ci_on_event,
 	.finish = ci_finish,

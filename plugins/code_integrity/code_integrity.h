@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dynaudit/detector.h"
+#include "dynaudit/progclass.h"
 #include "dynaudit/event.h"
 #include "dynaudit/plugin.h"
 
@@ -128,9 +130,6 @@ enum end_kind {
 };
 
 /* ---- files.c: small helpers, emit() and the table of workdir files */
-const char *base_name(const char *path);
-bool has_suffix(const char *s, const char *suffix);
-bool starts_with(const char *s, const char *prefix);
 void fmt_seconds(double t, char *buf, size_t len);
 void emit(struct code_integrity *st, const char *rule, enum da_severity sev,
 	  const char *msg, int pid, double t, const char *const *evidence, size_t n_ev,

@@ -10,7 +10,7 @@ static bool parse_frame(const char *line, char *file, size_t len, long *lineno)
 {
 	while (*line == ' ')
 		line++;
-	if (!starts_with(line, "File \""))
+	if (!da_str_starts_with(line, "File \""))
 		return false;
 	line += 6;
 	const char *end = strstr(line, "\", line ");
@@ -40,7 +40,7 @@ size_t exception_name_len(const char *line)
 	char name[128];
 	snprintf(name, sizeof(name), "%.*s", (int)n, line);
 	for (size_t i = 0; i < sizeof(endings) / sizeof(endings[0]); i++)
-		if (has_suffix(name, endings[i]))
+		if (da_str_ends_with(name, endings[i]))
 			return n;
 	return 0;
 }
@@ -89,12 +89,12 @@ const char *crash_signature(const char *line)
 		{"terminate called without an active exception", true, "C++ terminate"},
 	};
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-		bool hit = sigs[i].prefix ? starts_with(line, sigs[i].needle)
+		bool hit = sigs[i].prefix ? da_str_starts_with(line, sigs[i].needle)
 					  : strstr(line, sigs[i].needle) != NULL;
 		if (hit)
 			return sigs[i].label;
 	}
-	if (strcmp(line, "Aborted") == 0 || has_suffix(line, " Aborted"))
+	if (strcmp(line, "Aborted") == 0 || da_str_ends_with(line, " Aborted"))
 		return "Aborted";
 	if (is_compiler_error(line))
 		return "compiler error";
@@ -106,7 +106,7 @@ const char *crash_signature(const char *line)
  * Writes it to out and returns true, or false for any other line. */
 static bool java_exception(const char *line, char *out, size_t len)
 {
-	const char *q = starts_with(line, "Exception in thread \"") ? strstr(line + 21, "\" ") : NULL;
+	const char *q = da_str_starts_with(line, "Exception in thread \"") ? strstr(line + 21, "\" ") : NULL;
 	if (!q || !q[2] || strchr(": ", q[2]))
 		return false;
 	q += 2;
@@ -168,7 +168,7 @@ static void on_python_exception(struct code_integrity *st, const struct da_event
 		snprintf(msg, sizeof(msg), "Python %s: \"%.400s\"%s", short_name, line, why);
 	st->memory_hint = st->memory_hint || memory;
 	char rec[512];
-	const char *where = s->frame_file[0] ? base_name(s->frame_file) : "the program";
+	const char *where = s->frame_file[0] ? da_prog_base_name(s->frame_file) : "the program";
 	if (memory)
 		snprintf(rec, sizeof(rec), "%s", MEMORY_FIX);
 	else if (syntax)
@@ -182,7 +182,7 @@ static void on_python_exception(struct code_integrity *st, const struct da_event
 	/* the last exception of a chain is the one that ends the program */
 	snprintf(st->crash_label, sizeof(st->crash_label), "%s", short_name);
 	if (s->frame_file[0])
-		snprintf(st->crash_file, sizeof(st->crash_file), "%s", base_name(s->frame_file));
+		snprintf(st->crash_file, sizeof(st->crash_file), "%s", da_prog_base_name(s->frame_file));
 	st->syntax_error = st->syntax_error || syntax;
 	s->in_traceback = false;
 	s->frame_file[0] = '\0';
@@ -218,11 +218,11 @@ static void on_node_crash(struct code_integrity *st, const struct da_event *ev, 
 	snprintf(msg, sizeof(msg), "Node uncaught %s: \"%.400s\"%s%.400s", name, error,
 		 file[0] ? " thrown at " : "", file[0] ? s->js_location : "");
 	snprintf(rec, sizeof(rec), "Handle or fix the %s thrown in %s", name,
-		 file[0] ? base_name(file) : "the program");
+		 file[0] ? da_prog_base_name(file) : "the program");
 	output_finding(st, ev, s, msg, rec);
 	snprintf(st->crash_label, sizeof(st->crash_label), "%s", name);
 	if (file[0])
-		snprintf(st->crash_file, sizeof(st->crash_file), "%s", base_name(file));
+		snprintf(st->crash_file, sizeof(st->crash_file), "%s", da_prog_base_name(file));
 }
 
 /* HotSpot reports its own death in a block of '#' lines, on stdout:
@@ -251,10 +251,10 @@ static bool on_jvm_line(struct code_integrity *st, const struct da_event *ev,
 		{"Error occurred during initialization of VM", "JVM start-up error", false},
 	};
 	size_t i = 0, n = sizeof(reports) / sizeof(reports[0]);
-	while (i < n && !starts_with(line, reports[i].prefix))
+	while (i < n && !da_str_starts_with(line, reports[i].prefix))
 		i++;
 	/* the report's file names the crash even when its header went elsewhere */
-	bool hs_err = i == n && line[0] == '#' && strstr(line, "/hs_err_pid") && has_suffix(line, ".log");
+	bool hs_err = i == n && line[0] == '#' && strstr(line, "/hs_err_pid") && da_str_ends_with(line, ".log");
 	if (i == n && !hs_err)
 		return false;
 	bool memory = i < n && reports[i].memory;
@@ -309,7 +309,7 @@ void on_output(struct code_integrity *st, const struct da_event *ev)
 
 	char file[LINE_MAX_KEPT];
 	long lineno = 0;
-	if (starts_with(line, "Traceback (most recent call last)")) {
+	if (da_str_starts_with(line, "Traceback (most recent call last)")) {
 		s->in_traceback = true;
 		s->frame_file[0] = '\0';
 		s->frame_is_app = false;
@@ -338,7 +338,7 @@ void on_output(struct code_integrity *st, const struct da_event *ev)
 		snprintf(s->last_error, sizeof(s->last_error), "%s", line);
 	else if (is_js_location(line))
 		snprintf(s->js_location, sizeof(s->js_location), "%s", line);
-	if (starts_with(line, "Node.js v") && line[9] >= '0' && line[9] <= '9') {
+	if (da_str_starts_with(line, "Node.js v") && line[9] >= '0' && line[9] <= '9') {
 		on_node_crash(st, ev, s);
 		return;
 	}

@@ -11,7 +11,7 @@
  * that a recipe failed); 0 not an error line. */
 static int setup_error_rank(struct code_integrity *st, const char *line)
 {
-	if (starts_with(line, "Traceback (most recent call last)")) {
+	if (da_str_starts_with(line, "Traceback (most recent call last)")) {
 		st->setup_in_traceback = true;
 		return 0;
 	}
@@ -49,7 +49,7 @@ void on_setup_exec(struct code_integrity *st, const struct da_event *ev)
 	for (int i = 0; ev->argv && i < ev->argc && used + 1 < sizeof(st->setup_cmd); i++) {
 		const char *arg = ev->argv[i] ? ev->argv[i] : "";
 		int n = snprintf(st->setup_cmd + used, sizeof(st->setup_cmd) - used, "%s%s",
-				 i ? " " : "", i ? arg : base_name(arg));
+				 i ? " " : "", i ? arg : da_prog_base_name(arg));
 		if (n < 0)
 			break;
 		used += (size_t)n;

@@ -5,23 +5,6 @@
 
 /* ---- small helpers ---------------------------------------------------- */
 
-const char *base_name(const char *path)
-{
-	const char *slash = path ? strrchr(path, '/') : NULL;
-	return slash ? slash + 1 : (path ? path : "");
-}
-
-bool has_suffix(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-bool starts_with(const char *s, const char *prefix)
-{
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
 /* "0.34" / "4.2" / "37": short seconds for messages. */
 void fmt_seconds(double t, char *buf, size_t len)
 {
@@ -36,19 +19,8 @@ void emit(struct code_integrity *st, const char *rule, enum da_severity sev,
 	  const char *msg, int pid, double t, const char *const *evidence, size_t n_ev,
 	  const char *recommendation)
 {
-	struct da_finding f = {
-		.struct_size = sizeof(f),
-		.rule = rule,
-		.severity = sev,
-		.message = msg,
-		.pid = pid,
-		.time_s = t,
-		.evidence = n_ev ? evidence : NULL,
-		.n_evidence = n_ev,
-		.recommendation = recommendation,
-	};
 	/* emit only refuses malformed findings, which this file never builds */
-	(void)st->host->emit(st->host, &f);
+	(void)da_emit_finding(st->host, rule, sev, msg, pid, t, evidence, n_ev, recommendation);
 }
 
 /* ---- the workdir file table -------------------------------------------- */
@@ -64,14 +36,14 @@ static bool is_generated(const char *path)
 {
 	static const char *const suffixes[] = {".pyc", ".pyo", ".o", ".obj", ".a", ".so",
 					       ".d", ".gch", ".class", ".swp", "~"};
-	if (strstr(path, "/__pycache__/") || strcmp(base_name(path), "a.out") == 0)
+	if (strstr(path, "/__pycache__/") || strcmp(da_prog_base_name(path), "a.out") == 0)
 		return true;
 	/* git keeps its index, locks and objects itself (`git describe --dirty`
 	 * refreshes the index); its hooks and config decide what runs */
-	if (strstr(path, "/.git/") && !strstr(path, "/.git/hooks/") && !has_suffix(path, "/.git/config"))
+	if (strstr(path, "/.git/") && !strstr(path, "/.git/hooks/") && !da_str_ends_with(path, "/.git/config"))
 		return true;
 	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++)
-		if (has_suffix(path, suffixes[i]))
+		if (da_str_ends_with(path, suffixes[i]))
 			return true;
 	return false;
 }
@@ -86,24 +58,21 @@ static bool is_source(const struct code_integrity *st, const char *path)
 	static const char *const names[] = {"Makefile", "makefile", "GNUmakefile", "CMakeLists.txt",
 					    "Dockerfile", "requirements.txt", "pyproject.toml",
 					    "package.json", "Cargo.toml", "go.mod", "meson.build"};
-	const char *base = base_name(path);
+	const char *base = da_prog_base_name(path);
 	if (st->script && strcmp(base, st->script) == 0)
 		return true;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(base, names[i]) == 0)
 			return true;
 	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
-		if (has_suffix(base, exts[i]))
+		if (da_str_ends_with(base, exts[i]))
 			return true;
 	return false;
 }
 
 static size_t hash_path(const char *s)
 {
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return (size_t)(h % PATH_SLOTS);
+	return (size_t)(da_hash_str(s) % PATH_SLOTS);
 }
 
 /* The record of path, created when absent; NULL when the table is full. */
@@ -311,7 +280,7 @@ static bool shipped(const struct code_integrity *st, const struct file_rec *r)
 		return true;
 	/* an O_CREAT open of a file never seen before: assume the run made it,
 	 * unless it is the very script that was run */
-	return st->script && strcmp(base_name(r->path), st->script) == 0;
+	return st->script && strcmp(da_prog_base_name(r->path), st->script) == 0;
 }
 
 void report_modifications(struct code_integrity *st)
@@ -332,7 +301,7 @@ void report_modifications(struct code_integrity *st)
 			    : NULL);
 		if (source && st->n_source_mods++ == 0)
 			snprintf(st->first_source_mod, sizeof(st->first_source_mod), "%s",
-				 base_name(r->path));
+				 da_prog_base_name(r->path));
 		if (!source)
 			st->n_file_mods++;
 	}

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dynaudit/detector.h"
 #include "dynaudit/event.h"
 #include "dynaudit/pathclass.h"
 #include "dynaudit/plugin.h"
@@ -92,7 +93,6 @@ bool write_allowed(const struct state *st, const struct da_event *ev, const char
 bool is_system_path(const char *path);
 
 /* ---- state.c: small helpers, paths already judged, pid -> program, report() */
-void copy_text(char *dst, size_t size, const char *src);
 bool seen_has(const struct state *st, const char *key);
 bool seen_once(struct state *st, char tag, const char *path);
 char *expand_home(const char *pattern, const char *home);

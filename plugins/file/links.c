@@ -12,14 +12,14 @@ static const char *pattern_below(const char *const *list, char *const *expanded,
 		char *p = expand_home(list[i], home);
 		bool hit = p && da_path_under(p, dir);
 		if (hit)
-			copy_text(buf, buflen, p);
+			da_copy_text(buf, buflen, p);
 		free(p);
 		if (hit)
 			return buf;
 	}
 	for (size_t i = 0; i < n; i++)
 		if (da_path_under(expanded[i], dir)) {
-			copy_text(buf, buflen, expanded[i]);
+			da_copy_text(buf, buflen, expanded[i]);
 			return buf;
 		}
 	return NULL;
@@ -43,7 +43,7 @@ static void judge_link(struct state *st, const struct da_event *ev, const char *
 	for (size_t i = 0; i < st->n_sensitive && !held; i++)
 		if (da_path_under(st->sensitive[i], target) &&
 		    !(root_home && strcmp(st->sensitive[i], "/root") == 0)) {
-			copy_text(found, sizeof(found), st->sensitive[i]);
+			da_copy_text(found, sizeof(found), st->sensitive[i]);
 			held = found;
 		}
 	snprintf(key, sizeof(key), "%s>%s", link, target);
@@ -237,7 +237,7 @@ void on_file_event(struct state *st, const struct da_event *ev)
 			/* a symlink's relative target is relative to the link's directory */
 			bool sym = ev->detail && strcmp(ev->detail, "symlink") == 0;
 			char dir[PATH_MAX_LEN];
-			copy_text(dir, sizeof(dir), path);
+			da_copy_text(dir, sizeof(dir), path);
 			char *slash = strrchr(dir, '/');
 			if (slash)
 				slash[slash == dir ? 1 : 0] = '\0';

@@ -5,26 +5,9 @@
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-void copy_text(char *dst, size_t size, const char *src)
-{
-	size_t n = strlen(src);
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
 bool seen_has(const struct state *st, const char *key)
 {
-	for (size_t i = hash_str(key) % SEEN_SLOTS; st->seen[i]; i = (i + 1) % SEEN_SLOTS)
+	for (size_t i = da_hash_str(key) % SEEN_SLOTS; st->seen[i]; i = (i + 1) % SEEN_SLOTS)
 		if (strcmp(st->seen[i], key) == 0)
 			return true;
 	return false;
@@ -40,7 +23,7 @@ static bool seen_add(struct state *st, const char *key)
 		st->dropped++;
 		return true;
 	}
-	size_t i = hash_str(key) % SEEN_SLOTS;
+	size_t i = da_hash_str(key) % SEEN_SLOTS;
 	while (st->seen[i])
 		i = (i + 1) % SEEN_SLOTS;
 	st->seen[i] = strdup(key);
@@ -100,14 +83,14 @@ void remember_exec(struct state *st, const struct da_event *ev)
 		return;
 	}
 	p->pid = ev->pid;
-	copy_text(p->name, sizeof(p->name), name);
+	da_copy_text(p->name, sizeof(p->name), name);
 	p->script[0] = '\0';
 	const char *script = ev->argc > 1 && ev->argv ? ev->argv[1] : NULL;
 	if (script && strcmp(script, "-m") == 0)
 		script = ev->argc > 2 ? ev->argv[2] : NULL;
 	if (script && script[0] != '-') {
 		slash = strrchr(script, '/');
-		copy_text(p->script, sizeof(p->script), slash ? slash + 1 : script);
+		da_copy_text(p->script, sizeof(p->script), slash ? slash + 1 : script);
 	}
 }
 
@@ -182,19 +165,9 @@ void report(struct state *st, const char *rule, enum da_severity sev,
 			break;
 		}
 	const char *evidence[1] = {ev->text ? ev->text : ev->detail};
-	struct da_finding f = {
-		.struct_size = sizeof(f),
-		.rule = rule,
-		.severity = sev,
-		.message = message,
-		.pid = ev->pid,
-		.time_s = ev->time_s,
-		.evidence = evidence,
-		.n_evidence = evidence[0] ? 1 : 0,
-		.recommendation = recommendation,
-	};
-	st->host->emit(st->host, &f);
+	da_emit_finding(st->host, rule, sev, message, ev->pid, ev->time_s, evidence,
+			evidence[0] ? 1 : 0, recommendation);
 	if (sev >= DA_SEV_LOW && !st->first_flagged[0])
-		copy_text(st->first_flagged, sizeof(st->first_flagged), message);
+		da_copy_text(st->first_flagged, sizeof(st->first_flagged), message);
 }
 

@@ -20,7 +20,7 @@ static void dns_attempt(struct state *st, const struct da_event *ev, const char 
  * uuidd (uuid.uuid1() asks it for a time-based uuid). */
 static bool is_glibc_unix(const char *path)
 {
-	return strcmp(path, "/dev/log") == 0 || path_under(path, "/run/systemd/journal") ||
+	return strcmp(path, "/dev/log") == 0 || da_path_under(path, "/run/systemd/journal") ||
 	       strcmp(path, "/var/run/nscd/socket") == 0 || strcmp(path, "/run/nscd/socket") == 0 ||
 	       strcmp(path, "/run/uuidd/request") == 0 || strcmp(path, "/var/run/uuidd/request") == 0;
 }
@@ -67,8 +67,8 @@ static void judge_unix_connect(struct state *st, const struct da_event *ev, cons
 		report(st, "network.unix_connect", DA_SEV_INFO, ev, NULL, NULL,
 		       "Connects to unix socket %s (allowed)%s", path, res);
 		note_allowed(st, "connects to ", path);
-	} else if (path_under(path, run->workdir) || path_under(path, run->tmpdir) ||
-		   path_under(path, "/tmp") || path_under(path, run->home) || path[0] == '@') {
+	} else if (da_path_under(path, run->workdir) || da_path_under(path, run->tmpdir) ||
+		   da_path_under(path, "/tmp") || da_path_under(path, run->home) || path[0] == '@') {
 		report(st, "network.unix_connect", DA_SEV_INFO, ev, NULL, NULL,
 		       "Connects to local unix socket %s%s", path, res);
 		note_allowed(st, "connects to ", path);

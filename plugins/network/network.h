@@ -23,6 +23,8 @@
 #include <string.h>
 
 #include "dynaudit/endpoint.h"
+#include "dynaudit/detector.h"
+#include "dynaudit/pathclass.h"
 #include "dynaudit/event.h"
 #include "dynaudit/plugin.h"
 
@@ -95,10 +97,8 @@ struct state {
 };
 
 /* ---- state.c: helpers, endpoints judged, sockets, own ports, report(), port scans */
-bool path_under(const char *path, const char *dir);
 bool first_time(struct state *st, const char *key);
 const char *result_text(const struct da_event *ev, char *buf, size_t len);
-void copy_text(char *dst, size_t size, const char *src);
 bool is_this_host(const char *host);
 struct sock *sock_find(struct state *st, int pid, int fd);
 __attribute__((format(printf, 7, 8)))

@@ -26,8 +26,8 @@ static void judge_listen(struct state *st, const struct da_event *ev, const char
 	long match = da_endpoint_match(st->allow_listen, addr);
 	bool rule = match >= 0;
 	if (da_endpoint_is_unix(addr)) {
-		bool local = addr[0] == '@' || path_under(addr, run->workdir) || path_under(addr, "/tmp") ||
-			     path_under(addr, run->tmpdir) || path_under(addr, run->home);
+		bool local = addr[0] == '@' || da_path_under(addr, run->workdir) || da_path_under(addr, "/tmp") ||
+			     da_path_under(addr, run->tmpdir) || da_path_under(addr, run->home);
 		if (rule || local) {
 			report(st, "network.listen", DA_SEV_INFO, ev, bind_text, NULL,
 			       "Listens on unix socket %s%s%s%s", addr, rule ? " (allowed)" : "", how, res);
@@ -227,7 +227,7 @@ void on_snapshot_listen(struct state *st, const struct da_event *ev)
 	char local[512];
 	if (!ev->addr)
 		return;
-	copy_text(local, sizeof(local), ev->addr);
+	da_copy_text(local, sizeof(local), ev->addr);
 	if (local[0] == '*' && (local[1] == ' ' || local[1] == '\0'))
 		return; /* unnamed unix socket: nothing to judge */
 	if (da_endpoint_is_unix(local))

@@ -5,28 +5,10 @@
 
 /* ---- helpers -------------------------------------------------------------- */
 
-bool path_under(const char *path, const char *dir)
-{
-	if (!path || !dir || !*dir)
-		return false;
-	size_t n = strlen(dir);
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
 /* Returns true the first time key is seen (and remembers it). */
 bool first_time(struct state *st, const char *key)
 {
-	size_t i = hash_str(key) % JUDGED_SLOTS;
+	size_t i = da_hash_str(key) % JUDGED_SLOTS;
 	for (; st->judged[i]; i = (i + 1) % JUDGED_SLOTS)
 		if (strcmp(st->judged[i], key) == 0)
 			return false;
@@ -48,16 +30,6 @@ const char *result_text(const struct da_event *ev, char *buf, size_t len)
 		return ", in progress";
 	snprintf(buf, len, ", failed: %s", ev->errname ? ev->errname : "error");
 	return buf;
-}
-
-/* Bounded copy that always terminates (truncation is fine for summaries). */
-void copy_text(char *dst, size_t size, const char *src)
-{
-	size_t n = strlen(src);
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
 }
 
 /* Address classes and allow-list matching live in libdynaudit-sdk
@@ -95,21 +67,11 @@ void report(struct state *st, const char *rule, enum da_severity sev,
 		evidence[n++] = ev->text;
 	else if (ev->kind == DA_EV_SOCK_SNAPSHOT && ev->detail)
 		evidence[n++] = ev->detail;
-	struct da_finding f = {
-		.struct_size = sizeof(f),
-		.rule = rule,
-		.severity = sev,
-		.message = message,
-		.pid = ev->pid,
-		.time_s = ev->time_s,
-		.evidence = evidence,
-		.n_evidence = n,
-		.recommendation = recommendation,
-	};
-	st->host->emit(st->host, &f);
+	da_emit_finding(st->host, rule, sev, message, ev->pid, ev->time_s, evidence, n,
+			recommendation);
 	if (sev >= DA_SEV_LOW) {
 		if (!st->first_flagged[0])
-			copy_text(st->first_flagged, sizeof(st->first_flagged), message);
+			da_copy_text(st->first_flagged, sizeof(st->first_flagged), message);
 		if (strcmp(rule, "network.connect") == 0)
 			st->n_bad_connect++;
 		else if (strcmp(rule, "network.listen") == 0 || strcmp(rule, "network.listen_any") == 0)
@@ -123,9 +85,9 @@ void note_allowed(struct state *st, const char *verb, const char *addr)
 {
 	if (st->first_allowed[0])
 		return;
-	copy_text(st->first_allowed, sizeof(st->first_allowed), verb);
+	da_copy_text(st->first_allowed, sizeof(st->first_allowed), verb);
 	size_t used = strlen(st->first_allowed);
-	copy_text(st->first_allowed + used, sizeof(st->first_allowed) - used, addr);
+	da_copy_text(st->first_allowed + used, sizeof(st->first_allowed) - used, addr);
 }
 
 /* "socket:inet/dgram@0.0.0.0:38219": a local port of the run's own. */
@@ -223,36 +185,22 @@ void report_port_scans(struct state *st)
 		snprintf(message, sizeof(message), "Connects to %zu ports of %s in %.1f s (a port scan)",
 			 sh->n_ports, sh->host, sh->last_s - sh->first_s);
 		bool local = is_this_host(sh->host);
-		struct da_finding f = {
-			.struct_size = sizeof(f),
-			.rule = "network.port_scan",
-			.severity = local ? DA_SEV_MEDIUM : DA_SEV_HIGH,
-			.message = message,
-			.pid = sh->pid,
-			.time_s = sh->first_s,
-			.evidence = (const char *const *)sh->evidence,
-			.n_evidence = sh->n_evidence,
-			.recommendation = "A submission has no reason to probe ports; find the code that sweeps them.",
-		};
-		st->host->emit(st->host, &f);
+		da_emit_finding(st->host, "network.port_scan",
+				local ? DA_SEV_MEDIUM : DA_SEV_HIGH, message, sh->pid,
+				sh->first_s, (const char *const *)sh->evidence, sh->n_evidence,
+				"A submission has no reason to probe ports; find the code that sweeps them.");
 		st->n_other_flagged++;
 		if (!st->first_flagged[0])
-			copy_text(st->first_flagged, sizeof(st->first_flagged), message);
+			da_copy_text(st->first_flagged, sizeof(st->first_flagged), message);
 	}
 	if (st->n_dest_suppressed) {
 		char message[200];
 		snprintf(message, sizeof(message),
 			 "Contacts %zu more destinations, not listed one by one (%d listed)",
 			 st->n_dest_suppressed, MAX_DEST_FINDINGS);
-		struct da_finding f = {
-			.struct_size = sizeof(f),
-			.rule = "network.connect",
-			.severity = (enum da_severity)st->worst_suppressed,
-			.message = message,
-			.pid = 0,
-			.recommendation = "See trace.log for every destination.",
-		};
-		st->host->emit(st->host, &f);
+		da_emit_finding(st->host, "network.connect",
+				(enum da_severity)st->worst_suppressed, message, 0, 0, NULL, 0,
+				"See trace.log for every destination.");
 		if (st->worst_suppressed >= DA_SEV_LOW)
 			st->n_bad_connect++;
 	}

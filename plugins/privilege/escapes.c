@@ -142,7 +142,7 @@ int on_exec(struct privilege *st, const struct da_event *ev)
 		"pppd", "runuser", "crontab", "at", "ksu", "calife", "super",
 	};
 	const char *exe = ev->path ? ev->path : (ev->argc > 0 && ev->argv ? ev->argv[0] : NULL);
-	const char *base = base_name(exe);
+	const char *base = da_prog_base_name(exe);
 	for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++)
 		if (strcmp(base, tools[i]) == 0)
 			return report(st, ev, "privilege.setuid_tool", DA_SEV_HIGH, REC_ESCALATE,

@@ -156,11 +156,6 @@ static const struct da_rule_decl privilege_rules[] = {
 	{0},
 };
 
-/* No config keys (ABI 1.2): the core rejects any before init(). */
-static const struct da_option_decl privilege_options[] = {
-	{0},
-};
-
 static const struct da_plugin privilege_plugin = {
 	DA_PLUGIN_HEADER,
 	.name = "privilege",
@@ -172,7 +167,7 @@ static const struct da_plugin privilege_plugin = {
 			DA_EV_PRIV_ID, DA_EV_PRIV_CAP, DA_EV_PRIV_NS, DA_EV_PRIV_MOUNT, DA_EV_PRIV_PTRACE,
 			DA_EV_PRIV_KERNEL, DA_EV_SYSCALL_OTHER),
 	.rules = privilege_rules,
-	.options = privilege_options,
+	.options = da_no_options, /* no keys: any is rejected */
 	.init = privilege_init,
 	.on_event = privilege_on_event,
 	.finish = privilege_finish,

@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dynaudit/detector.h"
+#include "dynaudit/progclass.h"
 #include "dynaudit/event.h"
 #include "dynaudit/plugin.h"
 
@@ -43,7 +45,6 @@ struct privilege {
 __attribute__((format(printf, 6, 7)))
 int report(struct privilege *st, const struct da_event *ev, const char *rule,
 	   enum da_severity sev, const char *recommendation, const char *fmt, ...);
-const char *base_name(const char *path);
 long norm_id(int64_t v);
 void known_add(struct known_ids *k, long id);
 bool known_has(const struct known_ids *k, long id);

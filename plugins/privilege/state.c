@@ -5,12 +5,6 @@
 
 /* ---- small helpers ---------------------------------------------------- */
 
-const char *base_name(const char *path)
-{
-	const char *slash = path ? strrchr(path, '/') : NULL;
-	return slash ? slash + 1 : (path ? path : "");
-}
-
 /* Ids arrive as int64; a -1 may have been written as its 32-bit form. */
 long norm_id(int64_t v)
 {
@@ -70,24 +64,14 @@ int report(struct privilege *st, const struct da_event *ev, const char *rule,
 		snprintf(msg + used, sizeof(msg) - used, "%s", res);
 	}
 	const char *evidence[1] = {ev->text};
-	struct da_finding f = {
-		.struct_size = sizeof(f),
-		.rule = rule,
-		.severity = sev,
-		.message = msg,
-		.pid = ev->pid,
-		.time_s = ev->time_s,
-		.evidence = ev->text ? evidence : NULL,
-		.n_evidence = ev->text ? 1 : 0,
-		.recommendation = recommendation,
-	};
 	st->n_by_sev[sev]++;
 	if (st->n_by_sev[sev] == 1 && (sev > st->worst || st->worst_message[0] == '\0')) {
 		st->worst = sev;
 		snprintf(st->worst_message, sizeof(st->worst_message), "%s", msg);
 	}
 	/* emit only refuses malformed findings, which this file never builds */
-	(void)st->host->emit(st->host, &f);
+	(void)da_emit_finding(st->host, rule, sev, msg, ev->pid, ev->time_s, evidence,
+			      ev->text ? 1 : 0, recommendation);
 	return 0;
 }
 

@@ -8,13 +8,13 @@ static bool pattern_matches(const char *pattern, const struct da_event *ev, cons
 	const char *cands[5] = {
 		ev->path, ev->raw_path, applet,
 		(ev->argc > 0 && ev->argv) ? ev->argv[0] : NULL,
-		(ev->argc > 0 && ev->argv && ev->argv[0]) ? base_name(ev->argv[0]) : NULL};
+		(ev->argc > 0 && ev->argv && ev->argv[0]) ? da_prog_base_name(ev->argv[0]) : NULL};
 	bool has_slash = strchr(pattern, '/') != NULL;
 	for (size_t i = 0; i < 5; i++) {
 		const char *c = cands[i];
 		if (!c || !*c)
 			continue;
-		const char *subject = has_slash ? c : base_name(c);
+		const char *subject = has_slash ? c : da_prog_base_name(c);
 		if (fnmatch(pattern, subject, 0) == 0)
 			return true;
 		if (!has_slash && !strpbrk(pattern, "*?[") && same_program(subject, pattern))
@@ -30,7 +30,7 @@ static bool is_own_command(const struct state *st, const struct da_event *ev, co
 	if (same_program(applet, st->own_base))
 		return true;
 	if (ev->argc > 0 && ev->argv && ev->argv[0] &&
-	    same_program(base_name(ev->argv[0]), st->own_base))
+	    same_program(da_prog_base_name(ev->argv[0]), st->own_base))
 		return true;
 	return ev->path && st->own_path && strcmp(ev->path, st->own_path) == 0;
 }
@@ -61,10 +61,10 @@ static bool in_writable_place(const struct state *st, const char *path)
 	const struct da_run_info *run = st->host->run;
 	if (!path)
 		return false;
-	if (path_under(path, "/tmp") || path_under(path, "/dev/shm") || path_under(path, "/var/tmp") ||
-	    path_under(path, run->tmpdir))
+	if (da_path_under(path, "/tmp") || da_path_under(path, "/dev/shm") || da_path_under(path, "/var/tmp") ||
+	    da_path_under(path, run->tmpdir))
 		return true;
-	if (path_under(path, run->home) && !path_under(path, run->workdir))
+	if (da_path_under(path, run->home) && !da_path_under(path, run->workdir))
 		return true;
 	return created_has(st, path);
 }
@@ -203,7 +203,7 @@ static bool in_system_dir(const char *path)
 	static const char *const dirs[] = {"/usr", "/bin", "/sbin", "/lib", "/lib64", "/lib32",
 					   "/opt", "/etc/alternatives", NULL};
 	for (const char *const *d = dirs; *d; d++)
-		if (path_under(path, *d))
+		if (da_path_under(path, *d))
 			return true;
 	return false;
 }
@@ -274,9 +274,9 @@ static bool java_spawn_helper(const struct state *st, const struct da_event *ev,
 static bool generated_in_workdir(const struct state *st, const char *path)
 {
 	const struct da_run_info *run = st->host->run;
-	if (!path || st->net_seen || !created_has(st, path) || !path_under(path, run->workdir) ||
-	    path_under(path, "/tmp") || path_under(path, "/dev/shm") ||
-	    path_under(path, "/var/tmp") || path_under(path, run->tmpdir))
+	if (!path || st->net_seen || !created_has(st, path) || !da_path_under(path, run->workdir) ||
+	    da_path_under(path, "/tmp") || da_path_under(path, "/dev/shm") ||
+	    da_path_under(path, "/var/tmp") || da_path_under(path, run->tmpdir))
 		return false;
 	size_t n = strlen(run->workdir);
 	while (n > 1 && run->workdir[n - 1] == '/')
@@ -327,7 +327,7 @@ static void judge_exec(struct state *st, const struct da_event *ev_in)
 		       (st->own_base && same_program(previous, st->own_base) && is_interpreter(applet)));
 	bool toolchain_or_shell = is_toolchain(applet) || da_prog_is_shell(applet) ||
 				  (ev->argc > 0 && ev->argv && ev->argv[0] &&
-				   is_toolchain(base_name(ev->argv[0])));
+				   is_toolchain(da_prog_base_name(ev->argv[0])));
 	/* an allowed make or cc runs its toolchain and recipe shells */
 	bool under_builder = p && p->builder;
 	bool by_config = allowed_by_config(st, ev, applet);
@@ -388,7 +388,7 @@ static void judge_exec(struct state *st, const struct da_event *ev_in)
 	bool generated = !via_link && generated_in_workdir(st, ev->path) && !is_shell &&
 			 !is_net_tool(applet) && !in_version_list(applet, code_interpreters) &&
 			 !stdio_on_inet_socket(ev);
-	if (!allowed && !(setup && path_under(ev->path, st->host->run->workdir)) && writable &&
+	if (!allowed && !(setup && da_path_under(ev->path, st->host->run->workdir)) && writable &&
 	    !part_of_driver) {
 		if (generated)
 			report(st, "process.exec_writable", DA_SEV_LOW, ev,
@@ -428,7 +428,7 @@ static void judge_exec(struct state *st, const struct da_event *ev_in)
 		bool quiet = setup && !is_net_tool(applet);
 		/* everyday tools, and the submission's own programs */
 		bool ordinary = in_toolchain_list(applet, ordinary_tools) ||
-				(ev->path && path_under(ev->path, st->host->run->workdir) &&
+				(ev->path && da_path_under(ev->path, st->host->run->workdir) &&
 				 !created_has(st, ev->path) && !via_link);
 		/* a command found nowhere on PATH (a shell's typo test): nothing
 		 * ran; trying a network tool still says what was wanted */
@@ -517,8 +517,8 @@ void on_file(struct state *st, const struct da_event *ev)
 	 * own start-up files: python's byte-code cache, the JVM's perf data
 	 * and its write to /proc/self/coredump_filter) */
 	if (!setup && !ev->err && path && !strstr(path, "/__pycache__/") &&
-	    !strstr(path, "/hsperfdata_") && !path_under(path, "/proc") && !path_under(path, "/sys") &&
-	    !path_under(path, "/dev"))
+	    !strstr(path, "/hsperfdata_") && !da_path_under(path, "/proc") && !da_path_under(path, "/sys") &&
+	    !da_path_under(path, "/dev"))
 		note_activity(st, ev->time_s);
 	if (ev->kind == DA_EV_FILE_MKDIR)
 		return;
@@ -528,13 +528,13 @@ void on_file(struct state *st, const struct da_event *ev)
 			link_add(st, path, ev->path2);
 		return;
 	}
-	if (ev->err || !path || path_under(path, "/dev") || path_under(path, "/proc"))
+	if (ev->err || !path || da_path_under(path, "/dev") || da_path_under(path, "/proc"))
 		return;
 	/* a build in the workdir makes binaries that are meant to run */
 	const struct proc *writer = proc_find(st, ev->pid);
 	bool build_output = setup || (writer && (writer->builder ||
 						 (writer->image && in_toolchain_list(writer->image, compilers))));
-	if (build_output && path_under(path, st->host->run->workdir))
+	if (build_output && da_path_under(path, st->host->run->workdir))
 		return;
 	created_add(st, path);
 }

@@ -182,7 +182,7 @@ static int process_init(const struct da_host *host, const struct da_cfg *cfg, vo
 	const char *const *command = host->run ? host->run->command : NULL;
 	if (command && command[0]) {
 		st->own_path = strdup(command[0]);
-		st->own_base = strdup(base_name(command[0]));
+		st->own_base = strdup(da_prog_base_name(command[0]));
 		if (!st->own_path || !st->own_base) {
 			snprintf(err, errlen, "out of memory");
 			return -ENOMEM;

@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dynaudit/detector.h"
 #include "dynaudit/event.h"
 #include "dynaudit/pathclass.h"
 #include "dynaudit/plugin.h"
@@ -155,8 +156,6 @@ struct state {
 };
 
 /* ---- state.c: the run's tables: processes, created paths, small sets, report() */
-const char *base_name(const char *path);
-bool path_under(const char *path, const char *dir);
 bool in_list(const char *word, const char *const *list);
 bool same_program(const char *base, const char *want);
 bool created_has(const struct state *st, const char *path);

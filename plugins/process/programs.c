@@ -114,16 +114,16 @@ bool is_interpreter(const char *base)
 /* The program name the exec really runs: busybox dispatches on argv[0]. */
 const char *applet_of(const struct da_event *ev)
 {
-	const char *base = base_name(ev->path ? ev->path : ev->raw_path);
+	const char *base = da_prog_base_name(ev->path ? ev->path : ev->raw_path);
 	if (strcmp(base, "busybox") == 0 && ev->argc > 0 && ev->argv && ev->argv[0]) {
-		const char *a0 = base_name(ev->argv[0]);
+		const char *a0 = da_prog_base_name(ev->argv[0]);
 		if (strcmp(a0, "busybox") != 0)
 			return a0;
 		if (ev->argc > 1 && ev->argv[1])
 			return ev->argv[1];
 	}
 	if (!*base && ev->argc > 0 && ev->argv && ev->argv[0])
-		return base_name(ev->argv[0]);
+		return da_prog_base_name(ev->argv[0]);
 	return base;
 }
 
@@ -143,7 +143,7 @@ const char *recon_name(const char *const *words, size_t n)
 		"cat", "head", "tail", "less", "more", "strings", "grep", NULL};
 	if (n == 0 || !words[0])
 		return NULL;
-	const char *cmd = base_name(words[0]);
+	const char *cmd = da_prog_base_name(words[0]);
 	for (const char *const *a = always; *a; a++)
 		if (strcmp(cmd, *a) == 0)
 			return *a;
@@ -159,8 +159,8 @@ const char *recon_name(const char *const *words, size_t n)
 	}
 	if (strcmp(cmd, "find") == 0) {
 		for (size_t i = 1; i < n; i++)
-			if (strcmp(words[i], "/") == 0 || path_under(words[i], "/etc") ||
-			    path_under(words[i], "/home") || path_under(words[i], "/root"))
+			if (strcmp(words[i], "/") == 0 || da_path_under(words[i], "/etc") ||
+			    da_path_under(words[i], "/home") || da_path_under(words[i], "/root"))
 				return "find /";
 		return NULL;
 	}
@@ -176,7 +176,7 @@ const char *recon_name(const char *const *words, size_t n)
 		if (strcmp(cmd, *r) != 0)
 			continue;
 		for (size_t i = 1; i < n; i++)
-			if (path_under(words[i], "/etc") || path_under(words[i], "/proc"))
+			if (da_path_under(words[i], "/etc") || da_path_under(words[i], "/proc"))
 				return *r;
 		return NULL;
 	}
@@ -252,8 +252,8 @@ bool masquerade_name(const char *name, bool brackets, const char *real)
 	char word[64];
 	size_t len = strcspn(n, " :]");
 	snprintf(word, sizeof(word), "%.*s", (int)(len < sizeof(word) - 1 ? len : sizeof(word) - 1), n);
-	const char *b = base_name(word);
-	if (real && *real && same_program(base_name(real), b))
+	const char *b = da_prog_base_name(word);
+	if (real && *real && same_program(da_prog_base_name(real), b))
 		return false;
 	for (const char *const *d = system_daemons; *d; d++)
 		if (strcmp(b, *d) == 0 || (strcmp(*d, "systemd") == 0 && strncmp(b, "systemd", 7) == 0))
@@ -328,7 +328,7 @@ void on_snapshot(struct state *st, const struct da_event *ev)
 	bool zombie = stat[0] == 'Z' || stat[0] == 'X';
 	if (!*p || !masquerade_name(p, !zombie, ev->path))
 		return;
-	if (ev->path && masquerade_name(base_name(ev->path), false, NULL))
+	if (ev->path && masquerade_name(da_prog_base_name(ev->path), false, NULL))
 		return; /* it really is that program */
 	/* ps also shows "[comm]" when the command line is empty: a process
 	 * exiting (its memory already gone) or between fork and exec.  When

@@ -59,7 +59,7 @@ bool in_version_list(const char *base, const char *const *list)
 
 bool is_net_tool(const char *name)
 {
-	return in_version_list(base_name(name), net_tools);
+	return in_version_list(da_prog_base_name(name), net_tools);
 }
 
 /* The program a simple command starting at word i runs: VAR=x words and
@@ -95,7 +95,7 @@ bool script_names(const char *script, const char *applet)
 	split_words(script, &ws);
 	for (size_t i = 0; i < ws.n;) {
 		size_t c = command_word(&ws, i);
-		if (c < ws.n && !is_separator_word(ws.w[c]) && same_program(applet, base_name(ws.w[c])))
+		if (c < ws.n && !is_separator_word(ws.w[c]) && same_program(applet, da_prog_base_name(ws.w[c])))
 			return true;
 		i = c;
 		while (i < ws.n && !is_separator_word(ws.w[i]))
@@ -138,7 +138,7 @@ static const char *shell_danger(const char *script)
 		while (end < ws.n && !is_separator_word(ws.w[end]))
 			end++;
 		if (c < end) {
-			const char *cmd = base_name(ws.w[c]);
+			const char *cmd = da_prog_base_name(ws.w[c]);
 			bool shell = da_prog_is_shell(cmd);
 			evals |= strcmp(cmd, "eval") == 0 || strcmp(cmd, "source") == 0;
 			bool rm = strcmp(cmd, "rm") == 0, recursive = false, force = false, home = false;
@@ -307,7 +307,7 @@ void report_shell_script(struct state *st, const struct da_event *ev, const char
 			 const char *script, struct proc *p)
 {
 	const char *danger = shell_danger(script);
-	const char *name = (ev->argc > 0 && ev->argv && ev->argv[0]) ? base_name(ev->argv[0]) : applet;
+	const char *name = (ev->argc > 0 && ev->argv && ev->argv[0]) ? da_prog_base_name(ev->argv[0]) : applet;
 	const struct proc *parent = p && p->ppid > 0 ? proc_find(st, p->ppid) : NULL;
 	if (!danger && (serves_network(st, p) || serves_network(st, parent)))
 		report(st, "process.shell", DA_SEV_HIGH, ev,
@@ -409,20 +409,11 @@ void report_piped_downloads(struct state *st)
 			snprintf(message, sizeof(message),
 				 "Runs downloaded commands: a shell reads its script from a pipe fed by %s",
 				 d->name ? d->name : "a download");
-			struct da_finding f = {
-				.struct_size = sizeof(f),
-				.rule = "process.shell",
-				.severity = DA_SEV_HIGH,
-				.message = message,
-				.pid = s->pid,
-				.time_s = s->t,
-				.evidence = evidence,
-				.n_evidence = (d->text ? 1u : 0u) + (s->text ? 1u : 0u),
-				.recommendation = "Treat as a dropper: commands fetched at run time are not the submission's code.",
-			};
 			if (!d->text)
 				evidence[0] = s->text;
-			st->host->emit(st->host, &f);
+			da_emit_finding(st->host, "process.shell", DA_SEV_HIGH, message, s->pid, s->t,
+					evidence, (d->text ? 1u : 0u) + (s->text ? 1u : 0u),
+					"Treat as a dropper: commands fetched at run time are not the submission's code.");
 			if (st->n_flagged++ == 0)
 				snprintf(st->first_flagged, sizeof(st->first_flagged), "%.199s", message);
 			break;

@@ -5,24 +5,6 @@
 
 /* ---- small helpers -------------------------------------------------- */
 
-const char *base_name(const char *path)
-{
-	if (!path)
-		return "";
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
-}
-
-bool path_under(const char *path, const char *dir)
-{
-	if (!path || !dir || !*dir)
-		return false;
-	size_t n = strlen(dir);
-	while (n > 1 && dir[n - 1] == '/')
-		n--;
-	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
-
 bool in_list(const char *word, const char *const *list)
 {
 	for (; *list; list++)
@@ -40,17 +22,9 @@ bool same_program(const char *base, const char *want)
 	return strspn(base + n, "0123456789.-") == strlen(base + n);
 }
 
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
 bool created_has(const struct state *st, const char *path)
 {
-	for (size_t i = hash_str(path) % CREATED_SLOTS;; i = (i + 1) % CREATED_SLOTS) {
+	for (size_t i = da_hash_str(path) % CREATED_SLOTS;; i = (i + 1) % CREATED_SLOTS) {
 		if (!st->created[i])
 			return false;
 		if (strcmp(st->created[i], path) == 0)
@@ -66,7 +40,7 @@ void created_add(struct state *st, const char *path)
 		st->created_dropped++;
 		return;
 	}
-	size_t i = hash_str(path) % CREATED_SLOTS;
+	size_t i = da_hash_str(path) % CREATED_SLOTS;
 	while (st->created[i])
 		i = (i + 1) % CREATED_SLOTS;
 	st->created[i] = strdup(path);
@@ -131,18 +105,8 @@ void report(struct state *st, const char *rule, enum da_severity sev,
 	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
 	const char *evidence[1] = {ev ? ev->text : NULL};
-	struct da_finding f = {
-		.struct_size = sizeof(f),
-		.rule = rule,
-		.severity = sev,
-		.message = message,
-		.pid = ev ? ev->pid : 0,
-		.time_s = ev ? ev->time_s : -1,
-		.evidence = evidence,
-		.n_evidence = evidence[0] ? 1 : 0,
-		.recommendation = recommendation,
-	};
-	st->host->emit(st->host, &f);
+	da_emit_finding(st->host, rule, sev, message, ev ? ev->pid : 0, ev ? ev->time_s : -1,
+			evidence, evidence[0] ? 1 : 0, recommendation);
 	if (sev >= DA_SEV_LOW && st->n_flagged++ == 0) {
 		snprintf(st->first_flagged, sizeof(st->first_flagged), "%.199s", message);
 		st->first_is_recon = strcmp(rule, "process.recon") == 0;

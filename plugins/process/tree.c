@@ -155,18 +155,9 @@ void report_lingering(struct state *st, const struct proc *p, double at, const c
 	char message[300];
 	snprintf(message, sizeof(message), "A subprocess (%s) keeps running after %s",
 		 p->image ? p->image : "?", what);
-	struct da_finding f = {
-		.struct_size = sizeof(f),
-		.rule = "process.daemon",
-		.severity = DA_SEV_MEDIUM,
-		.message = message,
-		.pid = p->pid,
-		.time_s = at,
-		.evidence = evidence,
-		.n_evidence = p->fork_text ? 1 : 0,
-		.recommendation = "Check why the program detaches a process; background daemons are a backdoor pattern.",
-	};
-	st->host->emit(st->host, &f);
+	da_emit_finding(st->host, "process.daemon", DA_SEV_MEDIUM, message, p->pid, at,
+			evidence, p->fork_text ? 1 : 0,
+			"Check why the program detaches a process; background daemons are a backdoor pattern.");
 	if (st->n_flagged++ == 0)
 		snprintf(st->first_flagged, sizeof(st->first_flagged), "%.199s", message);
 }

@@ -1,0 +1,56 @@
+/*
+ * detector.c — see dynaudit/detector.h.
+ */
+#include "dynaudit/detector.h"
+
+#include <string.h>
+
+const struct da_option_decl da_no_options[] = {{0}};
+
+int da_emit_finding(const struct da_host *host, const char *rule, enum da_severity severity,
+		    const char *message, int pid, double time_s, const char *const *evidence,
+		    size_t n_evidence, const char *recommendation)
+{
+	struct da_finding f = {
+		.struct_size = sizeof(f),
+		.rule = rule,
+		.severity = severity,
+		.message = message,
+		.pid = pid,
+		.time_s = time_s,
+		.evidence = n_evidence ? evidence : NULL,
+		.n_evidence = n_evidence,
+		.recommendation = recommendation,
+	};
+	return host->emit(host, &f);
+}
+
+uint64_t da_hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+void da_copy_text(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+bool da_str_starts_with(const char *s, const char *prefix)
+{
+	return s && strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool da_str_ends_with(const char *s, const char *suffix)
+{
+	if (!s)
+		return false;
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}

@@ -1,0 +1,83 @@
+/*
+ * test_detector.c — the detector helpers of libdynaudit-sdk: a finding
+ * built from its parts reaches host->emit whole, and the string helpers.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <string.h>
+
+#include "dynaudit/detector.h"
+
+static struct da_finding seen;
+static int n_seen;
+
+static int fake_emit(const struct da_host *host, const struct da_finding *f)
+{
+	(void)host;
+	seen = *f;
+	n_seen++;
+	return f->rule && f->message ? 0 : -EINVAL;
+}
+
+Test(detector, emit_finding_fills_every_member)
+{
+	struct da_host host = {.struct_size = sizeof(host), .emit = fake_emit};
+	const char *ev[] = {"execve(\"/bin/sh\")", "connect(3, ...)"};
+	n_seen = 0;
+	cr_assert_eq(da_emit_finding(&host, "x.rule", DA_SEV_HIGH, "msg", 42, 1.5, ev, 2, "fix"), 0);
+	cr_assert_eq(n_seen, 1);
+	cr_expect_eq(seen.struct_size, sizeof(struct da_finding));
+	cr_expect_str_eq(seen.rule, "x.rule");
+	cr_expect_eq(seen.severity, DA_SEV_HIGH);
+	cr_expect_str_eq(seen.message, "msg");
+	cr_expect_eq(seen.pid, 42);
+	cr_expect_float_eq(seen.time_s, 1.5, 1e-9);
+	cr_expect_eq(seen.n_evidence, 2);
+	cr_expect_eq(seen.evidence, ev);
+	cr_expect_str_eq(seen.recommendation, "fix");
+}
+
+Test(detector, emit_finding_without_evidence_and_errors_pass_through)
+{
+	struct da_host host = {.struct_size = sizeof(host), .emit = fake_emit};
+	const char *ev[] = {"unused"};
+	cr_assert_eq(da_emit_finding(&host, "x.rule", DA_SEV_INFO, "m", 0, -1, ev, 0, NULL), 0);
+	cr_expect_null(seen.evidence, "no lines: no evidence pointer");
+	cr_expect_null(seen.recommendation);
+	cr_expect_eq(da_emit_finding(&host, "x.rule", DA_SEV_INFO, NULL, 0, -1, NULL, 0, NULL), -EINVAL);
+}
+
+Test(detector, hash_is_fnv1a_with_the_detectors_basis)
+{
+	cr_expect_eq(da_hash_str(""), 1469598103934665603ull);
+	cr_expect_eq(da_hash_str("a"), 0x44bd8ad473cd9906ull);
+	cr_expect_neq(da_hash_str("/tmp/a"), da_hash_str("/tmp/b"));
+}
+
+Test(detector, copy_text_cuts_and_terminates)
+{
+	char buf[4];
+	da_copy_text(buf, sizeof(buf), "abcdef");
+	cr_expect_str_eq(buf, "abc");
+	da_copy_text(buf, sizeof(buf), "");
+	cr_expect_str_eq(buf, "");
+	char one[1];
+	da_copy_text(one, sizeof(one), "x");
+	cr_expect_eq(one[0], '\0');
+}
+
+Test(detector, prefixes_and_suffixes)
+{
+	cr_expect(da_str_starts_with("/tmp/x", "/tmp/"));
+	cr_expect_not(da_str_starts_with("/tm", "/tmp/"));
+	cr_expect_not(da_str_starts_with(NULL, "/"));
+	cr_expect(da_str_ends_with("lib.so", ".so"));
+	cr_expect(da_str_ends_with(".so", ".so"));
+	cr_expect_not(da_str_ends_with("so", ".so"));
+	cr_expect_not(da_str_ends_with(NULL, ".so"));
+}
+
+Test(detector, no_options_is_an_empty_list)
+{
+	cr_expect_null(da_no_options[0].key);
+}
