@@ -29,8 +29,7 @@ bool in_workdir(const struct backdoor *st, const char *path)
 
 bool in_temp_dir(const char *path)
 {
-	return da_str_starts_with(path, "/tmp/") || da_str_starts_with(path, "/var/tmp/") ||
-	       da_str_starts_with(path, "/dev/shm/");
+	return da_path_in_temp(path);
 }
 
 /* addr is "host:port" as the events spell it; the address classes live

@@ -169,9 +169,10 @@ static int load_config(struct state *st, const struct da_cfg *cfg, char *err, si
 		} else if (strcmp(a, "home") == 0) {
 			rc = add_pattern(&st->allow_write, &st->n_allow_write, run->home, NULL);
 		} else if (strcmp(a, "tmp") == 0) {
-			const char *tmp[] = {run->tmpdir ? run->tmpdir : "/tmp", "/tmp", "/var/tmp", "/dev/shm"};
-			for (size_t t = 0; t < 4 && rc == 0; t++)
-				rc = add_pattern(&st->allow_write, &st->n_allow_write, tmp[t], NULL);
+			rc = add_pattern(&st->allow_write, &st->n_allow_write,
+					 run->tmpdir ? run->tmpdir : "/tmp", NULL);
+			for (const char *const *t = da_temp_dirs; *t && rc == 0; t++)
+				rc = add_pattern(&st->allow_write, &st->n_allow_write, *t, NULL);
 		} else if (a[0] == '/' || a[0] == '~') {
 			rc = add_pattern(&st->allow_write, &st->n_allow_write, a, run->home);
 		} else {

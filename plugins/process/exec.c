@@ -61,8 +61,7 @@ static bool in_writable_place(const struct state *st, const char *path)
 	const struct da_run_info *run = st->host->run;
 	if (!path)
 		return false;
-	if (da_path_under(path, "/tmp") || da_path_under(path, "/dev/shm") || da_path_under(path, "/var/tmp") ||
-	    da_path_under(path, run->tmpdir))
+	if (da_path_in_temp(path) || da_path_under(path, run->tmpdir))
 		return true;
 	if (da_path_under(path, run->home) && !da_path_under(path, run->workdir))
 		return true;
@@ -275,8 +274,7 @@ static bool generated_in_workdir(const struct state *st, const char *path)
 {
 	const struct da_run_info *run = st->host->run;
 	if (!path || st->net_seen || !created_has(st, path) || !da_path_under(path, run->workdir) ||
-	    da_path_under(path, "/tmp") || da_path_under(path, "/dev/shm") ||
-	    da_path_under(path, "/var/tmp") || da_path_under(path, run->tmpdir))
+	    da_path_in_temp(path) || da_path_under(path, run->tmpdir))
 		return false;
 	size_t n = strlen(run->workdir);
 	while (n > 1 && run->workdir[n - 1] == '/')

@@ -5,6 +5,18 @@
 
 #include <string.h>
 
+#include "dynaudit/pathclass.h"
+
+const char *const da_temp_dirs[] = {"/tmp", "/var/tmp", "/dev/shm", NULL};
+
+bool da_path_in_temp(const char *path)
+{
+	for (const char *const *d = da_temp_dirs; path && *d; d++)
+		if (da_path_under(path, *d))
+			return true;
+	return false;
+}
+
 const struct da_option_decl da_no_options[] = {{0}};
 
 int da_emit_finding(const struct da_host *host, const char *rule, enum da_severity severity,

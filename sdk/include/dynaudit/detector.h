@@ -62,6 +62,16 @@ bool da_str_starts_with(const char *s, const char *prefix);
 bool da_str_ends_with(const char *s, const char *suffix);
 
 /*
+ * da_temp_dirs — the machine's shared temporary directories, where anyone
+ * may write and a dropped file is expected: "/tmp", "/var/tmp", "/dev/shm",
+ * then NULL.  da_path_in_temp — path is one of them or below one.
+ * Arguments: path (NULL: false).  Ownership: static, read-only.
+ * Threading: any thread.
+ */
+extern const char *const da_temp_dirs[];
+bool da_path_in_temp(const char *path);
+
+/*
  * da_no_options — the option list of a detector that takes no config keys
  * (struct da_plugin.options = da_no_options): the core then rejects any key
  * before init().  Ownership: static, read-only.

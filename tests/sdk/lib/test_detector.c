@@ -81,3 +81,14 @@ Test(detector, no_options_is_an_empty_list)
 {
 	cr_expect_null(da_no_options[0].key);
 }
+
+Test(detector, temp_dirs)
+{
+	cr_expect(da_path_in_temp("/tmp/.x"));
+	cr_expect(da_path_in_temp("/var/tmp"));
+	cr_expect(da_path_in_temp("/dev/shm/a/b"));
+	cr_expect_not(da_path_in_temp("/tmpfoo/x"));
+	cr_expect_not(da_path_in_temp("/home/auditor/tmp/x"));
+	cr_expect_not(da_path_in_temp(NULL));
+	cr_expect_str_eq(da_temp_dirs[0], "/tmp");
+}
