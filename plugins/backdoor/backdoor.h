@@ -14,6 +14,7 @@
  *   exfil.c       exfiltration (a secret read, then sent) and beaconing
  *                 (regular contacts to one destination).
  *   honeytoken.c  decoy credentials leaving the process (honeytoken.h).
+ *   keylog.c      input capture: keyboards, input devices, consoles.
  */
 #ifndef DA_PLUGIN_BACKDOOR_H
 #define DA_PLUGIN_BACKDOOR_H
@@ -69,6 +70,9 @@ struct proc {
 	size_t n_peers;
 	bool pty_master;            /* opened /dev/ptmx (pty.spawn, forkpty) */
 	char *connect_text, *accept_text, *dup_text;
+	char tried[96];             /* first inet peer outside allow_connect it (or its
+				     * parent before the fork) tried, answered or not */
+	char *tried_text;
 	char *secret;               /* path of a secret it (or kin) read */
 	char *secret_text;
 	bool secret_weak;           /* /etc/passwd-like: only non-local sends count */
@@ -187,5 +191,8 @@ void on_exec(struct backdoor *st, const struct da_event *ev);
 void on_other(struct backdoor *st, const struct da_event *ev);
 void report_shell_connects(struct backdoor *st);
 void on_net(struct backdoor *st, const struct da_event *ev);
+
+/* ---- keylog.c: input capture (keyboards, consoles, screens) */
+void check_input_capture(struct backdoor *st, const struct da_event *ev);
 
 #endif /* DA_PLUGIN_BACKDOOR_H */

@@ -98,6 +98,55 @@ static bool check_shell(struct backdoor *st, struct proc *p, const struct da_eve
 	return true;
 }
 
+/* Whether a shell exec reads its commands from stdin: no -c string and no
+ * script argument (`sh -i`, `sh`, `bash -s`), the shape of a shell handed
+ * to a peer.  `sh -c CMD` (node's child_process, on socketpair stdio) is
+ * not one. */
+static bool shell_reads_stdin(const struct da_event *ev)
+{
+	for (int i = 1; ev->argv && i < ev->argc; i++) {
+		const char *a = ev->argv[i];
+		if (!a || strcmp(a, "--") == 0)
+			break;
+		if (a[0] != '-' && a[0] != '+')
+			return false; /* a script */
+		if (a[1] != '-' && strchr(a + 1, 'c'))
+			return false;
+	}
+	return true;
+}
+
+/* A reverse shell whose peer did not answer (issue 13): the outbound
+ * connect failed (or went nowhere), so the program put a local socket (a
+ * socketpair, a unix or loopback socket it made) on the shell's stdio
+ * instead.  An interactive shell whose stdin or stdout is any socket,
+ * started by a process that had tried an inet peer outside allow_connect,
+ * is the attempt.  Returns whether it reported. */
+static bool check_local_socket_shell(struct backdoor *st, struct proc *p, const struct da_event *ev,
+				     const char *exe)
+{
+	const char *base = da_prog_base_name(exe);
+	if (!p || !p->tried[0] || !(da_prog_is_shell(base) || strcmp(base, "busybox") == 0) ||
+	    !shell_reads_stdin(ev) || rs_reported(st, p->tried))
+		return false;
+	int fd = da_str_starts_with(ev->stdio[0], "socket:") ? 0
+		 : da_str_starts_with(ev->stdio[1], "socket:") ? 1 : -1;
+	if (fd < 0)
+		return false;
+	rs_note(st, p->tried);
+	char msg[768], res[64];
+	outcome(ev, res, sizeof(res));
+	snprintf(msg, sizeof(msg),
+		 "reverse shell attempted: %s runs with its %s on a socket (%s) after the run tried to "
+		 "reach %s; the peer did not answer here, on a real network it gets the shell%s",
+		 exe, fd == 0 ? "stdin" : "stdout", ev->stdio[fd], p->tried, res);
+	const char *evidence[2] = {p->tried_text, ev->text};
+	emit(st, "backdoor.reverse_shell", DA_SEV_HIGH, "Reverse shell attempt", msg, ev->pid,
+	     ev->time_s, evidence, 2,
+	     "Remove the code that hands a shell a socket after connecting out: this is a reverse shell");
+	return true;
+}
+
 /* The process (p or an ancestor) that connected out to peer, or NULL: the
  * one that called connect, else (it has exited) one that holds the socket
  * by inheritance. */
@@ -304,6 +353,8 @@ void on_exec(struct backdoor *st, const struct da_event *ev)
 
 	bool shell_reported = exe && is_shell_like(exe) && check_shell(st, p, ev, exe);
 	if (exe && !shell_reported)
+		shell_reported = check_local_socket_shell(st, p, ev, exe);
+	if (exe && !shell_reported)
 		check_stdio_socket(st, p, ev, exe);
 	if (exe)
 		check_script_arg(st, p, ev, exe);
@@ -486,6 +537,10 @@ void on_net(struct backdoor *st, const struct da_event *ev)
 		p->connected = true;
 		if (!p->connect_text)
 			p->connect_text = copy_text(ev->text);
+		if (!p->tried[0] && ev->addr && !is_loopback(ev->addr) && !allowed(st, ev->addr)) {
+			snprintf(p->tried, sizeof(p->tried), "%s", ev->addr);
+			p->tried_text = copy_text(ev->text);
+		}
 		check_shell_connect(st, p, ev, ok);
 		if (ok) {
 			fd_track(p, ev->fd, FD_CONNECTED, ev->addr);

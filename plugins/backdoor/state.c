@@ -86,6 +86,7 @@ void outcome(const struct da_event *ev, char *buf, size_t len)
 void proc_clear(struct proc *p)
 {
 	free(p->connect_text);
+	free(p->tried_text);
 	free(p->accept_text);
 	free(p->dup_text);
 	free(p->secret);
@@ -198,6 +199,8 @@ void on_fork(struct backdoor *st, const struct da_event *ev)
 	memcpy(child->fds, parent->fds, sizeof(parent->fds));
 	child->n_fds = parent->n_fds;
 	replace_text(&child->connect_text, parent->connect_text);
+	snprintf(child->tried, sizeof(child->tried), "%s", parent->tried);
+	replace_text(&child->tried_text, parent->tried_text);
 	replace_text(&child->accept_text, parent->accept_text);
 	replace_text(&child->dup_text, parent->dup_text);
 	replace_text(&child->cwd, parent->cwd);

@@ -57,12 +57,34 @@ void judge_read(struct state *st, const struct da_event *ev, const char *path)
 	}
 }
 
-static bool nothing_written(const struct da_event *ev, enum write_action action)
+/* A failed create whose parent is missing (ENOENT) of a hidden name: the
+ * sandbox hides a place the real machine has (/run/lock, /mnt, /media),
+ * where the same call would have planted the file.  The attempt is the
+ * intent, as for any hidden file outside the allowed places. */
+static bool hidden_attempt(const struct da_event *ev, const char *path)
+{
+	return ev->err == ENOENT && da_path_has_hidden(path);
+}
+
+/* A create the system refused (ENOENT, EACCES, EROFS, EPERM) or that found
+ * its name taken (EEXIST) wrote nothing: libraries try such things on
+ * their own.  Not a hidden attempt (above). */
+static bool nothing_written(const struct da_event *ev, const char *path, enum write_action action)
 {
 	if (action != W_OPEN && action != W_APPEND && action != W_CREATE && action != W_MKDIR)
 		return false;
+	if (hidden_attempt(ev, path))
+		return false;
 	return ev->err == ENOENT || ev->err == EACCES || ev->err == EROFS || ev->err == EPERM ||
 	       ev->err == EEXIST;
+}
+
+/* The remark of a hidden attempt. */
+static const char *attempt_note(const struct da_event *ev, const char *path)
+{
+	if (!hidden_attempt(ev, path))
+		return "";
+	return ": an attempt at a hidden name, its parent does not exist in the sandbox";
 }
 
 /* State files libraries keep on their own, outside any program's say:
@@ -131,7 +153,7 @@ bool judge_write(struct state *st, const struct da_event *ev, const char *path,
 	/* A refused create (ENOENT, EACCES, EROFS...) wrote nothing: libraries
 	 * try such things on their own.  Low, unless the place itself shows
 	 * intent (persistence, above, or hijack_targets). */
-	if (nothing_written(ev, action) && !da_path_covered_by(hijack_targets, home, path)) {
+	if (nothing_written(ev, path, action) && !da_path_covered_by(hijack_targets, home, path)) {
 		report(st, "file.write_outside", DA_SEV_LOW, ev,
 		       "Nothing was written; check which code tried and why.",
 		       "%s %s%s%s: nothing was written", verb, system ? "system path " : "", path,
@@ -141,11 +163,11 @@ bool judge_write(struct state *st, const struct da_event *ev, const char *path,
 	if (system)
 		report(st, "file.write_outside", DA_SEV_HIGH, ev,
 		       "A submission must not modify the system; find the code that does this.",
-		       "%s system path %s%s", verb, path, res);
+		       "%s system path %s%s%s", verb, path, res, attempt_note(ev, path));
 	else
 		report(st, "file.write_outside", DA_SEV_MEDIUM, ev,
 		       "Keep output in the workdir or /tmp, or extend allow_write if this place is expected.",
-		       "%s %s outside the allowed places%s", verb, path, res);
+		       "%s %s outside the allowed places%s%s", verb, path, res, attempt_note(ev, path));
 	return false;
 }
 

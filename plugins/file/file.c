@@ -82,6 +82,11 @@
  *                         anywhere else outside allow_write.  low when
  *                         an open or mkdir failed with ENOENT, EACCES,
  *                         EROFS, EPERM or EEXIST (nothing was written),
+ *                         except a hidden name (a "." component) failing
+ *                         with ENOENT: its parent is missing because the
+ *                         sandbox hides a place the real machine has
+ *                         (/run/lock, /mnt), and the attempt keeps its
+ *                         full weight;
  *                         except where a planted file would hijack the
  *                         system (PATH directories, /etc/hosts,
  *                         /etc/resolv.conf, /etc/nsswitch.conf) or a write

@@ -43,6 +43,37 @@ static bool allowed_by_config(const struct state *st, const struct da_event *ev,
 	return false;
 }
 
+/* Whether a base name is listed in allow_exec. */
+static bool name_allowed(const struct state *st, const char *name)
+{
+	struct da_event probe = {.path = name};
+	return name && allowed_by_config(st, &probe, name);
+}
+
+/* An allowed program's own shell: `tar -z` runs `sh -c gzip`.  When the
+ * program that forked the shell is listed in allow_exec, and every
+ * program the -c string runs is listed too, with nothing dangerous in it,
+ * the shell is that program's plumbing, not the submission's shell. */
+static bool allowed_program_shell(const struct state *st, const char *parent, const char *script)
+{
+	if (!script || !name_allowed(st, parent) || shell_danger(script))
+		return false;
+	struct words *ws = malloc(sizeof(*ws));
+	if (!ws)
+		return false;
+	split_words(script, ws);
+	bool ok = ws->n > 0;
+	for (size_t i = 0; ok && i < ws->n; i++) {
+		if (i > 0 && !is_separator_word(ws->w[i - 1]))
+			continue;
+		size_t c = command_word(ws, i);
+		if (c < ws->n && !is_separator_word(ws->w[c]))
+			ok = name_allowed(st, da_prog_base_name(ws->w[c]));
+	}
+	free(ws);
+	return ok;
+}
+
 static bool is_memfd_exec(const struct da_event *ev)
 {
 	if (ev->detail && strcmp(ev->detail, "memfd") == 0)
@@ -56,7 +87,7 @@ static bool is_memfd_exec(const struct da_event *ev)
 	return (strncmp(p, "/proc/", 6) == 0 && strstr(p, "/fd/")) || strncmp(p, "/dev/fd/", 8) == 0;
 }
 
-static bool in_writable_place(const struct state *st, const char *path)
+bool in_writable_place(const struct state *st, const char *path)
 {
 	const struct da_run_info *run = st->host->run;
 	if (!path)
@@ -207,52 +238,6 @@ static bool in_system_dir(const char *path)
 	return false;
 }
 
-/* Some directory of a PATH-like list is a writable place outside the
- * workdir (an empty entry is the current directory: not judged). */
-static bool search_path_writable(const struct state *st, const char *list)
-{
-	char dir[512];
-	while (list && *list) {
-		const char *colon = strchr(list, ':');
-		size_t len = colon ? (size_t)(colon - list) : strlen(list);
-		if (len > 0 && len < sizeof(dir)) {
-			memcpy(dir, list, len);
-			dir[len] = '\0';
-			if (in_writable_place(st, dir))
-				return true;
-		}
-		list = colon ? colon + 1 : NULL;
-	}
-	return false;
-}
-
-static void check_loader_env(struct state *st, const struct da_event *ev, const char *applet,
-			     bool setup)
-{
-	const char *env = DA_EVENT_HAS(ev, loader_env) ? ev->loader_env : NULL;
-	for (const char *line = env; line && *line;) {
-		const char *nl = strchr(line, '\n');
-		size_t len = nl ? (size_t)(nl - line) : strlen(line);
-		char var[600];
-		snprintf(var, sizeof(var), "%.*s", (int)(len < sizeof(var) - 1 ? len : sizeof(var) - 1), line);
-		line = nl ? nl + 1 : NULL;
-		char *value = strchr(var, '=');
-		if (!value)
-			continue;
-		*value++ = '\0';
-		if ((strcmp(var, "LD_PRELOAD") == 0 || strcmp(var, "LD_AUDIT") == 0) && value[0])
-			report(st, "process.loader_injection", setup ? DA_SEV_MEDIUM : DA_SEV_HIGH, ev,
-			       "Find out what the library does: a preloaded library runs inside every program started with it.",
-			       "Runs %s with %s=%.200s: every program it starts loads that library first",
-			       applet, var, value);
-		else if (strcmp(var, "LD_LIBRARY_PATH") == 0 && search_path_writable(st, value))
-			report(st, "process.loader_injection", DA_SEV_MEDIUM, ev,
-			       "Check why libraries are loaded from a writable place; a planted library there runs in the program.",
-			       "Runs %s with LD_LIBRARY_PATH=%.200s: libraries come from a writable place",
-			       applet, value);
-	}
-}
-
 /* JDK 17's ProcessBuilder: the JVM vforks, the child execs the JDK's own
  * lib/jspawnhelper (argv: version, fd numbers), which execs the real
  * program in the same process.  The helper is the JVM's plumbing, like
@@ -329,12 +314,16 @@ static void judge_exec(struct state *st, const struct da_event *ev_in)
 	/* an allowed make or cc runs its toolchain and recipe shells */
 	bool under_builder = p && p->builder;
 	bool by_config = allowed_by_config(st, ev, applet);
-	bool allowed = own || reexec || setup_command || by_config ||
+	bool is_shell = da_prog_is_shell(applet);
+	const char *script = is_shell ? shell_script(ev) : NULL;
+	/* not an interpreter's or a shell's: theirs run the submission's code */
+	bool plumbing = is_shell && previous && !launched_by_dynaudit &&
+			!is_interpreter(previous) && !da_prog_is_shell(previous) &&
+			allowed_program_shell(st, previous, script);
+	bool allowed = own || reexec || setup_command || by_config || plumbing ||
 		       ((setup || under_builder) && toolchain_or_shell);
 	/* what a compiler driver runs (cc1, as, collect2, ld) is the driver's doing */
 	bool part_of_driver = p && p->driver && in_toolchain_list(applet, driver_internals);
-	bool is_shell = da_prog_is_shell(applet);
-	const char *script = is_shell ? shell_script(ev) : NULL;
 	/* from here on a program the run writes may be a download */
 	if (is_net_tool(applet) || (script && script_uses_network(script)))
 		st->net_seen = true;
@@ -415,7 +404,7 @@ static void judge_exec(struct state *st, const struct da_event *ev_in)
 			report(st, "process.shell", DA_SEV_HIGH, ev,
 			       "Remove the shell invocation or add the shell to allow_exec if it is expected.",
 			       "Spawns a shell: %.250s", cmdline);
-	} else if (is_shell && own && script && !launched_by_dynaudit && !setup && !by_config) {
+	} else if (is_shell && own && script && !launched_by_dynaudit && !setup && !by_config && !plumbing) {
 		/* `sh run.sh` starting `sh -c '...'`: the same shell, new code */
 		report_shell_script(st, ev, applet, script, p);
 	} else if (!launched_by_dynaudit && !setup_command &&
@@ -489,6 +478,7 @@ void on_exec(struct state *st, const struct da_event *ev)
 			return;
 	}
 	judge_exec(st, ev);
+	check_harvest(st, ev);
 }
 
 /* Files the target creates or changes may later be executed. */

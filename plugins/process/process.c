@@ -45,9 +45,20 @@
  *                         whatever the command.  low: a -c string that only
  *                         runs ordinary programs (the programs it names are
  *                         covered by that finding), also from the own shell
- *                         (`sh run.sh` starting `sh -c`).  Shells run by the
+ *                         (`sh run.sh` starting `sh -c`); medium when it
+ *                         comes after 2 s or more of quiet (no output,
+ *                         connect or listen since the start or the last
+ *                         one) and writes a hidden file or lists the
+ *                         system (recon, ls /), high when both: a delayed
+ *                         chain (chain.c).  Shells run by the
  *                         setup phase or an allowed build driver (make
- *                         recipes) are expected and ignored.
+ *                         recipes) are expected and ignored, and so is an
+ *                         allowed program's own shell: forked by a program
+ *                         listed in allow_exec (not an interpreter or a
+ *                         shell: theirs run the submission's code),
+ *                         running only listed programs, nothing
+ *                         dangerous (`tar -z`'s
+ *                         `sh -c gzip` with tar and gzip allowed).
  *   process.inline_code   medium    a child (not the run's first exec) runs
  *                         code from its command line: python -c, perl/ruby
  *                         -e, node -e/--eval, php -r; high when the code
@@ -107,10 +118,19 @@
  *                         program then loads that library first: code
  *                         injection); medium in the setup phase, and for an
  *                         LD_LIBRARY_PATH naming a writable place outside
- *                         the workdir (/tmp, HOME...).  Ignores the
+ *                         the workdir (/tmp, HOME...), and for a preload
+ *                         whose libraries all lie in the workdir, shipped
+ *                         or built there (a profiler, a test shim), not
+ *                         written by the run.  Ignores the
  *                         environment dynaudit gave the target (target.env)
  *                         and the workdir's own library directories.  Needs
  *                         the environment: live runs, or strace -v logs.
+ *   process.secret_harvest high a dump of the environment (env, printenv,
+ *                         a reader of /proc/PID/environ) or a filter whose
+ *                         pattern names credentials (grep TOKEN|SECRET|
+ *                         PASS|KEY...) with its stdout on a hidden file;
+ *                         medium on an ordinary file (harvest.c).  Output
+ *                         to a pipe or terminal is recon, not a harvest.
  *   process.long_sleep    medium    one sleep (nanosleep, clock_nanosleep) at
  *                         least as long as the whole observation window, or
  *                         a process still idle in a timed wait (epoll_wait,
@@ -151,6 +171,7 @@ static int process_init(const struct da_host *host, const struct da_cfg *cfg, vo
 	*out = st;
 	st->host = host;
 	st->max_processes = 64;
+	st->start_s = -1;
 	const char *key;
 	for (size_t i = 0; (key = host->cfg_key_at(host, cfg, i)) != NULL; i++) {
 		if (strcmp(key, "allow_exec") != 0 && strcmp(key, "max_processes") != 0) {
@@ -195,8 +216,10 @@ static int process_on_event(void *state, const struct da_event *ev, char *err, s
 {
 	struct state *st = state;
 	bool setup = ev->phase && strcmp(ev->phase, "setup") == 0;
-	if (!st->main_pid && !setup && ev->pid > 0 && ev->kind != DA_EV_TARGET_EXIT)
+	if (!st->main_pid && !setup && ev->pid > 0 && ev->kind != DA_EV_TARGET_EXIT) {
 		st->main_pid = ev->pid;
+		st->start_s = ev->time_s;
+	}
 	switch (ev->kind) {
 	case DA_EV_PROC_EXEC:
 		on_exec(st, ev);
@@ -357,6 +380,8 @@ static const struct da_rule_decl process_rules[] = {
 	 "a process outliving its parent or the main program (double fork, setsid)"},
 	{"process.loader_injection", DA_SEV_HIGH,
 	 "a program run with LD_PRELOAD/LD_AUDIT, or LD_LIBRARY_PATH in a writable place"},
+	{"process.secret_harvest", DA_SEV_HIGH,
+	 "the environment or credential-named lines written to a file (hidden: high)"},
 	{"process.long_sleep", DA_SEV_MEDIUM,
 	 "a sleep or timed wait outlasting the observation window"},
 	{"process.runaway", DA_SEV_HIGH,

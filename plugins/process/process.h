@@ -14,6 +14,9 @@
  *   exec.c      the judgement of one exec: allow_exec, writable places,
  *               symlinks the run made, loader variables, PATH searches held
  *               until they resolve.
+ *   loader.c    loader variables in the environment (LD_PRELOAD...).
+ *   chain.c     delayed shell chains: a wait, then a hidden file, a survey.
+ *   harvest.c   secrets harvested to local files (env, environ, grep TOKEN).
  *   timing.c    sleeps and timed waits that outlast the window.
  *   tree.c      the process tree: forks (runaway), exits, orphans and
  *               sessions (daemon), signals to others.
@@ -107,6 +110,7 @@ struct state {
 	char *own_path;           /* command[0] as given */
 
 	int main_pid;             /* first process of the run phase, 0 unknown */
+	double start_s;           /* time of its first event, < 0 unknown */
 	bool setup_started;       /* the setup command's exec was seen */
 	bool main_exited;
 
@@ -155,6 +159,15 @@ struct state {
 	size_t n_sleeping;
 };
 
+/* A shell command string cut into words; quote marks are dropped and each
+ * of ; & | ( ) ` < > (and "$(") is a word of its own.  Good enough to
+ * name the programs a string runs, not a shell parser (shell.c). */
+struct words {
+	char buf[4096];
+	const char *w[256];
+	size_t n;
+};
+
 /* ---- state.c: the run's tables: processes, created paths, small sets, report() */
 bool in_list(const char *word, const char *const *list);
 bool same_program(const char *base, const char *want);
@@ -194,13 +207,21 @@ void report_masquerades(struct state *st);
 /* ---- exec.c: judging one exec: allow_exec, writable places, links, loader variables */
 void held_free(struct held_exec *h);
 void flush_held(struct state *st, struct proc *p);
+bool in_writable_place(const struct state *st, const char *path);
 void on_exec(struct state *st, const struct da_event *ev);
 void on_file(struct state *st, const struct da_event *ev);
 
 /* ---- shell.c: shell -c strings and inline code: words, dangers, sockets, curl | sh */
+bool is_separator_word(const char *w);
+void split_words(const char *script, struct words *out);
+/* The program a simple command starting at word i runs: VAR=x words and
+ * wrappers (exec, nohup, sudo, timeout N...) skipped.  Returns its index. */
+size_t command_word(const struct words *ws, size_t i);
 bool in_version_list(const char *base, const char *const *list);
 bool is_net_tool(const char *name);
 bool script_names(const char *script, const char *applet);
+/* What makes a -c string dangerous (a network tool, /dev/tcp...), or NULL. */
+const char *shell_danger(const char *script);
 const char *shell_script(const struct da_event *ev);
 bool stdio_on_inet_socket(const struct da_event *ev);
 void report_shell_script(struct state *st, const struct da_event *ev, const char *applet,
@@ -211,6 +232,20 @@ void note_piped(struct state *st, const struct da_event *ev, const char *applet,
 		const char *script, bool is_shell);
 bool script_uses_network(const char *script);
 void report_piped_downloads(struct state *st);
+
+/* ---- chain.c: delayed shell chains (a quiet wait, then a hidden file, a survey) */
+/* The weight of a shell -c string run at ev: DA_SEV_LOW for none, else
+ * medium or high with the chain written into what ("after 3 s of quiet,
+ * writing a hidden file (/tmp/.x)"). */
+enum da_severity shell_chain(const struct state *st, const struct da_event *ev, const char *script,
+			     char *what, size_t len);
+
+/* ---- loader.c: LD_PRELOAD, LD_AUDIT, LD_LIBRARY_PATH in a program's environment */
+void check_loader_env(struct state *st, const struct da_event *ev, const char *applet,
+		      bool setup);
+
+/* ---- harvest.c: secrets harvested to local files */
+void check_harvest(struct state *st, const struct da_event *ev);
 
 /* ---- timing.c: sleeps and timed waits that outlast the observation window */
 void on_sleep(struct state *st, const struct da_event *ev);

@@ -5,21 +5,12 @@
 
 /* ---- words of a shell -c string -------------------------------------- */
 
-/* A shell command string cut into words; quote marks are dropped and each
- * of ; & | ( ) ` < > (and "$(") is a word of its own.  Good enough to
- * name the programs a string runs, not a shell parser. */
-struct words {
-	char buf[4096];
-	const char *w[256];
-	size_t n;
-};
-
-static bool is_separator_word(const char *w)
+bool is_separator_word(const char *w)
 {
 	return w[0] && !w[1] && strchr(";&|()`", w[0]);
 }
 
-static void split_words(const char *script, struct words *out)
+void split_words(const char *script, struct words *out)
 {
 	size_t used = 0;
 	out->n = 0;
@@ -62,9 +53,7 @@ bool is_net_tool(const char *name)
 	return in_version_list(da_prog_base_name(name), net_tools);
 }
 
-/* The program a simple command starting at word i runs: VAR=x words and
- * wrappers (exec, nohup, sudo, timeout N...) skipped.  Returns its index. */
-static size_t command_word(const struct words *ws, size_t i)
+size_t command_word(const struct words *ws, size_t i)
 {
 	while (i < ws->n && !is_separator_word(ws->w[i])) {
 		const char *w = ws->w[i];
@@ -119,7 +108,7 @@ static bool is_home_or_root(const char *w)
  * shell, rm -rf of the home or root directory, a setuid bit.  Returns a
  * static phrase, or NULL for a string that only runs ordinary programs.
  */
-static const char *shell_danger(const char *script)
+const char *shell_danger(const char *script)
 {
 	if (strstr(script, "/dev/tcp/") || strstr(script, "/dev/udp/"))
 		return "a /dev/tcp or /dev/udp connection";
@@ -309,6 +298,8 @@ void report_shell_script(struct state *st, const struct da_event *ev, const char
 	const char *danger = shell_danger(script);
 	const char *name = (ev->argc > 0 && ev->argv && ev->argv[0]) ? da_prog_base_name(ev->argv[0]) : applet;
 	const struct proc *parent = p && p->ppid > 0 ? proc_find(st, p->ppid) : NULL;
+	char chain[256];
+	enum da_severity chain_sev;
 	if (!danger && (serves_network(st, p) || serves_network(st, parent)))
 		report(st, "process.shell", DA_SEV_HIGH, ev,
 		       "Treat as a backdoor unless the assignment asks for it: a server that runs a shell once a client connected executes what the network sends.",
@@ -318,6 +309,10 @@ void report_shell_script(struct state *st, const struct da_event *ev, const char
 		report(st, "process.shell", DA_SEV_HIGH, ev,
 		       "Find out what the command does: it goes beyond running ordinary programs.",
 		       "Spawns a shell running %s: %s -c '%.200s'", danger, name, script);
+	else if ((chain_sev = shell_chain(st, ev, script, chain, sizeof(chain))) > DA_SEV_LOW)
+		report(st, "process.shell", chain_sev, ev,
+		       "Find out why the program waits before running this: a delay, a hidden file and a survey of the machine are a dropper's steps.",
+		       "Spawns a shell%s: %s -c '%.200s'", chain, name, script);
 	else /* os.system("clear"), shell=True: a habit, not an attack */
 		report(st, "process.shell", DA_SEV_LOW, ev,
 		       "Prefer running programs directly over a shell command string; add the shell to allow_exec if it is expected.",

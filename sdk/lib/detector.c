@@ -17,6 +17,17 @@ bool da_path_in_temp(const char *path)
 	return false;
 }
 
+bool da_path_has_hidden(const char *path)
+{
+	for (const char *c = path; c && *c; c = strchr(c, '/')) {
+		while (*c == '/')
+			c++;
+		if (c[0] == '.' && c[1] && c[1] != '/' && !(c[1] == '.' && (!c[2] || c[2] == '/')))
+			return true;
+	}
+	return false;
+}
+
 const struct da_option_decl da_no_options[] = {{0}};
 
 int da_emit_finding(const struct da_host *host, const char *rule, enum da_severity severity,

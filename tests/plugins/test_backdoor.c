@@ -1099,3 +1099,96 @@ Test(backdoor, honeytoken_not_sent_is_silent)
 	cr_assert_eq(harness_count(h, "backdoor.honeytoken"), 0);
 	harness_free(h);
 }
+
+/* A reverse shell whose peer did not answer (issue 13): the connect out
+ * failed, the program put a socketpair on an interactive shell instead.
+ * Without the failed outbound attempt, or with a -c string (node's
+ * child_process on socketpairs), or a loopback peer, it is no shell hand-off. */
+Test(backdoor, interactive_shell_on_a_local_socket_after_a_failed_connect)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	connect_to(h, 100, 0.1, 3, "198.51.100.7:4444", 4444, ENETUNREACH);
+	fork_child(h, 100, 101, 0.2);
+	exec_prog(h, 101, 0.3, "/bin/sh", "socket:unix/stream", "socket:unix/stream", NULL);
+	harness_finish(h);
+	const struct harness_finding *f = harness_get(h, "backdoor.reverse_shell");
+	cr_assert_not_null(f);
+	cr_expect_eq(f->severity, DA_SEV_HIGH);
+	cr_expect(strstr(f->message, "198.51.100.7:4444") && strstr(f->message, "socket:unix"), "%s",
+		  f->message);
+	harness_free(h);
+
+	/* no outbound attempt: a shell on a socketpair alone */
+	h = harness_new("backdoor", NULL, NULL);
+	fork_child(h, 100, 101, 0.2);
+	exec_prog(h, 101, 0.3, "/bin/sh", "socket:unix/stream", "socket:unix/stream", NULL);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "backdoor.reverse_shell"), 0);
+	harness_free(h);
+
+	/* a loopback peer is not outbound; an allowed one is expected */
+	h = harness_new("backdoor", "allow_connect: [\"203.0.113.9:443\"]", NULL);
+	connect_to(h, 100, 0.1, 3, "127.0.0.1:4444", 4444, ECONNREFUSED);
+	connect_to(h, 100, 0.15, 4, "203.0.113.9:443", 443, ENETUNREACH);
+	fork_child(h, 100, 101, 0.2);
+	exec_prog(h, 101, 0.3, "/bin/sh", "socket:unix/stream", "socket:unix/stream", NULL);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "backdoor.reverse_shell"), 0);
+	harness_free(h);
+
+	/* sh -c on a socketpair after a failed connect: not interactive */
+	h = harness_new("backdoor", NULL, NULL);
+	connect_to(h, 100, 0.1, 3, "198.51.100.7:443", 443, ENETUNREACH);
+	fork_child(h, 100, 101, 0.2);
+	static const char *argv_c[] = {"/bin/sh", "-c", "echo hi", NULL};
+	struct da_event ev = ev_make(DA_EV_PROC_EXEC, 101, 0.3);
+	ev.syscall = "execve";
+	ev.path = "/bin/sh";
+	ev.argv = argv_c;
+	ev.argc = 3;
+	ev.stdio[0] = ev.stdio[1] = ev.stdio[2] = "socket:unix/stream";
+	ev.text = "execve(\"/bin/sh\", [\"/bin/sh\", \"-c\", \"echo hi\"], ...) = 0";
+	publish(h, &ev);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "backdoor.reverse_shell"), 0);
+	harness_free(h);
+}
+
+/* Keylogging: keyboards, input devices and consoles, opened or refused. */
+Test(backdoor, input_devices_and_consoles_are_keylogging)
+{
+	static const struct {
+		const char *path;
+		int severity; /* -1: no finding */
+	} cases[] = {
+		{"/dev/input/event3", DA_SEV_HIGH},
+		{"/dev/input/by-path/platform-i8042-serio-0-event-kbd", DA_SEV_HIGH},
+		{"/dev/input/by-id/usb-Logitech_USB_Keyboard-event-kbd", DA_SEV_HIGH},
+		{"/dev/uinput", DA_SEV_HIGH},
+		{"/dev/hidraw0", DA_SEV_HIGH},
+		{"/dev/vcsa1", DA_SEV_HIGH},
+		{"/dev/input/mice", DA_SEV_MEDIUM},
+		{"/dev/console", DA_SEV_MEDIUM},
+		{"/dev/tty2", DA_SEV_MEDIUM},
+		{"/dev/tty", -1},
+		{"/dev/pts/0", -1},
+		{"/dev/urandom", -1},
+		{"/home/auditor/app/input/event1", -1},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (int err = 0; err <= ENOENT; err += ENOENT) {
+			struct harness *h = harness_new("backdoor", NULL, NULL);
+			open_file(h, 100, 0.1, cases[i].path, DA_ACC_READ, err);
+			harness_finish(h);
+			if (cases[i].severity < 0) {
+				cr_expect_eq(harness_count(h, "backdoor.keylogging"), 0, "%s", cases[i].path);
+			} else {
+				const struct harness_finding *f = harness_get(h, "backdoor.keylogging");
+				cr_expect_not_null(f, "%s", cases[i].path);
+				if (f)
+					cr_expect_eq(f->severity, cases[i].severity, "%s", cases[i].path);
+			}
+			harness_free(h);
+		}
+	}
+}

@@ -540,8 +540,9 @@ Test(file, library_state_files_are_library_behaviour)
 }
 
 /* A create refused with ENOENT/EACCES/EROFS wrote nothing: low.  Where the
- * attempt itself shows intent (persistence, PATH, name resolution) it keeps
- * its full weight; a create that worked keeps its own. */
+ * attempt itself shows intent (persistence, PATH, name resolution, a hidden
+ * name whose parent is missing) it keeps its full weight; a create that
+ * worked keeps its own. */
 Test(file, refused_creates_weigh_less_unless_the_place_shows_intent)
 {
 	struct {
@@ -562,6 +563,14 @@ Test(file, refused_creates_weigh_less_unless_the_place_shows_intent)
 		{"/etc/systemd/system/x.service", EROFS, "EROFS", "file.persistence", DA_SEV_HIGH},
 		{"/usr/local/bin/sudo", EACCES, "EACCES", "file.write_outside", DA_SEV_HIGH},
 		{"/etc/hosts", EACCES, "EACCES", "file.write_outside", DA_SEV_HIGH},
+		/* a hidden name whose parent the sandbox hides: an attempt */
+		{"/run/lock/.cache/p", ENOENT, "ENOENT", "file.write_outside", DA_SEV_MEDIUM},
+		{"/mnt/.x", ENOENT, "ENOENT", "file.write_outside", DA_SEV_MEDIUM},
+		{"/usr/local/share/.h/f", ENOENT, "ENOENT", "file.write_outside", DA_SEV_HIGH},
+		/* ... but refused by the system, or not hidden: nothing written */
+		{"/run/lock/.cache/p", EACCES, "EACCES", "file.write_outside", DA_SEV_LOW},
+		{"/run/lock/app/../p", ENOENT, "ENOENT", "file.write_outside", DA_SEV_LOW},
+		{"/srv/./data/p", ENOENT, "ENOENT", "file.write_outside", DA_SEV_LOW},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct harness *h = harness_new("file", NULL, NULL);

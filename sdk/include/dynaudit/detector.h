@@ -72,6 +72,14 @@ extern const char *const da_temp_dirs[];
 bool da_path_in_temp(const char *path);
 
 /*
+ * da_path_has_hidden — whether a component of path starts with '.' (a
+ * hidden file or directory: "/tmp/.x", ".cache/p"), "." and ".." aside.
+ * Arguments: path, absolute or relative (NULL: false).
+ * Threading: any thread.
+ */
+bool da_path_has_hidden(const char *path);
+
+/*
  * da_no_options — the option list of a detector that takes no config keys
  * (struct da_plugin.options = da_no_options): the core then rejects any key
  * before init().  Ownership: static, read-only.

@@ -92,3 +92,18 @@ Test(detector, temp_dirs)
 	cr_expect_not(da_path_in_temp(NULL));
 	cr_expect_str_eq(da_temp_dirs[0], "/tmp");
 }
+
+Test(detector, hidden_names)
+{
+	cr_expect(da_path_has_hidden("/tmp/.x"));
+	cr_expect(da_path_has_hidden("/.dockerenv"));
+	cr_expect(da_path_has_hidden(".cache/p"));
+	cr_expect(da_path_has_hidden("/run/lock/.cache/p"));
+	cr_expect(da_path_has_hidden("a//.b"));
+	cr_expect_not(da_path_has_hidden("/run/lock/app/../p"));
+	cr_expect_not(da_path_has_hidden("./out.txt"));
+	cr_expect_not(da_path_has_hidden("/srv/./data"));
+	cr_expect_not(da_path_has_hidden("/"));
+	cr_expect_not(da_path_has_hidden(""));
+	cr_expect_not(da_path_has_hidden(NULL));
+}
