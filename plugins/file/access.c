@@ -33,6 +33,8 @@ void judge_read(struct state *st, const struct da_event *ev, const char *path)
 		       "%s sensitive path %s%s", (ev->access & DA_ACC_DIR) ? "Lists" : "Opens", path, res);
 		return;
 	}
+	if (judge_probe(st, ev, path))
+		return;
 	if (strcmp(path, "/etc/passwd") == 0 || strcmp(path, "/etc/group") == 0) {
 		const char *who = proc_name(st, ev->pid);
 		bool enumerating = da_prog_is_shell(who);

@@ -98,6 +98,12 @@
  *                         /dev/tty, /dev/pts, /dev/shm, /proc/self,
  *                         bytecode caches (__pycache__), and a mkdir that
  *                         fails with EEXIST (`mkdir -p` probing parents).
+ *   file.sandbox_probe    low      a read of a container, VM or tracer mark:
+ *                         /.dockerenv, /run/.containerenv, /proc/1/cgroup
+ *                         (and sched, mountinfo, status, comm, cmdline),
+ *                         /sys/class/dmi/id/..., /sys/hypervisor/..., and
+ *                         /proc/self/status read by a shell or text tool
+ *                         (TracerPid); not by process listers (probe.c).
  *   file.exec_created     high     a file created executable (mode & 0111,
  *                         so 0700 too) or chmod +x outside the workdir,
  *                         /dev/shm included.  Inside the workdir it is a
@@ -293,6 +299,8 @@ static const struct da_rule_decl file_rules[] = {
 	 "a write at a persistence location (rc files, cron, systemd, authorized_keys...)"},
 	{"file.write_outside", DA_SEV_HIGH,
 	 "a write, create, delete or change outside allow_write"},
+	{"file.sandbox_probe", DA_SEV_LOW,
+	 "a read of a container, virtual machine or tracer mark (/.dockerenv, /proc/1/cgroup, TracerPid)"},
 	{"file.exec_created", DA_SEV_HIGH,
 	 "a file made executable outside the workdir"},
 	{0},

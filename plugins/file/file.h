@@ -9,6 +9,7 @@
  *   classify.c  the policy data and what a path is: sensitive, allowed,
  *               system, another user's home, another process's memory.
  *   access.c    the judgement of reads, writes and executable bits.
+ *   probe.c     sandbox probing: container, VM and tracer marks read.
  *   links.c     paths reached through links the run made, and the event
  *               dispatch that judges every name of a path.
  */
@@ -115,5 +116,8 @@ void judge_exec_bits(struct state *st, const struct da_event *ev, const char *pa
 
 /* ---- links.c: links the run made, every name of a path, the event dispatch */
 void on_file_event(struct state *st, const struct da_event *ev);
+
+/* ---- probe.c: sandbox probing (container, VM and tracer marks) */
+bool judge_probe(struct state *st, const struct da_event *ev, const char *path);
 
 #endif /* DA_PLUGIN_FILE_H */
