@@ -9,6 +9,7 @@
  *   classify.c  the policy data and what a path is: sensitive, allowed,
  *               system, another user's home, another process's memory.
  *   access.c    the judgement of reads, writes and executable bits.
+ *   deletion.c  sabotage: many files deleted or rewritten, rm -rf of HOME.
  *   probe.c     sandbox probing: container, VM and tracer marks read.
  *   links.c     paths reached through links the run made, and the event
  *               dispatch that judges every name of a path.
@@ -79,6 +80,7 @@ struct state {
 	size_t n_events;           /* file events seen */
 	size_t n_sensitive_hits, n_write_hits, n_persistence_hits, n_exec_hits;
 	char first_flagged[200];
+	struct deletions *deletions; /* files deleted or rewritten (deletion.c) */
 };
 
 /* The built-in sensitive paths and the persistence locations are
@@ -116,6 +118,16 @@ void judge_exec_bits(struct state *st, const struct da_event *ev, const char *pa
 
 /* ---- links.c: links the run made, every name of a path, the event dispatch */
 void on_file_event(struct state *st, const struct da_event *ev);
+
+/* ---- deletion.c: mass deletion or rewriting (sabotage) */
+struct deletions;
+struct deletions *deletions_new(void);
+void deletions_free(struct deletions *d);
+/* Notes a create (remembered) or a delete/truncate (counted) of path
+ * (path2: a rename's destination). */
+void note_deletion(struct state *st, const struct da_event *ev, const char *path, const char *path2);
+void check_rm(struct state *st, const struct da_event *ev);
+void report_deletions(struct state *st);
 
 /* ---- probe.c: sandbox probing (container, VM and tracer marks) */
 bool judge_probe(struct state *st, const struct da_event *ev, const char *path);

@@ -251,6 +251,9 @@ void on_file_event(struct state *st, const struct da_event *ev)
 		da_path_normalize(ev->path2, base, path2, sizeof(path2));
 		judge_at(st, ev, path2, true);
 		judge_aliases(st, ev, path2, true);
+		note_deletion(st, ev, path, path2);
+	} else {
+		note_deletion(st, ev, path, NULL);
 	}
 }
 

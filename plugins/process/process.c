@@ -147,7 +147,9 @@
  *   process.runaway       high      more than max_processes processes, or a
  *                         fork failing with EAGAIN (process limit hit);
  *                         medium: a thread creation failing with EAGAIN (the
- *                         task limit counts threads too: a thread bomb).
+ *                         task limit counts threads too: a thread bomb), or
+ *                         more than THREAD_BOMB (128) threads created by the
+ *                         run phase (a thread bomb under the task limit).
  *                         Threads are not processes; setup-phase processes
  *                         (a parallel build) are not counted.
  * A failed exec counts as an attempt: its strace line (with the error) is

@@ -45,6 +45,7 @@
 #define LINGER_S 1.0           /* outliving a parent this long is detaching */
 #define CLONE_THREAD_FLAG 0x00010000
 #define MAX_LINKS 1024         /* symlinks the target made, remembered */
+#define THREAD_BOMB 128       /* run-phase threads created: a thread bomb */
 #define MAX_TIDS 4096          /* thread ids remembered (signal targets) */
 #define MAX_PIPED 64           /* shells reading a pipe / downloaders, remembered */
 #define MAX_MASQ 64            /* masquerading processes remembered */
@@ -123,6 +124,7 @@ struct state {
 	size_t created_dropped;
 
 	size_t n_forks;           /* run-phase processes created */
+	size_t n_threads;         /* run-phase threads created */
 	size_t n_exec_other;      /* execs other than the own command */
 	size_t n_shells;
 	size_t n_flagged;         /* findings of severity low or above */

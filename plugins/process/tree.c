@@ -112,6 +112,15 @@ void on_fork(struct state *st, const struct da_event *ev)
 		       "Thread creation failed with EAGAIN: the task limit (sandbox.limits.processes) was hit");
 		return;
 	}
+	/* under the task limit a thread bomb fails nothing: count them */
+	if (thread && ev->err == 0 && !setup && ++st->n_threads > THREAD_BOMB &&
+	    !st->thread_limit_reported) {
+		st->thread_limit_reported = true;
+		report(st, "process.runaway", DA_SEV_MEDIUM, ev,
+		       "Look for a thread-creation loop; a program needs threads by the core, not by the hundred.",
+		       "Runaway thread creation: more than %d threads (a thread bomb under the task limit)",
+		       THREAD_BOMB);
+	}
 	if (thread && ev->target_pid > 0 && st->n_tids < MAX_TIDS &&
 	    !int_in(st->tids, st->n_tids, ev->target_pid))
 		st->tids[st->n_tids++] = ev->target_pid;
