@@ -1788,3 +1788,157 @@ Test(process, inline_code_after_accept_is_high)
 	cr_expect_eq(harness_max_severity(h, "process.inline_code"), DA_SEV_MEDIUM);
 	harness_free(h);
 }
+
+/* A preload whose libraries the submission ships in its workdir (a
+ * profiler) is medium; one the run wrote there, or from /tmp, stays high. */
+Test(process, workdir_preload_is_not_high_on_its_own)
+{
+	static const char *const py[] = {"python3", "app.py", NULL};
+	static const char *const tr[] = {"true", NULL};
+	struct harness *h = harness_new("process", "allow_exec: [true]\n", NULL);
+	publish_exec_env(h, 100, 0.0, "/usr/bin/python3", py, NULL, NULL);
+	publish_exec_env(h, 101, 1.0, "/usr/bin/true", tr,
+			 "LD_PRELOAD=/home/auditor/app/libprof.so\n", NULL);
+	publish_exec_env(h, 102, 1.1, "/usr/bin/true", tr, "LD_PRELOAD=./lib/shim.so\n", NULL);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "process.loader_injection"), 2);
+	cr_expect_eq(harness_max_severity(h, "process.loader_injection"), DA_SEV_MEDIUM);
+	harness_free(h);
+
+	h = harness_new("process", "allow_exec: [true]\n", NULL);
+	publish_exec_env(h, 100, 0.0, "/usr/bin/python3", py, NULL, NULL);
+	publish_open(h, 100, 0.5, "/home/auditor/app/gen.so", O_WRONLY | O_CREAT,
+		     DA_ACC_WRITE | DA_ACC_CREATE, 0755, NULL);
+	publish_exec_env(h, 101, 1.0, "/usr/bin/true", tr, "LD_PRELOAD=/home/auditor/app/gen.so\n", NULL);
+	publish_exec_env(h, 102, 1.1, "/usr/bin/true", tr,
+			 "LD_PRELOAD=/home/auditor/app/libprof.so:/tmp/.h.so\n", NULL);
+	publish_exec_env(h, 103, 1.2, "/usr/bin/true", tr, "LD_PRELOAD=libfoo.so\n", NULL);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "process.loader_injection"), 3);
+	cr_expect_eq(harness_max_severity(h, "process.loader_injection"), DA_SEV_HIGH);
+	cr_expect_not_null(harness_find(h, "process.loader_injection", "gen.so"));
+	const struct harness_finding *f = harness_find(h, "process.loader_injection", "libfoo.so");
+	cr_expect(f && f->severity == DA_SEV_HIGH, "a bare name is searched on the system's paths");
+	harness_free(h);
+}
+
+/* tar's own `sh -c gzip` with tar and gzip allowed is tar's plumbing; an
+ * allowed interpreter's shell, or one running an unlisted program, is not. */
+Test(process, an_allowed_programs_own_shell)
+{
+	static const char *const tar[] = {"tar", "czf", "out.tgz", "data", NULL};
+	static const char *const sh_gzip[] = {"/bin/sh", "-c", "gzip", NULL};
+	static const char *const sh_curl[] = {"/bin/sh", "-c", "gzip; curl x", NULL};
+	static const char *const py[] = {"python3", "app.py", NULL};
+	struct harness *h = harness_new("process", "allow_exec: [tar, gzip]\n", NULL);
+	publish_exec(h, 100, 0.0, "/usr/bin/tar", tar, NULL, 0);
+	publish_fork(h, 100, 101, 0.1, NULL);
+	publish_exec(h, 101, 0.2, "/bin/sh", sh_gzip, NULL, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "process.shell"), 0);
+	harness_free(h);
+
+	h = harness_new("process", "allow_exec: [tar, gzip]\n", NULL);
+	publish_exec(h, 100, 0.0, "/usr/bin/tar", tar, NULL, 0);
+	publish_fork(h, 100, 101, 0.1, NULL);
+	publish_exec(h, 101, 0.2, "/bin/sh", sh_curl, NULL, 0);
+	harness_finish(h);
+	cr_expect_neq(harness_count(h, "process.shell"), 0, "curl is not listed (and a network tool)");
+	harness_free(h);
+
+	h = harness_new("process", "allow_exec: [python3, gzip]\n", NULL);
+	publish_exec(h, 100, 0.0, "/usr/bin/python3", py, NULL, 0);
+	publish_fork(h, 100, 101, 0.1, NULL);
+	publish_exec(h, 101, 0.2, "/bin/sh", sh_gzip, NULL, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.shell"), DA_SEV_LOW, "python's shell is the submission's");
+	harness_free(h);
+}
+
+/* A delayed chain: quiet, then a shell writing a hidden file and listing
+ * the system.  At once, or without the hidden file and the survey, low. */
+Test(process, delayed_shell_chain)
+{
+	static const char *const py[] = {"python3", "app.py", NULL};
+	static const char *const chain[] = {"/bin/sh", "-c", "echo x > /tmp/.upd; uname -a; ls /", NULL};
+	static const char *const hidden[] = {"/bin/sh", "-c", "touch .marker", NULL};
+	static const char *const plain[] = {"/bin/sh", "-c", "echo done > out.txt", NULL};
+	static const struct {
+		const char *const *argv;
+		double t;
+		int severity;
+	} cases[] = {
+		{chain, 3.0, DA_SEV_HIGH}, {hidden, 3.0, DA_SEV_MEDIUM}, {plain, 3.0, DA_SEV_LOW},
+		{chain, 0.5, DA_SEV_LOW},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct harness *h = harness_new("process", "allow_exec: [python3]\n", NULL);
+		publish_exec(h, 100, 0.0, "/usr/bin/python3", py, NULL, 0);
+		publish_fork(h, 100, 101, cases[i].t - 0.05, NULL);
+		publish_exec(h, 101, cases[i].t, "/bin/sh", cases[i].argv, NULL, 0);
+		harness_finish(h);
+		cr_expect_eq(harness_max_severity(h, "process.shell"), cases[i].severity, "case %zu", i);
+		harness_free(h);
+	}
+}
+
+/* Credentials filtered or the environment dumped into a (hidden) file. */
+Test(process, secrets_harvested_to_files)
+{
+	static const char *const grep[] = {"grep", "-E", "TOKEN|SECRET", NULL};
+	static const char *const tr[] = {"tr", "\\0", "\\n", NULL};
+	static const char *const env[] = {"env", NULL};
+	static const char *const sort[] = {"sort", "keys.txt", NULL};
+	static const char *const grep_file[] = {"grep", "-c", "a", "api_keys.txt", NULL};
+	const char *to_hidden[3] = {"pipe", "/home/auditor/app/.envdump", "pipe"};
+	const char *from_environ[3] = {"/proc/100/environ", "/tmp/.e", "pipe"};
+	const char *to_file[3] = {"pipe", "/home/auditor/app/env.txt", "pipe"};
+	const char *to_pipe[3] = {"pipe", "pipe", "pipe"};
+	struct harness *h = harness_new("process", "allow_exec: [sh, grep, tr, env, sort]\n", NULL);
+	publish_exec_full(h, 100, 1, 0.0, "/bin/sh", (const char *const[]){"sh", "h.sh", NULL}, NULL, 0, NULL, NULL);
+	publish_exec_full(h, 101, 100, 0.1, "/usr/bin/grep", grep, NULL, 0, to_hidden, NULL);
+	publish_exec_full(h, 102, 100, 0.2, "/usr/bin/tr", tr, NULL, 0, from_environ, NULL);
+	publish_exec_full(h, 103, 100, 0.3, "/usr/bin/env", env, NULL, 0, to_file, NULL);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "process.secret_harvest"), 3);
+	const struct harness_finding *f = harness_find(h, "process.secret_harvest", ".envdump");
+	cr_expect(f && f->severity == DA_SEV_HIGH);
+	f = harness_find(h, "process.secret_harvest", "env.txt");
+	cr_expect(f && f->severity == DA_SEV_MEDIUM, "an ordinary file: medium");
+	harness_free(h);
+
+	h = harness_new("process", "allow_exec: [sh, grep, tr, env, sort]\n", NULL);
+	publish_exec_full(h, 100, 1, 0.0, "/bin/sh", (const char *const[]){"sh", "b.sh", NULL}, NULL, 0, NULL, NULL);
+	publish_exec_full(h, 101, 100, 0.1, "/usr/bin/env", env, NULL, 0, to_pipe, NULL);
+	publish_exec_full(h, 102, 100, 0.2, "/usr/bin/sort", sort, NULL, 0, to_file, NULL);
+	publish_exec_full(h, 103, 100, 0.3, "/usr/bin/grep", grep_file, NULL, 0, to_file, NULL);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "process.secret_harvest"), 0);
+	harness_free(h);
+}
+
+/* More than 128 run-phase threads, none failing: a thread bomb under the
+ * task limit.  A handful of workers is not. */
+Test(process, thread_bomb_under_the_task_limit)
+{
+	static const char *const py[] = {"python3", "app.py", NULL};
+	for (int n = 8; n <= 200; n += 192) {
+		struct harness *h = harness_new("process", "allow_exec: [python3]\n", NULL);
+		publish_exec(h, 100, 0.0, "/usr/bin/python3", py, NULL, 0);
+		for (int i = 0; i < n; i++) {
+			struct da_event ev = ev_make(DA_EV_PROC_FORK, 100, 0.1 + i * 0.001);
+			ev.syscall = "clone";
+			ev.target_pid = 1000 + i;
+			ev.result = 1000 + i;
+			ev.detail = "thread";
+			ev.text = "clone(...CLONE_THREAD...) = tid";
+			cr_assert_eq(harness_publish(h, &ev), 0);
+		}
+		harness_finish(h);
+		if (n > 128)
+			cr_expect_eq(harness_max_severity(h, "process.runaway"), DA_SEV_MEDIUM);
+		else
+			cr_expect_eq(harness_count(h, "process.runaway"), 0);
+		harness_free(h);
+	}
+}
