@@ -147,8 +147,12 @@ void replace_text(char **slot, const char *text);
 bool under(const char *path, const char *dir, size_t len);
 bool in_workdir(const struct backdoor *st, const char *path);
 bool in_temp_dir(const char *path);
+/* addr is "host:port" as the events spell it; the address classes live
+ * in libdynaudit-sdk (dynaudit/endpoint.h). */
 bool is_loopback(const char *addr);
 bool is_net_socket(const char *desc);
+/* allow_connect is matched by libdynaudit-sdk's endpoint matcher, the one
+ * the network detector uses: one entry means the same to both. */
 bool allowed(const struct backdoor *st, const char *addr);
 void emit(struct backdoor *st, const char *rule, enum da_severity sev, const char *label,
 	  const char *msg, int pid, double t, const char *const *evidence, size_t n_in,
@@ -156,19 +160,25 @@ void emit(struct backdoor *st, const char *rule, enum da_severity sev, const cha
 void outcome(const struct da_event *ev, char *buf, size_t len);
 void proc_clear(struct proc *p);
 struct proc *proc_find(struct backdoor *st, int pid);
+/* The state of pid, created when new; NULL when the table is full. */
 struct proc *proc_get(struct backdoor *st, int pid, int ppid);
 struct tracked_fd *fd_find(struct proc *p, int fd);
 void fd_forget(struct proc *p, int fd);
 void fd_track(struct proc *p, int fd, enum fd_kind kind, const char *desc);
+/* Remember an outbound peer ("127.0.0.1:4444") of the process that
+ * connected; kept after close, since live runs do not see dup2/close. */
 void note_peer(struct proc *p, const char *addr);
+/* What sits on fd 0 or 1 according to our own dup tracking. */
 const struct tracked_fd *socket_on_stdio(struct proc *p);
 void on_fork(struct backdoor *st, const struct da_event *ev);
 void on_chdir(struct backdoor *st, const struct da_event *ev);
 
 /* ---- payloads.c: dropped payloads: files written and then run, mapped or loaded */
 const struct dropped *dropped_find(const struct backdoor *st, const char *path);
+/* base equals one of exact[] or starts with one of prefixes[]. */
 bool name_in(const char *base, const char *const *exact, size_t n_exact,
 	     const char *const *prefixes, size_t n_prefixes);
+/* The dynamic loader run as a program: ld-linux-x86-64.so.2 FILE. */
 bool is_loader(const char *base);
 const struct work_write *work_find(const struct backdoor *st, const char *path);
 bool is_fileless(const struct da_event *ev, const char *path);
@@ -180,8 +190,15 @@ void on_memfd(struct backdoor *st, const struct da_event *ev);
 void give_secret(struct proc *p, const char *path, const char *text, bool weak);
 void on_secret_read(struct backdoor *st, const struct da_event *ev);
 void check_exfiltration(struct backdoor *st, struct proc *p, const struct da_event *ev);
+/* A connect attempt, or a send with an explicit destination (sendto or
+ * sendmsg on an unconnected socket: a UDP beacon never connects).  Only the
+ * first send of a burst counts: a datagram stream is one contact, not a
+ * series. */
 void note_contact(struct backdoor *st, const struct da_event *ev, bool send);
+/* sendto/sendmsg naming its destination: the socket is not connected (no
+ * "->" peer in its description) and the call carries an address. */
 bool is_explicit_send(const struct da_event *ev);
+/* The local port of "socket:inet/dgram@0.0.0.0:38604" (0 when none). */
 int local_port(const char *desc);
 void note_own_port(struct backdoor *st, int port);
 void report_beacons(struct backdoor *st);
@@ -189,6 +206,7 @@ void report_beacons(struct backdoor *st);
 /* ---- shells.c: reverse and bind shells, shells that connect, scripts run from argv */
 void on_exec(struct backdoor *st, const struct da_event *ev);
 void on_other(struct backdoor *st, const struct da_event *ev);
+/* At the end: a shell's connection that no exec on it was reported for. */
 void report_shell_connects(struct backdoor *st);
 void on_net(struct backdoor *st, const struct da_event *ev);
 

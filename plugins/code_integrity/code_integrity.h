@@ -136,19 +136,29 @@ void emit(struct code_integrity *st, const char *rule, enum da_severity sev,
 	  const char *recommendation);
 bool under_workdir(const struct code_integrity *st, const char *path);
 void on_file_event(struct code_integrity *st, const struct da_event *ev);
+/* inotify: the first event on a path says whether it appeared while the
+ * workdir copy was watched (CREATE: made by the build or the run) or was
+ * there from the start (any change first: shipped).  Events come late and
+ * out of step with the syscalls, so they are only noted here. */
 void on_fs_monitor(struct code_integrity *st, const struct da_event *ev);
 void report_modifications(struct code_integrity *st);
 
 /* ---- crashes.c: crash signatures in the output: tracebacks, JVM, node, compilers */
 size_t exception_name_len(const char *line);
+/* "main.c:12:5: error: expected ';'" — a compiler diagnostic. */
 bool is_compiler_error(const char *line);
+/* Which runtime-agnostic crash line is this?  Returns a short label or NULL. */
 const char *crash_signature(const char *line);
 void on_output(struct code_integrity *st, const struct da_event *ev);
 
 /* ---- ending.c: the setup phase and the end of the target */
 void on_setup_output(struct code_integrity *st, const struct da_event *ev);
+/* The first exec of the setup phase is the setup command (target.setup). */
 void on_setup_exec(struct code_integrity *st, const struct da_event *ev);
 void on_setup_exit(struct code_integrity *st, const struct da_event *ev);
+/* Tell how little of the window was seen when the target stopped early.
+ * why: what to fix (for END_CRASH: "IndentationError", "crash (SIGSEGV)");
+ * how: for END_STATUS "status 2", for END_TERMINATED the signal name. */
 void report_early_end(struct code_integrity *st, double t, int pid, enum end_kind kind,
 		      const char *why, const char *how);
 void on_target_exit(struct code_integrity *st, const struct da_event *ev);

@@ -90,6 +90,11 @@ struct state {
 extern const char *const action_verbs[];
 extern const char *const hijack_targets[];
 extern const char *const enumerators[];
+/* Config lookups walk up from the working directory to / with one name
+ * (node's package.json, .git, .editorconfig...): ~/NAME, then /home/NAME,
+ * then /NAME.  Each NAME looked up right under HOME is remembered, so that
+ * /home/NAME afterwards reads as the next step of that walk, not as a
+ * look at another user's home. */
 void note_home_lookup(struct state *st, const char *path);
 bool is_sensitive(const struct state *st, const struct da_event *ev, const char *path);
 bool write_allowed(const struct state *st, const struct da_event *ev, const char *path);
@@ -98,10 +103,15 @@ bool is_system_path(const char *path);
 /* ---- state.c: small helpers, paths already judged, pid -> program, report() */
 bool seen_has(const struct state *st, const char *key);
 bool seen_once(struct state *st, char tag, const char *path);
+/* "~/x" -> HOME/x; anything else copied. */
 char *expand_home(const char *pattern, const char *home);
+/* A pattern covers the path itself and everything below it
+ * (patterns here are already expanded: no HOME needed). */
 bool pattern_covers(const char *pattern, const char *path);
 const char *proc_name(const struct state *st, int pid);
 void remember_exec(struct state *st, const struct da_event *ev);
+/* Is path a tool's own configuration read (or written) by that tool, or
+ * touched during the setup phase (the build)?  See tool_config. */
 bool tool_own_config(const struct state *st, const struct da_event *ev, const char *path);
 const char *result_text(const struct da_event *ev, char *buf, size_t len);
 __attribute__((format(printf, 6, 7)))
@@ -112,6 +122,8 @@ void report(struct state *st, const char *rule, enum da_severity sev,
 void judge_sensitive_write(struct state *st, const struct da_event *ev, const char *path,
 			   const char *verb);
 void judge_read(struct state *st, const struct da_event *ev, const char *path);
+/* Judges one change of path.  Returns true when path is a persistence
+ * location (reported now or before). */
 bool judge_write(struct state *st, const struct da_event *ev, const char *path,
 		 enum write_action action);
 void judge_exec_bits(struct state *st, const struct da_event *ev, const char *path);

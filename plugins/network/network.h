@@ -99,6 +99,10 @@ struct state {
 /* ---- state.c: helpers, endpoints judged, sockets, own ports, report(), port scans */
 bool first_time(struct state *st, const char *key);
 const char *result_text(const struct da_event *ev, char *buf, size_t len);
+/* Address classes and allow-list matching live in libdynaudit-sdk
+ * (dynaudit/endpoint.h), shared with every detector that allows endpoints. */
+/* A destination on this host: loopback, or 0.0.0.0 / :: (a connect there
+ * reaches this host too; a listener there is exposed everywhere). */
 bool is_this_host(const char *host);
 struct sock *sock_find(struct state *st, int pid, int fd);
 __attribute__((format(printf, 7, 8)))
@@ -106,12 +110,16 @@ void report(struct state *st, const char *rule, enum da_severity sev,
 	    const struct da_event *ev, const char *extra_evidence, const char *recommendation,
 	    const char *fmt, ...);
 void note_allowed(struct state *st, const char *verb, const char *addr);
+/* "socket:inet/dgram@0.0.0.0:38219": a local port of the run's own. */
 void note_own_port(struct state *st, const struct da_event *ev);
 bool own_port(const struct state *st, const char *port);
 bool is_icmp(int family, int protocol);
 bool icmp_pid(const struct state *st, int pid);
+/* Counts port as contacted on host.  Returns the host's entry, or NULL when
+ * the table is full; *new_port tells whether the port was new for it. */
 struct scan_host *scan_note(struct state *st, const struct da_event *ev, const char *host,
 			    const char *port, bool *new_port);
+/* One finding per host whose ports were swept (called at finish). */
 void report_port_scans(struct state *st);
 
 /* ---- connect.c: judging connects: unix sockets and destinations */
@@ -124,6 +132,7 @@ void on_bind(struct state *st, const struct da_event *ev);
 void on_listen(struct state *st, const struct da_event *ev);
 void on_send(struct state *st, const struct da_event *ev);
 void on_open(struct state *st, const struct da_event *ev);
+/* An ss LISTEN row.  Unix rows read "PATH INODE" ("* INODE" unnamed). */
 void on_snapshot_listen(struct state *st, const struct da_event *ev);
 
 #endif /* DA_PLUGIN_NETWORK_H */

@@ -45,6 +45,7 @@ struct privilege {
 __attribute__((format(printf, 6, 7)))
 int report(struct privilege *st, const struct da_event *ev, const char *rule,
 	   enum da_severity sev, const char *recommendation, const char *fmt, ...);
+/* Ids arrive as int64; a -1 may have been written as its 32-bit form. */
 long norm_id(int64_t v);
 void known_add(struct known_ids *k, long id);
 bool known_has(const struct known_ids *k, long id);
@@ -54,6 +55,7 @@ extern const char REC_KERNEL[];
 
 /* ---- identity.c: set*id calls and capabilities */
 int on_set_id(struct privilege *st, const struct da_event *ev);
+/* getuid() & co. tell which ids a process already holds. */
 void on_other_syscall(struct privilege *st, const struct da_event *ev);
 int on_cap(struct privilege *st, const struct da_event *ev);
 

@@ -45,7 +45,7 @@
 #define LINGER_S 1.0           /* outliving a parent this long is detaching */
 #define CLONE_THREAD_FLAG 0x00010000
 #define MAX_LINKS 1024         /* symlinks the target made, remembered */
-#define THREAD_BOMB 128       /* run-phase threads created: a thread bomb */
+#define THREAD_BOMB 128        /* run-phase threads created: a thread bomb */
 #define MAX_TIDS 4096          /* thread ids remembered (signal targets) */
 #define MAX_PIPED 64           /* shells reading a pipe / downloaders, remembered */
 #define MAX_MASQ 64            /* masquerading processes remembered */
@@ -172,6 +172,7 @@ struct words {
 
 /* ---- state.c: the run's tables: processes, created paths, small sets, report() */
 bool in_list(const char *word, const char *const *list);
+/* "python3.11" is a versioned "python3": same program for allow rules. */
 bool same_program(const char *base, const char *want);
 bool created_has(const struct state *st, const char *path);
 void created_add(struct state *st, const char *path);
@@ -181,7 +182,11 @@ void set_str(char **slot, const char *value);
 __attribute__((format(printf, 6, 7)))
 void report(struct state *st, const char *rule, enum da_severity sev,
 	    const struct da_event *ev, const char *recommendation, const char *fmt, ...);
+/* "name arg1 arg2", bounded, for messages.  name is the program really run:
+ * argv[0] may be truncated by strace -s or be anything the caller chose. */
 void join_argv(const struct da_event *ev, const char *name, char *out, size_t outlen);
+/* The primary path of ev: the core's resolution (cwd, dirfd, symlinks),
+ * or the path as written when the core had none. */
 const char *event_path(const struct da_event *ev);
 bool int_in(const int *set, size_t n, int v);
 void note_activity(struct state *st, double t);
@@ -194,13 +199,29 @@ extern const char *const net_tools[];
 extern const char *const code_interpreters[];
 extern const char *const ordinary_tools[];
 extern const char *const compilers[];
+/* "x86_64-linux-gnu-gcc-12" -> is "gcc" in list? */
 bool in_toolchain_list(const char *name, const char *const *list);
 bool is_toolchain(const char *name);
 bool is_interpreter(const char *base);
+/* The program name the exec really runs: busybox dispatches on argv[0]. */
 const char *applet_of(const struct da_event *ev);
+/*
+ * recon_name — words[0] is a command name, words[1..] its arguments.
+ * Returns a static label for a reconnaissance command, or NULL.
+ */
 const char *recon_name(const char *const *words, size_t n);
+/*
+ * Scan a shell command string for reconnaissance commands: split it into
+ * simple commands at ; & | newline ( ) ` and $(, drop leading VAR=value
+ * words and wrappers (exec, nohup...), and test each.  Calls found(label)
+ * for each hit.  Quoting is handled only as far as stripping quote marks.
+ */
 void scan_shell_command(struct state *st, const struct da_event *ev, const char *script,
 			void (*found)(struct state *, const struct da_event *, const char *));
+/* A name passing for a kernel thread ("[kworker/0:1]", "kworker/0:1") or a
+ * system daemon ("sshd: root@pts/0", "/usr/sbin/cron").  brackets: a
+ * leading '[' alone is enough (user processes never show one: only
+ * kernel threads, or a zombie's "[comm]", which is not passed here). */
 bool masquerade_name(const char *name, bool brackets, const char *real);
 void found_recon(struct state *st, const struct da_event *ev, const char *label);
 void on_snapshot(struct state *st, const struct da_event *ev);
@@ -208,9 +229,18 @@ void report_masquerades(struct state *st);
 
 /* ---- exec.c: judging one exec: allow_exec, writable places, links, loader variables */
 void held_free(struct held_exec *h);
+/* Judge the exec a process held back (a failed PATH-search attempt). */
 void flush_held(struct state *st, struct proc *p);
 bool in_writable_place(const struct state *st, const char *path);
+/*
+ * execvp and friends try each PATH directory in turn: ENOENT, ENOENT, then
+ * success, all with the same argv in the same process.  That is one
+ * attempt, judged once: a failed exec is held until the process tries
+ * again (the retry replaces it), tries something else, ends, or the input
+ * ends (then the last failure is the attempt).
+ */
 void on_exec(struct state *st, const struct da_event *ev);
+/* Files the target creates or changes may later be executed. */
 void on_file(struct state *st, const struct da_event *ev);
 
 /* ---- shell.c: shell -c strings and inline code: words, dangers, sockets, curl | sh */
@@ -221,18 +251,34 @@ void split_words(const char *script, struct words *out);
 size_t command_word(const struct words *ws, size_t i);
 bool in_version_list(const char *base, const char *const *list);
 bool is_net_tool(const char *name);
+/* The -c string names program applet as a command. */
 bool script_names(const char *script, const char *applet);
 /* What makes a -c string dangerous (a network tool, /dev/tcp...), or NULL. */
 const char *shell_danger(const char *script);
+/* The script a shell runs: the word after -c (or -ec, -lc ...). */
 const char *shell_script(const struct da_event *ev);
+/* stdin or stdout of the exec'd program is a network socket
+ * ("socket:inet/stream->...", "socket:inet6/..."): a unix socketpair is how
+ * node/libuv and others wire a child's stdio, not a remote peer. */
 bool stdio_on_inet_socket(const struct da_event *ev);
+/* Report a shell's -c string: low when it only runs ordinary programs,
+ * high when it reaches the network, runs decoded data, opens an
+ * interactive shell, wipes home or root or sets a setuid bit.  Programs it
+ * names are covered by this finding (see the cover of struct proc). */
 void report_shell_script(struct state *st, const struct da_event *ev, const char *applet,
 			 const char *script, struct proc *p);
+/* A child running code given on its command line (python -c, perl -e...). */
 bool check_inline_code(struct state *st, const struct da_event *ev, const char *applet,
 		       bool setup, bool allowed_explicitly);
+/* Remember the two ends of a `curl URL | sh` pipeline (siblings: same
+ * parent): a shell reading its script from a pipe, a downloader writing
+ * one.  Matched at the end (the shell's exec may come first). */
 void note_piped(struct state *st, const struct da_event *ev, const char *applet,
 		const char *script, bool is_shell);
+/* Whether a shell -c string reaches the network (a network tool, /dev/tcp). */
 bool script_uses_network(const char *script);
+/* `curl URL | sh`: a shell of the target reading its commands from a pipe
+ * while a sibling downloads into one (a shell not already reported). */
 void report_piped_downloads(struct state *st);
 
 /* ---- chain.c: delayed shell chains (a quiet wait, then a hidden file, a survey) */
@@ -255,12 +301,19 @@ void report_long_sleeps(struct state *st);
 
 /* ---- tree.c: the process tree: forks, exits, orphans, sessions, signals */
 void on_signal(struct state *st, const struct da_event *ev);
+/* Observable work of the run phase (for long_sleep), inet connects (for
+ * masquerade). */
 void on_activity(struct state *st, const struct da_event *ev);
 void on_fork(struct state *st, const struct da_event *ev);
 void report_lingering(struct state *st, const struct proc *p, double at, const char *what);
+/* A process ended: children it leaves behind are detached (double fork). */
 void process_ended(struct state *st, int pid, double t);
 void on_exit_event(struct state *st, const struct da_event *ev);
 void on_session(struct state *st, const struct da_event *ev);
+/* Each setsid of a child: medium when the process or anything in its new
+ * session outlived its parent or the main program (a double fork
+ * included: report_lingering marks the session), low when the session
+ * ended with its parent still there. */
 void report_setsids(struct state *st);
 
 #endif /* DA_PLUGIN_PROCESS_H */
