@@ -17,11 +17,9 @@
 
 #define MASS_DELETE 20      /* pre-existing files deleted or rewritten */
 #define MAX_CREATED 4096    /* paths the run created, remembered */
-#define CREATED_SLOTS 8192
 
 struct deletions {
-	char *created[CREATED_SLOTS];
-	size_t n_created;
+	struct da_strset *created;
 	bool overflow;           /* the set is full: counting stopped */
 	size_t n;                /* deletions and rewrites counted */
 	char *first[3];          /* the first paths, for the message */
@@ -33,15 +31,19 @@ struct deletions {
 
 struct deletions *deletions_new(void)
 {
-	return calloc(1, sizeof(struct deletions));
+	struct deletions *d = calloc(1, sizeof(*d));
+	if (d && !(d->created = da_strset_new(MAX_CREATED))) {
+		free(d);
+		d = NULL;
+	}
+	return d;
 }
 
 void deletions_free(struct deletions *d)
 {
 	if (!d)
 		return;
-	for (size_t i = 0; i < CREATED_SLOTS; i++)
-		free(d->created[i]);
+	da_strset_free(d->created);
 	for (size_t i = 0; i < 3; i++)
 		free(d->first[i]);
 	free(d->first_text);
@@ -50,27 +52,12 @@ void deletions_free(struct deletions *d)
 
 static bool created_has(const struct deletions *d, const char *path)
 {
-	for (size_t i = da_hash_str(path) % CREATED_SLOTS; d->created[i]; i = (i + 1) % CREATED_SLOTS)
-		if (strcmp(d->created[i], path) == 0)
-			return true;
-	return false;
+	return da_strset_has(d->created, path);
 }
 
 static void created_add(struct deletions *d, const char *path)
 {
-	if (created_has(d, path))
-		return;
-	if (d->n_created >= MAX_CREATED) {
-		d->overflow = true;
-		return;
-	}
-	size_t i = da_hash_str(path) % CREATED_SLOTS;
-	while (d->created[i])
-		i = (i + 1) % CREATED_SLOTS;
-	d->created[i] = strdup(path);
-	if (d->created[i])
-		d->n_created++;
-	else
+	if (da_strset_add(d->created, path) < 0)
 		d->overflow = true;
 }
 

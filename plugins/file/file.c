@@ -226,7 +226,8 @@ static int file_init(const struct da_host *host, const struct da_cfg *cfg, void 
 	*out = st;
 	st->host = host;
 	st->deletions = deletions_new();
-	if (!st->deletions) {
+	st->seen = da_strset_new(MAX_SEEN);
+	if (!st->deletions || !st->seen) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
@@ -289,8 +290,7 @@ static void file_destroy(void *state)
 	for (size_t i = 0; i < st->n_allow_write; i++)
 		free(st->allow_write[i]);
 	free(st->allow_write);
-	for (size_t i = 0; i < SEEN_SLOTS; i++)
-		free(st->seen[i]);
+	da_strset_free(st->seen);
 	for (size_t i = 0; i < st->n_decoys; i++)
 		free(st->decoys[i]);
 	for (size_t i = 0; i < st->n_links; i++) {

@@ -30,9 +30,9 @@
 #include "dynaudit/pathclass.h"
 #include "dynaudit/plugin.h"
 #include "dynaudit/progclass.h"
+#include "dynaudit/strset.h"
 
 #define MAX_SEEN 4096      /* paths already reported or noted */
-#define SEEN_SLOTS 8192
 #define MAX_PROCS 4096     /* pid -> program name */
 #define PATH_MAX_LEN 4096
 #define MAX_LINKS 256      /* links the run made, remembered */
@@ -64,8 +64,7 @@ struct state {
 	size_t n_allow_write;
 	char *home_user;           /* "auditor" when HOME is /home/auditor */
 
-	char *seen[SEEN_SLOTS];    /* "r:/path", "w:/path", "d:/dir" ... */
-	size_t n_seen;
+	struct da_strset *seen;        /* "r:/path", "w:/path", "d:/dir" ... */
 	struct proc_name procs[MAX_PROCS];
 	size_t n_procs;
 	struct link_alias links[MAX_LINKS];

@@ -7,29 +7,17 @@
 
 bool seen_has(const struct state *st, const char *key)
 {
-	for (size_t i = da_hash_str(key) % SEEN_SLOTS; st->seen[i]; i = (i + 1) % SEEN_SLOTS)
-		if (strcmp(st->seen[i], key) == 0)
-			return true;
-	return false;
+	return da_strset_has(st->seen, key);
 }
 
 /* Remembers key; returns true when it was new (or could not be stored:
  * better a repeated finding than a lost one). */
 static bool seen_add(struct state *st, const char *key)
 {
-	if (seen_has(st, key))
-		return false;
-	if (st->n_seen >= MAX_SEEN) {
+	int rc = da_strset_add(st->seen, key);
+	if (rc < 0 && da_strset_len(st->seen) >= MAX_SEEN)
 		st->dropped++;
-		return true;
-	}
-	size_t i = da_hash_str(key) % SEEN_SLOTS;
-	while (st->seen[i])
-		i = (i + 1) % SEEN_SLOTS;
-	st->seen[i] = strdup(key);
-	if (st->seen[i])
-		st->n_seen++;
-	return true;
+	return rc != 0;
 }
 
 bool seen_once(struct state *st, char tag, const char *path)

@@ -99,7 +99,8 @@ static int network_init(const struct da_host *host, const struct da_cfg *cfg, vo
 			char *err, size_t errlen)
 {
 	struct state *st = calloc(1, sizeof(*st));
-	if (st && !(st->dns = nd_new())) {
+	if (st && (!(st->dns = nd_new()) || !(st->judged = da_strset_new(MAX_JUDGED)))) {
+		nd_free(st->dns);
 		free(st);
 		st = NULL;
 	}
@@ -257,8 +258,7 @@ static void network_destroy(void *state)
 		free(st->socks[i].bound);
 		free(st->socks[i].bind_text);
 	}
-	for (size_t i = 0; i < JUDGED_SLOTS; i++)
-		free(st->judged[i]);
+	da_strset_free(st->judged);
 	for (size_t i = 0; i < st->n_resolv; i++)
 		free(st->resolv_text[i]);
 	for (size_t i = 0; i < st->n_scans; i++) {

@@ -27,12 +27,12 @@
 #include "dynaudit/pathclass.h"
 #include "dynaudit/event.h"
 #include "dynaudit/plugin.h"
+#include "dynaudit/strset.h"
 
 #include "dns.h"
 
 #define MAX_SOCKETS 4096   /* (pid, fd) sockets remembered */
 #define MAX_JUDGED 4096    /* endpoints already reported */
-#define JUDGED_SLOTS 8192
 #define MAX_RESOLV_PIDS 64 /* processes that read /etc/resolv.conf */
 #define SCAN_PORTS 5        /* distinct ports of one host reported one by one */
 #define MAX_SCAN_HOSTS 256  /* hosts whose ports are counted */
@@ -73,8 +73,7 @@ struct state {
 
 	struct sock socks[MAX_SOCKETS];
 	size_t n_socks;
-	char *judged[JUDGED_SLOTS]; /* "connect 1.2.3.4:80" already reported */
-	size_t n_judged;
+	struct da_strset *judged;   /* "connect 1.2.3.4:80" already reported */
 	int resolv_pids[MAX_RESOLV_PIDS];
 	char *resolv_text[MAX_RESOLV_PIDS];
 	size_t n_resolv;

@@ -8,18 +8,10 @@
 /* Returns true the first time key is seen (and remembers it). */
 bool first_time(struct state *st, const char *key)
 {
-	size_t i = da_hash_str(key) % JUDGED_SLOTS;
-	for (; st->judged[i]; i = (i + 1) % JUDGED_SLOTS)
-		if (strcmp(st->judged[i], key) == 0)
-			return false;
-	if (st->n_judged >= MAX_JUDGED) {
-		st->dropped++;
-		return true; /* cannot remember: report again rather than lose it */
-	}
-	st->judged[i] = strdup(key);
-	if (st->judged[i])
-		st->n_judged++;
-	return true;
+	int rc = da_strset_add(st->judged, key);
+	if (rc < 0 && da_strset_len(st->judged) >= MAX_JUDGED)
+		st->dropped++; /* cannot remember: report again rather than lose it */
+	return rc != 0;
 }
 
 const char *result_text(const struct da_event *ev, char *buf, size_t len)

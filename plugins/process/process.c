@@ -174,6 +174,11 @@ static int process_init(const struct da_host *host, const struct da_cfg *cfg, vo
 	st->host = host;
 	st->max_processes = 64;
 	st->start_s = -1;
+	st->created = da_strset_new(MAX_CREATED);
+	if (!st->created) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
 	const char *key;
 	for (size_t i = 0; (key = host->cfg_key_at(host, cfg, i)) != NULL; i++) {
 		if (strcmp(key, "allow_exec") != 0 && strcmp(key, "max_processes") != 0) {
@@ -352,8 +357,7 @@ static void process_destroy(void *state)
 		free(st->sleeps[i].text);
 		free(st->sleeps[i].pending);
 	}
-	for (size_t i = 0; i < CREATED_SLOTS; i++)
-		free(st->created[i]);
+	da_strset_free(st->created);
 	free(st->own_base);
 	free(st->own_path);
 	free(st);

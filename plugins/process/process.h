@@ -38,10 +38,10 @@
 #include "dynaudit/pathclass.h"
 #include "dynaudit/plugin.h"
 #include "dynaudit/progclass.h"
+#include "dynaudit/strset.h"
 
 #define MAX_PROCS 4096         /* processes remembered */
 #define MAX_CREATED 4096       /* created/changed paths remembered */
-#define CREATED_SLOTS 8192     /* hash slots, twice MAX_CREATED */
 #define LINGER_S 1.0           /* outliving a parent this long is detaching */
 #define CLONE_THREAD_FLAG 0x00010000
 #define MAX_LINKS 1024         /* symlinks the target made, remembered */
@@ -119,8 +119,7 @@ struct state {
 	size_t n_procs;
 	size_t procs_dropped;
 
-	char *created[CREATED_SLOTS]; /* open-addressing set of paths */
-	size_t n_created;
+	struct da_strset *created; /* paths the run created or changed (MAX_CREATED) */
 	size_t created_dropped;
 
 	size_t n_forks;           /* run-phase processes created */

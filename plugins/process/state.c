@@ -24,29 +24,12 @@ bool same_program(const char *base, const char *want)
 
 bool created_has(const struct state *st, const char *path)
 {
-	for (size_t i = da_hash_str(path) % CREATED_SLOTS;; i = (i + 1) % CREATED_SLOTS) {
-		if (!st->created[i])
-			return false;
-		if (strcmp(st->created[i], path) == 0)
-			return true;
-	}
+	return path && da_strset_has(st->created, path);
 }
 
 void created_add(struct state *st, const char *path)
 {
-	if (!path || created_has(st, path))
-		return;
-	if (st->n_created >= MAX_CREATED) {
-		st->created_dropped++;
-		return;
-	}
-	size_t i = da_hash_str(path) % CREATED_SLOTS;
-	while (st->created[i])
-		i = (i + 1) % CREATED_SLOTS;
-	st->created[i] = strdup(path);
-	if (st->created[i])
-		st->n_created++;
-	else
+	if (path && da_strset_add(st->created, path) < 0)
 		st->created_dropped++;
 }
 
