@@ -54,4 +54,21 @@ printf 'rules:\n  process: off\n' >"$TMP/badid.yaml"
 $D check -c "$TMP/badid.yaml" >"$TMP/out" 2>&1; rc=$?
 check "check: a bad rule id is refused (exit $rc): $(cat "$TMP/out")" \
   bash -c '[ "$1" = 2 ] && grep -q "badid.yaml:2: rules.process: not a rule id" "$2"' _ $rc "$TMP/out"
+# Against the loaded detectors' declared rules (a test detector declaring
+# decl.exec and decl.other): an unknown id is refused at its file:line with
+# the closest declared id, in YAML and INI; a declared one is accepted.
+: "${TEST_PLUGIN_DIR:?set by meson}"
+printf 'plugin_path: [%s]\nplugins: {decl: {}}\nrules:\n  decl.exce: off\n' "$TEST_PLUGIN_DIR" >"$TMP/typo.yaml"
+$D check -c "$TMP/typo.yaml" >"$TMP/out" 2>&1; rc=$?
+check "YAML: undeclared rule id refused, exit 2 (got $rc)" [ $rc = 2 ]
+check "YAML: file:line and the closest id: $(cat "$TMP/out")" \
+  grep -q "typo.yaml:4: rules.decl.exce: detector 'decl' declares no such rule (did you mean decl.exec?)" "$TMP/out"
+printf 'plugin_path = %s\n[plugin.decl]\n[rules]\ndecl.othr = low\n' "$TEST_PLUGIN_DIR" >"$TMP/typo.ini"
+$D check -c "$TMP/typo.ini" >"$TMP/out" 2>&1; rc=$?
+check "INI: undeclared rule id refused, exit 2 (got $rc)" [ $rc = 2 ]
+check "INI: file:line and the closest id: $(cat "$TMP/out")" \
+  grep -q "typo.ini:4: rules.decl.othr: detector 'decl' declares no such rule (did you mean decl.other?)" "$TMP/out"
+printf 'plugin_path = %s\n[plugin.decl]\n[rules]\ndecl.exec = off\n' "$TEST_PLUGIN_DIR" >"$TMP/good.ini"
+$D check -c "$TMP/good.ini" >"$TMP/out" 2>&1
+check "INI: a declared id is accepted: $(cat "$TMP/out")" [ $? = 0 ]
 finish
