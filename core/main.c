@@ -18,6 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli_plugins.h"
+#include "cli/cli_test.h"
 #include "config/config.h"
 #include "dynaudit_build.h"
 #include "batch/batch.h"
@@ -38,9 +40,10 @@ static const char usage_text[] =
 	"  dynaudit run    [-c CONFIG] [--target DIR] [--set KEY=VALUE]... [-o OUTDIR] [-- COMMAND [ARG]...]\n"
 	"  dynaudit replay [-c CONFIG] (--strace FILE [--ss FILE] | --events FILE) [--set KEY=VALUE]... [-o OUTDIR]\n"
 	"  dynaudit check  [-c CONFIG] [--set KEY=VALUE]...\n"
-	"  dynaudit plugins [--plugin-path DIR]...\n"
+	"  dynaudit plugins [-v] [--plugin-path DIR]... | --rules-markdown\n"
 	"  dynaudit batch  [-c CONFIG] [-j JOBS] [--shard K/N] [--set KEY=VALUE]... [-o OUTDIR] SUBMISSION_DIR...\n"
 	"  dynaudit summarize [-o OUTDIR] AUDIT_DIR...\n"
+	"  dynaudit test   [--tap] [--junit FILE] [-o DIR] [--set KEY=VALUE]... SCENARIO...\n"
 	"  dynaudit --version | --help | <command> --help\n";
 
 static const char run_help[] =
@@ -105,9 +108,26 @@ static const char check_help[] =
 
 static const char plugins_help[] =
 	"dynaudit plugins — list loadable detectors\n\n"
-	"      --plugin-path DIR  also search DIR (repeatable)\n\n"
+	"      --plugin-path DIR  also search DIR (repeatable)\n"
+	"  -v, --verbose          also each detector's declared rules (id, severity, summary)\n"
+	"                         and options (key, type, help)\n"
+	"      --rules-markdown   write the README's rule section from the built-in detectors'\n"
+	"                         declarations (tests/e2e/readme_rules.sh --update uses it)\n\n"
 	"Prints name, version, ABI, category and path of every detector found in the\n"
 	"built-in directory and the given directories; broken ones are flagged with the reason.\n";
+
+static const char test_help[] =
+	"dynaudit test — the detector test kit: run scenario files, check what they expect\n\n"
+	"      --tap            write a TAP version 13 stream instead of one line per scenario\n"
+	"      --junit FILE     also write a JUnit XML file\n"
+	"  -o, --output DIR     keep each scenario's audit in DIR/NNN/audit (default: a temporary\n"
+	"                       directory, removed at the end)\n"
+	"      --set KEY=VALUE  override a key of every scenario's config (repeatable)\n\n"
+	"A scenario (YAML) names a config (inline or a file), one input (input.strace,\n"
+	"input.events or input.command for a live run) and what to expect (expect.verdict,\n"
+	"expect.findings: {RULE: COUNT | {min: N}}, expect.must_not_fire: [RULE...]).\n\n"
+	"Exit status: 0 every scenario holds, 1 one does not, 2 a scenario (or its config)\n"
+	"is malformed (the message names file and line).\n";
 
 struct cli {
 	const char *config;
@@ -126,8 +146,12 @@ struct cli {
 	unsigned fail_on;       /* FAIL_ON_* bits; default FAIL_ON_FAIL */
 	unsigned jobs;          /* batch -j */
 	unsigned shard_k, shard_n;
-	char **args;            /* batch, summarize: the directories */
+	char **args;            /* batch, summarize: the directories; test: the scenarios */
 	size_t n_args;
+	struct cfg_node *root;  /* test: the scenario's config, used instead of -c */
+	bool tap;               /* test --tap */
+	const char *junit;      /* test --junit FILE */
+	bool rules_markdown;    /* plugins --rules-markdown */
 };
 
 static int parse_fail_on(const char *list, unsigned *out)
@@ -180,7 +204,7 @@ static int push(const char ***arr, size_t *n, const char *v)
 static int parse_options(const char *cmd, int argc, char **argv, struct cli *cli, const char *help)
 {
 	enum { OPT_TARGET = 256, OPT_SET, OPT_STRACE, OPT_SS, OPT_EVENTS, OPT_PLUGIN_PATH, OPT_FORCE,
-	       OPT_FAIL_ON, OPT_SHARD };
+	       OPT_FAIL_ON, OPT_SHARD, OPT_TAP, OPT_JUNIT, OPT_RULES_MD };
 	static const struct option longopts[] = {
 		{"config", required_argument, NULL, 'c'},
 		{"output", required_argument, NULL, 'o'},
@@ -194,6 +218,9 @@ static int parse_options(const char *cmd, int argc, char **argv, struct cli *cli
 		{"fail-on", required_argument, NULL, OPT_FAIL_ON},
 		{"jobs", required_argument, NULL, 'j'},
 		{"shard", required_argument, NULL, OPT_SHARD},
+		{"tap", no_argument, NULL, OPT_TAP},
+		{"junit", required_argument, NULL, OPT_JUNIT},
+		{"rules-markdown", no_argument, NULL, OPT_RULES_MD},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -202,6 +229,7 @@ static int parse_options(const char *cmd, int argc, char **argv, struct cli *cli
 	bool is_run = strcmp(cmd, "run") == 0, is_replay = strcmp(cmd, "replay") == 0;
 	bool is_plugins = strcmp(cmd, "plugins") == 0;
 	bool is_batch = strcmp(cmd, "batch") == 0, is_summarize = strcmp(cmd, "summarize") == 0;
+	bool is_test = strcmp(cmd, "test") == 0;
 	bool audits = is_run || is_replay || is_batch;
 	int c;
 	optind = 1;
@@ -210,8 +238,11 @@ static int parse_options(const char *cmd, int argc, char **argv, struct cli *cli
 	while ((c = getopt_long(argc, argv, "+c:o:j:vqh", longopts, NULL)) != -1) {
 		bool ok = true;
 		switch (c) {
-		case 'c': ok = !is_plugins && !is_summarize; cli->config = optarg; break;
-		case 'o': ok = audits || is_summarize; cli->outdir = optarg; break;
+		case 'c': ok = !is_plugins && !is_summarize && !is_test; cli->config = optarg; break;
+		case 'o': ok = audits || is_summarize || is_test; cli->outdir = optarg; break;
+		case OPT_TAP: ok = is_test; cli->tap = true; break;
+		case OPT_JUNIT: ok = is_test; cli->junit = optarg; break;
+		case OPT_RULES_MD: ok = is_plugins; cli->rules_markdown = true; break;
 		case 'j': {
 			char *end;
 			unsigned long v = strtoul(optarg, &end, 10);
@@ -259,7 +290,7 @@ static int parse_options(const char *cmd, int argc, char **argv, struct cli *cli
 			return -1;
 		}
 	}
-	if (is_batch || is_summarize) {
+	if (is_batch || is_summarize || is_test) {
 		cli->args = &argv[optind];
 		cli->n_args = (size_t)(argc - optind);
 		return 0;
@@ -281,7 +312,11 @@ static int load_config(const struct cli *cli, struct cfg_node **root, struct aud
 	struct cfg_error e;
 	char msg[2048];
 	memset(&e, 0, sizeof(e));
-	int rc = cli->config ? config_load_file(cli->config, root, &e) : config_load_default(root, &e);
+	int rc = 0;
+	if (cli->root)
+		*root = cli->root; /* a test scenario's inline config */
+	else
+		rc = cli->config ? config_load_file(cli->config, root, &e) : config_load_default(root, &e);
 	for (size_t i = 0; rc == 0 && i < cli->n_sets; i++)
 		rc = config_set(*root, cli->sets[i], &e);
 	if (rc == 0 && cli->target) {
@@ -573,60 +608,43 @@ static int cmd_check(const struct cli *cli)
 	return status;
 }
 
-static void list_dir(const char *dir, bool *seen_any)
-{
-	DIR *d = opendir(dir);
-	if (!d) {
-		printf("# %s: %s\n", dir, strerror(errno));
-		return;
-	}
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0;
-	while ((de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-		if (len > 3 && strcmp(de->d_name + len - 3, ".so") == 0) {
-			char **nn = realloc(names, (n + 1) * sizeof(*nn));
-			if (!nn)
-				break;
-			names = nn;
-			names[n++] = strdup(de->d_name);
-		}
-	}
-	closedir(d);
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = i + 1; j < n; j++)
-			if (strcmp(names[j], names[i]) < 0) {
-				char *t = names[i];
-				names[i] = names[j];
-				names[j] = t;
-			}
-	for (size_t i = 0; i < n; i++) {
-		char path[PATH_MAX], err[512] = "";
-		struct loaded_plugin lp;
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		if (plugin_load(path, &lp, err, sizeof(err)) == 0) {
-			printf("%-16s %-8s ABI %u.%u.%u  %-16s %s\n", lp.desc->name,
-			       lp.desc->version ? lp.desc->version : "?", lp.desc->abi_major,
-			       lp.desc->abi_minor, lp.desc->abi_patch, lp.desc->category_id, path);
-			plugin_unload(&lp);
-		} else {
-			printf("%-16s BROKEN   %s: %s\n", names[i], path, err);
-		}
-		*seen_any = true;
-		free(names[i]);
-	}
-	free(names);
-}
-
 static int cmd_plugins(const struct cli *cli)
 {
-	bool any = false;
-	printf("%-16s %-8s %-11s %-16s %s\n", "NAME", "VERSION", "ABI", "CATEGORY", "PATH");
-	for (size_t i = 0; i < cli->n_plugin_path; i++)
-		list_dir(cli->plugin_path[i], &any);
-	list_dir(plugin_builtin_dir(), &any);
-	return any ? 0 : EXIT_NORUN;
+	if (cli->rules_markdown)
+		return cli_plugins_rules_markdown();
+	return cli_plugins_list(cli->plugin_path, cli->n_plugin_path, cli->verbosity);
+}
+
+/* One scenario's audit, in the child process cli_test forked: replay or
+ * run as the command line would, with the scenario's config. */
+static int audit_scenario(const struct scenario *s, const char *outdir, void *ctx)
+{
+	const struct cli *parent = ctx;
+	struct cli cli;
+	memset(&cli, 0, sizeof(cli));
+	cli.sets = parent->sets;
+	cli.n_sets = parent->n_sets;
+	cli.root = s->config;
+	cli.config = s->config_path;
+	cli.outdir = outdir;
+	cli.force = true;
+	cli.verbosity = 0;
+	cli.fail_on = FAIL_ON_FAIL;
+	cli.strace = s->strace;
+	cli.ss = s->ss;
+	cli.events = s->events;
+	cli.command = s->command;
+	cli.target = s->workdir;
+	return s->command ? cmd_run(&cli) : cmd_replay(&cli);
+}
+
+static int cmd_test(const struct cli *cli)
+{
+	struct cli_test_options o = {
+		.files = cli->args, .n_files = cli->n_args, .tap = cli->tap, .junit = cli->junit,
+		.keep = cli->outdir,
+	};
+	return cli_test_main(&o, audit_scenario, (void *)cli);
 }
 
 int main(int argc, char **argv)
@@ -655,6 +673,7 @@ int main(int argc, char **argv)
 		{"plugins", plugins_help, cmd_plugins},
 		{"batch", batch_help, cmd_batch},
 		{"summarize", summarize_help, cmd_summarize},
+		{"test", test_help, cmd_test},
 	};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (strcmp(cmd, cmds[i].name) != 0)
