@@ -14,6 +14,7 @@
 #include "config/config.h"
 #include "dynaudit/options.h"
 #include "engine/plugin_loader.h"
+#include "engine/plugin_rules.h"
 
 #define MAX_LISTED 512 /* .so files listed per directory */
 
@@ -190,6 +191,15 @@ int cli_plugins_rules_markdown(void)
 		}
 		markdown_detector(&lp);
 		plugin_unload(&lp);
+	}
+	if (status == 0) {
+		printf("### Raised by the core\n\n| rule | severity | what it detects |\n|---|---|---|\n");
+		for (size_t i = 0; plugin_rules_core[i].id; i++) {
+			printf("| `%s` | %s | ", plugin_rules_core[i].id,
+			       da_severity_name(plugin_rules_core[i].severity));
+			cell(plugin_rules_core[i].summary);
+			printf(" |\n");
+		}
 	}
 	for (size_t i = 0; order && i < n; i++)
 		free(order[i]);

@@ -457,7 +457,10 @@ static void flood_finding(struct audit *a, const char *message, const char *cons
 			  size_t n_evidence)
 {
 	struct category_rec *cat = category_by_id(a, "code_integrity");
-	if (!cat)
+	/* rules: applies to it as to a detector's finding */
+	const struct rule_override *o =
+		config_rule_override(a->cfg->rules, a->cfg->n_rules, "code_integrity.output_flood");
+	if (!cat || (o && o->off))
 		return;
 	struct da_finding f = {
 		.struct_size = sizeof(f),
@@ -471,6 +474,8 @@ static void flood_finding(struct audit *a, const char *message, const char *cons
 				  "trace.log show its first and last ones); raise report.limits "
 				  "to keep more of a run that legitimately needs it.",
 	};
+	if (o)
+		f.severity = (enum da_severity)o->severity;
 	findings_add(cat, &f);
 }
 

@@ -8,6 +8,20 @@
 #include <stdio.h>
 #include <string.h>
 
+const struct da_rule_decl plugin_rules_core[] = {
+	{"code_integrity.output_flood", DA_SEV_LOW,
+	 "an output file hit its report.limits cap (raised by the core)"},
+	{0},
+};
+
+static bool core_rule(const char *id)
+{
+	for (size_t i = 0; plugin_rules_core[i].id; i++)
+		if (strcmp(plugin_rules_core[i].id, id) == 0)
+			return true;
+	return false;
+}
+
 int plugin_rules_check_unique(const struct plugin_instance *p, size_t n, char *err,
 			      size_t errlen)
 {
@@ -97,7 +111,7 @@ int plugin_rules_check_overrides(const struct plugin_instance *p, size_t n,
 {
 	for (size_t i = 0; i < cfg->n_rules; i++) {
 		const struct rule_override *o = &cfg->rules[i];
-		if (declared_anywhere(p, n, o->rule))
+		if (declared_anywhere(p, n, o->rule) || core_rule(o->rule))
 			continue;
 		size_t len = strcspn(o->rule, ".");
 		const struct plugin_instance *owner = prefix_owner(p, n, o->rule, len);

@@ -16,6 +16,11 @@
 #include "config/config.h"
 #include "engine/plugin_host.h"
 
+/* Rules the core itself files into a detector's category (the output
+ * caps' code_integrity.output_flood), ending with {0}: overrides of them
+ * are valid whichever detectors are loaded. */
+extern const struct da_rule_decl plugin_rules_core[];
+
 /* -EINVAL with "rule 'ID' is declared by both 'A' and 'B'" when two of the
  * n instances declare one id. */
 int plugin_rules_check_unique(const struct plugin_instance *p, size_t n, char *err,
