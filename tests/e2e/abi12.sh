@@ -103,6 +103,13 @@ printf 'rules:\n  old11.anything: off\n' >>"$TMP/old.yaml"
 $D check -c "$TMP/old.yaml" >/dev/null 2>"$TMP/err"
 check "override of a 1.1 detector's rule: only its prefix checked ($(cat "$TMP/err"))" [ $? = 0 ]
 
+# batch: checked once, before any submission is audited
+mkdir -p "$TMP/subs/one"
+printf 'target: {command: [true]}\nplugin_path: [%s]\nplugins:\n  decl: {limit: lots}\n' "$TEST_PLUGIN_DIR" >"$TMP/batch.yaml"
+$D batch -c "$TMP/batch.yaml" -o "$TMP/batch.out" "$TMP/subs/one" >"$TMP/out" 2>&1; rc=$?
+check "batch: a wrong option type exits 2 before auditing (got $rc): $(cat "$TMP/out")" \
+  bash -c '[ "$1" = 2 ] && grep -q "batch.yaml:4: plugins.decl.limit: .lots. is not an integer" "$2" && [ ! -e "$3/one/report.json" ]' _ $rc "$TMP/out" "$TMP/batch.out"
+
 # plugins -v lists declarations
 $D plugins -v --plugin-path "$TEST_PLUGIN_DIR" >"$TMP/list" 2>&1
 check "plugins -v: rule id, severity, summary" grep -Eq "^ +decl\.exec +medium +a program was executed" "$TMP/list"
