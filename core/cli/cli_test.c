@@ -2,6 +2,7 @@
  * cli_test.c — see cli_test.h.
  */
 #include "cli/cli_test.h"
+#include "common/file_read.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -48,31 +49,6 @@ static void first_line(const char *path, char *out, size_t len)
 	}
 	if (f)
 		fclose(f);
-}
-
-static int read_bounded(const char *path, char **text, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > (off_t)REPORT_MAX) {
-		if (fd >= 0)
-			close(fd);
-		return -EINVAL;
-	}
-	char *buf = malloc((size_t)st.st_size + 1);
-	size_t got = 0;
-	ssize_t r = 1;
-	while (buf && got < (size_t)st.st_size && (r = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
-		got += (size_t)r;
-	close(fd);
-	if (!buf || r < 0) {
-		free(buf);
-		return -EIO;
-	}
-	buf[got] = '\0';
-	*text = buf;
-	*len = got;
-	return 0;
 }
 
 /* Wait for pid at most timeout_s; then SIGTERM (dynaudit still writes a
@@ -145,7 +121,7 @@ static void run_one(const struct scenario *s, const char *dir, cli_test_audit_fn
 	}
 	char *text = NULL;
 	size_t len = 0;
-	if ((code != 0 && code != 1) || read_bounded(report, &text, &len) < 0) {
+	if ((code != 0 && code != 1) || file_read_bounded(report, REPORT_MAX, true, &text, &len) < 0) {
 		res->outcome = MISSES;
 		snprintf(res->why, sizeof(res->why), "the audit did not run (exit %d)%s%s", code,
 			 line[0] ? ": " : "", line);

@@ -4,14 +4,12 @@
 #include "testkit/scenario.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "common/file_read.h"
 #include "config/config_internal.h"
 
 static int fail(char *err, size_t errlen, const struct cfg_node *n, const char *key,
@@ -51,37 +49,17 @@ static int known_keys(const struct cfg_node *map, const char *prefix, const char
 	return 0;
 }
 
-static int read_bounded(const char *path, char **text, size_t *len, char *err, size_t errlen)
+static int read_scenario(const char *path, char **text, size_t *len, char *err, size_t errlen)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		int e = fd < 0 ? errno : EINVAL;
-		if (fd >= 0)
-			close(fd);
-		snprintf(err, errlen, "%s: %s", path, e == EINVAL ? "not a regular file" : strerror(e));
-		return e == ENOENT ? -ENOENT : -EINVAL;
-	}
-	if (st.st_size > (off_t)SCENARIO_MAX_BYTES) {
-		close(fd);
+	int rc = file_read_bounded(path, SCENARIO_MAX_BYTES, false, text, len);
+	if (rc == 0)
+		return 0;
+	if (rc == -EFBIG)
 		snprintf(err, errlen, "%s: larger than %u bytes", path, SCENARIO_MAX_BYTES);
-		return -EINVAL;
-	}
-	char *buf = malloc((size_t)st.st_size + 1);
-	size_t got = 0;
-	ssize_t r = 1;
-	while (buf && got < (size_t)st.st_size && (r = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
-		got += (size_t)r;
-	close(fd);
-	if (!buf || r < 0) {
-		free(buf);
-		snprintf(err, errlen, "%s: cannot read", path);
-		return -EINVAL;
-	}
-	buf[got] = '\0';
-	*text = buf;
-	*len = got;
-	return 0;
+	else
+		snprintf(err, errlen, "%s: %s", path,
+			 rc == -EINVAL ? "not a regular file" : strerror(-rc));
+	return rc == -ENOENT ? -ENOENT : -EINVAL;
 }
 
 /* rel against the directory of the scenario file (a copy). */
@@ -303,7 +281,7 @@ int scenario_load(const char *path, struct scenario *out, char *err, size_t errl
 	size_t len = 0;
 	if (!(out->path = strdup(path)))
 		return -ENOMEM;
-	int rc = read_bounded(path, &text, &len, err, errlen);
+	int rc = read_scenario(path, &text, &len, err, errlen);
 	if (rc < 0)
 		return rc;
 	struct cfg_error e;
