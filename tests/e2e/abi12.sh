@@ -20,7 +20,8 @@ rule_count() { json "$1" 'sum(f.get("count",1) for c in r["categories"] for f in
 
 # .kinds: subscribed to exec only; both execs reported, deduplicated into one finding
 cfg '  decl: {mode: plain, limit: 4, window: 2m, declare: [decl.extra], extra: {a: 1}}' ok.yaml
-$D replay -c "$TMP/ok.yaml" --strace "$TMP/exec.log" -o "$TMP/ok" 2>"$TMP/err"; rc=$?
+DECL_INIT_MARK="$TMP/okmark" $D replay -c "$TMP/ok.yaml" --strace "$TMP/exec.log" -o "$TMP/ok" 2>"$TMP/err"; rc=$?
+check "init runs on a good subtree (the marker the checks below rely on)" [ -e "$TMP/okmark" ]
 check "declared detector runs: exit 0/1 (got $rc: $(cat "$TMP/err"))" [ $rc -le 1 ]
 check "decl.exec reported for both execs ($(rule_count "$TMP/ok/report.json" decl.exec))" \
   [ "$(rule_count "$TMP/ok/report.json" decl.exec)" = 2 ]
@@ -37,11 +38,14 @@ check "the report shows the error: $(json "$TMP/und/report.json" '[c.get("error"
   grep -q "reported rule 'decl.undeclared', which it does not declare" "$TMP/und/report.md"
 
 # options checked before init, in replay and in check; init never runs on a bad subtree
-for cmd in replay check; do
+mkdir -p "$TMP/sub"
+for cmd in replay check run; do
   cfg '  decl:\n    mode: plain\n    colour: blue' unknown.yaml
   rm -f "$TMP/mark"
   if [ $cmd = replay ]; then
     DECL_INIT_MARK="$TMP/mark" $D replay -c "$TMP/unknown.yaml" --strace "$TMP/exec.log" -o "$TMP/u" >"$TMP/out" 2>&1; rc=$?
+  elif [ $cmd = run ]; then
+    DECL_INIT_MARK="$TMP/mark" $D run -c "$TMP/unknown.yaml" --target "$TMP/sub" -o "$TMP/r" -- true >"$TMP/out" 2>&1; rc=$?
   else
     DECL_INIT_MARK="$TMP/mark" $D check -c "$TMP/unknown.yaml" >"$TMP/out" 2>&1; rc=$?
   fi
