@@ -11,6 +11,9 @@ EX="$DYNAUDIT_SRC/sdk/examples/crypto_miner"
 export PKG_CONFIG_PATH="$DYNAUDIT_BUILD/meson-uninstalled"
 export LD_LIBRARY_PATH="$DYNAUDIT_BUILD/sdk${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 flags=$(pkg-config --cflags --libs dynaudit)
+# a sanitized dynaudit build has a sanitized libdynaudit-sdk: build the same way
+ldd "$DYNAUDIT_BUILD/sdk/libdynaudit-sdk.so" 2>/dev/null | grep -q libasan &&
+  flags="$flags -fsanitize=address,undefined"
 check "pkg-config finds the uninstalled SDK" [ -n "$flags" ]
 mkdir -p "$TMP/build"
 cc -std=gnu11 -Wall -Wextra -Werror -shared -fPIC -fvisibility=hidden -o "$TMP/build/crypto_miner.so" \
