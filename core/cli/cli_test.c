@@ -193,6 +193,18 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 	return 0;
 }
 
+/* s as a YAML single-quoted scalar on stdout (TAP diagnostics). */
+static void yaml_quoted(const char *s)
+{
+	putchar('\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			putchar('\'');
+		putchar((unsigned char)*s < 0x20 ? ' ' : *s);
+	}
+	putchar('\'');
+}
+
 static void print_result(const struct cli_test_options *o, size_t i, const struct scenario *s,
 			 const struct result *r)
 {
@@ -205,9 +217,13 @@ static void print_result(const struct cli_test_options *o, size_t i, const struc
 		return;
 	}
 	printf("%s %zu - %s\n", r->outcome == HOLDS ? "ok" : "not ok", i + 1, s->name);
-	if (r->outcome != HOLDS)
-		printf("  ---\n  file: '%s'\n  message: '%s'\n  severity: %s\n  ...\n", s->path, r->why,
-		       r->outcome == MALFORMED ? "error" : "fail");
+	if (r->outcome != HOLDS) {
+		fputs("  ---\n  file: ", stdout);
+		yaml_quoted(s->path);
+		fputs("\n  message: ", stdout);
+		yaml_quoted(r->why);
+		printf("\n  severity: %s\n  ...\n", r->outcome == MALFORMED ? "error" : "fail");
+	}
 	fflush(stdout);
 }
 

@@ -94,6 +94,13 @@ check "--tap: exit 1 (got $rc)" [ $rc = 1 ]
 check "TAP header and plan" bash -c 'head -2 "$1" | tr "\n" " " | grep -q "^TAP version 13 1..2 "' _ "$TMP/tap"
 check "TAP ok and not ok lines" bash -c 'grep -q "^ok 1 - persistence is flagged" "$1" && grep -q "^not ok 2 - count.yaml" "$1"' _ "$TMP/tap"
 check "TAP diagnostics in YAML" grep -q "^  message: '.*expected 3" "$TMP/tap"
+check "TAP diagnostics parse as YAML" python3 - "$TMP/tap" <<'P'
+import sys, yaml
+text = open(sys.argv[1]).read()
+block = text.split("  ---\n", 1)[1].split("  ...\n", 1)[0]
+d = yaml.safe_load(block)
+assert "expected 3" in d["message"] and d["severity"] == "fail", d
+P
 check "JUnit parses, 2 tests, 1 failure: $(head -c 300 "$TMP/j.xml")" python3 - "$TMP/j.xml" <<'P'
 import sys, xml.etree.ElementTree as ET
 r = ET.parse(sys.argv[1]).getroot()
