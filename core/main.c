@@ -1,6 +1,7 @@
 /*
- * main.c — the dynaudit command line: the only place that prints to the
- * user and chooses the exit status.
+ * main.c — the dynaudit command line: with core/cli/ (help texts, the
+ * plugins listing, the test runner) the only code that prints to the user
+ * and chooses the exit status.
  *
  *   0 verdict PASS, 1 verdict FAIL (or a --fail-on condition: warn,
  *   inconclusive), 2 usage or configuration error, 3 the audit itself
@@ -18,6 +19,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli_help.h"
+#include "cli/cli_plugins.h"
+#include "cli/cli_test.h"
 #include "config/config.h"
 #include "dynaudit_build.h"
 #include "batch/batch.h"
@@ -32,82 +36,6 @@ enum { EXIT_PASS = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_NORUN = 3 };
 
 /* --fail-on: which outcomes make the exit status 1 (a bit each). */
 enum { FAIL_ON_FAIL = 1, FAIL_ON_WARN = 2, FAIL_ON_INCONCLUSIVE = 4 };
-
-static const char usage_text[] =
-	"usage:\n"
-	"  dynaudit run    [-c CONFIG] [--target DIR] [--set KEY=VALUE]... [-o OUTDIR] [-- COMMAND [ARG]...]\n"
-	"  dynaudit replay [-c CONFIG] (--strace FILE [--ss FILE] | --events FILE) [--set KEY=VALUE]... [-o OUTDIR]\n"
-	"  dynaudit check  [-c CONFIG] [--set KEY=VALUE]...\n"
-	"  dynaudit plugins [--plugin-path DIR]...\n"
-	"  dynaudit batch  [-c CONFIG] [-j JOBS] [--shard K/N] [--set KEY=VALUE]... [-o OUTDIR] SUBMISSION_DIR...\n"
-	"  dynaudit summarize [-o OUTDIR] AUDIT_DIR...\n"
-	"  dynaudit --version | --help | <command> --help\n";
-
-static const char run_help[] =
-	"dynaudit run — audit a live target in a sandbox\n\n"
-	"  -c, --config FILE    pipeline config (YAML or INI); default: the embedded default\n"
-	"      --target DIR     submission directory (target.workdir); default: the current dir\n"
-	"      --set KEY=VALUE  override a config key after all files are merged (repeatable)\n"
-	"  -o, --output DIR     output directory (default ./dynaudit-out, or SUBMISSION.dynaudit-out\n"
-	"                       beside the submission when run from inside it; never inside it)\n"
-	"      --force          write into a non-empty directory that holds no earlier audit\n"
-	"      --fail-on LIST   exit 1 on any of: fail (default), warn, inconclusive (comma list)\n"
-	"  -q, --quiet          print nothing but errors\n"
-	"  -v, --verbose        more diagnostics on stderr, detector logs included (repeatable)\n"
-	"  -- COMMAND [ARG]...  the target command (target.command)\n\n"
-	"Exit status: 0 PASS, 1 FAIL (or a --fail-on condition), 2 usage/config error,\n"
-	"3 the audit could not run, 130/143 interrupted by SIGINT/SIGTERM (report still written).\n";
-
-static const char replay_help[] =
-	"dynaudit replay — run the pipeline on recorded input\n\n"
-	"  -c, --config FILE    pipeline config (YAML or INI); default: the embedded default\n"
-	"      --strace FILE    a `strace -f` log (any of -tt/-ttt/-T/-y/-yy/-s N; -ff -o PREFIX: give PREFIX)\n"
-	"      --ss FILE        an `ss -tunap` listing taken during the run (with --strace)\n"
-	"      --events FILE    an events.jsonl written by an earlier run\n"
-	"      --set KEY=VALUE  override a config key (repeatable)\n"
-	"  -o, --output DIR     output directory (default ./dynaudit-out; never inside target.workdir)\n"
-	"      --force          write into a non-empty directory that holds no earlier audit\n"
-	"      --fail-on LIST   exit 1 on any of: fail (default), warn, inconclusive (comma list)\n"
-	"  -q, --quiet          print nothing but errors\n"
-	"  -v, --verbose        more diagnostics on stderr (repeatable)\n\n"
-	"Exit status: 0 PASS, 1 FAIL (or a --fail-on condition), 2 usage/config error,\n"
-	"3 the input could not be read.\n";
-
-static const char batch_help[] =
-	"dynaudit batch — audit every submission of an assignment with one config\n\n"
-	"  -c, --config FILE    pipeline config (target.command must be set); default: the embedded default\n"
-	"  -j, --jobs N         audits at a time (default: 4 x CPUs, capped by available memory / 1.5 GiB)\n"
-	"      --shard K/N      audit only the submissions whose index in name order is K mod N\n"
-	"      --set KEY=VALUE  override a config key for every audit (repeatable)\n"
-	"  -o, --output DIR     batch directory (default ./dynaudit-batch): DIR/<name>/ per submission,\n"
-	"                       DIR/summary.json, summary.md, summary.csv\n"
-	"      --force          audit again submissions that are unchanged since their audit;\n"
-	"                       write into a non-empty directory that is no batch's\n"
-	"      --fail-on LIST   exit 1 when any submission meets: fail (default), warn, inconclusive\n"
-	"  -q, --quiet          print nothing but errors\n\n"
-	"Exit status: 1 any submission FAILs (or meets --fail-on), else 3 any could not be audited,\n"
-	"else 0; 2 usage/config error; 130/143 interrupted (the summary is still written).\n";
-
-static const char summarize_help[] =
-	"dynaudit summarize — rebuild the summary from audit directories, running nothing\n\n"
-	"  -o, --output DIR     where summary.json/.md/.csv go (default: the one batch directory\n"
-	"                       given, else ./dynaudit-summary)\n"
-	"      --fail-on LIST   as for batch\n"
-	"  -q, --quiet          print nothing but errors\n\n"
-	"AUDIT_DIR: an audit (holding report.json) or a batch directory (its audits are taken).\n"
-	"The same audits give a byte-identical summary. Exit status as for batch.\n";
-
-static const char check_help[] =
-	"dynaudit check — validate a config and print it merged and normalized\n\n"
-	"  -c, --config FILE    pipeline config (YAML or INI); default: the embedded default\n"
-	"      --set KEY=VALUE  override a config key (repeatable)\n\n"
-	"Exit status: 0 valid, 2 invalid (the message names file, line and key).\n";
-
-static const char plugins_help[] =
-	"dynaudit plugins — list loadable detectors\n\n"
-	"      --plugin-path DIR  also search DIR (repeatable)\n\n"
-	"Prints name, version, ABI, category and path of every detector found in the\n"
-	"built-in directory and the given directories; broken ones are flagged with the reason.\n";
 
 struct cli {
 	const char *config;
@@ -126,8 +54,12 @@ struct cli {
 	unsigned fail_on;       /* FAIL_ON_* bits; default FAIL_ON_FAIL */
 	unsigned jobs;          /* batch -j */
 	unsigned shard_k, shard_n;
-	char **args;            /* batch, summarize: the directories */
+	char **args;            /* batch, summarize: the directories; test: the scenarios */
 	size_t n_args;
+	struct cfg_node *root;  /* test: the scenario's config, used instead of -c */
+	bool tap;               /* test --tap */
+	const char *junit;      /* test --junit FILE */
+	bool rules_markdown;    /* plugins --rules-markdown */
 };
 
 static int parse_fail_on(const char *list, unsigned *out)
@@ -180,7 +112,7 @@ static int push(const char ***arr, size_t *n, const char *v)
 static int parse_options(const char *cmd, int argc, char **argv, struct cli *cli, const char *help)
 {
 	enum { OPT_TARGET = 256, OPT_SET, OPT_STRACE, OPT_SS, OPT_EVENTS, OPT_PLUGIN_PATH, OPT_FORCE,
-	       OPT_FAIL_ON, OPT_SHARD };
+	       OPT_FAIL_ON, OPT_SHARD, OPT_TAP, OPT_JUNIT, OPT_RULES_MD };
 	static const struct option longopts[] = {
 		{"config", required_argument, NULL, 'c'},
 		{"output", required_argument, NULL, 'o'},
@@ -194,6 +126,9 @@ static int parse_options(const char *cmd, int argc, char **argv, struct cli *cli
 		{"fail-on", required_argument, NULL, OPT_FAIL_ON},
 		{"jobs", required_argument, NULL, 'j'},
 		{"shard", required_argument, NULL, OPT_SHARD},
+		{"tap", no_argument, NULL, OPT_TAP},
+		{"junit", required_argument, NULL, OPT_JUNIT},
+		{"rules-markdown", no_argument, NULL, OPT_RULES_MD},
 		{"quiet", no_argument, NULL, 'q'},
 		{"verbose", no_argument, NULL, 'v'},
 		{"help", no_argument, NULL, 'h'},
@@ -202,6 +137,7 @@ static int parse_options(const char *cmd, int argc, char **argv, struct cli *cli
 	bool is_run = strcmp(cmd, "run") == 0, is_replay = strcmp(cmd, "replay") == 0;
 	bool is_plugins = strcmp(cmd, "plugins") == 0;
 	bool is_batch = strcmp(cmd, "batch") == 0, is_summarize = strcmp(cmd, "summarize") == 0;
+	bool is_test = strcmp(cmd, "test") == 0;
 	bool audits = is_run || is_replay || is_batch;
 	int c;
 	optind = 1;
@@ -210,8 +146,11 @@ static int parse_options(const char *cmd, int argc, char **argv, struct cli *cli
 	while ((c = getopt_long(argc, argv, "+c:o:j:vqh", longopts, NULL)) != -1) {
 		bool ok = true;
 		switch (c) {
-		case 'c': ok = !is_plugins && !is_summarize; cli->config = optarg; break;
-		case 'o': ok = audits || is_summarize; cli->outdir = optarg; break;
+		case 'c': ok = !is_plugins && !is_summarize && !is_test; cli->config = optarg; break;
+		case 'o': ok = audits || is_summarize || is_test; cli->outdir = optarg; break;
+		case OPT_TAP: ok = is_test; cli->tap = true; break;
+		case OPT_JUNIT: ok = is_test; cli->junit = optarg; break;
+		case OPT_RULES_MD: ok = is_plugins; cli->rules_markdown = true; break;
 		case 'j': {
 			char *end;
 			unsigned long v = strtoul(optarg, &end, 10);
@@ -259,7 +198,7 @@ static int parse_options(const char *cmd, int argc, char **argv, struct cli *cli
 			return -1;
 		}
 	}
-	if (is_batch || is_summarize) {
+	if (is_batch || is_summarize || is_test) {
 		cli->args = &argv[optind];
 		cli->n_args = (size_t)(argc - optind);
 		return 0;
@@ -281,7 +220,11 @@ static int load_config(const struct cli *cli, struct cfg_node **root, struct aud
 	struct cfg_error e;
 	char msg[2048];
 	memset(&e, 0, sizeof(e));
-	int rc = cli->config ? config_load_file(cli->config, root, &e) : config_load_default(root, &e);
+	int rc = 0;
+	if (cli->root)
+		*root = cli->root; /* a test scenario's inline config */
+	else
+		rc = cli->config ? config_load_file(cli->config, root, &e) : config_load_default(root, &e);
 	for (size_t i = 0; rc == 0 && i < cli->n_sets; i++)
 		rc = config_set(*root, cli->sets[i], &e);
 	if (rc == 0 && cli->target) {
@@ -573,60 +516,43 @@ static int cmd_check(const struct cli *cli)
 	return status;
 }
 
-static void list_dir(const char *dir, bool *seen_any)
-{
-	DIR *d = opendir(dir);
-	if (!d) {
-		printf("# %s: %s\n", dir, strerror(errno));
-		return;
-	}
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0;
-	while ((de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-		if (len > 3 && strcmp(de->d_name + len - 3, ".so") == 0) {
-			char **nn = realloc(names, (n + 1) * sizeof(*nn));
-			if (!nn)
-				break;
-			names = nn;
-			names[n++] = strdup(de->d_name);
-		}
-	}
-	closedir(d);
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = i + 1; j < n; j++)
-			if (strcmp(names[j], names[i]) < 0) {
-				char *t = names[i];
-				names[i] = names[j];
-				names[j] = t;
-			}
-	for (size_t i = 0; i < n; i++) {
-		char path[PATH_MAX], err[512] = "";
-		struct loaded_plugin lp;
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		if (plugin_load(path, &lp, err, sizeof(err)) == 0) {
-			printf("%-16s %-8s ABI %u.%u.%u  %-16s %s\n", lp.desc->name,
-			       lp.desc->version ? lp.desc->version : "?", lp.desc->abi_major,
-			       lp.desc->abi_minor, lp.desc->abi_patch, lp.desc->category_id, path);
-			plugin_unload(&lp);
-		} else {
-			printf("%-16s BROKEN   %s: %s\n", names[i], path, err);
-		}
-		*seen_any = true;
-		free(names[i]);
-	}
-	free(names);
-}
-
 static int cmd_plugins(const struct cli *cli)
 {
-	bool any = false;
-	printf("%-16s %-8s %-11s %-16s %s\n", "NAME", "VERSION", "ABI", "CATEGORY", "PATH");
-	for (size_t i = 0; i < cli->n_plugin_path; i++)
-		list_dir(cli->plugin_path[i], &any);
-	list_dir(plugin_builtin_dir(), &any);
-	return any ? 0 : EXIT_NORUN;
+	if (cli->rules_markdown)
+		return cli_plugins_rules_markdown();
+	return cli_plugins_list(cli->plugin_path, cli->n_plugin_path, cli->verbosity);
+}
+
+/* One scenario's audit, in the child process cli_test forked: replay or
+ * run as the command line would, with the scenario's config. */
+static int audit_scenario(const struct scenario *s, const char *outdir, void *ctx)
+{
+	const struct cli *parent = ctx;
+	struct cli cli;
+	memset(&cli, 0, sizeof(cli));
+	cli.sets = parent->sets;
+	cli.n_sets = parent->n_sets;
+	cli.root = s->config;
+	cli.config = s->config_path;
+	cli.outdir = outdir;
+	cli.force = true;
+	cli.verbosity = 0;
+	cli.fail_on = FAIL_ON_FAIL;
+	cli.strace = s->strace;
+	cli.ss = s->ss;
+	cli.events = s->events;
+	cli.command = s->command;
+	cli.target = s->workdir;
+	return s->command ? cmd_run(&cli) : cmd_replay(&cli);
+}
+
+static int cmd_test(const struct cli *cli)
+{
+	struct cli_test_options o = {
+		.files = cli->args, .n_files = cli->n_args, .tap = cli->tap, .junit = cli->junit,
+		.keep = cli->outdir,
+	};
+	return cli_test_main(&o, audit_scenario, (void *)cli);
 }
 
 int main(int argc, char **argv)
@@ -655,6 +581,7 @@ int main(int argc, char **argv)
 		{"plugins", plugins_help, cmd_plugins},
 		{"batch", batch_help, cmd_batch},
 		{"summarize", summarize_help, cmd_summarize},
+		{"test", test_help, cmd_test},
 	};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		if (strcmp(cmd, cmds[i].name) != 0)

@@ -17,6 +17,7 @@
 #include "batch/summary.h"
 #include "config/config.h"
 #include "dynaudit_build.h"
+#include "engine/audit.h"
 #include "engine/json.h"
 #include "engine/outdir.h"
 #include "engine/report.h"
@@ -126,6 +127,20 @@ int batch_config_hash(const struct batch_options *o, char hex[65])
 	if (!cfg.command || !cfg.command[0]) {
 		fprintf(stderr, "dynaudit: batch needs target.command in the config (or --set target.command=...)\n");
 		rc = -EINVAL;
+	}
+	if (rc == 0) {
+		/* the detectors' options and the rules: overrides, as `dynaudit
+		 * check` checks them: once here, not once per submission */
+		struct audit_options opt = {.live = true, .verbosity = o->verbosity + 1};
+		struct audit *a = NULL;
+		char why[2048] = "";
+		rc = audit_open(&a, &cfg, &opt, why, sizeof(why));
+		if (rc < 0) {
+			fprintf(stderr, "dynaudit: %s\n", why[0] ? why : strerror(-rc));
+			rc = -EINVAL;
+		} else {
+			audit_free(a);
+		}
 	}
 	char *text = NULL;
 	size_t len = 0;

@@ -16,6 +16,7 @@
 #include "engine/activity.h"
 #include "engine/artifacts.h"
 #include "engine/plugin_host.h"
+#include "engine/plugin_rules.h"
 #include "engine/proctree.h"
 #include "engine/report.h"
 #include "engine/timeline.h"
@@ -107,31 +108,6 @@ static int audit_observer(void *ctx, const struct da_event *ev)
 			a->run.command = (const char *const *)cmd;
 		}
 		a->command_from_events = false;
-	}
-	return 0;
-}
-
-/* Each rules: override names a loaded detector (its name or category id,
- * the prefix of its rule ids); otherwise -EINVAL with the entry's
- * file:line in err. */
-static int check_rule_overrides(const struct audit *a, const struct audit_config *cfg, char *err,
-				size_t errlen)
-{
-	for (size_t i = 0; i < cfg->n_rules; i++) {
-		const struct rule_override *o = &cfg->rules[i];
-		size_t n = strcspn(o->rule, ".");
-		bool found = false;
-		for (size_t p = 0; p < a->n_plugins && !found; p++) {
-			const struct da_plugin *d = a->plugins[p].lp.desc;
-			found = (d->name && strlen(d->name) == n && strncmp(d->name, o->rule, n) == 0) ||
-				(d->category_id && strlen(d->category_id) == n &&
-				 strncmp(d->category_id, o->rule, n) == 0);
-		}
-		if (!found) {
-			snprintf(err, errlen, "%s:%d: rules.%s: no loaded detector '%.*s' reports this rule",
-				 o->file ? o->file : cfg->source, o->line, o->rule, (int)n, o->rule);
-			return -EINVAL;
-		}
 	}
 	return 0;
 }
@@ -269,7 +245,11 @@ int audit_open(struct audit **out, const struct audit_config *cfg, const struct 
 		a->n_plugins++;
 	}
 	order_plugins(a->plugins, a->n_plugins);
-	rc = check_rule_overrides(a, cfg, err, errlen);
+	for (size_t i = 0; i < a->n_plugins; i++) {
+		a->plugins[i].peers = a->plugins;
+		a->plugins[i].n_peers = a->n_plugins;
+	}
+	rc = plugin_rules_check_unique(a->plugins, a->n_plugins, err, errlen);
 	if (rc < 0)
 		goto fail;
 	for (size_t i = 0; i < a->n_plugins; i++)
@@ -289,10 +269,13 @@ int audit_open(struct audit **out, const struct audit_config *cfg, const struct 
 		}
 		if (rc < 0 && opt->verbosity > 0)
 			fprintf(stderr, "dynaudit: warning: %s\n", why);
-		rc = plugin_instance_subscribe(pi, a->bus);
-		if (rc < 0)
-			goto fail;
 	}
+	/* after init: the rules detector declares its ids there */
+	rc = plugin_rules_check_overrides(a->plugins, a->n_plugins, cfg, err, errlen);
+	for (size_t i = 0; rc == 0 && i < a->n_plugins; i++)
+		rc = plugin_instance_subscribe(&a->plugins[i], a->bus);
+	if (rc < 0)
+		goto fail;
 
 	rc = bus_subscribe(a->bus, NULL, audit_observer, a);
 	if (rc < 0)
@@ -474,7 +457,10 @@ static void flood_finding(struct audit *a, const char *message, const char *cons
 			  size_t n_evidence)
 {
 	struct category_rec *cat = category_by_id(a, "code_integrity");
-	if (!cat)
+	/* rules: applies to it as to a detector's finding */
+	const struct rule_override *o =
+		config_rule_override(a->cfg->rules, a->cfg->n_rules, "code_integrity.output_flood");
+	if (!cat || (o && o->off))
 		return;
 	struct da_finding f = {
 		.struct_size = sizeof(f),
@@ -488,6 +474,8 @@ static void flood_finding(struct audit *a, const char *message, const char *cons
 				  "trace.log show its first and last ones); raise report.limits "
 				  "to keep more of a run that legitimately needs it.",
 	};
+	if (o)
+		f.severity = (enum da_severity)o->severity;
 	findings_add(cat, &f);
 }
 

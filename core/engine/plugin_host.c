@@ -3,6 +3,7 @@
  * guarded calls into it.  See plugin_host.h.
  */
 #include "engine/plugin_host.h"
+#include "engine/plugin_options.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -26,9 +27,50 @@ static void set_error(struct plugin_instance *pi, const char *stage, const char 
 	pi->running = false;
 }
 
+bool plugin_instance_has_rules(const struct plugin_instance *pi)
+{
+	return pi->lp.decl.rules || pi->n_extra_rules;
+}
+
+const struct da_rule_decl *plugin_instance_rule_at(const struct plugin_instance *pi, size_t i)
+{
+	if (i < pi->lp.decl.n_rules)
+		return &pi->lp.decl.rules[i];
+	i -= pi->lp.decl.n_rules;
+	return i < pi->n_extra_rules ? &pi->extra_rules[i] : NULL;
+}
+
+const struct da_rule_decl *plugin_instance_rule(const struct plugin_instance *pi, const char *id)
+{
+	const struct da_rule_decl *r;
+	for (size_t i = 0; id && (r = plugin_instance_rule_at(pi, i)); i++)
+		if (strcmp(r->id, id) == 0)
+			return r;
+	return NULL;
+}
+
+/* A finding of a rule the detector does not declare is dropped, and the
+ * report says so (the category's error) without stopping the detector:
+ * the other findings it reports are still good. */
+static int undeclared_rule(struct plugin_instance *pi, const char *rule)
+{
+	pi->undeclared_emits++;
+	if (pi->cat && !pi->cat->error) {
+		char buf[512];
+		snprintf(buf, sizeof(buf),
+			 "detector '%s' reported rule '%.100s', which it does not declare "
+			 "(its findings of that rule were dropped)",
+			 pi->lp.desc->name, rule);
+		pi->cat->error = strdup(buf);
+	}
+	return -EINVAL;
+}
+
 static int host_emit(const struct da_host *host, const struct da_finding *f)
 {
 	struct plugin_instance *pi = instance_of(host);
+	if (f && f->rule && plugin_instance_has_rules(pi) && !plugin_instance_rule(pi, f->rule))
+		return undeclared_rule(pi, f->rule);
 	/* The assignment's word on a rule wins over the detector's (rules:). */
 	const struct rule_override *o =
 		f ? config_rule_override(pi->rules, pi->n_rules, f->rule) : NULL;
@@ -144,6 +186,35 @@ static int host_unsubscribe(const struct da_host *host, const uint64_t kinds[DA_
 	return 0;
 }
 
+static int host_declare_rule(const struct da_host *host, const struct da_rule_decl *rule)
+{
+	struct plugin_instance *pi = instance_of(host);
+	if (!pi->in_init)
+		return -EPERM;
+	if (!rule || !plugin_rule_id_ok(pi->lp.desc->category_id, rule->id) ||
+	    (unsigned)rule->severity > DA_SEV_CRITICAL || !rule->summary || !*rule->summary)
+		return -EINVAL;
+	for (size_t p = 0; p < pi->n_peers; p++)
+		if (&pi->peers[p] != pi && plugin_instance_rule(&pi->peers[p], rule->id))
+			return -EEXIST;
+	if (plugin_instance_rule(pi, rule->id))
+		return 0; /* declared already: nothing new */
+	if (pi->n_extra_rules >= DECL_MAX_RULES)
+		return -ENOSPC;
+	struct da_rule_decl *n = realloc(pi->extra_rules, (pi->n_extra_rules + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	pi->extra_rules = n;
+	struct da_rule_decl copy = {strdup(rule->id), rule->severity, strdup(rule->summary)};
+	if (!copy.id || !copy.summary) {
+		free((char *)copy.id);
+		free((char *)copy.summary);
+		return -ENOMEM;
+	}
+	n[pi->n_extra_rules++] = copy;
+	return 0;
+}
+
 int plugin_instance_init(struct plugin_instance *pi, const struct da_run_info *run,
 			 const struct cfg_node *cfg, struct category_rec *cat, char *err,
 			 size_t errlen)
@@ -163,8 +234,13 @@ int plugin_instance_init(struct plugin_instance *pi, const struct da_run_info *r
 	pi->host.cfg_where = host_cfg_where;
 	pi->host.log = host_log;
 	pi->host.unsubscribe = host_unsubscribe;
-	for (int w = 0; w < DA_EVMASK_WORDS; w++)
-		pi->mask[w] = pi->lp.desc->subscriptions[w];
+	pi->host.declare_rule = host_declare_rule;
+	memcpy(pi->mask, pi->lp.decl.mask, sizeof(pi->mask));
+	if (pi->lp.decl.options) {
+		int orc = plugin_options_check(pi->lp.desc->name, pi->lp.decl.options, cfg, err, errlen);
+		if (orc < 0)
+			return orc;
+	}
 
 	char msg[512] = "";
 	pi->init_called = true;
@@ -222,5 +298,12 @@ void plugin_instance_release(struct plugin_instance *pi)
 		pi->lp.desc->destroy(pi->state);
 	pi->init_called = false;
 	pi->state = NULL;
+	for (size_t i = 0; i < pi->n_extra_rules; i++) {
+		free((char *)pi->extra_rules[i].id);
+		free((char *)pi->extra_rules[i].summary);
+	}
+	free(pi->extra_rules);
+	pi->extra_rules = NULL;
+	pi->n_extra_rules = 0;
 	plugin_unload(&pi->lp);
 }

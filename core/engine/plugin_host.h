@@ -35,14 +35,31 @@ struct plugin_instance {
 	const struct rule_override *rules;
 	size_t n_rules;
 	uint64_t rules_dropped;       /* findings dropped by an `off` override */
+	/* The audit's detectors (borrowed), so declare_rule can refuse an id
+	 * another one owns. */
+	const struct plugin_instance *peers;
+	size_t n_peers;
+	struct da_rule_decl *extra_rules; /* host->declare_rule copies (owned) */
+	size_t n_extra_rules;
+	uint64_t undeclared_emits;    /* findings of ids the detector does not declare */
 };
 
-/* Calls the plugin's init.  Returns init's result; on -EINVAL err holds the
- * config error text, on other failures the category records the error. */
+/* Does the instance declare rules (in its descriptor or with declare_rule)?
+ * Without, any "<category>.<rule>" id goes (ABI 1.1). */
+bool plugin_instance_has_rules(const struct plugin_instance *pi);
+/* The declaration of id among the instance's rules, or NULL. */
+const struct da_rule_decl *plugin_instance_rule(const struct plugin_instance *pi, const char *id);
+/* The i-th rule of the instance (descriptor's, then declared), NULL past the end. */
+const struct da_rule_decl *plugin_instance_rule_at(const struct plugin_instance *pi, size_t i);
+
 /* Detector log lines up to this level reach stderr (0 errors only, 1 +
  * warnings (default), 2 + info, 3 + debug): the audit's verbosity. */
 void plugin_host_set_verbosity(int verbosity);
 
+/* Calls the plugin's init (after checking its subtree against its declared
+ * options: a mismatch is -EINVAL and init is not called).  Returns init's
+ * result; on -EINVAL err holds the config error text, on other failures the
+ * category records the error. */
 int plugin_instance_init(struct plugin_instance *pi, const struct da_run_info *run,
 			 const struct cfg_node *cfg, struct category_rec *cat, char *err,
 			 size_t errlen);

@@ -136,7 +136,10 @@ int plugin_load(const char *path, struct loaded_plugin *out, char *err, size_t e
 	}
 	const struct da_plugin *d = entry();
 	int rc = plugin_check_abi(d, err, errlen);
+	if (rc == 0)
+		rc = plugin_decl_read(d, &out->decl, err, errlen);
 	if (rc < 0) {
+		memset(out, 0, sizeof(*out));
 		dlclose(h);
 		return rc;
 	}

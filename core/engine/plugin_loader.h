@@ -11,6 +11,8 @@
  * then check the ABI: same major, minor not newer than the core's, a
  * descriptor large enough for ABI 1.0, required members present, and a
  * well-formed name and category id.  A refusal names both versions.
+ * Then the ABI 1.2 declarations the descriptor is large enough to carry
+ * (.kinds, .rules, .options) are read and checked (plugin_decl.h).
  */
 #ifndef DYNAUDIT_PLUGIN_LOADER_H
 #define DYNAUDIT_PLUGIN_LOADER_H
@@ -18,11 +20,13 @@
 #include <stddef.h>
 
 #include "dynaudit/plugin.h"
+#include "engine/plugin_decl.h"
 
 struct loaded_plugin {
 	char *path;                  /* the .so file */
 	void *handle;                /* dlopen handle */
 	const struct da_plugin *desc;/* owned by the .so */
+	struct plugin_decl decl;     /* its mask, rules and options (plugin_decl.h) */
 };
 
 /* The built-in plugin directory (static storage). */

@@ -54,4 +54,33 @@ printf 'rules:\n  process: off\n' >"$TMP/badid.yaml"
 $D check -c "$TMP/badid.yaml" >"$TMP/out" 2>&1; rc=$?
 check "check: a bad rule id is refused (exit $rc): $(cat "$TMP/out")" \
   bash -c '[ "$1" = 2 ] && grep -q "badid.yaml:2: rules.process: not a rule id" "$2"' _ $rc "$TMP/out"
+# Against the loaded detectors' declared rules (a test detector declaring
+# decl.exec and decl.other): an unknown id is refused at its file:line with
+# the closest declared id, in YAML and INI; a declared one is accepted.
+: "${TEST_PLUGIN_DIR:?set by meson}"
+printf 'plugin_path: [%s]\nplugins: {decl: {}}\nrules:\n  decl.exce: off\n' "$TEST_PLUGIN_DIR" >"$TMP/typo.yaml"
+$D check -c "$TMP/typo.yaml" >"$TMP/out" 2>&1; rc=$?
+check "YAML: undeclared rule id refused, exit 2 (got $rc)" [ $rc = 2 ]
+check "YAML: file:line and the closest id: $(cat "$TMP/out")" \
+  grep -q "typo.yaml:4: rules.decl.exce: detector 'decl' declares no such rule (did you mean decl.exec?)" "$TMP/out"
+printf 'plugin_path = %s\n[plugin.decl]\n[rules]\ndecl.othr = low\n' "$TEST_PLUGIN_DIR" >"$TMP/typo.ini"
+$D check -c "$TMP/typo.ini" >"$TMP/out" 2>&1; rc=$?
+check "INI: undeclared rule id refused, exit 2 (got $rc)" [ $rc = 2 ]
+check "INI: file:line and the closest id: $(cat "$TMP/out")" \
+  grep -q "typo.ini:4: rules.decl.othr: detector 'decl' declares no such rule (did you mean decl.other?)" "$TMP/out"
+printf 'plugin_path = %s\n[plugin.decl]\n[rules]\ndecl.exec = off\n' "$TEST_PLUGIN_DIR" >"$TMP/good.ini"
+$D check -c "$TMP/good.ini" >"$TMP/out" 2>&1
+check "INI: a declared id is accepted: $(cat "$TMP/out")" [ $? = 0 ]
+# A rule the core files (the output caps' code_integrity.output_flood) obeys
+# rules: too, and an override of it is valid with no detector declaring it.
+MAKE="$DYNAUDIT_SRC/tests/fixtures/benign-c-make/strace.log"
+flood() { json "$1" '" ".join(f["severity"] for c in r["categories"] for f in c["findings"] if f["rule"]=="code_integrity.output_flood") or "none"'; }
+$D replay --strace "$MAKE" --set report.limits.events=64K -o "$TMP/flood" 2>/dev/null
+check "a capped events.jsonl gives code_integrity.output_flood low ($(flood "$TMP/flood/report.json"))" [ "$(flood "$TMP/flood/report.json")" = low ]
+printf 'rules:\n  code_integrity.output_flood: {severity: medium}\n' >"$TMP/flood.yaml"
+$D replay -c "$TMP/flood.yaml" --strace "$MAKE" --set report.limits.events=64K -o "$TMP/flood2" 2>"$TMP/err"
+check "core rule: {severity: medium} applies ($(flood "$TMP/flood2/report.json"); $(cat "$TMP/err"))" [ "$(flood "$TMP/flood2/report.json")" = medium ]
+printf '[rules]\ncode_integrity.output_flood = off\n' >"$TMP/flood.ini"
+$D replay -c "$TMP/flood.ini" --strace "$MAKE" --set report.limits.events=64K -o "$TMP/flood3" 2>"$TMP/err"
+check "core rule: off applies, INI ($(flood "$TMP/flood3/report.json"); $(cat "$TMP/err"))" [ "$(flood "$TMP/flood3/report.json")" = none ]
 finish

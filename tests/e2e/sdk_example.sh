@@ -15,6 +15,10 @@ sdklib=$(find "$dest" -name 'libdynaudit-sdk.so.1' | head -1)
 check "libdynaudit-sdk installed (shared and static)" \
   [ -n "$sdklib" ] && [ -n "$(find "$dest" -name libdynaudit-sdk.a)" ]
 check "dynaudit.pc links libdynaudit-sdk" grep -q -- "-ldynaudit-sdk" "$pc"
+hdr="$DYNAUDIT_SRC/sdk/include/dynaudit/plugin.h"
+abi=$(for p in MAJOR MINOR PATCH; do sed -n "s/^#define DA_PLUGIN_ABI_$p \([0-9]*\)$/\1/p" "$hdr"; done | paste -sd.)
+check "dynaudit.pc's abi is plugin.h's ($abi): $(grep '^abi=' "$pc")" grep -qx "abi=$abi" "$pc"
+check "libdynaudit-sdk's version is the ABI's" [ -n "$(find "$dest" -name "libdynaudit-sdk.so.$abi")" ]
 # a staged library is not on the loader's path: the example finds it here
 export LD_LIBRARY_PATH="$(dirname "$sdklib")"
 bin=$(find "$dest" -type f -name dynaudit -perm -u+x | head -1)
@@ -53,5 +57,13 @@ printf 'rules:\n  policy.fetch_tool: {severity: high}\n' >>"$TMP/cfg.yaml"
 DYNAUDIT_PLUGIN_DIR="$pdir" "$bin" replay -c "$TMP/cfg.yaml" --strace "$TMP/wget.log" -o "$TMP/out2" 2>"$TMP/err"
 check "rules: overrides an out-of-tree detector's rule by its category id: $(cat "$TMP/err")" \
   [ "$(json "$TMP/out2/report.json" '[f["severity"] for c in r["categories"] for f in c["findings"] if f["rule"]=="policy.fetch_tool"][0]')" = high ]
+# the crypto_miner example against the installed SDK, with its meson tests
+# (unit tests on the testkit, scenarios through the staged dynaudit)
+cp -r "$DYNAUDIT_SRC/sdk/examples/crypto_miner" "$TMP/cm"
+(cd "$TMP/cm" && PATH="$(dirname "$bin"):$PATH" meson setup build >"$TMP/cm.log" 2>&1 &&
+  ninja -C build >>"$TMP/cm.log" 2>&1 &&
+  DYNAUDIT_PLUGIN_DIR="$pdir" meson test -C build >>"$TMP/cm.log" 2>&1)
+check "crypto_miner builds and its tests pass against the installed SDK: $(tail -8 "$TMP/cm.log")" [ $? = 0 ]
+check "both its test suites ran" grep -Eq "^Ok: +2" "$TMP/cm.log"
 check "its category is in the report" [ "$(json "$TMP/out/report.json" '[c["title"] for c in r["categories"] if c["id"]=="policy"][0]')" = "Assignment Policy" ]
 finish

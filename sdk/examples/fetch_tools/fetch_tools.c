@@ -10,7 +10,6 @@
  */
 #include <dynaudit/plugin.h>
 #include <dynaudit/progclass.h>
-#include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,16 +25,22 @@ static struct state the_state;
 
 static const char *const fetch_tools[] = {"curl", "wget", "aria2c", "fetch", "lynx", NULL};
 
+static const struct da_rule_decl fetch_rules[] = {
+	{"policy.fetch_tool", DA_SEV_MEDIUM, "a download tool (curl, wget, ...) was run"},
+	{0},
+};
+
+/* Declared: the core refuses unknown keys and wrong types before init. */
+static const struct da_option_decl fetch_options[] = {
+	{"allow", DA_OPT_LIST, "download tools this assignment permits, globs (default: none)"},
+	{0},
+};
+
 static int fetch_init(const struct da_host *host, const struct da_cfg *cfg, void **state,
 		      char *err, size_t errlen)
 {
-	const char *key;
-	for (size_t i = 0; (key = host->cfg_key_at(host, cfg, i)); i++)
-		if (strcmp(key, "allow") != 0) {
-			snprintf(err, errlen, "%s: plugins.fetch_tools.%s: unknown key",
-				 host->cfg_where(host, cfg, key), key);
-			return -EINVAL;
-		}
+	(void)err;
+	(void)errlen;
 	memset(&the_state, 0, sizeof(the_state));
 	the_state.host = host;
 	the_state.n_allow = host->cfg_list(host, cfg, "allow", &the_state.allow);
@@ -95,10 +100,12 @@ static const struct da_plugin fetch_plugin = {
 	.description = "Flags download tools (curl, wget) run by the target",
 	.category_id = "policy",
 	.category_title = "Assignment Policy",
-	.subscriptions = {(uint64_t)1 << DA_EV_PROC_EXEC, 0},
 	.init = fetch_init,
 	.on_event = fetch_on_event,
 	.finish = fetch_finish,
+	.kinds = DA_KINDS(DA_EV_PROC_EXEC),
+	.rules = fetch_rules,
+	.options = fetch_options,
 };
 
 DYNAUDIT_PLUGIN(fetch_plugin)

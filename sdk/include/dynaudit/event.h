@@ -201,42 +201,48 @@ enum da_access {
 
 /* One event.  See the kind list for which members each kind fills. */
 struct da_event {
-	uint32_t struct_size;  /* sizeof(struct da_event) of the core */
-	uint32_t kind;         /* enum da_event_kind */
-	uint64_t seq;          /* publication order, from 1 */
-	double time_s;         /* seconds since the target started */
-	int32_t pid;           /* thread-group id (sandbox namespace view) */
-	int32_t tid;           /* thread id (== pid for the leader) */
-	int32_t ppid;          /* parent pid, 0 when unknown */
-	int32_t target_pid;    /* other process involved (child, signal target) */
-	const char *syscall;   /* "openat", or NULL when not from a syscall */
-	int64_t result;        /* return value (>= 0), or -1 when err is set */
-	int32_t err;           /* errno of a failed call (positive), 0 on success */
-	const char *errname;   /* "ENOENT", or NULL */
-	const char *path;      /* primary resolved absolute path */
-	const char *path2;     /* second path (rename target, link target...) */
-	const char *raw_path;  /* path as written by the program */
-	int32_t fd;            /* fd argument or result, -1 when none */
-	int32_t target_fd;     /* second fd (accept result, dup target), -1 */
-	const char *fd_desc;   /* what fd is (see "Fd descriptions") */
-	int64_t flags;         /* open flags / clone flags / prot */
-	int64_t mode;          /* file mode bits */
-	uint32_t access;       /* DA_ACC_* for FILE_OPEN */
-	int32_t family;        /* AF_* */
-	int32_t sock_type;     /* SOCK_STREAM, SOCK_DGRAM, SOCK_RAW ... */
-	int32_t protocol;      /* socket protocol */
-	const char *addr;      /* socket address text */
-	int32_t port;          /* port of addr, 0 when none */
-	int32_t argc;          /* number of argv strings */
-	const char *const *argv; /* exec argv (argc entries) */
-	const char *stdio[3];  /* descriptions of fds 0,1,2 at exec */
-	int64_t arg[4];        /* kind-specific numbers (see the kind list) */
-	const char *detail;    /* kind-specific text (see the kind list) */
-	const char *phase;     /* "setup" for target.setup events, else NULL */
-	const char *text;      /* strace-style line: the evidence shown to users */
+	/* Set by the core.  Required: always set.  Optional: may be the
+	 * "none" value given (0, NULL, -1); the kind list says which members
+	 * each kind fills. */
+	uint32_t struct_size;  /* Required: sizeof(struct da_event) of the core */
+	uint32_t kind;         /* Required: enum da_event_kind */
+	uint64_t seq;          /* Required: publication order, from 1 */
+	double time_s;         /* Required: seconds since the target started */
+	int32_t pid;           /* Required: thread-group id (sandbox namespace view);
+	                          0 only for events of no process (snapshots) */
+	int32_t tid;           /* Optional: thread id (== pid for the leader), 0 none */
+	int32_t ppid;          /* Optional: parent pid, 0 when unknown */
+	int32_t target_pid;    /* Optional: other process involved (child, signal target), 0 */
+	const char *syscall;   /* Optional: "openat", or NULL when not from a syscall */
+	int64_t result;        /* Optional: return value (>= 0), or -1 when err is set */
+	int32_t err;           /* Optional: errno of a failed call (positive), 0 on success */
+	const char *errname;   /* Optional: "ENOENT", or NULL */
+	const char *path;      /* Optional: primary resolved absolute path, NULL */
+	const char *path2;     /* Optional: second path (rename target, link target...), NULL */
+	const char *raw_path;  /* Optional: path as written by the program, NULL */
+	int32_t fd;            /* Optional: fd argument or result, -1 when none */
+	int32_t target_fd;     /* Optional: second fd (accept result, dup target), -1 */
+	const char *fd_desc;   /* Optional: what fd is (see "Fd descriptions"), NULL */
+	int64_t flags;         /* Optional: open flags / clone flags / prot, 0 */
+	int64_t mode;          /* Optional: file mode bits, 0 */
+	uint32_t access;       /* Optional: DA_ACC_* for FILE_OPEN, 0 */
+	int32_t family;        /* Optional: AF_*, 0 */
+	int32_t sock_type;     /* Optional: SOCK_STREAM, SOCK_DGRAM, SOCK_RAW ..., 0 */
+	int32_t protocol;      /* Optional: socket protocol, 0 */
+	const char *addr;      /* Optional: socket address text, NULL */
+	int32_t port;          /* Optional: port of addr, 0 when none */
+	int32_t argc;          /* Optional: number of argv strings, 0 */
+	const char *const *argv; /* Optional: exec argv (argc entries; an entry may be
+	                            NULL when unreadable), NULL */
+	const char *stdio[3];  /* Optional: descriptions of fds 0,1,2 at exec, NULLs */
+	int64_t arg[4];        /* Optional: kind-specific numbers (see the kind list), 0s */
+	const char *detail;    /* Optional: kind-specific text (see the kind list), NULL */
+	const char *phase;     /* Optional: "setup" for target.setup events, else NULL */
+	const char *text;      /* Optional: strace-style line, the evidence shown to
+	                          users; NULL when the source has none */
 	/* ABI 1.0 ends here; new members go below. */
 
-	/* (ABI 1.1) PROC_EXEC: the dynamic-loader variables of the new
+	/* Optional (ABI 1.1): PROC_EXEC: the dynamic-loader variables of the new
 	 * program's environment (LD_PRELOAD, LD_AUDIT, LD_LIBRARY_PATH), one
 	 * "NAME=value" per line, each ending in '\n'; NULL when there are none
 	 * or when the source cannot see the environment (a strace log recorded

@@ -90,9 +90,9 @@ enum da_log_level {
  * undeclared id returns -EINVAL.  Arrays end with an all-zero entry.
  */
 struct da_rule_decl {
-	const char *id;              /* "<category>.<rule>", required */
-	enum da_severity severity;   /* the usual (highest) severity it emits, required */
-	const char *summary;         /* one line: what it detects, required */
+	const char *id;              /* Required: "<category>.<rule>", rule [a-z][a-z0-9_]* */
+	enum da_severity severity;   /* Required: the usual (highest) severity it emits */
+	const char *summary;         /* Required: one line, what it detects */
 };
 
 /*
@@ -116,9 +116,9 @@ enum da_option_type {
 };
 
 struct da_option_decl {
-	const char *key;             /* required */
-	enum da_option_type type;    /* required */
-	const char *help;            /* one line, with the default; required */
+	const char *key;             /* Required: [a-z][a-z0-9_]* */
+	enum da_option_type type;    /* Required: how the core checks the value */
+	const char *help;            /* Required: one line, with the default */
 };
 
 /* A static, NULL-safe list of event kinds for struct da_plugin.kinds:
@@ -139,15 +139,16 @@ struct da_option_decl {
  * unless each occurrence is a separate finding worth listing.
  */
 struct da_finding {
-	uint32_t struct_size;       /* sizeof(struct da_finding) of the plugin */
-	const char *rule;           /* stable id "<category>.<rule>", required */
-	enum da_severity severity;  /* required */
-	const char *message;        /* one sentence for people, required */
-	int32_t pid;                /* process concerned, 0 when none */
-	double time_s;              /* when, seconds since start; < 0 when none */
-	const char *const *evidence;/* evidence lines (strace-style), may be NULL */
-	size_t n_evidence;          /* number of evidence lines */
-	const char *recommendation; /* what to do about it, may be NULL */
+	uint32_t struct_size;       /* Required: sizeof(struct da_finding) of the plugin */
+	const char *rule;           /* Required: stable id "<category>.<rule>"; a declared
+	                               one when the detector declares .rules */
+	enum da_severity severity;  /* Required */
+	const char *message;        /* Required: one sentence for people */
+	int32_t pid;                /* Optional: process concerned, 0 when none */
+	double time_s;              /* Optional: when, seconds since start; < 0 when none */
+	const char *const *evidence;/* Optional: evidence lines (strace-style), NULL for none */
+	size_t n_evidence;          /* Optional: number of evidence lines (0 with NULL) */
+	const char *recommendation; /* Optional: what to do about it, NULL for none */
 	/* ABI 1.0 ends here. */
 };
 
@@ -157,13 +158,15 @@ struct da_cfg;
 /* What the core knows about the audited run.  Owned by the core, valid from
  * init until destroy returns. */
 struct da_run_info {
-	uint32_t struct_size;
-	const char *workdir;        /* the submission dir as the target sees it */
-	const char *home;           /* HOME of the target ("/home/auditor") */
-	const char *tmpdir;         /* "/tmp" */
-	const char *const *command; /* target command argv, NULL-terminated */
-	double duration_s;          /* configured window */
-	int live;                   /* 1 for `dynaudit run`, 0 for replay */
+	/* Every member is set by the core (Required: always present). */
+	uint32_t struct_size;       /* Required: sizeof(struct da_run_info) of the core */
+	const char *workdir;        /* Required: the submission dir as the target sees it */
+	const char *home;           /* Required: HOME of the target ("/home/auditor") */
+	const char *tmpdir;         /* Required: "/tmp" */
+	const char *const *command; /* Required: target command argv, NULL-terminated
+	                               (may be empty: {NULL} when not known yet) */
+	double duration_s;          /* Required: configured window, seconds */
+	int live;                   /* Required: 1 for `dynaudit run`, 0 for replay */
 	/* ABI 1.0 ends here. */
 };
 
@@ -174,54 +177,57 @@ struct da_run_info {
  * core and stay valid until the plugin's destroy() returns.
  */
 struct da_host {
-	uint32_t struct_size;
-	void *core;                      /* core-private; do not touch */
-	const struct da_run_info *run;   /* the run being audited */
+	/* Every member is set by the core (Required: always present in a host
+	 * of the ABI the plugin was built for; the ABI 1.1 and 1.2 members
+	 * exist whenever the core accepted a 1.1 / 1.2 plugin). */
+	uint32_t struct_size;            /* Required: sizeof(struct da_host) of the core */
+	void *core;                      /* Required: core-private; do not touch */
+	const struct da_run_info *run;   /* Required: the run being audited */
 
-	/* emit — record a finding.
+	/* emit — Required.  Record a finding.
 	 * Arguments: f (see struct da_finding).  Returns 0, or -EINVAL when
 	 * rule/message are missing or severity is out of range (the finding is
 	 * then dropped and the error is shown in the report). */
 	int (*emit)(const struct da_host *host, const struct da_finding *f);
 
-	/* set_summary — the category row of the assessment table.
+	/* set_summary — Required.  The category row of the assessment table.
 	 * observation: short phrase ("Local only", "None");
 	 * remarks: one sentence.  Either may be NULL to keep the default.
 	 * The last call wins.  Strings are copied. */
 	void (*set_summary)(const struct da_host *host, const char *observation,
 			    const char *remarks);
 
-	/* cfg_string — scalar value of key in node, NULL when absent or not a
+	/* cfg_string — Required.  Scalar value of key in node, NULL when absent or not a
 	 * scalar.  node NULL means the plugin's own subtree. */
 	const char *(*cfg_string)(const struct da_host *host, const struct da_cfg *node,
 				  const char *key);
 
-	/* cfg_list — items of a list (a scalar reads as a one-item list).
+	/* cfg_list — Required.  Items of a list (a scalar reads as a one-item list).
 	 * Stores a NULL-terminated array in *items and returns the count; 0 and
 	 * *items = NULL when absent. */
 	size_t (*cfg_list)(const struct da_host *host, const struct da_cfg *node,
 			   const char *key, const char *const **items);
 
-	/* cfg_child — map child of node, NULL when absent. */
+	/* cfg_child — Required.  Map child of node, NULL when absent. */
 	const struct da_cfg *(*cfg_child)(const struct da_host *host, const struct da_cfg *node,
 					  const char *key);
 
-	/* cfg_key_at — name of the i-th key of a map node, NULL past the end.
+	/* cfg_key_at — Required.  Name of the i-th key of a map node, NULL past the end.
 	 * Lets init() reject keys it does not know. */
 	const char *(*cfg_key_at)(const struct da_host *host, const struct da_cfg *node, size_t i);
 
-	/* cfg_where — "file:line" where key (or the node when key is NULL) was
+	/* cfg_where — Required.  "file:line" where key (or the node when key is NULL) was
 	 * set, for error messages. */
 	const char *(*cfg_where)(const struct da_host *host, const struct da_cfg *node,
 				 const char *key);
 
-	/* log — a diagnostic line on dynaudit's stderr; level is an
+	/* log — Required.  A diagnostic line on dynaudit's stderr; level is an
 	 * enum da_log_level (shown by verbosity). */
 	void (*log)(const struct da_host *host, int level, const char *fmt, ...)
 		__attribute__((format(printf, 3, 4)));
 	/* ABI 1.0 ends here. */
 
-	/* unsubscribe (ABI 1.1) — from init() only: stop receiving the kinds
+	/* unsubscribe (ABI 1.1) — Required.  From init() only: stop receiving the kinds
 	 * set in kinds (DA_EVMASK_SET bits) for this run, when their form in
 	 * this run carries nothing the detector uses (e.g. live stat events,
 	 * which never carry a result).  It matters for speed: the live tracer
@@ -231,7 +237,7 @@ struct da_host {
 	int (*unsubscribe)(const struct da_host *host, const uint64_t kinds[DA_EVMASK_WORDS]);
 	/* ABI 1.1 ends here. */
 
-	/* declare_rule (ABI 1.2) — from init() only: add a rule to the ones the
+	/* declare_rule (ABI 1.2) — Required.  From init() only: add a rule to the ones the
 	 * descriptor declares, for detectors whose rules come from their config
 	 * (the rules detector).  The core copies it.  Returns 0, -EEXIST when
 	 * another loaded detector owns the id, -EINVAL for a malformed id, or
@@ -245,19 +251,23 @@ struct da_host {
  * the core never writes to it.
  */
 struct da_plugin {
-	uint32_t struct_size;     /* sizeof(struct da_plugin) */
-	uint32_t abi_major;       /* DA_PLUGIN_ABI_MAJOR at build time */
-	uint32_t abi_minor;       /* DA_PLUGIN_ABI_MINOR at build time */
-	uint32_t abi_patch;       /* DA_PLUGIN_ABI_PATCH at build time */
-	const char *name;         /* config key under plugins:, [a-z][a-z0-9_]* */
-	const char *version;      /* the detector's own version, "1.2.0" */
-	const char *description;  /* one line */
-	const char *category_id;  /* report category id, [a-z][a-z0-9_]* */
-	const char *category_title; /* "Process Spawning" */
-	/* Subscription mask (ABI 1.0); leave zero and use .kinds (ABI 1.2). */
+	/* DA_PLUGIN_HEADER fills the first four. */
+	uint32_t struct_size;     /* Required: sizeof(struct da_plugin); the core reads no
+	                             member past it (a 1.1 descriptor ends before .kinds) */
+	uint32_t abi_major;       /* Required: DA_PLUGIN_ABI_MAJOR at build time */
+	uint32_t abi_minor;       /* Required: DA_PLUGIN_ABI_MINOR at build time */
+	uint32_t abi_patch;       /* Required: DA_PLUGIN_ABI_PATCH at build time */
+	const char *name;         /* Required: config key under plugins:, [a-z][a-z0-9_]*,
+	                             the file name NAME.so */
+	const char *version;      /* Optional: the detector's own version, "1.2.0" (NULL: "?") */
+	const char *description;  /* Optional: one line (NULL: none) */
+	const char *category_id;  /* Required: report category id, [a-z][a-z0-9_]* */
+	const char *category_title; /* Optional: "Process Spawning" (NULL: the id) */
+	/* Optional: subscription mask (ABI 1.0); leave zero and use .kinds
+	 * (ABI 1.2).  Ignored when .kinds is set. */
 	uint64_t subscriptions[DA_EVMASK_WORDS];
 
-	/* init — required.  host: valid until destroy; cfg: the plugin's
+	/* init — Required.  host: valid until destroy; cfg: the plugin's
 	 * subtree (may be an empty map).  Validate the config here and reject
 	 * unknown keys or bad values: return -EINVAL and write a message that
 	 * starts with host->cfg_where(...) ("file:line: key: what is wrong");
@@ -268,29 +278,31 @@ struct da_plugin {
 	int (*init)(const struct da_host *host, const struct da_cfg *cfg, void **state,
 		    char *err, size_t errlen);
 
-	/* on_event — required.  ev is valid only during the call (see
+	/* on_event — Required.  ev is valid only during the call (see
 	 * dynaudit/event.h OWNERSHIP).  Return 0, or negative with a message;
 	 * the core then stops feeding this plugin and reports it. */
 	int (*on_event)(void *state, const struct da_event *ev, char *err, size_t errlen);
 
-	/* finish — optional (NULL).  End of input: emit correlated/summary
+	/* finish — Optional (NULL).  End of input: emit correlated/summary
 	 * findings and call set_summary.  Return as on_event. */
 	int (*finish)(void *state, char *err, size_t errlen);
 
-	/* destroy — optional (NULL).  Free state.  Called exactly once after
+	/* destroy — Optional (NULL).  Free state.  Called exactly once after
 	 * init was called, whatever happened. */
 	void (*destroy)(void *state);
 	/* ABI 1.0 ends here. */
 
-	/* kinds (ABI 1.2) — optional: the subscribed kinds, written with
-	 * DA_KINDS(...).  When set it replaces .subscriptions. */
+	/* kinds (ABI 1.2) — Optional: the subscribed kinds, written with
+	 * DA_KINDS(...).  When set it replaces .subscriptions; a kind >=
+	 * DA_EV_KIND_MAX is refused at load with a message. */
 	const uint16_t *kinds;
-	/* rules (ABI 1.2) — optional but expected: every rule id the detector
-	 * emits, ending with {0}.  NULL: any "<category>.<rule>" id is
+	/* rules (ABI 1.2) — Optional but expected: every rule id the detector
+	 * emits, ending with {0}; an id another loaded detector declares is
+	 * refused.  NULL: any "<category>.<rule>" id is
 	 * accepted (ABI 1.1 behaviour) and `rules:` overrides cannot be
 	 * checked against it. */
 	const struct da_rule_decl *rules;
-	/* options (ABI 1.2) — optional: the keys of the detector's config
+	/* options (ABI 1.2) — Optional: the keys of the detector's config
 	 * subtree, ending with {0}.  NULL: init() validates the subtree itself
 	 * (ABI 1.1 behaviour). */
 	const struct da_option_decl *options;
