@@ -216,6 +216,8 @@ static int add_item(struct pstate *ps, struct items *it, const char *s, size_t a
 static int read_item(struct pstate *ps, struct items *it, bool lists_ok)
 {
 	struct tok k = ps->cur;
+	if (k.type == T_BAD && (ps->text[k.at] == '"' || ps->text[k.at] == '\''))
+		return fail_at(ps, k.at, "unterminated quoted string");
 	if (k.type != T_WORD && k.type != T_STR)
 		return fail_at(ps, k.at, "expected a value here");
 	const struct rlist *l = lists_ok && k.type == T_WORD

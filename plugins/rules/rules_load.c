@@ -448,6 +448,39 @@ static int load_doc(struct loader *ld)
 	return 0;
 }
 
+/* A first pass over the YAML events that stops at a nesting deeper than
+ * any rules file needs: libyaml's document loader takes quadratic time on
+ * a few MB of "[[[[...". */
+static int check_depth(const char *name, const char *text, size_t len, struct rerr *err)
+{
+	yaml_parser_t parser;
+	if (!yaml_parser_initialize(&parser))
+		return -ENOMEM;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	int depth = 0, rc = 0;
+	for (;;) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&parser, &ev))
+			break; /* the loader reports it, with its position */
+		yaml_event_type_t t = ev.type;
+		if (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT)
+			depth++;
+		else if (t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT)
+			depth--;
+		if (depth > RULES_MAX_NESTING) {
+			snprintf(err->msg, sizeof(err->msg), "%s:%zu:%zu: the YAML nests deeper than %d "
+				 "levels", name, ev.start_mark.line + 1, ev.start_mark.column + 1,
+				 RULES_MAX_NESTING);
+			rc = -EINVAL;
+		}
+		yaml_event_delete(&ev);
+		if (rc || t == YAML_STREAM_END_EVENT)
+			break;
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
 int ruleset_load_text(struct ruleset *rs, const char *name, const char *text, size_t len,
 		      struct rerr *err)
 {
@@ -460,6 +493,9 @@ int ruleset_load_text(struct ruleset *rs, const char *name, const char *text, si
 			 name, RULES_MAX_FILE_BYTES);
 		return -EINVAL;
 	}
+	int rc = check_depth(name, text, len, err);
+	if (rc)
+		return rc;
 	yaml_parser_t parser;
 	if (!yaml_parser_initialize(&parser))
 		return -ENOMEM;
@@ -472,7 +508,7 @@ int ruleset_load_text(struct ruleset *rs, const char *name, const char *text, si
 		yaml_parser_delete(&parser);
 		return -EINVAL;
 	}
-	int rc = load_doc(&ld);
+	rc = load_doc(&ld);
 	yaml_document_delete(&ld.doc);
 	yaml_parser_delete(&parser);
 	return rc;
