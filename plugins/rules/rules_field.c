@@ -56,7 +56,7 @@ static const struct rf_name socktype_names[] = {
 static const struct rf_name bool_names[] = {{"true", 1}, {"false", 0}, {NULL, 0}};
 
 static const struct rf_field fields[] = {
-	{"kind", RF_NUM, F_KIND, kind_names, "event kind: exec, open, connect... (see the list)"},
+	{"kind", RF_NUM, F_KIND, kind_names, "event kind (names as in kind_names)"},
 	{"syscall", RF_STR, F_SYSCALL, NULL, "system call name (\"openat\")"},
 	{"pid", RF_NUM, F_PID, NULL, "process (thread group) id"},
 	{"ppid", RF_NUM, F_PPID, NULL, "parent pid"},
