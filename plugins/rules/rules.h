@@ -107,6 +107,8 @@ struct rctx {
 };
 
 const struct rf_field *rf_lookup(const char *name, size_t len);
+/* A field name or argv[N] (*idx = N, else -1); NULL when unknown. */
+const struct rf_field *rf_parse(const char *s, size_t len, int *idx);
 /* The i-th field of the table (for docs and tests), NULL past the end. */
 const struct rf_field *rf_at(size_t i);
 /* value of field f (argv index idx for argv[N], else -1) in ctx. */
@@ -250,6 +252,7 @@ void ruleset_free(struct ruleset *rs);
 int rules_compile_cond(struct ruleset *rs, const char *text, const char *file, int line, int col,
 		       int col_step, struct rcond *out, uint64_t kinds[DA_EVMASK_WORDS],
 		       struct rerr *err);
+/* rules_tmpl.c */
 int rules_compile_tmpl(struct ruleset *rs, const char *text, const char *file, int line, int col,
 		       struct rtmpl *out, struct rerr *err);
 
@@ -259,6 +262,8 @@ char *rarena_strndup(struct ruleset *rs, const char *s, size_t n);
 char *rarena_strdup(struct ruleset *rs, const char *s);
 
 /* rules_eval.c */
+/* "10.0.0.0/8", "2001:db8::/32" or an address: true when valid. */
+bool rules_parse_cidr(const char *s, struct rcidr *c);
 bool rules_eval(const struct ruleset *rs, const struct rcond *c, struct rctx *ctx);
 /* Render a template for ctx into buf (never allocates). */
 const char *rules_render(const struct rtmpl *t, struct rctx *ctx, char *buf, size_t len);

@@ -278,34 +278,6 @@ static bool parse_num(const struct rf_field *f, const char *s, int64_t *out)
 	return true;
 }
 
-static bool parse_cidr(const char *s, struct rcidr *c)
-{
-	char host[64];
-	const char *slash = strchr(s, '/');
-	size_t hl = slash ? (size_t)(slash - s) : strlen(s);
-	if (hl == 0 || hl >= sizeof(host))
-		return false;
-	memcpy(host, s, hl);
-	host[hl] = '\0';
-	memset(c, 0, sizeof(*c));
-	if (inet_pton(AF_INET, host, c->addr) == 1)
-		c->family = 4;
-	else if (inet_pton(AF_INET6, host, c->addr) == 1)
-		c->family = 6;
-	else
-		return false;
-	int max = c->family == 4 ? 32 : 128;
-	c->prefix = max;
-	if (slash) {
-		char *end;
-		long p = strtol(slash + 1, &end, 10);
-		if (!slash[1] || *end || p < 0 || p > max)
-			return false;
-		c->prefix = (int)p;
-	}
-	return true;
-}
-
 /* Turn the collected items into the operand of op on field f. */
 static int build_operand(struct pstate *ps, const struct rf_field *f, enum rop op,
 			 struct items *it, struct roperand *o, kmask kinds)
@@ -354,7 +326,7 @@ static int build_operand(struct pstate *ps, const struct rf_field *f, enum rop o
 		if (!o->cidrs)
 			return -ENOMEM;
 		for (size_t i = 0; i < n; i++)
-			if (!parse_cidr(all[i], &o->cidrs[i]))
+			if (!rules_parse_cidr(all[i], &o->cidrs[i]))
 				return fail_at(ps, at[i], "'%s' is not an address or a CIDR block "
 					       "(10.0.0.0/8, 2001:db8::/32)", all[i]);
 		o->n_cidrs = n;
@@ -401,23 +373,6 @@ static int find_op(const struct pstate *ps)
 		    memcmp(ops[i].name, ps->text + ps->cur.off, ps->cur.len) == 0)
 			return (int)ops[i].op;
 	return -1;
-}
-
-/* A field name, or argv[N]. */
-static const struct rf_field *field_of(const char *s, size_t len, int *idx)
-{
-	*idx = -1;
-	if (len > 6 && memcmp(s, "argv[", 5) == 0 && s[len - 1] == ']') {
-		int v = 0;
-		for (size_t i = 5; i + 1 < len; i++) {
-			if (s[i] < '0' || s[i] > '9' || v > 100000)
-				return NULL;
-			v = v * 10 + (s[i] - '0');
-		}
-		*idx = v;
-		return rf_lookup("argv", 4);
-	}
-	return rf_lookup(s, len);
 }
 
 static int parse_test(struct pstate *ps, const struct rf_field *f, int idx, size_t field_at,
@@ -543,7 +498,7 @@ static int parse_unary(struct pstate *ps, kmask kinds)
 	} else if (k.type == T_WORD) {
 		const char *s = ps->text + k.off;
 		int idx;
-		const struct rf_field *f = field_of(s, k.len, &idx);
+		const struct rf_field *f = rf_parse(s, k.len, &idx);
 		next(ps);
 		bool has_op = find_op(ps) >= 0 || ps->cur.type == T_OP ||
 			      (ps->cur.type == T_WORD && !is_word(ps, "and") && !is_word(ps, "or"));
@@ -627,56 +582,4 @@ int rules_compile_cond(struct ruleset *rs, const char *text, const char *file, i
 				       (int)ps.cur.len, ps.text + ps.cur.off);
 	out->end = (uint32_t)rs->prog.n_insns;
 	return rc;
-}
-
-/* ---- message templates: text with %{field} ------------------------------- */
-
-int rules_compile_tmpl(struct ruleset *rs, const char *text, const char *file, int line, int col,
-		       struct rtmpl *out, struct rerr *err)
-{
-	struct pstate ps = {.rs = rs, .text = text, .n = strlen(text), .file = file, .line = line,
-			    .col = col, .col_step = 1, .err = err};
-	if (ps.n > RULES_MAX_COND_BYTES)
-		return fail_at(&ps, 0, "message is longer than %d bytes", RULES_MAX_COND_BYTES);
-	/* the parts point into the text: keep it as long as the rule set */
-	text = rarena_strdup(rs, text);
-	if (!text)
-		return -ENOMEM;
-	ps.text = text;
-	size_t max = ps.n + 1;
-	out->parts = rarena_alloc(rs, max * sizeof(*out->parts));
-	if (!out->parts)
-		return -ENOMEM;
-	out->n_parts = 0;
-	size_t lit = 0;
-	for (size_t i = 0; i <= ps.n; i++) {
-		bool end = i == ps.n;
-		bool field = !end && text[i] == '%' && i + 1 < ps.n && text[i + 1] == '{';
-		bool pct = !end && text[i] == '%' && i + 1 < ps.n && text[i + 1] == '%';
-		if (!end && !field && !pct)
-			continue;
-		if (i > lit)
-			out->parts[out->n_parts++] = (struct rtmpl_part){.lit = text + lit,
-									 .lit_len = i - lit};
-		if (pct) {
-			out->parts[out->n_parts++] = (struct rtmpl_part){.lit = "%", .lit_len = 1};
-			lit = ++i + 1;
-			continue;
-		}
-		if (end)
-			break;
-		const char *close = memchr(text + i + 2, '}', ps.n - i - 2);
-		if (!close)
-			return fail_at(&ps, i, "'%%{' without a closing '}'");
-		int idx;
-		size_t flen = (size_t)(close - text - i - 2);
-		const struct rf_field *f = field_of(text + i + 2, flen, &idx);
-		if (!f)
-			return fail_at(&ps, i + 2, "unknown field '%.*s' in the message", (int)flen,
-				       text + i + 2);
-		out->parts[out->n_parts++] = (struct rtmpl_part){.field = f, .argv_idx = idx};
-		i = (size_t)(close - text);
-		lit = i + 1;
-	}
-	return 0;
 }

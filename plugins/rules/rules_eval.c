@@ -19,6 +19,34 @@
 
 #include "rules.h"
 
+bool rules_parse_cidr(const char *s, struct rcidr *c)
+{
+	char host[64];
+	const char *slash = strchr(s, '/');
+	size_t hl = slash ? (size_t)(slash - s) : strlen(s);
+	if (hl == 0 || hl >= sizeof(host))
+		return false;
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	memset(c, 0, sizeof(*c));
+	if (inet_pton(AF_INET, host, c->addr) == 1)
+		c->family = 4;
+	else if (inet_pton(AF_INET6, host, c->addr) == 1)
+		c->family = 6;
+	else
+		return false;
+	int max = c->family == 4 ? 32 : 128;
+	c->prefix = max;
+	if (slash) {
+		char *end;
+		long p = strtol(slash + 1, &end, 10);
+		if (!slash[1] || *end || p < 0 || p > max)
+			return false;
+		c->prefix = (int)p;
+	}
+	return true;
+}
+
 static bool in_cidr(const struct roperand *o, const char *s)
 {
 	char host[128], port[16];

@@ -124,6 +124,22 @@ const struct rf_field *rf_lookup(const char *name, size_t len)
 	return NULL;
 }
 
+const struct rf_field *rf_parse(const char *s, size_t len, int *idx)
+{
+	*idx = -1;
+	if (len > 6 && memcmp(s, "argv[", 5) == 0 && s[len - 1] == ']') {
+		int v = 0;
+		for (size_t i = 5; i + 1 < len; i++) {
+			if (s[i] < '0' || s[i] > '9' || v > 100000)
+				return NULL;
+			v = v * 10 + (s[i] - '0');
+		}
+		*idx = v;
+		return rf_lookup("argv", 4);
+	}
+	return rf_lookup(s, len);
+}
+
 const struct rf_field *rf_at(size_t i)
 {
 	return i < N_FIELDS ? &fields[i] : NULL;
