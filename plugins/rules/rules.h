@@ -268,6 +268,12 @@ bool rules_eval(const struct ruleset *rs, const struct rcond *c, struct rctx *ct
 /* Render a template for ctx into buf (never allocates). */
 const char *rules_render(const struct rtmpl *t, struct rctx *ctx, char *buf, size_t len);
 
+/* rules_seq.c: feed one event to sequence rule r; fire(arg, r, evidence,
+ * n) for each sequence it completes (evidence: one line per step). */
+typedef void (*rules_fire_fn)(void *arg, struct rrule *r, const char *const *evidence, size_t n);
+void rules_seq_advance(const struct ruleset *rs, struct rrule *r, struct rctx *ctx,
+		       rules_fire_fn fire, void *arg);
+
 /* rules_proc.c: the process tree. */
 int rproc_init(struct rproc_table *t);
 void rproc_free(struct rproc_table *t);

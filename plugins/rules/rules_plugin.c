@@ -158,59 +158,9 @@ static void fire(struct rules_state *st, struct rrule *r, const char *const *evi
 	(void)st->host->emit(st->host, &f);
 }
 
-static void keep_text(char *dst, const struct da_event *ev)
+static void fire_sequence(void *arg, struct rrule *r, const char *const *evidence, size_t n)
 {
-	snprintf(dst, RULES_EVIDENCE_LEN, "%s", ev->text ? ev->text : "");
-}
-
-/* Advance the open sequences of r with this event, then maybe open one. */
-static void run_sequence(struct rules_state *st, struct rrule *r)
-{
-	const struct da_event *ev = st->ctx.ev;
-	for (int i = 0; i < RULES_MAX_PARTIALS; i++) {
-		struct rpartial *p = &r->partials[i];
-		if (!p->used)
-			continue;
-		if (ev->time_s - p->t0 > r->within) {
-			p->used = false;
-			continue;
-		}
-		bool related = r->scope == SCOPE_PROCESS ? ev->pid == p->anchor
-							 : rproc_descends(&st->procs, ev->pid, p->anchor);
-		if (!related || !rules_eval(&st->rs, &r->steps[p->next], &st->ctx))
-			continue;
-		keep_text(p->evidence[p->next], ev);
-		if (++p->next < r->n_steps)
-			continue;
-		const char *lines[RULES_MAX_STEPS];
-		for (int s = 0; s < r->n_steps; s++)
-			lines[s] = p->evidence[s];
-		fire(st, r, lines, (size_t)r->n_steps);
-		p->used = false;
-	}
-	if (!DA_EVMASK_HAS(r->kinds, ev->kind % DA_EV_KIND_MAX) ||
-	    !rules_eval(&st->rs, &r->steps[0], &st->ctx))
-		return;
-	/* one open sequence per anchor: a repeat restarts its window */
-	struct rpartial *slot = NULL, *oldest = NULL;
-	for (int i = 0; i < RULES_MAX_PARTIALS && !slot; i++) {
-		struct rpartial *p = &r->partials[i];
-		if (p->used && p->anchor == ev->pid && p->next == 1)
-			slot = p;
-		else if (!p->used)
-			slot = p;
-		else if (!oldest || p->t0 < oldest->t0)
-			oldest = p;
-	}
-	if (!slot) {
-		slot = oldest;
-		r->evicted++;
-	}
-	slot->used = true;
-	slot->anchor = ev->pid;
-	slot->next = 1;
-	slot->t0 = ev->time_s;
-	keep_text(slot->evidence[0], ev);
+	fire(arg, r, evidence, n);
 }
 
 static int rules_on_event(void *state, const struct da_event *ev, char *err, size_t errlen)
@@ -223,7 +173,7 @@ static int rules_on_event(void *state, const struct da_event *ev, char *err, siz
 	for (size_t i = 0; i < st->rs.n_rules; i++) {
 		struct rrule *r = &st->rs.rules[i];
 		if (r->n_steps > 1) {
-			run_sequence(st, r);
+			rules_seq_advance(&st->rs, r, &st->ctx, fire_sequence, st);
 		} else if (DA_EVMASK_HAS(r->kinds, kind) && rules_eval(&st->rs, &r->steps[0], &st->ctx)) {
 			const char *line = ev->text ? ev->text : "";
 			fire(st, r, &line, ev->text ? 1 : 0);

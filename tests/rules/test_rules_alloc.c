@@ -55,13 +55,21 @@ static const char RULES[] =
 	"  - id: d\n    severity: critical\n    message: seq\n    within: 5s\n"
 	"    sequence: [kind = connect, spawned and name.shell and stdin startswith socket:inet]\n";
 
+static void count_fire(void *arg, struct rrule *r, const char *const *ev, size_t n)
+{
+	(void)r;
+	(void)ev;
+	(void)n;
+	(*(long *)arg)++;
+}
+
 Test(alloc, evaluation_allocates_nothing)
 {
 	struct fixture fx;
 	cr_assert_eq(fx_load(&fx, RULES), 0, "%s", fx.err.msg);
 	const char *argv[] = {"/bin/sh", "-c", "id"};
 	char msg[RULES_MSG_LEN];
-	long matched = 0;
+	long matched = 0, fired = 0;
 	counting = 1;
 	for (int i = 0; i < 20000; i++) {
 		int32_t pid = 100 + i % 500;
@@ -84,6 +92,9 @@ Test(alloc, evaluation_allocates_nothing)
 			fx.ctx.filled = 0;
 			rproc_prepare(&fx.procs, &ev[e], &fx.ctx);
 			for (size_t r = 0; r < fx.rs.n_rules; r++)
+				if (fx.rs.rules[r].n_steps > 1)
+					rules_seq_advance(&fx.rs, &fx.rs.rules[r], &fx.ctx, count_fire, &fired);
+			for (size_t r = 0; r < fx.rs.n_rules; r++)
 				for (int s = 0; s < fx.rs.rules[r].n_steps; s++)
 					if (rules_eval(&fx.rs, &fx.rs.rules[r].steps[s], &fx.ctx)) {
 						matched++;
@@ -94,6 +105,7 @@ Test(alloc, evaluation_allocates_nothing)
 	}
 	counting = 0;
 	cr_assert_gt(matched, 20000, "the rules did run (%ld matches)", matched);
+	cr_assert_gt(fired, 1000, "the sequence completed (%ld times)", fired);
 	cr_assert_eq(allocations, 0, "%ld allocations while evaluating", allocations);
 	fx_free(&fx);
 }
