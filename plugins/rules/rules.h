@@ -239,7 +239,8 @@ struct rerr {
 };
 
 /* rules_load.c: read one rules file into rs (rules, lists, macros).
- * 0, or -EINVAL with err filled; -ENOMEM. */
+ * 0, or -EINVAL with err filled; -ENOENT (err: "path: cannot open...")
+ * when the file cannot be read; -ENOMEM. */
 int ruleset_load_file(struct ruleset *rs, const char *path, struct rerr *err);
 /* The same from memory (tests); name is used in messages. */
 int ruleset_load_text(struct ruleset *rs, const char *name, const char *text, size_t len,

@@ -520,7 +520,7 @@ int ruleset_load_file(struct ruleset *rs, const char *path, struct rerr *err)
 	if (!f) {
 		snprintf(err->msg, sizeof(err->msg), "%s: cannot open the rules file: %s", path,
 			 strerror(errno));
-		return -EINVAL;
+		return -ENOENT;
 	}
 	char *buf = malloc(RULES_MAX_FILE_BYTES + 1);
 	size_t n = buf ? fread(buf, 1, RULES_MAX_FILE_BYTES + 1, f) : 0;

@@ -109,6 +109,10 @@ static int rules_init(const struct da_host *host, const struct da_cfg *cfg, void
 		snprintf(path, sizeof(path), "%s%s", files[i][0] == '/' ? "" : dir, files[i]);
 		struct rerr e = {{0}};
 		int rc = ruleset_load_file(&st->rs, path, &e);
+		if (rc == -ENOENT) { /* say which config entry named it */
+			snprintf(err, errlen, "%s: files: %s", host->cfg_where(host, cfg, "files"), e.msg);
+			return -EINVAL;
+		}
 		if (rc < 0) {
 			snprintf(err, errlen, "%s", rc == -ENOMEM ? "rules: out of memory" : e.msg);
 			return rc;
