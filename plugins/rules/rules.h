@@ -84,8 +84,10 @@ struct rproc {
 struct rproc_table {
 	struct rproc *slots;         /* RULES_MAX_PROCS, open addressing */
 	size_t used;
-	int32_t first_pid;           /* the first process seen: the target */
-	bool first_exec_seen;        /* the target's own exec happened */
+	/* The first process of each phase (0: the target, 1: target.setup)
+	 * and whether its own exec, dynaudit's doing, happened. */
+	int32_t first_pid[2];
+	bool first_exec_seen[2];
 	uint64_t dropped;            /* processes not remembered (table full) */
 };
 

@@ -68,18 +68,25 @@ static struct rproc *proc_add(struct rproc_table *t, int32_t pid, int32_t ppid)
 	return p;
 }
 
+static int phase_of(const struct da_event *ev)
+{
+	return ev->phase && strcmp(ev->phase, "setup") == 0;
+}
+
 void rproc_prepare(struct rproc_table *t, const struct da_event *ev, struct rctx *ctx)
 {
-	if (t->first_pid == 0 && ev->pid > 0)
-		t->first_pid = ev->pid;
+	int ph = phase_of(ev);
+	if (t->first_pid[ph] == 0 && ev->pid > 0)
+		t->first_pid[ph] = ev->pid;
 	struct rproc *p = proc_add(t, ev->pid, ev->ppid);
 	if (p && p->ppid == 0 && ev->ppid > 0)
 		p->ppid = ev->ppid;
 	ctx->proc = p;
-	/* The target's own exec (target.command) is dynaudit's doing, not the
-	 * submission's: the first exec of the first process. */
-	ctx->initial_exec = ev->kind == DA_EV_PROC_EXEC && !t->first_exec_seen &&
-			    ev->pid == t->first_pid && (!p || p->execs == 0);
+	/* The target's own exec (target.command, or target.setup's command
+	 * in the setup phase) is dynaudit's doing, not the submission's: the
+	 * first exec of the phase's first process. */
+	ctx->initial_exec = ev->kind == DA_EV_PROC_EXEC && !t->first_exec_seen[ph] &&
+			    ev->pid == t->first_pid[ph] && (!p || p->execs == 0);
 }
 
 void rproc_update(struct rproc_table *t, const struct da_event *ev)
@@ -96,8 +103,8 @@ void rproc_update(struct rproc_table *t, const struct da_event *ev)
 			proc_add(t, ev->target_pid, ev->pid);
 		}
 	} else if (ev->kind == DA_EV_PROC_EXEC && ev->err == 0) {
-		if (ev->pid == t->first_pid)
-			t->first_exec_seen = true;
+		if (ev->pid == t->first_pid[phase_of(ev)])
+			t->first_exec_seen[phase_of(ev)] = true;
 		struct rproc *p = rproc_find(t, ev->pid);
 		const char *exe = ev->path ? ev->path
 			       : (ev->argc > 0 && ev->argv && ev->argv[0]) ? ev->argv[0] : "";

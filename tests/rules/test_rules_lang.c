@@ -125,6 +125,23 @@ Test(lang, process_tree)
 	fx_free(&fx);
 }
 
+Test(lang, initial_exec_per_phase)
+{
+	struct fixture fx;
+	cr_assert_eq(fx_load(&fx, RULE("initial_exec")), 0, "%s", fx.err.msg);
+	struct da_event ev = fx_event(DA_EV_PROC_EXEC, 4, 0);
+	ev.phase = "setup";
+	ev.path = "/usr/bin/make";
+	cr_assert(fx_match(&fx, 0, &ev), "the setup command");
+	cr_assert(!fx_match(&fx, 0, &ev), "a second exec of the setup process");
+	ev = fx_event(DA_EV_PROC_EXEC, 9, 0);
+	ev.path = "/usr/bin/python3";
+	cr_assert(fx_match(&fx, 0, &ev), "the target command");
+	ev.path = "/bin/sh";
+	cr_assert(!fx_match(&fx, 0, &ev), "the target re-executing itself is its own doing");
+	fx_free(&fx);
+}
+
 Test(lang, template)
 {
 	struct fixture fx;
