@@ -503,7 +503,7 @@ static int parse_unary(struct pstate *ps, kmask kinds)
 		bool has_op = find_op(ps) >= 0 || ps->cur.type == T_OP ||
 			      (ps->cur.type == T_WORD && !is_word(ps, "and") && !is_word(ps, "or"));
 		struct rmacro *m = NULL;
-		for (size_t i = 0; !has_op && i < ps->rs->n_macros; i++)
+		for (size_t i = 0; !f && i < ps->rs->n_macros; i++) /* no macro is named like a field */
 			if (strlen(ps->rs->macros[i].name) == k.len &&
 			    memcmp(ps->rs->macros[i].name, s, k.len) == 0)
 				m = &ps->rs->macros[i];
@@ -536,12 +536,12 @@ static int parse_unary(struct pstate *ps, kmask kinds)
 /* a (and|or) b ...: jumps to the end when the accumulator decides it. */
 static int parse_chain(struct pstate *ps, kmask kinds, bool is_and)
 {
-	size_t patches[512];
+	size_t patches[256];
 	size_t n_patch = 0;
 	int rc = is_and ? parse_unary(ps, kinds) : parse_chain(ps, kinds, true);
 	while (!rc && is_word(ps, is_and ? "and" : "or")) {
 		if (n_patch >= sizeof(patches) / sizeof(patches[0]))
-			return fail_at(ps, ps->cur.at, "too many '%s' in one chain (at most 512; "
+			return fail_at(ps, ps->cur.at, "too many '%s' in one chain (at most 256; "
 				       "group them with parentheses)", is_and ? "and" : "or");
 		rc = emit(ps, (struct rinsn){.code = is_and ? I_JF : I_JT}, &patches[n_patch++]);
 		if (rc)

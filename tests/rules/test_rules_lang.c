@@ -200,6 +200,9 @@ Test(errors, positions_and_messages)
 	cr_assert(strstr(load_error(RULE("addr endpoint \"[::1\"")), "5:30: "));
 	cr_assert(strstr(load_error(RULE("path = \"/a")), "unterminated quoted string"), "%s",
 		  load_error(RULE("path = \"/a")));
+	cr_assert(strstr(load_error("macros:\n  m: pid = 1\n" RULE("m m")),
+			 "t.rules.yaml:7:18: expected 'and', 'or' or the end, not 'm'"),
+		  "%s", load_error("macros:\n  m: pid = 1\n" RULE("m m")));
 	cr_assert(strstr(load_error("macros:\n  a: b\n  b: a\n" RULE("a")),
 			 "macro 'a' uses itself"));
 	cr_assert(strstr(load_error("macros:\n  m: path = )\n" RULE("m")),
