@@ -31,6 +31,13 @@ check "the rule fired with the overridden severity: $got" \
 check "the category is Custom Rules" \
   [ "$(json "$TMP/out/report.json" '[c["title"] for c in r["categories"] if c["id"] == "rules"][0]')" = "Custom Rules" ]
 
+# the same from an INI config
+printf '[plugin.rules]\nfiles = rules/ptrace.rules.yaml\n' > "$TMP/course/audit.ini"
+"$DYNAUDIT" replay -c ../course/audit.ini --strace "$FIX/privilege-attempts/strace.log" \
+  -o "$TMP/out-ini" >/dev/null 2>"$TMP/err"
+check "INI: the rule fired (exit $?)" \
+  grep -q '"rule": *"rules.ptrace_seen"' "$TMP/out-ini/report.json"
+
 printf 'rules:\n  - id: x\n    severity: high\n    message: m\n    condition: pid = abc\n' \
   > "$TMP/course/rules/ptrace.rules.yaml"
 "$DYNAUDIT" check -c ../course/audit.yaml >/dev/null 2>"$TMP/err"
