@@ -3,7 +3,8 @@
 # every fixture of tests/fixtures/MANIFEST.tsv is replayed once with the
 # built-in detectors and configs/rules/builtin-equivalents.rules.yaml
 # loaded together; for each rule tagged `equivalent:<built-in rule>` the
-# findings must be the same events: the same pids with the same counts
+# findings must be the same events: the same pids, the same time of the
+# first event and the same counts
 # (restricted to the built-in's case named by equivalent_severity: /
 # equivalent_message:).  Prints the rule -> matches table.
 . "$(dirname "$0")/lib.sh"
@@ -40,13 +41,16 @@ for r in rules:
         mine, theirs = {}, {}
         for c in rep["categories"]:
             for f in c.get("findings", []):
+                key = (f["pid"], f["time_s"])  # the process and its first event
                 if f["rule"] == "rules." + r["id"]:
-                    mine[f["pid"]] = mine.get(f["pid"], 0) + f["count"]
+                    mine[key] = mine.get(key, 0) + f["count"]
                 elif (f["rule"] == tags["equivalent"]
                       and f["severity"] == tags.get("equivalent_severity", f["severity"])
                       and tags.get("equivalent_message", "") in f["message"]):
-                    theirs[f["pid"]] = theirs.get(f["pid"], 0) + f["count"]
+                    theirs[key] = theirs.get(key, 0) + f["count"]
         total += sum(mine.values())
+        mine = {"%d@%.6f" % k: n for k, n in mine.items()}
+        theirs = {"%d@%.6f" % k: n for k, n in theirs.items()}
         if mine != theirs:
             print("FAIL %s: rules.%s %s, %s %s" % (fixture, r["id"], mine, tags["equivalent"], theirs))
     fired += total > 0
