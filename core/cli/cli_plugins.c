@@ -133,7 +133,10 @@ static void markdown_detector(const struct loaded_plugin *lp)
 		printf("Options: %s.\n\n", d->options ? "none" : "not declared");
 	}
 	if (!d->rules) {
-		printf("Rules: not declared.\n\n");
+		/* a detector whose rules come from its config declares them at
+		 * init (host->declare_rule); the descriptor has none to list */
+		printf("Rules: not declared%s.\n\n",
+		       d->options ? " in the descriptor (a detector whose rules come from its config declares them when it starts)" : "");
 		return;
 	}
 	printf("| rule | severity | what it detects |\n|---|---|---|\n");

@@ -32,7 +32,7 @@ check "plugins --rules-markdown exits 0 (got $rc): $(cat "$TMP/err")" [ $rc = 0 
 for p in process network file privilege code_integrity backdoor; do
   check "built-in $p is in the generated section" grep -q "^### \`$p\`" "$TMP/gen.md"
 done
-undeclared=$(awk '/^### /{d=$2} /^Rules: not declared/{print d}' "$TMP/gen.md" | tr -d '`' | paste -sd' ')
+undeclared=$(awk '/^### /{d=$2} /^Rules: not declared\.$/{print d}' "$TMP/gen.md" | tr -d '`' | paste -sd' ')
 check "every built-in detector declares its rules (.rules); these do not: ${undeclared:-none}" [ -z "$undeclared" ]
 noopts=$(awk '/^### /{d=$2} /^Options: not declared/{print d}' "$TMP/gen.md" | tr -d '`' | paste -sd' ')
 check "every built-in detector declares its options (.options); these do not: ${noopts:-none}" [ -z "$noopts" ]
