@@ -546,6 +546,8 @@ static void on_seccomp_stop(struct tracer *t, struct tracee *th)
 	}
 	if (!c->deny_errno)
 		tracer_timeskip_timer(t, th, c);
+	if (t->opt.net_call && c->salen && !c->deny_errno) /* deception sink, just in time */
+		t->opt.net_call(t->opt.net_call_ctx, c->row->id == SC_BIND, th->tgid, (int)c->args[0], c->sa, c->salen);
 	th->call_valid = true;
 	bool wants_exit = tracer_decode_wants_exit(t, c);
 	if (c->row && (c->row->id == SC_EXECVE || c->row->id == SC_EXECVEAT) && !c->deny_errno)
