@@ -514,6 +514,7 @@ static void on_seccomp_stop(struct tracer *t, struct tracee *th)
 		c->row = (c->nr >= 0 && c->nr < (long)(sizeof(t->by_nr) / sizeof(t->by_nr[0])))
 				 ? t->by_nr[c->nr] : NULL;
 		if (!c->row) {
+			tracer_timeskip_wait(t, th, c); /* poll, select, futex... */
 			resume(t, th, 0);
 			return;
 		}

@@ -195,6 +195,13 @@ bool tracer_timeskip_sleep(struct tracer *t, struct tracee *th, struct sc_call *
 /* At a timer's ptrace seccomp stop, after tracer_decode_entry: arm it for
  * the threshold instead when it asks for more (registers rewritten). */
 void tracer_timeskip_timer(struct tracer *t, struct tracee *th, struct sc_call *c);
+/* The filter rules of the timed waits (poll, select, epoll_wait, futex:
+ * not table syscalls), when skipping is on; scmp_ctx is a
+ * scmp_filter_ctx.  0 or a libseccomp error. */
+int tracer_timeskip_rules(struct tracer *t, void *scmp_ctx);
+/* At the seccomp stop of a syscall without a table row: a timed wait
+ * longer than the threshold gets a zero timeout (published as a cut). */
+void tracer_timeskip_wait(struct tracer *t, struct tracee *th, struct sc_call *c);
 
 /* tracer_oracle.c — the outcome of a notified read-only open of path
  * (absolute, sandbox view): 0 readable, an errno the open would fail
