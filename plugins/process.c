@@ -48,6 +48,12 @@
  *                         (`sh run.sh` starting `sh -c`).  Shells run by the
  *                         setup phase or an allowed build driver (make
  *                         recipes) are expected and ignored.
+ *   process.remote_exec   critical  an exec whose argv holds a string (4+
+ *                         bytes) the process or an ancestor received from
+ *                         an inet socket moments before (live tracer:
+ *                         the exec event's arg[2]); a -c string or inline
+ *                         code run after reading a file on stdin is rated
+ *                         as after an accept (arg[3]).
  *   process.inline_code   medium    a child (not the run's first exec) runs
  *                         code from its command line: python -c, perl/ruby
  *                         -e, node -e/--eval, php -r; high when the code
@@ -1309,11 +1315,13 @@ static void report_shell_script(struct state *st, const struct da_event *ev, con
 	const char *danger = shell_danger(script);
 	const char *name = (ev->argc > 0 && ev->argv && ev->argv[0]) ? base_name(ev->argv[0]) : applet;
 	const struct proc *parent = p && p->ppid > 0 ? proc_find(st, p->ppid) : NULL;
-	if (!danger && (serves_network(st, p) || serves_network(st, parent)))
+	bool served = serves_network(st, p) || serves_network(st, parent);
+	bool fed = ev->arg[3] == 1; /* live: its stdin, a file, was read first */
+	if (!danger && (served || fed))
 		report(st, "process.shell", DA_SEV_HIGH, ev,
-		       "Treat as a backdoor unless the assignment asks for it: a server that runs a shell once a client connected executes what the network sends.",
-		       "Spawns a shell after accepting a network connection (remote command execution): %s -c '%.200s'",
-		       name, script);
+		       "Treat as a backdoor unless the assignment asks for it: a program that runs a shell once it got input executes what its input says.",
+		       "Spawns a shell after %s (remote command execution): %s -c '%.200s'",
+		       served ? "accepting a network connection" : "reading its input", name, script);
 	else if (danger)
 		report(st, "process.shell", DA_SEV_HIGH, ev,
 		       "Find out what the command does: it goes beyond running ordinary programs.",
@@ -1336,7 +1344,7 @@ static bool check_inline_code(struct state *st, const struct da_event *ev, const
 	bool danger = code_danger(code);
 	/* inline code started by a server that accepted a client: remote
 	 * command execution, whatever the code */
-	bool remote = !setup && serves_network(st, proc_find(st, ev->pid));
+	bool remote = !setup && (serves_network(st, proc_find(st, ev->pid)) || ev->arg[3] == 1);
 	if (!danger && !remote && allowed_explicitly)
 		return false;
 	char excerpt[220];
@@ -1630,6 +1638,13 @@ static void on_exec(struct state *st, const struct da_event *ev)
 		if (p->held)
 			return;
 	}
+	/* bytes a connection sent moments before, now on a command line
+	 * (the live tracer's arg[2]: 1 + that argv index) */
+	if (!ev->err && ev->arg[2] > 0 && ev->arg[2] <= ev->argc && ev->argv && ev->argv[ev->arg[2] - 1])
+		report(st, "process.remote_exec", DA_SEV_CRITICAL, ev,
+		       "Treat as a backdoor: the program runs what a network peer sent it.",
+		       "Runs %s with '%.200s' on its command line, received from a network connection moments before (remote command execution)",
+		       ev->path ? base_name(ev->path) : "a program", ev->argv[ev->arg[2] - 1]);
 	judge_exec(st, ev);
 }
 

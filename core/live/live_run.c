@@ -668,6 +668,8 @@ static int setup(struct run *r, char *err, size_t errlen)
 		.skip_sleeps_s = r->cfg->skip_sleeps_s,
 		.net_call = r->cfg->connect_sink ? at_net_call : NULL,
 		.net_call_ctx = r,
+		/* a client's bytes reaching exec argv (driven servers above all) */
+		.track_received = true,
 	};
 	rc = tracer_new(&r->tracer, &topt, err, errlen);
 	if (rc < 0)

@@ -313,6 +313,8 @@ int tracer_new(struct tracer **out, const struct tracer_options *opt, char *err,
 		return -ENOMEM;
 	}
 	bus_subscribed_mask(opt->bus, t->mask);
+	if (opt->track_received) /* tracer_taint.c reads what is received */
+		DA_EVMASK_SET(t->mask, DA_EV_NET_RECV);
 	for (const struct sc_row *row = tracer_syscall_table; row->name; row++) {
 		int nr = seccomp_syscall_resolve_name(row->name);
 		if (nr >= 0 && nr < (int)(sizeof(t->by_nr) / sizeof(t->by_nr[0])))
@@ -340,6 +342,7 @@ void tracer_free(struct tracer *t)
 {
 	if (!t)
 		return;
+	tracer_taint_free(t);
 	if (t->threads) {
 		for (size_t i = 0; i < t->threads->cap; i++)
 			if (t->threads->keys[i]) {
@@ -608,6 +611,8 @@ static void on_syscall_stop(struct tracer *t, struct tracee *th)
 	c->has_result = have;
 	if (have)
 		tracer_decode_exit(t, th, c);
+	if (have)
+		tracer_taint_recv(t, th, c);
 	tracer_prefetch_fds(t, th, c);
 	resume(t, th, 0);
 	tracer_event_publish(t, th, c);

@@ -76,6 +76,13 @@ struct tracer_options {
 	 * wrote it (connect_sink.h).  NULL: none. */
 	void (*net_call)(void *ctx, bool is_bind, pid_t tgid, int fd, const void *sa, size_t salen);
 	void *net_call_ctx;
+	/* (addition) Received data reaching exec argv: recvfrom/recvmsg/
+	 * recvmmsg stop at their exit (NET_RECV events are published) and
+	 * their first bytes on inet sockets are kept; exec events carry in
+	 * arg[2] 1 + the index of an argv string of 4+ bytes the process tree
+	 * received in the last minute, and in arg[3] 1 when fd 0 is a file
+	 * read past its start (tracer_taint.c). */
+	bool track_received;
 };
 
 #define TRACER_PAYLOAD_MAX 512

@@ -42,7 +42,10 @@
  *    as one that timed out does (0 ready, ETIMEDOUT), and Timer threads,
  *    select loops and futex waits run what follows.  Shorter ones run as
  *    asked.  Published as a cut sleep (syscall the wait's name, detail
- *    "cut").
+ *    "cut"; "wait cut" for futex, which runtimes use for their own idle
+ *    threads, so process.long_sleep does not judge it).  A thread that
+ *    waits again for the end it was cut from (it compares the clock:
+ *    queue.get, the JVM's parks and Thread.sleep) is not cut again.
  *
  * Not moved: clock reads.  A program that compares time() before and after
  * its sleep can notice (the JVM's Thread.sleep does: it waits again for
@@ -199,6 +202,10 @@ struct wait_row {
 	int arg;        /* the timeout's argument */
 };
 
+/* A wait ending this close to the end of the thread's last cut one is
+ * the same wait again. */
+#define REWAIT_SLACK_S 5.0
+
 #define FUTEX_OP_MASK 0x7f
 #define FUTEX_OP_WAIT 0
 #define FUTEX_OP_WAIT_BITSET 9
@@ -327,8 +334,19 @@ void tracer_timeskip_wait(struct tracer *t, struct tracee *th, struct sc_call *c
 	if (!w || c->arch != AUDIT_ARCH_X86_64)
 		return;
 	double left = wait_left(t, th, w, c);
-	if (left < 0 || !may_cut(t, th, left) || !cut_wait(th, w))
+	if (left < 0 || left <= t->opt.skip_sleeps_s || !th->proc)
 		return;
+	/* The same thread waiting again for the end it was cut from compares
+	 * the clock (queue.get, the JVM's parks): cutting again cannot help. */
+	double end = clock_s(CLOCK_MONOTONIC) + left;
+	if (th->proc->cut_tid == th->tid && fabs(end - th->proc->cut_end) < REWAIT_SLACK_S) {
+		t->stats.cuts_refused++;
+		return;
+	}
+	if (!may_cut(t, th, left) || !cut_wait(th, w))
+		return;
+	th->proc->cut_tid = th->tid;
+	th->proc->cut_end = end;
 	count_cut(t, th, c, left, 0);
 	/* published as a cut sleep is (process.long_sleep): arg[0] the wait
 	 * asked for, arg[1] what was left of it */
@@ -339,7 +357,9 @@ void tracer_timeskip_wait(struct tracer *t, struct tracee *th, struct sc_call *c
 	da_event_init(&ev, DA_EV_SYSCALL_OTHER);
 	tracer_event_origin(t, th, &ev);
 	ev.syscall = w->name;
-	ev.detail = "cut";
+	/* a futex wait is a runtime's as often as the program's (the JVM
+	 * parks idle threads for a day): cut, but not judged as a sleep */
+	ev.detail = w->how == WAIT_FUTEX ? "wait cut" : "cut";
 	ev.arg[0] = (int64_t)(left + 0.5);
 	ev.arg[1] = 0;
 	ev.text = text;

@@ -26,7 +26,9 @@ for case in select:3600 poll:600 epoll:1800 event:3600 timer:600; do
 	[ "$(json 'int(r["stats"]["sleep_seconds_skipped"]) >= '"$secs"' - 10')" = True ] ||
 		fail "$how: stats.sleep_seconds_skipped: $(json 'r["stats"]["sleep_seconds_skipped"]')"
 	rules >"$tmp/rules.txt"
-	grep -q "^process.long_sleep medium .*$secs s" "$tmp/rules.txt" || fail "$how: no long_sleep finding: $(cat "$tmp/rules.txt")"
+	case $how in event|timer) ;; # futex waits: cut, not judged (runtimes park idle threads for a day)
+	*) grep -q "^process.long_sleep medium .*$secs s" "$tmp/rules.txt" || fail "$how: no long_sleep finding: $(cat "$tmp/rules.txt")" ;;
+	esac
 done
 
 # benign: threads with short timed waits, a select loop with a 1 s
