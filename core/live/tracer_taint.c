@@ -7,8 +7,9 @@
  * opt.track_received is on: recvfrom/recvmsg/recvmmsg on an inet socket
  * stop at their exit (the event kind NET_RECV is added to the mask), and
  * the first TAINT_KEEP bytes of each are kept in a small ring with the
- * receiving process (namespace pid) and the time.  At an exec, every argv
- * string of TAINT_MIN_LEN bytes or more is looked for in what the process
+ * receiving process (namespace pid) and the time (a stream read in small
+ * pieces goes on in its fd's slot).  At an exec, every argv string after
+ * argv[0] of TAINT_MIN_LEN bytes or more is looked for in what the process
  * or one of its ancestors received in the last TAINT_RECENT_S seconds:
  * the exec event's arg[2] is then 1 + that string's index (0: none).
  *
@@ -134,7 +135,7 @@ static int received_argv(const struct tracer *t, const struct tracee *th, const 
 	if (!t->taint || !th->proc || !c->argv)
 		return 0;
 	double now = mono_s();
-	for (int i = 0; i < c->argc && i < TRACER_ARGV_MAX; i++) {
+	for (int i = 1; i < c->argc && i < TRACER_ARGV_MAX; i++) { /* argv[0]: a name, not data */
 		const char *a = c->argv[i];
 		size_t al = a ? strlen(a) : 0;
 		if (al < TAINT_MIN_LEN)

@@ -12,7 +12,7 @@ SRC=$(cd "$(dirname "$0")/../drivers" && pwd)
 mkdir -p "$tmp/course"
 cp "$SRC/chat_client.py" "$tmp/course/"
 chmod -R a+rX "$tmp/course"
-DUR=${DUR_DRIVEN:-10}
+DUR=${DUR_DRIVEN:-15}
 crit() { json '"\n".join(f["rule"]+" "+f["message"] for c in r["categories"] for f in c["findings"] if f["severity"]=="critical")'; }
 
 cat >"$tmp/course/audit.yaml" <<Y
