@@ -88,11 +88,7 @@ void tracer_taint_recv(struct tracer *t, struct tracee *th, struct sc_call *c)
 	default:
 		return;
 	}
-	char desc[128];
-	const char *d = tracer_fd_describe(t, th, (int)c->args[0], desc, sizeof desc);
-	if (!buf || !d || strncmp(d, "socket:inet", 11) != 0)
-		return;
-	if (!t->taint && !(t->taint = calloc(1, sizeof *t->taint)))
+	if (!buf || (!t->taint && !(t->taint = calloc(1, sizeof *t->taint))))
 		return;
 	/* a stream read in small pieces (a line reader's 1-byte recvs) goes
 	 * on in the slot of its fd: the last TAINT_KEEP bytes are kept */
@@ -100,7 +96,11 @@ void tracer_taint_recv(struct tracer *t, struct tracee *th, struct sc_call *c)
 	for (int k = 0; k < TAINT_SLOTS && !s; k++)
 		if (t->taint->slot[k].ns_pid == th->proc->ns_pid && t->taint->slot[k].fd == (int)c->args[0])
 			s = &t->taint->slot[k];
-	if (!s) {
+	if (!s) { /* a new fd: only inet sockets count (their slot says so from now on) */
+		char desc[128];
+		const char *d = tracer_fd_describe(t, th, (int)c->args[0], desc, sizeof desc);
+		if (!d || strncmp(d, "socket:inet", 11) != 0)
+			return;
 		s = &t->taint->slot[t->taint->next++ % TAINT_SLOTS];
 		s->len = 0;
 	}
