@@ -6,7 +6,7 @@
 # backdoor.honeytoken naming the token and the sink's address; each
 # connection's bytes are a sink_data event with a preview and hex.
 . "$(dirname "$0")/lib.sh"
-DUR=${DUR_SINK:-12}
+DUR=${DUR_SINK:-20}
 run_audit --set sandbox.deception.dns=sink --set sandbox.deception.connect=sink -- \
 	python3 "$(prog host_exfil_sink.py)" "$MARK"
 assert_common
