@@ -248,38 +248,21 @@ static void close_reset(int fd)
 	close(fd);
 }
 
-static void conn_end(struct connect_sink *s, int i, bool reset)
+/* Reads what c has now (at most 8 chunks): 1 more may come, 0 it ended
+ * (EOF or an error). */
+static int conn_take(struct connect_sink *s, struct conn *c)
 {
-	struct conn *c = &s->c[i];
-	if (!c->published)
-		publish_data(s, c->addr, c->port, SOCK_STREAM, c->no, c->buf, c->kept, c->total);
-	pthread_mutex_lock(&s->lock);
-	own_del(s, inode_of(c->fd));
-	pthread_mutex_unlock(&s->lock);
-	if (reset)
-		close_reset(c->fd);
-	else
-		close(c->fd);
-	free(c->buf);
-	s->c[i] = s->c[--s->nc];
-}
-
-static void conn_read(struct connect_sink *s, int i)
-{
-	struct conn *c = &s->c[i];
 	uint8_t tmp[READ_CHUNK];
 	for (int round = 0; round < 8; round++) { /* then let the others have a turn */
 		ssize_t n = recv(c->fd, tmp, sizeof tmp, MSG_DONTWAIT);
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
-			return;
-		if (n <= 0) {
-			conn_end(s, i, false);
-			return;
-		}
+			return 1;
+		if (n <= 0)
+			return 0;
 		c->total += (uint64_t)n;
 		if (c->kept < CONNECT_SINK_KEEP) {
 			if (!c->buf && !(c->buf = malloc(CONNECT_SINK_KEEP)))
-				return;
+				return 1;
 			size_t take = (size_t)n < CONNECT_SINK_KEEP - c->kept ? (size_t)n : CONNECT_SINK_KEEP - c->kept;
 			memcpy(c->buf + c->kept, tmp, take);
 			c->kept += take;
@@ -297,6 +280,32 @@ static void conn_read(struct connect_sink *s, int i)
 			c->published = true;
 		}
 	}
+	return 1;
+}
+
+/* reset: the port is wanted back; what arrived is read first */
+static void conn_end(struct connect_sink *s, int i, bool reset)
+{
+	struct conn *c = &s->c[i];
+	if (reset)
+		(void)conn_take(s, c);
+	if (!c->published)
+		publish_data(s, c->addr, c->port, SOCK_STREAM, c->no, c->buf, c->kept, c->total);
+	pthread_mutex_lock(&s->lock);
+	own_del(s, inode_of(c->fd));
+	pthread_mutex_unlock(&s->lock);
+	if (reset)
+		close_reset(c->fd);
+	else
+		close(c->fd);
+	free(c->buf);
+	s->c[i] = s->c[--s->nc];
+}
+
+static void conn_read(struct connect_sink *s, int i)
+{
+	if (conn_take(s, &s->c[i]) == 0)
+		conn_end(s, i, false);
 }
 
 static void on_listener(struct connect_sink *s, const struct listener *l)
@@ -347,7 +356,14 @@ static void do_releases(struct connect_sink *s)
 		if (s->l[i].release)
 			ids[n++] = s->l[i].id;
 	unsigned req = s->release_req;
+	struct listener gone[CONNECT_SINK_LISTENERS];
+	int ng = 0;
+	for (int i = 0; i < s->nl; i++)
+		if (s->l[i].release)
+			gone[ng++] = s->l[i];
 	pthread_mutex_unlock(&s->lock);
+	for (int k = 0; k < ng; k++) /* connections still in the backlog have bytes too */
+		on_listener(s, &gone[k]);
 	for (int k = 0; k < n; k++)
 		for (int i = s->nc - 1; i >= 0; i--)
 			if (s->c[i].listener == ids[k])
