@@ -145,6 +145,7 @@ struct audit_config {
 	bool honeytokens;            /* sandbox.deception.honeytokens: decoy credentials in HOME
 				      * and the environment (honeytokens.h), default true */
 	bool dns_sink;               /* sandbox.deception.dns: sink (dns_sink.h); default off */
+	bool connect_sink;           /* sandbox.deception.connect: sink (connect_sink.h); default off */
 	double skip_sleeps_s;        /* sandbox.time.skip_sleeps: seconds, 0 off; default 10 */
 	/* monitors */
 	bool monitor_fs;             /* default true */

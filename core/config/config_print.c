@@ -250,7 +250,8 @@ void config_print(const struct cfg_node *root, FILE *out)
 	print_size(out, c.limit_tmpfs);
 	fputs("\n  deception:\n", out);
 	fprintf(out, "    honeytokens: %s\n", c.honeytokens ? "true" : "false");
-	fprintf(out, "    dns: %s", c.dns_sink ? "sink" : "off");
+	fprintf(out, "    dns: %s\n", c.dns_sink ? "sink" : "off");
+	fprintf(out, "    connect: %s", c.connect_sink ? "sink" : "off");
 	fputs("\n  time:\n    skip_sleeps: ", out);
 	if (c.skip_sleeps_s > 0)
 		print_number(out, c.skip_sleeps_s);

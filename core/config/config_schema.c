@@ -49,7 +49,8 @@ static const struct key_spec limits_keys[] = {
 	{"tmpfs", KEY_VALUE, NULL},     {NULL, KEY_VALUE, NULL},
 };
 static const struct key_spec deception_keys[] = {
-	{"honeytokens", KEY_VALUE, NULL}, {"dns", KEY_VALUE, NULL}, {NULL, KEY_VALUE, NULL},
+	{"honeytokens", KEY_VALUE, NULL}, {"dns", KEY_VALUE, NULL}, {"connect", KEY_VALUE, NULL},
+	{NULL, KEY_VALUE, NULL},
 };
 static const struct key_spec time_keys[] = {
 	{"skip_sleeps", KEY_VALUE, NULL}, {NULL, KEY_VALUE, NULL},
@@ -838,6 +839,11 @@ int config_resolve(const struct cfg_node *root, struct audit_config *out, struct
 		static const char *const dns_modes[] = {"off", "sink", NULL};
 		rc = get_choice(&r, "sandbox.deception.dns", dns_modes, 0, &choice);
 		out->dns_sink = choice == 1;
+	}
+	if (rc == 0) {
+		static const char *const connect_modes[] = {"off", "sink", NULL};
+		rc = get_choice(&r, "sandbox.deception.connect", connect_modes, 0, &choice);
+		out->connect_sink = choice == 1;
 	}
 	if (rc == 0)
 		rc = get_skip_sleeps(&r, 10, &out->skip_sleeps_s);

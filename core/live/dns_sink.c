@@ -9,7 +9,6 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdbool.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -32,37 +31,6 @@ struct dns_sink {
 	void *clock_ctx;
 	atomic_uint_fast64_t queries, unpublished;
 };
-
-struct bind_job {
-	int netns_fd;
-	int sock;
-	int err;
-};
-
-/* On its own thread: the namespace switch must not touch the caller's. */
-static void *bind_in_netns(void *arg)
-{
-	struct bind_job *j = arg;
-	j->sock = -1;
-	if (setns(j->netns_fd, CLONE_NEWNET) < 0) {
-		j->err = errno;
-		return NULL;
-	}
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (s < 0) {
-		j->err = errno;
-		return NULL;
-	}
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(53) };
-	inet_pton(AF_INET, DNS_SINK_ADDR, &sa.sin_addr);
-	if (bind(s, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		j->err = errno;
-		close(s);
-		return NULL;
-	}
-	j->sock = s;
-	return NULL;
-}
 
 static const char *type_name(uint16_t t)
 {
@@ -136,33 +104,22 @@ static void *serve(void *arg)
 	return NULL;
 }
 
-int dns_sink_start(struct dns_sink **out, int netns_fd, struct bus *bus,
+int dns_sink_start(struct dns_sink **out, int sock, struct bus *bus,
 		   double (*clock)(void *ctx), void *clock_ctx, char *err, size_t errlen)
 {
+	int rc;
 	*out = NULL;
-	if (netns_fd < 0) {
-		snprintf(err, errlen, "no network namespace of the sandbox");
+	if (sock < 0) {
+		snprintf(err, errlen, "no socket in the sandbox");
 		return -EINVAL;
-	}
-	struct bind_job j = { .netns_fd = netns_fd, .sock = -1 };
-	pthread_t t;
-	int rc = pthread_create(&t, NULL, bind_in_netns, &j);
-	if (rc) {
-		snprintf(err, errlen, "thread: %s", strerror(rc));
-		return -rc;
-	}
-	pthread_join(t, NULL);
-	if (j.sock < 0) {
-		snprintf(err, errlen, "socket on %s:53 in the sandbox: %s", DNS_SINK_ADDR, strerror(j.err));
-		return -j.err;
 	}
 	struct dns_sink *s = calloc(1, sizeof *s);
 	if (!s) {
-		close(j.sock);
+		close(sock);
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	s->sock = j.sock;
+	s->sock = sock;
 	s->bus = bus;
 	s->clock = clock;
 	s->clock_ctx = clock_ctx;

@@ -9,9 +9,8 @@
  * the name, arg[0]: the type, pid 0: the sender is not known) for the
  * detectors (network.dns_tunnel, backdoor.honeytoken).
  *
- * The socket is made on a short-lived thread that setns()es into the
- * namespace (needs CAP_SYS_ADMIN over it: root; without root the sink is
- * unavailable and the caller notes it).  The serving thread handles one
+ * The socket is made by the caller inside the namespace (netns_sockets.h:
+ * a helper process that joins it, with or without root) and handed in.  The serving thread handles one
  * datagram at a time, bounded (512-byte answers, at most
  * DNS_SINK_MAX_EVENTS published; later queries answered but counted
  * only), and never blocks on the target: sends are MSG_DONTWAIT.
@@ -28,9 +27,10 @@ struct dns_sink;
 #define DNS_SINK_ADDR "127.0.0.53"
 #define DNS_SINK_MAX_EVENTS 4096
 
-/* Binds the socket in netns_fd's namespace and starts serving.  clock
- * gives the event times.  0, or -errno with a reason in err. */
-int dns_sink_start(struct dns_sink **out, int netns_fd, struct bus *bus,
+/* Serves sock (a UDP socket bound to DNS_SINK_ADDR:53 in the sandbox's
+ * namespace; owned from now on, also on failure).  clock gives the event
+ * times.  0, or -errno with a reason in err. */
+int dns_sink_start(struct dns_sink **out, int sock, struct bus *bus,
 		   double (*clock)(void *ctx), void *clock_ctx, char *err, size_t errlen);
 
 /* Queries seen, and those not published (over the cap). */

@@ -31,8 +31,10 @@
  */
 #include "live/live_run.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -45,9 +47,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "live/connect_sink.h"
 #include "live/dns_sink.h"
 #include "live/driver.h"
 #include "live/honeytokens.h"
+#include "live/netns_sockets.h"
 #include "live/left_behind.h"
 #include "live/monitor_fs.h"
 #include "live/monitor_snapshot.h"
@@ -106,6 +110,8 @@ struct run {
 	struct honeytokens ht;  /* sandbox.deception.honeytokens (planted when ht_on) */
 	bool ht_on;
 	struct dns_sink *dns;   /* sandbox.deception.dns: sink, NULL when off */
+	struct connect_sink *csink; /* sandbox.deception.connect: sink, NULL when off */
+	struct netns_sockets *nss;  /* makes the sinks' sockets in the sandbox's netns */
 	bool sb_prepared;
 	bool sb_spawned;
 	char pidns[64];
@@ -450,6 +456,8 @@ static void drain_fd(int fd)
 		;
 }
 
+static bool sink_socket(void *ctx, uint64_t ino);
+
 static void start_monitors(struct run *r)
 {
 	char msg[256] = "";
@@ -479,6 +487,8 @@ static void start_monitors(struct run *r)
 		.netns_fd = r->cfg->network == NETWORK_NONE ? r->sb.netns_fd : -1,
 		.clock = clock_since_start,
 		.clock_ctx = &r->clock,
+		.hidden_socket = sink_socket,
+		.hidden_ctx = r,
 	};
 	msg[0] = '\0';
 	if (monitor_snapshot_new(&r->snap, &so, msg, sizeof(msg)) < 0) {
@@ -494,40 +504,89 @@ static void start_monitors(struct run *r)
 	audit_add_source(r->audit, src);
 }
 
-/* sandbox.deception.dns: sink, in the sandbox's own network namespace
- * (with network: host there is none of ours to answer in). */
-static void start_dns_sink(struct run *r)
+/* The snapshot's filter: the connect sink's sockets are not the target's. */
+static bool sink_socket(void *ctx, uint64_t ino)
 {
-	char msg[256];
-	if (!r->cfg->dns_sink)
-		return;
-	if (r->cfg->network != NETWORK_NONE) {
-		audit_add_note(r->audit, "sandbox.deception.dns: sink needs sandbox.network: none; not started");
-		return;
-	}
-	if (dns_sink_start(&r->dns, r->sb.netns_fd, r->bus, clock_since_start, &r->clock, msg,
-			   sizeof(msg)) < 0) {
-		audit_add_note(r->audit, "DNS sink not started: %s; lookups fail as without it", msg);
-		return;
-	}
-	audit_set_sandbox_fact(r->audit, "dns sink",
-			       "every name resolves to a loopback address (127.64.0.0/10); each query is recorded");
-	audit_add_source(r->audit, "DNS sink resolver");
+	struct run *r = ctx;
+	return connect_sink_owns(r->csink, ino);
 }
 
-/* The sink publishes from its thread: stopped before the last event. */
-static void stop_dns_sink(struct run *r)
+/* The tracer's hook at connect/bind/send stops (tracer.h net_call). */
+static void at_net_call(void *ctx, bool is_bind, pid_t tgid, int fd, const void *sa, size_t salen)
 {
-	uint64_t q, unpublished;
-	if (!r->dns)
+	struct run *r = ctx;
+	connect_sink_at_call(r->csink, is_bind, tgid, fd, sa, salen);
+}
+
+/* sandbox.deception.dns and .connect: sink, in the sandbox's own network
+ * namespace (with network: host there is none of ours to answer in).
+ * Their sockets come from one helper inside the namespace, with or
+ * without root (netns_sockets.h). */
+static void start_sinks(struct run *r)
+{
+	char msg[256];
+	if (!r->cfg->dns_sink && !r->cfg->connect_sink)
 		return;
+	if (r->cfg->network != NETWORK_NONE) {
+		audit_add_note(r->audit, "sandbox.deception: the sinks need sandbox.network: none; not started");
+		return;
+	}
+	if (netns_sockets_start(&r->nss, r->sb.init_pid, r->sb.netns_fd, r->sb.in_userns, msg,
+				sizeof(msg)) < 0) {
+		audit_add_note(r->audit, "deception sinks not started: %s; lookups and connects fail as "
+			       "without them", msg);
+		return;
+	}
+	if (r->cfg->dns_sink) {
+		struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(53) };
+		inet_pton(AF_INET, DNS_SINK_ADDR, &sa.sin_addr);
+		int sock = netns_sockets_bind(r->nss, SOCK_DGRAM, (struct sockaddr *)&sa, sizeof sa);
+		if (sock < 0)
+			snprintf(msg, sizeof(msg), "socket on %s:53 in the sandbox: %s", DNS_SINK_ADDR,
+				 strerror(-sock));
+		if (sock < 0 || dns_sink_start(&r->dns, sock, r->bus, clock_since_start, &r->clock, msg,
+					       sizeof(msg)) < 0) {
+			audit_add_note(r->audit, "DNS sink not started: %s; lookups fail as without it", msg);
+		} else {
+			audit_set_sandbox_fact(r->audit, "dns sink",
+					       "every name resolves to a loopback address (127.64.0.0/10); each query is recorded");
+			audit_add_source(r->audit, "DNS sink resolver");
+		}
+	}
+	if (r->cfg->connect_sink) {
+		if (connect_sink_start(&r->csink, r->nss, r->bus, clock_since_start, &r->clock, msg,
+				       sizeof(msg)) < 0) {
+			audit_add_note(r->audit, "connect sink not started: %s; connects fail as without it", msg);
+		} else {
+			audit_set_sandbox_fact(r->audit, "connect sink",
+					       "connects and UDP sends to a loopback port nobody listens on are accepted; "
+					       "the first 64 KiB of each connection are recorded");
+			audit_add_source(r->audit, "connect sink");
+		}
+	}
+}
+
+/* The sinks publish from their threads: stopped before the last event. */
+static void stop_sinks(struct run *r)
+{
+	uint64_t q, unpublished, sinks, conns, unrecorded;
 	dns_sink_counts(r->dns, &q, &unpublished);
+	connect_sink_counts(r->csink, &sinks, &conns, &unrecorded);
 	dns_sink_stop(r->dns);
 	r->dns = NULL;
+	connect_sink_stop(r->csink);
+	r->csink = NULL;
+	netns_sockets_stop(r->nss);
+	r->nss = NULL;
 	if (unpublished)
 		audit_add_note(r->audit, "the DNS sink answered %llu queries; the %llu after the first %d were "
 			       "not recorded as events", (unsigned long long)q, (unsigned long long)unpublished,
 			       DNS_SINK_MAX_EVENTS);
+	if (unrecorded)
+		audit_add_note(r->audit, "the connect sink took %llu connections or datagrams at %llu addresses; "
+			       "%llu were not recorded (more than %d open at once, or %d events)",
+			       (unsigned long long)conns, (unsigned long long)sinks,
+			       (unsigned long long)unrecorded, CONNECT_SINK_CONNS, CONNECT_SINK_EVENTS);
 }
 
 /* The decoy credentials, before anything of the target runs; a failure
@@ -607,6 +666,10 @@ static int setup(struct run *r, char *err, size_t errlen)
 		/* the honeytoken detector looks for its values in what is sent */
 		.capture_sends = r->ht_on,
 		.skip_sleeps_s = r->cfg->skip_sleeps_s,
+		.net_call = r->cfg->connect_sink ? at_net_call : NULL,
+		.net_call_ctx = r,
+		/* a client's bytes reaching exec argv (driven servers above all) */
+		.track_received = true,
 	};
 	rc = tracer_new(&r->tracer, &topt, err, errlen);
 	if (rc < 0)
@@ -644,7 +707,7 @@ static int setup(struct run *r, char *err, size_t errlen)
 			       "to the detectors", SHIPPED_LINKS_MAX, dropped);
 	if (r->ht_on)
 		honeytokens_publish(&r->ht, r->bus, r->sb.home);
-	start_dns_sink(r);
+	start_sinks(r);
 	start_monitors(r);
 	audit_add_source(r->audit, "stdout/stderr capture");
 
@@ -1012,6 +1075,8 @@ static void teardown(struct run *r)
 	monitor_fs_stop(r->fs);
 	monitor_snapshot_free(r->snap);
 	dns_sink_stop(r->dns);
+	connect_sink_stop(r->csink);
+	netns_sockets_stop(r->nss);
 	output_capture_free(r->capture);
 	if (r->tracer)
 		tracer_free(r->tracer);
@@ -1073,7 +1138,7 @@ int live_run(const struct audit_config *cfg, struct audit *audit, const char *ou
 		kill_everything(r);
 		/* Before the last events: nothing of the target is left to read. */
 		monitor_snapshot_stop(r->snap);
-		stop_dns_sink(r);
+		stop_sinks(r);
 		if (r->exec_error) {
 			bus_stop_async(r->bus);
 			rc = r->exec_error;

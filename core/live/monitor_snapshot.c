@@ -686,6 +686,8 @@ static void on_inet(struct monitor_snapshot *m, const struct nlmsghdr *h, void *
 			      .ino = d->idiag_inode, .port = ntohs(d->id.idiag_sport) };
 	if (d->idiag_family != AF_INET && d->idiag_family != AF_INET6)
 		return;
+	if (m->opt.hidden_socket && m->opt.hidden_socket(m->opt.hidden_ctx, d->idiag_inode))
+		return;
 	r.state = tcp_state_name(d->idiag_state);
 	if (c->protocol == IPPROTO_UDP && d->idiag_state == TCP_ESTABLISHED)
 		r.state = "ESTAB";

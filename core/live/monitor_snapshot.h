@@ -44,6 +44,11 @@ struct monitor_snapshot_options {
 	int netns_fd;         /* sandbox network namespace, or -1 for ours (not kept) */
 	double (*clock)(void *ctx); /* event time; NULL: 0 */
 	void *clock_ctx;
+	/* (addition) Sockets of dynaudit's own inside the sandbox's namespace
+	 * (the connect sink's): true for an inode that is not to be shown.
+	 * Called from the snapshot thread; NULL: none. */
+	bool (*hidden_socket)(void *ctx, uint64_t ino);
+	void *hidden_ctx;
 };
 
 struct monitor_snapshot_stats {

@@ -313,6 +313,8 @@ int tracer_new(struct tracer **out, const struct tracer_options *opt, char *err,
 		return -ENOMEM;
 	}
 	bus_subscribed_mask(opt->bus, t->mask);
+	if (opt->track_received) /* tracer_taint.c reads what is received */
+		DA_EVMASK_SET(t->mask, DA_EV_NET_RECV);
 	for (const struct sc_row *row = tracer_syscall_table; row->name; row++) {
 		int nr = seccomp_syscall_resolve_name(row->name);
 		if (nr >= 0 && nr < (int)(sizeof(t->by_nr) / sizeof(t->by_nr[0])))
@@ -340,6 +342,7 @@ void tracer_free(struct tracer *t)
 {
 	if (!t)
 		return;
+	tracer_taint_free(t);
 	if (t->threads) {
 		for (size_t i = 0; i < t->threads->cap; i++)
 			if (t->threads->keys[i]) {
@@ -514,6 +517,7 @@ static void on_seccomp_stop(struct tracer *t, struct tracee *th)
 		c->row = (c->nr >= 0 && c->nr < (long)(sizeof(t->by_nr) / sizeof(t->by_nr[0])))
 				 ? t->by_nr[c->nr] : NULL;
 		if (!c->row) {
+			tracer_timeskip_wait(t, th, c); /* poll, select, futex... */
 			resume(t, th, 0);
 			return;
 		}
@@ -546,6 +550,8 @@ static void on_seccomp_stop(struct tracer *t, struct tracee *th)
 	}
 	if (!c->deny_errno)
 		tracer_timeskip_timer(t, th, c);
+	if (t->opt.net_call && c->salen && !c->deny_errno) /* deception sink, just in time */
+		t->opt.net_call(t->opt.net_call_ctx, c->row->id == SC_BIND, th->tgid, (int)c->args[0], c->sa, c->salen);
 	th->call_valid = true;
 	bool wants_exit = tracer_decode_wants_exit(t, c);
 	if (c->row && (c->row->id == SC_EXECVE || c->row->id == SC_EXECVEAT) && !c->deny_errno)
@@ -605,6 +611,8 @@ static void on_syscall_stop(struct tracer *t, struct tracee *th)
 	c->has_result = have;
 	if (have)
 		tracer_decode_exit(t, th, c);
+	if (have)
+		tracer_taint_recv(t, th, c);
 	tracer_prefetch_fds(t, th, c);
 	resume(t, th, 0);
 	tracer_event_publish(t, th, c);

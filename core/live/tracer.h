@@ -70,6 +70,19 @@ struct tracer_options {
 	 * more seconds than this are cut short at their stop, so what follows
 	 * them runs in the window (tracer_timeskip.c); 0: never. */
 	double skip_sleeps_s;
+	/* (addition) sandbox.deception.connect: sink.  Called at the seccomp
+	 * stop of a connect, a bind, and a send naming an address, before the
+	 * call runs: host tgid, the fd argument, the address as the program
+	 * wrote it (connect_sink.h).  NULL: none. */
+	void (*net_call)(void *ctx, bool is_bind, pid_t tgid, int fd, const void *sa, size_t salen);
+	void *net_call_ctx;
+	/* (addition) Received data reaching exec argv: recvfrom/recvmsg/
+	 * recvmmsg stop at their exit (NET_RECV events are published) and
+	 * their first bytes on inet sockets are kept; exec events carry in
+	 * arg[2] 1 + the index of an argv string of 4+ bytes the process tree
+	 * received in the last minute, and in arg[3] 1 when fd 0 is a file
+	 * read past its start (tracer_taint.c). */
+	bool track_received;
 };
 
 #define TRACER_PAYLOAD_MAX 512

@@ -173,6 +173,7 @@ void tracer_publish_exec(struct tracer *t, struct tracee *th, struct sc_call *c)
 	/* stdio: the kernel's truth, after close-on-exec did its work */
 	for (int i = 0; i < 3; i++)
 		ev.stdio[i] = tracer_fd_describe(t, th, i, sbuf[i], sizeof(sbuf[i]));
+	tracer_taint_exec(t, th, c, &ev); /* arg[2], arg[3] */
 	/* fexecve: execveat(fd, "", ..., AT_EMPTY_PATH) runs what fd is, not
 	 * the cwd; a failed one still holds the fd, a successful one shows the
 	 * program in /proc/PID/exe (a close-on-exec memfd is gone by now). */

@@ -202,7 +202,10 @@ static int build_one(struct tracer *t, bool notify, struct sock_fprog *out, char
 			goto out;
 		}
 	}
-	rc = export_program(ctx, out, err, errlen);
+	if (rc == 0 && (rc = tracer_timeskip_rules(t, ctx)) < 0) /* timed waits */
+		snprintf(err, errlen, "seccomp rules for timed waits: %s", strerror(-rc));
+	if (rc == 0)
+		rc = export_program(ctx, out, err, errlen);
 out:
 	seccomp_release(ctx);
 	return rc;

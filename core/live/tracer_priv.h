@@ -98,6 +98,8 @@ struct tproc {
 	unsigned short_sleeps;
 	const char *timer_call;     /* the call that armed it ("alarm") */
 	unsigned cuts;              /* its sleeps and timers cut by skip_sleeps */
+	pid_t cut_tid;              /* the thread of its last cut timed wait, 0 none */
+	double cut_end;             /* CLOCK_MONOTONIC s that wait would have ended */
 };
 
 /* An fd described while its process was still stopped (tracer_prefetch_fds):
@@ -124,6 +126,7 @@ struct oracle_entry {
 };
 
 struct ptr_map;   /* tiny int -> pointer hash (tracer.c) */
+struct taint;     /* what processes received (tracer_taint.c) */
 
 struct tracer {
 	struct tracer_options opt;
@@ -153,6 +156,7 @@ struct tracer {
 	struct fd_prefetch pre[TRACER_PREFETCH_FDS]; /* for the call being published */
 	int n_pre;
 	int oracle_root;            /* /proc/PID/root of the sandbox, -1 until needed */
+	struct taint *taint;        /* received bytes, NULL until some came */
 	struct oracle_entry oracle_cache[TRACER_ORACLE_SLOTS];
 	size_t oracle_cached;
 	pid_t init_pid;
@@ -195,6 +199,24 @@ bool tracer_timeskip_sleep(struct tracer *t, struct tracee *th, struct sc_call *
 /* At a timer's ptrace seccomp stop, after tracer_decode_entry: arm it for
  * the threshold instead when it asks for more (registers rewritten). */
 void tracer_timeskip_timer(struct tracer *t, struct tracee *th, struct sc_call *c);
+/* The filter rules of the timed waits (poll, select, epoll_wait, futex:
+ * not table syscalls), when skipping is on; scmp_ctx is a
+ * scmp_filter_ctx.  0 or a libseccomp error. */
+int tracer_timeskip_rules(struct tracer *t, void *scmp_ctx);
+/* At the seccomp stop of a syscall without a table row: a timed wait
+ * longer than the threshold gets a zero timeout (published as a cut). */
+void tracer_timeskip_wait(struct tracer *t, struct tracee *th, struct sc_call *c);
+
+/* tracer_taint.c — received data reaching exec argv (opt.track_received).
+ * At a recv's exit stop: keep its first bytes (inet sockets only). */
+void tracer_taint_recv(struct tracer *t, struct tracee *th, struct sc_call *c);
+/* Before an exec event is published: its arg[2] (1 + the index of an argv
+ * string received shortly before by the process tree, 0 none) and arg[3]
+ * (1: fd 0 is a file read past its start). */
+struct da_event;
+void tracer_taint_exec(struct tracer *t, const struct tracee *th, const struct sc_call *c,
+		       struct da_event *ev);
+void tracer_taint_free(struct tracer *t);
 
 /* tracer_oracle.c — the outcome of a notified read-only open of path
  * (absolute, sandbox view): 0 readable, an errno the open would fail

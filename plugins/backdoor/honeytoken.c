@@ -130,6 +130,13 @@ bool bd_honey_check(struct bd_honey *h, const struct da_event *ev, char *msg, si
 			 t->name, dest);
 		return true;
 	case DA_EV_SYSCALL_OTHER:
+		/* bytes the connect sink received: detail is what it kept */
+		if (ev->syscall && strcmp(ev->syscall, "sink_data") == 0 && (t = find_in(h, ev->detail)) &&
+		    first_time(h, t, ev->addr ? ev->addr : "a sink")) {
+			snprintf(msg, msglen, "honeytoken %s (a decoy credential planted for this audit) is sent to %s "
+				 "(received by the connect sink)", t->name, ev->addr ? ev->addr : "a sink");
+			return true;
+		}
 		/* a DNS query recorded by the resolver sink: detail is the name */
 		if (!ev->syscall || strcmp(ev->syscall, "dns_query") != 0 ||
 		    !(t = find_case(h, ev->detail, true)))

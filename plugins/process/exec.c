@@ -477,6 +477,13 @@ void on_exec(struct state *st, const struct da_event *ev)
 		if (p->held)
 			return;
 	}
+	/* bytes a connection sent moments before, now on a command line
+	 * (the live tracer's arg[2]: 1 + that argv index) */
+	if (!ev->err && ev->arg[2] > 0 && ev->arg[2] <= ev->argc && ev->argv && ev->argv[ev->arg[2] - 1])
+		report(st, "process.remote_exec", DA_SEV_CRITICAL, ev,
+		       "Treat as a backdoor: the program runs what a network peer sent it.",
+		       "Runs %s with '%.200s' on its command line, received from a network connection moments before (remote command execution)",
+		       ev->path ? da_prog_base_name(ev->path) : "a program", ev->argv[ev->arg[2] - 1]);
 	judge_exec(st, ev);
 	check_harvest(st, ev);
 }

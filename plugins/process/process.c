@@ -59,6 +59,12 @@
  *                         running only listed programs, nothing
  *                         dangerous (`tar -z`'s
  *                         `sh -c gzip` with tar and gzip allowed).
+ *   process.remote_exec   critical  an exec whose argv holds a string (4+
+ *                         bytes) the process or an ancestor received from
+ *                         an inet socket moments before (live tracer:
+ *                         the exec event's arg[2]); a -c string or inline
+ *                         code run after reading a file on stdin is rated
+ *                         as after an accept (arg[3]).
  *   process.inline_code   medium    a child (not the run's first exec) runs
  *                         code from its command line: python -c, perl/ruby
  *                         -e, node -e/--eval, php -r; high when the code
@@ -372,6 +378,8 @@ static const struct da_rule_decl process_rules[] = {
 	 "exec of a file in a writable place or one the run created or changed"},
 	{"process.shell", DA_SEV_CRITICAL,
 	 "a shell on a socket, an interactive or dangerous shell, curl | sh, a -c string after an accept"},
+	{"process.remote_exec", DA_SEV_CRITICAL,
+	 "an exec whose command line holds bytes a network peer sent moments before"},
 	{"process.inline_code", DA_SEV_HIGH,
 	 "a child running code from its command line (python -c, perl -e, node -e...)"},
 	{"process.exec_unlisted", DA_SEV_MEDIUM,

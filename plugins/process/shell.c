@@ -300,11 +300,13 @@ void report_shell_script(struct state *st, const struct da_event *ev, const char
 	const struct proc *parent = p && p->ppid > 0 ? proc_find(st, p->ppid) : NULL;
 	char chain[256];
 	enum da_severity chain_sev;
-	if (!danger && (serves_network(st, p) || serves_network(st, parent)))
+	bool served = serves_network(st, p) || serves_network(st, parent);
+	bool fed = ev->arg[3] == 1; /* live: its stdin, a file, was read first */
+	if (!danger && (served || fed))
 		report(st, "process.shell", DA_SEV_HIGH, ev,
-		       "Treat as a backdoor unless the assignment asks for it: a server that runs a shell once a client connected executes what the network sends.",
-		       "Spawns a shell after accepting a network connection (remote command execution): %s -c '%.200s'",
-		       name, script);
+		       "Treat as a backdoor unless the assignment asks for it: a program that runs a shell once it got input executes what its input says.",
+		       "Spawns a shell after %s (remote command execution): %s -c '%.200s'",
+		       served ? "accepting a network connection" : "reading its input", name, script);
 	else if (danger)
 		report(st, "process.shell", DA_SEV_HIGH, ev,
 		       "Find out what the command does: it goes beyond running ordinary programs.",
@@ -331,7 +333,7 @@ bool check_inline_code(struct state *st, const struct da_event *ev, const char *
 	bool danger = code_danger(code);
 	/* inline code started by a server that accepted a client: remote
 	 * command execution, whatever the code */
-	bool remote = !setup && serves_network(st, proc_find(st, ev->pid));
+	bool remote = !setup && (serves_network(st, proc_find(st, ev->pid)) || ev->arg[3] == 1);
 	if (!danger && !remote && allowed_explicitly)
 		return false;
 	char excerpt[220];

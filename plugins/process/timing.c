@@ -64,7 +64,8 @@ void on_sleep(struct state *st, const struct da_event *ev)
 	 * asked for is judged as a sleep that long (left alone, it is seen
 	 * pending at the end instead, tracer_waits.c). */
 	bool timer = ev->syscall && ev->detail && strcmp(ev->detail, "timer cut") == 0;
-	if (!ev->syscall || (!timer && strcmp(ev->syscall, "nanosleep") != 0 &&
+	bool wait_cut = ev->syscall && ev->detail && strcmp(ev->detail, "cut") == 0; /* poll, futex... */
+	if (!ev->syscall || (!timer && !wait_cut && strcmp(ev->syscall, "nanosleep") != 0 &&
 			     strcmp(ev->syscall, "clock_nanosleep") != 0))
 		return;
 	bool setup = ev->phase && strcmp(ev->phase, "setup") == 0;
