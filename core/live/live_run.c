@@ -56,6 +56,7 @@
 #include "live/sandbox.h"
 #include "live/shipped_links.h"
 #include "live/tracer.h"
+#include "engine/phase_times.h"
 
 #define GRACE_S 2.0     /* SIGTERM -> SIGKILL at the end of the window */
 #define KILL_WAIT_S 5.0 /* SIGKILL -> give up waiting for the exits */
@@ -566,10 +567,12 @@ static int setup(struct run *r, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	rc = sandbox_prepare(&r->sb, r->cfg, err, errlen);
+	phase_mark("sandbox_prepare");
 	if (rc < 0)
 		return rc;
 	r->sb_prepared = true;
 	plant_honeytokens(r);
+	phase_mark("honeytokens");
 
 	/* Our ends close-on-exec: a target must not inherit its own pipe. */
 	if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0) {
@@ -609,6 +612,7 @@ static int setup(struct run *r, char *err, size_t errlen)
 		.skip_sleeps_s = r->cfg->skip_sleeps_s,
 	};
 	rc = tracer_new(&r->tracer, &topt, err, errlen);
+	phase_mark("tracer_new");
 	if (rc < 0)
 		goto fail_pipes;
 
@@ -618,6 +622,7 @@ static int setup(struct run *r, char *err, size_t errlen)
 	close(err_pipe[1]);
 	out_pipe[1] = err_pipe[1] = -1;
 	record_steps(r);
+	phase_mark("sandbox_spawn");
 	if (rc < 0)
 		goto fail_pipes;
 	r->sb_spawned = true;
@@ -633,6 +638,7 @@ static int setup(struct run *r, char *err, size_t errlen)
 	}
 
 	rc = tracer_seize_init(r->tracer, r->sb.init_pid, err, errlen);
+	phase_mark("capture+seize");
 	if (rc < 0)
 		return rc;
 	audit_add_source(r->audit, "ptrace+seccomp tracer");
@@ -644,8 +650,11 @@ static int setup(struct run *r, char *err, size_t errlen)
 			       "to the detectors", SHIPPED_LINKS_MAX, dropped);
 	if (r->ht_on)
 		honeytokens_publish(&r->ht, r->bus, r->sb.home);
+	phase_mark("links+tokens");
 	start_dns_sink(r);
+	phase_mark("dns_sink");
 	start_monitors(r);
+	phase_mark("monitors");
 	audit_add_source(r->audit, "stdout/stderr capture");
 
 	/* Signals become fd events; blocked only now so the sandbox child
@@ -671,6 +680,7 @@ static int setup(struct run *r, char *err, size_t errlen)
 	}
 
 	rc = sandbox_start_target(&r->sb, err, errlen);
+	phase_mark("start_target");
 	if (rc < 0)
 		return rc;
 	clock_gettime(CLOCK_MONOTONIC, &r->clock.start);
@@ -1067,13 +1077,17 @@ int live_run(const struct audit_config *cfg, struct audit *audit, const char *ou
 		 * answers the target without waiting for them.  Stopped (every
 		 * event delivered) before anything reads what they hold. */
 		start_snapshots(r, bus_start_async(r->bus));
+		phase_mark("threads");
 		loop(r);
+		phase_mark("loop");
 		/* The driver first: it must not see the target die and log that. */
 		driver_finish(r->driver, audit);
 		kill_everything(r);
+		phase_mark("kill");
 		/* Before the last events: nothing of the target is left to read. */
 		monitor_snapshot_stop(r->snap);
 		stop_dns_sink(r);
+		phase_mark("snap_stop");
 		if (r->exec_error) {
 			bus_stop_async(r->bus);
 			rc = r->exec_error;
@@ -1089,16 +1103,19 @@ int live_run(const struct audit_config *cfg, struct audit *audit, const char *ou
 				record_setup(r);
 			publish_target_exit(r);
 			bus_stop_async(r->bus);
+			phase_mark("bus_stop");
 			double observed = r->window_closed ? cfg->duration_s : r->last_exit_s;
 			audit_set_observed(audit, observed > 0 ? observed : clock_since_start(&r->clock));
 			record_stats(r);
 			/* the target is dead, its scratch not yet removed (teardown) */
 			left_behind_record(&r->sb, audit, r->ht.n_files ? r->ht.files : NULL);
+			phase_mark("left_behind");
 		}
 	} else {
 		kill_everything(r);
 	}
 	teardown(r);
+	phase_mark("teardown");
 	driver_free(r->driver);
 	free(r);
 	return rc;
