@@ -399,7 +399,7 @@ int artifacts_close(struct artifacts *a, char *err, size_t errlen)
 	for (int id = 0; id < ART_COUNT; id++) {
 		if (!a->f[id])
 			continue;
-		/* The stream's buffer first; commit fsyncs, closes the fd and
+		/* The stream's buffer first; commit closes the fd and
 		 * renames the temporary into place. */
 		int bad = fflush(a->f[id]) != 0 ? (errno ? errno : EIO) : 0;
 		int fd = dup(fileno(a->f[id]));
