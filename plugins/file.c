@@ -154,6 +154,18 @@ struct link_alias {
 	bool shipped;              /* in the submission as shipped, not made by the run */
 };
 
+/* The answers of the sensitive list for the last paths asked: a program
+ * opens the same few paths again and again, and each open is judged
+ * against the whole list (some seventy patterns, a microsecond). */
+#define LISTED_SLOTS 64
+#define LISTED_PATH 152
+
+struct listed_memo {
+	uint32_t hash;             /* 0: empty */
+	bool listed;
+	char path[LISTED_PATH];
+};
+
 struct state {
 	const struct da_host *host;
 	char **sensitive;          /* expanded patterns: defaults + config */
@@ -175,6 +187,7 @@ struct state {
 	char *decoys[8];           /* honeytoken files the core planted (syscall "honeytoken_file") */
 	size_t n_decoys;
 
+	struct listed_memo listed[LISTED_SLOTS];
 	size_t n_events;           /* file events seen */
 	size_t n_sensitive_hits, n_write_hits, n_persistence_hits, n_exec_hits;
 	char first_flagged[200];
@@ -479,11 +492,9 @@ static bool other_users_home(const struct state *st, const struct da_event *ev, 
 	return true;
 }
 
-static bool is_sensitive(const struct state *st, const struct da_event *ev, const char *path)
+static bool listed_uncached(const struct state *st, const char *path)
 {
 	const struct da_run_info *run = st->host->run;
-	if (tool_own_config(st, ev, path))
-		return false;
 	for (size_t i = 0; i < st->n_sensitive; i++) {
 		/* /root is HOME when the target runs as root: only its secrets count */
 		if (strcmp(st->sensitive[i], "/root") == 0 && da_path_under(run->home, "/root"))
@@ -491,6 +502,35 @@ static bool is_sensitive(const struct state *st, const struct da_event *ev, cons
 		if (pattern_covers(st->sensitive[i], path))
 			return true;
 	}
+	return false;
+}
+
+/* Does the sensitive list (built-in and configured) cover path? */
+static bool listed_sensitive(struct state *st, const char *path)
+{
+	uint32_t h = 2166136261u;
+	const char *p = path;
+	for (; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	size_t len = (size_t)(p - path);
+	h = h ? h : 1;
+	if (len >= LISTED_PATH)
+		return listed_uncached(st, path);
+	struct listed_memo *m = &st->listed[h % LISTED_SLOTS];
+	if (m->hash == h && strcmp(m->path, path) == 0)
+		return m->listed;
+	m->hash = h;
+	m->listed = listed_uncached(st, path);
+	memcpy(m->path, path, len + 1);
+	return m->listed;
+}
+
+static bool is_sensitive(struct state *st, const struct da_event *ev, const char *path)
+{
+	if (tool_own_config(st, ev, path))
+		return false;
+	if (listed_sensitive(st, path))
+		return true;
 	return other_users_home(st, ev, path) ||
 	       (other_process_memory(ev, path) && !da_prog_is_process_lister(proc_name(st, ev->pid)));
 }

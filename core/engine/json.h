@@ -50,6 +50,15 @@ size_t json_utf8_seq_len(const char *s);
 /* s as a quoted JSON string (escaping as described above); NULL -> null. */
 void json_buf_string(struct json_buf *b, const char *s);
 
+/* Digits without printf, into buf (at least 21 bytes; not NUL-terminated):
+ * the length written. */
+size_t json_fmt_uint(char *buf, uint64_t v);
+size_t json_fmt_int(char *buf, int64_t v);
+/* v as "%.*f" prints it (decimals 6 or 9; buf at least 24 bytes), when v
+ * is a whole number of nanoseconds in [1e-4, 1e6) s and the result is
+ * certain to equal printf's; else 0 (the caller uses printf). */
+size_t json_fmt_ns_seconds(char *buf, double v, int decimals);
+
 #define JSON_MAX_DEPTH 64
 
 /* A writer that places commas, and with pretty set newlines and two-space
