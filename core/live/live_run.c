@@ -901,21 +901,26 @@ static void kill_everything(struct run *r)
 	double deadline = mono_now() + KILL_WAIT_S;
 	while (mono_now() < deadline) {
 		tracer_dispatch(r->tracer);
-		ssize_t left = r->pidns[0] ? count_sandbox(r, true) : 0;
+		/* The init gone means the namespace is empty: no /proc scan (a
+		 * readlink per host process, twice a round, was a millisecond
+		 * and more of every audit on a busy host). */
+		ssize_t left = r->pidns[0] && !sandbox_init_gone(&r->sb) ? count_sandbox(r, true) : 0;
 		if (left <= 0 && tracer_alive(r->tracer) == 0)
 			break;
 		if (left > 0)
 			signal_sandbox(r, SIGKILL);
-		/* Until the next SIGCHLD (an exit to reap), at most 20 ms: a
-		 * fixed sleep here was most of a short audit's run time. */
-		struct pollfd p = { .fd = r->sig_fd, .events = POLLIN };
-		if (r->sig_fd >= 0 && poll(&p, 1, 20) > 0)
+		/* Until the next SIGCHLD (an exit to reap) or the init's end, at
+		 * most 20 ms: a fixed sleep here was most of a short audit's
+		 * run time. */
+		struct pollfd p[2] = { { .fd = r->sig_fd, .events = POLLIN },
+				       { .fd = left > 0 ? r->sb.init_pidfd : -1, .events = POLLIN } };
+		if (r->sig_fd >= 0 && poll(p, 2, 20) > 0 && (p[0].revents & POLLIN))
 			on_signal(r);
 		else if (r->sig_fd < 0)
 			nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
 	}
 	tracer_dispatch(r->tracer);
-	ssize_t left = r->pidns[0] ? count_sandbox(r, true) : 0;
+	ssize_t left = r->pidns[0] && !sandbox_init_gone(&r->sb) ? count_sandbox(r, true) : 0;
 	if (left > 0)
 		audit_add_note(r->audit, "%zd sandbox processes were still present after SIGKILL", left);
 	long oom = sandbox_oom_kills(&r->sb);
@@ -1066,7 +1071,7 @@ int live_run(const struct audit_config *cfg, struct audit *audit, const char *ou
 	r->audit = audit;
 	r->bus = audit_bus(audit);
 	r->sig_fd = r->window_timer = r->status_fd = -1;
-	r->sb.netns_fd = -1;
+	r->sb.netns_fd = r->sb.init_pidfd = -1;
 	progress_init(&r->progress, stderr, cfg->duration_s, false);
 
 	int rc = driver_new(&r->driver, cfg, audit_outdir_fd(audit), err, errlen);
