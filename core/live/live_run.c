@@ -60,6 +60,7 @@
 
 #define GRACE_S 2.0     /* SIGTERM -> SIGKILL at the end of the window */
 #define KILL_WAIT_S 5.0 /* SIGKILL -> give up waiting for the exits */
+#define KILL_SCAN_AFTER_S 0.2 /* SIGKILL -> list the namespace's processes (init still there) */
 #define TICK_MS 200     /* upper bound of one poll: progress, safety dispatch */
 #define LAST_SNAP_S 0.5 /* the window's last snapshot: how long SIGTERM waits for it */
 
@@ -898,16 +899,21 @@ static void kill_everything(struct run *r)
 	if (!r->sb_spawned)
 		return;
 	sandbox_kill_all(&r->sb);
-	double deadline = mono_now() + KILL_WAIT_S;
+	double start = mono_now(), deadline = start + KILL_WAIT_S;
 	while (mono_now() < deadline) {
 		tracer_dispatch(r->tracer);
 		/* The init gone means the namespace is empty: no /proc scan (a
-		 * readlink per host process, twice a round, was a millisecond
-		 * and more of every audit on a busy host). */
-		ssize_t left = r->pidns[0] && !sandbox_init_gone(&r->sb) ? count_sandbox(r, true) : 0;
+		 * readlink per host process, three times an audit, was a
+		 * millisecond and more on a busy host).  With a pidfd the first
+		 * KILL_SCAN_AFTER_S only wait: the init's SIGKILL kills the
+		 * rest, and the scan is the fallback. */
+		bool wait_only = r->sb.init_pidfd >= 0 && mono_now() - start < KILL_SCAN_AFTER_S;
+		ssize_t left = sandbox_init_gone(&r->sb) || !r->pidns[0] ? 0
+			       : wait_only ? 1
+			       : count_sandbox(r, true);
 		if (left <= 0 && tracer_alive(r->tracer) == 0)
 			break;
-		if (left > 0)
+		if (left > 0 && !wait_only)
 			signal_sandbox(r, SIGKILL);
 		/* Until the next SIGCHLD (an exit to reap) or the init's end, at
 		 * most 20 ms: a fixed sleep here was most of a short audit's
