@@ -187,6 +187,7 @@ struct backdoor {
 	struct da_endpoint_list *allow; /* allow_connect */
 
 	struct proc procs[MAX_PROCS];
+	size_t procs_used;         /* slots ever taken: [0, procs_used) is all a lookup reads */
 	size_t procs_dropped;
 	struct dropped drops[MAX_DROPPED];
 	size_t n_drops, drops_dropped;
@@ -328,12 +329,16 @@ static void proc_clear(struct proc *p)
 	memset(p, 0, sizeof(*p));
 }
 
-/* The slot of pid; pid 0 finds a free slot. */
+/* The slot of pid; pid 0 finds a free slot (the caller takes it).  Only
+ * the slots ever used are read: the table is 2.7 MB, and a lookup of a
+ * new pid used to touch all of it. */
 static struct proc *slot_of(struct backdoor *st, int pid)
 {
-	for (size_t i = 0; i < MAX_PROCS; i++)
+	for (size_t i = 0; i < st->procs_used; i++)
 		if (st->procs[i].pid == pid)
 			return &st->procs[i];
+	if (pid == 0 && st->procs_used < MAX_PROCS)
+		return &st->procs[st->procs_used++];
 	return NULL;
 }
 
@@ -1564,9 +1569,8 @@ static void backdoor_destroy(void *state)
 		return;
 	/* only slots in use: clearing all would touch (fault in) the whole
 	 * 2.7 MB table at the end of every audit */
-	for (size_t i = 0; i < MAX_PROCS; i++)
-		if (st->procs[i].pid)
-			proc_clear(&st->procs[i]);
+	for (size_t i = 0; i < st->procs_used; i++)
+		proc_clear(&st->procs[i]);
 	for (size_t i = 0; i < st->n_shell_connects; i++)
 		free(st->shell_connects[i].text);
 	for (size_t i = 0; i < st->n_drops; i++) {
