@@ -9,7 +9,10 @@
 #
 # With several binaries the runs alternate (A B A B ...), so a machine
 # whose load changes treats them alike.  A binary that prints no phases
-# (an older one) gets only its wall time.  Also printed: the CPU time
+# (an older one) gets only its wall time.  Each run writes into a new
+# output directory (the old one is removed before the clock starts), as a
+# batch does: reusing one adds the unlinks of the earlier audit's files.
+# Also printed: the CPU time
 # (perf stat's task-clock of dynaudit and its children) per run, which a loaded
 # machine inflates less than the wall time.  Not a test.
 set -eu
@@ -28,9 +31,10 @@ while [ $i -lt "$RUNS" ]; do
 	b=0
 	for d in "$@"; do
 		b=$((b + 1))
+		rm -rf "$W/out$b"
 		# perf stat: the CPU time of the whole tree; phases on stderr
 		( cd "$W/sub" && DYNAUDIT_PHASE_TIMES=1 perf stat -x, -e task-clock -o "$W/stat" \
-			"$d" run -q --force -o "$W/out$b" -- /bin/true ) 2>"$W/err" || true
+			"$d" run -q -o "$W/out$b" -- /bin/true ) 2>"$W/err" || true
 		awk -F, '/task-clock/ { printf "%.1f\n", $1 }' "$W/stat" >> "$W/cpu.$b"
 		sed -n 's/^dynaudit: phases (ms): //p' "$W/err" >> "$W/phases.$b"
 	done
@@ -42,8 +46,9 @@ while [ $i -lt "$RUNS" ]; do
 	b=0
 	for d in "$@"; do
 		b=$((b + 1))
+		rm -rf "$W/out$b"
 		t0=$(date +%s%N)
-		( cd "$W/sub" && "$d" run -q --force -o "$W/out$b" -- /bin/true ) >/dev/null 2>&1 || true
+		( cd "$W/sub" && "$d" run -q -o "$W/out$b" -- /bin/true ) >/dev/null 2>&1 || true
 		t1=$(date +%s%N)
 		echo $(( (t1 - t0) / 1000 )) | awk '{ printf "%.1f\n", $1 / 1000 }' >> "$W/wall.$b"
 	done
