@@ -7,6 +7,7 @@
 #   bench/pipeline.sh [BUILD_DIR...]        # default: build
 #   RUNS=7 bench/pipeline.sh /tmp/base/build build   # before/after, alternating
 #   EVENTS=some/events.jsonl bench/pipeline.sh       # another run's events
+#   CONFIG=cfg.yaml bench/pipeline.sh                 # other detectors (default: the default config)
 #
 # Each BUILD_DIR needs bench/pipeline_bench and plugins/ (a meson build of
 # the tree).  Runs alternate between the builds; printed per build: the
@@ -33,6 +34,9 @@ if [ -z "$ev" ]; then
 fi
 echo "events: $ev ($(wc -l < "$ev") lines)"
 
+cfg=
+[ -z "${CONFIG:-}" ] || cfg="-c $(realpath "$CONFIG")"
+
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 i=0
@@ -40,7 +44,8 @@ while [ $i -lt "$RUNS" ]; do
 	b=0
 	for d in "$@"; do
 		b=$((b + 1))
-		DYNAUDIT_PLUGIN_DIR=$d/plugins "$d/bench/pipeline_bench" -r 1 "$ev" > "$W/out" 2>&1 ||
+		# shellcheck disable=SC2086 # $cfg is empty or two words
+		DYNAUDIT_PLUGIN_DIR=$d/plugins "$d/bench/pipeline_bench" -r 1 $cfg "$ev" > "$W/out" 2>&1 ||
 			{ cat "$W/out" >&2; exit 1; }
 		awk '/^sync/ { print $3 }' "$W/out" >> "$W/sync.$b"
 		awk '/^async/ { print $4 }' "$W/out" >> "$W/pub.$b"
