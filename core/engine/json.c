@@ -44,7 +44,7 @@ static bool buf_reserve(struct json_buf *b, size_t extra)
 	return true;
 }
 
-void json_buf_put(struct json_buf *b, const char *s, size_t n)
+void json_buf_put_grow(struct json_buf *b, const char *s, size_t n)
 {
 	if (!buf_reserve(b, n))
 		return;

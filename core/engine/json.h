@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* ---- writer ------------------------------------------------------------ */
 
@@ -39,8 +40,21 @@ struct json_buf {
 };
 
 void json_buf_free(struct json_buf *b);
+/* json_buf_put's growing path (json_buf_put itself is inline below). */
+void json_buf_put_grow(struct json_buf *b, const char *s, size_t n);
+/* Append n bytes (the buffer stays NUL-terminated); inline: an
+ * events.jsonl line is some forty small appends. */
+static inline void json_buf_put(struct json_buf *b, const char *s, size_t n)
+{
+	if (!b->failed && n < b->cap - b->len) { /* room for the bytes and the NUL */
+		memcpy(b->data + b->len, s, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return;
+	}
+	json_buf_put_grow(b, s, n);
+}
 void json_buf_putc(struct json_buf *b, char c);
-void json_buf_put(struct json_buf *b, const char *s, size_t n);
 void json_buf_puts(struct json_buf *b, const char *s);
 void json_buf_printf(struct json_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Length (1..4) of the valid UTF-8 sequence starting at s, 0 when the byte
