@@ -527,12 +527,10 @@ static bool listed_sensitive(struct state *st, const char *path)
 
 static bool is_sensitive(struct state *st, const struct da_event *ev, const char *path)
 {
-	if (tool_own_config(st, ev, path))
-		return false;
-	if (listed_sensitive(st, path))
-		return true;
-	return other_users_home(st, ev, path) ||
-	       (other_process_memory(ev, path) && !da_prog_is_process_lister(proc_name(st, ev->pid)));
+	/* the tool's own configuration last: only a hit needs it */
+	bool hit = listed_sensitive(st, path) || other_users_home(st, ev, path) ||
+		   (other_process_memory(ev, path) && !da_prog_is_process_lister(proc_name(st, ev->pid)));
+	return hit && !tool_own_config(st, ev, path);
 }
 
 static bool write_allowed(const struct state *st, const struct da_event *ev, const char *path)
