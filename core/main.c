@@ -30,6 +30,7 @@
 #include "engine/outdir.h"
 #include "engine/plugin_loader.h"
 #include "live/live_run.h"
+#include "engine/phase_times.h"
 #include "recorded/source_strace.h"
 
 enum { EXIT_PASS = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_NORUN = 3 };
@@ -427,7 +428,9 @@ static int cmd_run(const struct cli *cli)
 	struct cfg_node *root = NULL;
 	struct audit_config cfg;
 	memset(&cfg, 0, sizeof(cfg));
+	phase_mark("start");
 	int status = load_config(cli, &root, &cfg);
+	phase_mark("config");
 	if (status != 0)
 		goto out;
 	if (!cfg.command || !cfg.command[0]) {
@@ -447,8 +450,10 @@ static int cmd_run(const struct cli *cli)
 	struct audit *a = NULL;
 	char outdir[PATH_MAX + 32];
 	status = open_outdir(cli, &cfg, outdir, sizeof(outdir), &outdir_fd);
+	phase_mark("outdir");
 	if (status == 0)
 		status = open_audit(cli, &cfg, true, outdir, outdir_fd, &a);
+	phase_mark("plugins");
 	if (status != 0)
 		goto out;
 	char err[1024] = "";
@@ -460,11 +465,13 @@ static int cmd_run(const struct cli *cli)
 		goto out;
 	}
 	status = close_audit(cli, outdir, a);
+	phase_mark("free");
 out:
 	if (outdir_fd >= 0)
 		close(outdir_fd);
 	audit_config_free(&cfg);
 	config_free(root);
+	phase_report(stderr);
 	return status;
 }
 

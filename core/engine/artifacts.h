@@ -69,7 +69,7 @@ uint64_t artifacts_strings_shortened(const struct artifacts *a);
  * subscribes to bus.  write_events: events.jsonl; write_others: the rest. */
 int artifacts_open(struct artifacts **out, int dirfd, struct bus *bus, int write_events,
 		   int write_others, double window_s, char *err, size_t errlen);
-/* Flush, fsync and rename every file into place; returns the first error. */
+/* Flush and rename every file into place; returns the first error. */
 int artifacts_close(struct artifacts *a, char *err, size_t errlen);
 void artifacts_free(struct artifacts *a);
 

@@ -15,6 +15,7 @@
 #include "dynaudit_build.h"
 #include "engine/activity.h"
 #include "engine/artifacts.h"
+#include "engine/phase_times.h"
 #include "engine/plugin_host.h"
 #include "engine/plugin_rules.h"
 #include "engine/proctree.h"
@@ -664,11 +665,13 @@ int audit_close(struct audit *a, struct audit_outcome *out, char *err, size_t er
 		out->n_warn += a->in.categories[i].status == STATUS_WARN;
 	}
 
+	phase_mark("score");
 	if (a->artifacts) {
 		rc = artifacts_close(a->artifacts, err, errlen);
 		artifacts_free(a->artifacts);
 		a->artifacts = NULL;
 	}
+	phase_mark("artifacts_close");
 	if (rc == 0 && a->opt.outdir) {
 		if (wants_format(a->cfg, "json"))
 			rc = report_write_json(&a->in, &score, a->opt.outdir_fd, "report.json", err, errlen);
@@ -681,6 +684,7 @@ int audit_close(struct audit *a, struct audit_outcome *out, char *err, size_t er
 		if (rc == 0 && wants_format(a->cfg, "sarif"))
 			rc = report_write_sarif(&a->in, &score, a->opt.outdir_fd, "report.sarif", err, errlen);
 	}
+	phase_mark("reports");
 	score_free(&score);
 	return rc;
 }

@@ -44,7 +44,7 @@ static bool buf_reserve(struct json_buf *b, size_t extra)
 	return true;
 }
 
-void json_buf_put(struct json_buf *b, const char *s, size_t n)
+void json_buf_put_grow(struct json_buf *b, const char *s, size_t n)
 {
 	if (!buf_reserve(b, n))
 		return;
@@ -119,6 +119,58 @@ size_t json_utf8_seq_len(const char *s)
 	return utf8_valid_len((const unsigned char *)s);
 }
 
+/* Numbers are written by hand: printf's format parsing was a fifth of
+ * the cost of an events.jsonl line (bench/pipeline.sh). */
+size_t json_fmt_uint(char *buf, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (size_t i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	return n;
+}
+
+size_t json_fmt_int(char *buf, int64_t v)
+{
+	if (v >= 0)
+		return json_fmt_uint(buf, (uint64_t)v);
+	buf[0] = '-';
+	return 1 + json_fmt_uint(buf + 1, (uint64_t)0 - (uint64_t)v);
+}
+
+size_t json_fmt_ns_seconds(char *buf, double v, int decimals)
+{
+	/* v in [1e-4, 1e6) with no more than 9 decimals, e.g. a clock
+	 * reading in ns: ns / 1e9 is the correctly rounded value of the
+	 * decimal, as strtod of that decimal is, so equal means exact. */
+	if (!(v >= 1e-4 && v < 1e6) || (decimals != 9 && decimals != 6))
+		return 0;
+	double scaled = v * 1e9;
+	uint64_t ns = (uint64_t)(scaled + 0.5);
+	if ((double)ns / 1e9 != v)
+		return 0;
+	uint64_t whole = ns / 1000000000u, frac = ns % 1000000000u;
+	if (decimals == 6) {
+		/* rounding to 6 decimals: a tie needs printf's exact view */
+		if (frac % 1000 == 500)
+			return 0;
+		uint64_t us = (ns + 500) / 1000;
+		whole = us / 1000000u;
+		frac = us % 1000000u;
+	}
+	size_t n = json_fmt_uint(buf, whole);
+	buf[n++] = '.';
+	for (int i = decimals - 1; i >= 0; i--) {
+		buf[n + (size_t)i] = (char)('0' + frac % 10);
+		frac /= 10;
+	}
+	return n + (size_t)decimals;
+}
+
 void json_buf_string(struct json_buf *b, const char *s)
 {
 	if (!s) {
@@ -128,11 +180,17 @@ void json_buf_string(struct json_buf *b, const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 	json_buf_putc(b, '"');
 	while (*p) {
-		/* Copy the longest run that needs no escaping in one go. */
+		/* Copy the longest run that needs no escaping in one go
+		 * (plain ASCII without a call per byte). */
 		const unsigned char *run = p;
 		size_t n;
-		while (*p && *p != '"' && *p != '\\' && *p >= 0x20 && (n = utf8_valid_len(p)) > 0)
+		for (;;) {
+			while (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+				p++;
+			if (*p < 0x80 || (n = utf8_valid_len(p)) == 0)
+				break;
 			p += n;
+		}
 		if (p > run)
 			json_buf_put(b, (const char *)run, (size_t)(p - run));
 		if (!*p)
@@ -171,8 +229,35 @@ static void jw_newline(struct json_writer *w)
 }
 
 /* Comma, newline, indentation and "key": before a value. */
+/* A key that needs no escaping, with its comma, in one put: the compact
+ * writer (events.jsonl) writes some fifteen of them a line. */
+static bool jw_prefix_plain(struct json_writer *w, const char *key)
+{
+	char tmp[64];
+	size_t n = 0;
+	if (w->pretty || !key)
+		return false;
+	if (w->depth > 0 && w->has_items[w->depth])
+		tmp[n++] = ',';
+	tmp[n++] = '"';
+	for (const char *k = key; *k; k++) {
+		unsigned char c = (unsigned char)*k;
+		if (n >= sizeof(tmp) - 2 || c < 0x20 || c >= 0x80 || c == '"' || c == '\\')
+			return false;
+		tmp[n++] = (char)c;
+	}
+	tmp[n++] = '"';
+	tmp[n++] = ':';
+	if (w->depth > 0)
+		w->has_items[w->depth] = true;
+	json_buf_put(w->buf, tmp, n);
+	return true;
+}
+
 static void jw_prefix(struct json_writer *w, const char *key)
 {
+	if (jw_prefix_plain(w, key))
+		return;
 	if (w->depth > 0) {
 		if (w->has_items[w->depth])
 			json_buf_putc(w->buf, ',');
@@ -224,14 +309,16 @@ void jw_string(struct json_writer *w, const char *key, const char *value)
 
 void jw_int(struct json_writer *w, const char *key, int64_t value)
 {
+	char tmp[24];
 	jw_prefix(w, key);
-	json_buf_printf(w->buf, "%lld", (long long)value);
+	json_buf_put(w->buf, tmp, json_fmt_int(tmp, value));
 }
 
 void jw_uint(struct json_writer *w, const char *key, uint64_t value)
 {
+	char tmp[24];
 	jw_prefix(w, key);
-	json_buf_printf(w->buf, "%llu", (unsigned long long)value);
+	json_buf_put(w->buf, tmp, json_fmt_uint(tmp, value));
 }
 
 void jw_bool(struct json_writer *w, const char *key, bool value)
@@ -270,8 +357,20 @@ void jw_double(struct json_writer *w, const char *key, double value)
 		return;
 	}
 	/* %.15g reads back exactly for most values and stays short
-	 * (0.004512); fall back to %.17g, which always reads back exactly. */
+	 * (0.004512); fall back to %.17g, which always reads back exactly.
+	 * A clock reading (whole ns, below 1e6 s) is written as %.15g
+	 * would, without printf and strtod: its 9 decimals, trailing zeros
+	 * cut. */
 	char tmp[64];
+	size_t n = json_fmt_ns_seconds(tmp, value, 9);
+	if (n) {
+		while (tmp[n - 1] == '0')
+			n--;
+		if (tmp[n - 1] == '.')
+			n--;
+		json_buf_put(w->buf, tmp, n);
+		return;
+	}
 	snprintf(tmp, sizeof(tmp), "%.15g", value);
 	if (strtod(tmp, NULL) != value)
 		snprintf(tmp, sizeof(tmp), "%.17g", value);

@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* ---- writer ------------------------------------------------------------ */
 
@@ -39,8 +40,21 @@ struct json_buf {
 };
 
 void json_buf_free(struct json_buf *b);
+/* json_buf_put's growing path (json_buf_put itself is inline below). */
+void json_buf_put_grow(struct json_buf *b, const char *s, size_t n);
+/* Append n bytes (the buffer stays NUL-terminated); inline: an
+ * events.jsonl line is some forty small appends. */
+static inline void json_buf_put(struct json_buf *b, const char *s, size_t n)
+{
+	if (!b->failed && n < b->cap - b->len) { /* room for the bytes and the NUL */
+		memcpy(b->data + b->len, s, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return;
+	}
+	json_buf_put_grow(b, s, n);
+}
 void json_buf_putc(struct json_buf *b, char c);
-void json_buf_put(struct json_buf *b, const char *s, size_t n);
 void json_buf_puts(struct json_buf *b, const char *s);
 void json_buf_printf(struct json_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Length (1..4) of the valid UTF-8 sequence starting at s, 0 when the byte
@@ -49,6 +63,15 @@ void json_buf_printf(struct json_buf *b, const char *fmt, ...) __attribute__((fo
 size_t json_utf8_seq_len(const char *s);
 /* s as a quoted JSON string (escaping as described above); NULL -> null. */
 void json_buf_string(struct json_buf *b, const char *s);
+
+/* Digits without printf, into buf (at least 21 bytes; not NUL-terminated):
+ * the length written. */
+size_t json_fmt_uint(char *buf, uint64_t v);
+size_t json_fmt_int(char *buf, int64_t v);
+/* v as "%.*f" prints it (decimals 6 or 9; buf at least 24 bytes), when v
+ * is a whole number of nanoseconds in [1e-4, 1e6) s and the result is
+ * certain to equal printf's; else 0 (the caller uses printf). */
+size_t json_fmt_ns_seconds(char *buf, double v, int decimals);
 
 #define JSON_MAX_DEPTH 64
 

@@ -210,7 +210,7 @@ void markup_text(struct json_buf *b, const char *s);
 void markup_text_max(struct json_buf *b, const char *s, size_t max);
 
 /* Write data to path (relative to dirfd) atomically: ".NAME.tmp" created
- * with O_EXCL | O_NOFOLLOW next to it, fsync, rename.  A directory part
+ * with O_EXCL | O_NOFOLLOW next to it, rename (no fsync: atomic_file.c).  A directory part
  * of path is followed (it is the caller's), the file name never is.  On
  * failure the temp file is removed and an existing file is untouched. */
 int write_file_atomic(int dirfd, const char *path, const char *data, size_t len, char *err,
@@ -225,7 +225,7 @@ int report_buf_write(struct json_buf *b, int dirfd, const char *path, char *err,
 /* The same in steps, for files written as a stream (artifacts.c):
  * begin creates ".NAME.tmp" in dirfd (a stale one, or a link planted
  * under that name, is removed first, never followed) and returns its fd;
- * commit fsyncs, closes and renames it to NAME; abort closes (fd >= 0)
+ * commit closes and renames it to NAME; abort closes (fd >= 0)
  * and removes it.  NAME is a plain file name. */
 int atomic_file_begin(int dirfd, const char *name, char *err, size_t errlen);
 int atomic_file_commit(int dirfd, const char *name, int fd, char *err, size_t errlen);

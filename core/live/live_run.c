@@ -60,9 +60,11 @@
 #include "live/sandbox.h"
 #include "live/shipped_links.h"
 #include "live/tracer.h"
+#include "engine/phase_times.h"
 
 #define GRACE_S 2.0     /* SIGTERM -> SIGKILL at the end of the window */
 #define KILL_WAIT_S 5.0 /* SIGKILL -> give up waiting for the exits */
+#define KILL_SCAN_AFTER_S 0.2 /* SIGKILL -> list the namespace's processes (init still there) */
 #define TICK_MS 200     /* upper bound of one poll: progress, safety dispatch */
 #define LAST_SNAP_S 0.5 /* the window's last snapshot: how long SIGTERM waits for it */
 
@@ -625,10 +627,12 @@ static int setup(struct run *r, char *err, size_t errlen)
 		return -EINVAL;
 	}
 	rc = sandbox_prepare(&r->sb, r->cfg, err, errlen);
+	phase_mark("sandbox_prepare");
 	if (rc < 0)
 		return rc;
 	r->sb_prepared = true;
 	plant_honeytokens(r);
+	phase_mark("honeytokens");
 
 	/* Our ends close-on-exec: a target must not inherit its own pipe. */
 	if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0) {
@@ -672,6 +676,7 @@ static int setup(struct run *r, char *err, size_t errlen)
 		.track_received = true,
 	};
 	rc = tracer_new(&r->tracer, &topt, err, errlen);
+	phase_mark("tracer_new");
 	if (rc < 0)
 		goto fail_pipes;
 
@@ -681,6 +686,7 @@ static int setup(struct run *r, char *err, size_t errlen)
 	close(err_pipe[1]);
 	out_pipe[1] = err_pipe[1] = -1;
 	record_steps(r);
+	phase_mark("sandbox_spawn");
 	if (rc < 0)
 		goto fail_pipes;
 	r->sb_spawned = true;
@@ -696,6 +702,7 @@ static int setup(struct run *r, char *err, size_t errlen)
 	}
 
 	rc = tracer_seize_init(r->tracer, r->sb.init_pid, err, errlen);
+	phase_mark("capture+seize");
 	if (rc < 0)
 		return rc;
 	audit_add_source(r->audit, "ptrace+seccomp tracer");
@@ -707,8 +714,11 @@ static int setup(struct run *r, char *err, size_t errlen)
 			       "to the detectors", SHIPPED_LINKS_MAX, dropped);
 	if (r->ht_on)
 		honeytokens_publish(&r->ht, r->bus, r->sb.home);
+	phase_mark("links+tokens");
 	start_sinks(r);
+	phase_mark("sinks");
 	start_monitors(r);
+	phase_mark("monitors");
 	audit_add_source(r->audit, "stdout/stderr capture");
 
 	/* Signals become fd events; blocked only now so the sandbox child
@@ -734,6 +744,7 @@ static int setup(struct run *r, char *err, size_t errlen)
 	}
 
 	rc = sandbox_start_target(&r->sb, err, errlen);
+	phase_mark("start_target");
 	if (rc < 0)
 		return rc;
 	clock_gettime(CLOCK_MONOTONIC, &r->clock.start);
@@ -951,24 +962,34 @@ static void kill_everything(struct run *r)
 	if (!r->sb_spawned)
 		return;
 	sandbox_kill_all(&r->sb);
-	double deadline = mono_now() + KILL_WAIT_S;
+	double start = mono_now(), deadline = start + KILL_WAIT_S;
 	while (mono_now() < deadline) {
 		tracer_dispatch(r->tracer);
-		ssize_t left = r->pidns[0] ? count_sandbox(r, true) : 0;
+		/* The init gone means the namespace is empty: no /proc scan (a
+		 * readlink per host process, three times an audit, was a
+		 * millisecond and more on a busy host).  With a pidfd the first
+		 * KILL_SCAN_AFTER_S only wait: the init's SIGKILL kills the
+		 * rest, and the scan is the fallback. */
+		bool wait_only = r->sb.init_pidfd >= 0 && mono_now() - start < KILL_SCAN_AFTER_S;
+		ssize_t left = sandbox_init_gone(&r->sb) || !r->pidns[0] ? 0
+			       : wait_only ? 1
+			       : count_sandbox(r, true);
 		if (left <= 0 && tracer_alive(r->tracer) == 0)
 			break;
-		if (left > 0)
+		if (left > 0 && !wait_only)
 			signal_sandbox(r, SIGKILL);
-		/* Until the next SIGCHLD (an exit to reap), at most 20 ms: a
-		 * fixed sleep here was most of a short audit's run time. */
-		struct pollfd p = { .fd = r->sig_fd, .events = POLLIN };
-		if (r->sig_fd >= 0 && poll(&p, 1, 20) > 0)
+		/* Until the next SIGCHLD (an exit to reap) or the init's end, at
+		 * most 20 ms: a fixed sleep here was most of a short audit's
+		 * run time. */
+		struct pollfd p[2] = { { .fd = r->sig_fd, .events = POLLIN },
+				       { .fd = left > 0 ? r->sb.init_pidfd : -1, .events = POLLIN } };
+		if (r->sig_fd >= 0 && poll(p, 2, 20) > 0 && (p[0].revents & POLLIN))
 			on_signal(r);
 		else if (r->sig_fd < 0)
 			nanosleep(&(struct timespec){ 0, 20 * 1000 * 1000 }, NULL);
 	}
 	tracer_dispatch(r->tracer);
-	ssize_t left = r->pidns[0] ? count_sandbox(r, true) : 0;
+	ssize_t left = r->pidns[0] && !sandbox_init_gone(&r->sb) ? count_sandbox(r, true) : 0;
 	if (left > 0)
 		audit_add_note(r->audit, "%zd sandbox processes were still present after SIGKILL", left);
 	long oom = sandbox_oom_kills(&r->sb);
@@ -1121,7 +1142,7 @@ int live_run(const struct audit_config *cfg, struct audit *audit, const char *ou
 	r->audit = audit;
 	r->bus = audit_bus(audit);
 	r->sig_fd = r->window_timer = r->status_fd = -1;
-	r->sb.netns_fd = -1;
+	r->sb.netns_fd = r->sb.init_pidfd = -1;
 	progress_init(&r->progress, stderr, cfg->duration_s, false);
 
 	int rc = driver_new(&r->driver, cfg, audit_outdir_fd(audit), err, errlen);
@@ -1132,13 +1153,17 @@ int live_run(const struct audit_config *cfg, struct audit *audit, const char *ou
 		 * answers the target without waiting for them.  Stopped (every
 		 * event delivered) before anything reads what they hold. */
 		start_snapshots(r, bus_start_async(r->bus));
+		phase_mark("threads");
 		loop(r);
+		phase_mark("loop");
 		/* The driver first: it must not see the target die and log that. */
 		driver_finish(r->driver, audit);
 		kill_everything(r);
+		phase_mark("kill");
 		/* Before the last events: nothing of the target is left to read. */
 		monitor_snapshot_stop(r->snap);
 		stop_sinks(r);
+		phase_mark("snap_stop");
 		if (r->exec_error) {
 			bus_stop_async(r->bus);
 			rc = r->exec_error;
@@ -1154,16 +1179,19 @@ int live_run(const struct audit_config *cfg, struct audit *audit, const char *ou
 				record_setup(r);
 			publish_target_exit(r);
 			bus_stop_async(r->bus);
+			phase_mark("bus_stop");
 			double observed = r->window_closed ? cfg->duration_s : r->last_exit_s;
 			audit_set_observed(audit, observed > 0 ? observed : clock_since_start(&r->clock));
 			record_stats(r);
 			/* the target is dead, its scratch not yet removed (teardown) */
 			left_behind_record(&r->sb, audit, r->ht.n_files ? r->ht.files : NULL);
+			phase_mark("left_behind");
 		}
 	} else {
 		kill_everything(r);
 	}
 	teardown(r);
+	phase_mark("teardown");
 	driver_free(r->driver);
 	free(r);
 	return rc;

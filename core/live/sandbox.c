@@ -216,7 +216,7 @@ int sandbox_prepare(struct sandbox *sb, const struct audit_config *cfg, char *er
 
 	memset(sb, 0, sizeof *sb);
 	sb->cfg = cfg;
-	sb->netns_fd = sb->ctl_fd = sb->status_fd = sb->scratch_lock_fd = -1;
+	sb->netns_fd = sb->ctl_fd = sb->status_fd = sb->scratch_lock_fd = sb->init_pidfd = -1;
 	sb->in_userns = !root;
 
 	/* Who the target runs as: a dedicated unprivileged user, so that
@@ -922,6 +922,8 @@ int sandbox_spawn(struct sandbox *sb, char *const argv[], int out_fd, int err_fd
 	sb->init_pid = pid;
 	sb->ctl_fd = ctl[1];
 	sb->status_fd = status[0];
+	/* To see the namespace empty without listing /proc (sandbox_init_gone). */
+	sb->init_pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 
 	/* cgroup v2: joined from outside, still before the target exists, so
 	 * every process of the sandbox counts against it. */
@@ -975,6 +977,7 @@ fail_child:
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, __WALL);
 	sb->init_pid = 0;
+	close_fd(&sb->init_pidfd);
 	close_fd(&sb->ctl_fd);
 	close_fd(&sb->status_fd);
 	free(sb->envp);
@@ -1080,8 +1083,17 @@ static void remove_cgroup(char *path)
 	}
 }
 
+bool sandbox_init_gone(const struct sandbox *sb)
+{
+	if (sb->init_pidfd < 0)
+		return false;
+	struct pollfd p = { .fd = sb->init_pidfd, .events = POLLIN };
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLIN | POLLHUP));
+}
+
 void sandbox_cleanup(struct sandbox *sb)
 {
+	close_fd(&sb->init_pidfd);
 	close_fd(&sb->netns_fd);
 	close_fd(&sb->ctl_fd);
 	close_fd(&sb->status_fd);

@@ -86,6 +86,8 @@ struct sandbox {
 	/* set by the caller before sandbox_spawn (additive) */
 	char *const *extra_env; /* "NAME=value" added to the environment unless target.env
 				 * sets NAME (the honeytokens), NULL-terminated or NULL */
+	/* filled by sandbox_spawn (additive) */
+	int init_pidfd;         /* pidfd of the init, -1 when the kernel has none */
 };
 
 /* Hook run in the target child right before execve (installs seccomp). */
@@ -153,6 +155,10 @@ int sandbox_setup_outcome(const struct sandbox *sb, int *code, int *signo, doubl
 /* Kill every process of the sandbox (SIGKILL to the pid namespace init).
  * Does not reap: the init is dynaudit's child (the tracer reaps it). */
 void sandbox_kill_all(struct sandbox *sb);
+/* Has the init exited?  A pid namespace's init only exits once every other
+ * process of the namespace was reaped, so true means the sandbox is empty
+ * (no /proc scan needed).  False also when unknown (no pidfd). */
+bool sandbox_init_gone(const struct sandbox *sb);
 /* How many processes the kernel's OOM killer ended in the sandbox's memory
  * cgroup (0 without one): "killed by SIGKILL" then means the memory limit. */
 long sandbox_oom_kills(const struct sandbox *sb);

@@ -115,6 +115,7 @@ struct backdoor {
 	struct da_endpoint_list *allow; /* allow_connect */
 
 	struct proc procs[MAX_PROCS];
+	size_t procs_used;         /* slots ever taken: [0, procs_used) is all a lookup reads */
 	size_t procs_dropped;
 	struct dropped drops[MAX_DROPPED];
 	size_t n_drops, drops_dropped;

@@ -98,11 +98,9 @@ static bool other_users_home(const struct state *st, const struct da_event *ev, 
 	return true;
 }
 
-bool is_sensitive(const struct state *st, const struct da_event *ev, const char *path)
+static bool listed_uncached(const struct state *st, const char *path)
 {
 	const struct da_run_info *run = st->host->run;
-	if (tool_own_config(st, ev, path))
-		return false;
 	for (size_t i = 0; i < st->n_sensitive; i++) {
 		/* /root is HOME when the target runs as root: only its secrets count */
 		if (strcmp(st->sensitive[i], "/root") == 0 && da_path_under(run->home, "/root"))
@@ -110,8 +108,35 @@ bool is_sensitive(const struct state *st, const struct da_event *ev, const char 
 		if (pattern_covers(st->sensitive[i], path))
 			return true;
 	}
-	return other_users_home(st, ev, path) ||
-	       (other_process_memory(ev, path) && !da_prog_is_process_lister(proc_name(st, ev->pid)));
+	return false;
+}
+
+/* Does the sensitive list (built-in and configured) cover path? */
+static bool listed_sensitive(const struct state *st, const char *path)
+{
+	uint32_t h = 2166136261u;
+	const char *p = path;
+	for (; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	size_t len = (size_t)(p - path);
+	h = h ? h : 1;
+	if (len >= LISTED_PATH || !st->listed)
+		return listed_uncached(st, path);
+	struct listed_memo *m = &st->listed[h % LISTED_SLOTS];
+	if (m->hash == h && strcmp(m->path, path) == 0)
+		return m->listed;
+	m->hash = h;
+	m->listed = listed_uncached(st, path);
+	memcpy(m->path, path, len + 1);
+	return m->listed;
+}
+
+bool is_sensitive(const struct state *st, const struct da_event *ev, const char *path)
+{
+	/* the tool's own configuration last: only a hit needs it */
+	bool hit = listed_sensitive(st, path) || other_users_home(st, ev, path) ||
+		   (other_process_memory(ev, path) && !da_prog_is_process_lister(proc_name(st, ev->pid)));
+	return hit && !tool_own_config(st, ev, path);
 }
 
 bool write_allowed(const struct state *st, const struct da_event *ev, const char *path)

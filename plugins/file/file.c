@@ -227,7 +227,8 @@ static int file_init(const struct da_host *host, const struct da_cfg *cfg, void 
 	st->host = host;
 	st->deletions = deletions_new();
 	st->seen = da_strset_new(MAX_SEEN);
-	if (!st->deletions || !st->seen) {
+	st->listed = calloc(LISTED_SLOTS, sizeof(*st->listed));
+	if (!st->deletions || !st->seen || !st->listed) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
@@ -299,6 +300,7 @@ static void file_destroy(void *state)
 	}
 	free(st->home_user);
 	deletions_free(st->deletions);
+	free(st->listed);
 	free(st);
 }
 

@@ -56,6 +56,19 @@ struct link_alias {
 	bool shipped;              /* in the submission as shipped, not made by the run */
 };
 
+/* The answers of the sensitive list for the last paths asked: a program
+ * opens the same few paths again and again, and each open is judged
+ * against the whole list (some seventy patterns, a microsecond).  Behind
+ * a pointer so the const judging functions can fill it. */
+#define LISTED_SLOTS 64
+#define LISTED_PATH 152
+
+struct listed_memo {
+	uint32_t hash;             /* 0: empty */
+	bool listed;
+	char path[LISTED_PATH];
+};
+
 struct state {
 	const struct da_host *host;
 	char **sensitive;          /* expanded patterns: defaults + config */
@@ -76,6 +89,7 @@ struct state {
 	char *decoys[8];           /* honeytoken files the core planted (syscall "honeytoken_file") */
 	size_t n_decoys;
 
+	struct listed_memo *listed; /* LISTED_SLOTS answers of the sensitive list (classify.c) */
 	size_t n_events;           /* file events seen */
 	size_t n_sensitive_hits, n_write_hits, n_persistence_hits, n_exec_hits;
 	char first_flagged[200];

@@ -3,6 +3,7 @@
  * libdynaudit-sdk (see dynaudit/pathclass.h).  Each list exists here once.
  */
 #include <fnmatch.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -154,9 +155,18 @@ bool da_path_covers(const char *pattern, const char *home, const char *path)
 	if (!pattern || !path)
 		return false;
 	if (pattern[0] == '~' && (pattern[1] == '/' || pattern[1] == '\0')) {
-		int n = snprintf(buf, sizeof(buf), "%s%s", home ? home : "", pattern + 1);
-		if (n < 0 || (size_t)n >= sizeof(buf))
+		const char *h = home ? home : "";
+		size_t hn = strlen(h), rn = strlen(pattern + 1);
+		/* The expanded pattern starts with HOME as it is: a path that
+		 * does not cannot be covered (unless HOME itself has glob
+		 * characters).  Most paths are not in HOME, and every open is
+		 * judged against the whole list. */
+		if (strncmp(path, h, hn) != 0 && !strpbrk(h, "*?[\\"))
 			return false;
+		if (hn + rn >= sizeof(buf))
+			return false;
+		memcpy(buf, h, hn);
+		memcpy(buf + hn, pattern + 1, rn + 1);
 		pattern = buf;
 	}
 	return covers(pattern, path);
@@ -257,10 +267,37 @@ static bool covers_anywhere(const char *pattern, const char *path)
 	return false;
 }
 
-bool da_path_sensitive(const char *path, const char *home, unsigned flags)
+/* The last answers of da_path_sensitive, per thread: a program opens the
+ * same few paths again and again (a loop over one file, the loader's
+ * libraries, an interpreter's imports), and detectors ask about every
+ * open, some twice; the whole list costs microseconds a path.  Paths and
+ * homes too long for a slot are not remembered. */
+#define MEMO_SLOTS 64
+#define MEMO_PATH 152
+#define MEMO_HOME 96
+
+struct sensitive_memo {
+	uint32_t hash;       /* 0: empty */
+	unsigned flags;
+	bool result;
+	char home[MEMO_HOME];
+	char path[MEMO_PATH];
+};
+
+static __thread struct sensitive_memo memo[MEMO_SLOTS];
+
+static uint32_t memo_hash(const char *path, size_t *len)
 {
-	if (!path)
-		return false;
+	uint32_t h = 2166136261u;
+	const char *p = path;
+	for (; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	*len = (size_t)(p - path);
+	return h ? h : 1;
+}
+
+static bool sensitive_uncached(const char *path, const char *home, unsigned flags)
+{
 	bool root_home = da_path_under(home, "/root");
 	for (const char *const *s = sensitive; *s; s++) {
 		/* /root is HOME when the target runs as root: only its secrets count */
@@ -272,4 +309,26 @@ bool da_path_sensitive(const char *path, const char *home, unsigned flags)
 			return true;
 	}
 	return false;
+}
+
+bool da_path_sensitive(const char *path, const char *home, unsigned flags)
+{
+	if (!path)
+		return false;
+	size_t plen, hlen = home ? strlen(home) : 0;
+	uint32_t h = memo_hash(path, &plen) ^ (flags * 0x9e3779b9u);
+	h = h ? h : 1;
+	if (plen >= MEMO_PATH || hlen >= MEMO_HOME)
+		return sensitive_uncached(path, home, flags);
+	struct sensitive_memo *m = &memo[h % MEMO_SLOTS];
+	const char *hs = home ? home : "";
+	if (m->hash == h && m->flags == flags && strcmp(m->path, path) == 0 && strcmp(m->home, hs) == 0)
+		return m->result;
+	bool r = sensitive_uncached(path, home, flags);
+	m->hash = h;
+	m->flags = flags;
+	m->result = r;
+	memcpy(m->path, path, plen + 1);
+	memcpy(m->home, hs, hlen + 1);
+	return r;
 }

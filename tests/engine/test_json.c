@@ -3,6 +3,8 @@
  * round trips byte for byte, and hostile input is an error, never a crash.
  */
 #include <criterion/criterion.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,6 +109,57 @@ Test(json_write, double_is_exact)
 		json_free(v);
 		json_buf_free(&b);
 	}
+}
+
+/* The hand-written numbers (no printf on the events.jsonl path) print what
+ * printf prints: integers at the limits, and clock readings as %.15g and
+ * %.6f would, ties and out-of-range values left to printf (0 returned). */
+Test(json_write, hand_numbers_equal_printf)
+{
+	char buf[64], want[64];
+	int64_t ints[] = {0, 1, -1, 9, 10, -10, 123456789, INT64_MAX, INT64_MIN};
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+		size_t n = json_fmt_int(buf, ints[i]);
+		snprintf(want, sizeof(want), "%lld", (long long)ints[i]);
+		cr_assert_eq(n, strlen(want));
+		cr_assert(memcmp(buf, want, n) == 0, "%s", want);
+	}
+	cr_assert_eq(json_fmt_uint(buf, UINT64_MAX), 20);
+	srand(7);
+	int fast = 0;
+	for (int i = 0; i < 200000; i++) {
+		/* whole ns of a run, as the clock gives them; sometimes a tie at
+		 * the 6th decimal, sometimes a value that is not whole ns */
+		uint64_t ns = ((uint64_t)rand() << 16 ^ (uint64_t)rand()) % 2000000000000ull;
+		if (i % 7 == 0)
+			ns = ns / 1000 * 1000 + 500;
+		double v = (double)ns / 1e9;
+		if (i % 11 == 0)
+			v += 1e-13;
+		for (int dec = 6; dec <= 9; dec += 3) {
+			size_t n = json_fmt_ns_seconds(buf, v, dec);
+			if (!n)
+				continue;
+			fast++;
+			snprintf(want, sizeof(want), "%.*f", dec, v);
+			cr_assert_eq(n, strlen(want), "%s", want);
+			cr_assert(memcmp(buf, want, n) == 0, "%.*s != %s", (int)n, buf, want);
+		}
+		struct json_buf b = {0};
+		struct json_writer w;
+		jw_init(&w, &b, false);
+		jw_double(&w, NULL, v);
+		snprintf(want, sizeof(want), "%.15g", v);
+		if (strtod(want, NULL) != v)
+			snprintf(want, sizeof(want), "%.17g", v);
+		cr_assert_str_eq(b.data, want);
+		json_buf_free(&b);
+	}
+	cr_assert_gt(fast, 100000); /* the fast path is the common one */
+	cr_assert_eq(json_fmt_ns_seconds(buf, 0.00001, 9), 0);   /* %.15g: 1e-05 */
+	cr_assert_eq(json_fmt_ns_seconds(buf, 2e6, 9), 0);       /* too many digits */
+	cr_assert_eq(json_fmt_ns_seconds(buf, -1.5, 9), 0);
+	cr_assert_eq(json_fmt_ns_seconds(buf, 0.5, 3), 0);
 }
 
 Test(json_read, objects_arrays_numbers)

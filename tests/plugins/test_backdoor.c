@@ -1192,3 +1192,27 @@ Test(backdoor, input_devices_and_consoles_are_keylogging)
 		}
 	}
 }
+
+/* The process table reuses the slots of processes that exited (a lookup
+ * reads only the slots ever used): after 3,000 short-lived children, a
+ * new one's secret read and send are still tracked; with more live
+ * processes than the table holds, the rest are counted, never a crash. */
+Test(backdoor, process_slots_are_reused_after_exits)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	for (int i = 0; i < 3000; i++) {
+		fork_child(h, 100, 1000 + i, 0.001 * i);
+		struct da_event ev = ev_make(DA_EV_PROC_EXIT, 1000 + i, 0.001 * i + 0.0005);
+		ev.ppid = 100;
+		publish(h, &ev);
+	}
+	fork_child(h, 100, 9000, 4.0);
+	open_file(h, 9000, 4.1, "/home/auditor/.aws/credentials", DA_ACC_READ, 0);
+	send_to(h, 100, 4.2, "127.0.0.1:6000");
+	cr_assert_eq(harness_count(h, "backdoor.exfiltration"), 1);
+	for (int i = 0; i < 1100; i++)
+		fork_child(h, 100, 20000 + i, 5.0);
+	open_file(h, 21099, 5.5, "/home/auditor/.netrc", DA_ACC_READ, 0);
+	cr_assert_eq(harness_finish(h), 0);
+	harness_free(h);
+}

@@ -15,8 +15,9 @@
  * leading part, /home/ then a star then /.ssh, covers /home/bob/.ssh/id_rsa).
  *
  * Every function is documented in the same order: arguments, return value,
- * ownership, threading.  Nothing here keeps state; every function may run
- * on any thread.
+ * ownership, threading.  Nothing here keeps state (but a per-thread memo
+ * of da_path_sensitive's recent answers); every function may run on any
+ * thread.
  */
 #ifndef DYNAUDIT_PATHCLASS_H
 #define DYNAUDIT_PATHCLASS_H
@@ -128,7 +129,8 @@ const char *const *da_path_sensitive_globs(void);
  * Arguments: path, absolute and normalized; home, the target's HOME (NULL
  *   allowed); flags, DA_PATH_* bits.
  * Returns: true or false.
- * Ownership / threading: only reads; any thread.
+ * Ownership / threading: only reads; any thread (the last answers are
+ *   remembered per thread, keyed by path, home and flags).
  */
 bool da_path_sensitive(const char *path, const char *home, unsigned flags);
 

@@ -3,6 +3,9 @@
  * libdynaudit-sdk: the one list file and backdoor judge by.
  */
 #include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "dynaudit/pathclass.h"
 
@@ -84,6 +87,10 @@ Test(pathclass, coverage)
 	cr_expect_not(da_path_covers("~/.ssh", HOME, HOME "/.sshx"));
 	cr_expect(da_path_covers("/home/*/.ssh", HOME, "/home/bob/.ssh/id_rsa"));
 	cr_expect_not(da_path_covers("/home/*/.ssh", HOME, "/home/bob/x/.ssh"));
+	/* "~" expands to HOME as it is, globs and all */
+	cr_expect(da_path_covers("~/.ssh", "/home/a*", "/home/ab/.ssh/id_rsa"));
+	cr_expect_not(da_path_covers("~/.ssh", "/home/a", "/home/ab/.ssh/id_rsa"));
+	cr_expect(da_path_covers("~", HOME, HOME "/x"));
 	cr_expect(da_path_under("/a/b", "/a/"));
 	cr_expect(da_path_under("/a", "/"));
 	cr_expect_not(da_path_under("/ab", "/a"));
@@ -107,4 +114,42 @@ Test(pathclass, normalize)
 	cr_expect_not(da_path_normalize("/abc/defgh", NULL, small, sizeof(small)));
 	cr_expect_str_eq(small, "/abc", "what fits, at a component boundary");
 	cr_expect_not(da_path_normalize("/a", NULL, small, 1));
+}
+
+/* da_path_sensitive remembers its last answers: the same path asked with
+ * another HOME, other flags, or after other paths must still get its own
+ * answer (the memo is keyed by all three), also from another thread. */
+static void *ask_other_home(void *arg)
+{
+	(void)arg;
+	bool a = da_path_sensitive("/srv/x/.netrc", "/srv/x", 0);
+	bool b = da_path_sensitive("/srv/x/.netrc", "/srv/y", 0);
+	return (void *)(intptr_t)(a && !b);
+}
+
+Test(pathclass, sensitive_memo_keys_on_home_and_flags)
+{
+	for (int round = 0; round < 3; round++) {
+		cr_expect(da_path_sensitive("/srv/a/.netrc", "/srv/a", 0));
+		cr_expect(!da_path_sensitive("/srv/a/.netrc", "/srv/b", 0));
+		cr_expect(!da_path_sensitive("/srv/a/.netrc", NULL, 0));
+		cr_expect(da_path_sensitive("/srv/a/.netrc", "/srv/b", DA_PATH_ANY_HOME));
+		cr_expect(!da_path_sensitive("/srv/a/netrc", "/srv/a", 0));
+		/* many other paths in between push the first out of its slot */
+		for (int i = 0; i < 500; i++) {
+			char p[64];
+			snprintf(p, sizeof(p), "/usr/lib/x/%d.so", i);
+			cr_expect(!da_path_sensitive(p, "/srv/a", DA_PATH_ANY_HOME));
+		}
+	}
+	/* longer than a memo slot: answered, not remembered */
+	char longp[400];
+	snprintf(longp, sizeof(longp), "/srv/a/.ssh/%0300d", 1);
+	cr_expect(da_path_sensitive(longp, "/srv/a", 0));
+	cr_expect(!da_path_sensitive(longp, "/srv/c", 0));
+	pthread_t t;
+	void *ok = NULL;
+	cr_assert_eq(pthread_create(&t, NULL, ask_other_home, NULL), 0);
+	pthread_join(t, &ok);
+	cr_expect(ok != NULL);
 }
