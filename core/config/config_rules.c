@@ -9,13 +9,14 @@
  * of that rule are dropped where the engine records them) or a severity
  * (info, low, medium, high, critical), written `{severity: S}` or, the
  * only form INI has, the severity word alone.  A bad id or value is an
- * error here, at the file:line of the entry.  Whether DETECTOR is one the
- * audit loaded (its name or its category id: an out-of-tree detector's
- * rules carry its category, "policy.fetch_tool") is known only once the
- * detectors are loaded: audit.c checks it then, with the same file:line,
- * because an override that silently matches nothing would make an
- * assignment believe a rule is off when it is not.  (ABI 1.1 detectors do
- * not declare their rule ids, so the RULE part cannot be checked yet.)
+ * error here, at the file:line of the entry.  Whether the id is one a
+ * loaded detector declares (struct da_plugin.rules, ABI 1.2, or
+ * host->declare_rule from init) is known only once the detectors are
+ * loaded and started: engine/plugin_rules.c checks it then, with the same
+ * file:line and the closest declared id, because an override that
+ * silently matches nothing would make an assignment believe a rule is off
+ * when it is not.  (For an ABI 1.1 detector, which declares no ids, only
+ * the DETECTOR part, its name or category id, can be checked.)
  */
 #include <errno.h>
 #include <stdlib.h>

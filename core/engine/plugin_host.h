@@ -5,7 +5,9 @@
  * The host keeps a failing detector from taking the audit down: an init
  * that fails, or an on_event/finish that returns an error, is recorded in
  * the category's `error` and the detector stops receiving events; the
- * report says it did not (fully) run.
+ * report says it did not (fully) run.  A detector that declares its rules
+ * may report only those: emit() of another id is -EINVAL, the finding is
+ * dropped and the category's error says so (the detector keeps running).
  */
 #ifndef DYNAUDIT_PLUGIN_HOST_H
 #define DYNAUDIT_PLUGIN_HOST_H
@@ -26,7 +28,7 @@ struct plugin_instance {
 	void *state;
 	bool init_called;
 	bool running;                 /* init succeeded and no error since */
-	bool in_init;                 /* host->unsubscribe is allowed */
+	bool in_init;                 /* host->unsubscribe and declare_rule are allowed */
 	uint64_t mask[DA_EVMASK_WORDS]; /* subscriptions: the descriptor's, less unsubscribe() */
 	uint64_t emit_errors;
 	/* rules: overrides of the config (borrowed; may be NULL): host_emit
