@@ -1,8 +1,9 @@
 /*
  * strace_decode.c — the decoder engine: builds a call from a record,
  * tracks which pid is whose child, decodes the process syscalls (exec,
- * fork/clone, signals, session), process ends and output lines, and hands
- * the other families to strace_decode_{file,net,priv}.c.  See
+ * fork/clone, signals, session) and process ends, and hands
+ * the other families to strace_decode_{file,net,priv}.c and output lines
+ * to strace_decode_out.c.  See
  * strace_decode.h.
  */
 #include "recorded/strace_decode_int.h"
@@ -20,16 +21,8 @@
 #define CLONE_FS_F 0x200LL
 #define CLONE_VM_F 0x100LL
 #define CLONE_VFORK_F 0x4000LL
-#define OUTBUF_MAX 4096
 #define PENDING_CLONES_MAX 256
 #define ENDS_MAX 256
-
-struct outbuf {
-	int pid, fd;
-	char *buf;
-	size_t len;
-	char *text; /* evidence: the write that started the pending line */
-};
 
 /* ---- kept strings -------------------------------------------------- */
 
@@ -365,11 +358,7 @@ void strace_decoder_free(struct strace_decoder *d)
 {
 	if (!d)
 		return;
-	for (size_t i = 0; i < d->n_out; i++) {
-		free(d->out[i].buf);
-		free(d->out[i].text);
-	}
-	free(d->out);
+	dec_output_free(d);
 	free(d->pending);
 	free(d->ends);
 	dec_maps_free(d);
@@ -504,129 +493,6 @@ static void drop_pending(struct strace_decoder *d, int tid)
 	}
 }
 
-/* ---- output lines -------------------------------------------------- */
-
-static struct outbuf *outbuf_get(struct strace_decoder *d, int pid, int fd)
-{
-	for (size_t i = 0; i < d->n_out; i++)
-		if (d->out[i].pid == pid && d->out[i].fd == fd)
-			return &d->out[i];
-	if (d->n_out == d->cap_out) {
-		size_t nc = d->cap_out ? d->cap_out * 2 : 8;
-		struct outbuf *no = realloc(d->out, nc * sizeof(*no));
-		if (!no)
-			return NULL;
-		d->out = no;
-		d->cap_out = nc;
-	}
-	struct outbuf *o = &d->out[d->n_out++];
-	memset(o, 0, sizeof(*o));
-	o->pid = pid;
-	o->fd = fd;
-	return o;
-}
-
-static void emit_line(struct strace_decoder *d, const struct call *c, int fd, const char *line,
-		      size_t n, const char *text)
-{
-	struct da_event ev;
-	if (n > OUTBUF_MAX)
-		n = OUTBUF_MAX; /* an output line is evidence, not a data dump */
-	dec_event(c, &ev, DA_EV_OUTPUT);
-	ev.fd = fd;
-	ev.detail = dec_keep(d, strace_span_dup((struct strace_span){line, n}));
-	if (text)
-		ev.text = text;
-	dec_publish(d, &ev);
-}
-
-static bool outbuf_flush(struct strace_decoder *d, const struct call *c, struct outbuf *o)
-{
-	if (!o->len)
-		return false;
-	emit_line(d, c, o->fd, o->buf, o->len, o->text);
-	o->len = 0;
-	free(o->text);
-	o->text = NULL;
-	return true;
-}
-
-bool dec_output(struct strace_decoder *d, const struct call *c, int fd, const char *data,
-		size_t len, bool truncated)
-{
-	struct outbuf *o = outbuf_get(d, c->pid, fd);
-	bool published = false;
-	if (!o)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		if (data[i] == '\n') {
-			if (o->len) {
-				/* the line started in an earlier write: join */
-				emit_line(d, c, fd, o->buf, o->len, NULL);
-				o->len = 0;
-				free(o->text);
-				o->text = NULL;
-			} else {
-				emit_line(d, c, fd, "", 0, NULL);
-			}
-			published = true;
-			continue;
-		}
-		size_t j = i;
-		while (j < len && data[j] != '\n')
-			j++;
-		if (j < len && !o->len) {
-			emit_line(d, c, fd, data + i, j - i, NULL);
-			published = true;
-			i = j;
-			continue;
-		}
-		/* Partial line: keep it (bounded) until its newline. */
-		if (!o->buf) {
-			o->buf = malloc(OUTBUF_MAX);
-			if (!o->buf)
-				return published;
-		}
-		size_t take = j - i;
-		if (o->len + take > OUTBUF_MAX)
-			take = OUTBUF_MAX - o->len;
-		memcpy(o->buf + o->len, data + i, take);
-		o->len += take;
-		if (!o->text)
-			o->text = strdup(c->text);
-		if (o->len == OUTBUF_MAX)
-			published |= outbuf_flush(d, c, o);
-		i = j - 1;
-	}
-	/* strace cut the data: the rest of the line is unknown, end it here. */
-	if (truncated)
-		published |= outbuf_flush(d, c, o);
-	return published;
-}
-
-static void flush_pid_output(struct strace_decoder *d, const struct call *c, int pid)
-{
-	for (size_t i = 0; i < d->n_out; i++)
-		if (d->out[i].pid == pid)
-			outbuf_flush(d, c, &d->out[i]);
-}
-
-/* A process ended: its line buffers go, so their number follows the live
- * processes, not every process the log ever had. */
-static void drop_pid_output(struct strace_decoder *d, int pid)
-{
-	size_t w = 0;
-	for (size_t i = 0; i < d->n_out; i++) {
-		if (d->out[i].pid == pid) {
-			free(d->out[i].buf);
-			free(d->out[i].text);
-		} else {
-			d->out[w++] = d->out[i];
-		}
-	}
-	d->n_out = w;
-}
-
 /* ---- process syscalls ---------------------------------------------- */
 
 static char **parse_argv(struct strace_span a, int *argc)
@@ -739,7 +605,7 @@ static void decode_exec(struct strace_decoder *d, const struct call *c)
 	}
 	free_argv(argv);
 	if (c->ok) {
-		flush_pid_output(d, c, c->pid);
+		dec_output_flush_pid(d, c, c->pid);
 		procstate_exec(d->ps, c->pid);
 		dec_maps_forget(d, c->pid);
 	}
@@ -831,7 +697,7 @@ static void decode_signal(struct strace_decoder *d, const struct call *c)
 static void end_process(struct strace_decoder *d, const struct call *c, int64_t code, bool core,
 			const char *sig)
 {
-	flush_pid_output(d, c, c->tid);
+	dec_output_flush_pid(d, c, c->tid);
 	bool leader = procstate_tgid(d->ps, c->tid) == c->tid;
 	struct da_event ev;
 	if (leader) {
@@ -852,7 +718,7 @@ static void end_process(struct strace_decoder *d, const struct call *c, int64_t 
 		dec_publish(d, &ev);
 	}
 	drop_pending(d, c->tid);
-	drop_pid_output(d, c->tid);
+	dec_output_drop_pid(d, c->tid);
 	if (leader)
 		dec_maps_forget(d, c->tid);
 	procstate_exit(d->ps, c->tid);
@@ -1136,10 +1002,7 @@ void strace_decoder_finish(struct strace_decoder *d, double time_s)
 	c.rec = &rec;
 	c.time_s = time_s;
 	c.text = "";
-	for (size_t i = 0; i < d->n_out; i++) {
-		c.pid = c.tid = d->out[i].pid;
-		outbuf_flush(d, &c, &d->out[i]);
-	}
+	dec_output_flush_all(d, &c);
 	flush_exit_calls(d, &c);
 	c.text = "";
 	if (d->main_pid && !d->main_ended) {
