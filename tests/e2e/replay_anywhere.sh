@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Replay of strace logs recorded outside dynaudit's sandbox (issue 13 §3),
+# on logs recorded for this test (tests/fixtures/anywhere/, see its README):
+# the recording's cwd/HOME/user inferred or configured, lines glued to the
+# target's own output, strace's extra output (-k, -e read=, -c, no -f), and
+# -s truncation.
+. "$(dirname "$0")/lib.sh"
+FIX="$DYNAUDIT_SRC/tests/fixtures/anywhere"
+
+# replay NAME LOG [ARGS...]: report in $TMP/NAME, exit status in $TMP/NAME.rc
+replay() {
+  local name=$1 log=$2; shift 2
+  "$DYNAUDIT" replay --strace "$FIX/$log" -o "$TMP/$name" "$@" >"$TMP/$name.out" 2>&1
+  echo $? > "$TMP/$name.rc"
+  [ -f "$TMP/$name/report.json" ] || fail "$name: no report: $(head -c 300 "$TMP/$name.out")"
+}
+verdict() { json "$TMP/$1/report.json" 'r["verdict"]'; }
+notes() { json "$TMP/$1/report.json" '"\n".join(r.get("notes", []))'; }
+rules() { json "$TMP/$1/report.json" '" ".join(sorted({f["rule"] for c in r["categories"] for f in c.get("findings", [])}))'; }
+stat_of() { json "$TMP/$1/report.json" "r['stats'].get('$2', 0)"; }
+coverage() { json "$TMP/$1/report.json" 'r["coverage"]'; }
+
+# --- (a) a benign log recorded in a user's own home ----------------------
+# python3 app.py in /home/dynaudit-carol/project reads ~/.config/app/settings.json
+replay home home-getcwd.log
+check "home: PASS (got $(verdict home): $(rules home))" [ "$(verdict home)" = PASS ]
+check "home: the note says the cwd came from getcwd()" \
+  grep -q "cwd /home/dynaudit-carol/project (getcwd())" <<<"$(notes home)"
+check "home: the note says HOME" grep -q "HOME /home/dynaudit-carol (" <<<"$(notes home)"
+# cat with -y and no getcwd: AT_FDCWD</...> says the cwd
+replay home_y home-at-fdcwd.log
+check "home -y: PASS (got $(verdict home_y): $(rules home_y))" [ "$(verdict home_y)" = PASS ]
+check "home -y: cwd from AT_FDCWD" grep -q "the -y annotation of AT_FDCWD" <<<"$(notes home_y)"
+# the config says otherwise: the same reads are another user's home again
+replay home_cfg home-getcwd.log --set replay.home=/home/auditor --set replay.cwd=/home/auditor/app
+check "home with replay.home=/home/auditor: FAIL" [ "$(verdict home_cfg)" = FAIL ]
+check "home with replay.home: file.sensitive_read" grep -q file.sensitive_read <<<"$(rules home_cfg)"
+check "home with replay.home: the note names the key" grep -q "(replay.home)" <<<"$(notes home_cfg)"
+"$DYNAUDIT" check --set replay.cwd=relative/dir >"$TMP/badcwd.out" 2>&1
+check "replay.cwd must be absolute" grep -q "replay.cwd.*not an absolute path" "$TMP/badcwd.out"
+
+finish
