@@ -473,6 +473,8 @@ static int cmd_replay(const struct cli *cli)
 			audit_set_stat(a, "parse_warnings", (double)res.warnings);
 			if (res.incomplete[0])
 				audit_mark_incomplete(a, res.incomplete);
+			for (size_t i = 0; i < res.n_notes; i++)
+				audit_add_note(a, "%s", res.notes[i]);
 			if (res.warnings)
 				audit_add_note(a, "%llu line(s) of the strace log could not be parsed; first: %s",
 					       (unsigned long long)res.warnings, res.first_warning);

@@ -23,6 +23,8 @@
 
 #include "recorded/strace_args.h"
 #include "recorded/strace_decode.h"
+#include "recorded/strace_extra.h"
+#include "recorded/strace_glue.h"
 #include "recorded/strace_lexer.h"
 
 #define LINE_CAP (4u << 20)   /* longest line accepted: 4 MiB */
@@ -44,6 +46,8 @@ struct stream {
 	size_t len, cap;
 	bool too_long, has_nul, have, eof;
 	bool unterminated;    /* the file ended inside this line (no newline) */
+	enum strace_extra extra; /* strace's own non-call output (strace_extra.h) */
+	uint64_t notes;       /* strace process notes cut out of its lines */
 	struct strace_prefix pfx;
 	double day_offset;    /* -t/-tt clocks wrap at midnight */
 	double last_raw;
@@ -70,9 +74,15 @@ struct replay {
 	const char *cur_path;
 	uint64_t cur_lineno;
 	uint64_t calls;       /* lines that lexed as (halves of) syscalls */
+	uint64_t extra[STRACE_EXTRA_KINDS]; /* strace's own non-call lines, by kind */
+	int first_pid;        /* the first pid a call line had */
+	bool other_pids;      /* a call line of another pid: children were traced (-f) */
+	uint64_t forks;       /* successful fork/clone calls */
 };
 
 static void warn(struct replay *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_note(struct strace_replay_result *res, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 static void warn(struct replay *r, const char *fmt, ...)
 {
 	if (r->res->warnings++ == 0) {
@@ -143,29 +153,10 @@ static bool read_physical(struct stream *s)
 	return true;
 }
 
-static bool ends_with_attach_note(const char *line, size_t len, size_t *cut)
-{
-	static const char marker[] = "strace: Process ";
-	const char *hit = NULL;
-	for (const char *p = line; (p = memmem(p, len - (size_t)(p - line), marker, sizeof(marker) - 1));
-	     p++)
-		hit = p;
-	if (!hit || hit == line)
-		return false;
-	const char *tail = hit + sizeof(marker) - 1;
-	size_t tl = len - (size_t)(tail - line);
-	while (tl && *tail >= '0' && *tail <= '9') {
-		tail++;
-		tl--;
-	}
-	if (!((tl == 9 && !memcmp(tail, " attached", 9)) || (tl == 9 && !memcmp(tail, " detached", 9))))
-		return false;
-	*cut = (size_t)(hit - line);
-	return true;
-}
-
-/* The next logical line of a stream: strace writing to a terminal may cut a
- * call with its own "strace: Process N attached" note; glue it back. */
+/* The next logical line of a stream: strace may cut a call with its own
+ * "Process N attached" note (4.x: "(waiting for parent)" and "Process N
+ * resumed" on lines of their own); cut the notes out and glue the call back.
+ * A line that is nothing but a note is dropped. */
 static bool stream_next(struct stream *s)
 {
 	s->len = 0;
@@ -178,11 +169,13 @@ static bool stream_next(struct stream *s)
 	size_t cut;
 	int glued = 0;
 	/* read_physical appends at s->len: cutting len glues the next line on. */
-	while (!s->too_long && s->len && ends_with_attach_note(s->line, s->len, &cut) && glued < 16) {
+	while (!s->too_long && s->len && glued < 64 &&
+	       strace_ends_with_process_note(s->line, s->len, &cut)) {
 		s->len = cut;
+		s->notes++;
+		glued++;
 		if (!read_physical(s))
 			break;
-		glued++;
 	}
 	if (!s->line) {
 		line_push(s, '\0');
@@ -195,7 +188,11 @@ static bool stream_next(struct stream *s)
 		}
 	}
 	s->line[s->len] = '\0';
-	strace_lex_prefix(s->line, s->len, &s->pfx);
+	s->extra = strace_extra_kind(s->line, s->len);
+	if (s->extra)
+		memset(&s->pfx, 0, sizeof(s->pfx)); /* "100.00 ... total" is no timestamp */
+	else
+		strace_lex_prefix(s->line, s->len, &s->pfx);
 	s->have = true;
 	return true;
 }
@@ -261,6 +258,7 @@ static void pending_remove(struct replay *r, struct pending *p)
 }
 
 static void decode_text(struct replay *r, int pid, double t, char *text, size_t len);
+static int child_of(const struct strace_rec *rec);
 
 /* A first half that will never be resumed (its process ended, or another
  * call replaced it): decode it with an unknown result so it is not lost. */
@@ -343,6 +341,39 @@ static void decode_text(struct replay *r, int pid, double t, char *text, size_t 
 	}
 }
 
+/* Program output glued in front of the line (strace_glue.h): drop it so
+ * the call behind it is read.  True when the line changed. */
+static bool unglue(struct replay *r, struct stream *s)
+{
+	size_t at;
+	if (!strace_find_glued(s->line, s->len, &at))
+		return false;
+	memmove(s->line, s->line + at, s->len - at + 1);
+	s->len -= at;
+	strace_lex_prefix(s->line, s->len, &s->pfx);
+	r->res->glued_recovered++;
+	return true;
+}
+
+/* Time of s's current line, seconds since the log's first timestamp
+ * (without timestamps: its rank, in microseconds). */
+static double line_time(struct replay *r, struct stream *s)
+{
+	if (s->pfx.has_time) {
+		double raw = stream_time(s);
+		if (!r->have_first_time) {
+			r->have_first_time = true;
+			r->first_time = raw;
+		}
+		r->any_time = true;
+		double t = raw - r->first_time;
+		return t < 0 ? 0 : t;
+	}
+	if (r->any_time)
+		return r->res->last_time_s; /* a line without time amid timed ones */
+	return (double)r->seq_lines * 1e-6;
+}
+
 static void handle_line(struct replay *r, struct stream *s, double t)
 {
 	r->res->lines++;
@@ -352,13 +383,35 @@ static void handle_line(struct replay *r, struct stream *s, double t)
 		warn(r, "line longer than %u bytes skipped", LINE_CAP);
 		return;
 	}
+	if (s->extra) {
+		r->extra[s->extra]++;
+		return;
+	}
 	const struct strace_prefix *pfx = &s->pfx;
-	int pid = line_pid(r, s, pfx);
 	const char *body = s->line + pfx->body_off;
 	size_t blen = s->len - pfx->body_off;
 	struct strace_rec rec;
 	const char *why;
-	if (strace_lex_body(body, blen, &rec, &why) < 0) {
+	int lexed = strace_lex_body(body, blen, &rec, &why);
+	bool unknown_call = lexed == 0 &&
+			    (rec.kind == STRACE_REC_CALL || rec.kind == STRACE_REC_UNFINISHED) &&
+			    !strace_known_syscall(rec.name.p, rec.name.n);
+	bool had_time = pfx->has_time;
+	if ((lexed < 0 || unknown_call) && unglue(r, s)) {
+		if (!had_time && pfx->has_time)
+			t = line_time(r, s); /* the timestamp was behind the output too */
+		body = s->line + pfx->body_off;
+		blen = s->len - pfx->body_off;
+		lexed = strace_lex_body(body, blen, &rec, &why);
+	}
+	int pid = line_pid(r, s, pfx);
+	if (lexed < 0 && !(s->unterminated && blen > 0) && strace_has_call_tail(s->line, s->len)) {
+		/* a call mixed with output beyond recovery: lost, not noise */
+		r->res->glued_lost++;
+		warn(r, "a strace line mixed with program output: %s", why);
+		return;
+	}
+	if (lexed < 0) {
 		if (s->unterminated && blen > 0) {
 			/* strace (or a copy) was cut off mid-line: that call is lost */
 			r->res->truncated = true;
@@ -377,6 +430,15 @@ static void handle_line(struct replay *r, struct stream *s, double t)
 	if (pid <= 0) {
 		warn(r, "line without a pid");
 		return;
+	}
+	if (rec.kind == STRACE_REC_CALL || rec.kind == STRACE_REC_UNFINISHED ||
+	    rec.kind == STRACE_REC_RESUMED) {
+		if (!r->first_pid)
+			r->first_pid = pid;
+		else if (pid != r->first_pid)
+			r->other_pids = true;
+		if (child_of(&rec) > 0)
+			r->forks++;
 	}
 	switch (rec.kind) {
 	case STRACE_REC_NOTE:
@@ -589,11 +651,26 @@ static int prescan_main_pid(const char *path)
 	return found ? found : fallback;
 }
 
+static void add_note(struct strace_replay_result *res, const char *fmt, ...)
+{
+	if (res->n_notes == STRACE_NOTES_MAX)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(res->notes[res->n_notes++], sizeof(res->notes[0]), fmt, ap);
+	va_end(ap);
+}
+
 /* The end of the replay: judge how much of the log was understood. */
 static int replay_verdict(struct replay *r, struct bus *bus, const char *path, char *err,
 			  size_t errlen)
 {
 	struct strace_replay_result *res = r->res;
+	if (r->calls == 0 && r->extra[STRACE_EXTRA_SUMMARY]) {
+		snprintf(err, errlen, "%s holds only a strace -c summary table (counts, no calls): "
+			 "nothing to audit", path);
+		return -ENODATA;
+	}
 	if (r->calls == 0) {
 		/* Empty, binary, or not strace output at all: nothing was audited. */
 		snprintf(err, errlen, "no strace syscall lines in %s (%llu line(s) read%s%s)", path,
@@ -608,8 +685,40 @@ static int replay_verdict(struct replay *r, struct bus *bus, const char *path, c
 		off += (size_t)snprintf(res->incomplete + off, sizeof(res->incomplete) - off,
 					"the strace log ends mid-line (truncated): its last call is lost");
 	}
+	if (res->glued_lost) {
+		lost += res->glued_lost;
+		off += (size_t)snprintf(res->incomplete + off, sizeof(res->incomplete) - off,
+					"%s%llu strace line(s) mixed with the program's output could not be "
+					"read: their calls are lost", off ? "; " : "",
+					(unsigned long long)res->glued_lost);
+		if (off >= sizeof(res->incomplete))
+			off = sizeof(res->incomplete) - 1;
+	}
+	static const char *const extra_what[STRACE_EXTRA_KINDS] = {
+		[STRACE_EXTRA_STACK] = "-k stack-frame",
+		[STRACE_EXTRA_HEXDUMP] = "-e read=/write= hex-dump",
+		[STRACE_EXTRA_SUMMARY] = "-c/-C summary-table",
+	};
+	for (int k = 1; k < STRACE_EXTRA_KINDS; k++)
+		if (r->extra[k])
+			add_note(res, "%llu %s line(s) of strace were read as such, not as calls",
+				 (unsigned long long)r->extra[k], extra_what[k]);
+	uint64_t notes = 0;
+	for (size_t i = 0; i < r->n_streams; i++)
+		notes += r->streams[i].notes;
+	if (notes)
+		add_note(res, "%llu strace process note(s) (\"Process N attached\") were cut out of "
+			 "the lines they interrupted", (unsigned long long)notes);
+	if (r->forks && !r->other_pids && r->n_streams == 1)
+		add_note(res, "the log shows %llu fork/clone call(s) but no other process: it was "
+			 "recorded without -f, so the children were not traced and what they did "
+			 "is not in the log", (unsigned long long)r->forks);
+	if (res->glued_recovered)
+		add_note(res, "%llu strace line(s) had the program's own output glued in front "
+			 "(its stderr shared strace's output); their calls were read behind it",
+			 (unsigned long long)res->glued_recovered);
 	if (res->warnings > UNPARSED_MIN && res->warnings * 100 > res->lines * UNPARSED_PERCENT) {
-		lost = res->warnings;
+		lost = lost > res->warnings ? lost : res->warnings;
 		if (off < sizeof(res->incomplete))
 			snprintf(res->incomplete + off, sizeof(res->incomplete) - off,
 				 "%s%llu of %llu lines of the strace log could not be parsed",
@@ -725,23 +834,8 @@ int source_strace_replay(const char *path, const char *initial_cwd, struct bus *
 		}
 		if (!best)
 			break;
-		double t;
 		r.seq_lines++;
-		if (best->pfx.has_time) {
-			double raw = stream_time(best);
-			if (!r.have_first_time) {
-				r.have_first_time = true;
-				r.first_time = raw;
-			}
-			r.any_time = true;
-			t = raw - r.first_time;
-			if (t < 0)
-				t = 0;
-		} else if (r.any_time) {
-			t = res->last_time_s; /* a line without time amid timed ones */
-		} else {
-			t = (double)r.seq_lines * 1e-6;
-		}
+		double t = line_time(&r, best);
 		if (!res->main_pid) {
 			int pid = line_pid(&r, best, &best->pfx);
 			if (pid > 0) {

@@ -25,6 +25,8 @@
 
 #include "engine/bus.h"
 
+#define STRACE_NOTES_MAX 8
+
 struct strace_replay_result {
 	uint64_t lines;
 	uint64_t events;
@@ -35,6 +37,11 @@ struct strace_replay_result {
 	int main_pid;               /* first pid of the log */
 	bool truncated;             /* the last line was cut (no newline, unparsable) */
 	char incomplete[256];       /* why the replay saw only part of the run, "" if whole */
+	uint64_t glued_recovered;   /* calls found behind program output on their line */
+	uint64_t glued_lost;        /* strace lines mixed with output that could not be read */
+	/* what the replay knowingly skipped or could not see, for the report */
+	char notes[STRACE_NOTES_MAX][320];
+	size_t n_notes;
 };
 
 /* initial_cwd: cwd of the first process (target.workdir), NULL: "/".

@@ -495,7 +495,10 @@ static void drop_pending(struct strace_decoder *d, int tid)
 
 /* ---- process syscalls ---------------------------------------------- */
 
-static char **parse_argv(struct strace_span a, int *argc)
+/* An array of strings.  With mark, an element strace cut at -s keeps its
+ * "..." (strace's own notation: "pytho"... is not the name "pytho"), and
+ * *first_cut says whether the first one was cut. */
+static char **parse_argv(struct strace_span a, int *argc, bool mark, bool *first_cut)
 {
 	struct strace_span inner = strace_span_trim(a);
 	*argc = 0;
@@ -513,8 +516,21 @@ static char **parse_argv(struct strace_span a, int *argc)
 	}
 	strace_split(inner, items, total);
 	int n = 0;
+	if (first_cut)
+		*first_cut = false;
 	for (size_t i = 0; i < total; i++) {
-		char *s = strace_unquote(items[i], NULL, NULL);
+		bool cut = false;
+		char *s = strace_unquote(items[i], NULL, &cut);
+		if (s && cut && mark) {
+			size_t l = strlen(s);
+			char *m = realloc(s, l + 4);
+			if (m) {
+				memcpy(m + l, "...", 4);
+				s = m;
+			}
+			if (n == 0 && first_cut)
+				*first_cut = true;
+		}
 		if (s)
 			argv[n++] = s;
 	}
@@ -582,14 +598,24 @@ static void decode_exec(struct strace_decoder *d, const struct call *c)
 		ev.detail = "memfd";
 	ev.path = path;
 	int argc = 0;
-	char **argv = c->nargs > pi + 1 ? parse_argv(c->a[pi + 1], &argc) : NULL;
+	bool first_cut = false;
+	char **argv = c->nargs > pi + 1 ? parse_argv(c->a[pi + 1], &argc, true, &first_cut) : NULL;
+	if (first_cut && raw && raw[0]) {
+		/* strace -s cut argv[0] ("/usr"... for /usr/bin/python3): the
+		 * program's name is the path, which strace never cuts */
+		char *whole = strdup(raw);
+		if (whole) {
+			free(argv[0]);
+			argv[0] = whole;
+		}
+	}
 	ev.argc = argc;
 	ev.argv = (const char *const *)argv;
 	/* The environment is an array only with strace -v (else an address
 	 * and a count): keep its dynamic-loader variables. */
 	char loader_env[1024] = "";
 	int envc = 0;
-	char **envp = c->nargs > pi + 2 ? parse_argv(c->a[pi + 2], &envc) : NULL;
+	char **envp = c->nargs > pi + 2 ? parse_argv(c->a[pi + 2], &envc, false, NULL) : NULL;
 	for (int i = 0; i < envc; i++)
 		loader_env_append(loader_env, sizeof(loader_env), envp[i]);
 	free_argv(envp);
