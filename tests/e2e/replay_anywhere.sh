@@ -39,4 +39,32 @@ check "home with replay.home: the note names the key" grep -q "(replay.home)" <<
 "$DYNAUDIT" check --set replay.cwd=relative/dir >"$TMP/badcwd.out" 2>&1
 check "replay.cwd must be absolute" grep -q "replay.cwd.*not an absolute path" "$TMP/badcwd.out"
 
+# --- (b) output glued to strace lines ---------------------------------------
+# "payloadexecve(\"/bin/sh\", ...)": the execve is read behind the output
+replay glued glued-exec.log
+check "glued: the execve of /bin/sh is an exec event" python3 -c '
+import json, sys
+evs = [json.loads(l) for l in open(sys.argv[1])]
+sys.exit(0 if any(e.get("kind") == "exec" and e.get("path") == "/bin/sh" for e in evs) else 1)' "$TMP/glued/events.jsonl"
+check "glued: the note says output was glued" grep -q "glued in front" <<<"$(notes glued)"
+check "glued: nothing lost, coverage full" [ "$(coverage glued)" = full ]
+
+# --- (c) strace's own extra output, and a log without -f -------------------
+for t in stack:stack-k.log:-k\ stack-frame hexdump:hexdump-e-read.log:hex-dump summary:summary-C.log:summary-table; do
+  name=${t%%:*}; rest=${t#*:}; log=${rest%%:*}; what=${rest#*:}
+  replay "$name" "$log"
+  check "$name: no parse warnings (got $(stat_of "$name" parse_warnings))" [ "$(stat_of "$name" parse_warnings)" = 0 ]
+  check "$name: the note names the $what lines" grep -q -- "$what" <<<"$(notes "$name")"
+  check "$name: coverage full" [ "$(coverage "$name")" = full ]
+done
+obs=$(json "$TMP/summary/report.json" 'r["target"]["observed_s"]')
+check "summary: the -C row '100.00 ...' is no timestamp (observed $obs s)" python3 -c "import sys; sys.exit(0 if $obs < 5 else 1)"
+check "glued (no -f): the note says children were not traced" grep -q "recorded without -f" <<<"$(notes glued)"
+check "home (-f): no such note" bash -c '! grep -q "recorded without -f" <<<"$1"' _ "$(notes home)"
+
+# --- (d) -s truncation -------------------------------------------------------
+replay trunc truncated-s4.log
+cmd=$(json "$TMP/trunc/report.json" '" ".join(r["target"]["command"])')
+check "trunc: a cut argv[0] is not the command name (got: $cmd)" [ "$cmd" = "/usr/bin/python3 -c impo..." ]
+
 finish
