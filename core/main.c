@@ -480,17 +480,22 @@ static int cmd_replay(const struct cli *cli)
 					       (unsigned long long)res.warnings, res.first_warning);
 		}
 		double t_end = res.last_time_s;
-		strace_replay_result_free(&res);
 		if (rc == 0 && cli->ss) {
 			struct ss_replay_result ss;
 			memset(&ss, 0, sizeof(ss));
 			snprintf(src, sizeof(src), "ss listing: %s", cli->ss);
 			audit_add_source(a, src);
-			rc = source_ss_replay(cli->ss, t_end, audit_bus(a), &ss, err, sizeof(err));
+			rc = source_ss_replay_tied(cli->ss, t_end, &res.ties, audit_bus(a), &ss, err,
+						   sizeof(err));
+			if (rc == 0 && ss.untied)
+				audit_add_note(a, "%llu row(s) of the ss listing were left out: neither "
+					       "their pid nor their port ties them to the run",
+					       (unsigned long long)ss.untied);
 			if (rc == 0 && ss.warnings)
 				audit_add_note(a, "%llu line(s) of the ss listing could not be parsed; first: %s",
 					       (unsigned long long)ss.warnings, ss.first_warning);
 		}
+		strace_replay_result_free(&res);
 	} else {
 		struct events_replay_result res;
 		memset(&res, 0, sizeof(res));

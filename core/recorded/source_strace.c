@@ -859,6 +859,7 @@ int source_strace_replay(const char *path, const char *initial_cwd, struct bus *
 	strace_decoder_finish(r.dec, res->last_time_s);
 	res->events = strace_decoder_events(r.dec);
 	res->command = strace_decoder_take_command(r.dec);
+	strace_decoder_take_ties(r.dec, &res->ties);
 	rc = replay_verdict(&r, bus, path, err, errlen);
 out:
 	for (size_t i = 0; i < r.n_streams; i++)
@@ -873,7 +874,12 @@ out:
 
 void strace_replay_result_free(struct strace_replay_result *res)
 {
-	if (!res || !res->command)
+	if (!res)
+		return;
+	free(res->ties.pids);
+	free(res->ties.ports);
+	memset(&res->ties, 0, sizeof(res->ties));
+	if (!res->command)
 		return;
 	for (size_t i = 0; res->command[i]; i++)
 		free(res->command[i]);

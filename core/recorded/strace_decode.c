@@ -7,6 +7,7 @@
  * strace_decode.h.
  */
 #include "recorded/strace_decode_int.h"
+#include "recorded/source_strace.h"
 
 #include "common/loader_env.h"
 
@@ -63,10 +64,58 @@ void dec_event(const struct call *c, struct da_event *ev, enum da_event_kind kin
 	ev->text = c->text;
 }
 
+#define TIES_MAX (1u << 20)
+
+static void tie_add(int **v, size_t *n, size_t *cap, int x)
+{
+	if (x <= 0 || (*n && (*v)[*n - 1] == x) || *n >= TIES_MAX)
+		return;
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 64;
+		int *nv = realloc(*v, nc * sizeof(*nv));
+		if (!nv)
+			return;
+		*v = nv;
+		*cap = nc;
+	}
+	(*v)[(*n)++] = x;
+}
+
 void dec_publish(struct strace_decoder *d, struct da_event *ev)
 {
 	bus_publish(d->bus, ev);
 	d->events++;
+	tie_add(&d->tie_pids, &d->n_tie_pids, &d->cap_tie_pids, ev->pid);
+	if (ev->kind >= DA_EV_NET_SOCKET && ev->kind <= DA_EV_NET_RECV)
+		tie_add(&d->tie_ports, &d->n_tie_ports, &d->cap_tie_ports, ev->port);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+static size_t sort_unique(int *v, size_t n)
+{
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_int);
+	size_t w = 1;
+	for (size_t i = 1; i < n; i++)
+		if (v[i] != v[w - 1])
+			v[w++] = v[i];
+	return w;
+}
+
+void strace_decoder_take_ties(struct strace_decoder *d, struct strace_ties *out)
+{
+	out->pids = d->tie_pids;
+	out->n_pids = sort_unique(d->tie_pids, d->n_tie_pids);
+	out->ports = d->tie_ports;
+	out->n_ports = sort_unique(d->tie_ports, d->n_tie_ports);
+	d->tie_pids = d->tie_ports = NULL;
+	d->n_tie_pids = d->n_tie_ports = d->cap_tie_pids = d->cap_tie_ports = 0;
 }
 
 /* ---- argument access ---------------------------------------------- */
@@ -359,6 +408,8 @@ void strace_decoder_free(struct strace_decoder *d)
 	if (!d)
 		return;
 	dec_output_free(d);
+	free(d->tie_pids);
+	free(d->tie_ports);
 	free(d->pending);
 	free(d->ends);
 	dec_maps_free(d);

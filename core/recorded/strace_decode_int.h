@@ -59,6 +59,9 @@ struct strace_decoder {
 		bool published;    /* DA_EV_PROC_EXIT is out */
 	} *ends;
 	size_t n_ends, cap_ends;
+	/* pids and ports of the events (strace_decoder_take_ties), unsorted */
+	int *tie_pids, *tie_ports;
+	size_t n_tie_pids, cap_tie_pids, n_tie_ports, cap_tie_ports;
 	/* strings owned until the current record is done */
 	char *keep[DEC_MAX_KEEP];
 	size_t n_keep;

@@ -67,4 +67,17 @@ replay trunc truncated-s4.log
 cmd=$(json "$TMP/trunc/report.json" '" ".join(r["target"]["command"])')
 check "trunc: a cut argv[0] is not the command name (got: $cmd)" [ "$cmd" = "/usr/bin/python3 -c impo..." ]
 
+# --- (d) --ss rows belong to the run only when a pid or port ties them ----
+cat >"$TMP/ss-host.txt" <<'SS'
+Netid State  Recv-Q Send-Q Local Address:Port Peer Address:Port Process
+tcp   LISTEN 0      128          0.0.0.0:22        0.0.0.0:*     users:(("sshd",pid=999999,fd=3))
+tcp   LISTEN 0      80         127.0.0.1:3306      0.0.0.0:*
+SS
+replay ss_host home-getcwd.log --ss "$TMP/ss-host.txt"
+check "ss: the machine's own listeners are not the run's (got $(verdict ss_host): $(rules ss_host))" [ "$(verdict ss_host)" = PASS ]
+check "ss: the note counts the rows left out" grep -q "2 row(s) of the ss listing were left out" <<<"$(notes ss_host)"
+printf 'tcp   LISTEN 0      5            0.0.0.0:4444      0.0.0.0:*     users:(("python3",pid=16643,fd=3))\n' >>"$TMP/ss-host.txt"
+replay ss_run home-getcwd.log --ss "$TMP/ss-host.txt"
+check "ss: a listener of a pid of the log is the run's" grep -q network.listen <<<"$(rules ss_run)"
+
 finish
