@@ -44,6 +44,8 @@ struct stream {
 	uint64_t lineno;
 	char *line;
 	size_t len, cap;
+	char *buf;            /* read block: READ_BLOCK, or block when set */
+	size_t block, bpos, blen;
 	bool too_long, has_nul, have, eof;
 	bool unterminated;    /* the file ended inside this line (no newline) */
 	enum strace_extra extra; /* strace's own non-call output (strace_extra.h) */
@@ -118,32 +120,101 @@ static bool line_push(struct stream *s, char c)
 	return true;
 }
 
+/* Input is read in blocks: a line is found with memchr and copied in one
+ * piece; the rare CR or NUL inside it takes the byte-by-byte path. */
+#define READ_BLOCK (256u << 10)
+
+static bool refill(struct stream *s)
+{
+	size_t block = s->block ? s->block : READ_BLOCK;
+	if (!s->buf && !(s->buf = malloc(block)))
+		return false;
+	s->bpos = 0;
+	s->blen = fread(s->buf, 1, block, s->f);
+	return s->blen > 0;
+}
+
+static int next_byte(struct stream *s)
+{
+	if (s->bpos == s->blen && !refill(s))
+		return EOF;
+	return (unsigned char)s->buf[s->bpos++];
+}
+
+static void line_append(struct stream *s, const char *p, size_t n)
+{
+	if (s->too_long)
+		return;
+	if (s->len + n + 2 > s->cap) {
+		if (s->len + n + 2 > LINE_CAP) {
+			s->too_long = true;
+			return;
+		}
+		size_t nc = s->cap ? s->cap : 256;
+		while (nc < s->len + n + 2)
+			nc *= 2;
+		char *nl = realloc(s->line, nc);
+		if (!nl) {
+			s->too_long = true;
+			return;
+		}
+		s->line = nl;
+		s->cap = nc;
+	}
+	memcpy(s->line + s->len, p, n);
+	s->len += n;
+}
+
 /* One physical line into s->line (NUL-terminated).  false at EOF. */
 static bool read_physical(struct stream *s)
 {
-	int c;
 	bool any = false;
 	s->unterminated = true;
-	while ((c = getc_unlocked(s->f)) != EOF) {
+	for (;;) {
+		if (s->bpos == s->blen && !refill(s))
+			break;
 		any = true;
-		if (c == '\n') {
-			s->unterminated = false;
-			break;
-		}
-		if (c == '\r') {
-			/* CRLF or a lone CR: both end the line */
-			int next = getc_unlocked(s->f);
-			if (next != '\n' && next != EOF)
-				ungetc(next, s->f);
-			s->unterminated = false;
-			break;
-		}
-		if (c == '\0') {
-			s->has_nul = true;
+		const char *p = s->buf + s->bpos;
+		size_t avail = s->blen - s->bpos;
+		const char *nl = memchr(p, '\n', avail);
+		size_t seg = nl ? (size_t)(nl - p) : avail;
+		if (!memchr(p, '\r', seg) && !memchr(p, '\0', seg)) {
+			line_append(s, p, seg);
+			s->bpos += seg;
+			if (nl) {
+				s->bpos++;
+				s->unterminated = false;
+				break;
+			}
 			continue;
 		}
-		if (!s->too_long)
-			line_push(s, (char)c);
+		/* a CR (CRLF, or a lone CR: both end the line) or NUL damage */
+		int c;
+		bool ended = false;
+		while (s->bpos < s->blen) {
+			c = (unsigned char)s->buf[s->bpos++];
+			if (c == '\n') {
+				ended = true;
+				break;
+			}
+			if (c == '\r') {
+				int next = next_byte(s);
+				if (next != '\n' && next != EOF)
+					s->bpos--; /* next_byte left it in the buffer */
+				ended = true;
+				break;
+			}
+			if (c == '\0') {
+				s->has_nul = true;
+				continue;
+			}
+			char ch = (char)c;
+			line_append(s, &ch, 1);
+		}
+		if (ended) {
+			s->unterminated = false;
+			break;
+		}
 	}
 	if (!any)
 		return false;
@@ -516,6 +587,7 @@ static void stream_close(struct stream *s)
 {
 	if (s->f)
 		fclose(s->f);
+	free(s->buf);
 	free(s->path);
 	free(s->line);
 }
@@ -562,6 +634,8 @@ static int open_per_pid(struct replay *r, const char *prefix, char *err, size_t 
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		rc = stream_open(&r->streams[r->n_streams], path, atoi(de->d_name + bl + 1), err,
 				 errlen);
+		/* thousands of files are open at once: small blocks each */
+		r->streams[r->n_streams].block = 4096;
 		if (rc < 0) {
 			stream_close(&r->streams[r->n_streams]);
 			break;

@@ -995,6 +995,52 @@ static bool dec_proc(struct strace_decoder *d, const struct call *c)
 
 /* ---- entry --------------------------------------------------------- */
 
+/* The families, in the order they are asked. */
+enum { FAM_PROC, FAM_FILE, FAM_NET, FAM_PRIV, FAM_NONE };
+
+static bool run_family(struct strace_decoder *d, const struct call *c, int fam)
+{
+	switch (fam) {
+	case FAM_PROC: return dec_proc(d, c);
+	case FAM_FILE: return dec_file(d, c);
+	case FAM_NET: return dec_net(d, c);
+	case FAM_PRIV: return dec_priv(d, c);
+	default: return false;
+	}
+}
+
+/* Hand c to the family that decodes its name: remembered per name after
+ * the first time (a bounded table; names beyond it take the full chain). */
+static void dispatch(struct strace_decoder *d, const struct call *c)
+{
+	const size_t slots = sizeof(d->families) / sizeof(d->families[0]);
+	size_t nl = strlen(c->name);
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < nl; i++)
+		h = (h ^ (unsigned char)c->name[i]) * 16777619u;
+	struct family_slot *slot = NULL;
+	if (nl < sizeof(d->families[0].name)) {
+		for (size_t k = 0, i = h & (slots - 1); k < 8; k++, i = (i + 1) & (slots - 1)) {
+			struct family_slot *f = &d->families[i];
+			if (!f->name[0]) {
+				slot = f;
+				break;
+			}
+			if (!strcmp(f->name, c->name)) {
+				run_family(d, c, f->family);
+				return;
+			}
+		}
+	}
+	int fam = FAM_PROC;
+	while (fam < FAM_NONE && !run_family(d, c, fam))
+		fam++;
+	if (slot) {
+		memcpy(slot->name, c->name, nl + 1);
+		slot->family = (signed char)fam;
+	}
+}
+
 int strace_decode(struct strace_decoder *d, int tid, double time_s, const struct strace_rec *rec,
 		  const char *text, const char **why)
 {
@@ -1046,8 +1092,7 @@ int strace_decode(struct strace_decoder *d, int tid, double time_s, const struct
 			c.ok = !rec->has_ret || rec->ret >= 0;
 		}
 		uint64_t before = d->events;
-		if (!dec_proc(d, &c) && !dec_file(d, &c) && !dec_net(d, &c))
-			dec_priv(d, &c);
+		dispatch(d, &c);
 		if (d->events == before) {
 			struct da_event ev;
 			dec_event(&c, &ev, DA_EV_SYSCALL_OTHER);

@@ -62,6 +62,12 @@ struct strace_decoder {
 	/* pids and ports of the events (strace_decoder_take_ties), unsorted */
 	int *tie_pids, *tie_ports;
 	size_t n_tie_pids, cap_tie_pids, n_tie_ports, cap_tie_ports;
+	/* which family decodes a syscall name (strace_decode.c: the families
+	 * choose by name alone, so the chain of strcmp runs once per name) */
+	struct family_slot {
+		char name[32];     /* "" empty */
+		signed char family;
+	} families[512];
 	/* strings owned until the current record is done */
 	char *keep[DEC_MAX_KEEP];
 	size_t n_keep;
