@@ -50,6 +50,11 @@ struct stream {
 	bool unterminated;    /* the file ended inside this line (no newline) */
 	enum strace_extra extra; /* strace's own non-call output (strace_extra.h) */
 	uint64_t notes;       /* strace process notes cut out of its lines */
+	/* a call whose line the program's output cut with a newline
+	 * ("write(1, \"hi\\n\", 3hi" ... ") = 3"): its head, waiting for the tail */
+	char *split;
+	int split_pid;
+	unsigned split_out;   /* output lines since the head */
 	struct strace_prefix pfx;
 	double day_offset;    /* -t/-tt clocks wrap at midnight */
 	double last_raw;
@@ -80,6 +85,7 @@ struct replay {
 	int first_pid;        /* the first pid a call line had */
 	bool other_pids;      /* a call line of another pid: children were traced (-f) */
 	uint64_t forks;       /* successful fork/clone calls */
+	uint64_t output_lines;/* program output between a split call's head and tail */
 };
 
 static void warn(struct replay *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -445,6 +451,67 @@ static double line_time(struct replay *r, struct stream *s)
 	return (double)r->seq_lines * 1e-6;
 }
 
+#define SPLIT_OUTPUT_MAX 256 /* output lines a split call may enclose */
+
+/* body starts like a call: a known syscall name and its '(' */
+static bool call_head(const char *body, size_t blen)
+{
+	size_t i = 0;
+	while (i < blen && ((body[i] >= 'a' && body[i] <= 'z') || (body[i] >= '0' && body[i] <= '9') ||
+			    body[i] == '_'))
+		i++;
+	return i > 0 && i < blen && body[i] == '(' && strace_known_syscall(body, i);
+}
+
+static void split_lost(struct replay *r, struct stream *s)
+{
+	if (!s->split)
+		return;
+	r->res->glued_lost++;
+	warn(r, "a call cut by the program's output never got its end");
+	free(s->split);
+	s->split = NULL;
+}
+
+/* The program's output held a newline and cut a call's line in two: keep
+ * the head, take the lines after it as output, and join it with the line
+ * holding its tail (") = N").  True when the line was used. */
+static bool split_call(struct replay *r, struct stream *s, int pid, double t, const char *body,
+		       size_t blen)
+{
+	if (!s->split) {
+		if (!call_head(body, blen) || strace_has_call_tail(body, blen))
+			return false;
+		s->split = strdup(s->line);
+		s->split_pid = pid;
+		s->split_out = 0;
+		return s->split != NULL;
+	}
+	if (!strace_find_result(s->line, s->len)) {
+		if (++s->split_out > SPLIT_OUTPUT_MAX) {
+			split_lost(r, s);
+			return false;
+		}
+		r->output_lines++;
+		return true;
+	}
+	/* the line holds the rest: maybe more output, the arguments after it
+	 * ("NULL, 0, NULL)" of a wait4 the output interrupted), the result */
+	size_t hl = strlen(s->split), tl = s->len;
+	char *joined = malloc(hl + tl + 1);
+	if (joined) {
+		memcpy(joined, s->split, hl);
+		memcpy(joined + hl, s->line, tl + 1);
+		r->calls++;
+		r->res->glued_recovered++;
+		decode_text(r, s->split_pid, t, joined, hl + tl);
+		free(joined);
+	}
+	free(s->split);
+	s->split = NULL;
+	return true;
+}
+
 static void handle_line(struct replay *r, struct stream *s, double t)
 {
 	r->res->lines++;
@@ -476,6 +543,10 @@ static void handle_line(struct replay *r, struct stream *s, double t)
 		lexed = strace_lex_body(body, blen, &rec, &why);
 	}
 	int pid = line_pid(r, s, pfx);
+	if (lexed < 0 && !(s->unterminated && blen > 0) && split_call(r, s, pid, t, body, blen))
+		return;
+	if (lexed == 0 && s->split)
+		split_lost(r, s); /* strace went on: the head's tail never came */
 	if (lexed < 0 && !(s->unterminated && blen > 0) && strace_has_call_tail(s->line, s->len)) {
 		/* a call mixed with output beyond recovery: lost, not noise */
 		r->res->glued_lost++;
@@ -588,6 +659,7 @@ static void stream_close(struct stream *s)
 	if (s->f)
 		fclose(s->f);
 	free(s->buf);
+	free(s->split);
 	free(s->path);
 	free(s->line);
 }
@@ -787,6 +859,10 @@ static int replay_verdict(struct replay *r, struct bus *bus, const char *path, c
 		add_note(res, "the log shows %llu fork/clone call(s) but no other process: it was "
 			 "recorded without -f, so the children were not traced and what they did "
 			 "is not in the log", (unsigned long long)r->forks);
+	if (r->output_lines)
+		add_note(res, "%llu line(s) of the program's own output sat inside strace's lines "
+			 "(its stdout or stderr shared strace's output) and were read as output",
+			 (unsigned long long)r->output_lines);
 	if (res->glued_recovered)
 		add_note(res, "%llu strace line(s) had the program's own output glued in front "
 			 "(its stderr shared strace's output); their calls were read behind it",
@@ -922,6 +998,8 @@ int source_strace_replay(const char *path, const char *initial_cwd, struct bus *
 			res->last_time_s = t;
 		stream_next(best);
 	}
+	for (size_t i = 0; i < r.n_streams; i++)
+		split_lost(&r, &r.streams[i]);
 	/* The log ended inside these calls: publish them with unknown results.
 	 * A flush may shift a later entry into slot i: look at i again. */
 	for (size_t i = 0; r.pend && i < PENDING_SLOTS;) {

@@ -108,9 +108,27 @@ bool strace_find_glued(const char *s, size_t len, size_t *at)
 	return best > 0;
 }
 
+const char *strace_find_result(const char *s, size_t len)
+{
+	const char *found = NULL;
+	for (const char *p = s; (size_t)(p - s) < len && (p = memchr(p, ')', len - (size_t)(p - s)));
+	     p++) {
+		size_t i = (size_t)(p - s) + 1;
+		if (i >= len || s[i] != ' ')
+			continue;
+		while (i < len && s[i] == ' ')
+			i++;
+		if (i + 1 < len && s[i] == '=' && s[i + 1] == ' ')
+			found = p;
+	}
+	return found;
+}
+
 bool strace_has_call_tail(const char *s, size_t len)
 {
-	static const char *const tails[] = {") = ", "<unfinished ...>", " resumed>", "<detached ...>"};
+	if (strace_find_result(s, len))
+		return true;
+	static const char *const tails[] = {"<unfinished ...>", " resumed>", "<detached ...>"};
 	for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++)
 		if (memmem(s, len, tails[i], strlen(tails[i])))
 			return true;

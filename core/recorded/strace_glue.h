@@ -25,4 +25,8 @@ bool strace_find_glued(const char *line, size_t len, size_t *at);
  * it holds a strace tail, so a call was lost, not just program output. */
 bool strace_has_call_tail(const char *line, size_t len);
 
+/* The ')' of the last result tail ")<spaces>= " in line[0..len) (strace
+ * pads the result to a column), or NULL. */
+const char *strace_find_result(const char *line, size_t len);
+
 #endif /* DYNAUDIT_STRACE_GLUE_H */

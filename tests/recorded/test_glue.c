@@ -57,17 +57,33 @@ Test(glue, pid_prefix_and_timestamp_behind_output, .fini = done)
 	cr_assert_eq(res.glued_recovered, 2);
 }
 
-Test(glue, a_call_split_by_output_is_lost_and_counted, .fini = done)
+Test(glue, a_call_cut_by_output_lines_is_joined, .fini = done)
 {
-	/* the output held a newline: the call's tail is on a line of its own */
+	/* the output held newlines: the call's tail is on a later line */
 	replay("execve(\"/bin/true\", [\"true\"], 0x7f /* 3 vars */) = 0\n"
-	       "write(2, \"a\\nb\", 3a\n"
-	       "b) = 3\n"
-	       "just some program output\n"
+	       "write(1, \"a\\nb\\nc\", 5a\n"
+	       "b\n"
+	       "c) = 5\n"
+	       "wait4(-1, hello world\n"
+	       "NULL, 0, NULL)                = 17079\n"
 	       "exit_group(0) = ?\n+++ exited with 0 +++\n");
-	cr_assert_eq(res.glued_lost, 1, "'b) = 3' is the tail of a lost call");
+	cr_assert_eq(res.warnings, 0, "%s", res.first_warning);
+	cr_assert_eq(res.glued_recovered, 2);
+	cr_assert_eq(res.glued_lost, 0);
+	cr_assert_not_null(collect_find(&c, DA_EV_OUTPUT, NULL, NULL), "the write is output");
+	cr_assert_eq(res.incomplete[0], '\0');
+}
+
+Test(glue, a_call_whose_tail_never_comes_is_lost, .fini = done)
+{
+	replay("execve(\"/bin/true\", [\"true\"], 0x7f /* 3 vars */) = 0\n"
+	       "write(2, \"a\\n\", 2a\n"
+	       "openat(AT_FDCWD, \"/etc/hosts\", O_RDONLY) = 3\n"
+	       "b) = 3 trailing) = junk\n"
+	       "exit_group(0) = ?\n+++ exited with 0 +++\n");
+	cr_assert_eq(res.glued_lost, 2, "the head and the orphan tail");
 	cr_assert(strstr(res.incomplete, "could not be read"), "%s", res.incomplete);
-	cr_assert_eq(res.glued_recovered, 0);
+	cr_assert_not_null(collect_find(&c, DA_EV_FILE_OPEN, NULL, "/etc/hosts"));
 }
 
 Test(glue, unknown_syscall_names_are_not_glue, .fini = done)
