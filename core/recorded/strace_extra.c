@@ -126,6 +126,16 @@ bool strace_ends_with_process_note(const char *line, size_t len, size_t *cut)
 {
 	static const char marker[] = "Process ";
 	const size_t ml = sizeof(marker) - 1;
+	/* every line passes here: look at its end before searching it */
+	static const char *const ends[] = {"attached", "detached", "suspended", "to quit",
+					   "for parent)", " ready)"};
+	bool maybe = false;
+	for (size_t k = 0; k < sizeof(ends) / sizeof(ends[0]) && !maybe; k++) {
+		size_t el = strlen(ends[k]);
+		maybe = len >= el && !memcmp(line + len - el, ends[k], el);
+	}
+	if (!maybe)
+		return false;
 	/* the last "Process " of the line: a note is never followed by another */
 	const char *hit = NULL;
 	for (const char *p = line; (size_t)(p - line) < len &&
