@@ -781,8 +781,26 @@ int source_strace_replay(const char *path, const char *initial_cwd, struct bus *
 			res->last_time_s = t;
 		stream_next(best);
 	}
-	for (size_t i = 0; i < r.n_streams; i++)
-		split_lost(&r, &r.streams[i]);
+	for (size_t i = 0; i < r.n_streams; i++) {
+		struct stream *s = &r.streams[i];
+		if (s->split && !s->split_out) {
+			/* the log's last line is a call strace was stopped inside
+			 * (attached with -p, then interrupted): like an unfinished
+			 * call, it goes out with an unknown result */
+			size_t l = strlen(s->split);
+			char *joined = malloc(l + 8);
+			if (joined) {
+				memcpy(joined, s->split, l);
+				memcpy(joined + l, ") = ?", 6);
+				r.calls++;
+				decode_text(&r, s->split_pid, res->last_time_s, joined, l + 5);
+				free(joined);
+			}
+			free(s->split);
+			s->split = NULL;
+		}
+		split_lost(&r, s);
+	}
 	/* The log ended inside these calls: publish them with unknown results.
 	 * A flush may shift a later entry into slot i: look at i again. */
 	for (size_t i = 0; r.pend && i < PENDING_SLOTS;) {

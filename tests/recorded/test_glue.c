@@ -95,3 +95,14 @@ Test(glue, unknown_syscall_names_are_not_glue, .fini = done)
 	cr_assert_eq(res.glued_lost, 0);
 	cr_assert_eq(res.warnings, 0);
 }
+
+Test(glue, a_last_call_strace_was_stopped_inside_is_not_lost, .fini = done)
+{
+	/* strace -p, then ^C while poll blocked: the last line has no end */
+	replay("poll([{fd=6, events=POLLIN}], 1, 1000) = 0 (Timeout)\n"
+	       "poll([{fd=6, events=POLLIN}], 1, 3600000\n");
+	cr_assert_eq(res.glued_lost, 0);
+	cr_assert_eq(res.warnings, 0, "%s", res.first_warning);
+	cr_assert_eq(res.incomplete[0], '\0', "%s", res.incomplete);
+	cr_assert_eq(collect_count(&c, DA_EV_SYSCALL_OTHER), 2, "both polls are events");
+}
