@@ -32,6 +32,7 @@
 #include "live/live_run.h"
 #include "engine/phase_times.h"
 #include "recorded/source_strace.h"
+#include "recorded/strace_context.h"
 
 enum { EXIT_PASS = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_NORUN = 3 };
 
@@ -329,6 +330,43 @@ static int close_audit(const struct cli *cli, const char *outdir, struct audit *
 	return failed ? EXIT_FAIL : EXIT_PASS;
 }
 
+/* Where the strace log was recorded: replay.cwd/home/user when the config
+ * says, else what the log shows (strace_context.h), else the sandbox layout
+ * HOME/app.  Fills the unset replay.* of cfg and says in note what was
+ * assumed and why. */
+static void replay_place(const char *strace_path, struct audit_config *cfg, char *note,
+			 size_t notelen)
+{
+	struct strace_context ctx;
+	strace_infer_context(strace_path, &ctx);
+	const char *home_from = cfg->replay_home ? "replay.home" : ctx.home_from;
+	if (!cfg->replay_home && ctx.home[0])
+		cfg->replay_home = strdup(ctx.home);
+	if (!cfg->replay_home) {
+		cfg->replay_home = strdup(cfg->home ? cfg->home : "/home/auditor");
+		home_from = "not in the log: dynaudit's sandbox layout";
+	}
+	const char *cwd_from = cfg->replay_cwd ? "replay.cwd" : ctx.cwd_from;
+	if (!cfg->replay_cwd && ctx.cwd[0])
+		cfg->replay_cwd = strdup(ctx.cwd);
+	if (!cfg->replay_cwd && cfg->replay_home) {
+		size_t n = strlen(cfg->replay_home) + 8;
+		if ((cfg->replay_cwd = malloc(n)))
+			snprintf(cfg->replay_cwd, n, "%s/app", cfg->replay_home);
+		cwd_from = "not in the log: HOME/app, dynaudit's sandbox layout";
+	}
+	const char *user_from = cfg->replay_user ? "replay.user" : ctx.user_from;
+	if (!cfg->replay_user && ctx.user[0])
+		cfg->replay_user = strdup(ctx.user);
+	snprintf(note, notelen,
+		 "the strace log was judged as recorded with cwd %s (%s), HOME %s (%s), user %s (%s); "
+		 "replay.cwd, replay.home and replay.user set them",
+		 cfg->replay_cwd ? cfg->replay_cwd : "?", cwd_from ? cwd_from : "?",
+		 cfg->replay_home ? cfg->replay_home : "?", home_from ? home_from : "?",
+		 cfg->replay_user ? cfg->replay_user : "unknown",
+		 cfg->replay_user ? (user_from ? user_from : "?") : "not in the log");
+}
+
 static int cmd_replay(const struct cli *cli)
 {
 	if (!!cli->strace == !!cli->events) {
@@ -351,6 +389,9 @@ static int cmd_replay(const struct cli *cli)
 	double recorded_window = 0;
 	if (status == 0 && cli->events && event_json_header_window(cli->events, &recorded_window) == 0)
 		cfg.duration_s = recorded_window;
+	char place_note[8192] = "";
+	if (status == 0 && cli->strace)
+		replay_place(cli->strace, &cfg, place_note, sizeof(place_note));
 	if (status == 0)
 		status = open_outdir(cli, &cfg, outdir, sizeof(outdir), &outdir_fd);
 	if (status == 0)
@@ -366,10 +407,9 @@ static int cmd_replay(const struct cli *cli)
 		snprintf(src, sizeof(src), "strace log: %s", cli->strace);
 		audit_add_source(a, src);
 		/* target.workdir names the submission on this machine; the log was
-		 * recorded where the sandbox put it: HOME/app. */
-		char replay_cwd[PATH_MAX];
-		snprintf(replay_cwd, sizeof(replay_cwd), "%s/app", cfg.home ? cfg.home : "/home/auditor");
-		rc = source_strace_replay(cli->strace, replay_cwd, audit_bus(a), &res, err, sizeof(err));
+		 * recorded where replay_place() says. */
+		audit_add_note(a, "%s", place_note);
+		rc = source_strace_replay(cli->strace, cfg.replay_cwd, audit_bus(a), &res, err, sizeof(err));
 		if (rc == 0) {
 			if (res.command)
 				audit_set_command(a, res.command);
@@ -377,22 +417,29 @@ static int cmd_replay(const struct cli *cli)
 			audit_set_stat(a, "parse_warnings", (double)res.warnings);
 			if (res.incomplete[0])
 				audit_mark_incomplete(a, res.incomplete);
+			for (size_t i = 0; i < res.n_notes; i++)
+				audit_add_note(a, "%s", res.notes[i]);
 			if (res.warnings)
 				audit_add_note(a, "%llu line(s) of the strace log could not be parsed; first: %s",
 					       (unsigned long long)res.warnings, res.first_warning);
 		}
 		double t_end = res.last_time_s;
-		strace_replay_result_free(&res);
 		if (rc == 0 && cli->ss) {
 			struct ss_replay_result ss;
 			memset(&ss, 0, sizeof(ss));
 			snprintf(src, sizeof(src), "ss listing: %s", cli->ss);
 			audit_add_source(a, src);
-			rc = source_ss_replay(cli->ss, t_end, audit_bus(a), &ss, err, sizeof(err));
+			rc = source_ss_replay_tied(cli->ss, t_end, &res.ties, audit_bus(a), &ss, err,
+						   sizeof(err));
+			if (rc == 0 && ss.untied)
+				audit_add_note(a, "%llu row(s) of the ss listing were left out: neither "
+					       "their pid nor their port ties them to the run",
+					       (unsigned long long)ss.untied);
 			if (rc == 0 && ss.warnings)
 				audit_add_note(a, "%llu line(s) of the ss listing could not be parsed; first: %s",
 					       (unsigned long long)ss.warnings, ss.first_warning);
 		}
+		strace_replay_result_free(&res);
 	} else {
 		struct events_replay_result res;
 		memset(&res, 0, sizeof(res));

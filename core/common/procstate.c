@@ -3,10 +3,11 @@
  * cwd and fd table, with the kernel's sharing rules.  See procstate.h and
  * procstate_stdio.h.
  *
- * Layout: processes (threads included, keyed by tid) live in a chained hash.
- * A process points at a reference-counted fd table and a reference-counted
- * fs record (cwd), so CLONE_FILES / CLONE_FS children share them and fork
- * copies them.  Learned symlinks live in their own hash so resolving a path
+ * Layout: processes (threads included, keyed by tid) live in a chained hash
+ * that doubles as they multiply, so a lookup stays O(1) with 80k children.
+ * A process points at a reference-counted fd table (fdtab.h) and a
+ * reference-counted fs record (cwd), so CLONE_FILES / CLONE_FS children
+ * share them and fork copies them (the fd table copy-on-write).  Learned symlinks live in their own hash so resolving a path
  * costs a lookup per path component, however many links were learned.
  *
  * Out of memory: the bookkeeping degrades (an fd stays unknown, a path is
@@ -14,31 +15,17 @@
  */
 #include "common/procstate.h"
 #include "common/procstate_stdio.h"
+#include "common/fdtab.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define PROC_BUCKETS 1024
+#define PROC_BUCKETS_MIN 1024 /* the process hash doubles past one process per bucket */
 #define LINK_BUCKETS 256
-#define FD_LIMIT (1 << 20)   /* fds above this are ignored (RLIMIT_NOFILE is far lower) */
 #define SYMLINK_HOPS 40      /* the kernel's MAXSYMLINKS */
 #define RESOLVE_MAX 8192
-
-struct fd_entry {
-	char *desc;
-	unsigned char open;
-	unsigned char cloexec;
-	signed char origin;   /* 0..2: original stdio fd it still is; -1 none */
-	unsigned marks;
-};
-
-struct fdtab {
-	int refs;
-	size_t n;             /* entries allocated */
-	struct fd_entry *v;
-};
 
 struct fsinfo {
 	int refs;
@@ -62,15 +49,16 @@ struct symlink {
 
 struct procstate {
 	char *initial_cwd;
-	struct proc *procs[PROC_BUCKETS];
+	struct proc **procs;
+	size_t n_buckets;     /* power of two */
 	size_t nprocs;
 	struct symlink *links[LINK_BUCKETS];
 	size_t nlinks;
 };
 
-static size_t pid_bucket(int pid)
+static size_t pid_bucket(const struct procstate *ps, int pid)
 {
-	return ((uint32_t)pid * 2654435761u) % PROC_BUCKETS;
+	return ((uint32_t)pid * 2654435761u) & (ps->n_buckets - 1);
 }
 
 static uint32_t str_hash(const char *s, size_t n)
@@ -82,78 +70,6 @@ static uint32_t str_hash(const char *s, size_t n)
 }
 
 /* ---- fd tables and fs records --------------------------------------- */
-
-static void fd_entry_clear(struct fd_entry *e)
-{
-	free(e->desc);
-	memset(e, 0, sizeof(*e));
-	e->origin = -1;
-}
-
-static struct fdtab *fdtab_new(void)
-{
-	struct fdtab *t = calloc(1, sizeof(*t));
-	if (t)
-		t->refs = 1;
-	return t;
-}
-
-static void fdtab_unref(struct fdtab *t)
-{
-	if (!t || --t->refs > 0)
-		return;
-	for (size_t i = 0; i < t->n; i++)
-		free(t->v[i].desc);
-	free(t->v);
-	free(t);
-}
-
-/* Deep copy for fork; marks are per (pid, fd), so the copy starts clean. */
-static struct fdtab *fdtab_copy(const struct fdtab *src)
-{
-	struct fdtab *t = fdtab_new();
-	if (!t || !src || !src->n)
-		return t;
-	t->v = calloc(src->n, sizeof(*t->v));
-	if (!t->v)
-		return t;
-	t->n = src->n;
-	for (size_t i = 0; i < src->n; i++) {
-		t->v[i] = src->v[i];
-		t->v[i].marks = 0;
-		t->v[i].desc = src->v[i].desc ? strdup(src->v[i].desc) : NULL;
-	}
-	return t;
-}
-
-/* Entry for fd, growing the table; NULL for a hostile fd or no memory. */
-static struct fd_entry *fdtab_slot(struct fdtab *t, int fd)
-{
-	if (!t || fd < 0 || fd >= FD_LIMIT)
-		return NULL;
-	if ((size_t)fd >= t->n) {
-		size_t nn = t->n ? t->n : 16;
-		while (nn <= (size_t)fd)
-			nn *= 2;
-		struct fd_entry *nv = realloc(t->v, nn * sizeof(*nv));
-		if (!nv)
-			return NULL;
-		for (size_t i = t->n; i < nn; i++) {
-			memset(&nv[i], 0, sizeof(nv[i]));
-			nv[i].origin = -1;
-		}
-		t->v = nv;
-		t->n = nn;
-	}
-	return &t->v[fd];
-}
-
-static const struct fd_entry *fdtab_get(const struct fdtab *t, int fd)
-{
-	if (!t || fd < 0 || (size_t)fd >= t->n || !t->v[fd].open)
-		return NULL;
-	return &t->v[fd];
-}
 
 static struct fsinfo *fs_new(const char *cwd)
 {
@@ -177,20 +93,46 @@ static void fs_unref(struct fsinfo *f)
 
 static struct proc *proc_find(const struct procstate *ps, int pid)
 {
-	for (struct proc *p = ps->procs[pid_bucket(pid)]; p; p = p->next)
+	for (struct proc *p = ps->procs[pid_bucket(ps, pid)]; p; p = p->next)
 		if (p->pid == pid)
 			return p;
 	return NULL;
 }
 
+/* Keep chains short (80k live children): double the buckets at load 1. */
+static void proc_rehash(struct procstate *ps)
+{
+	size_t nb = ps->n_buckets * 2;
+	struct proc **nv = calloc(nb, sizeof(*nv));
+	if (!nv)
+		return; /* longer chains, still correct */
+	struct proc **old = ps->procs;
+	size_t ob = ps->n_buckets;
+	ps->procs = nv;
+	ps->n_buckets = nb;
+	for (size_t b = 0; b < ob; b++) {
+		struct proc *p = old[b];
+		while (p) {
+			struct proc *next = p->next;
+			size_t nbk = pid_bucket(ps, p->pid);
+			p->next = nv[nbk];
+			nv[nbk] = p;
+			p = next;
+		}
+	}
+	free(old);
+}
+
 static struct proc *proc_insert(struct procstate *ps, int pid)
 {
+	if (ps->nprocs >= ps->n_buckets)
+		proc_rehash(ps);
 	struct proc *p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
 	p->pid = pid;
 	p->tgid = pid;
-	size_t b = pid_bucket(pid);
+	size_t b = pid_bucket(ps, pid);
 	p->next = ps->procs[b];
 	ps->procs[b] = p;
 	ps->nprocs++;
@@ -216,7 +158,7 @@ static struct proc *proc_get(struct procstate *ps, int pid)
 	p->fds = fdtab_new();
 	p->fs = fs_new(ps->initial_cwd);
 	for (int fd = 0; fd < 3; fd++) {
-		struct fd_entry *e = fdtab_slot(p->fds, fd);
+		struct fd_entry *e = fdtab_edit(p->fds, fd);
 		if (e) {
 			e->open = 1;
 			e->desc = strdup("unknown");
@@ -236,6 +178,13 @@ struct procstate *procstate_new(const char *initial_cwd)
 		return NULL;
 	}
 	path_normalize(ps->initial_cwd);
+	ps->n_buckets = PROC_BUCKETS_MIN;
+	ps->procs = calloc(ps->n_buckets, sizeof(*ps->procs));
+	if (!ps->procs) {
+		free(ps->initial_cwd);
+		free(ps);
+		return NULL;
+	}
 	return ps;
 }
 
@@ -243,7 +192,7 @@ void procstate_free(struct procstate *ps)
 {
 	if (!ps)
 		return;
-	for (size_t b = 0; b < PROC_BUCKETS; b++) {
+	for (size_t b = 0; b < ps->n_buckets; b++) {
 		struct proc *p = ps->procs[b];
 		while (p) {
 			struct proc *next = p->next;
@@ -262,6 +211,7 @@ void procstate_free(struct procstate *ps)
 		}
 	}
 	free(ps->initial_cwd);
+	free(ps->procs);
 	free(ps);
 }
 
@@ -283,12 +233,8 @@ void procstate_fork(struct procstate *ps, int parent, int child, bool thread, bo
 		c->tgid = child;
 		c->ppid = pp->tgid;
 	}
-	if (thread || share_files) {
-		c->fds = pp->fds;
-		pp->fds->refs++;
-	} else {
-		c->fds = fdtab_copy(pp->fds);
-	}
+	/* fork: copy-on-write, O(1) whatever fds the parent holds */
+	c->fds = thread || share_files ? fdtab_ref(pp->fds) : fdtab_copy(pp->fds, false);
 	if (thread || share_fs) {
 		c->fs = pp->fs;
 		pp->fs->refs++;
@@ -302,25 +248,21 @@ void procstate_exec(struct procstate *ps, int pid)
 	struct proc *p = proc_get(ps, pid);
 	if (!p || !p->fds)
 		return;
-	/* exec un-shares a table shared by CLONE_FILES, then drops CLOEXEC fds. */
-	if (p->fds->refs > 1) {
-		struct fdtab *copy = fdtab_copy(p->fds);
+	/* exec un-shares a table shared by CLONE_FILES (marks belong to the
+	 * same process: kept), then drops CLOEXEC fds. */
+	if (fdtab_shared(p->fds)) {
+		struct fdtab *copy = fdtab_copy(p->fds, true);
 		if (!copy)
 			return;
-		/* marks belong to the same process: keep them across the un-share */
-		for (size_t i = 0; i < copy->n && i < p->fds->n; i++)
-			copy->v[i].marks = p->fds->v[i].marks;
 		fdtab_unref(p->fds);
 		p->fds = copy;
 	}
-	for (size_t i = 0; i < p->fds->n; i++)
-		if (p->fds->v[i].open && p->fds->v[i].cloexec)
-			fd_entry_clear(&p->fds->v[i]);
+	fdtab_drop_cloexec(p->fds);
 }
 
 void procstate_exit(struct procstate *ps, int pid)
 {
-	struct proc **pp = &ps->procs[pid_bucket(pid)];
+	struct proc **pp = &ps->procs[pid_bucket(ps, pid)];
 	while (*pp) {
 		if ((*pp)->pid == pid) {
 			struct proc *dead = *pp;
@@ -353,7 +295,7 @@ int procstate_tgid(const struct procstate *ps, int tid)
 int procstate_fd_limit(const struct procstate *ps, int pid)
 {
 	const struct proc *p = proc_find(ps, pid);
-	return p && p->fds ? (int)p->fds->n : 0;
+	return p ? fdtab_limit(p->fds) : 0;
 }
 
 size_t procstate_count(const struct procstate *ps)
@@ -363,16 +305,29 @@ size_t procstate_count(const struct procstate *ps)
 
 /* ---- fd table ------------------------------------------------------- */
 
+/* Open fd as desc (a copy; desc NULL: "unknown"), replacing what it was. */
+static struct fd_entry *fd_open(struct proc *p, int fd, const char *desc, bool cloexec)
+{
+	char *copy = strdup(desc ? desc : "unknown");
+	struct fd_entry *e = copy ? fdtab_edit(p->fds, fd) : NULL;
+	if (!e) {
+		free(copy);
+		return NULL;
+	}
+	free(e->desc);
+	e->desc = copy;
+	e->open = 1;
+	e->cloexec = cloexec;
+	e->origin = -1;
+	e->marks = 0;
+	return e;
+}
+
 void procstate_fd_set(struct procstate *ps, int pid, int fd, const char *desc, bool cloexec)
 {
 	struct proc *p = proc_get(ps, pid);
-	struct fd_entry *e = p ? fdtab_slot(p->fds, fd) : NULL;
-	if (!e)
-		return;
-	fd_entry_clear(e);
-	e->open = 1;
-	e->cloexec = cloexec;
-	e->desc = strdup(desc ? desc : "unknown");
+	if (p)
+		fd_open(p, fd, desc, cloexec);
 }
 
 const char *procstate_fd_get(const struct procstate *ps, int pid, int fd)
@@ -387,8 +342,15 @@ const char *procstate_fd_get(const struct procstate *ps, int pid, int fd)
 void procstate_fd_close(struct procstate *ps, int pid, int fd)
 {
 	struct proc *p = proc_get(ps, pid);
-	if (p && p->fds && fd >= 0 && (size_t)fd < p->fds->n)
-		fd_entry_clear(&p->fds->v[fd]);
+	if (p)
+		fdtab_close(p->fds, fd);
+}
+
+void procstate_fd_close_range(struct procstate *ps, int pid, int lo, int hi, bool cloexec)
+{
+	struct proc *p = proc_get(ps, pid);
+	if (p)
+		fdtab_close_range(p->fds, lo, hi, cloexec);
 }
 
 void procstate_fd_dup(struct procstate *ps, int pid, int oldfd, int newfd, bool cloexec)
@@ -397,35 +359,36 @@ void procstate_fd_dup(struct procstate *ps, int pid, int oldfd, int newfd, bool 
 	if (!p || oldfd == newfd)
 		return;
 	const struct fd_entry *old = fdtab_get(p->fds, oldfd);
-	/* Copy before fdtab_slot() may move the array. */
-	char *desc = strdup(old && old->desc ? old->desc : "unknown");
+	/* Read before fd_open() may move or copy the entries. */
 	int origin = old ? old->origin : -1;
-	struct fd_entry *e = fdtab_slot(p->fds, newfd);
-	if (!e || !desc) {
-		free(desc);
+	char *desc = strdup(old && old->desc ? old->desc : "unknown");
+	if (!desc)
 		return;
-	}
-	fd_entry_clear(e);
-	e->open = 1;
-	e->cloexec = cloexec;
-	e->desc = desc;
-	e->origin = (signed char)origin;
+	struct fd_entry *e = fd_open(p, newfd, desc, cloexec);
+	free(desc);
+	if (e)
+		e->origin = (signed char)origin;
 }
 
 void procstate_fd_set_cloexec(struct procstate *ps, int pid, int fd, bool cloexec)
 {
 	struct proc *p = proc_get(ps, pid);
-	if (p && p->fds && fd >= 0 && (size_t)fd < p->fds->n && p->fds->v[fd].open)
-		p->fds->v[fd].cloexec = cloexec;
+	if (!p || !fdtab_get(p->fds, fd))
+		return;
+	struct fd_entry *e = fdtab_edit(p->fds, fd);
+	if (e)
+		e->cloexec = cloexec;
 }
 
 void procstate_set_original_stdio(struct procstate *ps, int pid, const char *desc)
 {
+	struct proc *p = proc_get(ps, pid);
+	if (!p)
+		return;
 	for (int fd = 0; fd < 3; fd++) {
-		procstate_fd_set(ps, pid, fd, desc, false);
-		struct proc *p = proc_find(ps, pid);
-		if (p && p->fds && (size_t)fd < p->fds->n)
-			p->fds->v[fd].origin = (signed char)fd;
+		struct fd_entry *e = fd_open(p, fd, desc, false);
+		if (e)
+			e->origin = (signed char)fd;
 	}
 }
 
@@ -441,18 +404,19 @@ void procstate_fd_refine(struct procstate *ps, int pid, int fd, const char *desc
 	struct proc *p = proc_get(ps, pid);
 	if (!p || !desc)
 		return;
-	struct fd_entry *e = fdtab_slot(p->fds, fd);
-	if (!e)
-		return;
-	if (!e->open) {
-		procstate_fd_set(ps, pid, fd, desc, false);
+	const struct fd_entry *cur = fdtab_get(p->fds, fd);
+	if (!cur) {
+		fd_open(p, fd, desc, false);
 		return;
 	}
-	if (e->desc && strcmp(e->desc, desc) == 0)
+	if (cur->desc && strcmp(cur->desc, desc) == 0)
 		return;
 	char *copy = strdup(desc);
-	if (!copy)
+	struct fd_entry *e = copy ? fdtab_edit(p->fds, fd) : NULL;
+	if (!e) {
+		free(copy);
 		return;
+	}
 	free(e->desc);
 	e->desc = copy;
 }
@@ -460,10 +424,13 @@ void procstate_fd_refine(struct procstate *ps, int pid, int fd, const char *desc
 unsigned procstate_fd_mark(struct procstate *ps, int pid, int fd, unsigned bits)
 {
 	struct proc *p = proc_find(ps, pid);
-	if (!p || !p->fds || fd < 0 || (size_t)fd >= p->fds->n || !p->fds->v[fd].open)
+	if (!p || !fdtab_get(p->fds, fd))
 		return 0;
-	unsigned before = p->fds->v[fd].marks;
-	p->fds->v[fd].marks |= bits;
+	struct fd_entry *e = fdtab_edit(p->fds, fd);
+	if (!e)
+		return 0;
+	unsigned before = e->marks;
+	e->marks |= bits;
 	return before;
 }
 

@@ -27,6 +27,8 @@ void procstate_fd_refine(struct procstate *ps, int pid, int fd, const char *desc
 /* Sets bits on an open fd; returns the bits that were set before (0 when
  * the fd is not open). */
 unsigned procstate_fd_mark(struct procstate *ps, int pid, int fd, unsigned bits);
+/* close_range(lo, hi[, CLOSE_RANGE_CLOEXEC]): O(open fds), however wide. */
+void procstate_fd_close_range(struct procstate *ps, int pid, int lo, int hi, bool cloexec);
 /* One past the highest fd slot pid's table has ever held (bounds loops
  * such as close_range(3, ~0U)). */
 int procstate_fd_limit(const struct procstate *ps, int pid);

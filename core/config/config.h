@@ -147,6 +147,11 @@ struct audit_config {
 	bool dns_sink;               /* sandbox.deception.dns: sink (dns_sink.h); default off */
 	bool connect_sink;           /* sandbox.deception.connect: sink (connect_sink.h); default off */
 	double skip_sleeps_s;        /* sandbox.time.skip_sleeps: seconds, 0 off; default 10 */
+	/* replay: where a strace log was recorded; NULL: inferred from the log
+	 * (recorded/strace_context.h), else the sandbox layout HOME/app */
+	char *replay_cwd;            /* replay.cwd: absolute */
+	char *replay_home;           /* replay.home: absolute */
+	char *replay_user;           /* replay.user */
 	/* monitors */
 	bool monitor_fs;             /* default true */
 	double snapshot_interval;    /* seconds, default 1 */

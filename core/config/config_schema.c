@@ -86,12 +86,16 @@ static const struct key_spec driver_keys[] = {
 	{"command", KEY_VALUE, NULL}, {"wait_for", KEY_VALUE, NULL}, {"mined", KEY_VALUE, NULL},
 	{NULL, KEY_VALUE, NULL},
 };
+static const struct key_spec replay_keys[] = {
+	{"cwd", KEY_VALUE, NULL}, {"home", KEY_VALUE, NULL}, {"user", KEY_VALUE, NULL},
+	{NULL, KEY_VALUE, NULL},
+};
 static const struct key_spec top_keys[] = {
 	{"target", KEY_MAP, target_keys},     {"sandbox", KEY_MAP, sandbox_keys},
 	{"monitors", KEY_MAP, monitors_keys}, {"plugins", KEY_PLUGINS, NULL},
 	{"plugin_path", KEY_VALUE, NULL},     {"report", KEY_MAP, report_keys},
 	{"scoring", KEY_MAP, scoring_keys},   {"rules", KEY_VALUE, NULL}, /* config_rules.c */
-	{"driver", KEY_MAP, driver_keys},
+	{"driver", KEY_MAP, driver_keys},     {"replay", KEY_MAP, replay_keys},
 	{NULL, KEY_VALUE, NULL},
 };
 
@@ -813,6 +817,22 @@ int config_resolve(const struct cfg_node *root, struct audit_config *out, struct
 		rc = cfg_fail(err, -EINVAL, h ? h->file : NULL, h ? h->line : 0, "sandbox.home",
 			      "'%s' is not an absolute path", out->home);
 	}
+	/* replay: where a strace log was recorded (null: inferred from the log) */
+	if (rc == 0)
+		rc = get_string(&r, "replay.cwd", NULL, &out->replay_cwd);
+	if (rc == 0)
+		rc = get_string(&r, "replay.home", NULL, &out->replay_home);
+	if (rc == 0)
+		rc = get_string(&r, "replay.user", NULL, &out->replay_user);
+	for (int i = 0; rc == 0 && i < 2; i++) {
+		const char *key = i ? "replay.home" : "replay.cwd";
+		const char *v = i ? out->replay_home : out->replay_cwd;
+		if (v && v[0] != '/') {
+			const struct cfg_node *h = at(root, key);
+			rc = cfg_fail(err, -EINVAL, h ? h->file : NULL, h ? h->line : 0, key,
+				      "'%s' is not an absolute path", v);
+		}
+	}
 	if (rc == 0)
 		rc = get_ro_paths(&r);
 	if (rc == 0)
@@ -914,6 +934,9 @@ void audit_config_free(struct audit_config *cfg)
 	cfg_strv_free(cfg->files);
 	free(cfg->user);
 	free(cfg->home);
+	free(cfg->replay_cwd);
+	free(cfg->replay_home);
+	free(cfg->replay_user);
 	cfg_strv_free(cfg->ro_paths);
 	for (size_t i = 0; i < cfg->n_plugins; i++)
 		free(cfg->plugins[i].name);

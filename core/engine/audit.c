@@ -38,7 +38,7 @@ struct audit {
 	struct plugin_instance *plugins;
 	size_t n_plugins;
 	struct da_run_info run;
-	char run_workdir[512];
+	char run_workdir[4096];
 	struct report_input in;
 	bool observed_set;
 	bool command_from_events;
@@ -198,9 +198,15 @@ int audit_open(struct audit **out, const struct audit_config *cfg, const struct 
 
 	a->run.struct_size = sizeof(a->run);
 	/* Detectors see the workdir as the target saw it: the sandbox puts the
-	 * submission copy at HOME/app, and recorded logs come from that layout. */
+	 * submission copy at HOME/app; a replay says where its log was
+	 * recorded (replay.cwd/home, set or inferred by the caller). */
 	a->run.home = cfg->home ? cfg->home : "/home/auditor";
-	snprintf(a->run_workdir, sizeof(a->run_workdir), "%s/app", a->run.home);
+	if (!opt->live && cfg->replay_home)
+		a->run.home = cfg->replay_home;
+	if (!opt->live && cfg->replay_cwd)
+		snprintf(a->run_workdir, sizeof(a->run_workdir), "%s", cfg->replay_cwd);
+	else
+		snprintf(a->run_workdir, sizeof(a->run_workdir), "%s/app", a->run.home);
 	a->run.workdir = a->run_workdir;
 	/* The report names the submission: the host directory for a live run,
 	 * the directory as recorded for a replay. */

@@ -4,12 +4,12 @@
  * "<unfinished ...>" / "<... resumed>" halves per pid, and feeds complete
  * records to the decoder.  See source_strace.h.
  *
- * Robustness: lines are read with a hard length cap (longer ones are
- * skipped to their newline, counted as a warning); a line ends at LF, CRLF
- * or a lone CR (old Mac files); NUL bytes are dropped (strace never writes
- * one: they are damage, and the rest of the line is still evidence); every
- * scan is linear.  An unreadable file, or one without a single syscall
- * line, is an error: an audit of nothing must not pass.
+ * Robustness: each file is read by strace_stream.c (length cap, CR and
+ * NUL handling); program output glued to or cutting strace's lines is
+ * taken apart (strace_glue.h), strace's own extra output read as such
+ * (strace_extra.h); every scan is linear.  An unreadable file, or one
+ * without a single syscall line, is an error: an audit of nothing must
+ * not pass.
  */
 #include "recorded/source_strace.h"
 
@@ -23,9 +23,11 @@
 
 #include "recorded/strace_args.h"
 #include "recorded/strace_decode.h"
+#include "recorded/strace_extra.h"
+#include "recorded/strace_glue.h"
 #include "recorded/strace_lexer.h"
+#include "recorded/strace_stream.h"
 
-#define LINE_CAP (4u << 20)   /* longest line accepted: 4 MiB */
 #define PENDING_MAX 4096      /* unfinished calls waiting for their resume */
 #define PENDING_SLOTS 8192    /* their hash table (pid -> first half), load <= 1/2 */
 #define MAX_FILES 65536
@@ -35,20 +37,6 @@
 #define UNPARSED_MIN 20
 #define UNPARSED_PERCENT 10
 
-struct stream {
-	FILE *f;
-	char *path;
-	int file_pid;         /* -ff: pid from the file name; 0 otherwise */
-	uint64_t lineno;
-	char *line;
-	size_t len, cap;
-	bool too_long, has_nul, have, eof;
-	bool unterminated;    /* the file ended inside this line (no newline) */
-	struct strace_prefix pfx;
-	double day_offset;    /* -t/-tt clocks wrap at midnight */
-	double last_raw;
-	double key;           /* merge key */
-};
 
 struct pending {
 	int pid;              /* 0: empty slot */
@@ -70,9 +58,16 @@ struct replay {
 	const char *cur_path;
 	uint64_t cur_lineno;
 	uint64_t calls;       /* lines that lexed as (halves of) syscalls */
+	uint64_t extra[STRACE_EXTRA_KINDS]; /* strace's own non-call lines, by kind */
+	int first_pid;        /* the first pid a call line had */
+	bool other_pids;      /* a call line of another pid: children were traced (-f) */
+	uint64_t forks;       /* successful fork/clone calls */
+	uint64_t output_lines;/* program output between a split call's head and tail */
 };
 
 static void warn(struct replay *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_note(struct strace_replay_result *res, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 static void warn(struct replay *r, const char *fmt, ...)
 {
 	if (r->res->warnings++ == 0) {
@@ -84,120 +79,6 @@ static void warn(struct replay *r, const char *fmt, ...)
 		snprintf(r->res->first_warning, sizeof(r->res->first_warning), "%s:%llu: %s",
 			 r->cur_path, (unsigned long long)r->cur_lineno, what);
 	}
-}
-
-/* ---- reading ------------------------------------------------------- */
-
-static bool line_push(struct stream *s, char c)
-{
-	if (s->len + 2 > s->cap) {
-		if (s->cap >= LINE_CAP) {
-			s->too_long = true;
-			return false;
-		}
-		size_t nc = s->cap ? s->cap * 2 : 256;
-		char *nl = realloc(s->line, nc);
-		if (!nl) {
-			s->too_long = true;
-			return false;
-		}
-		s->line = nl;
-		s->cap = nc;
-	}
-	s->line[s->len++] = c;
-	return true;
-}
-
-/* One physical line into s->line (NUL-terminated).  false at EOF. */
-static bool read_physical(struct stream *s)
-{
-	int c;
-	bool any = false;
-	s->unterminated = true;
-	while ((c = getc_unlocked(s->f)) != EOF) {
-		any = true;
-		if (c == '\n') {
-			s->unterminated = false;
-			break;
-		}
-		if (c == '\r') {
-			/* CRLF or a lone CR: both end the line */
-			int next = getc_unlocked(s->f);
-			if (next != '\n' && next != EOF)
-				ungetc(next, s->f);
-			s->unterminated = false;
-			break;
-		}
-		if (c == '\0') {
-			s->has_nul = true;
-			continue;
-		}
-		if (!s->too_long)
-			line_push(s, (char)c);
-	}
-	if (!any)
-		return false;
-	s->lineno++;
-	if (s->line)
-		s->line[s->len] = '\0';
-	return true;
-}
-
-static bool ends_with_attach_note(const char *line, size_t len, size_t *cut)
-{
-	static const char marker[] = "strace: Process ";
-	const char *hit = NULL;
-	for (const char *p = line; (p = memmem(p, len - (size_t)(p - line), marker, sizeof(marker) - 1));
-	     p++)
-		hit = p;
-	if (!hit || hit == line)
-		return false;
-	const char *tail = hit + sizeof(marker) - 1;
-	size_t tl = len - (size_t)(tail - line);
-	while (tl && *tail >= '0' && *tail <= '9') {
-		tail++;
-		tl--;
-	}
-	if (!((tl == 9 && !memcmp(tail, " attached", 9)) || (tl == 9 && !memcmp(tail, " detached", 9))))
-		return false;
-	*cut = (size_t)(hit - line);
-	return true;
-}
-
-/* The next logical line of a stream: strace writing to a terminal may cut a
- * call with its own "strace: Process N attached" note; glue it back. */
-static bool stream_next(struct stream *s)
-{
-	s->len = 0;
-	s->too_long = s->has_nul = false;
-	if (!read_physical(s)) {
-		s->have = false;
-		s->eof = true;
-		return false;
-	}
-	size_t cut;
-	int glued = 0;
-	/* read_physical appends at s->len: cutting len glues the next line on. */
-	while (!s->too_long && s->len && ends_with_attach_note(s->line, s->len, &cut) && glued < 16) {
-		s->len = cut;
-		if (!read_physical(s))
-			break;
-		glued++;
-	}
-	if (!s->line) {
-		line_push(s, '\0');
-		s->len = 0;
-		if (!s->line) {
-			s->too_long = true;
-			s->have = true;
-			s->pfx.body_off = 0;
-			return true;
-		}
-	}
-	s->line[s->len] = '\0';
-	strace_lex_prefix(s->line, s->len, &s->pfx);
-	s->have = true;
-	return true;
 }
 
 /* ---- time ------------------------------------------------------------ */
@@ -261,6 +142,7 @@ static void pending_remove(struct replay *r, struct pending *p)
 }
 
 static void decode_text(struct replay *r, int pid, double t, char *text, size_t len);
+static int child_of(const struct strace_rec *rec);
 
 /* A first half that will never be resumed (its process ended, or another
  * call replaced it): decode it with an unknown result so it is not lost. */
@@ -343,6 +225,100 @@ static void decode_text(struct replay *r, int pid, double t, char *text, size_t 
 	}
 }
 
+/* Program output glued in front of the line (strace_glue.h): drop it so
+ * the call behind it is read.  True when the line changed. */
+static bool unglue(struct replay *r, struct stream *s)
+{
+	size_t at;
+	if (!strace_find_glued(s->line, s->len, &at))
+		return false;
+	memmove(s->line, s->line + at, s->len - at + 1);
+	s->len -= at;
+	strace_lex_prefix(s->line, s->len, &s->pfx);
+	r->res->glued_recovered++;
+	return true;
+}
+
+/* Time of s's current line, seconds since the log's first timestamp
+ * (without timestamps: its rank, in microseconds). */
+static double line_time(struct replay *r, struct stream *s)
+{
+	if (s->pfx.has_time) {
+		double raw = stream_time(s);
+		if (!r->have_first_time) {
+			r->have_first_time = true;
+			r->first_time = raw;
+		}
+		r->any_time = true;
+		double t = raw - r->first_time;
+		return t < 0 ? 0 : t;
+	}
+	if (r->any_time)
+		return r->res->last_time_s; /* a line without time amid timed ones */
+	return (double)r->seq_lines * 1e-6;
+}
+
+#define SPLIT_OUTPUT_MAX 256 /* output lines a split call may enclose */
+
+/* body starts like a call: a known syscall name and its '(' */
+static bool call_head(const char *body, size_t blen)
+{
+	size_t i = 0;
+	while (i < blen && ((body[i] >= 'a' && body[i] <= 'z') || (body[i] >= '0' && body[i] <= '9') ||
+			    body[i] == '_'))
+		i++;
+	return i > 0 && i < blen && body[i] == '(' && strace_known_syscall(body, i);
+}
+
+static void split_lost(struct replay *r, struct stream *s)
+{
+	if (!s->split)
+		return;
+	r->res->glued_lost++;
+	warn(r, "a call cut by the program's output never got its end");
+	free(s->split);
+	s->split = NULL;
+}
+
+/* The program's output held a newline and cut a call's line in two: keep
+ * the head, take the lines after it as output, and join it with the line
+ * holding its tail (") = N").  True when the line was used. */
+static bool split_call(struct replay *r, struct stream *s, int pid, double t, const char *body,
+		       size_t blen)
+{
+	if (!s->split) {
+		if (!call_head(body, blen) || strace_has_call_tail(body, blen))
+			return false;
+		s->split = strdup(s->line);
+		s->split_pid = pid;
+		s->split_out = 0;
+		return s->split != NULL;
+	}
+	if (!strace_find_result(s->line, s->len)) {
+		if (++s->split_out > SPLIT_OUTPUT_MAX) {
+			split_lost(r, s);
+			return false;
+		}
+		r->output_lines++;
+		return true;
+	}
+	/* the line holds the rest: maybe more output, the arguments after it
+	 * ("NULL, 0, NULL)" of a wait4 the output interrupted), the result */
+	size_t hl = strlen(s->split), tl = s->len;
+	char *joined = malloc(hl + tl + 1);
+	if (joined) {
+		memcpy(joined, s->split, hl);
+		memcpy(joined + hl, s->line, tl + 1);
+		r->calls++;
+		r->res->glued_recovered++;
+		decode_text(r, s->split_pid, t, joined, hl + tl);
+		free(joined);
+	}
+	free(s->split);
+	s->split = NULL;
+	return true;
+}
+
 static void handle_line(struct replay *r, struct stream *s, double t)
 {
 	r->res->lines++;
@@ -352,13 +328,39 @@ static void handle_line(struct replay *r, struct stream *s, double t)
 		warn(r, "line longer than %u bytes skipped", LINE_CAP);
 		return;
 	}
+	if (s->extra) {
+		r->extra[s->extra]++;
+		return;
+	}
 	const struct strace_prefix *pfx = &s->pfx;
-	int pid = line_pid(r, s, pfx);
 	const char *body = s->line + pfx->body_off;
 	size_t blen = s->len - pfx->body_off;
 	struct strace_rec rec;
 	const char *why;
-	if (strace_lex_body(body, blen, &rec, &why) < 0) {
+	int lexed = strace_lex_body(body, blen, &rec, &why);
+	bool unknown_call = lexed == 0 &&
+			    (rec.kind == STRACE_REC_CALL || rec.kind == STRACE_REC_UNFINISHED) &&
+			    !strace_known_syscall(rec.name.p, rec.name.n);
+	bool had_time = pfx->has_time;
+	if ((lexed < 0 || unknown_call) && unglue(r, s)) {
+		if (!had_time && pfx->has_time)
+			t = line_time(r, s); /* the timestamp was behind the output too */
+		body = s->line + pfx->body_off;
+		blen = s->len - pfx->body_off;
+		lexed = strace_lex_body(body, blen, &rec, &why);
+	}
+	int pid = line_pid(r, s, pfx);
+	if (lexed < 0 && !(s->unterminated && blen > 0) && split_call(r, s, pid, t, body, blen))
+		return;
+	if (lexed == 0 && s->split)
+		split_lost(r, s); /* strace went on: the head's tail never came */
+	if (lexed < 0 && !(s->unterminated && blen > 0) && strace_has_call_tail(s->line, s->len)) {
+		/* a call mixed with output beyond recovery: lost, not noise */
+		r->res->glued_lost++;
+		warn(r, "a strace line mixed with program output: %s", why);
+		return;
+	}
+	if (lexed < 0) {
 		if (s->unterminated && blen > 0) {
 			/* strace (or a copy) was cut off mid-line: that call is lost */
 			r->res->truncated = true;
@@ -377,6 +379,15 @@ static void handle_line(struct replay *r, struct stream *s, double t)
 	if (pid <= 0) {
 		warn(r, "line without a pid");
 		return;
+	}
+	if (rec.kind == STRACE_REC_CALL || rec.kind == STRACE_REC_UNFINISHED ||
+	    rec.kind == STRACE_REC_RESUMED) {
+		if (!r->first_pid)
+			r->first_pid = pid;
+		else if (pid != r->first_pid)
+			r->other_pids = true;
+		if (child_of(&rec) > 0)
+			r->forks++;
 	}
 	switch (rec.kind) {
 	case STRACE_REC_NOTE:
@@ -436,28 +447,6 @@ static bool all_digits(const char *s)
 	return true;
 }
 
-static int stream_open(struct stream *s, const char *path, int file_pid, char *err, size_t errlen)
-{
-	memset(s, 0, sizeof(*s));
-	s->path = strdup(path);
-	s->f = fopen(path, "r");
-	if (!s->f || !s->path) {
-		int e = errno ? errno : ENOMEM;
-		snprintf(err, errlen, "%s: %s", path, strerror(e));
-		return -e;
-	}
-	s->file_pid = file_pid;
-	return 0;
-}
-
-static void stream_close(struct stream *s)
-{
-	if (s->f)
-		fclose(s->f);
-	free(s->path);
-	free(s->line);
-}
-
 static int cmp_stream_pid(const void *a, const void *b)
 {
 	const struct stream *x = a, *y = b;
@@ -500,6 +489,8 @@ static int open_per_pid(struct replay *r, const char *prefix, char *err, size_t 
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
 		rc = stream_open(&r->streams[r->n_streams], path, atoi(de->d_name + bl + 1), err,
 				 errlen);
+		/* thousands of files are open at once: small blocks each */
+		r->streams[r->n_streams].block = 4096;
 		if (rc < 0) {
 			stream_close(&r->streams[r->n_streams]);
 			break;
@@ -589,11 +580,26 @@ static int prescan_main_pid(const char *path)
 	return found ? found : fallback;
 }
 
+static void add_note(struct strace_replay_result *res, const char *fmt, ...)
+{
+	if (res->n_notes == STRACE_NOTES_MAX)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(res->notes[res->n_notes++], sizeof(res->notes[0]), fmt, ap);
+	va_end(ap);
+}
+
 /* The end of the replay: judge how much of the log was understood. */
 static int replay_verdict(struct replay *r, struct bus *bus, const char *path, char *err,
 			  size_t errlen)
 {
 	struct strace_replay_result *res = r->res;
+	if (r->calls == 0 && r->extra[STRACE_EXTRA_SUMMARY]) {
+		snprintf(err, errlen, "%s holds only a strace -c summary table (counts, no calls): "
+			 "nothing to audit", path);
+		return -ENODATA;
+	}
 	if (r->calls == 0) {
 		/* Empty, binary, or not strace output at all: nothing was audited. */
 		snprintf(err, errlen, "no strace syscall lines in %s (%llu line(s) read%s%s)", path,
@@ -608,8 +614,44 @@ static int replay_verdict(struct replay *r, struct bus *bus, const char *path, c
 		off += (size_t)snprintf(res->incomplete + off, sizeof(res->incomplete) - off,
 					"the strace log ends mid-line (truncated): its last call is lost");
 	}
+	if (res->glued_lost) {
+		lost += res->glued_lost;
+		off += (size_t)snprintf(res->incomplete + off, sizeof(res->incomplete) - off,
+					"%s%llu strace line(s) mixed with the program's output could not be "
+					"read: their calls are lost", off ? "; " : "",
+					(unsigned long long)res->glued_lost);
+		if (off >= sizeof(res->incomplete))
+			off = sizeof(res->incomplete) - 1;
+	}
+	static const char *const extra_what[STRACE_EXTRA_KINDS] = {
+		[STRACE_EXTRA_STACK] = "-k stack-frame",
+		[STRACE_EXTRA_HEXDUMP] = "-e read=/write= hex-dump",
+		[STRACE_EXTRA_SUMMARY] = "-c/-C summary-table",
+	};
+	for (int k = 1; k < STRACE_EXTRA_KINDS; k++)
+		if (r->extra[k])
+			add_note(res, "%llu %s line(s) of strace were read as such, not as calls",
+				 (unsigned long long)r->extra[k], extra_what[k]);
+	uint64_t notes = 0;
+	for (size_t i = 0; i < r->n_streams; i++)
+		notes += r->streams[i].notes;
+	if (notes)
+		add_note(res, "%llu strace process note(s) (\"Process N attached\") were cut out of "
+			 "the lines they interrupted", (unsigned long long)notes);
+	if (r->forks && !r->other_pids && r->n_streams == 1)
+		add_note(res, "the log shows %llu fork/clone call(s) but no other process: it was "
+			 "recorded without -f, so the children were not traced and what they did "
+			 "is not in the log", (unsigned long long)r->forks);
+	if (r->output_lines)
+		add_note(res, "%llu line(s) of the program's own output sat inside strace's lines "
+			 "(its stdout or stderr shared strace's output) and were read as output",
+			 (unsigned long long)r->output_lines);
+	if (res->glued_recovered)
+		add_note(res, "%llu strace line(s) had the program's own output glued in front "
+			 "(its stderr shared strace's output); their calls were read behind it",
+			 (unsigned long long)res->glued_recovered);
 	if (res->warnings > UNPARSED_MIN && res->warnings * 100 > res->lines * UNPARSED_PERCENT) {
-		lost = res->warnings;
+		lost = lost > res->warnings ? lost : res->warnings;
 		if (off < sizeof(res->incomplete))
 			snprintf(res->incomplete + off, sizeof(res->incomplete) - off,
 				 "%s%llu of %llu lines of the strace log could not be parsed",
@@ -725,23 +767,8 @@ int source_strace_replay(const char *path, const char *initial_cwd, struct bus *
 		}
 		if (!best)
 			break;
-		double t;
 		r.seq_lines++;
-		if (best->pfx.has_time) {
-			double raw = stream_time(best);
-			if (!r.have_first_time) {
-				r.have_first_time = true;
-				r.first_time = raw;
-			}
-			r.any_time = true;
-			t = raw - r.first_time;
-			if (t < 0)
-				t = 0;
-		} else if (r.any_time) {
-			t = res->last_time_s; /* a line without time amid timed ones */
-		} else {
-			t = (double)r.seq_lines * 1e-6;
-		}
+		double t = line_time(&r, best);
 		if (!res->main_pid) {
 			int pid = line_pid(&r, best, &best->pfx);
 			if (pid > 0) {
@@ -754,6 +781,26 @@ int source_strace_replay(const char *path, const char *initial_cwd, struct bus *
 			res->last_time_s = t;
 		stream_next(best);
 	}
+	for (size_t i = 0; i < r.n_streams; i++) {
+		struct stream *s = &r.streams[i];
+		if (s->split && !s->split_out) {
+			/* the log's last line is a call strace was stopped inside
+			 * (attached with -p, then interrupted): like an unfinished
+			 * call, it goes out with an unknown result */
+			size_t l = strlen(s->split);
+			char *joined = malloc(l + 8);
+			if (joined) {
+				memcpy(joined, s->split, l);
+				memcpy(joined + l, ") = ?", 6);
+				r.calls++;
+				decode_text(&r, s->split_pid, res->last_time_s, joined, l + 5);
+				free(joined);
+			}
+			free(s->split);
+			s->split = NULL;
+		}
+		split_lost(&r, s);
+	}
 	/* The log ended inside these calls: publish them with unknown results.
 	 * A flush may shift a later entry into slot i: look at i again. */
 	for (size_t i = 0; r.pend && i < PENDING_SLOTS;) {
@@ -765,6 +812,7 @@ int source_strace_replay(const char *path, const char *initial_cwd, struct bus *
 	strace_decoder_finish(r.dec, res->last_time_s);
 	res->events = strace_decoder_events(r.dec);
 	res->command = strace_decoder_take_command(r.dec);
+	strace_decoder_take_ties(r.dec, &res->ties);
 	rc = replay_verdict(&r, bus, path, err, errlen);
 out:
 	for (size_t i = 0; i < r.n_streams; i++)
@@ -779,7 +827,12 @@ out:
 
 void strace_replay_result_free(struct strace_replay_result *res)
 {
-	if (!res || !res->command)
+	if (!res)
+		return;
+	free(res->ties.pids);
+	free(res->ties.ports);
+	memset(&res->ties, 0, sizeof(res->ties));
+	if (!res->command)
 		return;
 	for (size_t i = 0; res->command[i]; i++)
 		free(res->command[i]);

@@ -25,6 +25,18 @@
 
 #include "engine/bus.h"
 
+#define STRACE_NOTES_MAX 8
+
+/* What ties a socket to the replayed run: the pids of the log and the
+ * ports its calls bound, listened on, connected to or sent to (sorted,
+ * unique; malloc'd). */
+struct strace_ties {
+	int *pids;
+	size_t n_pids;
+	int *ports;
+	size_t n_ports;
+};
+
 struct strace_replay_result {
 	uint64_t lines;
 	uint64_t events;
@@ -35,6 +47,12 @@ struct strace_replay_result {
 	int main_pid;               /* first pid of the log */
 	bool truncated;             /* the last line was cut (no newline, unparsable) */
 	char incomplete[256];       /* why the replay saw only part of the run, "" if whole */
+	uint64_t glued_recovered;   /* calls found behind program output on their line */
+	uint64_t glued_lost;        /* strace lines mixed with output that could not be read */
+	/* what the replay knowingly skipped or could not see, for the report */
+	char notes[STRACE_NOTES_MAX][320];
+	size_t n_notes;
+	struct strace_ties ties;
 };
 
 /* initial_cwd: cwd of the first process (target.workdir), NULL: "/".
@@ -48,6 +66,7 @@ void strace_replay_result_free(struct strace_replay_result *res);
 struct ss_replay_result {
 	uint64_t lines;
 	uint64_t sockets;
+	uint64_t untied;            /* rows neither a pid nor a port tied to the run */
 	uint64_t warnings;
 	char first_warning[256];
 };
@@ -55,5 +74,11 @@ struct ss_replay_result {
 /* `ss -tunap` / `ss -tulpn` output -> DA_EV_SOCK_SNAPSHOT events at time_s. */
 int source_ss_replay(const char *path, double time_s, struct bus *bus,
 		     struct ss_replay_result *res, char *err, size_t errlen);
+/* The same, keeping only the rows that belong to the run: an ss listing is
+ * of the whole machine (sshd, a database...), a row is the run's when its
+ * users:(("x",pid=N,...)) pid is a pid of the log or its local or peer port
+ * is one the log's calls used.  ties NULL: every row. */
+int source_ss_replay_tied(const char *path, double time_s, const struct strace_ties *ties,
+			  struct bus *bus, struct ss_replay_result *res, char *err, size_t errlen);
 
 #endif /* DYNAUDIT_SOURCE_STRACE_H */

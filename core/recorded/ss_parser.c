@@ -76,8 +76,36 @@ static int users_pid(const char *process)
 	return p ? atoi(p + 4) : 0;
 }
 
+static bool in_sorted(const int *v, size_t n, int x)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid] == x)
+			return true;
+		if (v[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+static bool tied(const struct strace_ties *t, int pid, int port, int peer_port)
+{
+	return !t || (pid > 0 && in_sorted(t->pids, t->n_pids, pid)) ||
+	       (port > 0 && in_sorted(t->ports, t->n_ports, port)) ||
+	       (peer_port > 0 && in_sorted(t->ports, t->n_ports, peer_port));
+}
+
 int source_ss_replay(const char *path, double time_s, struct bus *bus, struct ss_replay_result *res,
 		     char *err, size_t errlen)
+{
+	return source_ss_replay_tied(path, time_s, NULL, bus, res, err, errlen);
+}
+
+int source_ss_replay_tied(const char *path, double time_s, const struct strace_ties *ties,
+			  struct bus *bus, struct ss_replay_result *res, char *err, size_t errlen)
 {
 	memset(res, 0, sizeof(*res));
 	FILE *f = fopen(path, "r");
@@ -126,8 +154,12 @@ int source_ss_replay(const char *path, double time_s, struct bus *bus, struct ss
 				if (port < 0) {
 					why = "unreadable local address";
 				} else {
-					split_addr(peer);
+					int peer_port = split_addr(peer);
 					char *process = nf > base + 5 ? strstr(line, "users:") : NULL;
+					if (!tied(ties, users_pid(process), port, peer_port)) {
+						res->untied++;
+						continue;
+					}
 					struct da_event ev;
 					da_event_init(&ev, DA_EV_SOCK_SNAPSHOT);
 					ev.time_s = time_s;

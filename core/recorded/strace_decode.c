@@ -1,11 +1,13 @@
 /*
  * strace_decode.c — the decoder engine: builds a call from a record,
  * tracks which pid is whose child, decodes the process syscalls (exec,
- * fork/clone, signals, session), process ends and output lines, and hands
- * the other families to strace_decode_{file,net,priv}.c.  See
+ * fork/clone, signals, session) and process ends, and hands
+ * the other families to strace_decode_{file,net,priv}.c and output lines
+ * to strace_decode_out.c.  See
  * strace_decode.h.
  */
 #include "recorded/strace_decode_int.h"
+#include "recorded/source_strace.h"
 
 #include "common/loader_env.h"
 
@@ -20,16 +22,8 @@
 #define CLONE_FS_F 0x200LL
 #define CLONE_VM_F 0x100LL
 #define CLONE_VFORK_F 0x4000LL
-#define OUTBUF_MAX 4096
 #define PENDING_CLONES_MAX 256
 #define ENDS_MAX 256
-
-struct outbuf {
-	int pid, fd;
-	char *buf;
-	size_t len;
-	char *text; /* evidence: the write that started the pending line */
-};
 
 /* ---- kept strings -------------------------------------------------- */
 
@@ -70,10 +64,58 @@ void dec_event(const struct call *c, struct da_event *ev, enum da_event_kind kin
 	ev->text = c->text;
 }
 
+#define TIES_MAX (1u << 20)
+
+static void tie_add(int **v, size_t *n, size_t *cap, int x)
+{
+	if (x <= 0 || (*n && (*v)[*n - 1] == x) || *n >= TIES_MAX)
+		return;
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 64;
+		int *nv = realloc(*v, nc * sizeof(*nv));
+		if (!nv)
+			return;
+		*v = nv;
+		*cap = nc;
+	}
+	(*v)[(*n)++] = x;
+}
+
 void dec_publish(struct strace_decoder *d, struct da_event *ev)
 {
 	bus_publish(d->bus, ev);
 	d->events++;
+	tie_add(&d->tie_pids, &d->n_tie_pids, &d->cap_tie_pids, ev->pid);
+	if (ev->kind >= DA_EV_NET_SOCKET && ev->kind <= DA_EV_NET_RECV)
+		tie_add(&d->tie_ports, &d->n_tie_ports, &d->cap_tie_ports, ev->port);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+static size_t sort_unique(int *v, size_t n)
+{
+	if (!n)
+		return 0;
+	qsort(v, n, sizeof(*v), cmp_int);
+	size_t w = 1;
+	for (size_t i = 1; i < n; i++)
+		if (v[i] != v[w - 1])
+			v[w++] = v[i];
+	return w;
+}
+
+void strace_decoder_take_ties(struct strace_decoder *d, struct strace_ties *out)
+{
+	out->pids = d->tie_pids;
+	out->n_pids = sort_unique(d->tie_pids, d->n_tie_pids);
+	out->ports = d->tie_ports;
+	out->n_ports = sort_unique(d->tie_ports, d->n_tie_ports);
+	d->tie_pids = d->tie_ports = NULL;
+	d->n_tie_pids = d->n_tie_ports = d->cap_tie_pids = d->cap_tie_ports = 0;
 }
 
 /* ---- argument access ---------------------------------------------- */
@@ -365,11 +407,9 @@ void strace_decoder_free(struct strace_decoder *d)
 {
 	if (!d)
 		return;
-	for (size_t i = 0; i < d->n_out; i++) {
-		free(d->out[i].buf);
-		free(d->out[i].text);
-	}
-	free(d->out);
+	dec_output_free(d);
+	free(d->tie_pids);
+	free(d->tie_ports);
 	free(d->pending);
 	free(d->ends);
 	dec_maps_free(d);
@@ -504,132 +544,12 @@ static void drop_pending(struct strace_decoder *d, int tid)
 	}
 }
 
-/* ---- output lines -------------------------------------------------- */
-
-static struct outbuf *outbuf_get(struct strace_decoder *d, int pid, int fd)
-{
-	for (size_t i = 0; i < d->n_out; i++)
-		if (d->out[i].pid == pid && d->out[i].fd == fd)
-			return &d->out[i];
-	if (d->n_out == d->cap_out) {
-		size_t nc = d->cap_out ? d->cap_out * 2 : 8;
-		struct outbuf *no = realloc(d->out, nc * sizeof(*no));
-		if (!no)
-			return NULL;
-		d->out = no;
-		d->cap_out = nc;
-	}
-	struct outbuf *o = &d->out[d->n_out++];
-	memset(o, 0, sizeof(*o));
-	o->pid = pid;
-	o->fd = fd;
-	return o;
-}
-
-static void emit_line(struct strace_decoder *d, const struct call *c, int fd, const char *line,
-		      size_t n, const char *text)
-{
-	struct da_event ev;
-	if (n > OUTBUF_MAX)
-		n = OUTBUF_MAX; /* an output line is evidence, not a data dump */
-	dec_event(c, &ev, DA_EV_OUTPUT);
-	ev.fd = fd;
-	ev.detail = dec_keep(d, strace_span_dup((struct strace_span){line, n}));
-	if (text)
-		ev.text = text;
-	dec_publish(d, &ev);
-}
-
-static bool outbuf_flush(struct strace_decoder *d, const struct call *c, struct outbuf *o)
-{
-	if (!o->len)
-		return false;
-	emit_line(d, c, o->fd, o->buf, o->len, o->text);
-	o->len = 0;
-	free(o->text);
-	o->text = NULL;
-	return true;
-}
-
-bool dec_output(struct strace_decoder *d, const struct call *c, int fd, const char *data,
-		size_t len, bool truncated)
-{
-	struct outbuf *o = outbuf_get(d, c->pid, fd);
-	bool published = false;
-	if (!o)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		if (data[i] == '\n') {
-			if (o->len) {
-				/* the line started in an earlier write: join */
-				emit_line(d, c, fd, o->buf, o->len, NULL);
-				o->len = 0;
-				free(o->text);
-				o->text = NULL;
-			} else {
-				emit_line(d, c, fd, "", 0, NULL);
-			}
-			published = true;
-			continue;
-		}
-		size_t j = i;
-		while (j < len && data[j] != '\n')
-			j++;
-		if (j < len && !o->len) {
-			emit_line(d, c, fd, data + i, j - i, NULL);
-			published = true;
-			i = j;
-			continue;
-		}
-		/* Partial line: keep it (bounded) until its newline. */
-		if (!o->buf) {
-			o->buf = malloc(OUTBUF_MAX);
-			if (!o->buf)
-				return published;
-		}
-		size_t take = j - i;
-		if (o->len + take > OUTBUF_MAX)
-			take = OUTBUF_MAX - o->len;
-		memcpy(o->buf + o->len, data + i, take);
-		o->len += take;
-		if (!o->text)
-			o->text = strdup(c->text);
-		if (o->len == OUTBUF_MAX)
-			published |= outbuf_flush(d, c, o);
-		i = j - 1;
-	}
-	/* strace cut the data: the rest of the line is unknown, end it here. */
-	if (truncated)
-		published |= outbuf_flush(d, c, o);
-	return published;
-}
-
-static void flush_pid_output(struct strace_decoder *d, const struct call *c, int pid)
-{
-	for (size_t i = 0; i < d->n_out; i++)
-		if (d->out[i].pid == pid)
-			outbuf_flush(d, c, &d->out[i]);
-}
-
-/* A process ended: its line buffers go, so their number follows the live
- * processes, not every process the log ever had. */
-static void drop_pid_output(struct strace_decoder *d, int pid)
-{
-	size_t w = 0;
-	for (size_t i = 0; i < d->n_out; i++) {
-		if (d->out[i].pid == pid) {
-			free(d->out[i].buf);
-			free(d->out[i].text);
-		} else {
-			d->out[w++] = d->out[i];
-		}
-	}
-	d->n_out = w;
-}
-
 /* ---- process syscalls ---------------------------------------------- */
 
-static char **parse_argv(struct strace_span a, int *argc)
+/* An array of strings.  With mark, an element strace cut at -s keeps its
+ * "..." (strace's own notation: "pytho"... is not the name "pytho"), and
+ * *first_cut says whether the first one was cut. */
+static char **parse_argv(struct strace_span a, int *argc, bool mark, bool *first_cut)
 {
 	struct strace_span inner = strace_span_trim(a);
 	*argc = 0;
@@ -647,8 +567,21 @@ static char **parse_argv(struct strace_span a, int *argc)
 	}
 	strace_split(inner, items, total);
 	int n = 0;
+	if (first_cut)
+		*first_cut = false;
 	for (size_t i = 0; i < total; i++) {
-		char *s = strace_unquote(items[i], NULL, NULL);
+		bool cut = false;
+		char *s = strace_unquote(items[i], NULL, &cut);
+		if (s && cut && mark) {
+			size_t l = strlen(s);
+			char *m = realloc(s, l + 4);
+			if (m) {
+				memcpy(m + l, "...", 4);
+				s = m;
+			}
+			if (n == 0 && first_cut)
+				*first_cut = true;
+		}
 		if (s)
 			argv[n++] = s;
 	}
@@ -716,14 +649,24 @@ static void decode_exec(struct strace_decoder *d, const struct call *c)
 		ev.detail = "memfd";
 	ev.path = path;
 	int argc = 0;
-	char **argv = c->nargs > pi + 1 ? parse_argv(c->a[pi + 1], &argc) : NULL;
+	bool first_cut = false;
+	char **argv = c->nargs > pi + 1 ? parse_argv(c->a[pi + 1], &argc, true, &first_cut) : NULL;
+	if (first_cut && raw && raw[0]) {
+		/* strace -s cut argv[0] ("/usr"... for /usr/bin/python3): the
+		 * program's name is the path, which strace never cuts */
+		char *whole = strdup(raw);
+		if (whole) {
+			free(argv[0]);
+			argv[0] = whole;
+		}
+	}
 	ev.argc = argc;
 	ev.argv = (const char *const *)argv;
 	/* The environment is an array only with strace -v (else an address
 	 * and a count): keep its dynamic-loader variables. */
 	char loader_env[1024] = "";
 	int envc = 0;
-	char **envp = c->nargs > pi + 2 ? parse_argv(c->a[pi + 2], &envc) : NULL;
+	char **envp = c->nargs > pi + 2 ? parse_argv(c->a[pi + 2], &envc, false, NULL) : NULL;
 	for (int i = 0; i < envc; i++)
 		loader_env_append(loader_env, sizeof(loader_env), envp[i]);
 	free_argv(envp);
@@ -739,7 +682,7 @@ static void decode_exec(struct strace_decoder *d, const struct call *c)
 	}
 	free_argv(argv);
 	if (c->ok) {
-		flush_pid_output(d, c, c->pid);
+		dec_output_flush_pid(d, c, c->pid);
 		procstate_exec(d->ps, c->pid);
 		dec_maps_forget(d, c->pid);
 	}
@@ -831,7 +774,7 @@ static void decode_signal(struct strace_decoder *d, const struct call *c)
 static void end_process(struct strace_decoder *d, const struct call *c, int64_t code, bool core,
 			const char *sig)
 {
-	flush_pid_output(d, c, c->tid);
+	dec_output_flush_pid(d, c, c->tid);
 	bool leader = procstate_tgid(d->ps, c->tid) == c->tid;
 	struct da_event ev;
 	if (leader) {
@@ -852,7 +795,7 @@ static void end_process(struct strace_decoder *d, const struct call *c, int64_t 
 		dec_publish(d, &ev);
 	}
 	drop_pending(d, c->tid);
-	drop_pid_output(d, c->tid);
+	dec_output_drop_pid(d, c->tid);
 	if (leader)
 		dec_maps_forget(d, c->tid);
 	procstate_exit(d->ps, c->tid);
@@ -1052,6 +995,52 @@ static bool dec_proc(struct strace_decoder *d, const struct call *c)
 
 /* ---- entry --------------------------------------------------------- */
 
+/* The families, in the order they are asked. */
+enum { FAM_PROC, FAM_FILE, FAM_NET, FAM_PRIV, FAM_NONE };
+
+static bool run_family(struct strace_decoder *d, const struct call *c, int fam)
+{
+	switch (fam) {
+	case FAM_PROC: return dec_proc(d, c);
+	case FAM_FILE: return dec_file(d, c);
+	case FAM_NET: return dec_net(d, c);
+	case FAM_PRIV: return dec_priv(d, c);
+	default: return false;
+	}
+}
+
+/* Hand c to the family that decodes its name: remembered per name after
+ * the first time (a bounded table; names beyond it take the full chain). */
+static void dispatch(struct strace_decoder *d, const struct call *c)
+{
+	const size_t slots = sizeof(d->families) / sizeof(d->families[0]);
+	size_t nl = strlen(c->name);
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < nl; i++)
+		h = (h ^ (unsigned char)c->name[i]) * 16777619u;
+	struct family_slot *slot = NULL;
+	if (nl < sizeof(d->families[0].name)) {
+		for (size_t k = 0, i = h & (slots - 1); k < 8; k++, i = (i + 1) & (slots - 1)) {
+			struct family_slot *f = &d->families[i];
+			if (!f->name[0]) {
+				slot = f;
+				break;
+			}
+			if (!strcmp(f->name, c->name)) {
+				run_family(d, c, f->family);
+				return;
+			}
+		}
+	}
+	int fam = FAM_PROC;
+	while (fam < FAM_NONE && !run_family(d, c, fam))
+		fam++;
+	if (slot) {
+		memcpy(slot->name, c->name, nl + 1);
+		slot->family = (signed char)fam;
+	}
+}
+
 int strace_decode(struct strace_decoder *d, int tid, double time_s, const struct strace_rec *rec,
 		  const char *text, const char **why)
 {
@@ -1103,8 +1092,7 @@ int strace_decode(struct strace_decoder *d, int tid, double time_s, const struct
 			c.ok = !rec->has_ret || rec->ret >= 0;
 		}
 		uint64_t before = d->events;
-		if (!dec_proc(d, &c) && !dec_file(d, &c) && !dec_net(d, &c))
-			dec_priv(d, &c);
+		dispatch(d, &c);
 		if (d->events == before) {
 			struct da_event ev;
 			dec_event(&c, &ev, DA_EV_SYSCALL_OTHER);
@@ -1136,10 +1124,7 @@ void strace_decoder_finish(struct strace_decoder *d, double time_s)
 	c.rec = &rec;
 	c.time_s = time_s;
 	c.text = "";
-	for (size_t i = 0; i < d->n_out; i++) {
-		c.pid = c.tid = d->out[i].pid;
-		outbuf_flush(d, &c, &d->out[i]);
-	}
+	dec_output_flush_all(d, &c);
 	flush_exit_calls(d, &c);
 	c.text = "";
 	if (d->main_pid && !d->main_ended) {

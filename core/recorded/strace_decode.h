@@ -51,6 +51,10 @@ int strace_decode(struct strace_decoder *d, int tid, double time_s, const struct
 void strace_decoder_finish(struct strace_decoder *d, double time_s);
 
 uint64_t strace_decoder_events(const struct strace_decoder *d);
+/* The pids and ports the published events named (source_strace.h's
+ * struct strace_ties); ownership passes to the caller. */
+struct strace_ties;
+void strace_decoder_take_ties(struct strace_decoder *d, struct strace_ties *out);
 /* argv of the first successful execve (else of the first attempted one):
  * malloc'd, NULL-terminated; ownership passes to the caller.  NULL if none. */
 char **strace_decoder_take_command(struct strace_decoder *d);

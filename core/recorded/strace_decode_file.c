@@ -422,16 +422,10 @@ static bool fd_table_call(struct strace_decoder *d, const struct call *c)
 		if (has0 && c->ok)
 			procstate_fd_close(d->ps, c->pid, (int)a0);
 	} else if (!strcmp(n, "close_range")) {
-		int64_t last = a1 < 0 ? INT32_MAX : a1;
-		int limit = procstate_fd_limit(d->ps, c->pid);
+		int64_t last = a1 < 0 || a1 > INT32_MAX ? INT32_MAX : a1;
 		bool cloexec = c->nargs > 2 && strace_has_word(c->a[2], "CLOSE_RANGE_CLOEXEC");
-		if (c->ok && a0 >= 0)
-			for (int64_t f = a0; f <= last && f < limit; f++) {
-				if (cloexec)
-					procstate_fd_set_cloexec(d->ps, c->pid, (int)f, true);
-				else
-					procstate_fd_close(d->ps, c->pid, (int)f);
-			}
+		if (c->ok && a0 >= 0 && a0 <= INT32_MAX)
+			procstate_fd_close_range(d->ps, c->pid, (int)a0, (int)last, cloexec);
 	} else if (!strcmp(n, "dup") || !strcmp(n, "dup2") || !strcmp(n, "dup3")) {
 		dec_fd_desc(d, c, 0, &fd);
 		if (c->ok && has0 && c->result >= 0) {

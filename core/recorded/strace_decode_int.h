@@ -27,7 +27,7 @@
 #define MARK_SEND 2u
 #define MARK_RECV 4u
 
-struct outbuf;    /* partial output lines, per (pid, fd) */
+struct outpid;    /* partial output lines, per pid (strace_decode_out.c) */
 struct mapping;   /* file mappings, for mprotect */
 
 struct strace_decoder {
@@ -45,8 +45,8 @@ struct strace_decoder {
 		int64_t flags;
 	} *pending;
 	size_t n_pending, cap_pending;
-	struct outbuf *out;
-	size_t n_out, cap_out;
+	struct outpid *out;       /* hash by pid: the pids with a partial line pending */
+	size_t n_out, cap_out;    /* used slots, slots (power of two or 0) */
 	struct mapping *maps;
 	size_t n_maps, cap_maps;
 	/* Process ends the log shows only indirectly: the status exit_group
@@ -59,6 +59,15 @@ struct strace_decoder {
 		bool published;    /* DA_EV_PROC_EXIT is out */
 	} *ends;
 	size_t n_ends, cap_ends;
+	/* pids and ports of the events (strace_decoder_take_ties), unsorted */
+	int *tie_pids, *tie_ports;
+	size_t n_tie_pids, cap_tie_pids, n_tie_ports, cap_tie_ports;
+	/* which family decodes a syscall name (strace_decode.c: the families
+	 * choose by name alone, so the chain of strcmp runs once per name) */
+	struct family_slot {
+		char name[32];     /* "" empty */
+		signed char family;
+	} families[512];
 	/* strings owned until the current record is done */
 	char *keep[DEC_MAX_KEEP];
 	size_t n_keep;
@@ -125,9 +134,16 @@ const char *dec_signal_name(struct strace_decoder *d, struct strace_span s);
 bool dec_file(struct strace_decoder *d, const struct call *c);
 bool dec_net(struct strace_decoder *d, const struct call *c);
 bool dec_priv(struct strace_decoder *d, const struct call *c);
-/* Output lines of writes to the original stdout/stderr (strace_decode.c). */
+/* Output lines of writes to the original stdout/stderr (strace_decode_out.c):
+ * complete lines are published at once, a partial one waits (bounded) for
+ * its newline, the process's exec or end, or the end of the log.  Every
+ * operation costs O(1) in the number of processes. */
 bool dec_output(struct strace_decoder *d, const struct call *c, int fd, const char *data,
 		size_t len, bool truncated);
+void dec_output_flush_pid(struct strace_decoder *d, const struct call *c, int pid);
+void dec_output_drop_pid(struct strace_decoder *d, int pid);
+void dec_output_flush_all(struct strace_decoder *d, struct call *c);
+void dec_output_free(struct strace_decoder *d);
 /* read/write-family call on a socket fd (strace_decode_net.c). */
 void dec_net_io(struct strace_decoder *d, const struct call *c, int fd, const char *desc,
 		bool send);

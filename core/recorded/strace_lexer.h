@@ -77,6 +77,10 @@ int strace_lex_body(const char *body, size_t len, struct strace_rec *out, const 
  * len when it is not closed. */
 size_t strace_match_paren(const char *s, size_t len, size_t open_off);
 
+/* Whether name[0..n) is a syscall name strace prints (strace_names.c):
+ * tells a call from program output glued in front of it ("xexecve("). */
+bool strace_known_syscall(const char *name, size_t n);
+
 /* The opaque tokens every scan of strace text steps over: a "string" (with
  * \-escapes), a C comment, and with use_annot a -y "<...>" annotation (which
  * may nest and hold "->" inside its [...]).  When one starts at s[i],
