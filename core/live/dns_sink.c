@@ -107,7 +107,7 @@ static void *serve(void *arg)
 int dns_sink_start(struct dns_sink **out, int sock, struct bus *bus,
 		   double (*clock)(void *ctx), void *clock_ctx, char *err, size_t errlen)
 {
-	int rc;
+	int rc = 0;
 	*out = NULL;
 	if (sock < 0) {
 		snprintf(err, errlen, "no socket in the sandbox");
