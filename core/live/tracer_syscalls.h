@@ -2,8 +2,9 @@
  * tracer_syscalls.h — which syscalls the live tracer stops on, and why.
  *
  * One table row per syscall name: the event kind it produces, how its
- * arguments are decoded (enum sc_id), and whether it is one of the
- * dangerous syscalls the sandbox denies.  Numbers are resolved with
+ * arguments are decoded (enum sc_id), whether it is one of the dangerous
+ * syscalls the sandbox denies, and the family whose decoder turns a
+ * completed call into its event (tracer_dec.h).  Numbers are resolved with
  * libseccomp for the native architecture at tracer_new() time, so a name
  * the architecture lacks (open, creat... on aarch64) is simply skipped.
  *
@@ -64,11 +65,14 @@ enum sc_deny {
 	SC_DENY_CONDITIONAL,  /* decided from the arguments (clone, unshare, personality) */
 };
 
+struct sc_family;           /* its decoder (tracer_dec.h) */
+
 struct sc_row {
 	const char *name;
 	enum sc_id id;
 	uint32_t kind;          /* enum da_event_kind produced */
 	enum sc_deny deny;      /* under deny_dangerous */
+	const struct sc_family *family; /* builds its event, text and state */
 };
 
 /* The rows, terminated by a row with name == NULL. */
