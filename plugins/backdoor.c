@@ -75,8 +75,9 @@
  *   backdoor.beaconing       high  >= 3 contacts with the same destination
  *        spread over >= 2 s at roughly regular intervals (coefficient of
  *        variation of the gaps <= 0.5); medium when the destination is
- *        loopback.  A contact is a connect attempt, or a send naming its
- *        destination on an unconnected socket (a UDP sendto beacon); a send
+ *        loopback.  A contact is a connect attempt, a send naming its
+ *        destination on an unconnected socket (a UDP sendto beacon), or a
+ *        datagram on a connected inet socket (connect() + write()); a send
  *        less than 0.5 s after the previous contact with the same
  *        destination belongs to the same burst and is not counted (a
  *        datagram stream is not a series).  Ignored: destinations in
@@ -674,6 +675,10 @@ static void note_contact(struct backdoor *st, const struct da_event *ev, bool se
  * "->" peer in its description) and the call carries an address. */
 static bool is_explicit_send(const struct da_event *ev)
 {
+	/* a datagram is a contact of its own on a connected socket too (a
+	 * UDP beacon that connects once and then write()s) */
+	if (ev->addr && ev->sock_type == SOCK_DGRAM && (ev->family == AF_INET || ev->family == AF_INET6))
+		return true;
 	if (!ev->addr || (ev->fd_desc && strstr(ev->fd_desc, "->")))
 		return false;
 	if (!(ev->family == AF_INET || ev->family == AF_INET6 || is_net_socket(ev->fd_desc)))

@@ -209,6 +209,11 @@ static bool kernel_build(struct sc_ctx *x)
 
 static void kernel_text(struct sc_ctx *x)
 {
+	if (x->row->id == SC_HOSTNAME) { /* sethostname/setdomainname(name, len) */
+		stext_str(x->tt, x->c->str[0], x->c->str_trunc[0], 64);
+		stext_printf(x->tt, ", %llu", (unsigned long long)x->a[1]);
+		return;
+	}
 	sc_text_args_hex(x, x->row->id == SC_IO_URING ? 2 : 3);
 }
 

@@ -102,6 +102,14 @@ static bool clone_build(struct sc_ctx *x)
 		ev->detail = x->addr;
 		return true;
 	}
+	if ((uint64_t)ev->flags & CLONE_UNTRACED) {
+		/* a child the tracer would not see: a way around the audit
+		 * itself (denied), judged as tampering with tracing */
+		ev->kind = DA_EV_PRIV_PTRACE;
+		ev->detail = "CLONE_UNTRACED";
+		ev->target_pid = x->ok ? (int32_t)x->c->ret : 0;
+		return true;
+	}
 	ev->target_pid = x->ok ? (int32_t)x->c->ret : -1;
 	ev->detail = shape_clone_detail((uint64_t)ev->flags);
 	return true;
@@ -132,7 +140,8 @@ static bool signal_build(struct sc_ctx *x)
 	int sig = (int)(tg ? x->a[2] : x->a[1]);
 	x->ev.target_pid = (int32_t)(tg ? x->a[1] : x->a[0]);
 	if (id == SC_PIDFD_SEND_SIGNAL)
-		x->ev.target_pid = 0;
+		/* the pid the pidfd refers to, read while the caller was stopped */
+		x->ev.target_pid = x->c->pidfd_pid;
 	x->ev.arg[0] = sig;
 	x->ev.detail = tracer_signal_name(sig);
 	return true;

@@ -114,6 +114,16 @@ static int add_rules(struct tracer *t, scmp_filter_ctx ctx, const struct sc_row 
 		if (!wanted(t, row->kind))
 			return 0;
 		return seccomp_rule_add(ctx, act, nr, 1, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC));
+	case SC_WRITE:
+	case SC_WRITEV:
+		/* fds 0-2 are the target's output (captured from its pipes) and
+		 * the bulk of its writes: only fds >= 3 can be a socket of its own.
+		 * A ptrace stop even with notifications: the sandbox's child
+		 * writes to its status pipe between installing the filter and
+		 * the exec where the tracer takes the listener. */
+		if (!wanted(t, row->kind))
+			return 0;
+		return seccomp_rule_add(ctx, act, nr, 1, SCMP_A0(SCMP_CMP_GE, 3));
 	case SC_CHDIR:
 	case SC_FCHDIR:
 		/* Always: the cwd (sandbox view) resolves every relative path. */

@@ -52,6 +52,13 @@ struct sc_call {
 	uint32_t salen;             /* 0: no sockaddr captured */
 	char payload[TRACER_PAYLOAD_MAX * 4 + 1]; /* send with opt.capture_sends: the first
 				     * bytes, non-printables as \xNN ("" none) */
+	uint8_t raw[TRACER_PAYLOAD_MAX]; /* sends: their first bytes as sent (DNS decoding) */
+	uint32_t raw_len;
+	uint64_t send_len;          /* sends: bytes handed to the kernel (all iovecs) */
+	bool out_is_socket;         /* write/writev/sendfile...: the fd written is a socket */
+	int passed_fd;              /* sendmsg: the first fd passed with SCM_RIGHTS, -1 none */
+	int n_passed;               /* how many */
+	int32_t pidfd_pid;          /* pidfd_send_signal: the pid its pidfd refers to, 0 unknown */
 	char **argv;                /* exec argv, argc entries */
 	int argc;
 	bool argv_trunc;
@@ -219,6 +226,11 @@ void tracer_decode_entry(struct tracer *t, struct tracee *th, struct sc_call *c)
 bool tracer_decode_wants_exit(const struct tracer *t, const struct sc_call *c);
 /* At the exit stop: result-dependent memory (accepted peer, socketpair). */
 void tracer_decode_exit(struct tracer *t, struct tracee *th, struct sc_call *c);
+/* tracer_capture.c — the entry copies of sends, writes, copies to sockets
+ * and pidfd signals (tracer_decode_entry hands them over). */
+void tracer_capture_sockaddr(struct tracer *t, struct tracee *th, struct sc_call *c, uint64_t addr,
+			     uint64_t len);
+bool tracer_capture_entry(struct tracer *t, struct tracee *th, struct sc_call *c);
 /* tracer_event.c — building and publishing events */
 /* Build the event(s) and publish them; updates procstate. */
 void tracer_event_publish(struct tracer *t, struct tracee *th, struct sc_call *c);

@@ -103,6 +103,13 @@ const struct sc_row tracer_syscall_table[] = {
 	ROW(recvfrom, SC_RECVFROM, DA_EV_NET_RECV, sockop),
 	ROW(recvmsg, SC_RECVMSG, DA_EV_NET_RECV, sockop),
 	ROW(recvmmsg, SC_RECVMMSG, DA_EV_NET_RECV, sockop),
+	/* data leaving through a socket without a send call: write/writev
+	 * (fds >= 3, an argument filter) and the kernel's copies */
+	ROW(write, SC_WRITE, DA_EV_NET_SEND, write),
+	ROW(writev, SC_WRITEV, DA_EV_NET_SEND, write),
+	ROW(sendfile, SC_COPY, DA_EV_NET_SEND, copy),
+	ROW(splice, SC_COPY, DA_EV_NET_SEND, copy),
+	ROW(copy_file_range, SC_COPY, DA_EV_NET_SEND, copy),
 
 	/* privilege */
 	ROW(setuid, SC_SETID1, DA_EV_PRIV_ID, setid),
@@ -147,6 +154,10 @@ const struct sc_row tracer_syscall_table[] = {
 	DENY(ioperm, SC_KERNEL, DA_EV_PRIV_KERNEL, kernel),
 	COND(personality, SC_PERSONALITY, DA_EV_PRIV_KERNEL, personality),
 	DENY(open_by_handle_at, SC_OPEN_BY_HANDLE_AT, DA_EV_PRIV_KERNEL, kernel),
+	/* the machine itself: restarting it, renaming it */
+	DENY(reboot, SC_KERNEL, DA_EV_PRIV_KERNEL, kernel),
+	ROW(sethostname, SC_HOSTNAME, DA_EV_PRIV_KERNEL, kernel),
+	ROW(setdomainname, SC_HOSTNAME, DA_EV_PRIV_KERNEL, kernel),
 	{ 0, SC_NONE, 0, SC_DENY_NEVER, NULL },
 };
 

@@ -8,14 +8,18 @@
  * libseccomp for the native architecture at tracer_new() time, so a name
  * the architecture lacks (open, creat... on aarch64) is simply skipped.
  *
- * Deliberately NOT traced: read/write/readv/writev/pread64/pwrite64 (and
- * close, dup*, fcntl).  They are the bulk of every program's syscalls and
- * stopping on them would multiply the audit's overhead; the target's
- * output is captured from pipes by the output module, and fd descriptions
- * are taken from /proc/<pid>/fd at the moment they are needed (the
- * kernel's truth), so an untraced dup2() or close() cannot make them stale.
- * Consequently DA_EV_FILE_WRITE, and NET_SEND/NET_RECV through plain
- * write()/read(), are not produced by the live tracer.
+ * Deliberately NOT traced: read/readv/pread64/pwrite64, write/writev on
+ * fds 0-2 (and close, dup*, fcntl).  They are the bulk of every program's
+ * syscalls and stopping on them would multiply the audit's overhead; the
+ * target's output is captured from pipes by the output module, and fd
+ * descriptions are taken from /proc/<pid>/fd at the moment they are needed
+ * (the kernel's truth), so an untraced dup2() or close() cannot make them
+ * stale.  write/writev on fds >= 3 are traced (a notification when
+ * fast_notify is on, never an exit stop) and published only when the fd
+ * is a socket: a connected UDP beacon or a DNS query sent with write().
+ * Consequently DA_EV_FILE_WRITE, and NET_RECV through plain read(), are
+ * not produced by the live tracer; a socket moved onto fd 0-2 and written
+ * there is seen only through the exec's stdio.
  */
 #ifndef DYNAUDIT_TRACER_SYSCALLS_H
 #define DYNAUDIT_TRACER_SYSCALLS_H
@@ -55,6 +59,9 @@ enum sc_id {
 	SC_OPEN_BY_HANDLE_AT,
 	SC_SLEEP,          /* nanosleep / clock_nanosleep: how long it waits */
 	SC_TIMER,          /* alarm / setitimer / timer_settime / timerfd_settime: when it fires */
+	SC_WRITE, SC_WRITEV, /* only on fds >= 3, published only when the fd is a socket */
+	SC_COPY,           /* sendfile / splice / copy_file_range: published when writing to a socket */
+	SC_HOSTNAME,       /* sethostname / setdomainname(name, len) */
 };
 
 /* When the dangerous-syscall policy denies a call. */
