@@ -162,6 +162,51 @@ static uint64_t scan_env(struct tracer *t, struct tracee *th, struct sc_call *c,
 	return count;
 }
 
+/* Sleeps and timers: the time asked for, and how far from now it ends. */
+static void decode_wait(struct tracer *t, struct tracee *th, struct sc_call *c)
+{
+	const uint64_t *a = c->args;
+	if (c->row->id == SC_SLEEP) {
+		/* nanosleep(req, rem); clock_nanosleep(clock, flags, req, rem) */
+		bool clock = strcmp(c->row->name, "clock_nanosleep") == 0;
+		struct timespec req;
+		if (tracer_mem_read(t, th->tid, clock ? a[2] : a[0], &req, sizeof(req)) != (ssize_t)sizeof(req))
+			return;
+		c->sleep_s = req.tv_sec;
+		c->sleep_ns = req.tv_nsec;
+		c->sleep_left = (double)req.tv_sec + (double)req.tv_nsec / 1e9;
+		if (clock && (a[1] & TIMER_ABSTIME)) {
+			/* an absolute end on that clock: how far from now */
+			struct timespec now;
+			if (clock_gettime((clockid_t)a[0], &now) == 0)
+				c->sleep_left -= (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+		}
+		if (c->sleep_left < 0)
+			c->sleep_left = 0;
+		c->sleep_left_s = (int64_t)(c->sleep_left + 0.5); /* 119.9998 s is "120 s" */
+		return;
+	}
+	/* timers: seconds until it first fires (-1 unread); 0 disarms */
+	c->sleep_s = c->sleep_left_s = -1;
+	const char *n = c->row->name;
+	if (strcmp(n, "alarm") == 0) {
+		c->sleep_s = c->sleep_left_s = (int64_t)(uint32_t)a[0];
+		return;
+	}
+	bool itimer = strcmp(n, "setitimer") == 0;
+	int64_t v[4]; /* interval then value: timeval (itimer) or timespec */
+	if (tracer_mem_read(t, th->tid, itimer ? a[1] : a[2], v, sizeof(v)) != (ssize_t)sizeof(v))
+		return;
+	c->sleep_s = v[2];
+	c->sleep_ns = itimer ? v[3] * 1000 : v[3];
+	c->sleep_left_s = v[2];
+	if (!itimer && (a[1] & 1)) { /* TIMER_ABSTIME / TFD_TIMER_ABSTIME: an end on a clock */
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now); /* the usual clock; realtime ends read far */
+		c->sleep_left_s = v[2] > now.tv_sec ? v[2] - now.tv_sec : 0;
+	}
+}
+
 void tracer_decode_entry(struct tracer *t, struct tracee *th, struct sc_call *c)
 {
 	const uint64_t *a = c->args;
@@ -201,48 +246,9 @@ void tracer_decode_entry(struct tracer *t, struct tracee *th, struct sc_call *c)
 				c->str[0][15] = '\0'; /* what the kernel keeps */
 		}
 		break;
-	case SC_SLEEP: {
-		/* nanosleep(req, rem); clock_nanosleep(clock, flags, req, rem) */
-		bool clock = strcmp(c->row->name, "clock_nanosleep") == 0;
-		struct timespec req;
-		if (tracer_mem_read(t, th->tid, clock ? a[2] : a[0], &req, sizeof(req)) != (ssize_t)sizeof(req))
-			break;
-		c->sleep_s = req.tv_sec;
-		c->sleep_ns = req.tv_nsec;
-		c->sleep_left = (double)req.tv_sec + (double)req.tv_nsec / 1e9;
-		if (clock && (a[1] & TIMER_ABSTIME)) {
-			/* an absolute end on that clock: how far from now */
-			struct timespec now;
-			if (clock_gettime((clockid_t)a[0], &now) == 0)
-				c->sleep_left -= (double)now.tv_sec + (double)now.tv_nsec / 1e9;
-		}
-		if (c->sleep_left < 0)
-			c->sleep_left = 0;
-		c->sleep_left_s = (int64_t)(c->sleep_left + 0.5); /* 119.9998 s is "120 s" */
+	case SC_SLEEP: case SC_TIMER:
+		decode_wait(t, th, c);
 		break;
-	}
-	case SC_TIMER: {
-		/* seconds until it first fires (-1 unread); 0 disarms */
-		c->sleep_s = c->sleep_left_s = -1;
-		const char *n = c->row->name;
-		if (strcmp(n, "alarm") == 0) {
-			c->sleep_s = c->sleep_left_s = (int64_t)(uint32_t)a[0];
-			break;
-		}
-		bool itimer = strcmp(n, "setitimer") == 0;
-		int64_t v[4]; /* interval then value: timeval (itimer) or timespec */
-		if (tracer_mem_read(t, th->tid, itimer ? a[1] : a[2], v, sizeof(v)) != (ssize_t)sizeof(v))
-			break;
-		c->sleep_s = v[2];
-		c->sleep_ns = itimer ? v[3] * 1000 : v[3];
-		c->sleep_left_s = v[2];
-		if (!itimer && (a[1] & 1)) { /* TIMER_ABSTIME / TFD_TIMER_ABSTIME: an end on a clock */
-			struct timespec now;
-			clock_gettime(CLOCK_MONOTONIC, &now); /* the usual clock; realtime ends read far */
-			c->sleep_left_s = v[2] > now.tv_sec ? v[2] - now.tv_sec : 0;
-		}
-		break;
-	}
 	case SC_EXECVE:
 		grab_string(t, th, c, 0, a[0]);
 		grab_argv(t, th, c, a[1]);

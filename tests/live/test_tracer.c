@@ -716,10 +716,13 @@ Test(tracer, dangerous_syscalls_denied_and_reported)
 	cr_assert_not_null(e);
 	cr_assert_eq(e->err, EPERM);
 	cr_assert_not_null(strstr(e->text, "= -1 EPERM (Operation not permitted)"));
-	e = find(&r, DA_EV_PROC_FORK, "clone", NULL, 0);
+	/* a child hidden from the tracer: judged as tampering with tracing */
+	e = find(&r, DA_EV_PRIV_PTRACE, "clone", NULL, 0);
 	cr_assert_not_null(e, "clone(CLONE_UNTRACED) not reported");
 	cr_assert_eq(e->err, EPERM);
 	cr_assert_not_null(strstr(e->text, "CLONE_UNTRACED"));
+	cr_assert_not_null(e->detail);
+	cr_assert_str_eq(e->detail, "CLONE_UNTRACED");
 	e = find(&r, DA_EV_PROC_FORK, "clone3", NULL, 0);
 	cr_assert_not_null(e);
 	cr_assert_eq(e->err, ENOSYS);
