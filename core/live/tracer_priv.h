@@ -22,6 +22,12 @@
 #define TRACER_DATA_SYSCALL 0   /* a table syscall */
 #define TRACER_DATA_BADARCH 1   /* 32-bit or x32 entry */
 
+/* The call tracer_install_filter makes right after installing the
+ * notifying program: its stop is where the tracer takes the listener,
+ * before the child's next write (the sandbox's status pipe) would wait on
+ * a listener nobody holds yet.  Never implemented by the kernel (ENOSYS). */
+#define TRACER_LISTENER_MARK "afs_syscall"
+
 /* Listeners (notification fds) held at once: one per child that installs
  * the filter, i.e. target.setup and the target. */
 #define TRACER_MAX_LISTENERS TRACER_POLL_FDS_MAX
@@ -99,7 +105,7 @@ struct tproc {
 	bool is_init;
 	bool is_target;
 	bool exit_published;
-	bool exec_seen;             /* its first execve was checked for a listener */
+	bool exec_seen;             /* its first execve (or listener mark) was checked for a listener */
 	double timer_at;            /* CLOCK_MONOTONIC seconds its last armed timer fires, 0 none */
 	double short_sleep_s;       /* sleeps under TRACER_SLEEP_MIN_S, added up */
 	unsigned short_sleeps;
@@ -150,6 +156,7 @@ struct tracer {
 	bool have_notify;           /* user notifications with CONTINUE + pidfd_getfd */
 	char notes[320];            /* probe results, for logs */
 	const struct sc_row *by_nr[1024];
+	int listener_mark_nr;       /* TRACER_LISTENER_MARK's number, -1 when the arch lacks it */
 	struct ptr_map *threads;    /* tid -> struct tracee */
 	struct ptr_map *procs;      /* tgid -> struct tproc */
 	struct procstate *ps;       /* keyed by namespace pid */
