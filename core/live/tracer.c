@@ -386,8 +386,8 @@ int tracer_install_filter(const struct tracer *t)
 			if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
 				return -errno; /* cannot happen on a valid fd; never exec with it */
 			/* the tracer takes the listener at this call's stop
-			 * (EPERM: it could not, and nobody would answer) */
-			if (t->listener_mark_nr >= 0 && syscall(t->listener_mark_nr) < 0 && errno == EPERM)
+			 * (any other answer: nobody would answer its notifications) */
+			if (t->listener_mark_nr >= 0 && syscall(t->listener_mark_nr) != TRACER_MARK_ACK)
 				return -EPERM;
 			return 0;
 		}
@@ -517,10 +517,14 @@ static void on_seccomp_stop(struct tracer *t, struct tracee *th)
 #endif
 	if (!foreign && c->nr == t->listener_mark_nr && t->prog_notify.filter && th->proc &&
 	    !th->proc->exec_seen) {
-		/* tracer_install_filter's mark: take the listener now */
-		th->proc->exec_seen = true;
-		if (tracer_notify_acquire(t, th) < 0)
-			deny_syscall(th, EPERM);
+		/* tracer_install_filter's mark: take the listener now.  A
+		 * process holding none (a fork of the target calling getppid)
+		 * gets its real answer. */
+		int before = t->n_notify, rc = tracer_notify_acquire(t, th);
+		if (rc < 0 || t->n_notify > before) {
+			th->proc->exec_seen = true;
+			deny_syscall(th, rc < 0 ? EPERM : (int)-TRACER_MARK_ACK);
+		}
 		resume(t, th, 0);
 		return;
 	}
