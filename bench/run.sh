@@ -41,7 +41,7 @@ cp "$out/workload_a" "$out/workload_b" "$out/target/"
 cc -O2 -std=gnu11 -D_GNU_SOURCE -I"$src/sdk/include" -I"$src/core" \
    -o "$out/tracer_bench" "$here/tracer_bench.c" \
    "$src"/core/live/tracer.c "$src"/core/live/tracer_filter.c "$src"/core/live/tracer_mem.c \
-   "$src"/core/live/tracer_decode.c "$src"/core/live/tracer_event.c "$src"/core/live/tracer_text.c "$src"/core/live/tracer_fd.c "$src"/core/live/tracer_syscalls.c "$src"/core/live/tracer_probe.c "$src"/core/live/tracer_notify.c "$src"/core/live/tracer_oracle.c "$src"/core/live/tracer_waits.c "$src"/core/live/tracer_timeskip.c \
+   "$src"/core/live/tracer_decode.c "$src"/core/live/tracer_capture.c "$src"/core/live/tracer_event.c "$src"/core/live/tracer_dec_file.c "$src"/core/live/tracer_dec_net.c "$src"/core/live/tracer_dec_priv.c "$src"/core/live/tracer_dec_proc.c "$src"/core/common/syscall_shapes.c "$src"/core/common/dns_wire.c "$src"/core/live/tracer_text.c "$src"/core/live/tracer_fd.c "$src"/core/live/tracer_syscalls.c "$src"/core/live/tracer_probe.c "$src"/core/live/tracer_notify.c "$src"/core/live/tracer_oracle.c "$src"/core/live/tracer_waits.c "$src"/core/live/tracer_timeskip.c "$src"/core/live/tracer_taint.c \
    "$src"/core/common/procstate.c "$src"/core/common/fdtab.c "$src"/core/common/loader_env.c "$src"/core/engine/bus.c "$src"/core/engine/event_copy.c -lseccomp -lpthread -lm
 
 cc -O2 -o "$out/floor" "$here/floor.c" -lseccomp

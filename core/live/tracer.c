@@ -320,6 +320,7 @@ int tracer_new(struct tracer **out, const struct tracer_options *opt, char *err,
 		if (nr >= 0 && nr < (int)(sizeof(t->by_nr) / sizeof(t->by_nr[0])))
 			t->by_nr[nr] = row;
 	}
+	t->listener_mark_nr = seccomp_syscall_resolve_name(TRACER_LISTENER_MARK);
 	tracer_probe_kernel(t);
 	int rc = tracer_filter_build(t, err, errlen);
 	if (rc < 0) {
@@ -385,9 +386,13 @@ int tracer_install_filter(const struct tracer *t)
 		int fd = (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
 				      SECCOMP_FILTER_FLAG_NEW_LISTENER, &t->prog_notify);
 		if (fd >= 0) {
-			if (fcntl(fd, F_SETFD, FD_CLOEXEC) == 0)
-				return 0;
-			return -errno; /* cannot happen on a valid fd; never exec with it */
+			if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+				return -errno; /* cannot happen on a valid fd; never exec with it */
+			/* the tracer takes the listener at this call's stop
+			 * (any other answer: nobody would answer its notifications) */
+			if (t->listener_mark_nr >= 0 && syscall(t->listener_mark_nr) != TRACER_MARK_ACK)
+				return -EPERM;
+			return 0;
 		}
 		/* fall back to the plain program */
 	}
@@ -513,6 +518,19 @@ static void on_seccomp_stop(struct tracer *t, struct tracee *th)
 #if !defined(__x86_64__)
 	foreign = false;
 #endif
+	if (!foreign && c->nr == t->listener_mark_nr && t->prog_notify.filter && th->proc &&
+	    !th->proc->exec_seen) {
+		/* tracer_install_filter's mark: take the listener now.  A
+		 * process holding none (a fork of the target calling getppid)
+		 * gets its real answer. */
+		int before = t->n_notify, rc = tracer_notify_acquire(t, th);
+		if (rc < 0 || t->n_notify > before) {
+			th->proc->exec_seen = true;
+			deny_syscall(th, rc < 0 ? EPERM : (int)-TRACER_MARK_ACK);
+		}
+		resume(t, th, 0);
+		return;
+	}
 	if (!foreign) {
 		c->row = (c->nr >= 0 && c->nr < (long)(sizeof(t->by_nr) / sizeof(t->by_nr[0])))
 				 ? t->by_nr[c->nr] : NULL;

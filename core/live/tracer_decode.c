@@ -51,40 +51,17 @@ void sc_call_reset(struct sc_call *c)
 	c->has_result = false;
 	c->ret = 0;
 	c->fds[0] = c->fds[1] = -1;
+	c->raw_len = 0;
+	c->send_len = 0;
+	c->out_is_socket = false;
+	c->passed_fd = -1;
+	c->n_passed = 0;
+	c->pidfd_pid = 0;
 }
 
 void sc_call_free(struct sc_call *c)
 {
 	sc_call_reset(c);
-}
-
-/* The first bytes a send hands the kernel, as printable text (bounded:
- * TRACER_PAYLOAD_MAX bytes read, 4 characters each at most). */
-static void grab_payload(struct tracer *t, struct tracee *th, struct sc_call *c, uint64_t addr,
-			 uint64_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-	unsigned char buf[TRACER_PAYLOAD_MAX];
-	if (!t->opt.capture_sends || !addr || !len)
-		return;
-	ssize_t n = tracer_mem_read(t, th->tid, addr, buf, len < sizeof buf ? (size_t)len : sizeof buf);
-	if (n <= 0) {
-		t->stats.read_errors++;
-		return;
-	}
-	char *w = c->payload;
-	for (ssize_t i = 0; i < n; i++) {
-		unsigned char b = buf[i];
-		if (b >= 0x20 && b < 0x7f && b != '\\') {
-			*w++ = (char)b;
-		} else {
-			*w++ = '\\';
-			*w++ = 'x';
-			*w++ = hex[b >> 4];
-			*w++ = hex[b & 15];
-		}
-	}
-	*w = '\0';
 }
 
 static void grab_string(struct tracer *t, struct tracee *th, struct sc_call *c, int slot,
@@ -100,21 +77,6 @@ static void grab_string(struct tracer *t, struct tracee *th, struct sc_call *c, 
 	}
 	c->str[slot] = strdup(buf);
 	c->str_trunc[slot] = trunc;
-}
-
-static void grab_sockaddr(struct tracer *t, struct tracee *th, struct sc_call *c, uint64_t addr,
-			  uint64_t len)
-{
-	if (!addr || len == 0)
-		return;
-	if (len > sizeof(c->sa))
-		len = sizeof(c->sa);
-	ssize_t n = tracer_mem_read(t, th->tid, addr, c->sa, (size_t)len);
-	if (n <= 0) {
-		t->stats.read_errors++;
-		return;
-	}
-	c->salen = (uint32_t)n;
 }
 
 /* argv: at most TRACER_ARGV_MAX entries and TRACER_ARGV_BYTES of text;
@@ -200,10 +162,55 @@ static uint64_t scan_env(struct tracer *t, struct tracee *th, struct sc_call *c,
 	return count;
 }
 
+/* Sleeps and timers: the time asked for, and how far from now it ends. */
+static void decode_wait(struct tracer *t, struct tracee *th, struct sc_call *c)
+{
+	const uint64_t *a = c->args;
+	if (c->row->id == SC_SLEEP) {
+		/* nanosleep(req, rem); clock_nanosleep(clock, flags, req, rem) */
+		bool clock = strcmp(c->row->name, "clock_nanosleep") == 0;
+		struct timespec req;
+		if (tracer_mem_read(t, th->tid, clock ? a[2] : a[0], &req, sizeof(req)) != (ssize_t)sizeof(req))
+			return;
+		c->sleep_s = req.tv_sec;
+		c->sleep_ns = req.tv_nsec;
+		c->sleep_left = (double)req.tv_sec + (double)req.tv_nsec / 1e9;
+		if (clock && (a[1] & TIMER_ABSTIME)) {
+			/* an absolute end on that clock: how far from now */
+			struct timespec now;
+			if (clock_gettime((clockid_t)a[0], &now) == 0)
+				c->sleep_left -= (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+		}
+		if (c->sleep_left < 0)
+			c->sleep_left = 0;
+		c->sleep_left_s = (int64_t)(c->sleep_left + 0.5); /* 119.9998 s is "120 s" */
+		return;
+	}
+	/* timers: seconds until it first fires (-1 unread); 0 disarms */
+	c->sleep_s = c->sleep_left_s = -1;
+	const char *n = c->row->name;
+	if (strcmp(n, "alarm") == 0) {
+		c->sleep_s = c->sleep_left_s = (int64_t)(uint32_t)a[0];
+		return;
+	}
+	bool itimer = strcmp(n, "setitimer") == 0;
+	int64_t v[4]; /* interval then value: timeval (itimer) or timespec */
+	if (tracer_mem_read(t, th->tid, itimer ? a[1] : a[2], v, sizeof(v)) != (ssize_t)sizeof(v))
+		return;
+	c->sleep_s = v[2];
+	c->sleep_ns = itimer ? v[3] * 1000 : v[3];
+	c->sleep_left_s = v[2];
+	if (!itimer && (a[1] & 1)) { /* TIMER_ABSTIME / TFD_TIMER_ABSTIME: an end on a clock */
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now); /* the usual clock; realtime ends read far */
+		c->sleep_left_s = v[2] > now.tv_sec ? v[2] - now.tv_sec : 0;
+	}
+}
+
 void tracer_decode_entry(struct tracer *t, struct tracee *th, struct sc_call *c)
 {
 	const uint64_t *a = c->args;
-	if (!c->row)
+	if (!c->row || tracer_capture_entry(t, th, c))
 		return;
 	switch (c->row->id) {
 	case SC_OPEN: case SC_CREAT: case SC_UNLINK: case SC_RMDIR: case SC_CHMOD:
@@ -227,6 +234,11 @@ void tracer_decode_entry(struct tracer *t, struct tracee *th, struct sc_call *c)
 			}
 		}
 		break;
+	case SC_HOSTNAME:
+		grab_string(t, th, c, 0, a[0]);
+		if (c->str[0] && strlen(c->str[0]) > a[1])
+			c->str[0][a[1]] = '\0'; /* the name is len bytes, not a C string */
+		break;
 	case SC_PRCTL:
 		if (a[0] == PR_SET_NAME) {
 			grab_string(t, th, c, 0, a[1]);
@@ -234,48 +246,9 @@ void tracer_decode_entry(struct tracer *t, struct tracee *th, struct sc_call *c)
 				c->str[0][15] = '\0'; /* what the kernel keeps */
 		}
 		break;
-	case SC_SLEEP: {
-		/* nanosleep(req, rem); clock_nanosleep(clock, flags, req, rem) */
-		bool clock = strcmp(c->row->name, "clock_nanosleep") == 0;
-		struct timespec req;
-		if (tracer_mem_read(t, th->tid, clock ? a[2] : a[0], &req, sizeof(req)) != (ssize_t)sizeof(req))
-			break;
-		c->sleep_s = req.tv_sec;
-		c->sleep_ns = req.tv_nsec;
-		c->sleep_left = (double)req.tv_sec + (double)req.tv_nsec / 1e9;
-		if (clock && (a[1] & TIMER_ABSTIME)) {
-			/* an absolute end on that clock: how far from now */
-			struct timespec now;
-			if (clock_gettime((clockid_t)a[0], &now) == 0)
-				c->sleep_left -= (double)now.tv_sec + (double)now.tv_nsec / 1e9;
-		}
-		if (c->sleep_left < 0)
-			c->sleep_left = 0;
-		c->sleep_left_s = (int64_t)(c->sleep_left + 0.5); /* 119.9998 s is "120 s" */
+	case SC_SLEEP: case SC_TIMER:
+		decode_wait(t, th, c);
 		break;
-	}
-	case SC_TIMER: {
-		/* seconds until it first fires (-1 unread); 0 disarms */
-		c->sleep_s = c->sleep_left_s = -1;
-		const char *n = c->row->name;
-		if (strcmp(n, "alarm") == 0) {
-			c->sleep_s = c->sleep_left_s = (int64_t)(uint32_t)a[0];
-			break;
-		}
-		bool itimer = strcmp(n, "setitimer") == 0;
-		int64_t v[4]; /* interval then value: timeval (itimer) or timespec */
-		if (tracer_mem_read(t, th->tid, itimer ? a[1] : a[2], v, sizeof(v)) != (ssize_t)sizeof(v))
-			break;
-		c->sleep_s = v[2];
-		c->sleep_ns = itimer ? v[3] * 1000 : v[3];
-		c->sleep_left_s = v[2];
-		if (!itimer && (a[1] & 1)) { /* TIMER_ABSTIME / TFD_TIMER_ABSTIME: an end on a clock */
-			struct timespec now;
-			clock_gettime(CLOCK_MONOTONIC, &now); /* the usual clock; realtime ends read far */
-			c->sleep_left_s = v[2] > now.tv_sec ? v[2] - now.tv_sec : 0;
-		}
-		break;
-	}
 	case SC_EXECVE:
 		grab_string(t, th, c, 0, a[0]);
 		grab_argv(t, th, c, a[1]);
@@ -301,33 +274,11 @@ void tracer_decode_entry(struct tracer *t, struct tracee *th, struct sc_call *c)
 			c->fstype[0] = '\0';
 		break;
 	}
-	case SC_CONNECT: case SC_BIND:
-		grab_sockaddr(t, th, c, a[1], a[2]);
-		break;
 	case SC_CLONE3:
 		if (a[0] && tracer_mem_read(t, th->tid, a[0], &c->clone3_flags,
 					    sizeof(c->clone3_flags)) != sizeof(c->clone3_flags))
 			c->clone3_flags = 0;
 		break;
-	case SC_SENDTO:
-		grab_sockaddr(t, th, c, a[4], a[5]);
-		grab_payload(t, th, c, a[1], a[2]);
-		break;
-	case SC_SENDMSG:
-	case SC_SENDMMSG: {
-		/* sendmmsg: the first mmsghdr begins with its msghdr (64-bit
-		 * layout: name, namelen + pad, iov, iovlen) */
-		struct { uint64_t name; uint32_t namelen, pad; uint64_t iov, iovlen; } hdr;
-		if (a[1] && tracer_mem_read(t, th->tid, a[1], &hdr, 12) == 12)
-			grab_sockaddr(t, th, c, hdr.name, hdr.namelen);
-		struct { uint64_t base, len; } iov;
-		if (t->opt.capture_sends && a[1] &&
-		    tracer_mem_read(t, th->tid, a[1], &hdr, sizeof hdr) == (ssize_t)sizeof hdr &&
-		    hdr.iov && hdr.iovlen &&
-		    tracer_mem_read(t, th->tid, hdr.iov, &iov, sizeof iov) == (ssize_t)sizeof iov)
-			grab_payload(t, th, c, iov.base, iov.len);
-		break;
-	}
 	default:
 		break;
 	}
@@ -343,7 +294,9 @@ void tracer_decode_entry(struct tracer *t, struct tracee *th, struct sc_call *c)
  *    is the intent).  Published with result unknown (" = ?").
  *  - probes (stat/access/readlink): same reasoning;
  *  - mmap/mprotect with PROT_EXEC: the fd is an argument;
- *  - signals and session calls: the request is the evidence.
+ *  - signals and session calls: the request is the evidence;
+ *  - write/writev (on sockets only an event): the data is the evidence,
+ *    and they are the most frequent calls traced.
  * Identity changes (setuid and friends, setgroups, capset) do stop at
  * their exit: a refused setuid to another unprivileged uid is judged by
  * its result (EPERM), and they are rare. */
@@ -361,7 +314,8 @@ bool tracer_decode_wants_exit(const struct tracer *t, const struct sc_call *c)
 			       : c->row->id == SC_OPENAT ? c->args[2] : c->args[4];
 		return (flags & TRACER_OPEN_WANTS_RESULT) != 0;
 	}
-	case SC_STAT_PATH: case SC_STAT_AT: case SC_MMAP: case SC_MPROTECT:
+	case SC_STAT_PATH: case SC_STAT_AT: case SC_MMAP: case SC_MPROTECT: case SC_WRITE:
+	case SC_WRITEV:
 	case SC_KILL: case SC_TKILL: case SC_TGKILL: case SC_SIGQUEUE: case SC_TGSIGQUEUE:
 	case SC_PIDFD_SEND_SIGNAL: case SC_SLEEP: case SC_TIMER:
 	case SC_PRCTL: case SC_SETSID: case SC_SETPGID:
@@ -381,7 +335,7 @@ void tracer_decode_exit(struct tracer *t, struct tracee *th, struct sc_call *c)
 		uint64_t lenp = c->row->id == SC_RECVFROM ? c->args[5] : c->args[2];
 		uint32_t len = 0;
 		if (sa && lenp && tracer_mem_read(t, th->tid, lenp, &len, sizeof(len)) == sizeof(len))
-			grab_sockaddr(t, th, c, sa, len);
+			tracer_capture_sockaddr(t, th, c, sa, len);
 		break;
 	}
 	case SC_SOCKETPAIR: {

@@ -12,6 +12,8 @@
  */
 #include "live/tracer_priv.h"
 
+#include "common/syscall_shapes.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -216,6 +218,8 @@ void tracer_prefetch_fds(struct tracer *t, const struct tracee *th, const struct
 	case SC_CONNECT: case SC_BIND: case SC_LISTEN: case SC_SENDTO: case SC_SENDMSG:
 	case SC_SENDMMSG: case SC_RECVFROM: case SC_RECVMSG: case SC_RECVMMSG:
 		prefetch(t, th, (int64_t)(int32_t)a[0]);
+		if (c->passed_fd >= 0) /* SCM_RIGHTS: often closed right after */
+			prefetch(t, th, c->passed_fd);
 		break;
 	case SC_ACCEPT: case SC_ACCEPT4:
 		prefetch(t, th, (int64_t)(int32_t)a[0]);
@@ -225,6 +229,18 @@ void tracer_prefetch_fds(struct tracer *t, const struct tracee *th, const struct
 	case SC_MMAP:
 		prefetch(t, th, (int64_t)(int32_t)a[4]);
 		break;
+	case SC_WRITE: case SC_WRITEV:
+		if (c->out_is_socket)
+			prefetch(t, th, (int64_t)(int32_t)a[0]);
+		break;
+	case SC_COPY: {
+		int out = shape_copy_out_arg(c->row->name), in = shape_copy_in_arg(c->row->name);
+		if (c->out_is_socket && out >= 0 && in >= 0) {
+			prefetch(t, th, (int64_t)(int32_t)a[out]);
+			prefetch(t, th, (int64_t)(int32_t)a[in]);
+		}
+		break;
+	}
 	default:
 		break;
 	}

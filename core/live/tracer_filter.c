@@ -86,9 +86,19 @@ static int add_rules(struct tracer *t, scmp_filter_ctx ctx, const struct sc_row 
 			if (!wanted(t, row->kind))
 				return 0;
 			return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
+		case SC_WRITE:
+		case SC_WRITEV:
+			/* fds >= 3 only (see below); needs the listener taken at
+			 * the mark, before the sandbox's status write */
+			if (t->listener_mark_nr < 0)
+				break;
+			if (!wanted(t, row->kind))
+				return 0;
+			return seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 1, SCMP_A0(SCMP_CMP_GE, 3));
 		case SC_EXECVE:
 		case SC_EXECVEAT:
-			/* always: the tracer takes the listener at the first exec */
+			/* always: the tracer takes the listener at the first exec
+			 * (when the mark did not already) */
 			return seccomp_rule_add(ctx, act, nr, 0);
 		default:
 			break;
@@ -114,6 +124,15 @@ static int add_rules(struct tracer *t, scmp_filter_ctx ctx, const struct sc_row 
 		if (!wanted(t, row->kind))
 			return 0;
 		return seccomp_rule_add(ctx, act, nr, 1, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC));
+	case SC_WRITE:
+	case SC_WRITEV:
+		/* fds 0-2 are the target's output (captured from its pipes) and
+		 * the bulk of its writes: only fds >= 3 can be a socket of its own.
+		 * A ptrace stop unless notifications are on and the listener is
+		 * taken at the mark. */
+		if (!wanted(t, row->kind))
+			return 0;
+		return seccomp_rule_add(ctx, act, nr, 1, SCMP_A0(SCMP_CMP_GE, 3));
 	case SC_CHDIR:
 	case SC_FCHDIR:
 		/* Always: the cwd (sandbox view) resolves every relative path. */
@@ -192,6 +211,14 @@ static int build_one(struct tracer *t, bool notify, struct sock_fprog *out, char
 	/* A binary tree of syscall numbers instead of a list: every untraced
 	 * syscall (read, write...) runs the program, so its length counts. */
 	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	/* the notifying program's mark (tracer_priv.h): a stop where the
+	 * tracer takes the listener before the child writes anything */
+	if (notify && t->listener_mark_nr >= 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_TRACE(TRACER_DATA_SYSCALL), t->listener_mark_nr, 0);
+	if (rc < 0) {
+		snprintf(err, errlen, "seccomp rule for the listener mark: %s", strerror(-rc));
+		goto out;
+	}
 	for (const struct sc_row *row = tracer_syscall_table; row->name; row++) {
 		int nr = seccomp_syscall_resolve_name(row->name);
 		if (nr < 0)

@@ -22,6 +22,16 @@
 #define TRACER_DATA_SYSCALL 0   /* a table syscall */
 #define TRACER_DATA_BADARCH 1   /* 32-bit or x32 entry */
 
+/* The call tracer_install_filter makes right after installing the
+ * notifying program: its stop is where the tracer takes the listener,
+ * before the child's next write (the sandbox's status pipe) would wait on
+ * a listener nobody holds yet.  getppid: allowed by every outer filter
+ * (a container's), rare, harmless.  The tracer answers it with
+ * TRACER_MARK_ACK (no pid is that large) once it holds the listener; the
+ * child refuses to go on with any other answer. */
+#define TRACER_LISTENER_MARK "getppid"
+#define TRACER_MARK_ACK 0x40000001L
+
 /* Listeners (notification fds) held at once: one per child that installs
  * the filter, i.e. target.setup and the target. */
 #define TRACER_MAX_LISTENERS TRACER_POLL_FDS_MAX
@@ -52,6 +62,13 @@ struct sc_call {
 	uint32_t salen;             /* 0: no sockaddr captured */
 	char payload[TRACER_PAYLOAD_MAX * 4 + 1]; /* send with opt.capture_sends: the first
 				     * bytes, non-printables as \xNN ("" none) */
+	uint8_t raw[TRACER_PAYLOAD_MAX]; /* sends: their first bytes as sent (DNS decoding) */
+	uint32_t raw_len;
+	uint64_t send_len;          /* sends: bytes handed to the kernel (all iovecs) */
+	bool out_is_socket;         /* write/writev/sendfile...: the fd written is a socket */
+	int passed_fd;              /* sendmsg: the first fd passed with SCM_RIGHTS, -1 none */
+	int n_passed;               /* how many */
+	int32_t pidfd_pid;          /* pidfd_send_signal: the pid its pidfd refers to, 0 unknown */
 	char **argv;                /* exec argv, argc entries */
 	int argc;
 	bool argv_trunc;
@@ -92,7 +109,7 @@ struct tproc {
 	bool is_init;
 	bool is_target;
 	bool exit_published;
-	bool exec_seen;             /* its first execve was checked for a listener */
+	bool exec_seen;             /* its first execve (or listener mark) was checked for a listener */
 	double timer_at;            /* CLOCK_MONOTONIC seconds its last armed timer fires, 0 none */
 	double short_sleep_s;       /* sleeps under TRACER_SLEEP_MIN_S, added up */
 	unsigned short_sleeps;
@@ -146,6 +163,7 @@ struct tracer {
 	bool have_notify;           /* user notifications with CONTINUE + pidfd_getfd */
 	char notes[320];            /* probe results, for logs */
 	const struct sc_row *by_nr[1024];
+	int listener_mark_nr;       /* TRACER_LISTENER_MARK's number, -1 when the arch lacks it */
 	struct ptr_map *threads;    /* tid -> struct tracee */
 	struct ptr_map *procs;      /* tgid -> struct tproc */
 	struct procstate *ps;       /* keyed by namespace pid */
@@ -241,6 +259,11 @@ void tracer_decode_entry(struct tracer *t, struct tracee *th, struct sc_call *c)
 bool tracer_decode_wants_exit(const struct tracer *t, const struct sc_call *c);
 /* At the exit stop: result-dependent memory (accepted peer, socketpair). */
 void tracer_decode_exit(struct tracer *t, struct tracee *th, struct sc_call *c);
+/* tracer_capture.c — the entry copies of sends, writes, copies to sockets
+ * and pidfd signals (tracer_decode_entry hands them over). */
+void tracer_capture_sockaddr(struct tracer *t, struct tracee *th, struct sc_call *c, uint64_t addr,
+			     uint64_t len);
+bool tracer_capture_entry(struct tracer *t, struct tracee *th, struct sc_call *c);
 /* tracer_event.c — building and publishing events */
 /* Build the event(s) and publish them; updates procstate. */
 void tracer_event_publish(struct tracer *t, struct tracee *th, struct sc_call *c);

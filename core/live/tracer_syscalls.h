@@ -2,19 +2,24 @@
  * tracer_syscalls.h — which syscalls the live tracer stops on, and why.
  *
  * One table row per syscall name: the event kind it produces, how its
- * arguments are decoded (enum sc_id), and whether it is one of the
- * dangerous syscalls the sandbox denies.  Numbers are resolved with
+ * arguments are decoded (enum sc_id), whether it is one of the dangerous
+ * syscalls the sandbox denies, and the family whose decoder turns a
+ * completed call into its event (tracer_dec.h).  Numbers are resolved with
  * libseccomp for the native architecture at tracer_new() time, so a name
  * the architecture lacks (open, creat... on aarch64) is simply skipped.
  *
- * Deliberately NOT traced: read/write/readv/writev/pread64/pwrite64 (and
- * close, dup*, fcntl).  They are the bulk of every program's syscalls and
- * stopping on them would multiply the audit's overhead; the target's
- * output is captured from pipes by the output module, and fd descriptions
- * are taken from /proc/<pid>/fd at the moment they are needed (the
- * kernel's truth), so an untraced dup2() or close() cannot make them stale.
- * Consequently DA_EV_FILE_WRITE, and NET_SEND/NET_RECV through plain
- * write()/read(), are not produced by the live tracer.
+ * Deliberately NOT traced: read/readv/pread64/pwrite64, write/writev on
+ * fds 0-2 (and close, dup*, fcntl).  They are the bulk of every program's
+ * syscalls and stopping on them would multiply the audit's overhead; the
+ * target's output is captured from pipes by the output module, and fd
+ * descriptions are taken from /proc/<pid>/fd at the moment they are needed
+ * (the kernel's truth), so an untraced dup2() or close() cannot make them
+ * stale.  write/writev on fds >= 3 are traced (a notification when
+ * fast_notify is on, never an exit stop) and published only when the fd
+ * is a socket: a connected UDP beacon or a DNS query sent with write().
+ * Consequently DA_EV_FILE_WRITE, and NET_RECV through plain read(), are
+ * not produced by the live tracer; a socket moved onto fd 0-2 and written
+ * there is seen only through the exec's stdio.
  */
 #ifndef DYNAUDIT_TRACER_SYSCALLS_H
 #define DYNAUDIT_TRACER_SYSCALLS_H
@@ -54,6 +59,9 @@ enum sc_id {
 	SC_OPEN_BY_HANDLE_AT,
 	SC_SLEEP,          /* nanosleep / clock_nanosleep: how long it waits */
 	SC_TIMER,          /* alarm / setitimer / timer_settime / timerfd_settime: when it fires */
+	SC_WRITE, SC_WRITEV, /* only on fds >= 3, published only when the fd is a socket */
+	SC_COPY,           /* sendfile / splice / copy_file_range: published when writing to a socket */
+	SC_HOSTNAME,       /* sethostname / setdomainname(name, len) */
 };
 
 /* When the dangerous-syscall policy denies a call. */
@@ -64,11 +72,14 @@ enum sc_deny {
 	SC_DENY_CONDITIONAL,  /* decided from the arguments (clone, unshare, personality) */
 };
 
+struct sc_family;           /* its decoder (tracer_dec.h) */
+
 struct sc_row {
 	const char *name;
 	enum sc_id id;
 	uint32_t kind;          /* enum da_event_kind produced */
 	enum sc_deny deny;      /* under deny_dangerous */
+	const struct sc_family *family; /* builds its event, text and state */
 };
 
 /* The rows, terminated by a row with name == NULL. */

@@ -85,8 +85,9 @@
  *   backdoor.beaconing       high  >= 3 contacts with the same destination
  *        spread over >= 2 s at roughly regular intervals (coefficient of
  *        variation of the gaps <= 0.5); medium when the destination is
- *        loopback.  A contact is a connect attempt, or a send naming its
- *        destination on an unconnected socket (a UDP sendto beacon); a send
+ *        loopback.  A contact is a connect attempt, a send naming its
+ *        destination on an unconnected socket (a UDP sendto beacon), or a
+ *        datagram on a connected inet socket (connect() + write()); a send
  *        less than 0.5 s after the previous contact with the same
  *        destination belongs to the same burst and is not counted (a
  *        datagram stream is not a series).  Ignored: destinations in

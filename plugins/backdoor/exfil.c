@@ -160,6 +160,10 @@ void note_contact(struct backdoor *st, const struct da_event *ev, bool send)
  * "->" peer in its description) and the call carries an address. */
 bool is_explicit_send(const struct da_event *ev)
 {
+	/* a datagram is a contact of its own on a connected socket too (a
+	 * UDP beacon that connects once and then write()s) */
+	if (ev->addr && ev->sock_type == SOCK_DGRAM && (ev->family == AF_INET || ev->family == AF_INET6))
+		return true;
 	if (!ev->addr || (ev->fd_desc && strstr(ev->fd_desc, "->")))
 		return false;
 	if (!(ev->family == AF_INET || ev->family == AF_INET6 || is_net_socket(ev->fd_desc)))

@@ -529,6 +529,19 @@ Test(tracer, send_destinations_and_fexecve_paths)
 		cr_assert_not_null(bare, "notify=%d", notify);
 		cr_assert_eq(bare->addr[0], '\0', "notify=%d: send() without an address got %s", notify,
 			     bare->addr);
+		/* write()/writev() on a connected UDP socket: sends to the peer,
+		 * carrying a DNS query; the memfd write is no send */
+		const struct rec *w = find(&r, DA_EV_NET_SEND, "write", NULL, 0);
+		cr_assert_not_null(w, "notify=%d: write() on a socket is no send", notify);
+		cr_assert_str_eq(w->addr, "127.0.0.1:53", "notify=%d", notify);
+		cr_assert_null(find(&r, DA_EV_NET_SEND, "write", NULL, 1), "notify=%d: the memfd write is a send", notify);
+		cr_assert_not_null(find(&r, DA_EV_NET_SEND, "writev", NULL, 0), "notify=%d", notify);
+		const struct rec *q0 = find(&r, DA_EV_SYSCALL_OTHER, "dns_query", NULL, 0);
+		const struct rec *q1 = find(&r, DA_EV_SYSCALL_OTHER, "dns_query", NULL, 1);
+		cr_assert(q0 && q1, "notify=%d: the queries written are not decoded", notify);
+		cr_assert_str_eq(q0->detail, "trnet.test");
+		cr_assert_str_eq(q1->detail, "trnet.test");
+		cr_assert_eq(q0->port, 53);
 		const struct rec *failed = find(&r, DA_EV_PROC_EXEC, "execveat", NULL, 0);
 		const struct rec *ran = find(&r, DA_EV_PROC_EXEC, "execveat", NULL, 1);
 		cr_assert(failed && ran, "notify=%d", notify);
@@ -716,10 +729,13 @@ Test(tracer, dangerous_syscalls_denied_and_reported)
 	cr_assert_not_null(e);
 	cr_assert_eq(e->err, EPERM);
 	cr_assert_not_null(strstr(e->text, "= -1 EPERM (Operation not permitted)"));
-	e = find(&r, DA_EV_PROC_FORK, "clone", NULL, 0);
+	/* a child hidden from the tracer: judged as tampering with tracing */
+	e = find(&r, DA_EV_PRIV_PTRACE, "clone", NULL, 0);
 	cr_assert_not_null(e, "clone(CLONE_UNTRACED) not reported");
 	cr_assert_eq(e->err, EPERM);
 	cr_assert_not_null(strstr(e->text, "CLONE_UNTRACED"));
+	cr_assert_not_null(e->detail);
+	cr_assert_str_eq(e->detail, "CLONE_UNTRACED");
 	e = find(&r, DA_EV_PROC_FORK, "clone3", NULL, 0);
 	cr_assert_not_null(e);
 	cr_assert_eq(e->err, ENOSYS);

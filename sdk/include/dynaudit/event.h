@@ -53,7 +53,8 @@ enum da_event_kind {
 	/* A signal.  Delivered to pid (syscall == NULL, detail = "SIGSEGV",
 	 * arg[0] = signo, arg[1] = si_code, target_pid = sender or 0) or sent
 	 * by pid with kill/tkill/tgkill (syscall set, target_pid = destination,
-	 * arg[0] = signo, detail = signal name). */
+	 * arg[0] = signo, detail = signal name).  pidfd_send_signal: target_pid
+	 * is the pid the pidfd refers to (live; 0 when unknown). */
 	DA_EV_PROC_SIGNAL = 4,
 	/* setsid/setpgid/prctl(PR_SET_CHILD_SUBREAPER)...: session and
 	 * process-group changes.  syscall tells which; detail: the prctl
@@ -100,7 +101,9 @@ enum da_event_kind {
 	DA_EV_NET_SOCKET = 30,
 	/* connect.  fd, fd_desc, family, sock_type, addr ("127.0.0.1:5555",
 	 * "[::1]:80", "/run/x.sock", "@abstract"), port; result/err
-	 * (EINPROGRESS counts as an attempt). */
+	 * (EINPROGRESS counts as an attempt).  A TCP Fast Open send
+	 * (sendto/sendmsg with MSG_FASTOPEN and an address) is a connect too,
+	 * syscall "sendto"/"sendmsg". */
 	DA_EV_NET_CONNECT = 31,
 	/* bind.  as connect. */
 	DA_EV_NET_BIND = 32,
@@ -110,8 +113,10 @@ enum da_event_kind {
 	/* accept/accept4.  fd: the listening fd; target_fd: the new fd;
 	 * addr: the peer. */
 	DA_EV_NET_ACCEPT = 34,
-	/* sendto/sendmsg/sendmmsg/write on a socket.  fd, fd_desc, addr: the
-	 * explicit destination or the connected peer; arg[0]: byte count.
+	/* sendto/sendmsg/sendmmsg/write/writev on a socket, and sendfile/
+	 * splice/copy_file_range into one (path: the file read, when it is
+	 * one).  fd, fd_desc, addr: the explicit destination or the connected
+	 * peer; arg[0]: byte count.
 	 * detail: NULL, or (live audits with sandbox.deception.honeytokens)
 	 * the first 512 bytes sent, non-printable bytes as \xNN. */
 	DA_EV_NET_SEND = 35,
@@ -133,12 +138,19 @@ enum da_event_kind {
 	 * target or new root; path2: source; detail: fs type. */
 	DA_EV_PRIV_MOUNT = 53,
 	/* ptrace/process_vm_writev/process_vm_readv/pidfd_getfd on another
-	 * process.  target_pid; detail: the request ("PTRACE_ATTACH"). */
+	 * process.  target_pid; detail: the request ("PTRACE_ATTACH").  Live
+	 * audits also publish here clone with CLONE_UNTRACED (syscall "clone",
+	 * detail "CLONE_UNTRACED": a child hidden from the tracer) and
+	 * descriptors handed over with SCM_RIGHTS (syscall "sendmsg", detail
+	 * "SCM_RIGHTS", target_fd: the fd passed, fd_desc/path: what it is,
+	 * arg[0]: how many; only inet/packet/netlink sockets, files and
+	 * directories, not pipes or unix sockets). */
 	DA_EV_PRIV_PTRACE = 54,
 	/* Kernel attack surface: init_module/finit_module/delete_module,
 	 * kexec_*, bpf, perf_event_open, keyctl/add_key/request_key,
 	 * userfaultfd, io_uring_setup/enter/register, iopl/ioperm,
-	 * personality, and x32/32-bit syscall entry.  syscall tells which. */
+	 * personality, reboot, sethostname/setdomainname, and x32/32-bit
+	 * syscall entry.  syscall tells which. */
 	DA_EV_PRIV_KERNEL = 55,
 
 	/* ---- target and monitors ----------------------------------------- */
@@ -165,7 +177,10 @@ enum da_event_kind {
 	 * nanosleep/clock_nanosleep arg[0] is the seconds until the sleep
 	 * would end (-1 unknown).  Live audits also publish here, before the
 	 * target starts, syscall "honeytoken" (detail: a decoy credential's
-	 * name, text: its value) and "honeytoken_file" (path: a decoy file). */
+	 * name, text: its value) and "honeytoken_file" (path: a decoy file).
+	 * syscall "dns_query": a DNS query (detail: the name, arg[0]: its
+	 * type, addr/port: the server), from the sink resolver (pid 0) or
+	 * decoded by the tracer from a send to port 53 (pid: the sender). */
 	DA_EV_SYSCALL_OTHER = 90,
 
 	DA_EV_KIND_MAX = 96 /* kinds are < 96; never reused */

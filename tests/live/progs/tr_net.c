@@ -4,6 +4,9 @@
  *     message's msg_name, never the socket's own address;
  *   - send() with no address on that unconnected socket fails
  *     (EDESTADDRREQ): it has no destination at all;
+ *   - write() and writev() on a UDP socket connected to 127.0.0.1:53: sends
+ *     to the peer, and the DNS query they carry is decoded (its name);
+ *     a write() to a memfd is no send;
  *   - prctl(PR_SET_NAME) to a kernel thread's name: the name is read;
  *   - fexecve of an empty memfd (fails, ENOEXEC), then of a memfd holding
  *     /bin/true: execveat(fd, "", AT_EMPTY_PATH) runs the memfd, not the cwd.
@@ -15,6 +18,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 static void udp(void)
@@ -37,9 +41,25 @@ static void udp(void)
 	close(s);
 }
 
+static void dns_by_write(void)
+{
+	static const unsigned char q[] = { 0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+		5, 't', 'r', 'n', 'e', 't', 4, 't', 'e', 's', 't', 0, 0, 1, 0, 1 };
+	int s = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(53) };
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	if (connect(s, (struct sockaddr *)&a, sizeof(a)) == 0) {
+		(void)!write(s, q, sizeof(q));
+		struct iovec v[2] = { { (void *)q, 12 }, { (void *)(q + 12), sizeof(q) - 12 } };
+		(void)!writev(s, v, 2);
+	}
+	close(s);
+}
+
 int main(void)
 {
 	udp();
+	dns_by_write();
 	prctl(PR_SET_NAME, "kworker/0:1-events", 0, 0, 0);
 	char name[] = "true";
 	char *const argv[] = { name, NULL }, *const envp[] = { NULL };
