@@ -672,8 +672,10 @@ static int setup(struct run *r, char *err, size_t errlen)
 		.skip_sleeps_s = r->cfg->skip_sleeps_s,
 		.net_call = r->cfg->connect_sink ? at_net_call : NULL,
 		.net_call_ctx = r,
-		/* a client's bytes reaching exec argv (driven servers above all) */
-		.track_received = true,
+		/* a client's bytes reaching exec argv: only something outside
+		 * the target can send them (the driver, a peer behind the
+		 * connect sink).  Off otherwise, as every recv then costs a stop. */
+		.track_received = r->driver != NULL || r->cfg->connect_sink,
 	};
 	rc = tracer_new(&r->tracer, &topt, err, errlen);
 	phase_mark("tracer_new");
