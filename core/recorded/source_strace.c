@@ -822,6 +822,10 @@ out:
 		free(r.pend[i].text);
 	free(r.pend);
 	strace_decoder_free(r.dec);
+	/* no audit: nothing of the result is the caller's to free (its
+	 * counters, warnings above all, stay readable) */
+	if (rc < 0)
+		strace_replay_result_free(res);
 	return rc;
 }
 

@@ -60,10 +60,15 @@ check "rules: overrides an out-of-tree detector's rule by its category id: $(cat
 # the crypto_miner example against the installed SDK, with its meson tests
 # (unit tests on the testkit, scenarios through the staged dynaudit)
 cp -r "$DYNAUDIT_SRC/sdk/examples/crypto_miner" "$TMP/cm"
-(cd "$TMP/cm" && PATH="$(dirname "$bin"):$PATH" meson setup build >"$TMP/cm.log" 2>&1 &&
+# A sanitized dynaudit installs a sanitized libdynaudit-sdk: the example
+# must then be built with the same runtime, as its own users would.
+cm_opts=""
+ldd "$bin" | grep -q libasan && cm_opts="-Db_sanitize=address,undefined"
+(cd "$TMP/cm" && PATH="$(dirname "$bin"):$PATH" meson setup build $cm_opts >"$TMP/cm.log" 2>&1 &&
   ninja -C build >>"$TMP/cm.log" 2>&1 &&
-  DYNAUDIT_PLUGIN_DIR="$pdir" meson test -C build >>"$TMP/cm.log" 2>&1)
-check "crypto_miner builds and its tests pass against the installed SDK: $(tail -8 "$TMP/cm.log")" [ $? = 0 ]
+  DYNAUDIT_PLUGIN_DIR="$pdir" meson test -C build --print-errorlogs >>"$TMP/cm.log" 2>&1)
+cm_rc=$?
+check "crypto_miner builds and its tests pass against the installed SDK: $(tail -40 "$TMP/cm.log")" [ "$cm_rc" = 0 ]
 check "both its test suites ran" grep -Eq "^Ok: +2" "$TMP/cm.log"
 check "its category is in the report" [ "$(json "$TMP/out/report.json" '[c["title"] for c in r["categories"] if c["id"]=="policy"][0]')" = "Assignment Policy" ]
 finish
