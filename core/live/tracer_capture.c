@@ -150,18 +150,28 @@ static void capture_file_head(struct tracer *t, struct tracee *th, struct sc_cal
 {
 	char path[64];
 	struct stat st;
+	if (in < 0)
+		return;
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)th->tid, (int)in);
-	if (in < 0 || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
-		return; /* a pipe's bytes cannot be read without taking them */
+	/* Only a regular file is opened (a device's open may act), and what
+	 * was opened is judged again: another thread of the target may
+	 * dup2() over the fd between the stat and the open. */
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return;
+	int f = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (f < 0)
+		return;
 	int64_t off = -1;
+	if (fstat(f, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(f); /* a pipe's bytes cannot be read without taking them */
+		return;
+	}
 	if (off_ptr && tracer_mem_read(t, th->tid, off_ptr, &off, sizeof(off)) != sizeof(off))
 		off = -1;
 	if (off < 0)
 		off = fdinfo_number(th, in, "pos:", false);
-	int f = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (f < 0 || off < 0) {
-		if (f >= 0)
-			close(f);
+	if (off < 0) {
+		close(f);
 		return;
 	}
 	ssize_t n = pread(f, c->raw, sizeof(c->raw), off);
