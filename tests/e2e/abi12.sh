@@ -104,8 +104,8 @@ $D replay -c "$TMP/old.yaml" --strace "$TMP/exec.log" -o "$TMP/old" 2>"$TMP/err"
 check "1.1 detector runs (exit $rc: $(cat "$TMP/err"))" [ $rc -le 1 ]
 check "1.1 detector's findings recorded" [ "$(rule_count "$TMP/old/report.json" old11.exec)" = 2 ]
 printf 'rules:\n  old11.anything: off\n' >>"$TMP/old.yaml"
-$D check -c "$TMP/old.yaml" >/dev/null 2>"$TMP/err"
-check "override of a 1.1 detector's rule: only its prefix checked ($(cat "$TMP/err"))" [ $? = 0 ]
+$D check -c "$TMP/old.yaml" >/dev/null 2>"$TMP/err"; rc=$?
+check "override of a 1.1 detector's rule: only its prefix checked ($(cat "$TMP/err"))" [ "$rc" = 0 ]
 
 # batch: checked once, before any submission is audited
 mkdir -p "$TMP/subs/one"

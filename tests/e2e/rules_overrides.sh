@@ -69,8 +69,8 @@ check "INI: undeclared rule id refused, exit 2 (got $rc)" [ $rc = 2 ]
 check "INI: file:line and the closest id: $(cat "$TMP/out")" \
   grep -q "typo.ini:4: rules.decl.othr: detector 'decl' declares no such rule (did you mean decl.other?)" "$TMP/out"
 printf 'plugin_path = %s\n[plugin.decl]\n[rules]\ndecl.exec = off\n' "$TEST_PLUGIN_DIR" >"$TMP/good.ini"
-$D check -c "$TMP/good.ini" >"$TMP/out" 2>&1
-check "INI: a declared id is accepted: $(cat "$TMP/out")" [ $? = 0 ]
+$D check -c "$TMP/good.ini" >"$TMP/out" 2>&1; rc=$?
+check "INI: a declared id is accepted: $(cat "$TMP/out")" [ "$rc" = 0 ]
 # A rule the core files (the output caps' code_integrity.output_flood) obeys
 # rules: too, and an override of it is valid with no detector declaring it.
 MAKE="$DYNAUDIT_SRC/tests/fixtures/benign-c-make/strace.log"

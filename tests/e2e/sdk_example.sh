@@ -5,8 +5,8 @@
 . "$(dirname "$0")/lib.sh"
 : "${DYNAUDIT_BUILD:?}"
 dest="$TMP/root"
-meson install -C "$DYNAUDIT_BUILD" --no-rebuild --destdir "$dest" >"$TMP/install.log" 2>&1
-check "meson install succeeds: $(tail -3 "$TMP/install.log")" [ $? = 0 ]
+meson install -C "$DYNAUDIT_BUILD" --no-rebuild --destdir "$dest" >"$TMP/install.log" 2>&1; rc=$?
+check "meson install succeeds: $(tail -3 "$TMP/install.log")" [ "$rc" = 0 ]
 pc=$(find "$dest" -name dynaudit.pc | head -1)
 check "dynaudit.pc installed" [ -n "$pc" ]
 check "SDK headers installed" [ -n "$(find "$dest" -path '*/include/dynaudit/plugin.h')" ]
