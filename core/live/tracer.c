@@ -220,6 +220,48 @@ static struct tproc *proc_new(struct tracer *t, pid_t tgid, int ns_pid, pid_t ho
 	return p;
 }
 
+/* The fork/clone event of CHILD_NS, made by the thread PARENT.  FLAGS are
+ * the clone flags when the parent's event stop told them, 0 when the
+ * child's own first stop came first. */
+static void publish_birth(struct tracer *t, const struct tracee *parent, const char *syscall,
+			  int child_ns, uint64_t flags, bool is_thread, double now)
+{
+	struct da_event ev;
+	da_event_init(&ev, DA_EV_PROC_FORK);
+	tracer_event_origin(t, parent, &ev);
+	ev.time_s = now;
+	ev.syscall = syscall;
+	ev.target_pid = child_ns;
+	ev.result = ev.target_pid;
+	ev.flags = (int64_t)flags;
+	ev.detail = is_thread ? "thread" : "process";
+	char text[160];
+	if (strcmp(syscall, "clone") == 0)
+		snprintf(text, sizeof(text), "clone(flags=%#llx) = %d", (unsigned long long)flags, ev.target_pid);
+	else
+		snprintf(text, sizeof(text), "%s() = %d", syscall, ev.target_pid);
+	ev.text = text;
+	bus_publish(t->opt.bus, &ev);
+}
+
+/* A child whose first stop came before its parent's fork event: its
+ * birth is published now, before any call of its own can be, or a
+ * detector would judge the child's first calls (the connect of a forked
+ * `bash -i >& /dev/tcp/...`) not knowing whose child it is.  The parent's
+ * event, when it comes, then publishes nothing.  The clone flags are
+ * known only to that event: 0 here. */
+static void announce_early_birth(struct tracer *t, struct tracee *th, const struct status_info *si)
+{
+	bool is_thread = si->tgid != th->tid;
+	pid_t parent_tid = is_thread ? si->tgid : si->ppid;
+	const struct tracee *parent = map_get(t->threads, parent_tid);
+	if (!parent || !parent->proc || parent->proc->is_init || th->proc->is_init)
+		return; /* the init is silent; an unknown parent has its own event */
+	double now = t->opt.clock ? t->opt.clock(t->opt.clock_ctx) : 0.0;
+	publish_birth(t, parent, is_thread ? "clone" : "fork", th->ns_tid, 0, is_thread, now);
+	th->birth_published = true;
+}
+
 /* A thread seen for the first time (its first stop may come before its
  * parent's fork event: the kernel does not order the two). */
 static struct tracee *thread_new(struct tracer *t, pid_t tid, const struct status_info *known)
@@ -260,6 +302,8 @@ static struct tracee *thread_new(struct tracer *t, pid_t tid, const struct statu
 		free(th);
 		return NULL;
 	}
+	if (!known)
+		announce_early_birth(t, th, &si);
 	return th;
 }
 
@@ -282,6 +326,7 @@ static void thread_free(struct tracer *t, struct tracee *th)
 	unsigned g = t->gone_next++ % (sizeof(t->gone) / sizeof(t->gone[0]));
 	t->gone[g].host = th->tid;
 	t->gone[g].ns = th->ns_tid;
+	t->gone[g].birth_published = th->birth_published;
 	map_del(t->threads, th->tid);
 	sc_call_free(&th->call);
 	proc_unref(th->proc);
@@ -683,11 +728,12 @@ static void on_fork_event(struct tracer *t, struct tracee *th, int event)
 	resume(t, th, 0);
 
 	struct tracee *child = map_get(t->threads, child_tid);
-	bool gone = false;
+	int gone = -1; /* its entry in t->gone when it was freed already */
 	for (size_t i = 0; !child && i < sizeof(t->gone) / sizeof(t->gone[0]); i++)
-		gone |= t->gone[i].host == child_tid;
+		if (t->gone[i].host == child_tid)
+			gone = (int)i;
 	struct status_info si;
-	if (!child && !gone && read_status(child_tid, &si) == 0 && !si.dead) {
+	if (!child && gone < 0 && read_status(child_tid, &si) == 0 && !si.dead) {
 		/* Usually the child's first stop comes later: create it now,
 		 * with the flags only this event knows.  A child whose stops
 		 * were all handled first (waitpid's order is the kernel's) may
@@ -706,27 +752,11 @@ static void on_fork_event(struct tracer *t, struct tracee *th, int event)
 	}
 	if (!th->proc || th->proc->is_init)
 		return; /* the init is silent (the target's birth is not an event) */
-	int child_ns = child ? child->ns_tid : -1;
-	for (size_t i = 0; !child && i < sizeof(t->gone) / sizeof(t->gone[0]); i++)
-		if (t->gone[i].host == child_tid)
-			child_ns = t->gone[i].ns;
-
-	struct da_event ev;
-	da_event_init(&ev, DA_EV_PROC_FORK);
-	tracer_event_origin(t, th, &ev);
-	ev.time_s = now;
-	ev.syscall = event == PTRACE_EVENT_FORK ? "fork" : event == PTRACE_EVENT_VFORK ? "vfork" : "clone";
-	ev.target_pid = child_ns;
-	ev.result = ev.target_pid;
-	ev.flags = (int64_t)flags;
-	ev.detail = is_thread ? "thread" : "process";
-	char text[160];
-	if (event == PTRACE_EVENT_CLONE)
-		snprintf(text, sizeof(text), "clone(flags=%#llx) = %d", (unsigned long long)flags, ev.target_pid);
-	else
-		snprintf(text, sizeof(text), "%s() = %d", ev.syscall, ev.target_pid);
-	ev.text = text;
-	bus_publish(t->opt.bus, &ev);
+	if (child ? child->birth_published : gone >= 0 && t->gone[gone].birth_published)
+		return; /* published from the child's own first stop */
+	int child_ns = child ? child->ns_tid : gone >= 0 ? t->gone[gone].ns : -1;
+	publish_birth(t, th, event == PTRACE_EVENT_FORK ? "fork" : event == PTRACE_EVENT_VFORK ? "vfork" : "clone",
+		      child_ns, flags, is_thread, now);
 }
 
 static void on_exec_event(struct tracer *t, struct tracee *th)

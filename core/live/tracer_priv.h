@@ -97,6 +97,7 @@ struct tracee {
 	bool skip_entry_stop;       /* pre-4.8 ordering: the next syscall stop is the entry */
 	bool in_exec;               /* between an execve seccomp stop and its exit */
 	bool call_valid;
+	bool birth_published;       /* its fork/clone event went out from its own first stop */
 	struct sc_call call;
 };
 
@@ -169,7 +170,7 @@ struct tracer {
 	struct procstate *ps;       /* keyed by namespace pid */
 	/* Threads that ended recently: a child can come and go before its
 	 * parent's fork event is handled, which still needs its pid. */
-	struct { pid_t host, ns; } gone[64];
+	struct { pid_t host, ns; bool birth_published; } gone[128]; /* threads freed lately */
 	unsigned gone_next;
 	struct fd_prefetch pre[TRACER_PREFETCH_FDS]; /* for the call being published */
 	int n_pre;

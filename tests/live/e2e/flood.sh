@@ -1,4 +1,5 @@
 #!/bin/sh
+# e2e: alone
 # stdout and stderr flooded until the window closes: the output kept is
 # bounded, the cut is said, and the audit still ends on time.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# e2e: alone
 # A fork bomb: the process limit holds, the audit ends on time, nothing survives.
 . "$(dirname "$0")/lib.sh"
 run_audit -- "$(prog host_forkbomb)" "$MARK"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# e2e: alone
 # `for (;;) fork();` at the process limit: the audit still ends on time
 # (window + grace + a margin, measured in ms), with a valid report that
 # names the runaway.  Each failing fork holds the forker's mmap lock, which

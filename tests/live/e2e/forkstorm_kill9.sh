@@ -1,4 +1,5 @@
 #!/bin/sh
+# e2e: alone
 # dynaudit SIGKILLed in the middle of a fork storm leaves its pids and
 # memory cgroups (a SIGKILL gives it no chance to clean up); the next audit
 # must reap them:

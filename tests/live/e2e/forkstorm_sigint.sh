@@ -1,4 +1,5 @@
 #!/bin/sh
+# e2e: alone
 # SIGINT to dynaudit 2 s into `for (;;) fork();`: it answers at once (the
 # run loop does not wait for the target), kills the tree and writes a
 # report marked incomplete.

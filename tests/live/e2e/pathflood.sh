@@ -1,4 +1,5 @@
 #!/bin/sh
+# e2e: alone
 # Eight processes open paths as fast as they can for the whole window
 # (issue 8, attack 5: 1.7 GB of events.jsonl in ten seconds): the output
 # files stay within report.limits, the cut is said (report.json, report.md,

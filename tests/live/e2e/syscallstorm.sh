@@ -1,4 +1,5 @@
 #!/bin/sh
+# e2e: alone
 # 240 threads (16 processes) making traced calls (notified opens, ptrace-stopped opens
 # and unlinks) as fast as they can: the tracer's dispatch must leave the
 # run loop its turn, so the window ends on time and SIGINT is answered.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# e2e: alone
 # A thread bomb (threads creating threads, forking when they cannot) at
 # the process limit: the audit ends on time with a valid report.  The
 # margin is 3 s here, not 6: a run loop that reads /proc itself is late by
