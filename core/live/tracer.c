@@ -244,6 +244,51 @@ static void publish_birth(struct tracer *t, const struct tracee *parent, const c
 	bus_publish(t->opt.bus, &ev);
 }
 
+/* The call a thread is stopped in, when it is fork, vfork or clone (its
+ * event stop, not reported yet, holds it there): its name as the kernel
+ * names the event (kernel_clone: a vfork flag is a vfork, SIGCHLD as the
+ * exit signal a fork, so glibc's fork() is one; anything else a clone)
+ * and its flags as event_clone_flags() gives them.  NULL when it runs, is
+ * in another call, or /proc cannot say. */
+static const char *forking_call(struct tracer *t, pid_t tid, uint64_t *flags)
+{
+	char path[64], buf[256];
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	char *end;
+	long nr = strtol(buf, &end, 10);
+	if (end == buf)
+		return NULL; /* "running" */
+	uint64_t arg0 = strtoull(end, NULL, 16);
+	*flags = 0;
+	if (nr == SYS_clone)
+		*flags = arg0;
+#ifdef SYS_clone3
+	else if (nr == SYS_clone3 && tracer_mem_read(t, tid, arg0, flags, sizeof(*flags)) != sizeof(*flags))
+		return "clone";
+#endif
+#ifdef SYS_fork
+	else if (nr == SYS_fork)
+		*flags = SIGCHLD;
+#endif
+#ifdef SYS_vfork
+	else if (nr == SYS_vfork)
+		*flags = CLONE_VM | CLONE_VFORK | SIGCHLD;
+#endif
+	else
+		return NULL;
+	if (*flags & CLONE_VFORK)
+		return "vfork";
+	return (*flags & CSIGNAL) == SIGCHLD ? "fork" : "clone";
+}
+
 /* A child whose first stop came before its parent's fork event: its
  * birth is published now, before any call of its own can be, or a
  * detector would judge the child's first calls (the connect of a forked
@@ -258,7 +303,11 @@ static void announce_early_birth(struct tracer *t, struct tracee *th, const stru
 	if (!parent || !parent->proc || parent->proc->is_init || th->proc->is_init)
 		return; /* the init is silent; an unknown parent has its own event */
 	double now = t->opt.clock ? t->opt.clock(t->opt.clock_ctx) : 0.0;
-	publish_birth(t, parent, is_thread ? "clone" : "fork", th->ns_tid, 0, is_thread, now);
+	uint64_t flags = 0;
+	const char *syscall = forking_call(t, parent->tid, &flags);
+	if (!syscall)
+		syscall = is_thread ? "clone" : "fork";
+	publish_birth(t, parent, syscall, th->ns_tid, flags, is_thread, now);
 	th->birth_published = true;
 }
 

@@ -830,6 +830,30 @@ Test(tracer, kill_minus_one_in_pid_namespace)
 	cr_assert_eq(k->target_pid, -1);
 }
 
+/* A child's calls come after its birth, even when its first stop is seen
+ * before its parent's fork event (the kernel's order): the detectors must
+ * know whose child it is when they judge its first call. */
+Test(tracer, birth_before_the_childs_calls)
+{
+	struct run r __attribute__((cleanup(run_free)));
+	run_simple(&r, true, "tr_fork", "many");
+	cr_assert_eq(r.code, 7, "target exit %d", r.code);
+	size_t opens = 0;
+	for (size_t i = 0; i < r.n; i++) {
+		const struct rec *e = &r.v[i];
+		if (e->kind != DA_EV_FILE_OPEN || strcmp(e->path, "/tr_fork_many") != 0)
+			continue;
+		opens++;
+		bool born = false;
+		for (size_t j = 0; j < i && !born; j++)
+			born = r.v[j].kind == DA_EV_PROC_FORK && r.v[j].target_pid == e->pid;
+		cr_assert(born, "child %d opened before its fork event (open %zu)", e->pid, opens);
+	}
+	cr_assert_eq(opens, 200);
+	size_t forks = count(&r, DA_EV_PROC_FORK, "fork", NULL);
+	cr_assert_eq(forks, 200, "fork events: %zu (each once, named fork)", forks);
+}
+
 Test(tracer, pids_in_namespace_view)
 {
 	if (geteuid() != 0)

@@ -1,6 +1,9 @@
 /* tr_fork — fork, vfork and a double-fork daemon whose grandchild outlives
  * its parent (an orphan).  Opens marker files so the test can tell which
- * process did what.  Exit code 7 when all went as expected. */
+ * process did what.  Exit code 7 when all went as expected.
+ * `tr_fork many`: 200 children, one after the other, each opening a
+ * marker at once (the kernel does not order a child's first stop after
+ * its parent's fork event: with 200, some come first). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,9 +17,21 @@ static void touch(const char *path)
 		close(fd);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	int st;
+	if (argc > 1 && argv[1][0] == 'm') {
+		for (int i = 0; i < 200; i++) {
+			pid_t c = fork();
+			if (c == 0) {
+				touch("/tr_fork_many");
+				_exit(0);
+			}
+			if (c < 0 || waitpid(c, &st, 0) != c)
+				return 1;
+		}
+		return 7;
+	}
 	pid_t c = fork();
 	if (c == 0) {
 		touch("/tr_fork_child");
