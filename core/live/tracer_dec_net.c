@@ -11,6 +11,7 @@
  */
 #include "live/tracer_dec.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,16 @@ static void sock_addr(struct sc_ctx *x)
 			ev->family = AF_UNSPEC; /* dissociation: no destination */
 		else
 			ev->addr = tracer_sockaddr_text(c->sa, c->salen, x->addr, sizeof(x->addr), &ev->port);
+		/* a unix socket named by a relative path lies below the cwd, as
+		 * a file would: judged where it resolves ("srv.sock" in the
+		 * workdir, "docker.sock" after chdir("/var/run")) */
+		if (f == AF_UNIX && ev->addr && ev->addr[0] != '/' && ev->addr[0] != '@' &&
+		    strcmp(ev->addr, "unnamed") != 0) {
+			const char *abs = tracer_resolve(x->t, x->th, AT_FDCWD, x->addr, x->path2,
+							 sizeof(x->path2));
+			if (abs)
+				ev->addr = abs;
+		}
 		return;
 	}
 	if (!ev->fd_desc || id == SC_ACCEPT || id == SC_ACCEPT4)
