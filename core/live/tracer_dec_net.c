@@ -89,6 +89,19 @@ static void sock_kind_from_desc(struct da_event *ev)
 			      : strncmp(ty + 1, "raw", 3) == 0 ? SOCK_RAW : 0;
 }
 
+/* A unix socket named by a relative path lies below the cwd, as a file
+ * would: the event names it resolved, to be judged where it lies
+ * ("srv.sock" in the workdir, "docker.sock" after chdir("/var/run")). */
+static void unix_resolve(struct sc_ctx *x)
+{
+	const char *a = x->ev.addr;
+	if (!a || a[0] == '/' || a[0] == '@' || !a[0] || strcmp(a, "unnamed") == 0)
+		return;
+	const char *abs = tracer_resolve(x->t, x->th, AT_FDCWD, a, x->path2, sizeof(x->path2));
+	if (abs)
+		x->ev.addr = abs;
+}
+
 /* The address of the event: the call's sockaddr, else the connected peer
  * of the description ("->"), else (listen and bind only: a socket's own
  * address is no destination) its bound address ("@"). */
@@ -106,16 +119,8 @@ static void sock_addr(struct sc_ctx *x)
 			ev->family = AF_UNSPEC; /* dissociation: no destination */
 		else
 			ev->addr = tracer_sockaddr_text(c->sa, c->salen, x->addr, sizeof(x->addr), &ev->port);
-		/* a unix socket named by a relative path lies below the cwd, as
-		 * a file would: judged where it resolves ("srv.sock" in the
-		 * workdir, "docker.sock" after chdir("/var/run")) */
-		if (f == AF_UNIX && ev->addr && ev->addr[0] != '/' && ev->addr[0] != '@' &&
-		    strcmp(ev->addr, "unnamed") != 0) {
-			const char *abs = tracer_resolve(x->t, x->th, AT_FDCWD, x->addr, x->path2,
-							 sizeof(x->path2));
-			if (abs)
-				ev->addr = abs;
-		}
+		if (f == AF_UNIX)
+			unix_resolve(x);
 		return;
 	}
 	if (!ev->fd_desc || id == SC_ACCEPT || id == SC_ACCEPT4)
@@ -127,6 +132,8 @@ static void sock_addr(struct sc_ctx *x)
 		return;
 	snprintf(x->addr, sizeof(x->addr), "%s", s);
 	ev->addr = x->addr;
+	if (strncmp(ev->fd_desc, "socket:unix", 11) == 0)
+		unix_resolve(x); /* the kernel keeps the name as bound */
 	const char *colon = strrchr(x->addr, ':');
 	if (colon && (ev->family == AF_INET || ev->family == AF_INET6))
 		ev->port = atoi(colon + 1);
