@@ -70,8 +70,9 @@ static struct pending_exec *entry_find(const struct state *st, const char *path)
 	return NULL;
 }
 
-/* The one place the finding is written.  ran: an exec of it was seen. */
-static void emit(struct state *st, const struct da_event *ev, const char *path, bool ran)
+/* The one place the finding is written.  ran: what an exec of it did
+ * (", and runs it"), "" when none was seen. */
+static void emit(struct state *st, const struct da_event *ev, const char *path, const char *ran)
 {
 	char rbuf[64];
 	if (!seen_once(st, 'x', path))
@@ -81,12 +82,11 @@ static void emit(struct state *st, const struct da_event *ev, const char *path, 
 	       "Find out what the dropped executable is and whether it was run.",
 	       "%s executable file %s outside the workdir (mode %04llo)%s%s",
 	       ev->kind == DA_EV_FILE_CHMOD ? "Makes" : "Creates", path,
-	       (unsigned long long)(ev->mode & 07777), result_text(ev, rbuf, sizeof(rbuf)),
-	       ran ? ", and runs it" : "");
+	       (unsigned long long)(ev->mode & 07777), result_text(ev, rbuf, sizeof(rbuf)), ran);
 }
 
 /* Writes the remembered finding of entry i and forgets it. */
-static void emit_entry(struct state *st, size_t i, bool ran)
+static void emit_entry(struct state *st, size_t i, const char *ran)
 {
 	struct pending_exec *p = &st->exec_pending->e[i];
 	struct da_event ev = {0};
@@ -142,7 +142,7 @@ void judge_exec_bits(struct state *st, const struct da_event *ev, const char *pa
 		return; /* reported before (emit remembers it) */
 	struct exec_pending *q = st->exec_pending;
 	if (!q || q->n >= MAX_PENDING) {
-		emit(st, ev, path, false);
+		emit(st, ev, path, "");
 		return;
 	}
 	p = &q->e[q->n];
@@ -151,7 +151,7 @@ void judge_exec_bits(struct state *st, const struct da_event *ev, const char *pa
 	p->via = st->via ? strdup(st->via) : NULL;
 	if (!p->path || (!p->text && (ev->text || ev->detail)) || (!p->via && st->via)) {
 		entry_free(p);
-		emit(st, ev, path, false);
+		emit(st, ev, path, "");
 		return;
 	}
 	p->via_shipped = st->via_shipped;
@@ -188,7 +188,8 @@ void exec_bits_ran(struct state *st, const struct da_event *ev)
 	da_path_normalize(raw, st->host->run->workdir, path, sizeof(path));
 	struct pending_exec *p = entry_find(st, path);
 	if (p)
-		emit_entry(st, (size_t)(p - st->exec_pending->e), true);
+		emit_entry(st, (size_t)(p - st->exec_pending->e),
+			   ev->err ? ", and tries to run it" : ", and runs it");
 }
 
 void exec_bits_finish(struct state *st)
@@ -199,7 +200,7 @@ void exec_bits_finish(struct state *st)
 		if (p->private_tmp || git_sample_hook(p->path))
 			entry_drop(st, 0);
 		else
-			emit_entry(st, 0, false);
+			emit_entry(st, 0, "");
 	}
 }
 
