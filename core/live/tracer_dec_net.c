@@ -11,6 +11,7 @@
  */
 #include "live/tracer_dec.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,19 @@ static void sock_kind_from_desc(struct da_event *ev)
 			      : strncmp(ty + 1, "raw", 3) == 0 ? SOCK_RAW : 0;
 }
 
+/* A unix socket named by a relative path lies below the cwd, as a file
+ * would: the event names it resolved, to be judged where it lies
+ * ("srv.sock" in the workdir, "docker.sock" after chdir("/var/run")). */
+static void unix_resolve(struct sc_ctx *x)
+{
+	const char *a = x->ev.addr;
+	if (!a || a[0] == '/' || a[0] == '@' || !a[0] || strcmp(a, "unnamed") == 0)
+		return;
+	const char *abs = tracer_resolve(x->t, x->th, AT_FDCWD, a, x->path2, sizeof(x->path2));
+	if (abs)
+		x->ev.addr = abs;
+}
+
 /* The address of the event: the call's sockaddr, else the connected peer
  * of the description ("->"), else (listen and bind only: a socket's own
  * address is no destination) its bound address ("@"). */
@@ -105,6 +119,8 @@ static void sock_addr(struct sc_ctx *x)
 			ev->family = AF_UNSPEC; /* dissociation: no destination */
 		else
 			ev->addr = tracer_sockaddr_text(c->sa, c->salen, x->addr, sizeof(x->addr), &ev->port);
+		if (f == AF_UNIX)
+			unix_resolve(x);
 		return;
 	}
 	if (!ev->fd_desc || id == SC_ACCEPT || id == SC_ACCEPT4)
@@ -116,6 +132,8 @@ static void sock_addr(struct sc_ctx *x)
 		return;
 	snprintf(x->addr, sizeof(x->addr), "%s", s);
 	ev->addr = x->addr;
+	if (strncmp(ev->fd_desc, "socket:unix", 11) == 0)
+		unix_resolve(x); /* the kernel keeps the name as bound */
 	const char *colon = strrchr(x->addr, ':');
 	if (colon && (ev->family == AF_INET || ev->family == AF_INET6))
 		ev->port = atoi(colon + 1);

@@ -177,8 +177,11 @@ static char *sockaddr_ip(struct strace_span a, int family)
 }
 
 /* {sa_family=AF_INET, sin_port=htons(4444), sin_addr=inet_addr("127.0.0.1")},
- * and the -X raw / -X verbose spellings of the same. */
-static bool parse_sockaddr(struct strace_decoder *d, struct strace_span a, struct saddr *out)
+ * and the -X raw / -X verbose spellings of the same.  A unix socket named
+ * by a relative path lies below pid's cwd, as a file would: it is given
+ * resolved ("srv.sock" -> /home/u/proj/srv.sock), to be judged where it is. */
+static bool parse_sockaddr(struct strace_decoder *d, int pid, struct strace_span a,
+			   struct saddr *out)
 {
 	struct strace_span v;
 	memset(out, 0, sizeof(*out));
@@ -202,7 +205,11 @@ static bool parse_sockaddr(struct strace_decoder *d, struct strace_span a, struc
 				v.n--;
 			}
 			char *s = strace_unquote(v, NULL, NULL);
-			snprintf(buf, sizeof(buf), "%s%s", abstract ? "@" : "", s ? s : "?");
+			const char *abs = NULL;
+			if (!abstract && s && s[0] && s[0] != '/')
+				abs = procstate_resolve(d->ps, pid, -100, s, buf, sizeof(buf));
+			if (!abs)
+				snprintf(buf, sizeof(buf), "%s%s", abstract ? "@" : "", s ? s : "?");
 			free(s);
 		}
 	} else {
@@ -285,7 +292,7 @@ static void decode_connect_bind(struct strace_decoder *d, const struct call *c, 
 	ev.sock_type = type;
 	ev.family = family;
 	struct saddr sa;
-	if (c->nargs > 1 && parse_sockaddr(d, c->a[1], &sa)) {
+	if (c->nargs > 1 && parse_sockaddr(d, c->pid, c->a[1], &sa)) {
 		ev.family = sa.family;
 		ev.addr = sa.text;
 		ev.port = sa.port;
@@ -331,7 +338,7 @@ static void decode_accept(struct strace_decoder *d, const struct call *c)
 	ev.fd_desc = desc;
 	desc_family_type(desc, &ev.family, &ev.sock_type);
 	struct saddr sa;
-	if (c->nargs > 1 && parse_sockaddr(d, c->a[1], &sa)) {
+	if (c->nargs > 1 && parse_sockaddr(d, c->pid, c->a[1], &sa)) {
 		ev.addr = sa.text;
 		ev.port = sa.port;
 		if (!ev.family)
@@ -403,11 +410,11 @@ static void decode_sendrecv(struct strace_decoder *d, const struct call *c, bool
 	bool explicit_addr = false;
 	const char *n = c->name;
 	if (!strcmp(n, "sendto") || !strcmp(n, "recvfrom")) {
-		explicit_addr = c->nargs > 4 && parse_sockaddr(d, c->a[4], &sa);
+		explicit_addr = c->nargs > 4 && parse_sockaddr(d, c->pid, c->a[4], &sa);
 	} else if (c->nargs > 1) {
 		/* sendmsg/recvmsg/sendmmsg/recvmmsg: msg_name={...} */
 		struct strace_span v;
-		explicit_addr = strace_field(c->a[1], "msg_name", &v) && parse_sockaddr(d, v, &sa);
+		explicit_addr = strace_field(c->a[1], "msg_name", &v) && parse_sockaddr(d, c->pid, v, &sa);
 	}
 	send_recv_event(d, c, fd, desc, send, explicit_addr ? &sa : NULL);
 }

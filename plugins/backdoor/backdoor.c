@@ -75,8 +75,10 @@
  *        value in a child's argv, a captured send payload or a DNS name
  *        (honeytoken.c), once per token and destination.
  *   backdoor.writable_library high  PROT_EXEC mapping of a file under /tmp,
- *        /var/tmp, /dev/shm or HOME (outside the workdir) not written by the
- *        run (those are dropped_payload).  LD_PRELOAD is not visible: skipped.
+ *        /var/tmp, /dev/shm or HOME (outside the workdir; HOME live only: a
+ *        replayed log's HOME is the user's own, with their anaconda or
+ *        pyenv) not written by the run (those are dropped_payload).
+ *        LD_PRELOAD is not visible: skipped.
  *   backdoor.keylogging      high  an open, succeeded or not, of a keyboard or
  *        input device (/dev/input/eventN, /dev/input/by-path/...-kbd,
  *        /dev/uinput, /dev/hidrawN) or a console's screen (/dev/vcsN);

@@ -166,7 +166,9 @@ void on_mmap_exec(struct backdoor *st, const struct da_event *ev)
 		emit(st, "backdoor.dropped_payload", DA_SEV_HIGH, "Dropped payload loaded", msg,
 		     ev->pid, ev->time_s, evidence, 2, rec);
 	} else if (path[0] == '/' && !in_workdir(st, path) &&
-		   (in_temp_dir(path) || under(path, st->home, st->home_len))) {
+		   (in_temp_dir(path) || (st->host->run->live && under(path, st->home, st->home_len)))) {
+		/* a replayed log's HOME is the user's own (anaconda, pyenv): only
+		 * what the run wrote there (dropped_find, above) is suspect */
 		snprintf(msg, sizeof(msg), "loads the library %s from a writable directory", path);
 		const char *evidence[1] = {ev->text};
 		emit(st, "backdoor.writable_library", DA_SEV_HIGH, "Library from a writable directory",

@@ -1,5 +1,5 @@
 /*
- * access.c — judging reads, writes and executable bits
+ * access.c — judging reads and writes (executable bits: execbits.c)
  */
 #include "file.h"
 
@@ -172,26 +172,3 @@ bool judge_write(struct state *st, const struct da_event *ev, const char *path,
 		       "%s %s outside the allowed places%s%s", verb, path, res, attempt_note(ev, path));
 	return false;
 }
-
-void judge_exec_bits(struct state *st, const struct da_event *ev, const char *path)
-{
-	char rbuf[64];
-	/* /dev holds device nodes, but /dev/shm is a tmpfs anyone can drop files in */
-	bool device = da_path_under(path, "/dev") && !da_path_under(path, "/dev/shm");
-	if (!(ev->mode & 0111) || da_path_under(path, st->host->run->workdir) || device ||
-	    strstr(path, "/__pycache__"))
-		return;
-	char key[PATH_MAX_LEN + 4];
-	snprintf(key, sizeof(key), "d:%s", path);
-	if (seen_has(st, key))
-		return; /* a directory the target made: x bit means "enter" */
-	if (!seen_once(st, 'x', path))
-		return;
-	st->n_exec_hits++;
-	report(st, "file.exec_created", DA_SEV_HIGH, ev,
-	       "Find out what the dropped executable is and whether it was run.",
-	       "%s executable file %s outside the workdir (mode %04llo)%s",
-	       ev->kind == DA_EV_FILE_CHMOD ? "Makes" : "Creates", path,
-	       (unsigned long long)(ev->mode & 07777), result_text(ev, rbuf, sizeof(rbuf)));
-}
-

@@ -112,9 +112,16 @@
  *                         (TracerPid); not by process listers (probe.c).
  *   file.exec_created     high     a file created executable (mode & 0111,
  *                         so 0700 too) or chmod +x outside the workdir,
- *                         /dev/shm included.  Inside the workdir it is a
- *                         build and is ignored, as are directories the
- *                         target made and device nodes under /dev.
+ *                         /dev/shm included, judged once it is known what
+ *                         became of it (execbits.c): reported when run or
+ *                         at the end; not when a later chmod took the bits
+ *                         away (git's core.filemode probe), nor, if never
+ *                         run, for an owner-only (0700) file created with
+ *                         O_EXCL under a name that is not hidden (a
+ *                         private temporary file) or a git sample hook
+ *                         (.git/hooks/NAME.sample).  Inside the workdir it
+ *                         is a build and is ignored, as are directories
+ *                         the target made and device nodes under /dev.
  * Links: the run's own symlinks and hard links are remembered; a path
  * below a link is judged again at its target (open "cfg/gshadow" with
  * cfg -> /etc reads /etc/gshadow), and a path below a link's target again
@@ -228,7 +235,8 @@ static int file_init(const struct da_host *host, const struct da_cfg *cfg, void 
 	st->deletions = deletions_new();
 	st->seen = da_strset_new(MAX_SEEN);
 	st->listed = calloc(LISTED_SLOTS, sizeof(*st->listed));
-	if (!st->deletions || !st->seen || !st->listed) {
+	st->exec_pending = exec_pending_new();
+	if (!st->deletions || !st->seen || !st->listed || !st->exec_pending) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
@@ -241,6 +249,7 @@ static int file_on_event(void *state, const struct da_event *ev, char *err, size
 	if (ev->kind == DA_EV_PROC_EXEC) {
 		remember_exec(st, ev);
 		check_rm(st, ev);
+		exec_bits_ran(st, ev);
 	} else
 		on_file_event(st, ev);
 	return 0;
@@ -250,6 +259,7 @@ static int file_finish(void *state, char *err, size_t errlen)
 {
 	struct state *st = state;
 	char observation[128];
+	exec_bits_finish(st);
 	report_deletions(st);
 	if (st->dropped)
 		st->host->log(st->host, 1, "file: %zu paths or processes not remembered (limits reached)",
@@ -300,6 +310,7 @@ static void file_destroy(void *state)
 	}
 	free(st->home_user);
 	deletions_free(st->deletions);
+	exec_pending_free(st->exec_pending);
 	free(st->listed);
 	free(st);
 }
@@ -322,7 +333,7 @@ static const struct da_rule_decl file_rules[] = {
 	{"file.sandbox_probe", DA_SEV_LOW,
 	 "a read of a container, virtual machine or tracer mark (/.dockerenv, /proc/1/cgroup, TracerPid)"},
 	{"file.exec_created", DA_SEV_HIGH,
-	 "a file made executable outside the workdir"},
+	 "a file made executable outside the workdir and kept so (not a mode probe or private temp file)"},
 	{0},
 };
 

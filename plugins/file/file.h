@@ -8,7 +8,9 @@
  *               pid -> program table and report() (the one emit site).
  *   classify.c  the policy data and what a path is: sensitive, allowed,
  *               system, another user's home, another process's memory.
- *   access.c    the judgement of reads, writes and executable bits.
+ *   access.c    the judgement of reads and writes.
+ *   execbits.c  executables made outside the workdir, judged by what
+ *               became of them (run, probed and reverted, temporary).
  *   deletion.c  sabotage: many files deleted or rewritten, rm -rf of HOME.
  *   probe.c     sandbox probing: container, VM and tracer marks read.
  *   links.c     paths reached through links the run made, and the event
@@ -94,6 +96,7 @@ struct state {
 	size_t n_sensitive_hits, n_write_hits, n_persistence_hits, n_exec_hits;
 	char first_flagged[200];
 	struct deletions *deletions; /* files deleted or rewritten (deletion.c) */
+	struct exec_pending *exec_pending; /* executables not judged yet (execbits.c) */
 };
 
 /* The built-in sensitive paths and the persistence locations are
@@ -139,7 +142,19 @@ void judge_read(struct state *st, const struct da_event *ev, const char *path);
  * location (reported now or before). */
 bool judge_write(struct state *st, const struct da_event *ev, const char *path,
 		 enum write_action action);
+
+/* ---- execbits.c: file.exec_created, judged by what became of the file */
+struct exec_pending;
+struct exec_pending *exec_pending_new(void);
+void exec_pending_free(struct exec_pending *q);
+/* A create or chmod of path with its mode: remembered when executable
+ * outside the workdir, forgotten when a chmod takes the bits away. */
 void judge_exec_bits(struct state *st, const struct da_event *ev, const char *path);
+void exec_bits_renamed(struct state *st, const char *from, const char *to);
+/* An exec of a remembered file: reported now, as run. */
+void exec_bits_ran(struct state *st, const struct da_event *ev);
+/* The end: what was never run is reported, unless temporary (see execbits.c). */
+void exec_bits_finish(struct state *st);
 
 /* ---- links.c: links the run made, every name of a path, the event dispatch */
 void on_file_event(struct state *st, const struct da_event *ev);

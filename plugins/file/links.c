@@ -252,6 +252,8 @@ void on_file_event(struct state *st, const struct da_event *ev)
 		judge_at(st, ev, path2, true);
 		judge_aliases(st, ev, path2, true);
 		note_deletion(st, ev, path, path2);
+		if (!ev->err)
+			exec_bits_renamed(st, path, path2);
 	} else {
 		note_deletion(st, ev, path, NULL);
 	}

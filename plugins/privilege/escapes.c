@@ -77,6 +77,13 @@ int on_chown(struct privilege *st, const struct da_event *ev)
 {
 	long uid = norm_id(ev->arg[0]), gid = norm_id(ev->arg[1]);
 	const char *sc = name_of(ev, "chown");
+	/* a process that already holds uid 0 (its geteuid() said so: tar
+	 * extracting as root restores the archive's 0:0) gains nothing; a
+	 * setuid bit it sets afterwards is still privilege.setuid_bit */
+	if ((uid == 0 || gid == 0) && root_pid_has(st, (int)ev->pid))
+		return report(st, ev, "privilege.chown_root", DA_SEV_INFO, NULL,
+			      "%s gives %s to root (uid %ld, gid %ld) as root: no privilege gained", sc,
+			      file_of(ev), uid, gid);
 	if (uid == 0 || gid == 0)
 		return report(st, ev, "privilege.chown_root", DA_SEV_HIGH, REC_ESCALATE,
 			      "%s gives %s to root (uid %ld, gid %ld)", sc, file_of(ev), uid, gid);

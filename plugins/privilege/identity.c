@@ -46,6 +46,8 @@ int on_set_id(struct privilege *st, const struct da_event *ev)
 			shown = id;
 	}
 	const char *what = is_gid ? "gid" : "uid";
+	if (!is_gid && shown > 0 && !refused)
+		root_pid_set(st, (int)ev->pid, false); /* it left uid 0 */
 	if (root)
 		return report(st, ev, "privilege.set_id", DA_SEV_HIGH, REC_ESCALATE,
 			      "%s asks for root (%s 0)", sc, what);
@@ -64,8 +66,11 @@ void on_other_syscall(struct privilege *st, const struct da_event *ev)
 	if (!ev->syscall || ev->err != 0 || ev->result < 0)
 		return;
 	if (strcmp(ev->syscall, "getuid") == 0 || strcmp(ev->syscall, "geteuid") == 0 ||
-	    strcmp(ev->syscall, "getuid32") == 0 || strcmp(ev->syscall, "geteuid32") == 0)
+	    strcmp(ev->syscall, "getuid32") == 0 || strcmp(ev->syscall, "geteuid32") == 0) {
 		known_add(&st->uids, (long)ev->result);
+		if (ev->result == 0)
+			root_pid_set(st, (int)ev->pid, true);
+	}
 	else if (strcmp(ev->syscall, "getgid") == 0 || strcmp(ev->syscall, "getegid") == 0 ||
 		 strcmp(ev->syscall, "getgid32") == 0 || strcmp(ev->syscall, "getegid32") == 0)
 		known_add(&st->gids, (long)ev->result);

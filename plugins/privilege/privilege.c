@@ -42,6 +42,10 @@
  *                                 S_ISUID or S_ISGID (mode & 06000).
  *                                 Ignored: the sticky bit, mkdir modes.
  *   privilege.chown_root    high  chown to uid 0 or gid 0.
+ *                           info  the same by a process already holding uid
+ *                                 0 (its getuid()/geteuid() returned 0 and it
+ *                                 set no other uid since: tar run as root
+ *                                 restoring 0:0): nothing gained.
  *                           info  chown to other ids (not an escalation).
  *   privilege.kernel        critical init_module/finit_module/
  *                                 delete_module/kexec_*; high: bpf,
@@ -148,7 +152,7 @@ static const struct da_rule_decl privilege_rules[] = {
 	{"privilege.setuid_bit", DA_SEV_CRITICAL,
 	 "a setuid or setgid bit set on a file"},
 	{"privilege.chown_root", DA_SEV_HIGH,
-	 "chown to uid or gid 0"},
+	 "chown to uid or gid 0 by a process not already root"},
 	{"privilege.kernel", DA_SEV_CRITICAL,
 	 "kernel modules, kexec, bpf, perf, keyrings, io_uring and other kernel surface"},
 	{"privilege.setuid_tool", DA_SEV_HIGH,

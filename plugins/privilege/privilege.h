@@ -25,6 +25,7 @@
 #include "dynaudit/plugin.h"
 
 #define MAX_KNOWN_IDS 8
+#define MAX_ROOT_PIDS 32
 
 struct known_ids {
 	long ids[MAX_KNOWN_IDS];
@@ -34,6 +35,10 @@ struct known_ids {
 struct privilege {
 	const struct da_host *host;
 	struct known_ids uids, gids; /* ids the processes were seen to hold */
+	/* processes getuid()/geteuid() showed holding uid 0, until they set
+	 * another uid (the oldest forgotten when full) */
+	int root_pids[MAX_ROOT_PIDS];
+	size_t n_root_pids;
 	size_t n_by_sev[5];
 	enum da_severity worst;
 	char worst_message[256];     /* the first finding of the worst severity */
@@ -49,6 +54,8 @@ int report(struct privilege *st, const struct da_event *ev, const char *rule,
 long norm_id(int64_t v);
 void known_add(struct known_ids *k, long id);
 bool known_has(const struct known_ids *k, long id);
+void root_pid_set(struct privilege *st, int pid, bool holds_root);
+bool root_pid_has(const struct privilege *st, int pid);
 const char *name_of(const struct da_event *ev, const char *fallback);
 extern const char REC_ESCALATE[];
 extern const char REC_KERNEL[];

@@ -30,6 +30,28 @@ bool known_has(const struct known_ids *k, long id)
 	return false;
 }
 
+void root_pid_set(struct privilege *st, int pid, bool holds_root)
+{
+	size_t n = st->n_root_pids < MAX_ROOT_PIDS ? st->n_root_pids : MAX_ROOT_PIDS;
+	for (size_t i = 0; i < n; i++)
+		if (st->root_pids[i] == pid) {
+			if (!holds_root)
+				st->root_pids[i] = 0; /* pid 0 is never an event's */
+			return;
+		}
+	if (holds_root)
+		st->root_pids[st->n_root_pids++ % MAX_ROOT_PIDS] = pid;
+}
+
+bool root_pid_has(const struct privilege *st, int pid)
+{
+	size_t n = st->n_root_pids < MAX_ROOT_PIDS ? st->n_root_pids : MAX_ROOT_PIDS;
+	for (size_t i = 0; i < n; i++)
+		if (pid != 0 && st->root_pids[i] == pid)
+			return true;
+	return false;
+}
+
 /* " (failed: EPERM)" or " (succeeded)" — attempts count either way. */
 static void outcome(const struct da_event *ev, char *buf, size_t len)
 {

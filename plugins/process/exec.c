@@ -94,7 +94,11 @@ bool in_writable_place(const struct state *st, const char *path)
 		return false;
 	if (da_path_in_temp(path) || da_path_under(path, run->tmpdir))
 		return true;
-	if (da_path_under(path, run->home) && !da_path_under(path, run->workdir))
+	/* Live, HOME is the sandbox's fresh one: what lies there came from
+	 * the run.  A replayed log was recorded in the user's own HOME, where
+	 * pyenv, nvm and ~/.local/bin keep the tools the user installed: only
+	 * what the log shows the run writing there counts (created_has). */
+	if (run->live && da_path_under(path, run->home) && !da_path_under(path, run->workdir))
 		return true;
 	return created_has(st, path);
 }
@@ -365,7 +369,12 @@ static void judge_exec(struct state *st, const struct da_event *ev_in)
 	/* a link the target made is judged by the file it leads to */
 	const char *real = link_resolve(st, ev->path);
 	bool via_link = real && ev->path && real != ev->path;
-	bool writable = via_link ? in_writable_place(st, real) || in_writable_place(st, ev->path)
+	/* a link the run made in HOME is something it wrote there, in a
+	 * replay too (where HOME's own files are the user's: in_writable_place) */
+	bool link_in_home = via_link && da_path_under(ev->path, st->host->run->home) &&
+			    !da_path_under(ev->path, st->host->run->workdir);
+	bool writable = via_link ? in_writable_place(st, real) || in_writable_place(st, ev->path) ||
+					   link_in_home
 				 : in_writable_place(st, ev->path);
 	if (via_link && in_system_dir(real) && !created_has(st, real))
 		writable = false; /* .venv/bin/python -> /usr/bin/python3.11 */

@@ -15,8 +15,10 @@
  *   process.memfd_exec    critical  exec of an in-memory file (memfd, or an
  *                         fd path like /proc/self/fd/N): fileless malware.
  *   process.exec_writable high      exec of a file in /tmp, /dev/shm,
- *                         /var/tmp, HOME outside the workdir, or of any file
- *                         the target created or changed during the run.
+ *                         /var/tmp, HOME outside the workdir (live only: a
+ *                         replayed log's HOME is the user's own, holding
+ *                         the tools they installed), or of any file the
+ *                         target created or changed during the run.
  *                         A symlink the target made is judged by the file
  *                         it leads to: nothing for a venv's bin/python ->
  *                         /usr/bin/python3; medium ("possibly a link") when

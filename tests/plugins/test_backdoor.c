@@ -374,9 +374,22 @@ Test(backdoor, fileless_exec_of_a_memfd)
 	harness_free(h);
 }
 
-Test(backdoor, library_from_home_and_exec_from_tmp_are_high)
+/* A replayed log's HOME is the user's own (anaconda, pyenv, nvm): the
+ * libraries installed there are not "writable-dir" code; /tmp's still are. */
+Test(backdoor, library_from_the_users_home_in_a_replay_is_theirs)
 {
 	struct harness *h = harness_new("backdoor", NULL, NULL);
+	mmap_exec(h, 100, 1.0, "/home/auditor/.pyenv/versions/3.11.7/lib/python3.11/lib-dynload/_json.so");
+	cr_assert_eq(harness_count(h, "backdoor.writable_library"), 0);
+	mmap_exec(h, 100, 1.1, "/tmp/libhook.so");
+	cr_assert_eq(harness_max_severity(h, "backdoor.writable_library"), DA_SEV_HIGH);
+	harness_free(h);
+}
+
+Test(backdoor, library_from_home_and_exec_from_tmp_are_high)
+{
+	/* live: the sandbox's fresh HOME holds only what the run put there */
+	struct harness *h = harness_new_live("backdoor", NULL);
 	mmap_exec(h, 100, 1.0, "/home/auditor/.local/lib/libhook.so");
 	cr_assert_eq(harness_max_severity(h, "backdoor.writable_library"), DA_SEV_HIGH);
 	exec_prog(h, 100, 1.2, "/tmp/runme", "pipe", "pipe", NULL);

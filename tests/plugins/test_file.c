@@ -905,3 +905,67 @@ Test(file, rm_of_home_or_root)
 		harness_free(h);
 	}
 }
+
+/* An open that creates path exclusively (O_EXCL), as mkstemp and git do. */
+static void publish_create_excl(struct harness *h, int pid, const char *path, int mode)
+{
+	struct da_event ev = ev_make(DA_EV_FILE_OPEN, pid, 1.0);
+	ev.syscall = "openat";
+	ev.path = path;
+	ev.raw_path = path;
+	ev.access = WR;
+	ev.flags = 0100 | 0200 | 02; /* O_CREAT|O_EXCL|O_RDWR */
+	ev.mode = mode;
+	ev.fd = 3;
+	ev.result = 3;
+	ev.text = "openat(AT_FDCWD, \"...\", O_RDWR|O_CREAT|O_EXCL, 0700) = 3";
+	cr_assert_eq(harness_publish(h, &ev), 0);
+}
+
+/* file.exec_created waits to see what becomes of the file: git's
+ * core.filemode probe (chmod +x and back), a private 0700 temp file and
+ * git's sample hooks are no executables; the same files run are. */
+Test(file, exec_bits_probe_and_temp_files_are_not_executables)
+{
+	struct harness *h = harness_new("file", NULL, NULL);
+	publish_open(h, 100, "/tmp/x/.git/config", WR, 0666);
+	publish_path(h, DA_EV_FILE_CHMOD, 100, "/tmp/x/.git/config", NULL, 0100744);
+	publish_path(h, DA_EV_FILE_CHMOD, 100, "/tmp/x/.git/config", NULL, 0100644);
+	publish_create_excl(h, 100, "/clamavtmp/clamav-40a2.tmp", 0700);
+	publish_create_excl(h, 100, "/tmp/x/.git/hooks/pre-push.sample", 0777);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "file.exec_created"), 0);
+	harness_free(h);
+
+	/* the same temp file run: a dropped program */
+	h = harness_new("file", NULL, NULL);
+	publish_create_excl(h, 100, "/clamavtmp/clamav-40a2.tmp", 0700);
+	static const char *const argv[] = {"/clamavtmp/clamav-40a2.tmp", NULL};
+	publish_exec(h, 101, "/clamavtmp/clamav-40a2.tmp", argv);
+	const struct harness_finding *f = harness_get(h, "file.exec_created");
+	cr_assert_not_null(f, "reported at the exec, before the end");
+	cr_expect_eq(f->severity, DA_SEV_HIGH);
+	cr_expect(strstr(f->message, "runs it"), "%s", f->message);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "file.exec_created"), 1);
+	harness_free(h);
+
+	/* +x, -x, +x again is kept executable; a temp file renamed to a
+	 * hidden name, and a sample hook that is run, are droppers */
+	h = harness_new("file", NULL, NULL);
+	publish_open(h, 100, "/tmp/tool", WR, 0644);
+	publish_path(h, DA_EV_FILE_CHMOD, 100, "/tmp/tool", NULL, 0755);
+	publish_path(h, DA_EV_FILE_CHMOD, 100, "/tmp/tool", NULL, 0644);
+	publish_path(h, DA_EV_FILE_CHMOD, 100, "/tmp/tool", NULL, 0755);
+	publish_create_excl(h, 100, "/tmp/tmpab12", 0700);
+	publish_path(h, DA_EV_FILE_RENAME, 100, "/tmp/tmpab12", "/tmp/.cache-x", 0);
+	publish_create_excl(h, 100, "/tmp/r/.git/hooks/x.sample", 0777);
+	static const char *const hook[] = {"/tmp/r/.git/hooks/x.sample", NULL};
+	publish_exec(h, 102, "/tmp/r/.git/hooks/x.sample", hook);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "file.exec_created"), 3);
+	cr_expect(message_has(h, "file.exec_created", "/tmp/tool"));
+	cr_expect(message_has(h, "file.exec_created", "/tmp/.cache-x"));
+	cr_expect(message_has(h, "file.exec_created", "x.sample"));
+	harness_free(h);
+}

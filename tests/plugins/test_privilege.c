@@ -334,6 +334,51 @@ Test(privilege, chown_to_root_high_other_info)
 	harness_free(h);
 }
 
+/* tar extracting as root restores the archive's 0:0: a process that holds
+ * uid 0 gains nothing by it; another process, or the same one after it set
+ * another uid, still escalates; a setuid bit stays critical either way. */
+Test(privilege, chown_to_root_by_root_is_info)
+{
+	struct harness *h = harness_new("privilege", NULL, NULL);
+	publish_getuid(h, 0); /* pid 100 */
+	struct da_event ev = ev_make(DA_EV_FILE_CHOWN, 100, 1.0);
+	ev.syscall = "fchown";
+	ev.path = "/root/out/a.txt";
+	ev.arg[0] = 0;
+	ev.arg[1] = 0;
+	ev.text = "fchown(5, 0, 0) = 0";
+	publish(h, &ev);
+	const struct harness_finding *f = harness_get(h, "privilege.chown_root");
+	cr_assert_not_null(f);
+	cr_expect_eq(f->severity, DA_SEV_INFO);
+	cr_expect(strstr(f->message, "as root"), "%s", f->message);
+	struct da_event mode = ev_make(DA_EV_FILE_CHMOD, 100, 1.1);
+	mode.syscall = "fchmod";
+	mode.path = "/root/out/a.txt";
+	mode.mode = 04755;
+	mode.text = "fchmod(5, 04755) = 0";
+	publish(h, &mode);
+	cr_expect_eq(harness_max_severity(h, "privilege.setuid_bit"), DA_SEV_CRITICAL);
+	/* another process, never seen holding uid 0 */
+	ev.pid = 101;
+	publish(h, &ev);
+	cr_expect_eq(harness_max_severity(h, "privilege.chown_root"), DA_SEV_HIGH);
+	harness_free(h);
+
+	/* root that dropped to uid 1000 first gains by a chown to 0 again */
+	h = harness_new("privilege", NULL, NULL);
+	publish_getuid(h, 0);
+	struct da_event drop = ev_make(DA_EV_PRIV_ID, 100, 0.5);
+	drop.syscall = "setuid";
+	drop.arg[0] = 1000;
+	drop.text = "setuid(1000) = 0";
+	publish(h, &drop);
+	ev.pid = 100;
+	publish(h, &ev);
+	cr_expect_eq(harness_max_severity(h, "privilege.chown_root"), DA_SEV_HIGH);
+	harness_free(h);
+}
+
 Test(privilege, exec_of_setuid_tools_is_high)
 {
 	struct harness *h = harness_new("privilege", NULL, NULL);

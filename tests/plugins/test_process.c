@@ -289,9 +289,26 @@ Test(process, exec_from_writable_places)
 	cr_expect_eq(harness_max_severity(h, "process.exec_writable"), DA_SEV_HIGH);
 	harness_free(h);
 
-	/* HOME outside the workdir */
-	h = harness_new("process", NULL, NULL);
+	/* HOME outside the workdir: live, the sandbox's fresh HOME holds
+	 * only what the run put there */
+	h = harness_new_live("process", NULL);
 	static const char *const dot[] = {"/home/auditor/.cache/x", NULL};
+	publish_exec(h, 103, 1.5, "/home/auditor/.cache/x", dot, NULL, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.exec_writable"), DA_SEV_HIGH);
+	harness_free(h);
+
+	/* a replayed log's HOME is the user's own: ~/.local/bin and pyenv
+	 * hold the tools they installed; one the run wrote is still dropped */
+	h = harness_new("process", NULL, NULL);
+	static const char *const tool[] = {"/home/auditor/.local/bin/tool", NULL};
+	publish_exec(h, 104, 1.5, "/home/auditor/.local/bin/tool", tool, NULL, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "process.exec_writable"), 0);
+	harness_free(h);
+	h = harness_new("process", NULL, NULL);
+	publish_open(h, 100, 1.0, "/home/auditor/.cache/x", O_WRONLY | O_CREAT | O_TRUNC,
+		     DA_ACC_WRITE | DA_ACC_CREATE | DA_ACC_TRUNC, 0755, NULL);
 	publish_exec(h, 103, 1.5, "/home/auditor/.cache/x", dot, NULL, 0);
 	harness_finish(h);
 	cr_expect_eq(harness_max_severity(h, "process.exec_writable"), DA_SEV_HIGH);
