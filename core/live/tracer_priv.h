@@ -117,6 +117,7 @@ struct tproc {
 	unsigned cuts;              /* its sleeps and timers cut by skip_sleeps */
 	pid_t cut_tid;              /* the thread of its last cut timed wait, 0 none */
 	double cut_end;             /* CLOCK_MONOTONIC s that wait would have ended */
+	unsigned clones_failed;     /* plain clones that failed (tracer_dec_proc.c folds them) */
 };
 
 /* An fd described while its process was still stopped (tracer_prefetch_fds):
