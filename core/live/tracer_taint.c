@@ -152,6 +152,18 @@ static int received_argv(const struct tracer *t, const struct tracee *th, const 
 	return 0;
 }
 
+bool tracer_taint_holds(const struct tracer *t, int ns_pid, const void *bytes, size_t n)
+{
+	double now = mono_s();
+	for (int k = 0; t->taint && k < TAINT_SLOTS; k++) {
+		const struct taint_slot *s = &t->taint->slot[k];
+		if (s->ns_pid && now - s->mono <= TAINT_RECENT_S && s->len >= n &&
+		    in_tree(t, ns_pid, s->ns_pid) && memmem(s->data, s->len, bytes, n))
+			return true;
+	}
+	return false;
+}
+
 /* fd 0 a file read past its start? */
 static bool read_stdin(const struct tracee *th)
 {

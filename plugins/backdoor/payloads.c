@@ -128,8 +128,36 @@ static bool is_known_extractor(const char *base)
 	return false;
 }
 
+/* Anonymous memory made executable holding bytes the tracer found in what
+ * the process received on a socket (arg[2] 1) or in a temp file it read
+ * back (arg[2] 2, path2): a stager.  A JIT's anonymous code carries
+ * neither, so the mapping alone is not judged. */
+static bool check_anon_code(struct backdoor *st, const struct da_event *ev)
+{
+	if (ev->path || ev->fd_desc || (ev->arg[2] != 1 && ev->arg[2] != 2) || ev->phase)
+		return false;
+	struct proc *p = proc_find(st, ev->pid);
+	const char *who = p && p->exe[0] ? p->exe : "the program";
+	char msg[768];
+	if (ev->arg[2] == 1)
+		snprintf(msg, sizeof(msg),
+			 "dropped payload: %s runs code it received from a network connection (anonymous memory made executable with %s)",
+			 who, ev->detail ? ev->detail : "mprotect");
+	else
+		snprintf(msg, sizeof(msg),
+			 "dropped payload: %s runs code read back from %s, a file it wrote (anonymous memory made executable with %s)",
+			 who, ev->path2 ? ev->path2 : "a temp file", ev->detail ? ev->detail : "mprotect");
+	const char *evidence[1] = {ev->text};
+	emit(st, "backdoor.dropped_payload", DA_SEV_CRITICAL,
+	     ev->arg[2] == 1 ? "Received code executed" : "Dropped code executed", msg, ev->pid, ev->time_s,
+	     evidence, 1, "Find where the program copies data into memory and executes it; that is a stager");
+	return true;
+}
+
 void on_mmap_exec(struct backdoor *st, const struct da_event *ev)
 {
+	if (check_anon_code(st, ev))
+		return;
 	const char *path = ev->path ? ev->path : ev->fd_desc;
 	if (!path)
 		return;
