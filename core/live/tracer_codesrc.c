@@ -27,7 +27,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "dynaudit/event.h"
@@ -48,13 +47,6 @@ struct codesrc {
 	struct codesrc_open open[CODESRC_FILES];
 	unsigned next;
 };
-
-static double mono_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static bool in_temp(const char *p)
 {
@@ -77,19 +69,8 @@ void tracer_codesrc_note_open(struct tracer *t, const struct da_event *ev)
 	if (!o)
 		o = &t->codesrc->open[t->codesrc->next++ % CODESRC_FILES];
 	o->ns_pid = ev->pid;
-	o->mono = mono_s();
+	o->mono = tracer_mono_s();
 	snprintf(o->path, sizeof o->path, "%s", ev->path);
-}
-
-/* Is pid the same as, or a descendant of, anc (namespace pids)? */
-static bool in_tree(const struct tracer *t, int pid, int anc)
-{
-	for (int depth = 0; pid > 0 && depth < 64; depth++) {
-		if (pid == anc)
-			return true;
-		pid = procstate_ppid(t->ps, pid);
-	}
-	return false;
 }
 
 /* Does the file (the tracee's view of path) hold probe? */
@@ -128,10 +109,10 @@ int tracer_codesrc_exec_memory(struct tracer *t, const struct tracee *th, uint64
 		return 0;
 	if (tracer_taint_holds(t, th->proc->ns_pid, probe, (size_t)got))
 		return CODESRC_RECEIVED;
-	double now = mono_s();
+	double now = tracer_mono_s();
 	for (int i = 0; t->codesrc && i < CODESRC_FILES; i++) {
 		const struct codesrc_open *o = &t->codesrc->open[i];
-		if (!o->ns_pid || now - o->mono > CODESRC_RECENT_S || !in_tree(t, th->proc->ns_pid, o->ns_pid))
+		if (!o->ns_pid || now - o->mono > CODESRC_RECENT_S || !tracer_in_tree(t, th->proc->ns_pid, o->ns_pid))
 			continue;
 		if (file_holds(th, o->path, probe, (size_t)got)) {
 			snprintf(path, pathlen, "%s", o->path);

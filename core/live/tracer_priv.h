@@ -238,6 +238,9 @@ struct da_event;
 void tracer_taint_exec(struct tracer *t, const struct tracee *th, const struct sc_call *c,
 		       struct da_event *ev);
 void tracer_taint_free(struct tracer *t);
+/* CLOCK_MONOTONIC seconds; is pid anc or a descendant (namespace pids)? */
+double tracer_mono_s(void);
+bool tracer_in_tree(const struct tracer *t, int pid, int anc);
 /* Did the process tree of ns_pid receive these bytes (in one recv)? */
 bool tracer_taint_holds(const struct tracer *t, int ns_pid, const void *bytes, size_t n);
 
