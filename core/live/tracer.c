@@ -438,6 +438,7 @@ void tracer_free(struct tracer *t)
 	if (!t)
 		return;
 	tracer_taint_free(t);
+	tracer_codesrc_free(t);
 	if (t->threads) {
 		for (size_t i = 0; i < t->threads->cap; i++)
 			if (t->threads->keys[i]) {

@@ -7,6 +7,7 @@
 #include "live/tracer_dec.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <stdio.h>
 
 #include "common/syscall_shapes.h"
@@ -290,16 +291,30 @@ const struct sc_family sc_fam_symlinkat = { "symlinkat", symlinkat_build, NULL, 
 
 /* ---- mmap/mprotect with PROT_EXEC ------------------------------------- */
 
+/* Anonymous memory made executable: published with where its code came
+ * from (arg[2], path2: tracer_codesrc.c); an anonymous mmap only then (a
+ * JIT's fresh code cache is zeros). */
+static int anon_exec_source(struct sc_ctx *x)
+{
+	int src = tracer_codesrc_exec_memory(x->t, x->th, x->a[0], x->a[1], x->path2, sizeof(x->path2));
+	x->ev.arg[2] = src;
+	if (src == CODESRC_FILE)
+		x->ev.path2 = x->path2;
+	return src;
+}
+
 static bool mmap_build(struct sc_ctx *x)
 {
 	bool mm = x->row->id == SC_MMAP;
 	x->ev.flags = (int64_t)x->a[2];
 	x->ev.detail = mm ? "mmap" : "mprotect";
-	if (!mm)
+	if (!mm) {
+		anon_exec_source(x);
 		return true;
+	}
 	x->ev.fd = (int32_t)x->a[4];
-	if (x->ev.fd < 0)
-		return false; /* anonymous executable memory: not a file mapping */
+	if (x->ev.fd < 0) /* anonymous executable memory: not a file mapping */
+		return (x->a[3] & MAP_FIXED) && anon_exec_source(x) != 0;
 	x->ev.fd_desc = tracer_fd_describe(x->t, x->th, x->ev.fd, x->desc, sizeof(x->desc));
 	x->ev.path = x->ev.fd_desc;
 	return true;

@@ -86,7 +86,10 @@ static void exec_text(struct sc_ctx *x)
 
 const struct sc_family sc_fam_exec = { "exec", exec_build, NULL, exec_text, NULL };
 
-/* ---- clone/clone3 (only denied or namespace-creating ones stop) --------- */
+/* ---- clone/clone3: namespace flags, CLONE_UNTRACED, denials, failures ----- */
+
+#define CLONE_FAILED_FIRST 16   /* failed clones of a process published one by one */
+#define CLONE_FAILED_EVERY 1024 /* then one in this many */
 
 static bool clone_build(struct sc_ctx *x)
 {
@@ -110,7 +113,20 @@ static bool clone_build(struct sc_ctx *x)
 		ev->target_pid = x->ok ? (int32_t)x->c->ret : 0;
 		return true;
 	}
-	ev->target_pid = x->ok ? (int32_t)x->c->ret : -1;
+	/* A plain clone that worked is the fork event's (PTRACE_EVENT_FORK/
+	 * CLONE, tracer.c); only its failure is new here: EAGAIN at the task
+	 * limit is how a fork bomb meets a limit below max_processes. */
+	if (x->ok || !x->c->has_result)
+		return false;
+	/* A fork loop retries its failures without end (100k a second): the
+	 * first few are the evidence, then one in CLONE_FAILED_EVERY.  Not
+	 * the denials (clone3's ENOSYS, before every glibc clone): published
+	 * as they were. */
+	struct tproc *p = x->th->proc;
+	if (p && !x->c->deny_errno && ++p->clones_failed > CLONE_FAILED_FIRST &&
+	    p->clones_failed % CLONE_FAILED_EVERY)
+		return false;
+	ev->target_pid = -1;
 	ev->detail = shape_clone_detail((uint64_t)ev->flags);
 	return true;
 }

@@ -117,6 +117,7 @@ void tracer_event_origin(const struct tracer *t, const struct tracee *th, struct
 
 void tracer_event_send(struct tracer *t, struct da_event *ev)
 {
+	tracer_codesrc_note_open(t, ev); /* a temp file read back may hold code */
 	if (t->opt.bus)
 		bus_publish(t->opt.bus, ev);
 }

@@ -107,8 +107,13 @@ static int add_rules(struct tracer *t, scmp_filter_ctx ctx, const struct sc_row 
 
 	switch (row->id) {
 	case SC_CLONE:
-		/* fork/clone are seen through PTRACE_EVENT_FORK/CLONE without a
-		 * seccomp stop; stop only when the flags matter. */
+		/* A fork or thread that is created is seen through
+		 * PTRACE_EVENT_FORK/CLONE; one that fails (EAGAIN at the task
+		 * limit: a fork bomb) only at the syscall's exit, so every clone
+		 * stops when forks are subscribed.  Without them, stop only when
+		 * the flags matter. */
+		if (wanted(t, DA_EV_PROC_FORK))
+			return seccomp_rule_add(ctx, act, nr, 0);
 		if (deny)
 			rc = seccomp_rule_add(ctx, act, nr, 1,
 					      SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_UNTRACED, CLONE_UNTRACED));

@@ -118,6 +118,7 @@ struct tproc {
 	unsigned cuts;              /* its sleeps and timers cut by skip_sleeps */
 	pid_t cut_tid;              /* the thread of its last cut timed wait, 0 none */
 	double cut_end;             /* CLOCK_MONOTONIC s that wait would have ended */
+	unsigned clones_failed;     /* plain clones that failed (tracer_dec_proc.c folds them) */
 };
 
 /* An fd described while its process was still stopped (tracer_prefetch_fds):
@@ -145,6 +146,7 @@ struct oracle_entry {
 
 struct ptr_map;   /* tiny int -> pointer hash (tracer.c) */
 struct taint;     /* what processes received (tracer_taint.c) */
+struct codesrc;   /* temp files read back (tracer_codesrc.c) */
 
 struct tracer {
 	struct tracer_options opt;
@@ -176,6 +178,7 @@ struct tracer {
 	int n_pre;
 	int oracle_root;            /* /proc/PID/root of the sandbox, -1 until needed */
 	struct taint *taint;        /* received bytes, NULL until some came */
+	struct codesrc *codesrc;    /* temp files opened for reading, NULL until one was */
 	struct oracle_entry oracle_cache[TRACER_ORACLE_SLOTS];
 	size_t oracle_cached;
 	pid_t init_pid;
@@ -236,6 +239,20 @@ struct da_event;
 void tracer_taint_exec(struct tracer *t, const struct tracee *th, const struct sc_call *c,
 		       struct da_event *ev);
 void tracer_taint_free(struct tracer *t);
+/* CLOCK_MONOTONIC seconds; is pid anc or a descendant (namespace pids)? */
+double tracer_mono_s(void);
+bool tracer_in_tree(const struct tracer *t, int pid, int anc);
+/* Did the process tree of ns_pid receive these bytes (in one recv)? */
+bool tracer_taint_holds(const struct tracer *t, int ns_pid, const void *bytes, size_t n);
+
+/* tracer_codesrc.c — the code in anonymous executable memory: received
+ * (CODESRC_RECEIVED) or read back from a temp file (CODESRC_FILE: its path
+ * in path), 0 neither.  note_open remembers a published read-only open. */
+enum { CODESRC_RECEIVED = 1, CODESRC_FILE = 2 };
+void tracer_codesrc_note_open(struct tracer *t, const struct da_event *ev);
+int tracer_codesrc_exec_memory(struct tracer *t, const struct tracee *th, uint64_t addr, uint64_t len,
+			       char *path, size_t pathlen);
+void tracer_codesrc_free(struct tracer *t);
 
 /* tracer_oracle.c — the outcome of a notified read-only open of path
  * (absolute, sandbox view): 0 readable, an errno the open would fail

@@ -24,8 +24,9 @@ const struct sc_row tracer_syscall_table[] = {
 	ROW(execve, SC_EXECVE, DA_EV_PROC_EXEC, exec),
 	ROW(execveat, SC_EXECVEAT, DA_EV_PROC_EXEC, exec),
 	/* fork/vfork/clone are seen through PTRACE_EVENT_FORK/VFORK/CLONE;
-	 * clone is stopped on only for CLONE_UNTRACED and namespace flags
-	 * (an argument filter in tracer_filter.c), clone3 for its denial. */
+	 * clone also stops for its result (a failed fork has no event), or,
+	 * without fork events subscribed, only for CLONE_UNTRACED and
+	 * namespace flags (tracer_filter.c); clone3 for its denial. */
 	COND(clone, SC_CLONE, DA_EV_PROC_FORK, clone),
 	{ "clone3", SC_CLONE3, DA_EV_PROC_FORK, SC_DENY_ENOSYS, &sc_fam_clone },
 	ROW(kill, SC_KILL, DA_EV_PROC_SIGNAL, signal),

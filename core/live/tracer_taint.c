@@ -51,7 +51,7 @@ struct taint {
 	unsigned next;
 };
 
-static double mono_s(void)
+double tracer_mono_s(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -116,11 +116,11 @@ void tracer_taint_recv(struct tracer *t, struct tracee *th, struct sc_call *c)
 	s->len += (size_t)got;
 	s->ns_pid = th->proc->ns_pid;
 	s->fd = (int)c->args[0];
-	s->mono = mono_s();
+	s->mono = tracer_mono_s();
 }
 
 /* Is pid the same as, or a descendant of, anc (namespace pids)? */
-static bool in_tree(const struct tracer *t, int pid, int anc)
+bool tracer_in_tree(const struct tracer *t, int pid, int anc)
 {
 	for (int depth = 0; pid > 0 && depth < 64; depth++) {
 		if (pid == anc)
@@ -134,7 +134,7 @@ static int received_argv(const struct tracer *t, const struct tracee *th, const 
 {
 	if (!t->taint || !th->proc || !c->argv)
 		return 0;
-	double now = mono_s();
+	double now = tracer_mono_s();
 	for (int i = 1; i < c->argc && i < TRACER_ARGV_MAX; i++) { /* argv[0]: a name, not data */
 		const char *a = c->argv[i];
 		size_t al = a ? strlen(a) : 0;
@@ -143,13 +143,25 @@ static int received_argv(const struct tracer *t, const struct tracee *th, const 
 		for (int k = 0; k < TAINT_SLOTS; k++) {
 			const struct taint_slot *s = &t->taint->slot[k];
 			if (!s->ns_pid || now - s->mono > TAINT_RECENT_S || s->len < al ||
-			    !in_tree(t, th->proc->ns_pid, s->ns_pid))
+			    !tracer_in_tree(t, th->proc->ns_pid, s->ns_pid))
 				continue;
 			if (memmem(s->data, s->len, a, al))
 				return i + 1;
 		}
 	}
 	return 0;
+}
+
+bool tracer_taint_holds(const struct tracer *t, int ns_pid, const void *bytes, size_t n)
+{
+	double now = tracer_mono_s();
+	for (int k = 0; t->taint && k < TAINT_SLOTS; k++) {
+		const struct taint_slot *s = &t->taint->slot[k];
+		if (s->ns_pid && now - s->mono <= TAINT_RECENT_S && s->len >= n &&
+		    tracer_in_tree(t, ns_pid, s->ns_pid) && memmem(s->data, s->len, bytes, n))
+			return true;
+	}
+	return false;
 }
 
 /* fd 0 a file read past its start? */

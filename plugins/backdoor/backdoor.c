@@ -37,8 +37,12 @@
  *        of python, perl, ruby, php, lua, node, sh, bash, dash ...; not with
  *        -c/-e/-m) or the program argument of the dynamic loader
  *        (ld-linux-x86-64.so.2 FILE); high: an interpreter reading source
- *        code it dropped there (an import from /tmp); exec of a memfd or /proc/PID/fd/N
- *        (fileless); PROT_EXEC mapping of a memfd.
+ *        code it dropped there (an import from /tmp), or any runtime reading
+ *        back compiled code (.class, .jar) it dropped in a temp directory (a
+ *        JVM's URLClassLoader); exec of a memfd or /proc/PID/fd/N
+ *        (fileless); PROT_EXEC mapping of a memfd; anonymous memory made
+ *        executable holding bytes received on a socket or read back from a
+ *        temp file (the tracer compares them: a stager, not a JIT).
  *        high: exec of a program under /tmp, /var/tmp or /dev/shm whose
  *        writing was not seen (directly or through the loader); the loader
  *        running a workdir file, or a PROT_EXEC mapping of a workdir *.so,
@@ -273,7 +277,7 @@ static const struct da_rule_decl backdoor_rules[] = {
 	{"backdoor.bind_shell", DA_SEV_CRITICAL,
 	 "a shell or interpreter whose stdio is an accepted connection"},
 	{"backdoor.dropped_payload", DA_SEV_CRITICAL,
-	 "a file the run wrote, then executed, mapped executable or run as a script"},
+	 "a file the run wrote, then executed, mapped executable, loaded as code or run as a script; received or dropped bytes made executable"},
 	{"backdoor.persistence", DA_SEV_HIGH,
 	 "crontab, at, batch or systemctl enable: persistence no file write shows"},
 	{"backdoor.exfiltration", DA_SEV_CRITICAL,

