@@ -1,4 +1,5 @@
 #!/bin/sh
+# e2e: alone
 # A fork bomb that meets the task limit before max_processes (issue 13
 # §1: PASS 100 as an ordinary user, whose RLIMIT_NPROC counts the uid's
 # other processes too).  Its failed forks have no fork event: the tracer
