@@ -172,10 +172,11 @@ static void check_honeytoken(struct backdoor *st, const struct da_event *ev)
 		snprintf(sent, sizeof(sent), "data sent: %.280s%s", ev->detail,
 			 strlen(ev->detail) > 280 ? "..." : "");
 	const char *evidence[2] = {ev->text ? ev->text : ev->detail, sent[0] ? sent : NULL};
-	emit(st, "backdoor.honeytoken", DA_SEV_CRITICAL, "Credential exfiltration", msg, ev->pid,
+	emit(st, "backdoor.honeytoken", DA_SEV_CRITICAL, "Credential exfiltration", ev->pid,
 	     ev->time_s, evidence, 2,
 	     "Find the code that collects credentials and sends them out; the value was a decoy, but a real "
-	     "key in its place would have left.");
+	     "key in its place would have left.",
+	     "%s", msg);
 }
 
 static int backdoor_on_event(void *state, const struct da_event *ev, char *err, size_t errlen)

@@ -174,10 +174,8 @@ static int ci_finish(void *state, char *err, size_t errlen)
 	const struct da_host *host = st->host;
 	report_modifications(st);
 	if (st->output_dropped > 0) {
-		char msg[128];
-		snprintf(msg, sizeof(msg), "%zu more error lines in the output were not listed",
-			 st->output_dropped);
-		emit(st, "code_integrity.error_output", DA_SEV_INFO, msg, 0, -1, NULL, 0, NULL);
+		emit(st, "code_integrity.error_output", DA_SEV_INFO, 0, -1, NULL, 0, NULL,
+		     "%zu more error lines in the output were not listed", st->output_dropped);
 	}
 	if (st->paths_dropped > 0)
 		host->log(host, 1, "code_integrity: %zu workdir files not tracked (table full)",

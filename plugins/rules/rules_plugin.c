@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dynaudit/detector.h"
 #include "rules.h"
 
 #define RULES_CATEGORY "rules"
@@ -145,21 +146,13 @@ static int rules_init(const struct da_host *host, const struct da_cfg *cfg, void
 static void fire(struct rules_state *st, struct rrule *r, const char *const *evidence, size_t n_ev)
 {
 	const struct da_event *ev = st->ctx.ev;
-	struct da_finding f = {
-		.struct_size = sizeof(f),
-		.rule = r->id,
-		.severity = r->severity,
-		.message = rules_render(&r->message, &st->ctx, st->msg, sizeof(st->msg)),
-		.pid = ev->pid,
-		.time_s = ev->time_s,
-		.evidence = evidence,
-		.n_evidence = n_ev,
-		.recommendation = r->recommendation,
-	};
+	/* the message is a template (rules_render), not a printf format */
+	const char *msg = rules_render(&r->message, &st->ctx, st->msg, sizeof(st->msg));
 	r->fired++;
 	st->fired++;
 	st->n_by_sev[r->severity]++;
-	(void)st->host->emit(st->host, &f);
+	(void)da_emit_finding(st->host, r->id, r->severity, msg, ev->pid, ev->time_s, evidence, n_ev,
+			      r->recommendation);
 }
 
 static void fire_sequence(void *arg, struct rrule *r, const char *const *evidence, size_t n)
