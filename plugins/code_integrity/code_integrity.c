@@ -94,12 +94,7 @@
 static int ci_init(const struct da_host *host, const struct da_cfg *cfg, void **state, char *err,
 		   size_t errlen)
 {
-	const char *key = host->cfg_key_at(host, cfg, 0);
-	if (key) {
-		snprintf(err, errlen, "%s: %s: unknown option (code_integrity takes no options)",
-			 host->cfg_where(host, cfg, key), key);
-		return -EINVAL;
-	}
+	/* any key is refused by the core before init (.options = da_no_options) */
 	struct code_integrity *st = calloc(1, sizeof(*st));
 	if (st)
 		st->slots = calloc(PATH_SLOTS, sizeof(*st->slots));

@@ -35,6 +35,7 @@
 
 #include "dynaudit/detector.h"
 #include "dynaudit/event.h"
+#include "dynaudit/options.h"
 #include "dynaudit/pathclass.h"
 #include "dynaudit/plugin.h"
 #include "dynaudit/progclass.h"

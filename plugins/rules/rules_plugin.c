@@ -74,14 +74,8 @@ static bool host_has_unsubscribe(const struct da_host *host)
 static int rules_init(const struct da_host *host, const struct da_cfg *cfg, void **state,
 		      char *err, size_t errlen)
 {
-	for (size_t i = 0; host->cfg_key_at(host, cfg, i); i++) {
-		const char *key = host->cfg_key_at(host, cfg, i);
-		if (strcmp(key, "files") != 0) {
-			snprintf(err, errlen, "%s: %s: unknown option (rules takes files)",
-				 host->cfg_where(host, cfg, key), key);
-			return -EINVAL;
-		}
-	}
+	/* unknown keys and wrong types: refused by the core before init
+	 * (rules_options below) */
 	const char *const *files = NULL;
 	size_t n = host->cfg_list(host, cfg, "files", &files);
 	if (n == 0) {
