@@ -91,8 +91,9 @@ static const struct plugin_instance *prefix_owner(const struct plugin_instance *
 {
 	for (size_t a = 0; a < n; a++) {
 		const struct da_plugin *d = p[a].lp.desc;
+		const char *category = p[a].lp.decl.category_id;
 		if ((strlen(d->name) == len && strncmp(d->name, id, len) == 0) ||
-		    (strlen(d->category_id) == len && strncmp(d->category_id, id, len) == 0))
+		    (strlen(category) == len && strncmp(category, id, len) == 0))
 			return &p[a];
 	}
 	return NULL;
