@@ -241,20 +241,18 @@ int audit_open(struct audit **out, const struct audit_config *cfg, const struct 
 				snprintf(why, sizeof(why), "%s", tmp);
 			}
 		}
-		if (rc == 0) {
-			/* a configured category (category_id/category_title options) */
-			struct loaded_plugin *lp = &a->plugins[a->n_plugins].lp;
-			rc = plugin_options_category(lp->desc->name, &lp->decl, pc->node, err, errlen);
-			if (rc < 0) {
-				plugin_unload(lp);
-				goto fail;
-			}
-		}
 		free(path);
 		if (rc < 0) {
 			snprintf(err, errlen, "%s: plugins.%s: %s",
 				 pc->node ? cfg_where(pc->node) : cfg->source, pc->name, why);
 			rc = -EINVAL;
+			goto fail;
+		}
+		/* a configured category (category_id/category_title options) */
+		struct loaded_plugin *lp = &a->plugins[a->n_plugins].lp;
+		rc = plugin_options_category(lp->desc->name, &lp->decl, pc->node, err, errlen);
+		if (rc < 0) {
+			plugin_unload(lp);
 			goto fail;
 		}
 		a->plugins[a->n_plugins].cfg = pc->node;
