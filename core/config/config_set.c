@@ -3,6 +3,7 @@
  * assignments) and the --set override itself.
  */
 #include <ctype.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,69 @@ static int put_or_fail(struct cfg_node *map, struct cfg_node *node, struct cfg_e
 	return 0;
 }
 
+/* *out: the map of key in map, created (or made of a null) when absent;
+ * -EINVAL when key holds something else (what names it). */
+static int child_map(struct cfg_node *map, const char *key, const char *what,
+		     struct cfg_node **out, struct cfg_error *err)
+{
+	struct cfg_node *m = cfg_map_get_mut(map, key);
+	if (m && m->type == CFG_NULL)
+		m->type = CFG_MAP;
+	if (m && m->type != CFG_MAP)
+		return cfg_fail(err, -EINVAL, CFG_FILE_SET, 0, what,
+				"cannot set a key inside it: it is not a map (set at %s)",
+				cfg_where(m));
+	if (!m) {
+		m = cfg_node_new(CFG_MAP, key, CFG_FILE_SET, 0);
+		if (!m || cfg_node_append(map, m) != 0) {
+			config_free(m);
+			return cfg_fail(err, -ENOMEM, CFG_FILE_SET, 0, NULL, "out of memory");
+		}
+	}
+	*out = m;
+	return 0;
+}
+
+/* --set rules.ID=VALUE and rules.ID.severity=VALUE.  A rule id has a dot
+ * of its own (process.shell), so the rest of the key after "rules." is the
+ * id, unless it ends with a sub-key an entry knows (severity) and what
+ * comes before is still an id.  The sub-key form replaces an entry that
+ * was a word (off, high) with {severity: VALUE}. */
+static int set_rule_override(struct cfg_node *root, const char *path, const char *value,
+			     struct cfg_error *err)
+{
+	static const char sub_key[] = ".severity";
+	char id[256];
+	const char *rest = path + strlen("rules.");
+	size_t n = strlen(rest), sub = strlen(sub_key);
+	bool has_sub = n > sub && strcmp(rest + n - sub, sub_key) == 0 &&
+		       memchr(rest, '.', n - sub) != NULL;
+	if (has_sub)
+		n -= sub;
+	if (n >= sizeof(id))
+		return cfg_fail(err, -EINVAL, CFG_FILE_SET, 0, path, "rule id too long");
+	memcpy(id, rest, n);
+	id[n] = '\0';
+	struct cfg_node *rules, *entry;
+	int rc = child_map(root, "rules", "rules", &rules, err);
+	if (rc)
+		return rc;
+	if (!has_sub) {
+		struct cfg_node *node = strcmp(value, "null") == 0
+						? cfg_node_new(CFG_NULL, id, CFG_FILE_SET, 0)
+						: cfg_scalar_new(id, value, strlen(value), CFG_FILE_SET, 0);
+		return put_or_fail(rules, node, err);
+	}
+	entry = cfg_map_get_mut(rules, id);
+	if (entry && entry->type != CFG_MAP) /* process.shell: off, then ...severity=low */
+		config_free(cfg_map_take(rules, id));
+	rc = child_map(rules, id, path, &entry, err);
+	if (rc)
+		return rc;
+	return put_or_fail(entry, cfg_scalar_new("severity", value, strlen(value), CFG_FILE_SET, 0),
+			   err);
+}
+
 int config_set(struct cfg_node *root, const char *assignment, struct cfg_error *err)
 {
 	if (!root || root->type != CFG_MAP || !assignment)
@@ -130,6 +194,11 @@ int config_set(struct cfg_node *root, const char *assignment, struct cfg_error *
 				assignment);
 	}
 	const char *value = eq + 1;
+	if (strncmp(path, "rules.", 6) == 0) {
+		int rrc = set_rule_override(root, path, value, err);
+		free(path);
+		return rrc;
+	}
 	struct cfg_node *map;
 	const char *key;
 	int rc = walk_to_parent(root, path, &map, &key, err);

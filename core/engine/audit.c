@@ -17,6 +17,7 @@
 #include "engine/artifacts.h"
 #include "engine/phase_times.h"
 #include "engine/plugin_host.h"
+#include "engine/plugin_options.h"
 #include "engine/plugin_rules.h"
 #include "engine/proctree.h"
 #include "engine/report.h"
@@ -113,8 +114,9 @@ static int audit_observer(void *ctx, const struct da_event *ev)
 	return 0;
 }
 
-static struct category_rec *category_for(struct audit *a, const struct da_plugin *d)
+static struct category_rec *category_for(struct audit *a, const struct loaded_plugin *lp)
 {
+	const struct plugin_decl *d = &lp->decl;
 	for (size_t i = 0; i < a->in.n_categories; i++)
 		if (strcmp(a->in.categories[i].id, d->category_id) == 0)
 			return &a->in.categories[i];
@@ -127,7 +129,7 @@ static struct category_rec *category_for(struct audit *a, const struct da_plugin
 	memset(c, 0, sizeof(*c));
 	c->id = strdup(d->category_id);
 	c->title = strdup(d->category_title ? d->category_title : d->category_id);
-	c->plugin = strdup(d->name);
+	c->plugin = strdup(lp->desc->name);
 	return c;
 }
 
@@ -146,9 +148,9 @@ static void order_plugins(struct plugin_instance *p, size_t n)
 {
 	for (size_t i = 1; i < n; i++) {
 		struct plugin_instance cur = p[i];
-		size_t r = category_rank(cur.lp.desc->category_id);
+		size_t r = category_rank(cur.lp.decl.category_id);
 		size_t j = i;
-		while (j > 0 && category_rank(p[j - 1].lp.desc->category_id) > r) {
+		while (j > 0 && category_rank(p[j - 1].lp.decl.category_id) > r) {
 			p[j] = p[j - 1];
 			j--;
 		}
@@ -246,6 +248,13 @@ int audit_open(struct audit **out, const struct audit_config *cfg, const struct 
 			rc = -EINVAL;
 			goto fail;
 		}
+		/* a configured category (category_id/category_title options) */
+		struct loaded_plugin *lp = &a->plugins[a->n_plugins].lp;
+		rc = plugin_options_category(lp->desc->name, &lp->decl, pc->node, err, errlen);
+		if (rc < 0) {
+			plugin_unload(lp);
+			goto fail;
+		}
 		a->plugins[a->n_plugins].cfg = pc->node;
 		a->plugins[a->n_plugins].rules = cfg->rules;
 		a->plugins[a->n_plugins].n_rules = cfg->n_rules;
@@ -260,14 +269,14 @@ int audit_open(struct audit **out, const struct audit_config *cfg, const struct 
 	if (rc < 0)
 		goto fail;
 	for (size_t i = 0; i < a->n_plugins; i++)
-		if (!category_for(a, a->plugins[i].lp.desc)) {
+		if (!category_for(a, &a->plugins[i].lp)) {
 			rc = -ENOMEM;
 			goto fail;
 		}
 
 	for (size_t i = 0; i < a->n_plugins; i++) {
 		struct plugin_instance *pi = &a->plugins[i];
-		struct category_rec *cat = category_for(a, pi->lp.desc);
+		struct category_rec *cat = category_for(a, &pi->lp);
 		char why[768] = "";
 		rc = plugin_instance_init(pi, &a->run, pi->cfg, cat, why, sizeof(why));
 		if (rc == -EINVAL) {

@@ -112,6 +112,8 @@ int plugin_decl_read(const struct da_plugin *d, struct plugin_decl *out, char *e
 {
 	memset(out, 0, sizeof(*out));
 	memcpy(out->mask, d->subscriptions, sizeof(out->mask));
+	out->category_id = d->category_id;
+	out->category_title = d->category_title ? d->category_title : d->category_id;
 	int rc = 0;
 	if (DECL_HAS(d, kinds) && d->kinds)
 		rc = read_kinds(d->kinds, out->mask, err, errlen);

@@ -41,6 +41,11 @@ struct plugin_decl {
 	size_t n_rules;
 	const struct da_option_decl *options; /* NULL: init() checks its subtree */
 	size_t n_options;
+	/* The category it reports under: the descriptor's, unless the config
+	 * sets the detector's declared category_id / category_title options
+	 * (plugin_options_category).  Borrowed from the .so or the config. */
+	const char *category_id;
+	const char *category_title;
 };
 
 /* Read and check d's declarations into out.  Returns 0, or -EINVAL with

@@ -191,7 +191,7 @@ static int host_declare_rule(const struct da_host *host, const struct da_rule_de
 	struct plugin_instance *pi = instance_of(host);
 	if (!pi->in_init)
 		return -EPERM;
-	if (!rule || !plugin_rule_id_ok(pi->lp.desc->category_id, rule->id) ||
+	if (!rule || !plugin_rule_id_ok(pi->lp.decl.category_id, rule->id) ||
 	    (unsigned)rule->severity > DA_SEV_CRITICAL || !rule->summary || !*rule->summary)
 		return -EINVAL;
 	for (size_t p = 0; p < pi->n_peers; p++)

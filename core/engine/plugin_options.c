@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dynaudit/options.h"
+#include "engine/plugin_decl.h"
 
 static int fail(char *err, size_t errlen, const struct cfg_node *at, const char *plugin,
 		const char *key, const char *what)
@@ -105,6 +106,54 @@ int plugin_options_check(const char *plugin, const struct da_option_decl *decls,
 			   : unknown_key(plugin, decls, c, err, errlen);
 		if (rc < 0)
 			return rc;
+	}
+	return 0;
+}
+
+static bool category_id_ok(const char *s)
+{
+	if (!s || !(*s >= 'a' && *s <= 'z') || strlen(s) > 64)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	return true;
+}
+
+static bool category_title_ok(const char *s)
+{
+	if (!s || !*s || strlen(s) > 120)
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+int plugin_options_category(const char *plugin, struct plugin_decl *decl,
+			    const struct cfg_node *subtree, char *err, size_t errlen)
+{
+	if (!subtree || subtree->type != CFG_MAP || !decl->options)
+		return 0; /* not a map: plugin_options_check says so */
+	const struct cfg_node *c;
+	const char *v;
+	if (da_opt_find(decl->options, "category_id") &&
+	    (c = cfg_map_get(subtree, "category_id")) != NULL && (v = cfg_scalar(c)) != NULL) {
+		if (!category_id_ok(v)) {
+			char what[200];
+			snprintf(what, sizeof(what),
+				 "'%.100s' is not a category id ([a-z][a-z0-9_]*, at most 64 bytes)", v);
+			return fail(err, errlen, c, plugin, "category_id", what);
+		}
+		decl->category_id = v;
+		decl->category_title = v; /* until a title is set */
+	}
+	if (da_opt_find(decl->options, "category_title") &&
+	    (c = cfg_map_get(subtree, "category_title")) != NULL && (v = cfg_scalar(c)) != NULL) {
+		if (!category_title_ok(v))
+			return fail(err, errlen, c, plugin, "category_title",
+				    "expected a title of 1 to 120 characters, no control characters");
+		decl->category_title = v;
 	}
 	return 0;
 }

@@ -91,8 +91,9 @@ static const struct plugin_instance *prefix_owner(const struct plugin_instance *
 {
 	for (size_t a = 0; a < n; a++) {
 		const struct da_plugin *d = p[a].lp.desc;
+		const char *category = p[a].lp.decl.category_id;
 		if ((strlen(d->name) == len && strncmp(d->name, id, len) == 0) ||
-		    (strlen(d->category_id) == len && strncmp(d->category_id, id, len) == 0))
+		    (strlen(category) == len && strncmp(category, id, len) == 0))
 			return &p[a];
 	}
 	return NULL;
@@ -121,15 +122,18 @@ int plugin_rules_check_overrides(const struct plugin_instance *p, size_t n,
 		char hint[200] = "";
 		if (near)
 			snprintf(hint, sizeof(hint), " (did you mean %s?)", near);
-		if (owner)
-			snprintf(err, errlen, "%s:%d: rules.%s: detector '%s' declares no such rule%s",
-				 o->file ? o->file : cfg->source, o->line, o->rule, owner->lp.desc->name,
-				 hint);
+		/* "file:line", or "--set" alone (it has no line) */
+		char where[600];
+		if (o->line > 0)
+			snprintf(where, sizeof(where), "%s:%d", o->file ? o->file : cfg->source, o->line);
 		else
-			snprintf(err, errlen,
-				 "%s:%d: rules.%s: no loaded detector '%.*s' reports this rule%s",
-				 o->file ? o->file : cfg->source, o->line, o->rule, (int)len, o->rule,
-				 hint);
+			snprintf(where, sizeof(where), "%s", o->file ? o->file : cfg->source);
+		if (owner)
+			snprintf(err, errlen, "%s: rules.%s: detector '%s' declares no such rule%s", where,
+				 o->rule, owner->lp.desc->name, hint);
+		else
+			snprintf(err, errlen, "%s: rules.%s: no loaded detector '%.*s' reports this rule%s",
+				 where, o->rule, (int)len, o->rule, hint);
 		return -EINVAL;
 	}
 	return 0;

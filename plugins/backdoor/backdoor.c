@@ -118,14 +118,8 @@
 static int backdoor_init(const struct da_host *host, const struct da_cfg *cfg, void **state,
 			 char *err, size_t errlen)
 {
-	const char *key;
-	for (size_t i = 0; (key = host->cfg_key_at(host, cfg, i)) != NULL; i++) {
-		if (strcmp(key, "allow_connect") != 0) {
-			snprintf(err, errlen, "%s: %s: unknown option (backdoor knows allow_connect)",
-				 host->cfg_where(host, cfg, key), key);
-			return -EINVAL;
-		}
-	}
+	/* unknown keys and wrong types: refused by the core before init
+	 * (backdoor_options below) */
 	const char *const *items = NULL;
 	size_t n = host->cfg_list(host, cfg, "allow_connect", &items);
 	if (n == 0 && host->cfg_child(host, cfg, "allow_connect")) {
@@ -178,10 +172,11 @@ static void check_honeytoken(struct backdoor *st, const struct da_event *ev)
 		snprintf(sent, sizeof(sent), "data sent: %.280s%s", ev->detail,
 			 strlen(ev->detail) > 280 ? "..." : "");
 	const char *evidence[2] = {ev->text ? ev->text : ev->detail, sent[0] ? sent : NULL};
-	emit(st, "backdoor.honeytoken", DA_SEV_CRITICAL, "Credential exfiltration", msg, ev->pid,
+	emit(st, "backdoor.honeytoken", DA_SEV_CRITICAL, "Credential exfiltration", ev->pid,
 	     ev->time_s, evidence, 2,
 	     "Find the code that collects credentials and sends them out; the value was a decoy, but a real "
-	     "key in its place would have left.");
+	     "key in its place would have left.",
+	     "%s", msg);
 }
 
 static int backdoor_on_event(void *state, const struct da_event *ev, char *err, size_t errlen)

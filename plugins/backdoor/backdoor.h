@@ -155,9 +155,12 @@ bool is_net_socket(const char *desc);
 /* allow_connect is matched by libdynaudit-sdk's endpoint matcher, the one
  * the network detector uses: one entry means the same to both. */
 bool allowed(const struct backdoor *st, const char *addr);
-void emit(struct backdoor *st, const char *rule, enum da_severity sev, const char *label,
-	  const char *msg, int pid, double t, const char *const *evidence, size_t n_in,
-	  const char *recommendation);
+/* The one emit site: the message is fmt and its arguments (formatted by
+ * libdynaudit-sdk's da_emit_findingv); NULL evidence lines are skipped;
+ * label and message of the worst finding feed the summary. */
+void emit(struct backdoor *st, const char *rule, enum da_severity sev, const char *label, int pid,
+	  double t, const char *const *evidence, size_t n_in, const char *recommendation,
+	  const char *fmt, ...) __attribute__((format(printf, 10, 11)));
 void outcome(const struct da_event *ev, char *buf, size_t len);
 void proc_clear(struct proc *p);
 struct proc *proc_find(struct backdoor *st, int pid);

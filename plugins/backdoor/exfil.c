@@ -61,14 +61,12 @@ static void check_held_connection(struct backdoor *st, struct proc *p, const str
 		if (p->secret_weak && (is_loopback(t->desc) || allowed(st, t->desc) || dns))
 			continue;
 		p->exfil_reported = true;
-		char msg[768];
-		snprintf(msg, sizeof(msg),
-			 "exfiltration: reads %s while holding a connection to %s (fd %d, opened before the read)",
-			 p->secret, t->desc, t->fd);
 		const char *evidence[2] = {p->connect_text ? p->connect_text : t->desc, ev->text};
-		emit(st, "backdoor.exfiltration", DA_SEV_CRITICAL, "Exfiltration", msg, ev->pid,
+		emit(st, "backdoor.exfiltration", DA_SEV_CRITICAL, "Exfiltration", ev->pid,
 		     ev->time_s, evidence, 2,
-		     "Remove the code that reads credentials or account data and sends them over the network");
+		     "Remove the code that reads credentials or account data and sends them over the network",
+		     "exfiltration: reads %s while holding a connection to %s (fd %d, opened before the read)",
+		     p->secret, t->desc, t->fd);
 		return;
 	}
 }
@@ -110,13 +108,14 @@ void check_exfiltration(struct backdoor *st, struct proc *p, const struct da_eve
 	if (p->secret_weak && (is_loopback(ev->addr) || allowed(st, ev->addr) || ev->port == 53))
 		return;
 	p->exfil_reported = true;
-	char msg[768], res[64];
+	char res[64];
 	outcome(ev, res, sizeof(res));
-	snprintf(msg, sizeof(msg), "exfiltration: reads %s and then %s %s%s", p->secret,
-		 ev->kind == DA_EV_NET_CONNECT ? "connects to" : "sends data to", ev->addr, res);
 	const char *evidence[2] = {p->secret_text, ev->text};
-	emit(st, "backdoor.exfiltration", DA_SEV_CRITICAL, "Exfiltration", msg, ev->pid, ev->time_s,
-	     evidence, 2, "Remove the code that reads credentials or account data and sends them over the network");
+	emit(st, "backdoor.exfiltration", DA_SEV_CRITICAL, "Exfiltration", ev->pid, ev->time_s,
+	     evidence, 2,
+	     "Remove the code that reads credentials or account data and sends them over the network",
+	     "exfiltration: reads %s and then %s %s%s", p->secret,
+	     ev->kind == DA_EV_NET_CONNECT ? "connects to" : "sends data to", ev->addr, res);
 }
 
 /* ---- beaconing ------------------------------------------------------------- */
@@ -220,16 +219,15 @@ void report_beacons(struct backdoor *st)
 		/* regular: coefficient of variation of the gaps <= 0.5 (no libm) */
 		if (var / (double)(n - 1) > 0.25 * mean * mean)
 			continue;
-		char msg[256];
 		const char *what = d->n_sends == 0 ? "connect attempts"
 				   : d->n_sends == d->n ? "sends (first of each burst)"
 							: "connects and sends";
-		snprintf(msg, sizeof(msg), "beaconing: %zu %s to %s about every %.1fs%s", d->n, what,
-			 d->addr, mean, d->loopback ? " (loopback)" : "");
 		const char *evidence[1] = {d->first_text};
 		emit(st, "backdoor.beaconing", d->loopback ? DA_SEV_MEDIUM : DA_SEV_HIGH,
-		     "Beaconing", msg, d->pid, d->times[0], evidence, 1,
-		     "Explain the periodic connections or remove them; allow-list the destination (backdoor.allow_connect) if it is the intended server");
+		     "Beaconing", d->pid, d->times[0], evidence, 1,
+		     "Explain the periodic connections or remove them; allow-list the destination (backdoor.allow_connect) if it is the intended server",
+		     "beaconing: %zu %s to %s about every %.1fs%s", d->n, what, d->addr, mean,
+		     d->loopback ? " (loopback)" : "");
 	}
 }
 

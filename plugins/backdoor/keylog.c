@@ -41,14 +41,13 @@ void check_input_capture(struct backdoor *st, const struct da_event *ev)
 	for (size_t i = 0; i < sizeof(input_places) / sizeof(input_places[0]); i++) {
 		if (fnmatch(input_places[i].glob, ev->path, FNM_PATHNAME) != 0)
 			continue;
-		char msg[512], res[64];
+		char res[64];
 		outcome(ev, res, sizeof(res));
-		snprintf(msg, sizeof(msg), "keylogging: opens %s, %s%s", ev->path, input_places[i].what,
-			 res);
 		const char *evidence[1] = {ev->text};
-		emit(st, "backdoor.keylogging", input_places[i].severity, "Input capture", msg, ev->pid,
+		emit(st, "backdoor.keylogging", input_places[i].severity, "Input capture", ev->pid,
 		     ev->time_s, evidence, 1,
-		     "Remove the code that reads input devices or consoles: a submission reads its own stdin only");
+		     "Remove the code that reads input devices or consoles: a submission reads its own stdin only",
+		     "keylogging: opens %s, %s%s", ev->path, input_places[i].what, res);
 		return;
 	}
 }

@@ -138,19 +138,19 @@ static bool check_anon_code(struct backdoor *st, const struct da_event *ev)
 		return false;
 	struct proc *p = proc_find(st, ev->pid);
 	const char *who = p && p->exe[0] ? p->exe : "the program";
-	char msg[768];
-	if (ev->arg[2] == 1)
-		snprintf(msg, sizeof(msg),
-			 "dropped payload: %s runs code it received from a network connection (anonymous memory made executable with %s)",
-			 who, ev->detail ? ev->detail : "mprotect");
-	else
-		snprintf(msg, sizeof(msg),
-			 "dropped payload: %s runs code read back from %s, a file it wrote (anonymous memory made executable with %s)",
-			 who, ev->path2 ? ev->path2 : "a temp file", ev->detail ? ev->detail : "mprotect");
 	const char *evidence[1] = {ev->text};
-	emit(st, "backdoor.dropped_payload", DA_SEV_CRITICAL,
-	     ev->arg[2] == 1 ? "Received code executed" : "Dropped code executed", msg, ev->pid, ev->time_s,
-	     evidence, 1, "Find where the program copies data into memory and executes it; that is a stager");
+	if (ev->arg[2] == 1)
+		emit(st, "backdoor.dropped_payload", DA_SEV_CRITICAL, "Received code executed", ev->pid,
+		     ev->time_s, evidence, 1,
+		     "Find where the program copies data into memory and executes it; that is a stager",
+		     "dropped payload: %s runs code it received from a network connection (anonymous memory made executable with %s)",
+		     who, ev->detail ? ev->detail : "mprotect");
+	else
+		emit(st, "backdoor.dropped_payload", DA_SEV_CRITICAL, "Dropped code executed", ev->pid,
+		     ev->time_s, evidence, 1,
+		     "Find where the program copies data into memory and executes it; that is a stager",
+		     "dropped payload: %s runs code read back from %s, a file it wrote (anonymous memory made executable with %s)",
+		     who, ev->path2 ? ev->path2 : "a temp file", ev->detail ? ev->detail : "mprotect");
 	return true;
 }
 
@@ -166,41 +166,39 @@ void on_mmap_exec(struct backdoor *st, const struct da_event *ev)
 		      (in_temp_dir(path) && da_str_starts_with(base, "ffi") && !strstr(base, ".so"));
 	if (libffi || is_known_extractor(base))
 		return; /* trampolines and libraries unpacked from the program's own jar */
-	char msg[768];
 	const char *rec = "Load code only from the submission or the system library directories";
 	const struct dropped *d = dropped_find(st, path);
 	const struct work_write *w;
 	if (d && d->setup)
 		return; /* installed by target.setup (pip install --user ...) */
 	if (strstr(path, "memfd:")) {
-		snprintf(msg, sizeof(msg), "dropped payload: maps an in-memory file as code (%s)", path);
 		const char *evidence[1] = {ev->text};
-		emit(st, "backdoor.dropped_payload", DA_SEV_CRITICAL, "Fileless code", msg, ev->pid,
-		     ev->time_s, evidence, 1, rec);
+		emit(st, "backdoor.dropped_payload", DA_SEV_CRITICAL, "Fileless code", ev->pid,
+		     ev->time_s, evidence, 1, rec,
+		     "dropped payload: maps an in-memory file as code (%s)", path);
 	} else if (d) {
-		snprintf(msg, sizeof(msg), "dropped payload: loads %s as code, a file it wrote", path);
 		const char *evidence[2] = {d->text, ev->text};
-		emit(st, "backdoor.dropped_payload", DA_SEV_CRITICAL, "Dropped payload loaded", msg,
-		     ev->pid, ev->time_s, evidence, 2, rec);
+		emit(st, "backdoor.dropped_payload", DA_SEV_CRITICAL, "Dropped payload loaded",
+		     ev->pid, ev->time_s, evidence, 2, rec,
+		     "dropped payload: loads %s as code, a file it wrote", path);
 	} else if ((w = work_find(st, path)) != NULL && w->interp && strstr(base, ".so") &&
 		   !strstr(path, "-packages/")) {
 		/* a native library comes from a compiler (a build in setup or in
 		 * the run), not from a script writing bytes (base64 -> ctypes);
 		 * pip's site-packages/dist-packages unpacking is not counted */
-		snprintf(msg, sizeof(msg),
-			 "dropped payload: loads %s as code, a library %s wrote in the workdir during the run",
-			 path, w->writer);
 		const char *evidence[2] = {w->text, ev->text};
-		emit(st, "backdoor.dropped_payload", DA_SEV_HIGH, "Dropped payload loaded", msg,
-		     ev->pid, ev->time_s, evidence, 2, rec);
+		emit(st, "backdoor.dropped_payload", DA_SEV_HIGH, "Dropped payload loaded", ev->pid,
+		     ev->time_s, evidence, 2, rec,
+		     "dropped payload: loads %s as code, a library %s wrote in the workdir during the run",
+		     path, w->writer);
 	} else if (path[0] == '/' && !in_workdir(st, path) &&
 		   (in_temp_dir(path) || (st->host->run->live && under(path, st->home, st->home_len)))) {
 		/* a replayed log's HOME is the user's own (anaconda, pyenv): only
 		 * what the run wrote there (dropped_find, above) is suspect */
-		snprintf(msg, sizeof(msg), "loads the library %s from a writable directory", path);
 		const char *evidence[1] = {ev->text};
-		emit(st, "backdoor.writable_library", DA_SEV_HIGH, "Library from a writable directory",
-		     msg, ev->pid, ev->time_s, evidence, 1, rec);
+		emit(st, "backdoor.writable_library", DA_SEV_HIGH,
+		     "Library from a writable directory", ev->pid, ev->time_s, evidence, 1, rec,
+		     "loads the library %s from a writable directory", path);
 	}
 }
 
@@ -245,13 +243,13 @@ static void check_dropped_code_load(struct backdoor *st, const struct da_event *
 	bool bytecode = is_dropped_bytecode(st, ev->path);
 	if (!bytecode && !(ends_with_any(ev->path, code_ext) && da_prog_is_script_runner(p->exe)))
 		return;
-	char msg[768];
-	snprintf(msg, sizeof(msg), "dropped payload: %s loads %s it wrote to %s (%s, no exec)",
-		 p->exe[0] ? p->exe : "the program", bytecode ? "compiled code" : "code", ev->path,
-		 bytecode ? "a class loader reading it back" : "an import or require");
 	const char *evidence[2] = {d->text, ev->text};
-	emit(st, "backdoor.dropped_payload", DA_SEV_HIGH, "Dropped code loaded", msg, ev->pid, ev->time_s,
-	     evidence, 2, "Remove the code that writes source files outside the submission and loads them");
+	emit(st, "backdoor.dropped_payload", DA_SEV_HIGH, "Dropped code loaded", ev->pid,
+	     ev->time_s, evidence, 2,
+	     "Remove the code that writes source files outside the submission and loads them",
+	     "dropped payload: %s loads %s it wrote to %s (%s, no exec)",
+	     p->exe[0] ? p->exe : "the program", bytecode ? "compiled code" : "code", ev->path,
+	     bytecode ? "a class loader reading it back" : "an import or require");
 }
 
 void on_write_like(struct backdoor *st, const struct da_event *ev)

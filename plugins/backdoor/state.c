@@ -53,17 +53,23 @@ bool allowed(const struct backdoor *st, const char *addr)
 	return addr && da_endpoint_match(st->allow, addr) >= 0;
 }
 
-void emit(struct backdoor *st, const char *rule, enum da_severity sev, const char *label,
-	  const char *msg, int pid, double t, const char *const *evidence, size_t n_in,
-	  const char *recommendation)
+void emit(struct backdoor *st, const char *rule, enum da_severity sev, const char *label, int pid,
+	  double t, const char *const *evidence, size_t n_in, const char *recommendation,
+	  const char *fmt, ...)
 {
 	const char *lines[8];
 	size_t n = 0;
 	for (size_t i = 0; i < n_in && n < 5; i++)
 		if (evidence[i])
 			lines[n++] = evidence[i];
+	char msg[768];
+	struct da_finding f = {.rule = rule, .severity = sev, .pid = pid, .time_s = t,
+			       .evidence = lines, .n_evidence = n, .recommendation = recommendation};
+	va_list ap;
+	va_start(ap, fmt);
 	/* emit only refuses malformed findings, which this file never builds */
-	(void)da_emit_finding(st->host, rule, sev, msg, pid, t, lines, n, recommendation);
+	(void)da_emit_findingv(st->host, &f, msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	if (st->n_findings++ == 0 || sev > st->worst) {
 		st->worst = sev;
 		snprintf(st->worst_label, sizeof(st->worst_label), "%s", label);

@@ -94,12 +94,7 @@
 static int ci_init(const struct da_host *host, const struct da_cfg *cfg, void **state, char *err,
 		   size_t errlen)
 {
-	const char *key = host->cfg_key_at(host, cfg, 0);
-	if (key) {
-		snprintf(err, errlen, "%s: %s: unknown option (code_integrity takes no options)",
-			 host->cfg_where(host, cfg, key), key);
-		return -EINVAL;
-	}
+	/* any key is refused by the core before init (.options = da_no_options) */
 	struct code_integrity *st = calloc(1, sizeof(*st));
 	if (st)
 		st->slots = calloc(PATH_SLOTS, sizeof(*st->slots));
@@ -174,10 +169,8 @@ static int ci_finish(void *state, char *err, size_t errlen)
 	const struct da_host *host = st->host;
 	report_modifications(st);
 	if (st->output_dropped > 0) {
-		char msg[128];
-		snprintf(msg, sizeof(msg), "%zu more error lines in the output were not listed",
-			 st->output_dropped);
-		emit(st, "code_integrity.error_output", DA_SEV_INFO, msg, 0, -1, NULL, 0, NULL);
+		emit(st, "code_integrity.error_output", DA_SEV_INFO, 0, -1, NULL, 0, NULL,
+		     "%zu more error lines in the output were not listed", st->output_dropped);
 	}
 	if (st->paths_dropped > 0)
 		host->log(host, 1, "code_integrity: %zu workdir files not tracked (table full)",

@@ -131,9 +131,11 @@ enum end_kind {
 
 /* ---- files.c: small helpers, emit() and the table of workdir files */
 void fmt_seconds(double t, char *buf, size_t len);
-void emit(struct code_integrity *st, const char *rule, enum da_severity sev,
-	  const char *msg, int pid, double t, const char *const *evidence, size_t n_ev,
-	  const char *recommendation);
+/* The one emit site: the message is fmt and its arguments (libdynaudit-sdk's
+ * da_emit_findingv), cut at 1535 bytes. */
+void emit(struct code_integrity *st, const char *rule, enum da_severity sev, int pid, double t,
+	  const char *const *evidence, size_t n_ev, const char *recommendation, const char *fmt, ...)
+	__attribute__((format(printf, 9, 10)));
 bool under_workdir(const struct code_integrity *st, const char *path);
 void on_file_event(struct code_integrity *st, const struct da_event *ev);
 /* inotify: the first event on a path says whether it appeared while the

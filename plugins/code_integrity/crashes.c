@@ -145,8 +145,8 @@ static void output_finding(struct code_integrity *st, const struct da_event *ev,
 	size_t n = s->n_lines < RING_LINES ? s->n_lines : RING_LINES;
 	for (size_t i = 0; i < n; i++)
 		evidence[i] = s->ring[(s->n_lines - n + i) % RING_LINES];
-	emit(st, "code_integrity.error_output", DA_SEV_INFO, msg, ev->pid, ev->time_s, evidence, n,
-	     rec);
+	emit(st, "code_integrity.error_output", DA_SEV_INFO, ev->pid, ev->time_s, evidence, n, rec,
+	     "%s", msg);
 }
 
 static void on_python_exception(struct code_integrity *st, const struct da_event *ev,

@@ -83,8 +83,8 @@ void on_setup_exit(struct code_integrity *st, const struct da_event *ev)
 		evidence[n_ev++] = st->setup_error;
 	if (ev->text)
 		evidence[n_ev++] = ev->text;
-	emit(st, "code_integrity.setup_failed", DA_SEV_INFO, msg, ev->pid, ev->time_s, evidence,
-	     n_ev, "Fix the build error and re-run the audit");
+	emit(st, "code_integrity.setup_failed", DA_SEV_INFO, ev->pid, ev->time_s, evidence, n_ev,
+	     "Fix the build error and re-run the audit", "%s", msg);
 }
 
 /* ---- the end of the target ---------------------------------------------- */
@@ -166,7 +166,7 @@ void report_early_end(struct code_integrity *st, double t, int pid, enum end_kin
 				 "Fix the %s in %s and re-run the audit to observe the full runtime behaviour",
 				 why, file_to_fix(st));
 	}
-	emit(st, "code_integrity.early_exit", DA_SEV_INFO, msg, pid, t, NULL, 0, rec);
+	emit(st, "code_integrity.early_exit", DA_SEV_INFO, pid, t, NULL, 0, rec, "%s", msg);
 }
 
 /* The code never ran (a syntax error, a program its interpreter could not
@@ -188,8 +188,8 @@ static void report_not_run(struct code_integrity *st, const struct da_event *ev)
 		return;
 	}
 	const char *evidence[1] = {st->load_error[0] ? st->load_error : NULL};
-	emit(st, "code_integrity.not_run", DA_SEV_INFO, msg, ev->pid, ev->time_s, evidence,
-	     st->load_error[0] ? 1 : 0, rec);
+	emit(st, "code_integrity.not_run", DA_SEV_INFO, ev->pid, ev->time_s, evidence,
+	     st->load_error[0] ? 1 : 0, rec, "%s", msg);
 }
 
 void on_target_exit(struct code_integrity *st, const struct da_event *ev)
@@ -202,26 +202,24 @@ void on_target_exit(struct code_integrity *st, const struct da_event *ev)
 	}
 	const char *sig = ev->detail;
 	bool core = ev->arg[1] != 0;
-	char ts[32], msg[768], why[160], how[64] = "";
+	char ts[32], why[160], how[64] = "";
 	fmt_seconds(ev->time_s, ts, sizeof(ts));
 	const char *evidence[2] = {ev->text, NULL};
 	size_t n_ev = ev->text ? 1 : 0;
 	enum end_kind kind = END_CRASH;
 
 	if (is_crash_signal(sig) || core) {
-		snprintf(msg, sizeof(msg), "the target crashed after %ss (%s%s)", ts,
-			 sig ? sig : "core dumped", sig && core ? ", core dumped" : "");
-		emit(st, "code_integrity.crash", DA_SEV_INFO, msg, ev->pid, ev->time_s, evidence,
-		     n_ev, "Fix the crash and re-run the audit");
+		emit(st, "code_integrity.crash", DA_SEV_INFO, ev->pid, ev->time_s, evidence, n_ev,
+		     "Fix the crash and re-run the audit", "the target crashed after %ss (%s%s)", ts,
+		     sig ? sig : "core dumped", sig && core ? ", core dumped" : "");
 		if (!st->crash_label[0] || strcmp(st->crash_label, "core dump") == 0)
 			snprintf(st->crash_label, sizeof(st->crash_label), "%s",
 				 sig ? sig : "core dump");
 		snprintf(why, sizeof(why), "crash (%s)", sig ? sig : "core dump");
 	} else if (sig) {
-		snprintf(msg, sizeof(msg), "the target was terminated by %s after %ss%s", sig, ts,
-			 st->memory_hint ? ": it had reported running out of memory, " MEMORY_CAUSE : "");
-		emit(st, "code_integrity.exit_status", DA_SEV_INFO, msg, ev->pid, ev->time_s,
-		     evidence, n_ev, NULL);
+		emit(st, "code_integrity.exit_status", DA_SEV_INFO, ev->pid, ev->time_s, evidence, n_ev,
+		     NULL, "the target was terminated by %s after %ss%s", sig, ts,
+		     st->memory_hint ? ": it had reported running out of memory, " MEMORY_CAUSE : "");
 		snprintf(why, sizeof(why), "early termination (%s)", sig);
 		snprintf(how, sizeof(how), "%s", sig);
 		/* an error printed before the kill still names the fix */
@@ -233,11 +231,10 @@ void on_target_exit(struct code_integrity *st, const struct da_event *ev)
 		const char *last = st->crash_label[0] ? NULL : last_stderr_line(st);
 		if (last)
 			evidence[n_ev++] = last;
-		snprintf(msg, sizeof(msg), "the target exited with status %lld after %ss%s%s%s",
-			 (long long)ev->arg[0], ts, st->crash_label[0] ? " (after " : "",
-			 st->crash_label, st->crash_label[0] ? ")" : "");
-		emit(st, "code_integrity.exit_status", DA_SEV_INFO, msg, ev->pid, ev->time_s,
-		     evidence, n_ev, NULL);
+		emit(st, "code_integrity.exit_status", DA_SEV_INFO, ev->pid, ev->time_s, evidence, n_ev,
+		     NULL, "the target exited with status %lld after %ss%s%s%s",
+		     (long long)ev->arg[0], ts, st->crash_label[0] ? " (after " : "", st->crash_label,
+		     st->crash_label[0] ? ")" : "");
 		snprintf(how, sizeof(how), "status %lld", (long long)ev->arg[0]);
 		if (!st->crash_label[0]) {
 			snprintf(st->crash_label, sizeof(st->crash_label), "Exit status %lld",

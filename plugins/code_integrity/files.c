@@ -15,12 +15,17 @@ void fmt_seconds(double t, char *buf, size_t len)
 	snprintf(buf, len, t < 1 ? "%.2f" : t < 10 ? "%.1f" : "%.0f", t);
 }
 
-void emit(struct code_integrity *st, const char *rule, enum da_severity sev,
-	  const char *msg, int pid, double t, const char *const *evidence, size_t n_ev,
-	  const char *recommendation)
+void emit(struct code_integrity *st, const char *rule, enum da_severity sev, int pid, double t,
+	  const char *const *evidence, size_t n_ev, const char *recommendation, const char *fmt, ...)
 {
+	char msg[1536]; /* the longest message: an error line and its context (crashes.c) */
+	struct da_finding f = {.rule = rule, .severity = sev, .pid = pid, .time_s = t,
+			       .evidence = evidence, .n_evidence = n_ev, .recommendation = recommendation};
+	va_list ap;
+	va_start(ap, fmt);
 	/* emit only refuses malformed findings, which this file never builds */
-	(void)da_emit_finding(st->host, rule, sev, msg, pid, t, evidence, n_ev, recommendation);
+	(void)da_emit_findingv(st->host, &f, msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 }
 
 /* ---- the workdir file table -------------------------------------------- */
@@ -290,15 +295,12 @@ void report_modifications(struct code_integrity *st)
 		if (!r->path || !(r->flags & F_TOUCHED) || !shipped(st, r))
 			continue;
 		bool source = is_source(st, r->path);
-		char msg[768];
-		snprintf(msg, sizeof(msg), "%s its own %s %s%s", r->op,
-			 source ? "source" : "file", r->path, r->outcome);
 		const char *ev[1] = {r->evidence};
 		emit(st, source ? "code_integrity.modifies_source" : "code_integrity.modifies_file",
-		     source ? DA_SEV_MEDIUM : DA_SEV_INFO, msg, r->pid, r->time_s, ev,
-		     r->evidence ? 1 : 0,
+		     source ? DA_SEV_MEDIUM : DA_SEV_INFO, r->pid, r->time_s, ev, r->evidence ? 1 : 0,
 		     source ? "A program must not rewrite its own code at run time; review what it writes and why"
-			    : NULL);
+			    : NULL,
+		     "%s its own %s %s%s", r->op, source ? "source" : "file", r->path, r->outcome);
 		if (source && st->n_source_mods++ == 0)
 			snprintf(st->first_source_mod, sizeof(st->first_source_mod), "%s",
 				 da_prog_base_name(r->path));

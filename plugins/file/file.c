@@ -157,13 +157,6 @@ static int load_config(struct state *st, const struct da_cfg *cfg, char *err, si
 	const struct da_host *host = st->host;
 	const struct da_run_info *run = host->run;
 	const char *key;
-	for (size_t i = 0; (key = host->cfg_key_at(host, cfg, i)) != NULL; i++) {
-		if (strcmp(key, "sensitive") != 0 && strcmp(key, "allow_write") != 0) {
-			snprintf(err, errlen, "%s: %s: unknown key (known: sensitive, allow_write)",
-				 host->cfg_where(host, cfg, key), key);
-			return -EINVAL;
-		}
-	}
 	int rc = 0;
 	for (const char *const *d = da_path_sensitive_globs(); *d && rc == 0; d++)
 		rc = add_pattern(&st->sensitive, &st->n_sensitive, *d, run->home);

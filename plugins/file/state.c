@@ -133,28 +133,27 @@ __attribute__((format(printf, 6, 7)))
 void report(struct state *st, const char *rule, enum da_severity sev,
 	    const struct da_event *ev, const char *recommendation, const char *fmt, ...)
 {
-	char message[600];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
-	va_end(ap);
-	if (st->via) {
-		size_t used = strlen(message);
-		snprintf(message + used, sizeof(message) - used, ", as %s through a link %s", st->via,
+	char message[600], tail[600] = "";
+	if (st->via)
+		snprintf(tail, sizeof(tail), ", as %s through a link %s", st->via,
 			 st->via_shipped ? "the submission ships" : "the run made");
-	}
 	/* A planted decoy (or the directory holding one): the read is real,
 	 * the secret is not, and the user should know which. */
 	for (size_t i = 0; ev->path && i < st->n_decoys && strcmp(rule, "file.sensitive_read") == 0; i++)
 		if (da_path_under(st->decoys[i], ev->path)) {
-			size_t used = strlen(message);
-			snprintf(message + used, sizeof(message) - used,
+			size_t used = strlen(tail);
+			snprintf(tail + used, sizeof(tail) - used,
 				 " (a decoy credential dynaudit planted: sandbox.deception.honeytokens)");
 			break;
 		}
 	const char *evidence[1] = {ev->text ? ev->text : ev->detail};
-	da_emit_finding(st->host, rule, sev, message, ev->pid, ev->time_s, evidence,
-			evidence[0] ? 1 : 0, recommendation);
+	struct da_finding f = {.rule = rule, .severity = sev, .message = tail, .pid = ev->pid,
+			       .time_s = ev->time_s, .evidence = evidence,
+			       .n_evidence = evidence[0] ? 1 : 0, .recommendation = recommendation};
+	va_list ap;
+	va_start(ap, fmt);
+	da_emit_findingv(st->host, &f, message, sizeof(message), fmt, ap);
+	va_end(ap);
 	if (sev >= DA_SEV_LOW && !st->first_flagged[0])
 		da_copy_text(st->first_flagged, sizeof(st->first_flagged), message);
 }

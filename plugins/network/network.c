@@ -111,36 +111,14 @@ static int network_init(const struct da_host *host, const struct da_cfg *cfg, vo
 	*out = st;
 	st->host = host;
 	st->only_local = true;
-	const char *key;
-	for (size_t i = 0; (key = host->cfg_key_at(host, cfg, i)) != NULL; i++) {
-		if (strcmp(key, "allow_connect") != 0 && strcmp(key, "allow_listen") != 0 &&
-		    strcmp(key, "allow_dns") != 0) {
-			snprintf(err, errlen,
-				 "%s: %s: unknown key (known: allow_connect, allow_listen, allow_dns)",
-				 host->cfg_where(host, cfg, key), key);
-			return -EINVAL;
-		}
-	}
+	/* unknown keys and wrong types: refused by the core before init
+	 * (network_options below) */
 	int rc = load_rules(host, cfg, "allow_connect", &st->allow_connect, err, errlen);
 	if (rc == 0)
 		rc = load_rules(host, cfg, "allow_listen", &st->allow_listen, err, errlen);
-	if (rc)
-		return rc;
-	const char *dns = host->cfg_string(host, cfg, "allow_dns");
-	if (dns) {
-		if (!strcmp(dns, "true") || !strcmp(dns, "yes") || !strcmp(dns, "on") || !strcmp(dns, "1")) {
-			st->allow_dns = true;
-		} else if (strcmp(dns, "false") && strcmp(dns, "no") && strcmp(dns, "off") && strcmp(dns, "0")) {
-			snprintf(err, errlen, "%s: allow_dns: '%s' is not a boolean (true or false)",
-				 host->cfg_where(host, cfg, "allow_dns"), dns);
-			return -EINVAL;
-		}
-	} else if (host->cfg_child(host, cfg, "allow_dns")) {
-		snprintf(err, errlen, "%s: allow_dns: expected true or false",
-			 host->cfg_where(host, cfg, "allow_dns"));
-		return -EINVAL;
-	}
-	return 0;
+	if (rc == 0)
+		rc = da_opt_bool(host, cfg, "allow_dns", false, &st->allow_dns, err, errlen);
+	return rc;
 }
 
 /* A name the sink resolver answered (sandbox.deception.dns: sink). */

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "dynaudit/endpoint.h"
+#include "dynaudit/options.h"
 #include "dynaudit/detector.h"
 #include "dynaudit/pathclass.h"
 #include "dynaudit/event.h"

@@ -47,10 +47,6 @@ void report(struct state *st, const char *rule, enum da_severity sev,
 	    const char *fmt, ...)
 {
 	char message[400];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
-	va_end(ap);
 	const char *evidence[2];
 	size_t n = 0;
 	if (extra_evidence)
@@ -59,8 +55,12 @@ void report(struct state *st, const char *rule, enum da_severity sev,
 		evidence[n++] = ev->text;
 	else if (ev->kind == DA_EV_SOCK_SNAPSHOT && ev->detail)
 		evidence[n++] = ev->detail;
-	da_emit_finding(st->host, rule, sev, message, ev->pid, ev->time_s, evidence, n,
-			recommendation);
+	struct da_finding f = {.rule = rule, .severity = sev, .pid = ev->pid, .time_s = ev->time_s,
+			       .evidence = evidence, .n_evidence = n, .recommendation = recommendation};
+	va_list ap;
+	va_start(ap, fmt);
+	da_emit_findingv(st->host, &f, message, sizeof(message), fmt, ap);
+	va_end(ap);
 	if (sev >= DA_SEV_LOW) {
 		if (!st->first_flagged[0])
 			da_copy_text(st->first_flagged, sizeof(st->first_flagged), message);

@@ -71,12 +71,7 @@
 static int privilege_init(const struct da_host *host, const struct da_cfg *cfg, void **state,
 			  char *err, size_t errlen)
 {
-	const char *key = host->cfg_key_at(host, cfg, 0);
-	if (key) {
-		snprintf(err, errlen, "%s: %s: unknown option (privilege takes no options)",
-			 host->cfg_where(host, cfg, key), key);
-		return -EINVAL;
-	}
+	/* any key is refused by the core before init (.options = da_no_options) */
 	struct privilege *st = calloc(1, sizeof(*st));
 	if (!st) {
 		snprintf(err, errlen, "privilege: out of memory");

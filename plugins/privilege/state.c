@@ -75,25 +75,23 @@ const char *name_of(const struct da_event *ev, const char *fallback)
 int report(struct privilege *st, const struct da_event *ev, const char *rule,
 	   enum da_severity sev, const char *recommendation, const char *fmt, ...)
 {
-	char msg[512], res[64];
+	char msg[512], res[64] = "";
+	if (ev->syscall)
+		outcome(ev, res, sizeof(res));
+	const char *evidence[1] = {ev->text};
+	struct da_finding f = {.rule = rule, .severity = sev, .message = res, .pid = ev->pid,
+			       .time_s = ev->time_s, .evidence = evidence, .n_evidence = ev->text ? 1 : 0,
+			       .recommendation = recommendation};
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	/* emit only refuses malformed findings, which this file never builds */
+	(void)da_emit_findingv(st->host, &f, msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (ev->syscall) {
-		outcome(ev, res, sizeof(res));
-		size_t used = strlen(msg);
-		snprintf(msg + used, sizeof(msg) - used, "%s", res);
-	}
-	const char *evidence[1] = {ev->text};
 	st->n_by_sev[sev]++;
 	if (st->n_by_sev[sev] == 1 && (sev > st->worst || st->worst_message[0] == '\0')) {
 		st->worst = sev;
 		snprintf(st->worst_message, sizeof(st->worst_message), "%s", msg);
 	}
-	/* emit only refuses malformed findings, which this file never builds */
-	(void)da_emit_finding(st->host, rule, sev, msg, ev->pid, ev->time_s, evidence,
-			      ev->text ? 1 : 0, recommendation);
 	return 0;
 }
 

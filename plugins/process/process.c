@@ -187,14 +187,8 @@ static int process_init(const struct da_host *host, const struct da_cfg *cfg, vo
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	const char *key;
-	for (size_t i = 0; (key = host->cfg_key_at(host, cfg, i)) != NULL; i++) {
-		if (strcmp(key, "allow_exec") != 0 && strcmp(key, "max_processes") != 0) {
-			snprintf(err, errlen, "%s: %s: unknown key (known: allow_exec, max_processes)",
-				 host->cfg_where(host, cfg, key), key);
-			return -EINVAL;
-		}
-	}
+	/* unknown keys and wrong types: refused by the core before init
+	 * (process_options below) */
 	st->n_allow = host->cfg_list(host, cfg, "allow_exec", &st->allow);
 	for (size_t i = 0; i < st->n_allow; i++) {
 		if (!st->allow[i] || !*st->allow[i]) {
@@ -203,18 +197,16 @@ static int process_init(const struct da_host *host, const struct da_cfg *cfg, vo
 			return -EINVAL;
 		}
 	}
-	const char *max = host->cfg_string(host, cfg, "max_processes");
-	if (max) {
-		char *end;
-		errno = 0;
-		long v = strtol(max, &end, 10);
-		if (errno || end == max || *end || v < 1 || v > 1000000) {
-			snprintf(err, errlen, "%s: max_processes: '%s' is not a number from 1 to 1000000",
-				 host->cfg_where(host, cfg, "max_processes"), max);
-			return -EINVAL;
-		}
-		st->max_processes = v;
+	long long max = 64;
+	int rc = da_opt_int(host, cfg, "max_processes", max, &max, err, errlen);
+	if (rc)
+		return rc;
+	if (max < 1 || max > 1000000) {
+		snprintf(err, errlen, "%s: max_processes: %lld is not a number from 1 to 1000000",
+			 host->cfg_where(host, cfg, "max_processes"), max);
+		return -EINVAL;
 	}
+	st->max_processes = max;
 	const char *const *command = host->run ? host->run->command : NULL;
 	if (command && command[0]) {
 		st->own_path = strdup(command[0]);

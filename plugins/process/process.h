@@ -35,6 +35,7 @@
 
 #include "dynaudit/detector.h"
 #include "dynaudit/event.h"
+#include "dynaudit/options.h"
 #include "dynaudit/pathclass.h"
 #include "dynaudit/plugin.h"
 #include "dynaudit/progclass.h"
@@ -224,6 +225,8 @@ void scan_shell_command(struct state *st, const struct da_event *ev, const char 
 bool masquerade_name(const char *name, bool brackets, const char *real);
 void found_recon(struct state *st, const struct da_event *ev, const char *label);
 void on_snapshot(struct state *st, const struct da_event *ev);
+/* Remember that ev's process passes for what (once per pid, MAX_MASQ at most). */
+void note_masquerade(struct state *st, const struct da_event *ev, const char *what);
 void report_masquerades(struct state *st);
 
 /* ---- exec.c: judging one exec: allow_exec, writable places, links, loader variables */

@@ -339,13 +339,20 @@ void on_snapshot(struct state *st, const struct da_event *ev)
 	if (proc && !masquerade_name(p, false, ev->path) &&
 	    (!proc->alive || brackets_own_comm(p, proc->image)))
 		return;
+	note_masquerade(st, ev, p);
+}
+
+void note_masquerade(struct state *st, const struct da_event *ev, const char *what)
+{
+	if (st->n_masqs >= MAX_MASQ)
+		return;
 	for (size_t i = 0; i < st->n_masqs; i++)
 		if (st->masqs[i].pid == ev->pid)
 			return;
 	struct masq *m = &st->masqs[st->n_masqs++];
 	m->pid = ev->pid;
 	m->t = ev->time_s;
-	m->what = strdup(p);
+	m->what = strdup(what);
 	m->text = ev->text ? strdup(ev->text) : NULL;
 }
 

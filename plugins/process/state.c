@@ -83,13 +83,14 @@ void report(struct state *st, const char *rule, enum da_severity sev,
 	    const struct da_event *ev, const char *recommendation, const char *fmt, ...)
 {
 	char message[512];
+	const char *evidence[1] = {ev ? ev->text : NULL};
+	struct da_finding f = {.rule = rule, .severity = sev, .pid = ev ? ev->pid : 0,
+			       .time_s = ev ? ev->time_s : -1, .evidence = evidence,
+			       .n_evidence = evidence[0] ? 1 : 0, .recommendation = recommendation};
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
+	da_emit_findingv(st->host, &f, message, sizeof(message), fmt, ap);
 	va_end(ap);
-	const char *evidence[1] = {ev ? ev->text : NULL};
-	da_emit_finding(st->host, rule, sev, message, ev ? ev->pid : 0, ev ? ev->time_s : -1,
-			evidence, evidence[0] ? 1 : 0, recommendation);
 	if (sev >= DA_SEV_LOW && st->n_flagged++ == 0) {
 		snprintf(st->first_flagged, sizeof(st->first_flagged), "%.199s", message);
 		st->first_is_recon = strcmp(rule, "process.recon") == 0;

@@ -3,6 +3,16 @@
  */
 #include "process.h"
 
+/* A new entry of the sleep table for ev (the caller checked there is room):
+ * its wait is arg[0], nothing else known yet. */
+static struct long_sleep *sleep_add(struct state *st, const struct da_event *ev)
+{
+	struct long_sleep *s = &st->sleeps[st->n_sleeps++];
+	*s = (struct long_sleep){.pid = ev->pid, .t = ev->time_s, .wait = ev->arg[0],
+				 .text = ev->text ? strdup(ev->text) : NULL};
+	return s;
+}
+
 /* A wait that ends after the observation window: whatever comes next was
  * not seen (a delayed payload waits out a short audit).  Short waits near
  * the end are ordinary; a heartbeat crossing the end is worth knowing;
@@ -19,15 +29,7 @@ static void on_pending_wait(struct state *st, const struct da_event *ev)
 	if (ev->arg[0] < 10 || st->n_sleeps >= MAX_SLEEPS ||
 	    (ev->phase && strcmp(ev->phase, "setup") == 0))
 		return;
-	struct long_sleep *s = &st->sleeps[st->n_sleeps++];
-	s->pid = ev->pid;
-	s->t = ev->time_s;
-	s->wait = ev->arg[0];
-	s->text = ev->text ? strdup(ev->text) : NULL;
-	s->pending = strdup(ev->syscall);
-	s->short_sleeps = 0;
-	s->cut = false;
-	s->timer = false;
+	sleep_add(st, ev)->pending = strdup(ev->syscall);
 }
 
 /* A wait split into sleeps shorter than a second (a time bomb evading
@@ -39,15 +41,7 @@ static void on_short_sleeps(struct state *st, const struct da_event *ev)
 	if (window <= 0 || (double)ev->arg[0] < 0.8 * window || st->n_sleeps >= MAX_SLEEPS ||
 	    (ev->phase && strcmp(ev->phase, "setup") == 0))
 		return;
-	struct long_sleep *s = &st->sleeps[st->n_sleeps++];
-	s->pid = ev->pid;
-	s->t = ev->time_s;
-	s->wait = ev->arg[0];
-	s->text = ev->text ? strdup(ev->text) : NULL;
-	s->pending = NULL;
-	s->cut = false;
-	s->timer = false;
-	s->short_sleeps = ev->arg[1] > 0 ? ev->arg[1] : 1;
+	sleep_add(st, ev)->short_sleeps = ev->arg[1] > 0 ? ev->arg[1] : 1;
 }
 
 void on_sleep(struct state *st, const struct da_event *ev)
@@ -81,11 +75,7 @@ void on_sleep(struct state *st, const struct da_event *ev)
 	if (wait < 10 || window <= 0 || ev->time_s + (double)wait <= window)
 		return;
 	if ((double)wait >= window && !setup && st->n_sleeps < MAX_SLEEPS) {
-		struct long_sleep *s = &st->sleeps[st->n_sleeps++];
-		s->pid = ev->pid;
-		s->t = ev->time_s;
-		s->wait = wait;
-		s->text = ev->text ? strdup(ev->text) : NULL;
+		struct long_sleep *s = sleep_add(st, ev);
 		s->cut = timer || (ev->detail && strcmp(ev->detail, "cut") == 0);
 		s->timer = timer;
 		s->pending = timer ? strdup(ev->syscall) : NULL;

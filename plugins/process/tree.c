@@ -202,16 +202,8 @@ void on_session(struct state *st, const struct da_event *ev)
 {
 	/* prctl(PR_SET_NAME): the name ps and top show from now on */
 	if (ev->detail && strcmp(ev->detail, "PR_SET_NAME") == 0) {
-		if (ev->raw_path && masquerade_name(ev->raw_path, true, NULL) && st->n_masqs < MAX_MASQ) {
-			for (size_t i = 0; i < st->n_masqs; i++)
-				if (st->masqs[i].pid == ev->pid)
-					return;
-			struct masq *m = &st->masqs[st->n_masqs++];
-			m->pid = ev->pid;
-			m->t = ev->time_s;
-			m->what = strdup(ev->raw_path);
-			m->text = ev->text ? strdup(ev->text) : NULL;
-		}
+		if (ev->raw_path && masquerade_name(ev->raw_path, true, NULL))
+			note_masquerade(st, ev, ev->raw_path);
 		return;
 	}
 	if (!ev->syscall || strcmp(ev->syscall, "setsid") != 0 || ev->pid == st->main_pid)

@@ -17,6 +17,7 @@
 #ifndef RULES_RULES_H
 #define RULES_RULES_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -239,6 +240,12 @@ struct ruleset {
 struct rerr {
 	char msg[1024];
 };
+/* rules_err.c: write that into err (what cut at 767 bytes); returns -EINVAL.
+ * rerr_vat takes the arguments as a va_list (va_end is the caller's). */
+int rerr_at(struct rerr *err, const char *file, int line, int col, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+int rerr_vat(struct rerr *err, const char *file, int line, int col, const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
 
 /* rules_load.c: read one rules file into rs (rules, lists, macros).
  * 0, or -EINVAL with err filled; -ENOENT (err: "path: cannot open...")

@@ -73,13 +73,11 @@ static int fail_at(struct pstate *ps, size_t at, const char *fmt, ...)
 		col = ps->col + (int)(at - last_nl);
 	else
 		col = ps->col + (int)at;
-	char what[768];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	int rc = rerr_vat(ps->err, ps->file, line, col, fmt, ap);
 	va_end(ap);
-	snprintf(ps->err->msg, sizeof(ps->err->msg), "%s:%d:%d: %s", ps->file, line, col, what);
-	return -EINVAL;
+	return rc;
 }
 
 static bool word_char(char c)

@@ -42,14 +42,12 @@ static int fail_node(struct loader *ld, const yaml_node_t *n, const char *fmt, .
 	__attribute__((format(printf, 3, 4)));
 static int fail_node(struct loader *ld, const yaml_node_t *n, const char *fmt, ...)
 {
-	char what[768];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	int rc = rerr_vat(ld->err, ld->file, n ? (int)n->start_mark.line + 1 : 1,
+			  n ? (int)n->start_mark.column + 1 : 1, fmt, ap);
 	va_end(ap);
-	snprintf(ld->err->msg, sizeof(ld->err->msg), "%s:%zu:%zu: %s", ld->file,
-		 n ? n->start_mark.line + 1 : 1, n ? n->start_mark.column + 1 : 1, what);
-	return -EINVAL;
+	return rc;
 }
 
 static yaml_node_t *node(struct loader *ld, int id)

@@ -3,11 +3,18 @@
  * from declarative rules files.
  *
  * Options (plugins: rules: {...}):
- *   files   list of rules files (YAML, see rules_load.c and
- *           dynaudit-config(5)); a relative path is taken from the
- *           directory of the config file that names it.  Required.
+ *   files           list of rules files (YAML, see rules_load.c and
+ *                   dynaudit-config(5)); a relative path is taken from the
+ *                   directory of the config file that names it.  Required.
+ *   category_id     the category the findings go to, and the prefix of the
+ *                   rule ids (default "rules"): [a-z][a-z0-9_]*, checked by
+ *                   the core when it loads the detector (category_id and
+ *                   category_title are options the core itself reads,
+ *                   engine/plugin_options.h).
+ *   category_title  its title in the reports (default "Custom Rules"; the
+ *                   id when only category_id is set).
  *
- * Rules: whatever the files declare, each "rules.<id>" with the severity
+ * Rules: whatever the files declare, each "<category_id>.<id>" with the severity
  * the file gives; they are declared to the core (host->declare_rule, ABI
  * 1.2) so `rules:` overrides can name them.  A plain rule fires on every
  * event its condition matches (the core counts repeats of one message); a
@@ -24,9 +31,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dynaudit/detector.h"
+#include "dynaudit/options.h"
 #include "rules.h"
 
+/* The defaults of the category_id / category_title options. */
 #define RULES_CATEGORY "rules"
+#define RULES_CATEGORY_TITLE "Custom Rules"
 
 struct rules_state {
 	const struct da_host *host;
@@ -73,14 +84,8 @@ static bool host_has_unsubscribe(const struct da_host *host)
 static int rules_init(const struct da_host *host, const struct da_cfg *cfg, void **state,
 		      char *err, size_t errlen)
 {
-	for (size_t i = 0; host->cfg_key_at(host, cfg, i); i++) {
-		const char *key = host->cfg_key_at(host, cfg, i);
-		if (strcmp(key, "files") != 0) {
-			snprintf(err, errlen, "%s: %s: unknown option (rules takes files)",
-				 host->cfg_where(host, cfg, key), key);
-			return -EINVAL;
-		}
-	}
+	/* unknown keys and wrong types: refused by the core before init
+	 * (rules_options below) */
 	const char *const *files = NULL;
 	size_t n = host->cfg_list(host, cfg, "files", &files);
 	if (n == 0) {
@@ -101,7 +106,8 @@ static int rules_init(const struct da_host *host, const struct da_cfg *cfg, void
 	}
 	*state = st;
 	st->host = host;
-	ruleset_init(&st->rs, RULES_CATEGORY);
+	/* the core made the category from the same option (already checked) */
+	ruleset_init(&st->rs, da_opt_string(host, cfg, "category_id", RULES_CATEGORY));
 	char dir[4096];
 	config_dir(host, cfg, dir, sizeof(dir));
 	for (size_t i = 0; i < n; i++) {
@@ -145,21 +151,13 @@ static int rules_init(const struct da_host *host, const struct da_cfg *cfg, void
 static void fire(struct rules_state *st, struct rrule *r, const char *const *evidence, size_t n_ev)
 {
 	const struct da_event *ev = st->ctx.ev;
-	struct da_finding f = {
-		.struct_size = sizeof(f),
-		.rule = r->id,
-		.severity = r->severity,
-		.message = rules_render(&r->message, &st->ctx, st->msg, sizeof(st->msg)),
-		.pid = ev->pid,
-		.time_s = ev->time_s,
-		.evidence = evidence,
-		.n_evidence = n_ev,
-		.recommendation = r->recommendation,
-	};
+	/* the message is a template (rules_render), not a printf format */
+	const char *msg = rules_render(&r->message, &st->ctx, st->msg, sizeof(st->msg));
 	r->fired++;
 	st->fired++;
 	st->n_by_sev[r->severity]++;
-	(void)st->host->emit(st->host, &f);
+	(void)da_emit_finding(st->host, r->id, r->severity, msg, ev->pid, ev->time_s, evidence, n_ev,
+			      r->recommendation);
 }
 
 static void fire_sequence(void *arg, struct rrule *r, const char *const *evidence, size_t n)
@@ -244,6 +242,10 @@ static void rules_destroy(void *state)
 
 static const struct da_option_decl rules_options[] = {
 	{"files", DA_OPT_LIST, "rules files (YAML), relative to the config file; required"},
+	{"category_id", DA_OPT_STRING,
+	 "the findings' category and rule id prefix, [a-z][a-z0-9_]* (default rules)"},
+	{"category_title", DA_OPT_STRING,
+	 "the category's title in the reports (default Custom Rules)"},
 	{0},
 };
 
@@ -253,7 +255,7 @@ static const struct da_plugin rules_plugin = {
 	.version = "1.0.0",
 	.description = "declarative rules: conditions, lists, macros and sequences over events",
 	.category_id = RULES_CATEGORY,
-	.category_title = "Custom Rules",
+	.category_title = RULES_CATEGORY_TITLE,
 	/* every kind (.kinds for an ABI 1.2 core, the same as a mask for an
 	 * older one); init unsubscribes what no rule can match */
 	.subscriptions = {ALL_KINDS(W0) 0, ALL_KINDS(W1) 0},

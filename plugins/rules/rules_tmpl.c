@@ -4,32 +4,17 @@
  * rules_render() (rules_eval.c) fills without allocating.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "rules.h"
-
-static int fail_at(const char *file, int line, int col, size_t at, struct rerr *err,
-		   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-static int fail_at(const char *file, int line, int col, size_t at, struct rerr *err,
-		   const char *fmt, ...)
-{
-	char what[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	snprintf(err->msg, sizeof(err->msg), "%s:%d:%d: %s", file, line, col + (int)at, what);
-	return -EINVAL;
-}
 
 int rules_compile_tmpl(struct ruleset *rs, const char *text, const char *file, int line, int col,
 		       struct rtmpl *out, struct rerr *err)
 {
 	size_t n = strlen(text);
 	if (n > RULES_MAX_COND_BYTES)
-		return fail_at(file, line, col, 0, err, "message is longer than %d bytes",
+		return rerr_at(err, file, line, col, "message is longer than %d bytes",
 			       RULES_MAX_COND_BYTES);
 	/* the parts point into the text: keep it as long as the rule set */
 	text = rarena_strdup(rs, text);
@@ -56,13 +41,13 @@ int rules_compile_tmpl(struct ruleset *rs, const char *text, const char *file, i
 			break;
 		const char *close = memchr(text + i + 2, '}', n - i - 2);
 		if (!close)
-			return fail_at(file, line, col, i, err,
+			return rerr_at(err, file, line, col + (int)i,
 				       "'%%{' without a closing '}'");
 		int idx;
 		size_t flen = (size_t)(close - text - i - 2);
 		const struct rf_field *f = rf_parse(text + i + 2, flen, &idx);
 		if (!f)
-			return fail_at(file, line, col, i + 2, err,
+			return rerr_at(err, file, line, col + (int)i + 2,
 				       "unknown field '%.*s' in the message", (int)flen,
 				       text + i + 2);
 		out->parts[out->n_parts++] = (struct rtmpl_part){.field = f, .argv_idx = idx};

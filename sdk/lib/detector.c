@@ -3,6 +3,7 @@
  */
 #include "dynaudit/detector.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "dynaudit/pathclass.h"
@@ -46,6 +47,38 @@ int da_emit_finding(const struct da_host *host, const char *rule, enum da_severi
 		.recommendation = recommendation,
 	};
 	return host->emit(host, &f);
+}
+
+int da_emit_findingv(const struct da_host *host, const struct da_finding *finding, char *buf,
+		     size_t size, const char *fmt, va_list ap)
+{
+	char own[DA_FINDING_MESSAGE_MAX];
+	if (!buf) {
+		buf = own;
+		size = sizeof(own);
+	}
+	int n = vsnprintf(buf, size, fmt, ap);
+	if (n < 0)
+		buf[0] = '\0';
+	size_t used = strlen(buf);
+	if (finding->message)
+		snprintf(buf + used, size - used, "%s", finding->message);
+	struct da_finding f = *finding;
+	f.struct_size = sizeof(f);
+	f.message = buf;
+	if (!f.n_evidence)
+		f.evidence = NULL;
+	return host->emit(host, &f);
+}
+
+int da_emit_findingf(const struct da_host *host, const struct da_finding *finding, char *buf,
+		     size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = da_emit_findingv(host, finding, buf, size, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 uint64_t da_hash_str(const char *s)

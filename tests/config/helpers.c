@@ -142,3 +142,19 @@ char *slurp(const char *path, size_t *len)
 		*len = used;
 	return buf;
 }
+
+void must_resolve(const struct cfg_node *root, struct audit_config *c)
+{
+	struct cfg_error err;
+	char msg[1024];
+	int rc = config_resolve(root, c, &err);
+	cr_assert_eq(rc, 0, "%s", cfg_error_format(&err, msg, sizeof(msg)));
+}
+
+void must_set(struct cfg_node *root, const char *assignment)
+{
+	struct cfg_error err;
+	char msg[1024];
+	int rc = config_set(root, assignment, &err);
+	cr_assert_eq(rc, 0, "%s: %s", assignment, cfg_error_format(&err, msg, sizeof(msg)));
+}

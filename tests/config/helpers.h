@@ -24,6 +24,10 @@ const char *write_temp(const char *name, const char *text);
 struct cfg_node *load_or_error(const char *path, char *msg, size_t len);
 /* The error text of loading + resolving path ("" when it is valid). */
 const char *error_of(const char *path);
+/* config_resolve / config_set that must succeed (the test stops with the
+ * error otherwise). */
+void must_resolve(const struct cfg_node *root, struct audit_config *c);
+void must_set(struct cfg_node *root, const char *assignment);
 /* config_print() of a tree, as a malloc'ed string. */
 char *print_to_string(const struct cfg_node *root);
 /* Whole file as a malloc'ed NUL-terminated string (len bytes, may contain

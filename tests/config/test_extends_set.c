@@ -18,22 +18,6 @@ static struct cfg_node *must_load(const char *path)
 	return root;
 }
 
-static void must_resolve(const struct cfg_node *root, struct audit_config *c)
-{
-	struct cfg_error err;
-	char msg[1024];
-	int rc = config_resolve(root, c, &err);
-	cr_assert_eq(rc, 0, "%s", cfg_error_format(&err, msg, sizeof(msg)));
-}
-
-static void must_set(struct cfg_node *root, const char *assignment)
-{
-	struct cfg_error err;
-	char msg[1024];
-	int rc = config_set(root, assignment, &err);
-	cr_assert_eq(rc, 0, "%s: %s", assignment, cfg_error_format(&err, msg, sizeof(msg)));
-}
-
 Test(extends, ini_over_yaml_merges_maps_and_replaces_lists)
 {
 	enter_fixtures();

@@ -4,6 +4,7 @@
  * the entry's file:line.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,4 +116,72 @@ Test(rules, printed_config_keeps_them)
 	config_free(root);
 	free(text);
 	assert_no_leaks();
+}
+
+/* --set rules.ID=VALUE and rules.ID.severity=VALUE: the id keeps its dot
+ * (rules.process.shell is the rule process.shell, not rules: {process:
+ * {shell: ...}}), over a file's entry or without one. */
+Test(rules, set_takes_the_rest_of_the_key_as_the_rule_id)
+{
+	char msg[1024];
+	struct cfg_node *root = load_or_error(
+		write_temp("rules-set.yaml", "rules:\n  network.dns: off\n  file.persistence: {severity: low}\n"),
+		msg, sizeof(msg));
+	cr_assert_not_null(root, "%s", msg);
+	must_set(root, "rules.process.shell=off");
+	must_set(root, "rules.process.recon.severity=low");
+	must_set(root, "rules.network.dns.severity=high");      /* was off: now a severity */
+	must_set(root, "rules.file.persistence.severity=medium"); /* inside the file's map */
+	must_set(root, "rules.code_integrity.crash=critical");   /* the word alone */
+	must_set(root, "rules.x.severity=info");                 /* a rule named severity */
+	struct audit_config cfg;
+	must_resolve(root, &cfg);
+	cr_assert_eq(cfg.n_rules, 6);
+	const struct rule_override *o;
+	o = config_rule_override(cfg.rules, cfg.n_rules, "process.shell");
+	cr_assert(o && o->off);
+	o = config_rule_override(cfg.rules, cfg.n_rules, "process.recon");
+	cr_assert(o && !o->off && o->severity == 1, "process.recon low");
+	o = config_rule_override(cfg.rules, cfg.n_rules, "network.dns");
+	cr_assert(o && !o->off && o->severity == 3, "network.dns high, no longer off");
+	o = config_rule_override(cfg.rules, cfg.n_rules, "file.persistence");
+	cr_assert(o && o->severity == 2, "file.persistence medium");
+	o = config_rule_override(cfg.rules, cfg.n_rules, "code_integrity.crash");
+	cr_assert(o && o->severity == 4);
+	o = config_rule_override(cfg.rules, cfg.n_rules, "x.severity");
+	cr_assert(o && o->severity == 0, "x.severity is an id: it has no dot before .severity");
+	cr_expect_eq(o->line, 0, "from --set: no line");
+	cr_expect_str_eq(o->file, "--set");
+	audit_config_free(&cfg);
+	config_free(root);
+}
+
+Test(rules, set_errors_name_the_rule)
+{
+	struct cfg_node *root = NULL;
+	struct cfg_error err;
+	char msg[1024];
+	cr_assert_eq(config_load_default(&root, &err), 0);
+	must_set(root, "rules.process.shell=loud");
+	struct audit_config cfg;
+	cr_assert_eq(config_resolve(root, &cfg, &err), -EINVAL);
+	cr_expect_str_eq(cfg_error_format(&err, msg, sizeof(msg)),
+			 "--set: rules.process.shell: 'loud' is neither off nor a severity (info, low, "
+			 "medium, high, critical)");
+	config_free(root);
+
+	cr_assert_eq(config_load_default(&root, &err), 0);
+	must_set(root, "rules.shell=off");
+	cr_assert_eq(config_resolve(root, &cfg, &err), -EINVAL);
+	cr_expect_str_eq(cfg_error_format(&err, msg, sizeof(msg)),
+			 "--set: rules.shell: not a rule id (DETECTOR.RULE, e.g. process.shell)");
+	config_free(root);
+
+	/* rules: as something else than a map cannot take an entry */
+	root = load_or_error(write_temp("rules-scalar.yaml", "rules: none\n"), msg, sizeof(msg));
+	cr_assert_not_null(root, "%s", msg);
+	cr_assert_eq(config_set(root, "rules.process.shell=off", &err), -EINVAL);
+	cr_expect(strstr(cfg_error_format(&err, msg, sizeof(msg)), "rules: cannot set a key inside it"),
+		  "%s", msg);
+	config_free(root);
 }

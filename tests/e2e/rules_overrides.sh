@@ -54,6 +54,22 @@ printf 'rules:\n  process: off\n' >"$TMP/badid.yaml"
 $D check -c "$TMP/badid.yaml" >"$TMP/out" 2>&1; rc=$?
 check "check: a bad rule id is refused (exit $rc): $(cat "$TMP/out")" \
   bash -c '[ "$1" = 2 ] && grep -q "badid.yaml:2: rules.process: not a rule id" "$2"' _ $rc "$TMP/out"
+# --set rules.ID=off and rules.ID.severity=S: the rest of the key is the
+# rule id (it has a dot of its own), also over a config file's entry.
+$D replay --strace "$LOG" --set rules.file.persistence=off -o "$TMP/set-off" 2>"$TMP/err"
+got=$(rules_of "$TMP/set-off/report.json" file.persistence)
+check "--set rules.file.persistence=off: no finding ($got; $(cat "$TMP/err"))" [ "$got" = "0 none" ]
+$D replay --strace "$LOG" --set rules.file.persistence.severity=low -o "$TMP/set-low" 2>"$TMP/err"
+got=$(rules_of "$TMP/set-low/report.json" file.persistence)
+check "--set rules.file.persistence.severity=low: recorded low ($got; $(cat "$TMP/err"))" [ "$got" = "2 low" ]
+$D replay -c "$TMP/off.yaml" --strace "$LOG" --set rules.file.persistence.severity=medium \
+  -o "$TMP/set-over" 2>"$TMP/err"
+got=$(rules_of "$TMP/set-over/report.json" file.persistence)
+check "--set ...severity=medium over the file's off: recorded medium ($got; $(cat "$TMP/err"))" [ "$got" = "2 medium" ]
+$D check --set rules.file.persistnce=off >"$TMP/out" 2>&1; rc=$?
+check "--set of an undeclared id: exit 2 (got $rc), named with the closest: $(cat "$TMP/out")" \
+  bash -c '[ "$1" = 2 ] && grep -q "^dynaudit: --set: rules.file.persistnce: detector .file. declares no such rule (did you mean file.persistence?)" "$2"' _ $rc "$TMP/out"
+
 # Against the loaded detectors' declared rules (a test detector declaring
 # decl.exec and decl.other): an unknown id is refused at its file:line with
 # the closest declared id, in YAML and INI; a declared one is accepted.

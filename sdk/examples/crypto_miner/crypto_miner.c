@@ -29,11 +29,13 @@
  * counts for the category's summary.  Built with libdynaudit-sdk
  * (dependency('dynaudit') or pkg-config dynaudit).
  */
+#include <dynaudit/detector.h>
 #include <dynaudit/endpoint.h>
 #include <dynaudit/options.h>
 #include <dynaudit/plugin.h>
 #include <dynaudit/progclass.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <fnmatch.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -133,16 +135,23 @@ static bool ran_miner(const struct miner_state *st, int pid)
 	return false;
 }
 
+/* A finding about ev, its message written printf-style (libdynaudit-sdk's
+ * da_emit_findingv formats it and fills struct_size). */
 static void report(struct miner_state *st, const struct da_event *ev, const char *rule,
-		   enum da_severity sev, const char *message, const char *advice)
+		   enum da_severity sev, const char *advice, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+static void report(struct miner_state *st, const struct da_event *ev, const char *rule,
+		   enum da_severity sev, const char *advice, const char *fmt, ...)
 {
 	const char *evidence[1] = {ev->text};
 	struct da_finding f = {
-		.struct_size = sizeof(f), .rule = rule, .severity = sev, .message = message,
-		.pid = ev->pid, .time_s = ev->time_s, .evidence = ev->text ? evidence : NULL,
-		.n_evidence = ev->text ? 1 : 0, .recommendation = advice,
+		.rule = rule, .severity = sev, .pid = ev->pid, .time_s = ev->time_s,
+		.evidence = evidence, .n_evidence = ev->text ? 1 : 0, .recommendation = advice,
 	};
-	st->host->emit(st->host, &f);
+	va_list ap;
+	va_start(ap, fmt);
+	da_emit_findingv(st->host, &f, NULL, 0, fmt, ap);
+	va_end(ap);
 }
 
 static const char *stratum_arg(const struct da_event *ev)
@@ -159,12 +168,11 @@ static void on_exec(struct miner_state *st, const struct da_event *ev)
 {
 	const char *base = da_prog_base_name(ev->path);
 	bool ran = ev->err == 0;
-	char msg[256];
 	if (*base && (name_in(known_miners, (size_t)-1, base) ||
 		      name_in(st->miners, st->n_miners, base))) {
-		snprintf(msg, sizeof(msg), "%s the miner %s", ran ? "ran" : "tried to run", base);
-		report(st, ev, "crypto_miner.miner_exec", ran ? DA_SEV_CRITICAL : DA_SEV_HIGH, msg,
-		       "Remove the miner: a submission must not mine on the grading machine.");
+		report(st, ev, "crypto_miner.miner_exec", ran ? DA_SEV_CRITICAL : DA_SEV_HIGH,
+		       "Remove the miner: a submission must not mine on the grading machine.",
+		       "%s the miner %s", ran ? "ran" : "tried to run", base);
 		if (ran) {
 			st->miner_pids[st->n_miner_pids++ % MINER_PIDS] = ev->pid;
 			st->n_miner_execs++;
@@ -174,10 +182,10 @@ static void on_exec(struct miner_state *st, const struct da_event *ev)
 	if (url) {
 		/* a shell or interpreter handing a pool URL on is the usual wrapper */
 		bool wrapper = da_prog_is_shell(base) || da_prog_is_script_runner(base);
-		snprintf(msg, sizeof(msg), "%s started with a mining pool URL%s", *base ? base : "a program",
-			 wrapper ? " (through a shell or interpreter)" : "");
-		report(st, ev, "crypto_miner.stratum_url", DA_SEV_HIGH, msg,
-		       "A pool URL on a command line means mining: remove it.");
+		report(st, ev, "crypto_miner.stratum_url", DA_SEV_HIGH,
+		       "A pool URL on a command line means mining: remove it.",
+		       "%s started with a mining pool URL%s", *base ? base : "a program",
+		       wrapper ? " (through a shell or interpreter)" : "");
 	}
 }
 
@@ -192,12 +200,11 @@ static void on_connect(struct miner_state *st, const struct da_event *ev)
 	if (!name_in(st->pool_ports, st->n_pool_ports, port) || da_endpoint_match(st->allow, ev->addr) >= 0)
 		return;
 	bool miner = ran_miner(st, ev->pid);
-	char msg[256];
-	snprintf(msg, sizeof(msg), "connection to %s:%s, a mining-pool port%s",
-		 da_endpoint_unmapped(host), port, miner ? ", by a process that ran a miner" : "");
 	st->n_pool_connects++;
-	report(st, ev, "crypto_miner.pool_connect", miner ? DA_SEV_CRITICAL : DA_SEV_HIGH, msg,
-	       "If the assignment needs this endpoint, list it in allow_connect.");
+	report(st, ev, "crypto_miner.pool_connect", miner ? DA_SEV_CRITICAL : DA_SEV_HIGH,
+	       "If the assignment needs this endpoint, list it in allow_connect.",
+	       "connection to %s:%s, a mining-pool port%s", da_endpoint_unmapped(host), port,
+	       miner ? ", by a process that ran a miner" : "");
 }
 
 static int miner_on_event(void *state, const struct da_event *ev, char *err, size_t errlen)

@@ -2,7 +2,8 @@
  * dynaudit/detector.h — small helpers every detector needs (libdynaudit-sdk).
  *
  * The pieces each built-in detector used to carry a copy of: building a
- * struct da_finding from its parts and handing it to host->emit, the
+ * struct da_finding from its parts (or from a printf-style message) and
+ * handing it to host->emit, the
  * string hash of the detectors' bounded sets, a copy that always
  * terminates, and prefix/suffix tests.  One home, so a fix reaches every
  * detector.
@@ -13,6 +14,7 @@
 #ifndef DYNAUDIT_DETECTOR_H
 #define DYNAUDIT_DETECTOR_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -36,6 +38,32 @@ extern "C" {
 int da_emit_finding(const struct da_host *host, const char *rule, enum da_severity severity,
 		    const char *message, int pid, double time_s, const char *const *evidence,
 		    size_t n_evidence, const char *recommendation);
+
+/*
+ * da_emit_findingf / da_emit_findingv — record one finding whose message is
+ * written printf-style: fmt and its arguments are formatted into buf[size]
+ * (cut to fit), finding->message, when not NULL, is appended after them
+ * (cut to fit: a tail every message of the detector carries, such as the
+ * call's outcome " (failed: EACCES)"), and the finding is emitted with that
+ * message.  buf holds the message afterwards, so the caller can keep it (a
+ * summary line names its first finding).
+ * Arguments: host of the calling detector; finding, every other member as
+ *   in struct da_finding (rule, severity, pid, time_s, evidence,
+ *   n_evidence, recommendation; struct_size is set here, n_evidence 0 sends
+ *   no evidence pointer); buf[size] with size >= 1, or buf NULL (size
+ *   ignored) for a buffer of DA_FINDING_MESSAGE_MAX bytes of the call's
+ *   own; fmt, checked by the compiler as printf's.  da_emit_findingv takes
+ *   the arguments as a va_list, for a detector's own variadic report():
+ *   ap is used up, va_end stays the caller's.
+ * Returns: what host->emit returns (0, or -EINVAL for a malformed finding).
+ * Ownership: everything stays the caller's; the core copies what it keeps.
+ * Threading: only from the detector's own lifecycle callbacks.
+ */
+#define DA_FINDING_MESSAGE_MAX 1024
+int da_emit_findingf(const struct da_host *host, const struct da_finding *finding, char *buf,
+		     size_t size, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int da_emit_findingv(const struct da_host *host, const struct da_finding *finding, char *buf,
+		     size_t size, const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 
 /*
  * da_hash_str — a 64-bit FNV-1a hash of a string, for hash tables.  Its
