@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/syscall_shapes.h"
 #include "dynaudit/event.h"
 
 #ifndef CLONE_UNTRACED
@@ -137,6 +138,17 @@ static int add_rules(struct tracer *t, scmp_filter_ctx ctx, const struct sc_row 
 	case SC_FCHDIR:
 		/* Always: the cwd (sandbox view) resolves every relative path. */
 		return seccomp_rule_add(ctx, act, nr, 0);
+	case SC_IOCTL:
+		/* Only the terminal requests that matter (syscall_shapes.h): every
+		 * program's TCGETS, FIONREAD, TIOCGWINSZ run free.  The kernel
+		 * reads the request as an unsigned int, so only its low 32 bits
+		 * are compared (high bits set cannot slip past). */
+		if (!wanted(t, row->kind))
+			return 0;
+		for (const struct shape_tty_ioctl *io = shape_tty_ioctls; rc == 0 && io->name; io++)
+			rc = seccomp_rule_add(ctx, act, nr, 1,
+					      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL, io->request));
+		return rc;
 	case SC_PRCTL:
 		if (!wanted(t, DA_EV_PRIV_CAP) && !wanted(t, DA_EV_PROC_SESSION))
 			return 0;

@@ -62,6 +62,7 @@ enum sc_id {
 	SC_WRITE, SC_WRITEV, /* only on fds >= 3, published only when the fd is a socket */
 	SC_COPY,           /* sendfile / splice / copy_file_range: published when writing to a socket */
 	SC_HOSTNAME,       /* sethostname / setdomainname(name, len) */
+	SC_IOCTL,          /* ioctl: only the terminal requests of syscall_shapes.h stop */
 };
 
 /* When the dangerous-syscall policy denies a call. */
