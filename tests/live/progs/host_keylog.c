@@ -42,8 +42,15 @@ static int make_raw(int fd)
 	return tcsetattr(fd, TCSANOW, &t);
 }
 
+/* Raw mode on every terminal in /dev/pts; waits (up to 3 s) for one to
+ * appear, since the process that makes it runs beside this one. */
 static int snoop(void)
 {
+	for (int tries = 0; tries < 30; tries++) {
+		if (access("/dev/pts/0", F_OK) == 0)
+			break;
+		usleep(100000);
+	}
 	DIR *d = opendir("/dev/pts");
 	if (!d) {
 		said("opendir /dev/pts", -1);
