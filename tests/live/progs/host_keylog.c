@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 static void said(const char *what, int rc)
@@ -122,12 +123,16 @@ int main(int argc, char **argv)
 	} else if (!strcmp(mode, "loop")) {
 		long n = argc > 2 ? atol(argv[2]) : 100000;
 		struct termios t;
+		struct timespec a, b;
 		int avail = 0, ok = 0;
+		clock_gettime(CLOCK_MONOTONIC, &a);
 		for (long i = 0; i < n; i++) {
 			ok += ioctl(0, FIONREAD, &avail) == 0;
 			ok += tcgetattr(0, &t) == 0;
 		}
-		printf("loop %ld: %d ok\n", n, ok);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		printf("loop %ld: %d ok, %.1f ms\n", n, ok,
+		       (double)(b.tv_sec - a.tv_sec) * 1e3 + (double)(b.tv_nsec - a.tv_nsec) / 1e6);
 	} else {
 		fprintf(stderr, "usage: host_keylog inject|linux|kbd|hold S|snoop|ownpty|stdin|loop N\n");
 		return 2;
