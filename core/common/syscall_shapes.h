@@ -4,7 +4,8 @@
  * (core/recorded/strace_decode*.c) must agree: open flags as access
  * intent, the detail words of links and clones, the sendfile family's
  * destination fd, and the shape of a DNS query event (the sink resolver's
- * and the tracer's, so network.dns_query / dns_tunnel judge both alike).
+ * and the tracer's, so network.dns_query / dns_tunnel judge both alike),
+ * and the terminal ioctls a keylogger or an input injector makes.
  * Pure functions over numbers and bytes: no state, no allocation.
  */
 #ifndef DYNAUDIT_SYSCALL_SHAPES_H
@@ -46,5 +47,45 @@ void shape_dns_query_event(struct da_event *ev, const struct dns_query *q, const
  * where the message starts in buf and its length in *mlen, or NULL. */
 const uint8_t *shape_dns_message(const uint8_t *buf, size_t len, bool stream, size_t *mlen,
 				 bool *len_only);
+
+/* ---- terminal and console ioctls (backdoor.keylogging) ----
+ * The few ioctl(2) requests that inject keystrokes, read the console's
+ * keyboard or screen, or take a terminal out of line mode; the live filter
+ * stops on these request numbers only (an ordinary TCGETS or FIONREAD stays
+ * free).  How each one's argument is read: */
+enum shape_tty_arg {
+	TTY_ARG_NONE,     /* nothing worth reading (TIOCCONS, KDGKBMODE's output) */
+	TTY_ARG_TERMIOS,  /* a struct termios (termios2): its c_lflag */
+	TTY_ARG_CHAR,     /* a pointer to one byte: TIOCSTI's char, TIOCLINUX's subcode */
+	TTY_ARG_VALUE,    /* the argument itself: KDSKBMODE's mode */
+};
+
+struct shape_tty_ioctl {
+	const char *name;       /* "TIOCSTI" */
+	uint32_t request;       /* the native request number */
+	enum shape_tty_arg arg;
+};
+
+/* The requests, terminated by a NULL name. */
+extern const struct shape_tty_ioctl shape_tty_ioctls[];
+/* The row of a request number (its low 32 bits: the kernel's cmd is an
+ * unsigned int), or NULL. */
+const struct shape_tty_ioctl *shape_tty_by_request(uint64_t request);
+/* The row whose name appears in text as a whole word ("TIOCSTI",
+ * strace's "SNDCTL_TMR_START or TCSETS"), or NULL. */
+const struct shape_tty_ioctl *shape_tty_by_name(const char *text, size_t len);
+
+/* Bits of DA_EV_SYSCALL_OTHER "ioctl" arg[2]: what a termios set turns off. */
+#define SHAPE_TTY_NO_CANON 1    /* ICANON cleared: keys arrive one by one (raw mode) */
+#define SHAPE_TTY_NO_ECHO 2     /* ECHO cleared: typed keys are not shown */
+/* Those bits of a c_lflag value (native ICANON and ECHO). */
+int64_t shape_tty_lflag_bits(uint64_t lflag);
+
+/* A terminal ioctl as an event: DA_EV_SYSCALL_OTHER, syscall "ioctl",
+ * detail: the request's name, arg[0]: its number, arg[1]: the value read
+ * (c_lflag, the char, the subcode, the mode; -1 unread), arg[2]: the
+ * SHAPE_TTY_* bits of a termios set (0 otherwise).  ev was initialised by
+ * the caller (origin, fd, result). */
+void shape_tty_ioctl_event(struct da_event *ev, const struct shape_tty_ioctl *io, int64_t value);
 
 #endif /* DYNAUDIT_SYSCALL_SHAPES_H */

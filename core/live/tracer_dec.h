@@ -21,7 +21,7 @@
  * One family per file group: tracer_dec_file.c (paths and fds),
  * tracer_dec_proc.c (exec, clone, signals, sessions, sleeps, timers),
  * tracer_dec_net.c (sockets), tracer_dec_priv.c (identity, namespaces,
- * mounts, other processes, the kernel).
+ * mounts, other processes, the kernel), tracer_dec_tty.c (terminal ioctls).
  */
 #ifndef DYNAUDIT_TRACER_DEC_H
 #define DYNAUDIT_TRACER_DEC_H
@@ -59,6 +59,8 @@ extern const struct sc_family
 	/* tracer_dec_file.c */
 	sc_fam_open, sc_fam_path, sc_fam_path_at, sc_fam_fd_path, sc_fam_two_paths,
 	sc_fam_two_paths_at, sc_fam_symlinkat, sc_fam_mmap, sc_fam_memfd,
+	/* tracer_dec_tty.c */
+	sc_fam_ioctl,
 	/* tracer_dec_proc.c */
 	sc_fam_exec, sc_fam_clone, sc_fam_signal, sc_fam_session, sc_fam_prctl,
 	sc_fam_sleep, sc_fam_timer, sc_fam_none,

@@ -40,6 +40,7 @@ void sc_call_reset(struct sc_call *c)
 	c->envc = 0;
 	c->loader_env[0] = '\0';
 	c->clone3_flags = 0;
+	c->ioctl_value = -1;
 	c->fstype[0] = '\0';
 	c->sleep_s = c->sleep_ns = c->sleep_left_s = -1;
 	c->sleep_left = -1;
@@ -274,6 +275,9 @@ void tracer_decode_entry(struct tracer *t, struct tracee *th, struct sc_call *c)
 			c->fstype[0] = '\0';
 		break;
 	}
+	case SC_IOCTL:
+		tracer_tty_entry(t, th, c);
+		break;
 	case SC_CLONE3:
 		if (a[0] && tracer_mem_read(t, th->tid, a[0], &c->clone3_flags,
 					    sizeof(c->clone3_flags)) != sizeof(c->clone3_flags))

@@ -229,6 +229,9 @@ void tracer_prefetch_fds(struct tracer *t, const struct tracee *th, const struct
 	case SC_MMAP:
 		prefetch(t, th, (int64_t)(int32_t)a[4]);
 		break;
+	case SC_IOCTL:
+		prefetch(t, th, (int64_t)(int32_t)a[0]);
+		break;
 	case SC_WRITE: case SC_WRITEV:
 		if (c->out_is_socket)
 			prefetch(t, th, (int64_t)(int32_t)a[0]);

@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/syscall_shapes.h"
 #include "dynaudit/event.h"
 
 #ifndef CLONE_UNTRACED
@@ -60,6 +61,28 @@ static int add_open_rules(scmp_filter_ctx ctx, int nr, unsigned flags_arg)
 	return rc;
 }
 
+/* newfstatat/statx with AT_EMPTY_PATH on a real fd is fstat(2) of an
+ * open file (a third of a Python start-up's stat calls): no path, no
+ * probe, and replay does not make it an event either.  Stop only when the
+ * flag is clear or the dirfd is AT_FDCWD (compared as the int the kernel
+ * reads), so a named path is always seen; a path relative to a directory
+ * fd with AT_EMPTY_PATH set is the one form that passes unseen. */
+#define STAT_AT_EMPTY_PATH 0x1000
+#define STAT_AT_FDCWD32 0xffffff9cULL
+static int add_stat_at_rules(scmp_filter_ctx ctx, const struct sc_row *row, int nr, uint32_t act)
+{
+	unsigned flags_arg = strcmp(row->name, "newfstatat") == 0 ? 3
+			   : strcmp(row->name, "statx") == 0 ? 2 : 9;
+	if (flags_arg == 9) /* faccessat, readlinkat: no AT_EMPTY_PATH form worth skipping */
+		return seccomp_rule_add(ctx, act, nr, 0);
+	int rc = seccomp_rule_add(ctx, act, nr, 1,
+				  SCMP_CMP(flags_arg, SCMP_CMP_MASKED_EQ, STAT_AT_EMPTY_PATH, 0));
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, act, nr, 1,
+				      SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffULL, STAT_AT_FDCWD32));
+	return rc;
+}
+
 static int add_rules(struct tracer *t, scmp_filter_ctx ctx, const struct sc_row *row, int nr,
 		     bool notify)
 {
@@ -80,8 +103,11 @@ static int add_rules(struct tracer *t, scmp_filter_ctx ctx, const struct sc_row 
 			if (t->opt.skip_sleeps_s > 0)
 				break;
 			/* fall through */
-		case SC_STAT_PATH:
 		case SC_STAT_AT:
+			if (!wanted(t, row->kind))
+				return 0;
+			return add_stat_at_rules(ctx, row, nr, SCMP_ACT_NOTIFY);
+		case SC_STAT_PATH:
 		case SC_SLEEP:
 			if (!wanted(t, row->kind))
 				return 0;
@@ -142,6 +168,21 @@ static int add_rules(struct tracer *t, scmp_filter_ctx ctx, const struct sc_row 
 	case SC_FCHDIR:
 		/* Always: the cwd (sandbox view) resolves every relative path. */
 		return seccomp_rule_add(ctx, act, nr, 0);
+	case SC_IOCTL:
+		/* Only the terminal requests that matter (syscall_shapes.h): every
+		 * program's TCGETS, FIONREAD, TIOCGWINSZ run free.  The kernel
+		 * reads the request as an unsigned int, so only its low 32 bits
+		 * are compared (high bits set cannot slip past). */
+		if (!wanted(t, row->kind))
+			return 0;
+		for (const struct shape_tty_ioctl *io = shape_tty_ioctls; rc == 0 && io->name; io++)
+			rc = seccomp_rule_add(ctx, act, nr, 1,
+					      SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffULL, io->request));
+		return rc;
+	case SC_STAT_AT:
+		if (!wanted(t, row->kind))
+			return 0;
+		return add_stat_at_rules(ctx, row, nr, act);
 	case SC_PRCTL:
 		if (!wanted(t, DA_EV_PRIV_CAP) && !wanted(t, DA_EV_PROC_SESSION))
 			return 0;

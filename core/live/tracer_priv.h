@@ -75,6 +75,8 @@ struct sc_call {
 	uint64_t envc;              /* exec envp entries (counted) */
 	char loader_env[1024];      /* exec: its LD_PRELOAD/LD_AUDIT/LD_LIBRARY_PATH, "" none */
 	uint64_t clone3_flags;      /* clone3: clone_args.flags, read at entry */
+	int64_t ioctl_value;        /* terminal ioctl: what its argument says (c_lflag, the
+				     * byte, the subcode, the mode; tracer_dec_tty.c), -1 unread */
 	char fstype[64];            /* mount: the filesystem type ("" unknown) */
 	int64_t sleep_s, sleep_ns;  /* sleeps: the requested time (-1 unread) */
 	int64_t sleep_left_s;       /* sleeps: seconds from now until it ends */
@@ -273,6 +275,8 @@ void sc_call_reset(struct sc_call *c);
 void sc_call_free(struct sc_call *c);
 /* Read the memory the call's arguments point to (at the seccomp stop). */
 void tracer_decode_entry(struct tracer *t, struct tracee *th, struct sc_call *c);
+/* tracer_dec_tty.c: a terminal ioctl's argument and terminal, at its entry stop. */
+void tracer_tty_entry(struct tracer *t, struct tracee *th, struct sc_call *c);
 /* Does the event need the syscall's result (an exit stop)? */
 bool tracer_decode_wants_exit(const struct tracer *t, const struct sc_call *c);
 /* At the exit stop: result-dependent memory (accepted peer, socketpair). */

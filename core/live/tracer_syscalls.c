@@ -72,6 +72,9 @@ const struct sc_row tracer_syscall_table[] = {
 	ROW(chdir, SC_CHDIR, DA_EV_FILE_CHDIR, path),
 	ROW(fchdir, SC_FCHDIR, DA_EV_FILE_CHDIR, fd_path),
 	ROW(memfd_create, SC_MEMFD_CREATE, DA_EV_FILE_MEMFD, memfd),
+	/* terminal ioctls: keystroke injection, console keyboard, raw mode
+	 * (the request is an argument filter: tracer_filter.c) */
+	ROW(ioctl, SC_IOCTL, DA_EV_SYSCALL_OTHER, ioctl),
 	/* a long wait can outlast the observation window (a delayed payload) */
 	ROW(nanosleep, SC_SLEEP, DA_EV_SYSCALL_OTHER, sleep),
 	ROW(clock_nanosleep, SC_SLEEP, DA_EV_SYSCALL_OTHER, sleep),

@@ -9,7 +9,9 @@
  * the architecture lacks (open, creat... on aarch64) is simply skipped.
  *
  * Deliberately NOT traced: read/readv/pread64/pwrite64, write/writev on
- * fds 0-2 (and close, dup*, fcntl).  They are the bulk of every program's
+ * fds 0-2 (and close, dup*, fcntl), ioctl except the terminal requests of
+ * keystroke injection and console capture (an argument filter), and the
+ * fstat form of newfstatat/statx (AT_EMPTY_PATH on an fd).  They are the bulk of every program's
  * syscalls and stopping on them would multiply the audit's overhead; the
  * target's output is captured from pipes by the output module, and fd
  * descriptions are taken from /proc/<pid>/fd at the moment they are needed
@@ -62,6 +64,7 @@ enum sc_id {
 	SC_WRITE, SC_WRITEV, /* only on fds >= 3, published only when the fd is a socket */
 	SC_COPY,           /* sendfile / splice / copy_file_range: published when writing to a socket */
 	SC_HOSTNAME,       /* sethostname / setdomainname(name, len) */
+	SC_IOCTL,          /* ioctl: only the terminal requests of syscall_shapes.h stop */
 };
 
 /* When the dangerous-syscall policy denies a call. */

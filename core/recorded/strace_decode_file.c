@@ -539,6 +539,8 @@ bool dec_file(struct strace_decoder *d, const struct call *c)
 	} else if (!strcmp(n, "read") || !strcmp(n, "readv") || !strcmp(n, "pread64") ||
 		   !strcmp(n, "preadv") || !strcmp(n, "preadv2")) {
 		decode_read(d, c);
+	} else if (!strcmp(n, "ioctl")) {
+		dec_tty_ioctl(d, c); /* any other ioctl: the plain syscall event */
 	} else if (!strcmp(n, "memfd_create") || !strcmp(n, "memfd_secret")) {
 		decode_memfd(d, c);
 	} else if (!strcmp(n, "stat") || !strcmp(n, "lstat") || !strcmp(n, "stat64") ||

@@ -134,6 +134,8 @@ const char *dec_signal_name(struct strace_decoder *d, struct strace_span s);
 bool dec_file(struct strace_decoder *d, const struct call *c);
 bool dec_net(struct strace_decoder *d, const struct call *c);
 bool dec_priv(struct strace_decoder *d, const struct call *c);
+/* A terminal ioctl (strace_decode_tty.c): published, true; any other, false. */
+bool dec_tty_ioctl(struct strace_decoder *d, const struct call *c);
 /* Output lines of writes to the original stdout/stderr (strace_decode_out.c):
  * complete lines are published at once, a partial one waits (bounded) for
  * its newline, the process's exec or end, or the end of the log.  Every

@@ -87,7 +87,12 @@
  *        input device (/dev/input/eventN, /dev/input/by-path/...-kbd,
  *        /dev/uinput, /dev/hidrawN) or a console's screen (/dev/vcsN);
  *        medium: other /dev/input nodes, /dev/console, /dev/ttyN
- *        (keylog.c).  Raw mode and TIOCSTI/TIOCLINUX are ioctls: not seen.
+ *        (keylog.c).  Terminal ioctls, denied or not: TIOCSTI (keystroke
+ *        injection), TIOCLINUX selection/paste, KDSKBMODE raw: high;
+ *        other TIOCLINUX and KDSKBMODE, TIOCCONS: medium; KDGKBMODE: low;
+ *        raw mode or echo off (TCSETS*) on a console: high, on another
+ *        terminal: medium, never on the process's own terminal (its stdio
+ *        as given, /dev/tty, a pty it created).
  *   backdoor.beaconing       high  >= 3 contacts with the same destination
  *        spread over >= 2 s at roughly regular intervals (coefficient of
  *        variation of the gaps <= 0.5); medium when the destination is
@@ -185,6 +190,7 @@ static int backdoor_on_event(void *state, const struct da_event *ev, char *err, 
 	if (ev->kind == DA_EV_SYSCALL_OTHER && bd_honey_learn(st->honey, ev))
 		return 0;
 	check_honeytoken(st, ev);
+	check_input_capture(st, ev);
 	switch (ev->kind) {
 	case DA_EV_PROC_EXEC: on_exec(st, ev); break;
 	case DA_EV_PROC_FORK: on_fork(st, ev); break;
@@ -194,10 +200,7 @@ static int backdoor_on_event(void *state, const struct da_event *ev, char *err, 
 			proc_clear(p);
 		break;
 	}
-	case DA_EV_FILE_OPEN:
-		check_input_capture(st, ev);
-		on_write_like(st, ev);
-		break;
+	case DA_EV_FILE_OPEN: on_write_like(st, ev); break;
 	case DA_EV_FILE_WRITE:
 	case DA_EV_FILE_RENAME:
 	case DA_EV_FILE_LINK: on_write_like(st, ev); break;
@@ -261,6 +264,7 @@ static void backdoor_destroy(void *state)
 		free(st->dests[i].first_text);
 	da_endpoint_list_free(st->allow);
 	bd_honey_free(st->honey);
+	keylog_free(st->keylog);
 	free(st);
 }
 
@@ -282,7 +286,7 @@ static const struct da_rule_decl backdoor_rules[] = {
 	{"backdoor.writable_library", DA_SEV_HIGH,
 	 "executable mapping of a library in a writable place the run did not write"},
 	{"backdoor.keylogging", DA_SEV_HIGH,
-	 "an open of a keyboard, input device, console or console screen (failed or not)"},
+	 "an open of a keyboard, input device, console or console screen, keystroke injection (TIOCSTI), console capture ioctls, raw mode on a terminal not its own (failed or not)"},
 	{"backdoor.beaconing", DA_SEV_HIGH,
 	 "regular repeated contacts with one destination"},
 	{0},

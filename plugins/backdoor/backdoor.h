@@ -14,7 +14,8 @@
  *   exfil.c       exfiltration (a secret read, then sent) and beaconing
  *                 (regular contacts to one destination).
  *   honeytoken.c  decoy credentials leaving the process (honeytoken.h).
- *   keylog.c      input capture: keyboards, input devices, consoles.
+ *   keylog.c      input capture: keyboards, input devices, consoles,
+ *                 terminal ioctls (injection, raw mode).
  */
 #ifndef DA_PLUGIN_BACKDOOR_H
 #define DA_PLUGIN_BACKDOOR_H
@@ -136,6 +137,8 @@ struct backdoor {
 	} shell_connects[MAX_RS_DESTS];
 	size_t n_shell_connects;
 
+	struct keylog *keylog;     /* keylog.c's own memory (NULL until needed) */
+
 	enum da_severity worst;
 	size_t n_findings;
 	char worst_label[64];
@@ -214,7 +217,9 @@ void on_other(struct backdoor *st, const struct da_event *ev);
 void report_shell_connects(struct backdoor *st);
 void on_net(struct backdoor *st, const struct da_event *ev);
 
-/* ---- keylog.c: input capture (keyboards, consoles, screens) */
+/* ---- keylog.c: input capture (keyboards, consoles, screens, terminal ioctls) */
+/* Every event goes through it (it keeps what each exec was given). */
 void check_input_capture(struct backdoor *st, const struct da_event *ev);
+void keylog_free(struct keylog *kl);
 
 #endif /* DA_PLUGIN_BACKDOOR_H */

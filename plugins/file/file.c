@@ -104,12 +104,15 @@
  *                         whoever runs it, an allowed rm too), or rm -r
  *                         of HOME, the workdir, a directory above them or
  *                         / (deletion.c).
- *   file.sandbox_probe    low      a read of a container, VM or tracer mark:
+ *   file.sandbox_probe    low      a read or a stat (stat, access, statx,
+ *                         readlink...) of a container, VM or tracer mark:
  *                         /.dockerenv, /run/.containerenv, /proc/1/cgroup
  *                         (and sched, mountinfo, status, comm, cmdline),
- *                         /sys/class/dmi/id/..., /sys/hypervisor/..., and
- *                         /proc/self/status read by a shell or text tool
- *                         (TracerPid); not by process listers (probe.c).
+ *                         /sys/class/dmi/id/..., /sys/hypervisor, /proc/xen,
+ *                         and /proc/self/status read by a shell or text
+ *                         tool (TracerPid); not by process listers, nor a
+ *                         stat of a name in a directory the same process
+ *                         listed (ls -la /, find: a walk) (probe.c).
  *   file.exec_created     high     a file created executable (mode & 0111,
  *                         so 0700 too) or chmod +x outside the workdir,
  *                         /dev/shm included, judged once it is known what
@@ -243,6 +246,8 @@ static int file_on_event(void *state, const struct da_event *ev, char *err, size
 		remember_exec(st, ev);
 		check_rm(st, ev);
 		exec_bits_ran(st, ev);
+	} else if (ev->kind == DA_EV_FILE_STAT) {
+		judge_stat_probe(st, ev); /* probing only: a stat reads nothing */
 	} else
 		on_file_event(st, ev);
 	return 0;
@@ -324,7 +329,7 @@ static const struct da_rule_decl file_rules[] = {
 	{"file.mass_delete", DA_SEV_HIGH,
 	 "sabotage: many pre-existing files deleted or rewritten, or rm -r of HOME or /"},
 	{"file.sandbox_probe", DA_SEV_LOW,
-	 "a read of a container, virtual machine or tracer mark (/.dockerenv, /proc/1/cgroup, TracerPid)"},
+	 "a read or stat of a container, virtual machine or tracer mark (/.dockerenv, /proc/1/cgroup, TracerPid)"},
 	{"file.exec_created", DA_SEV_HIGH,
 	 "a file made executable outside the workdir and kept so (not a mode probe or private temp file)"},
 	{0},
@@ -348,7 +353,7 @@ static const struct da_plugin file_plugin = {
 	.category_title = "File Access",
 	.kinds = DA_KINDS(DA_EV_PROC_EXEC, DA_EV_FILE_OPEN, DA_EV_FILE_UNLINK, DA_EV_FILE_RENAME,
 			DA_EV_FILE_CHMOD, DA_EV_FILE_CHOWN, DA_EV_FILE_LINK, DA_EV_FILE_MKDIR, DA_EV_FILE_WRITE,
-			DA_EV_FS_MONITOR, DA_EV_SYSCALL_OTHER),
+			DA_EV_FS_MONITOR, DA_EV_SYSCALL_OTHER, DA_EV_FILE_STAT),
 	.rules = file_rules,
 	.options = file_options,
 	.init = file_init,

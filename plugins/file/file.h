@@ -170,6 +170,10 @@ void check_rm(struct state *st, const struct da_event *ev);
 void report_deletions(struct state *st);
 
 /* ---- probe.c: sandbox probing (container, VM and tracer marks) */
+/* Judges a read (or a directory listing, remembered) of path; true when
+ * it was a probe. */
 bool judge_probe(struct state *st, const struct da_event *ev, const char *path);
+/* Judges a stat/access/readlink of a path (DA_EV_FILE_STAT). */
+void judge_stat_probe(struct state *st, const struct da_event *ev);
 
 #endif /* DA_PLUGIN_FILE_H */

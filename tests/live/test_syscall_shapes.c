@@ -126,3 +126,37 @@ Test(shapes, dns_event)
 	cr_assert_eq(ev.port, 53);
 	cr_assert_str_eq(ev.addr, "10.0.0.1:53");
 }
+
+/* Terminal ioctls: the request by its low 32 bits (the kernel's cmd is an
+ * unsigned int, so high bits cannot hide one), by strace's names, and
+ * what a termios set turns off. */
+Test(shapes, tty_ioctls)
+{
+	const struct shape_tty_ioctl *io = shape_tty_by_request(0x5412);
+	cr_assert(io && !strcmp(io->name, "TIOCSTI") && io->arg == TTY_ARG_CHAR);
+	io = shape_tty_by_request(0xffffffff00005412ULL);
+	cr_assert(io && !strcmp(io->name, "TIOCSTI"), "high bits are ignored as the kernel does");
+	cr_assert_null(shape_tty_by_request(0x5401), "TCGETS is not one");
+	cr_assert_null(shape_tty_by_request(0x541B), "FIONREAD is not one");
+	const char *s6 = "SNDCTL_TMR_START or TCSETS";
+	io = shape_tty_by_name(s6, strlen(s6));
+	cr_assert(io && !strcmp(io->name, "TCSETS"));
+	io = shape_tty_by_name("TCSETSW", 7);
+	cr_assert(io && !strcmp(io->name, "TCSETSW"), "a whole word, not a prefix");
+	cr_assert_null(shape_tty_by_name("TCGETS", 6));
+	io = shape_tty_by_name("TCSETS2", 7);
+	cr_assert(io && io->request == 0x402C542B, "termios2: _IOW('T', 0x2B, 44 bytes)");
+	cr_assert_eq(shape_tty_lflag_bits(0x8a3b), 0, "ISIG|ICANON|ECHO...: line mode");
+	cr_assert_eq(shape_tty_lflag_bits(0xa30), SHAPE_TTY_NO_CANON | SHAPE_TTY_NO_ECHO, "cfmakeraw");
+	cr_assert_eq(shape_tty_lflag_bits(0x3), SHAPE_TTY_NO_ECHO, "getpass: echo off");
+	struct da_event ev;
+	memset(&ev, 0, sizeof(ev));
+	shape_tty_ioctl_event(&ev, shape_tty_by_name("TCSETS", 6), 0xa30);
+	cr_assert_eq(ev.kind, DA_EV_SYSCALL_OTHER);
+	cr_assert_str_eq(ev.syscall, "ioctl");
+	cr_assert_str_eq(ev.detail, "TCSETS");
+	cr_assert_eq(ev.arg[0], 0x5402);
+	cr_assert_eq(ev.arg[2], SHAPE_TTY_NO_CANON | SHAPE_TTY_NO_ECHO);
+	shape_tty_ioctl_event(&ev, shape_tty_by_name("TCSETS", 6), -1);
+	cr_assert_eq(ev.arg[2], 0, "unread: nothing claimed");
+}

@@ -7,6 +7,7 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <termios.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -958,4 +959,42 @@ Test(tracer, notify_writes_still_get_results)
 	const struct rec *conn = find(&r, DA_EV_NET_CONNECT, NULL, NULL, 0);
 	cr_assert_not_null(conn);
 	cr_assert_eq(conn->result, 0);
+}
+
+/* The ioctl and stat argument filters: only the terminal requests stop
+ * (by the request's low 32 bits), with the termios read from memory; the
+ * fstat form of newfstatat is no event, a named path with the same flag
+ * is.  With notifications and without. */
+Test(tracer, tty_ioctls_and_stat_forms)
+{
+	for (int notify = 0; notify <= 1; notify++) {
+		struct run r __attribute__((cleanup(run_free)));
+		struct run_opts o = { .deny = true, .notify = notify };
+		run_prog(&o, &r, "tr_tty", NULL);
+		cr_assert(r.exited && r.code == 0, "notify %d: exit %d", notify, r.code);
+		size_t ioctls = 0;
+		const struct rec *sti = NULL, *set = NULL;
+		for (size_t i = 0; i < r.n; i++) {
+			const struct rec *e = &r.v[i];
+			if (e->kind != DA_EV_SYSCALL_OTHER || strcmp(e->syscall, "ioctl"))
+				continue;
+			ioctls++;
+			if (!strcmp(e->detail, "TIOCSTI"))
+				sti = e;
+			if (!strcmp(e->detail, "TCSETS"))
+				set = e;
+		}
+		cr_assert_eq(ioctls, 2, "notify %d: FIONREAD and TCGETS must run untraced (%zu ioctls)", notify, ioctls);
+		cr_assert_not_null(sti, "a TIOCSTI with high bits set slipped past");
+		cr_assert_eq(sti->arg[1], 'x');
+		cr_assert_str_eq(sti->path, "/dev/null");
+		cr_assert_eq(sti->err, ENOTTY, "its result: %s", sti->text);
+		cr_assert_not_null(set);
+		cr_assert_eq(set->arg[1], ISIG, "c_lflag read from the target's memory");
+		cr_assert_eq(set->arg[2], 3, "raw: ICANON and ECHO cleared");
+		cr_assert_not_null(find(&r, DA_EV_FILE_STAT, "newfstatat", "/tr_tty_probe", 0));
+		for (size_t i = 0; i < r.n; i++)
+			cr_assert(!(r.v[i].kind == DA_EV_FILE_STAT && strstr(r.v[i].text, "newfstatat(3, \"\"")),
+				  "notify %d: the fstat form stopped: %s", notify, r.v[i].text);
+	}
 }

@@ -1272,6 +1272,103 @@ Test(backdoor, input_devices_and_consoles_are_keylogging)
 	}
 }
 
+/* Terminal ioctls (keylog.c): injection and console capture are judged
+ * whatever the terminal and the result; raw mode only on a terminal that
+ * is not the process's own. */
+static void tty_ioctl(struct harness *h, int pid, double t, int fd, const char *term,
+		      const char *request, int64_t value, int64_t raw_bits, int err)
+{
+	struct da_event ev = ev_make(DA_EV_SYSCALL_OTHER, pid, t);
+	ev.syscall = "ioctl";
+	ev.detail = request;
+	ev.fd = fd;
+	ev.fd_desc = term && term[0] == '/' && strncmp(term, "/dev/pts/", 9) ? term : "tty";
+	ev.path = term;
+	ev.arg[1] = value;
+	ev.arg[2] = raw_bits;
+	ev.text = "ioctl(...)";
+	if (err)
+		fail_with(&ev, err, "ENOTTY");
+	publish(h, &ev);
+}
+
+Test(backdoor, terminal_ioctls_are_keylogging)
+{
+	static const struct {
+		const char *stdin_desc; /* fd 0 at the exec */
+		int fd;
+		const char *term;
+		const char *request;
+		int64_t value, raw;
+		bool made_pty;
+		int severity; /* -1: no finding */
+	} cases[] = {
+		{"/dev/null", 0, "/dev/null", "TIOCSTI", 'x', 0, false, DA_SEV_HIGH},
+		{"tty", 0, "/dev/pts/0", "TIOCSTI", 'x', 0, false, DA_SEV_HIGH},
+		{"tty", 0, "/dev/pts/0", "TIOCLINUX", 3, 0, false, DA_SEV_HIGH},
+		{"tty", 0, "/dev/pts/0", "TIOCLINUX", 6, 0, false, DA_SEV_MEDIUM},
+		{"/dev/null", 0, "/dev/null", "KDSKBMODE", 0, 0, false, DA_SEV_HIGH},
+		{"/dev/null", 0, "/dev/null", "KDSKBMODE", 4, 0, false, DA_SEV_MEDIUM},
+		{"/dev/null", 3, "/dev/pts/2", "TIOCCONS", -1, 0, false, DA_SEV_MEDIUM},
+		{"/dev/null", 3, "/dev/console", "KDGKBMODE", -1, 0, false, DA_SEV_LOW},
+		{"tty", 0, "/dev/pts/0", "KDGKBMODE", -1, 0, false, -1},
+		{"/dev/null", 3, "/dev/console", "TCSETS", 0, 3, false, DA_SEV_HIGH},
+		{"/dev/null", 3, "/dev/tty2", "TCSETSW", 0, 1, false, DA_SEV_HIGH},
+		{"/dev/null", 3, "/dev/pts/4", "TCSETS", 0, 3, false, DA_SEV_MEDIUM},
+		{"pipe", 0, "/dev/pts/4", "TCSETS", 0, 3, false, DA_SEV_MEDIUM}, /* a pipe given, a tty moved on it */
+		{"tty", 0, "/dev/pts/0", "TCSETS", 0, 3, false, -1},      /* its own stdin: an editor */
+		{"tty", 0, "/dev/pts/0", "TCSETSF", 0x3, 2, false, -1},   /* a password prompt */
+		{"/dev/null", 3, "/dev/tty", "TCSETS", 0, 3, false, -1},  /* its controlling terminal */
+		{"/dev/null", 4, "/dev/pts/1", "TCSETS", 0, 3, true, -1}, /* a pty it made */
+		{"/dev/null", 0, "/dev/null", "TCSETS", 0, 3, false, -1}, /* no terminal at all */
+		{"/dev/null", 3, "/dev/console", "TCSETS", 0xa3b, 0, false, -1}, /* line mode kept */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (int err = 0; err <= ENOTTY; err += ENOTTY) {
+			struct harness *h = harness_new("backdoor", NULL, NULL);
+			exec_prog(h, 100, 0.1, "/home/auditor/app/prog", cases[i].stdin_desc, "pipe", NULL);
+			if (cases[i].made_pty)
+				open_file(h, 100, 0.2, "/dev/ptmx", DA_ACC_READ | DA_ACC_WRITE, 0);
+			tty_ioctl(h, 100, 0.3, cases[i].fd, cases[i].term, cases[i].request, cases[i].value,
+				  cases[i].raw, err);
+			tty_ioctl(h, 100, 0.4, cases[i].fd, cases[i].term, cases[i].request, cases[i].value,
+				  cases[i].raw, err); /* once per request and terminal */
+			harness_finish(h);
+			if (cases[i].severity < 0) {
+				cr_expect_eq(harness_count(h, "backdoor.keylogging"), 0, "case %zu", i);
+			} else {
+				cr_expect_eq(harness_count(h, "backdoor.keylogging"), 1, "case %zu", i);
+				const struct harness_finding *f = harness_get(h, "backdoor.keylogging");
+				if (f)
+					cr_expect_eq(f->severity, cases[i].severity, "case %zu", i);
+			}
+			harness_free(h);
+		}
+	}
+}
+
+/* A process that closed its stdin and opened the console onto fd 0 does
+ * not make the console its own terminal. */
+Test(backdoor, console_reopened_on_stdin_is_not_own)
+{
+	struct harness *h = harness_new("backdoor", NULL, NULL);
+	exec_prog(h, 100, 0.1, "/home/auditor/app/prog", "tty", "tty", NULL);
+	struct da_event ev = ev_make(DA_EV_FILE_OPEN, 100, 0.2);
+	ev.syscall = "openat";
+	ev.path = "/dev/pts/7";
+	ev.access = DA_ACC_READ | DA_ACC_WRITE;
+	ev.fd = 0;
+	ev.result = 0;
+	ev.text = "openat(AT_FDCWD, \"/dev/pts/7\", O_RDWR) = 0";
+	publish(h, &ev);
+	tty_ioctl(h, 100, 0.3, 0, "/dev/pts/7", "TCSETS", 0, 3, 0);
+	harness_finish(h);
+	const struct harness_finding *f = harness_get(h, "backdoor.keylogging");
+	cr_assert_not_null(f);
+	cr_expect_eq(f->severity, DA_SEV_MEDIUM);
+	harness_free(h);
+}
+
 /* The process table reuses the slots of processes that exited (a lookup
  * reads only the slots ever used): after 3,000 short-lived children, a
  * new one's secret read and send are still tracked; with more live

@@ -845,6 +845,58 @@ Test(file, sandbox_marks_read_are_probing)
 	harness_free(h);
 }
 
+static void publish_stat(struct harness *h, int pid, const char *sc, const char *path, int err)
+{
+	struct da_event ev = ev_make(DA_EV_FILE_STAT, pid, 1.5);
+	char text[512];
+	snprintf(text, sizeof(text), "%s(AT_FDCWD, \"%s\", ...) = %s", sc, path, err ? "-1 ENOENT" : "0");
+	ev.syscall = sc;
+	ev.path = path;
+	ev.raw_path = path;
+	ev.err = err;
+	ev.errname = err ? "ENOENT" : NULL;
+	ev.result = err ? -1 : 0;
+	ev.text = text;
+	cr_assert_eq(harness_publish(h, &ev), 0);
+}
+
+/* The same marks looked up with stat/access/statx: probing, once per
+ * mark, whatever the result; a walk over a directory the process listed
+ * (ls -la / in a container, where /.dockerenv exists), a stat of the own
+ * /proc/self/status (no TracerPid in a stat) and ordinary stats are not. */
+Test(file, sandbox_marks_stat_are_probing)
+{
+	static const char *const sh_argv[] = {"sh", "probe.sh", NULL};
+	static const char *const ls_argv[] = {"ls", "-la", "/", NULL};
+	struct harness *h = harness_new("file", NULL, NULL);
+	publish_exec(h, 100, "/bin/sh", sh_argv);
+	publish_stat(h, 100, "newfstatat", "/.dockerenv", ENOENT);
+	publish_stat(h, 100, "newfstatat", "/.dockerenv", ENOENT); /* once */
+	publish_stat(h, 100, "faccessat2", "/run/.containerenv", ENOENT);
+	publish_stat(h, 100, "statx", "/sys/hypervisor", ENOENT);
+	publish_stat(h, 100, "access", "/proc/xen", 0);
+	publish_stat(h, 100, "stat", "/proc/1/cgroup", 0);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "file.sandbox_probe"), 5);
+	cr_expect_eq(harness_max_severity(h, "file.sandbox_probe"), DA_SEV_LOW);
+	cr_expect_not_null(harness_find(h, "file.sandbox_probe", "sh checks for (newfstatat) /.dockerenv"));
+	harness_free(h);
+
+	h = harness_new("file", NULL, NULL);
+	python_startup(h, 100);
+	publish_stat(h, 100, "newfstatat", "/usr/lib/python3.11/os.py", 0);
+	publish_stat(h, 100, "newfstatat", "/etc/localtime", 0);
+	publish_stat(h, 100, "newfstatat", "/proc/self/status", 0);
+	publish_exec(h, 101, "/usr/bin/ls", ls_argv);
+	publish_open(h, 101, "/", DA_ACC_READ | DA_ACC_DIR, 0);
+	publish_stat(h, 101, "statx", "/bin", 0);
+	publish_stat(h, 101, "statx", "/.dockerenv", 0);
+	publish_stat(h, 101, "statx", "/etc", 0);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "file.sandbox_probe"), 0);
+	harness_free(h);
+}
+
 /* Mass deletion of files the run did not create is sabotage; deleting
  * what it made, truncating one file again and again, and temp files are not. */
 Test(file, mass_deletion_of_preexisting_files)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "collect.h"
+#include "common/syscall_shapes.h"
 #include "recorded/source_strace.h"
 
 static struct collect c;
@@ -454,4 +455,55 @@ Test(strace_decode, sleep_lengths, .fini = done)
 	cr_assert_eq(collect_nth(&c, DA_EV_SYSCALL_OTHER, 1)->arg[0], -1, "absolute: unknown");
 	cr_assert_eq(collect_nth(&c, DA_EV_SYSCALL_OTHER, 2)->arg[0], 2);
 	cr_assert_eq(collect_nth(&c, DA_EV_SYSCALL_OTHER, 3)->arg[0], -1, "no struct: unknown");
+}
+
+/* Terminal ioctls (strace_decode_tty.c): the shapes strace 6.1 prints
+ * (names, -X raw, -X verbose, -y), strace 4's stty words, and the same
+ * event as the live tracer's (syscall_shapes.h). */
+Test(strace_decode, terminal_ioctls, .fini = done)
+{
+	replay("7 ioctl(0</dev/pts/0>, TIOCSTI, \"x\") = -1 EIO (Input/output error)\n"
+	       "7 openat(AT_FDCWD, \"/dev/console\", O_RDWR|O_NOCTTY) = 3</dev/console>\n"
+	       "7 ioctl(3</dev/console>, SNDCTL_TMR_START or TCSETS, {c_iflag=, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|ONLCR, "
+	       "c_cflag=B38400|CS8|CREAD, c_lflag=ECHOE|ECHOK|ECHOCTL|ECHOKE, c_line=N_TTY, c_cc=[[VINTR]=0x3]}) = 0\n"
+	       "7 ioctl(0, 0x5404 /* SNDCTL_TMR_CONTINUE or TCSETSF */, {c_iflag=, c_lflag=0x3 /* ISIG|ICANON */, ...}) = 0\n"
+	       "7 ioctl(0, 0x5402, {c_iflag=, c_oflag=0|0|0|0|0|0|0x4, c_cflag=0xf|0x30|0x80, c_lflag=0xa3b, ...}) = 0\n"
+	       "7 ioctl(0, TCSETSW, {B38400 opost isig -icanon -echo ...}) = 0\n"
+	       "7 ioctl(0, TCSETS, 0x7ffc1234) = -1 EFAULT (Bad address)\n"
+	       "7 ioctl(0, 0x4b45 /* KDSKBMODE */, 0 /* K_RAW */) = -1 ENOTTY (Inappropriate ioctl for device)\n"
+	       "7 ioctl(0, KDSKBMODE, K_XLATE) = -1 ENOTTY (Inappropriate ioctl for device)\n"
+	       "7 ioctl(0, TIOCLINUX, 0x7ffc82084f40) = -1 ENOTTY (Inappropriate ioctl for device)\n"
+	       "7 ioctl(1, TCGETS, {c_iflag=ICRNL|IXON, c_lflag=ISIG|ICANON|ECHO}) = 0\n"
+	       "7 ioctl(1, FIONREAD, [0]) = 0\n");
+	cr_assert_eq(res.warnings, 0, "%s", res.first_warning);
+	const struct da_event *e[12];
+	size_t n = 0;
+	for (size_t i = 0; i < collect_count(&c, DA_EV_SYSCALL_OTHER) && n < 12; i++) {
+		const struct da_event *x = collect_nth(&c, DA_EV_SYSCALL_OTHER, i);
+		if (x->syscall && !strcmp(x->syscall, "ioctl"))
+			e[n++] = x;
+	}
+	cr_assert_eq(n, 11, "every ioctl is an event (%zu)", n);
+	cr_assert_str_eq(e[0]->detail, "TIOCSTI");
+	cr_assert_eq(e[0]->arg[1], 'x');
+	cr_assert_str_eq(e[0]->path, "/dev/pts/0");
+	cr_assert_eq(e[0]->err, 5, "denied: still the attempt");
+	cr_assert_str_eq(e[1]->detail, "TCSETS");
+	cr_assert_str_eq(e[1]->path, "/dev/console");
+	cr_assert_eq(e[1]->arg[2], SHAPE_TTY_NO_CANON | SHAPE_TTY_NO_ECHO, "raw: no ICANON, no ECHO");
+	cr_assert_str_eq(e[2]->detail, "TCSETSF");
+	cr_assert_eq(e[2]->arg[2], SHAPE_TTY_NO_ECHO, "-X verbose number: echo off (a password prompt)");
+	cr_assert_str_eq(e[3]->detail, "TCSETS");
+	cr_assert_eq(e[3]->arg[1], 0xa3b);
+	cr_assert_eq(e[3]->arg[2], 0, "-X raw: line mode kept");
+	cr_assert_eq(e[4]->arg[2], SHAPE_TTY_NO_CANON | SHAPE_TTY_NO_ECHO, "strace 4's -icanon -echo");
+	cr_assert_eq(e[5]->arg[1], -1, "an unread termios is unknown");
+	cr_assert_eq(e[5]->arg[2], 0);
+	cr_assert_str_eq(e[6]->detail, "KDSKBMODE");
+	cr_assert_eq(e[6]->arg[1], 0, "K_RAW");
+	cr_assert_eq(e[7]->arg[1], 1, "K_XLATE");
+	cr_assert_str_eq(e[8]->detail, "TIOCLINUX");
+	cr_assert_eq(e[8]->arg[1], -1, "the subcode strace did not read");
+	cr_assert_null(e[9]->detail, "TCGETS is no terminal capture");
+	cr_assert_null(e[10]->detail, "FIONREAD neither");
 }

@@ -180,7 +180,15 @@ enum da_event_kind {
 	 * name, text: its value) and "honeytoken_file" (path: a decoy file).
 	 * syscall "dns_query": a DNS query (detail: the name, arg[0]: its
 	 * type, addr/port: the server), from the sink resolver (pid 0) or
-	 * decoded by the tracer from a send to port 53 (pid: the sender). */
+	 * decoded by the tracer from a send to port 53 (pid: the sender).
+	 * syscall "ioctl" with detail set: a terminal or console request
+	 * (detail: "TIOCSTI", "TIOCLINUX", "TIOCCONS", "KDSKBMODE",
+	 * "KDGKBMODE", "TCSETS", "TCSETSW", "TCSETSF", "TCSETS2"...; live
+	 * audits trace only these ioctls); fd, fd_desc, path: the terminal
+	 * when known ("/dev/pts/0"); arg[0]: the request number; arg[1]: what
+	 * the argument says (a termios set's c_lflag, TIOCSTI's byte,
+	 * TIOCLINUX's subcode, KDSKBMODE's mode; -1 unread); arg[2]: for a
+	 * termios set, 1 = ICANON cleared (raw mode) | 2 = ECHO cleared. */
 	DA_EV_SYSCALL_OTHER = 90,
 
 	DA_EV_KIND_MAX = 96 /* kinds are < 96; never reused */

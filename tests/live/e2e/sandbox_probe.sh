@@ -4,8 +4,7 @@
 # (/.dockerenv), then staying quiet: file.sandbox_probe (low) for each.
 # The other direction: a runtime reading its own /proc/self/status for
 # memory figures, and ps listing processes, are not probing.
-# (A mark tested with stat(2), `test -e /.dockerenv`, is not seen: live
-# runs do not stop on stat calls.)
+# (A mark tested with stat(2), `test -e /.dockerenv`: sandbox_probe_stat.sh.)
 . "$(dirname "$0")/lib.sh"
 command -v python3 >/dev/null 2>&1 || { echo "skip: no python3"; exit 77; }
 rules() { json '"\n".join("%s %s %s" % (f["rule"], f["severity"], f["message"]) for c in r["categories"] for f in c["findings"])'; }
