@@ -163,7 +163,7 @@ static double dir_mtime(const char *path)
 	return (double)st.st_mtim.tv_sec + (double)st.st_mtim.tv_nsec / 1e9;
 }
 
-static double proc_start_time(pid_t pid, char *state)
+static double proc_start_time(pid_t pid, char *state, unsigned *flags)
 {
 	char path[64], buf[1024];
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
@@ -177,8 +177,8 @@ static double proc_start_time(pid_t pid, char *state)
 	buf[n] = '\0';
 	char *p = strrchr(buf, ')'); /* comm may hold anything */
 	unsigned long long start = 0;
-	if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
-			 state, &start) != 2)
+	if (!p || sscanf(p + 1, " %c %*d %*d %*d %*d %*d %u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+			 state, flags, &start) != 3)
 		return -1;
 	struct timespec rt, bt;
 	clock_gettime(CLOCK_REALTIME, &rt);
@@ -201,8 +201,11 @@ static bool owner_dead(const char *dir, pid_t pid)
 	if (kill(pid, 0) < 0 && errno == ESRCH)
 		return true;
 	char state = '?';
-	double made = dir_mtime(dir), started = proc_start_time(pid, &state);
-	if (state == 'Z' || state == 'X')
+	unsigned flags = 0;
+	double made = dir_mtime(dir), started = proc_start_time(pid, &state, &flags);
+	/* exiting (PF_EXITING): a SIGKILLed tracer of a fork storm takes a
+	 * while to let go of its tracees before it is a zombie */
+	if (state == 'Z' || state == 'X' || (flags & 0x4))
 		return true;
 	/* 1 s of slack: the start is in clock ticks, and a doubt keeps it */
 	return made > 0 && started > 0 && started > made + 1.0;
