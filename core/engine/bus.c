@@ -19,12 +19,15 @@
 #include "engine/bus.h"
 
 #include <errno.h>
+#include <linux/futex.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "engine/event_copy.h"
 
@@ -40,7 +43,10 @@
  * ASYNC_NAPS naps, and only then sleeps until a publisher wakes it.  A
  * publisher thus never pays for a wake-up (a syscall and an inter-CPU
  * interrupt per event, which cost more than the delivery saved) while
- * events keep coming; delivery lags by at most one nap. */
+ * events keep coming; delivery lags by at most one nap.  The two that
+ * wait for the worker, bus_flush and bus_stop_async, ring its doorbell
+ * (a futex the nap waits on), so they never wait out a nap: at the end of
+ * a run that nap was most of the time the stop took. */
 #define ASYNC_SPIN_NS 20000
 #define ASYNC_NAP_NS 1000000
 #define ASYNC_NAPS 50
@@ -71,6 +77,7 @@ struct async_q {
 	bool busy;                  /* the worker is delivering popped events */
 	bool sleeping;              /* the worker waits on work */
 	bool stop;
+	uint32_t bell;              /* futex: a nap ends when it changes */
 };
 
 struct bus {
@@ -237,6 +244,23 @@ static double mono_ns(void)
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
+/* A nap of the idle worker: at most ASYNC_NAP_NS, less when the bell
+ * rings.  The bell is read before pending() is checked, so a ring after
+ * the check makes FUTEX_WAIT return at once. */
+static void nap(struct async_q *q, uint32_t bell)
+{
+	struct timespec ts = { 0, ASYNC_NAP_NS };
+	syscall(SYS_futex, &q->bell, FUTEX_WAIT_PRIVATE, bell, &ts, NULL, 0);
+}
+
+/* Wake a napping worker (the caller has changed what pending() reads, or
+ * waits for the queue to drain). */
+static void ring(struct async_q *q)
+{
+	__atomic_add_fetch(&q->bell, 1, __ATOMIC_RELEASE);
+	syscall(SYS_futex, &q->bell, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
 /* Something for the worker, read without the lock while it waits. */
 static bool pending(struct async_q *q)
 {
@@ -261,8 +285,12 @@ static void *worker_main(void *arg)
 			double until = mono_ns() + ASYNC_SPIN_NS;
 			while (!pending(q) && mono_ns() < until)
 				;
-			for (int nap = 0; !pending(q) && nap < ASYNC_NAPS; nap++)
-				nanosleep(&(struct timespec){ 0, ASYNC_NAP_NS }, NULL);
+			for (int naps = 0; naps < ASYNC_NAPS; naps++) {
+				uint32_t bell = __atomic_load_n(&q->bell, __ATOMIC_ACQUIRE);
+				if (pending(q))
+					break;
+				nap(q, bell);
+			}
 			pthread_mutex_lock(&q->mu);
 			while (q->count == 0 && !q->stop) {
 				q->sleeping = true;
@@ -344,6 +372,8 @@ void bus_flush(struct bus *bus)
 	if (!q)
 		return;
 	pthread_mutex_lock(&q->mu);
+	if (q->count || q->busy)
+		ring(q);
 	while (q->count || q->busy)
 		pthread_cond_wait(&q->drained, &q->mu);
 	pthread_mutex_unlock(&q->mu);
@@ -358,6 +388,7 @@ void bus_stop_async(struct bus *bus)
 	__atomic_store_n(&q->stop, true, __ATOMIC_RELEASE);
 	pthread_cond_signal(&q->work);
 	pthread_mutex_unlock(&q->mu);
+	ring(q);
 	pthread_join(q->worker, NULL); /* it delivers everything queued first */
 	bus->q = NULL;
 	async_q_free(q);

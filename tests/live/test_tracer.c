@@ -291,6 +291,37 @@ Test(tracer, probe_records_kernel_features)
 	bus_free(bus);
 }
 
+/* The probe's child (which shares dynaudit's memory) is reaped and leaves
+ * no descriptor open; the probe runs again with the same answers. */
+Test(tracer, probe_leaves_no_child_or_fd)
+{
+	int before = dup(0);
+	cr_assert_geq(before, 0);
+	close(before);
+	char first[512] = "";
+	for (int i = 0; i < 3; i++) {
+		struct bus *bus = bus_new();
+		struct tracer_options o = { .bus = bus, .workdir = "/", .deny_dangerous = false };
+		struct tracer *t;
+		char err[256];
+		cr_assert_eq(tracer_new(&t, &o, err, sizeof(err)), 0, "%s", err);
+		cr_assert_not_null(strstr(tracer_notes(t), "seccomp stop after syscall-entry stop"), "%s",
+				   tracer_notes(t));
+		if (i == 0)
+			snprintf(first, sizeof(first), "%s", tracer_notes(t));
+		else
+			cr_assert_str_eq(tracer_notes(t), first);
+		errno = 0;
+		cr_assert_eq(waitpid(-1, NULL, WNOHANG | __WALL), -1, "a probe child is left");
+		cr_assert_eq(errno, ECHILD);
+		tracer_free(t);
+		bus_free(bus);
+	}
+	int after = dup(0);
+	cr_assert_eq(after, before, "the probe left a descriptor open");
+	close(after);
+}
+
 Test(tracer, string_read_stops_at_unmapped_page)
 {
 	struct tracer t;
