@@ -332,27 +332,45 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* One round: N flushes of one event each, the worker napping before each;
+ * the median wait in ms.  The last round ends with bus_stop_async. */
+static double median_flush_ms(struct bus *b, struct async_seen *s, bool stop_last)
+{
+	enum { N = 21 };
+	double took[N];
+	for (int i = 0; i < N; i++) {
+		/* the worker has drained and naps by now */
+		nanosleep(&(struct timespec){ 0, 2300000 + 130000 * i }, NULL);
+		uint64_t before = s->n;
+		publish_numbered(b, 1);
+		double t0 = now_ms();
+		if (stop_last && i == N - 1)
+			bus_stop_async(b);
+		else
+			bus_flush(b);
+		took[i] = now_ms() - t0;
+		cr_assert_eq(s->n, before + 1, "not delivered by the flush");
+	}
+	qsort(took, N, sizeof(took[0]), cmp_double);
+	return took[N / 2];
+}
+
 Test(bus, flush_and_stop_do_not_wait_out_a_nap)
 {
 	struct bus *b = bus_new();
 	struct async_seen s = { .next_seq = 1 };
 	bus_subscribe(b, NULL, check_async, &s);
 	cr_assert_eq(bus_start_async(b), 0);
-	enum { N = 21 };
-	double took[N];
-	for (int i = 0; i < N; i++) {
-		/* the worker has drained and naps by now */
-		nanosleep(&(struct timespec){ 0, 2300000 + 130000 * i }, NULL);
-		publish_numbered(b, 1);
-		double t0 = now_ms();
-		if (i == N - 1)
-			bus_stop_async(b);
-		else
-			bus_flush(b);
-		took[i] = now_ms() - t0;
-		cr_assert_eq(s.n, (uint64_t)i + 1, "not delivered by the flush");
+	/* A worker that is not woken makes every round's median about half
+	 * its 1 ms nap; a woken one is far under 0.3 ms unless the machine is
+	 * so loaded that the wake-up itself waits for a CPU: the best of
+	 * three rounds is judged, so a load spike does not fail the test. */
+	double best = 1e9;
+	for (int round = 0; round < 3 && best >= 0.3; round++) {
+		double m = median_flush_ms(b, &s, round == 2);
+		best = m < best ? m : best;
 	}
-	qsort(took, N, sizeof(took[0]), cmp_double);
-	cr_expect_lt(took[N / 2], 0.25, "median flush %.3f ms: it waited out the worker's nap", took[N / 2]);
+	cr_expect_lt(best, 0.3, "median flush %.3f ms: it waited out the worker's nap", best);
+	bus_stop_async(b);
 	bus_free(b);
 }
