@@ -16,11 +16,13 @@ static void dns_attempt(struct state *st, const struct da_event *ev, const char 
 	       "Attempts a DNS lookup%s%s", dest ? " via " : "", dest ? dest : "");
 }
 
-/* The C library's own unix sockets: syslog, journal, nscd, and libuuid's
- * uuidd (uuid.uuid1() asks it for a time-based uuid). */
+/* The C library's own unix sockets: syslog, journal, nscd, libuuid's
+ * uuidd (uuid.uuid1() asks it for a time-based uuid), and nss-systemd's
+ * user database (getpwnam on a systemd host asks /run/systemd/userdb/). */
 static bool is_glibc_unix(const char *path)
 {
 	return strcmp(path, "/dev/log") == 0 || da_path_under(path, "/run/systemd/journal") ||
+	       da_path_under(path, "/run/systemd/userdb") ||
 	       strcmp(path, "/var/run/nscd/socket") == 0 || strcmp(path, "/run/nscd/socket") == 0 ||
 	       strcmp(path, "/run/uuidd/request") == 0 || strcmp(path, "/var/run/uuidd/request") == 0;
 }
@@ -50,6 +52,12 @@ static void judge_unix_connect(struct state *st, const struct da_event *ev, cons
 	char key[300], rbuf[64];
 	if (is_glibc_unix(path))
 		return;
+	if (strcmp(path, "/run/systemd/resolve/io.systemd.Resolve") == 0) {
+		/* nss-resolve: glibc's getaddrinfo on a systemd host asks
+		 * systemd-resolved here, not port 53: a name lookup */
+		dns_attempt(st, ev, NULL, "systemd-resolved (nss-resolve)");
+		return;
+	}
 	st->n_activity++;
 	snprintf(key, sizeof(key), "unix %s", path);
 	if (!first_time(st, key))

@@ -66,8 +66,11 @@
  *   network.unix_connect   medium    another unix socket outside
  *                          allow_connect and outside workdir/tmp/home (inside
  *                          them: info, local IPC).  Ignores /dev/log,
- *                          /run/systemd/journal/..., nscd (glibc) and
- *                          libuuid's /run/uuidd/request.
+ *                          /run/systemd/journal/..., nscd (glibc),
+ *                          nss-systemd's /run/systemd/userdb/... and
+ *                          libuuid's /run/uuidd/request; systemd-resolved's
+ *                          io.systemd.Resolve (nss-resolve) is a network.dns
+ *                          lookup.
  * Summary: "None" / "No sockets or external communications".
  */
 #include "network.h"

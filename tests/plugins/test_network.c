@@ -392,8 +392,33 @@ Test(network, sensitive_unix_sockets)
 	publish_addr(h, DA_EV_NET_CONNECT, 100, 3, AF_UNIX_, STREAM, "/var/run/nscd/socket", 0, ENOENT, "ENOENT");
 	publish_addr(h, DA_EV_NET_CONNECT, 100, 5, AF_UNIX_, STREAM, "/run/uuidd/request", 0, ENOENT, "ENOENT");
 	publish_addr(h, DA_EV_NET_CONNECT, 100, 4, AF_UNIX_, STREAM, "/home/auditor/app/chat.sock", 0, 0, NULL);
+	publish_addr(h, DA_EV_NET_CONNECT, 100, 6, AF_UNIX_, STREAM,
+		     "/run/systemd/userdb/io.systemd.Multiplexer", 0, ENOENT, "ENOENT");
 	harness_finish(h);
 	cr_expect_lt(harness_max_severity(h, NULL), DA_SEV_LOW);
+	harness_free(h);
+
+	/* nss-resolve's socket is a name lookup: network.dns as port 53 would
+	 * be (medium; info with allow_dns), never a privileged socket */
+	h = harness_new("network", NULL, NULL);
+	publish_addr(h, DA_EV_NET_CONNECT, 100, 3, AF_UNIX_, STREAM,
+		     "/run/systemd/resolve/io.systemd.Resolve", 0, 0, NULL);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "network.unix_sensitive"), 0);
+	cr_expect_eq(harness_max_severity(h, "network.dns"), DA_SEV_MEDIUM);
+	cr_expect(message_has(h, "network.dns", "systemd-resolved"));
+	harness_free(h);
+	h = harness_new("network", "allow_dns: true\n", NULL);
+	publish_addr(h, DA_EV_NET_CONNECT, 100, 3, AF_UNIX_, STREAM,
+		     "/run/systemd/resolve/io.systemd.Resolve", 0, 0, NULL);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, NULL), DA_SEV_INFO);
+	harness_free(h);
+	/* the rest of /run/systemd still is one */
+	h = harness_new("network", NULL, NULL);
+	publish_addr(h, DA_EV_NET_CONNECT, 100, 3, AF_UNIX_, STREAM, "/run/systemd/private", 0, 0, NULL);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "network.unix_sensitive"), DA_SEV_HIGH);
 	harness_free(h);
 }
 
