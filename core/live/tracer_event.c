@@ -14,11 +14,13 @@
 #include "live/tracer_dec.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/procstate_stdio.h"
 #include "engine/bus.h"
@@ -198,6 +200,23 @@ static void forget_outcomes_after(struct tracer *t, enum sc_id id)
 	}
 }
 
+/* Is the thread's program a 32-bit ELF?  Then int 0x80 is simply how it
+ * calls the kernel (the sandbox refuses those calls, so it cannot run),
+ * not an x86-64 program stepping around the filter.  Read only on a
+ * foreign entry, which is rare. */
+static bool image_is_elf32(pid_t tid)
+{
+	char path[64];
+	unsigned char id[5];
+	snprintf(path, sizeof(path), "/proc/%d/exe", (int)tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, id, sizeof(id));
+	close(fd);
+	return n == (ssize_t)sizeof(id) && memcmp(id, "\177ELF", 4) == 0 && id[4] == 1 /* ELFCLASS32 */;
+}
+
 /* A foreign-architecture entry (int 0x80 or x32), named as the foreign
  * ABI names it: "getpid" for i386's 20. */
 static void publish_foreign(struct tracer *t, struct tracee *th, struct sc_call *c)
@@ -205,7 +224,9 @@ static void publish_foreign(struct tracer *t, struct tracee *th, struct sc_call 
 	struct sc_ctx *x = ctx_begin(t, th, c, DA_EV_PRIV_KERNEL);
 	bool i386 = c->arch == 0x40000003u;
 	x->ev.syscall = i386 ? "i386" : "x32";
-	x->ev.detail = i386 ? "32-bit syscall (int 0x80)" : "x32 syscall";
+	x->ev.detail = !i386 ? "x32 syscall"
+		       : image_is_elf32(th->tid) ? "32-bit syscall (int 0x80) of a 32-bit program"
+						 : "32-bit syscall (int 0x80)";
 	x->ev.arg[0] = c->nr;
 	char *name = seccomp_syscall_resolve_num_arch(i386 ? SCMP_ARCH_X86 : SCMP_ARCH_X32, (int)c->nr);
 	if (name)

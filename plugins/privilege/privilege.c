@@ -53,7 +53,9 @@
  *                                 request_key, userfaultfd, io_uring_*,
  *                                 iopl/ioperm, personality (a plain
  *                                 personality(0xffffffff) query is info),
- *                                 32-bit syscall entry and anything else the
+ *                                 32-bit syscall entry by an x86-64
+ *                                 program (by a 32-bit program: low, it
+ *                                 cannot run here) and anything else the
  *                                 core files under DA_EV_PRIV_KERNEL.
  *   privilege.setuid_tool   high  exec of sudo, su, pkexec, doas, passwd,
  *                                 mount, fusermount, newuidmap ... (setuid

@@ -782,6 +782,7 @@ Test(tracer, dangerous_syscalls_denied_and_reported)
 	e = find(&r, DA_EV_PRIV_KERNEL, "i386", NULL, 0);
 	cr_assert_not_null(e, "int 0x80 not reported");
 	cr_assert_not_null(strstr(e->text, "getpid[i386]("), "%s", e->text);
+	cr_assert_str_eq(e->detail, "32-bit syscall (int 0x80)", "an x86-64 program, not a 32-bit one");
 	e = find(&r, DA_EV_PRIV_KERNEL, "x32", NULL, 0);
 	cr_assert_not_null(e, "x32 entry not reported");
 	cr_assert_not_null(strstr(e->text, "getpid[x32]("), "%s", e->text);

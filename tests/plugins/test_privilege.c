@@ -436,4 +436,17 @@ Test(privilege, foreign_abi_entry_names_the_call)
 	cr_expect(strstr(f->message, "32-bit (int 0x80)") && strstr(f->message, "setuid32") &&
 		  strstr(f->message, "EPERM"), "%s", f->message);
 	harness_free(h);
+
+	/* a 32-bit program (ldd runs /lib/ld-linux.so.2 --version) calls the
+	 * kernel that way: low, one finding for its refused calls */
+	h = harness_new("privilege", NULL, NULL);
+	ev.detail = "32-bit syscall (int 0x80) of a 32-bit program";
+	ev.text = "brk[i386](0) = -1 EPERM (Operation not permitted)";
+	publish(h, &ev);
+	ev.text = "exit_group[i386](0) = -1 EPERM (Operation not permitted)";
+	publish(h, &ev);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "privilege.kernel"), DA_SEV_LOW);
+	cr_expect_eq(harness_count(h, "privilege.kernel"), 1, "one finding, merged");
+	harness_free(h);
 }
