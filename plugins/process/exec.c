@@ -274,6 +274,18 @@ static bool generated_in_workdir(const struct state *st, const char *path)
 	return true;
 }
 
+/* An argv word naming PATH: equal, or a prefix of it cut by strace -s
+ * (a replayed argv keeps strace's "..." mark: "/root/.pyenv/libexec/pyenv-lates..."). */
+static bool names_same_file(const char *word, const char *path)
+{
+	if (!word || !path)
+		return false;
+	size_t n = strlen(word);
+	if (n > 3 && !strcmp(word + n - 3, "..."))
+		return n - 3 >= 16 && !strncmp(word, path, n - 3);
+	return !strcmp(word, path);
+}
+
 static void judge_exec(struct state *st, const struct da_event *ev_in)
 {
 	struct da_event fixed = *ev_in;
@@ -285,8 +297,17 @@ static void judge_exec(struct state *st, const struct da_event *ev_in)
 	if (p && setup)
 		p->setup = true;
 	char *previous = (p && p->image) ? strdup(p->image) : NULL;
-	if (p && ev->err == 0)
+	/* `#!/usr/bin/env bash`: the kernel runs env on the script, env runs
+	 * `bash SCRIPT ARGS` in the same process: that shell is the script's
+	 * own interpreter (the script's exec was judged), not a new shell */
+	const char *operand = p && da_prog_is_shell(applet) && ev->err == 0 ? shell_operand(ev) : NULL;
+	bool shebang_interpreter = operand && (names_same_file(operand, p->image_path) ||
+					       names_same_file(operand, p->image_raw));
+	if (p && ev->err == 0) {
 		set_str(&p->image, applet);
+		set_str(&p->image_path, ev->path);
+		set_str(&p->image_raw, ev->raw_path);
+	}
 	if (java_spawn_helper(st, ev, applet, previous)) {
 		free(previous);
 		return;
@@ -324,7 +345,7 @@ static void judge_exec(struct state *st, const struct da_event *ev_in)
 	bool plumbing = is_shell && previous && !launched_by_dynaudit &&
 			!is_interpreter(previous) && !da_prog_is_shell(previous) &&
 			allowed_program_shell(st, previous, script);
-	bool allowed = own || reexec || setup_command || by_config || plumbing ||
+	bool allowed = own || reexec || shebang_interpreter || setup_command || by_config || plumbing ||
 		       ((setup || under_builder) && toolchain_or_shell);
 	/* what a compiler driver runs (cc1, as, collect2, ld) is the driver's doing */
 	bool part_of_driver = p && p->driver && in_toolchain_list(applet, driver_internals);

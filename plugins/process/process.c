@@ -332,6 +332,8 @@ static void process_destroy(void *state)
 		return;
 	for (size_t i = 0; i < st->n_procs; i++) {
 		free(st->procs[i].image);
+		free(st->procs[i].image_path);
+		free(st->procs[i].image_raw);
 		free(st->procs[i].fork_text);
 		free(st->procs[i].cover);
 		free(st->procs[i].setsid_text);

@@ -67,6 +67,8 @@ struct proc {
 	double orphaned_at;    /* when its parent (or the main program) ended; < 0 never */
 	bool driver;           /* a compiler driver (gcc...) or a toolchain program it runs */
 	char *image;           /* base name of the current executable */
+	char *image_path;      /* its path and its path as the caller wrote it (the name */
+	char *image_raw;       /* the kernel hands a script's #! interpreter), or NULL */
 	char *fork_text;       /* evidence: the fork that created it */
 	char *cover;           /* -c string of a reported shell this process runs under */
 	struct held_exec *held; /* failed exec (ENOENT...) waiting for a retry */
@@ -259,6 +261,7 @@ bool script_names(const char *script, const char *applet);
 const char *shell_danger(const char *script);
 /* The script a shell runs: the word after -c (or -ec, -lc ...). */
 const char *shell_script(const struct da_event *ev);
+const char *shell_operand(const struct da_event *ev);
 /* stdin or stdout of the exec'd program is a network socket
  * ("socket:inet/stream->...", "socket:inet6/..."): a unix socketpair is how
  * node/libuv and others wire a child's stdio, not a remote peer. */

@@ -256,10 +256,37 @@ static void code_excerpt(const char *code, char *out, size_t outlen)
 /* The script a shell runs: the word after -c (or -ec, -lc ...). */
 const char *shell_script(const struct da_event *ev)
 {
+	/* options come before the first operand: in `bash SCRIPT -c x` the -c
+	 * is SCRIPT's argument (an `#!/usr/bin/env bash` script run with -c) */
 	for (int i = 1; i + 1 < ev->argc && ev->argv; i++) {
 		const char *a = ev->argv[i];
-		if (a && a[0] == '-' && a[1] != '-' && strchr(a, 'c'))
+		if (!a || (a[0] != '-' && a[0] != '+') || strcmp(a, "--") == 0 || strcmp(a, "-") == 0)
+			return NULL;
+		if (a[0] == '-' && a[1] != '-' && strchr(a, 'c'))
 			return ev->argv[i + 1];
+		if (!strcmp(a, "-o") || !strcmp(a, "+o") || !strcmp(a, "-O") || !strcmp(a, "+O") ||
+		    !strcmp(a, "--rcfile") || !strcmp(a, "--init-file"))
+			i++; /* the option's value */
+	}
+	return NULL;
+}
+
+/* The first operand of a shell's argv (the script file it runs), or NULL. */
+const char *shell_operand(const struct da_event *ev)
+{
+	for (int i = 1; i < ev->argc && ev->argv; i++) {
+		const char *a = ev->argv[i];
+		if (!a)
+			return NULL;
+		if (!strcmp(a, "--"))
+			return i + 1 < ev->argc ? ev->argv[i + 1] : NULL;
+		if (a[0] != '-' && a[0] != '+')
+			return a;
+		if (a[0] == '-' && a[1] != '-' && strchr(a, 'c'))
+			return NULL; /* -c: a command string, no script file */
+		if (!strcmp(a, "-o") || !strcmp(a, "+o") || !strcmp(a, "-O") || !strcmp(a, "+O") ||
+		    !strcmp(a, "--rcfile") || !strcmp(a, "--init-file"))
+			i++;
 	}
 	return NULL;
 }

@@ -1959,3 +1959,49 @@ Test(process, thread_bomb_under_the_task_limit)
 		harness_free(h);
 	}
 }
+
+/* `#!/usr/bin/env bash`: the kernel runs env on the script, env runs
+ * `bash SCRIPT ARGS` in the same process.  That bash is the script's own
+ * interpreter (pyenv's shims and libexec scripts), and a -c after SCRIPT
+ * is the script's argument, not a command string. */
+Test(process, env_shebang_interpreter_is_not_a_new_shell)
+{
+	struct harness *h = harness_new("process", "allow_exec: [python3, pyenv-which]\n", NULL);
+	python_startup(h, 100);
+	publish_fork(h, 100, 101, 1.0, NULL);
+	static const char *const tool[] = {"pyenv-which", "python3", NULL};
+	publish_exec(h, 101, 1.1, "/usr/local/libexec/pyenv-which", tool, NULL, 0);
+	/* (the kernel runs env itself: no exec event of env; env's own
+	 * search for bash along PATH fails first) */
+	static const char *const miss[] = {"bash", "/usr/local/libexec/pyenv-which", "-c", "print(1)", NULL};
+	publish_exec(h, 101, 1.2, "/usr/local/bin/bash", miss, NULL, ENOENT);
+	static const char *const sh[] = {"bash", "/usr/local/libexec/pyenv-which", "-c", "print(1)", NULL};
+	publish_exec(h, 101, 1.3, "/usr/bin/bash", sh, NULL, 0);
+	/* the same with strace -s cutting the script's name in a replay */
+	publish_fork(h, 100, 102, 1.4, NULL);
+	publish_exec(h, 102, 1.5, "/usr/local/libexec/pyenv-which", tool, NULL, 0);
+	static const char *const cut[] = {"bash", "/usr/local/libexec/pyenv-w...", "python3", NULL};
+	publish_exec(h, 102, 1.6, "/usr/bin/bash", cut, NULL, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_count(h, "process.shell"), 0, "the script's interpreter is no shell of its own");
+	harness_free(h);
+
+	/* a shell running another script, or a -c before the operand: shells */
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_fork(h, 100, 103, 2.0, NULL);
+	publish_exec(h, 103, 2.1, "/usr/local/libexec/pyenv-which", tool, NULL, 0);
+	static const char *const other[] = {"bash", "/tmp/x.sh", NULL};
+	publish_exec(h, 103, 2.2, "/usr/bin/bash", other, NULL, 0);
+	harness_finish(h);
+	cr_expect_eq(harness_max_severity(h, "process.shell"), DA_SEV_HIGH, "bash /tmp/x.sh is a shell");
+	harness_free(h);
+	h = harness_new("process", NULL, NULL);
+	python_startup(h, 100);
+	publish_fork(h, 100, 104, 2.3, NULL);
+	static const char *const opt[] = {"bash", "-o", "pipefail", "-c", "id | cat", NULL};
+	publish_exec(h, 104, 2.4, "/usr/bin/bash", opt, NULL, 0);
+	harness_finish(h);
+	cr_expect(message_has(h, "process.shell", "id | cat"), "-o takes a value; the -c after it is read");
+	harness_free(h);
+}
