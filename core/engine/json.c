@@ -197,12 +197,18 @@ void json_buf_string(struct json_buf *b, const char *s)
 			break;
 		unsigned char c = *p++;
 		switch (c) {
-		case '"': json_buf_puts(b, "\\\""); break;
-		case '\\': json_buf_puts(b, "\\\\"); break;
-		case '\n': json_buf_puts(b, "\\n"); break;
-		case '\t': json_buf_puts(b, "\\t"); break;
-		case '\r': json_buf_puts(b, "\\r"); break;
-		default: json_buf_printf(b, "\\u%04x", c); break;
+		/* two-byte escapes by length: quotes are common in strace text */
+		case '"': json_buf_put(b, "\\\"", 2); break;
+		case '\\': json_buf_put(b, "\\\\", 2); break;
+		case '\n': json_buf_put(b, "\\n", 2); break;
+		case '\t': json_buf_put(b, "\\t", 2); break;
+		case '\r': json_buf_put(b, "\\r", 2); break;
+		default: {
+			static const char hex[] = "0123456789abcdef";
+			char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+			json_buf_put(b, u, sizeof(u));
+			break;
+		}
 		}
 	}
 	json_buf_putc(b, '"');
