@@ -299,6 +299,8 @@ static void put_trace_line(struct artifacts *a, enum output_cap_class cls, unsig
 	json_buf_put(b, num, n);
 	json_buf_put(b, "       ", n < 6 ? 7 - n : 1);
 	n = json_fmt_ns_seconds(num, ev->time_s, 6);
+	if (!n)
+		n = json_fmt_fixed(num, ev->time_s, 6);
 	if (!n) {
 		int m = snprintf(num, sizeof(num), "%.6f", ev->time_s);
 		n = m > 0 && (size_t)m < sizeof(num) ? (size_t)m : 0;

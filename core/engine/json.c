@@ -171,6 +171,29 @@ size_t json_fmt_ns_seconds(char *buf, double v, int decimals)
 	return n + (size_t)decimals;
 }
 
+size_t json_fmt_fixed(char *buf, double v, int decimals)
+{
+	static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+	if (decimals < 1 || decimals > 9 || !(v >= 0 && v < 1e6) || signbit(v))
+		return 0;
+	/* scaled is v * 10^decimals rounded once: below 1e15 it is within
+	 * 0.12 of the exact product, so a fraction outside (0.25, 0.75)
+	 * decides printf's rounding (to nearest) for certain. */
+	double scaled = v * p10[decimals];
+	double whole = floor(scaled), frac = scaled - whole;
+	if (frac > 0.25 && frac < 0.75)
+		return 0;
+	uint64_t u = (uint64_t)whole + (frac >= 0.75), unit = (uint64_t)p10[decimals];
+	uint64_t fpart = u % unit;
+	size_t n = json_fmt_uint(buf, u / unit);
+	buf[n++] = '.';
+	for (int i = decimals - 1; i >= 0; i--) {
+		buf[n + (size_t)i] = (char)('0' + fpart % 10);
+		fpart /= 10;
+	}
+	return n + (size_t)decimals;
+}
+
 void json_buf_string(struct json_buf *b, const char *s)
 {
 	if (!s) {
