@@ -61,21 +61,26 @@ static void desc_family_type(const char *desc, int *family, int *type)
 		return;
 	const char *f = desc + 7, *slash = strchr(f, '/');
 	size_t fl = slash ? (size_t)(slash - f) : strlen(f);
-	for (int af = 0; af < 64; af++)
-		if (strlen(family_word(af)) == fl && !strncmp(family_word(af), f, fl) &&
-		    strcmp(family_word(af), "other") != 0) {
+	/* the word of each af once, "other" (no family) last: this runs for
+	 * every send and receive on a socket */
+	for (int af = 0; af < 64; af++) {
+		const char *w = family_word(af);
+		if (w[0] == f[0] && !strncmp(w, f, fl) && w[fl] == '\0' && strcmp(w, "other") != 0) {
 			*family = af;
 			break;
 		}
+	}
 	if (!slash)
 		return;
 	const char *t = slash + 1;
 	size_t tl = strcspn(t, "-@");
-	for (int ty = 1; ty <= 10; ty++)
-		if (strlen(type_word(ty)) == tl && !strncmp(type_word(ty), t, tl)) {
+	for (int ty = 1; ty <= 10; ty++) {
+		const char *w = type_word(ty);
+		if (w[0] == t[0] && !strncmp(w, t, tl) && w[tl] == '\0') {
 			*type = ty;
 			break;
 		}
+	}
 }
 
 /* "socket:inet/stream" (the family/type part of a description). */
