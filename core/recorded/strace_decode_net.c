@@ -181,6 +181,38 @@ static char *sockaddr_ip(struct strace_span a, int family)
 	return NULL;
 }
 
+/* Appends s[0..n) to buf (size bytes, *len used, NUL kept) as snprintf
+ * would: what does not fit is cut. */
+static void buf_append(char *buf, size_t size, size_t *len, const char *s, size_t n)
+{
+	if (n > size - 1 - *len)
+		n = size - 1 - *len;
+	memcpy(buf + *len, s, n);
+	*len += n;
+	buf[*len] = '\0';
+}
+
+/* "1.2.3.4:80" / "[::1]:80", as snprintf("%s:%d") / ("[%s]:%d") writes it
+ * into buf (size bytes): by hand, as every sendto and recvfrom names one. */
+static void ip_port_text(char *buf, size_t size, const char *ip, int port, bool v6)
+{
+	char num[16];
+	size_t n = 0, len = 0;
+	unsigned u = port < 0 ? 0u - (unsigned)port : (unsigned)port;
+	do {
+		num[sizeof(num) - 1 - n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (port < 0)
+		num[sizeof(num) - 1 - n++] = '-';
+	buf[0] = '\0';
+	if (v6)
+		buf_append(buf, size, &len, "[", 1);
+	buf_append(buf, size, &len, ip, strlen(ip));
+	buf_append(buf, size, &len, v6 ? "]:" : ":", v6 ? 2 : 1);
+	buf_append(buf, size, &len, num + sizeof(num) - n, n);
+}
+
 /* {sa_family=AF_INET, sin_port=htons(4444), sin_addr=inet_addr("127.0.0.1")},
  * and the -X raw / -X verbose spellings of the same.  A unix socket named
  * by a relative path lies below pid's cwd, as a file would: it is given
@@ -197,8 +229,7 @@ static bool parse_sockaddr(struct strace_decoder *d, int pid, struct strace_span
 	char buf[512];
 	if (out->family == AF_INET || out->family == AF_INET6) {
 		char *ip = sockaddr_ip(a, out->family);
-		snprintf(buf, sizeof(buf), out->family == AF_INET ? "%s:%d" : "[%s]:%d",
-			 ip ? ip : "?", out->port);
+		ip_port_text(buf, sizeof(buf), ip ? ip : "?", out->port, out->family == AF_INET6);
 		free(ip);
 	} else if (out->family == AF_UNIX) {
 		if (!strace_field(a, "sun_path", &v)) {
