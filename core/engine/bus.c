@@ -3,9 +3,10 @@
  * See bus.h.
  *
  * Synchronous by default: every source runs in the one dynaudit thread, so
- * calling subscribers in place keeps time order for free.  A live run
- * switches to asynchronous delivery (bus_start_async) so that detectors
- * and writers run on another CPU while the tracer answers the target: the
+ * calling subscribers in place keeps time order for free.  A live run (and
+ * a strace replay) switches to asynchronous delivery (bus_start_async) so
+ * that detectors and writers run on another CPU while the tracer answers
+ * the target (or the parser reads on): the
  * queue is FIFO (order kept), bounded, and a full queue makes the
  * publisher wait (an overflowing queue that drops is exactly how a tracer
  * loses events; this one never drops).
