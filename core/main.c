@@ -26,6 +26,7 @@
 #include "dynaudit_build.h"
 #include "batch/batch.h"
 #include "engine/audit.h"
+#include "engine/bus.h"
 #include "engine/event_json.h"
 #include "engine/outdir.h"
 #include "engine/plugin_loader.h"
@@ -409,7 +410,13 @@ static int cmd_replay(const struct cli *cli)
 		/* target.workdir names the submission on this machine; the log was
 		 * recorded where replay_place() says. */
 		audit_add_note(a, "%s", place_note);
+		/* Detectors and writers on the bus's worker, the parser here: two
+		 * CPUs share a replay.  Delivery order is publication order either
+		 * way, so the outputs are the same; synchronous again before the
+		 * audit is told about the log (and if no thread can be had). */
+		bus_start_async(audit_bus(a));
 		rc = source_strace_replay(cli->strace, cfg.replay_cwd, audit_bus(a), &res, err, sizeof(err));
+		bus_stop_async(audit_bus(a));
 		if (rc == 0) {
 			if (res.command)
 				audit_set_command(a, res.command);

@@ -53,6 +53,7 @@ struct cap_ctx {
 struct artifacts {
 	int dirfd;         /* the output directory (a dup: ours to close) */
 	FILE *f[ART_COUNT];
+	char *stream_buf[ART_COUNT]; /* f's buffer, freed after its fclose */
 	int write_error;   /* first errno of a failed write */
 	/* caps (output_cap.h), made at the first event */
 	struct artifact_limits lim;
@@ -299,6 +300,8 @@ static void put_trace_line(struct artifacts *a, enum output_cap_class cls, unsig
 	json_buf_put(b, num, n);
 	json_buf_put(b, "       ", n < 6 ? 7 - n : 1);
 	n = json_fmt_ns_seconds(num, ev->time_s, 6);
+	if (!n)
+		n = json_fmt_fixed(num, ev->time_s, 6);
 	if (!n) {
 		int m = snprintf(num, sizeof(num), "%.6f", ev->time_s);
 		n = m > 0 && (size_t)m < sizeof(num) ? (size_t)m : 0;
@@ -378,9 +381,11 @@ int artifacts_open(struct artifacts **out, int dirfd, struct bus *bus, int write
 		if (fd >= 0 && !(a->f[id] = fdopen(fd, "w")))
 			atomic_file_abort(a->dirfd, artifact_names[id], fd);
 		/* The two files of every syscall event: a write() per 4 KiB
-		 * was a tenth of their cost. */
-		if (a->f[id] && (id == ART_EVENTS || id == ART_TRACE))
-			setvbuf(a->f[id], NULL, _IOFBF, ARTIFACT_STREAM_BUFFER);
+		 * was a tenth of their cost.  The buffer is ours: glibc's
+		 * setvbuf ignores the size when given no buffer. */
+		if (a->f[id] && (id == ART_EVENTS || id == ART_TRACE) &&
+		    (a->stream_buf[id] = malloc(ARTIFACT_STREAM_BUFFER)) != NULL)
+			setvbuf(a->f[id], a->stream_buf[id], _IOFBF, ARTIFACT_STREAM_BUFFER);
 		if (!a->f[id]) {
 			rc = fd < 0 ? fd : -ENOMEM;
 			artifacts_free(a);
@@ -467,8 +472,10 @@ void artifacts_free(struct artifacts *a)
 			atomic_file_abort(a->dirfd, artifact_names[id], -1);
 		}
 	}
-	for (int id = 0; id < ART_COUNT; id++)
+	for (int id = 0; id < ART_COUNT; id++) {
 		output_cap_free(a->cap[id]);
+		free(a->stream_buf[id]); /* every stream is closed by now */
+	}
 	json_buf_free(&a->line);
 	json_buf_free(&a->tline);
 	free(a->textbuf);

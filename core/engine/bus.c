@@ -3,9 +3,10 @@
  * See bus.h.
  *
  * Synchronous by default: every source runs in the one dynaudit thread, so
- * calling subscribers in place keeps time order for free.  A live run
- * switches to asynchronous delivery (bus_start_async) so that detectors
- * and writers run on another CPU while the tracer answers the target: the
+ * calling subscribers in place keeps time order for free.  A live run (and
+ * a strace replay) switches to asynchronous delivery (bus_start_async) so
+ * that detectors and writers run on another CPU while the tracer answers
+ * the target (or the parser reads on): the
  * queue is FIFO (order kept), bounded, and a full queue makes the
  * publisher wait (an overflowing queue that drops is exactly how a tracer
  * loses events; this one never drops).
@@ -38,6 +39,12 @@
  * 8192 slots, and draining them took longer than the grace period). */
 #define ASYNC_MAX_EVENTS 1024
 #define ASYNC_MAX_BYTES (8u << 20)
+/* The worker takes up to this many events per lock. */
+#define ASYNC_BATCH 64
+/* Delivered copies waiting for the publisher to free them: between two
+ * enqueues the worker delivers at most what the ring held plus one batch
+ * in flight.  (Should that ever not hold, the worker frees the rest.) */
+#define ASYNC_MAX_SPENT (ASYNC_MAX_EVENTS + ASYNC_BATCH)
 /* An idle worker first polls for ASYNC_SPIN_NS (events a few microseconds
  * apart never wait), then naps ASYNC_NAP_NS at a time for up to
  * ASYNC_NAPS naps, and only then sleeps until a publisher wakes it.  A
@@ -73,6 +80,12 @@ struct async_q {
 	pthread_cond_t drained;     /* bus_flush: empty and idle */
 	struct da_event **ring;
 	size_t *sizes;
+	/* Delivered copies, freed by the publisher that allocated them: a
+	 * free() in the worker of a chunk from the publisher's malloc arena
+	 * takes that arena's lock, and the two threads then queue on it
+	 * (a tenth of a replay's time). */
+	struct da_event **spent;
+	size_t n_spent;
 	size_t head, count, bytes;  /* count is also read without the lock while spinning */
 	bool busy;                  /* the worker is delivering popped events */
 	bool sleeping;              /* the worker waits on work */
@@ -193,6 +206,7 @@ static void deliver(struct bus *bus, const struct da_event *ev)
 static void enqueue(struct bus *bus, struct da_event *copy, size_t size)
 {
 	struct async_q *q = bus->q;
+	struct da_event *spent[ASYNC_MAX_SPENT];
 	pthread_mutex_lock(&q->mu);
 	while (q->count == ASYNC_MAX_EVENTS || (q->count && q->bytes + size > ASYNC_MAX_BYTES))
 		pthread_cond_wait(&q->room, &q->mu);
@@ -202,7 +216,12 @@ static void enqueue(struct bus *bus, struct da_event *copy, size_t size)
 	q->bytes += size;
 	if (q->sleeping)
 		pthread_cond_signal(&q->work);
+	size_t n_spent = q->n_spent;
+	memcpy(spent, q->spent, n_spent * sizeof(*spent));
+	q->n_spent = 0;
 	pthread_mutex_unlock(&q->mu);
+	for (size_t i = 0; i < n_spent; i++)
+		free(spent[i]);
 }
 
 int bus_publish(struct bus *bus, struct da_event *ev)
@@ -272,7 +291,7 @@ static void *worker_main(void *arg)
 {
 	struct bus *bus = arg;
 	struct async_q *q = bus->q;
-	struct da_event *batch[64];
+	struct da_event *batch[ASYNC_BATCH];
 	pthread_mutex_lock(&q->mu);
 	for (;;) {
 		if (q->count == 0) {
@@ -310,11 +329,15 @@ static void *worker_main(void *arg)
 		q->busy = true;
 		pthread_cond_broadcast(&q->room);
 		pthread_mutex_unlock(&q->mu);
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; i < n; i++)
 			deliver(bus, batch[i]);
-			free(batch[i]);
-		}
 		pthread_mutex_lock(&q->mu);
+		for (size_t i = 0; i < n; i++) {
+			if (q->n_spent < ASYNC_MAX_SPENT)
+				q->spent[q->n_spent++] = batch[i];
+			else
+				free(batch[i]);
+		}
 	}
 	pthread_mutex_unlock(&q->mu);
 	return NULL;
@@ -327,8 +350,11 @@ static void async_q_free(struct async_q *q)
 	pthread_cond_destroy(&q->work);
 	pthread_cond_destroy(&q->room);
 	pthread_cond_destroy(&q->drained);
+	for (size_t i = 0; i < q->n_spent; i++)
+		free(q->spent[i]);
 	free(q->ring);
 	free(q->sizes);
+	free(q->spent);
 	free(q);
 }
 
@@ -341,9 +367,11 @@ int bus_start_async(struct bus *bus)
 		return -ENOMEM;
 	q->ring = calloc(ASYNC_MAX_EVENTS, sizeof(*q->ring));
 	q->sizes = calloc(ASYNC_MAX_EVENTS, sizeof(*q->sizes));
-	if (!q->ring || !q->sizes) {
+	q->spent = calloc(ASYNC_MAX_SPENT, sizeof(*q->spent));
+	if (!q->ring || !q->sizes || !q->spent) {
 		free(q->ring);
 		free(q->sizes);
+		free(q->spent);
 		free(q);
 		return -ENOMEM;
 	}

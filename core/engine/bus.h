@@ -17,7 +17,8 @@
  * subscriber, in the same order, from a bounded queue; a full queue makes
  * bus_publish() wait.  Subscribers are thus only ever called from one
  * thread at a time.  The live run uses it so that detectors and writers
- * do not stand between the tracer and the traced program.
+ * do not stand between the tracer and the traced program; a strace
+ * replay, so that they run beside the parser (two CPUs for one log).
  *
  * Ownership: bus_publish() does not keep the event or anything it points
  * to (asynchronous delivery queues a private copy); subscribers copy what

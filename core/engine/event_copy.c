@@ -18,12 +18,12 @@ static size_t str_size(const char *s)
 	return s ? strlen(s) + 1 : 0;
 }
 
-/* Copies s to *cursor, advances it, returns the copy (NULL stays NULL). */
-static const char *put_str(char **cursor, const char *s)
+/* Copies s (n bytes with its NUL, from str_size) to *cursor, advances it,
+ * returns the copy (NULL stays NULL). */
+static const char *put_str(char **cursor, const char *s, size_t n)
 {
 	if (!s)
 		return NULL;
-	size_t n = strlen(s) + 1;
 	char *d = memcpy(*cursor, s, n);
 	*cursor += n;
 	return d;
@@ -41,8 +41,9 @@ struct da_event *da_event_clone(const struct da_event *ev, size_t *size)
 	size_t argv_at = bytes;
 	bytes += (size_t)argc * sizeof(char *);
 	size_t text_at = bytes;
+	size_t lens[sizeof(strs) / sizeof(strs[0])]; /* each string measured once */
 	for (size_t i = 0; i < nstrs; i++)
-		bytes += str_size(*strs[i]);
+		bytes += lens[i] = str_size(*strs[i]);
 	for (int i = 0; i < argc; i++)
 		bytes += str_size(ev->argv[i]);
 
@@ -52,11 +53,11 @@ struct da_event *da_event_clone(const struct da_event *ev, size_t *size)
 	struct da_event *out = (struct da_event *)(void *)block;
 	char *cursor = block + text_at;
 	for (size_t i = 0; i < nstrs; i++)
-		*strs[i] = put_str(&cursor, *strs[i]);
+		*strs[i] = put_str(&cursor, *strs[i], lens[i]);
 	if (argc) {
 		const char **argv = (const char **)(void *)(block + argv_at);
 		for (int i = 0; i < argc; i++)
-			argv[i] = put_str(&cursor, ev->argv[i]);
+			argv[i] = put_str(&cursor, ev->argv[i], str_size(ev->argv[i]));
 		tmp.argv = argv;
 	} else {
 		tmp.argv = NULL;

@@ -171,12 +171,40 @@ size_t json_fmt_ns_seconds(char *buf, double v, int decimals)
 	return n + (size_t)decimals;
 }
 
+size_t json_fmt_fixed(char *buf, double v, int decimals)
+{
+	static const double p10[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+	if (decimals < 1 || decimals > 9 || !(v >= 0 && v < 1e6) || signbit(v))
+		return 0;
+	/* scaled is v * 10^decimals rounded once: below 1e15 it is within
+	 * 0.12 of the exact product, so a fraction outside (0.25, 0.75)
+	 * decides printf's rounding (to nearest) for certain. */
+	double scaled = v * p10[decimals];
+	double whole = floor(scaled), frac = scaled - whole;
+	if (frac > 0.25 && frac < 0.75)
+		return 0;
+	uint64_t u = (uint64_t)whole + (frac >= 0.75), unit = (uint64_t)p10[decimals];
+	uint64_t fpart = u % unit;
+	size_t n = json_fmt_uint(buf, u / unit);
+	buf[n++] = '.';
+	for (int i = decimals - 1; i >= 0; i--) {
+		buf[n + (size_t)i] = (char)('0' + fpart % 10);
+		fpart /= 10;
+	}
+	return n + (size_t)decimals;
+}
+
 void json_buf_string(struct json_buf *b, const char *s)
 {
 	if (!s) {
 		json_buf_puts(b, "null");
 		return;
 	}
+	/* The bytes that go out as they are: printable ASCII but '"' (0x22)
+	 * and '\\' (0x5c); one load a byte: every event's strace line passes here. */
+	static const bool plain[256] = {
+		[0x20 ... 0x21] = true, [0x23 ... 0x5b] = true, [0x5d ... 0x7f] = true,
+	};
 	const unsigned char *p = (const unsigned char *)s;
 	json_buf_putc(b, '"');
 	while (*p) {
@@ -185,7 +213,7 @@ void json_buf_string(struct json_buf *b, const char *s)
 		const unsigned char *run = p;
 		size_t n;
 		for (;;) {
-			while (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+			while (plain[*p])
 				p++;
 			if (*p < 0x80 || (n = utf8_valid_len(p)) == 0)
 				break;
@@ -197,12 +225,18 @@ void json_buf_string(struct json_buf *b, const char *s)
 			break;
 		unsigned char c = *p++;
 		switch (c) {
-		case '"': json_buf_puts(b, "\\\""); break;
-		case '\\': json_buf_puts(b, "\\\\"); break;
-		case '\n': json_buf_puts(b, "\\n"); break;
-		case '\t': json_buf_puts(b, "\\t"); break;
-		case '\r': json_buf_puts(b, "\\r"); break;
-		default: json_buf_printf(b, "\\u%04x", c); break;
+		/* two-byte escapes by length: quotes are common in strace text */
+		case '"': json_buf_put(b, "\\\"", 2); break;
+		case '\\': json_buf_put(b, "\\\\", 2); break;
+		case '\n': json_buf_put(b, "\\n", 2); break;
+		case '\t': json_buf_put(b, "\\t", 2); break;
+		case '\r': json_buf_put(b, "\\r", 2); break;
+		default: {
+			static const char hex[] = "0123456789abcdef";
+			char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+			json_buf_put(b, u, sizeof(u));
+			break;
+		}
 		}
 	}
 	json_buf_putc(b, '"');

@@ -72,6 +72,11 @@ size_t json_fmt_int(char *buf, int64_t v);
  * is a whole number of nanoseconds in [1e-4, 1e6) s and the result is
  * certain to equal printf's; else 0 (the caller uses printf). */
 size_t json_fmt_ns_seconds(char *buf, double v, int decimals);
+/* v as "%.*f" prints it (decimals 1..9; buf at least 24 bytes), when v is
+ * in [0, 1e6) and not within a quarter unit of the last decimal of a
+ * rounding tie (a time computed from microseconds is a hair off its
+ * decimal, which no printf digit can see); else 0 (the caller uses printf). */
+size_t json_fmt_fixed(char *buf, double v, int decimals);
 
 #define JSON_MAX_DEPTH 64
 

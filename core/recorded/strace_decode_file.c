@@ -490,73 +490,128 @@ static bool fd_table_call(struct strace_decoder *d, const struct call *c)
 	return true;
 }
 
+/* What dec_file does with a call (file_calls maps names to it). */
+enum file_op {
+	OP_NONE, OP_OPEN, OP_UNLINK, OP_UNLINKAT, OP_RENAME, OP_CHMOD, OP_CHOWN, OP_LINK,
+	OP_MMAP, OP_MPROTECT, OP_MKDIR, OP_MKDIRAT, OP_CHDIR, OP_WRITE, OP_WRITE_THIRD,
+	OP_READ, OP_IOCTL, OP_MEMFD, OP_STAT, OP_STATAT,
+};
+
+/* The calls dec_file decodes, sorted by name (strcmp order: keep it so) for bsearch:
+ * a chain of some eighty strcmp ran for every read, write and close. */
+static const struct file_call {
+	const char *name;
+	enum file_op op;
+} file_calls[] = {
+	{"access", OP_STAT}, {"chdir", OP_CHDIR}, {"chmod", OP_CHMOD}, {"chown", OP_CHOWN},
+	{"chown32", OP_CHOWN}, {"copy_file_range", OP_WRITE_THIRD}, {"creat", OP_OPEN},
+	{"faccessat", OP_STATAT}, {"faccessat2", OP_STATAT}, {"fchdir", OP_CHDIR},
+	{"fchmod", OP_CHMOD}, {"fchmodat", OP_CHMOD}, {"fchmodat2", OP_CHMOD},
+	{"fchown", OP_CHOWN}, {"fchown32", OP_CHOWN}, {"fchownat", OP_CHOWN},
+	{"fstatat64", OP_STATAT}, {"getxattr", OP_STAT}, {"ioctl", OP_IOCTL},
+	{"lchown", OP_CHOWN}, {"lchown32", OP_CHOWN}, {"lgetxattr", OP_STAT}, {"link", OP_LINK},
+	{"linkat", OP_LINK}, {"lstat", OP_STAT}, {"lstat64", OP_STAT},
+	{"memfd_create", OP_MEMFD}, {"memfd_secret", OP_MEMFD}, {"mkdir", OP_MKDIR},
+	{"mkdirat", OP_MKDIRAT}, {"mknod", OP_MKDIR}, {"mknodat", OP_MKDIRAT}, {"mmap", OP_MMAP},
+	{"mmap2", OP_MMAP}, {"mprotect", OP_MPROTECT}, {"newfstatat", OP_STATAT},
+	{"open", OP_OPEN}, {"openat", OP_OPEN}, {"openat2", OP_OPEN},
+	{"pkey_mprotect", OP_MPROTECT}, {"pread64", OP_READ}, {"preadv", OP_READ},
+	{"preadv2", OP_READ}, {"pwrite64", OP_WRITE}, {"pwritev", OP_WRITE},
+	{"pwritev2", OP_WRITE}, {"read", OP_READ}, {"readlink", OP_STAT},
+	{"readlinkat", OP_STATAT}, {"readv", OP_READ}, {"rename", OP_RENAME},
+	{"renameat", OP_RENAME}, {"renameat2", OP_RENAME}, {"rmdir", OP_UNLINK},
+	{"sendfile", OP_WRITE}, {"sendfile64", OP_WRITE}, {"splice", OP_WRITE_THIRD},
+	{"stat", OP_STAT}, {"stat64", OP_STAT}, {"statfs", OP_STAT}, {"statx", OP_STATAT},
+	{"symlink", OP_LINK}, {"symlinkat", OP_LINK}, {"tee", OP_WRITE}, {"truncate", OP_STAT},
+	{"unlink", OP_UNLINK}, {"unlinkat", OP_UNLINKAT}, {"utimensat", OP_STATAT},
+	{"utimes", OP_STAT}, {"vmsplice", OP_WRITE}, {"write", OP_WRITE}, {"writev", OP_WRITE},
+};
+
+static int cmp_file_call(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct file_call *)elem)->name);
+}
+
+static enum file_op file_op_of(const char *name)
+{
+	const struct file_call *f = bsearch(name, file_calls, sizeof(file_calls) / sizeof(file_calls[0]),
+					    sizeof(file_calls[0]), cmp_file_call);
+	return f ? f->op : OP_NONE;
+}
+
 bool dec_file(struct strace_decoder *d, const struct call *c)
 {
-	const char *n = c->name;
-	if (!strcmp(n, "open") || !strcmp(n, "openat") || !strcmp(n, "openat2") ||
-	    !strcmp(n, "creat")) {
+	switch (file_op_of(c->name)) {
+	case OP_OPEN:
 		decode_open(d, c);
-	} else if (!strcmp(n, "unlink") || !strcmp(n, "rmdir")) {
+		break;
+	case OP_UNLINK:
 		decode_path_event(d, c, DA_EV_FILE_UNLINK, -1, 0, -1);
-	} else if (!strcmp(n, "unlinkat")) {
+		break;
+	case OP_UNLINKAT:
 		decode_path_event(d, c, DA_EV_FILE_UNLINK, 0, 1, -1);
-	} else if (!strcmp(n, "rename") || !strcmp(n, "renameat") || !strcmp(n, "renameat2")) {
+		break;
+	case OP_RENAME:
 		decode_rename(d, c);
-	} else if (!strcmp(n, "chmod") || !strcmp(n, "fchmod") || !strcmp(n, "fchmodat") ||
-		   !strcmp(n, "fchmodat2")) {
+		break;
+	case OP_CHMOD:
 		decode_chmod_chown(d, c, false);
-	} else if (!strcmp(n, "chown") || !strcmp(n, "lchown") || !strcmp(n, "fchown") ||
-		   !strcmp(n, "fchownat") || !strcmp(n, "chown32") || !strcmp(n, "lchown32") ||
-		   !strcmp(n, "fchown32")) {
+		break;
+	case OP_CHOWN:
 		decode_chmod_chown(d, c, true);
-	} else if (!strcmp(n, "link") || !strcmp(n, "linkat") || !strcmp(n, "symlink") ||
-		   !strcmp(n, "symlinkat")) {
+		break;
+	case OP_LINK:
 		decode_link(d, c);
-	} else if (!strcmp(n, "mmap") || !strcmp(n, "mmap2")) {
+		break;
+	case OP_MMAP:
 		decode_mmap(d, c);
-	} else if (!strcmp(n, "mprotect") || !strcmp(n, "pkey_mprotect")) {
+		break;
+	case OP_MPROTECT:
 		decode_mprotect(d, c);
-	} else if (!strcmp(n, "mkdir") || !strcmp(n, "mknod")) {
+		break;
+	case OP_MKDIR:
 		decode_path_event(d, c, DA_EV_FILE_MKDIR, -1, 0, 1);
-	} else if (!strcmp(n, "mkdirat") || !strcmp(n, "mknodat")) {
+		break;
+	case OP_MKDIRAT:
 		decode_path_event(d, c, DA_EV_FILE_MKDIR, 0, 1, 2);
-	} else if (!strcmp(n, "chdir") || !strcmp(n, "fchdir")) {
+		break;
+	case OP_CHDIR:
 		decode_chdir(d, c);
-	} else if (!strcmp(n, "write") || !strcmp(n, "pwrite64") || !strcmp(n, "writev") ||
-		   !strcmp(n, "pwritev") || !strcmp(n, "pwritev2") || !strcmp(n, "sendfile") ||
-		   !strcmp(n, "sendfile64") || !strcmp(n, "copy_file_range") ||
-		   !strcmp(n, "splice") || !strcmp(n, "tee") || !strcmp(n, "vmsplice")) {
-		if (!strcmp(n, "copy_file_range") || !strcmp(n, "splice")) {
-			/* the output fd is the third argument */
-			struct call c2 = *c;
-			if (c2.nargs > 2) {
-				c2.a[0] = c->a[2];
-				decode_write(d, &c2);
-			}
-		} else {
-			decode_write(d, c);
+		break;
+	case OP_WRITE:
+		decode_write(d, c);
+		break;
+	case OP_WRITE_THIRD: {
+		/* copy_file_range, splice: the output fd is the third argument */
+		struct call c2 = *c;
+		if (c2.nargs > 2) {
+			c2.a[0] = c->a[2];
+			decode_write(d, &c2);
 		}
-	} else if (!strcmp(n, "read") || !strcmp(n, "readv") || !strcmp(n, "pread64") ||
-		   !strcmp(n, "preadv") || !strcmp(n, "preadv2")) {
+		break;
+	}
+	case OP_READ:
 		decode_read(d, c);
-	} else if (!strcmp(n, "ioctl")) {
+		break;
+	case OP_IOCTL:
 		dec_tty_ioctl(d, c); /* any other ioctl: the plain syscall event */
-	} else if (!strcmp(n, "memfd_create") || !strcmp(n, "memfd_secret")) {
+		break;
+	case OP_MEMFD:
 		decode_memfd(d, c);
-	} else if (!strcmp(n, "stat") || !strcmp(n, "lstat") || !strcmp(n, "stat64") ||
-		   !strcmp(n, "lstat64") || !strcmp(n, "access") || !strcmp(n, "readlink") ||
-		   !strcmp(n, "statfs") || !strcmp(n, "truncate") || !strcmp(n, "utimes") ||
-		   !strcmp(n, "getxattr") || !strcmp(n, "lgetxattr")) {
+		break;
+	case OP_STAT:
 		decode_path_event(d, c, DA_EV_FILE_STAT, -1, 0, -1);
-	} else if (!strcmp(n, "newfstatat") || !strcmp(n, "fstatat64") || !strcmp(n, "statx") ||
-		   !strcmp(n, "faccessat") || !strcmp(n, "faccessat2") ||
-		   !strcmp(n, "readlinkat") || !strcmp(n, "utimensat")) {
+		break;
+	case OP_STATAT: {
 		const char *raw = dec_str(d, c, 1);
 		if (raw && raw[0]) /* "" + AT_EMPTY_PATH is fstat of an fd, not a probe */
 			decode_path_event(d, c, DA_EV_FILE_STAT, 0, 1, -1);
 		else
 			dec_fd_desc(d, c, 0, &(int){0});
-	} else {
+		break;
+	}
+	case OP_NONE:
+	default:
 		return fd_table_call(d, c);
 	}
 	return true;

@@ -61,21 +61,26 @@ static void desc_family_type(const char *desc, int *family, int *type)
 		return;
 	const char *f = desc + 7, *slash = strchr(f, '/');
 	size_t fl = slash ? (size_t)(slash - f) : strlen(f);
-	for (int af = 0; af < 64; af++)
-		if (strlen(family_word(af)) == fl && !strncmp(family_word(af), f, fl) &&
-		    strcmp(family_word(af), "other") != 0) {
+	/* the word of each af once, "other" (no family) last: this runs for
+	 * every send and receive on a socket */
+	for (int af = 0; af < 64; af++) {
+		const char *w = family_word(af);
+		if (w[0] == f[0] && !strncmp(w, f, fl) && w[fl] == '\0' && strcmp(w, "other") != 0) {
 			*family = af;
 			break;
 		}
+	}
 	if (!slash)
 		return;
 	const char *t = slash + 1;
 	size_t tl = strcspn(t, "-@");
-	for (int ty = 1; ty <= 10; ty++)
-		if (strlen(type_word(ty)) == tl && !strncmp(type_word(ty), t, tl)) {
+	for (int ty = 1; ty <= 10; ty++) {
+		const char *w = type_word(ty);
+		if (w[0] == t[0] && !strncmp(w, t, tl) && w[tl] == '\0') {
 			*type = ty;
 			break;
 		}
+	}
 }
 
 /* "socket:inet/stream" (the family/type part of a description). */
@@ -176,6 +181,38 @@ static char *sockaddr_ip(struct strace_span a, int family)
 	return NULL;
 }
 
+/* Appends s[0..n) to buf (size bytes, *len used, NUL kept) as snprintf
+ * would: what does not fit is cut. */
+static void buf_append(char *buf, size_t size, size_t *len, const char *s, size_t n)
+{
+	if (n > size - 1 - *len)
+		n = size - 1 - *len;
+	memcpy(buf + *len, s, n);
+	*len += n;
+	buf[*len] = '\0';
+}
+
+/* "1.2.3.4:80" / "[::1]:80", as snprintf("%s:%d") / ("[%s]:%d") writes it
+ * into buf (size bytes): by hand, as every sendto and recvfrom names one. */
+static void ip_port_text(char *buf, size_t size, const char *ip, int port, bool v6)
+{
+	char num[16];
+	size_t n = 0, len = 0;
+	unsigned u = port < 0 ? 0u - (unsigned)port : (unsigned)port;
+	do {
+		num[sizeof(num) - 1 - n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (port < 0)
+		num[sizeof(num) - 1 - n++] = '-';
+	buf[0] = '\0';
+	if (v6)
+		buf_append(buf, size, &len, "[", 1);
+	buf_append(buf, size, &len, ip, strlen(ip));
+	buf_append(buf, size, &len, v6 ? "]:" : ":", v6 ? 2 : 1);
+	buf_append(buf, size, &len, num + sizeof(num) - n, n);
+}
+
 /* {sa_family=AF_INET, sin_port=htons(4444), sin_addr=inet_addr("127.0.0.1")},
  * and the -X raw / -X verbose spellings of the same.  A unix socket named
  * by a relative path lies below pid's cwd, as a file would: it is given
@@ -192,8 +229,7 @@ static bool parse_sockaddr(struct strace_decoder *d, int pid, struct strace_span
 	char buf[512];
 	if (out->family == AF_INET || out->family == AF_INET6) {
 		char *ip = sockaddr_ip(a, out->family);
-		snprintf(buf, sizeof(buf), out->family == AF_INET ? "%s:%d" : "[%s]:%d",
-			 ip ? ip : "?", out->port);
+		ip_port_text(buf, sizeof(buf), ip ? ip : "?", out->port, out->family == AF_INET6);
 		free(ip);
 	} else if (out->family == AF_UNIX) {
 		if (!strace_field(a, "sun_path", &v)) {

@@ -197,7 +197,7 @@ static size_t skip_annotation(const char *s, size_t len, size_t i)
 	return len;
 }
 
-size_t strace_skip_token(const char *s, size_t len, size_t i, bool use_annot)
+size_t strace_skip_token_at(const char *s, size_t len, size_t i, bool use_annot)
 {
 	if (s[i] == '"') {
 		for (i++; i < len; i++) {

@@ -85,6 +85,15 @@ bool strace_known_syscall(const char *name, size_t n);
  * \-escapes), a C comment, and with use_annot a -y "<...>" annotation (which
  * may nest and hold "->" inside its [...]).  When one starts at s[i],
  * returns the offset just past it (len when unterminated); else returns i. */
-size_t strace_skip_token(const char *s, size_t len, size_t i, bool use_annot);
+size_t strace_skip_token_at(const char *s, size_t len, size_t i, bool use_annot);
+/* Inline: every bracket search asks this once per byte, and most bytes
+ * start no token. */
+static inline size_t strace_skip_token(const char *s, size_t len, size_t i, bool use_annot)
+{
+	char c = s[i];
+	if (c != '"' && c != '/' && c != '<')
+		return i;
+	return strace_skip_token_at(s, len, i, use_annot);
+}
 
 #endif /* DYNAUDIT_STRACE_LEXER_H */

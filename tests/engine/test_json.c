@@ -3,6 +3,7 @@
  * round trips byte for byte, and hostile input is an error, never a crash.
  */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -284,4 +285,48 @@ Test(json_read, random_input_never_crashes)
 	}
 	/* Sanity: the mutation loop does produce some valid documents. */
 	cr_assert_gt(accepted, 0);
+}
+
+/* json_fmt_fixed: exactly printf's "%.*f" whenever it answers, and it
+ * answers for times computed from microseconds (a hair off the decimal). */
+Test(json_write, fixed_matches_printf)
+{
+	char buf[32], want[64];
+	uint64_t x = 88172645463325252ull;
+	size_t fast = 0, total = 0;
+	for (int i = 0; i < 300000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		double v;
+		switch (i % 4) {
+		case 0: v = (double)(x % 1000000000000ull) / 1e6; break;        /* us / 1e6 */
+		case 1: v = (double)(x % 100000000ull) * 1e-6 + 0.000001 * (double)(x % 7); break;
+		case 2: v = (double)(x % 2000000000ull) / 1e9 + 1e-7 * 5; break; /* ties and near-ties */
+		default: v = (double)(x >> 11) / (double)(1ull << 53) * 1e6; break;
+		}
+		for (int dec = 1; dec <= 9; dec++) {
+			size_t n = json_fmt_fixed(buf, v, dec);
+			total++;
+			if (!n)
+				continue;
+			fast++;
+			snprintf(want, sizeof(want), "%.*f", dec, v);
+			cr_assert_eq(n, strlen(want), "%.17g/%d: %.*s != %s", v, dec, (int)n, buf, want);
+			cr_assert(memcmp(buf, want, n) == 0, "%.17g/%d: %.*s != %s", v, dec, (int)n, buf, want);
+		}
+		/* a time from whole microseconds prints with 6 decimals */
+		double t = (double)(x % 1000000000000ull) / 1e6;
+		cr_assert_neq(json_fmt_fixed(buf, t, 6), 0, "%.17g", t);
+	}
+	cr_assert_gt(fast, total / 2);
+	cr_assert_eq(json_fmt_fixed(buf, 0.5, 0), 0);
+	cr_assert_eq(json_fmt_fixed(buf, 0.5, 10), 0);
+	cr_assert_eq(json_fmt_fixed(buf, 1e6, 6), 0);
+	cr_assert_eq(json_fmt_fixed(buf, -0.0, 6), 0);       /* printf: "-0.000000" */
+	cr_assert_eq(json_fmt_fixed(buf, -1.5, 6), 0);
+	cr_assert_eq(json_fmt_fixed(buf, 0.0000005, 6), 0);  /* a tie: printf decides */
+	cr_assert_eq(json_fmt_fixed(buf, NAN, 6), 0);
+	size_t n = json_fmt_fixed(buf, 0.0, 3);
+	cr_assert(n == 5 && memcmp(buf, "0.000", 5) == 0);
 }
