@@ -119,6 +119,7 @@ Test(robustness, huge_lines_nul_bytes_unbalanced)
 {
 	size_t big = 1u << 20;
 	char *data = malloc(big * 6 + 256);
+	cr_assert_not_null(data);
 	size_t n = 0;
 	n += (size_t)sprintf(data + n, "1 write(1, \"");
 	memset(data + n, 'A', big);
