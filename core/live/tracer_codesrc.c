@@ -14,7 +14,8 @@
  *   - the temp files (/tmp, /var/tmp, /dev/shm: the sandbox's own, so the
  *     run wrote them) the process tree opened for reading in the last
  *     CODESRC_RECENT_S seconds: their path is remembered at the open
- *     event, their content read back through /proc/<pid>/root.
+ *     event, their content read back as the target would read it, inside
+ *     the sandbox's root (tracer_oracle_read_fd: no host file behind a link).
  * A match sets the event's arg[2] (CODESRC_RECEIVED or CODESRC_FILE, and
  * path2 the file).  Bounded: CODESRC_FILES remembered opens, CODESRC_READ
  * bytes read of each, and only at an anonymous PROT_EXEC call.
@@ -73,12 +74,12 @@ void tracer_codesrc_note_open(struct tracer *t, const struct da_event *ev)
 	snprintf(o->path, sizeof o->path, "%s", ev->path);
 }
 
-/* Does the file (the tracee's view of path) hold probe? */
-static bool file_holds(const struct tracee *th, const char *path, const uint8_t *probe, size_t n)
+/* Does the file (the tracee's view of path, opened as the target would:
+ * tracer_oracle_read_fd) hold probe? */
+static bool file_holds(struct tracer *t, const struct tracee *th, const char *path, const uint8_t *probe,
+		       size_t n)
 {
-	char host[TRACER_STR_MAX + 64];
-	snprintf(host, sizeof host, "/proc/%d/root%s", (int)th->tgid, path);
-	int fd = open(host, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	int fd = tracer_oracle_read_fd(t, th, path);
 	if (fd < 0)
 		return false;
 	uint8_t *buf = malloc(CODESRC_READ);
@@ -114,7 +115,7 @@ int tracer_codesrc_exec_memory(struct tracer *t, const struct tracee *th, uint64
 		const struct codesrc_open *o = &t->codesrc->open[i];
 		if (!o->ns_pid || now - o->mono > CODESRC_RECENT_S || !tracer_in_tree(t, th->proc->ns_pid, o->ns_pid))
 			continue;
-		if (file_holds(th, o->path, probe, (size_t)got)) {
+		if (file_holds(t, th, o->path, probe, (size_t)got)) {
 			snprintf(path, pathlen, "%s", o->path);
 			return CODESRC_FILE;
 		}

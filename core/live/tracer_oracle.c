@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/fsuid.h>
@@ -72,33 +73,56 @@ static int sandbox_root(struct tracer *t, pid_t tid)
 	return t->oracle_root;
 }
 
-/* Resolve and check as the target: 0 readable, else errno. */
-static int ask_kernel(struct tracer *t, int root, const char *path, uint64_t flags)
+/* openat2 of path below the sandbox's root, resolved there (an absolute
+ * link leads to the sandbox's own /, never the host's) and with the
+ * target's fsuid/fsgid when check_as_user: the fd, or -errno. */
+static int open_as_target(struct tracer *t, int root, const char *path, uint64_t flags, uint64_t resolve)
 {
 	bool as_user = t->opt.check_as_user;
 	if (as_user) {
 		setfsgid(t->opt.target_gid);
 		setfsuid(t->opt.target_uid);
 	}
-	struct open_how how = {
-		.flags = O_PATH | O_CLOEXEC | (flags & (O_NOFOLLOW | O_DIRECTORY)),
-		.resolve = RESOLVE_IN_ROOT,
-	};
-	int e = 0;
+	struct open_how how = { .flags = flags | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | resolve };
 	int fd = (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
-	if (fd < 0) {
-		e = errno;
-	} else {
+	int e = fd < 0 ? errno : 0;
+	if (fd >= 0 && (flags & O_PATH) &&
+	    syscall(SYS_faccessat2, fd, "", R_OK, AT_EMPTY_PATH | AT_EACCESS) < 0) {
 		/* O_PATH checked the directories; reading needs r on the file */
-		if (syscall(SYS_faccessat2, fd, "", R_OK, AT_EMPTY_PATH | AT_EACCESS) < 0)
-			e = errno;
+		e = errno;
 		close(fd);
+		fd = -1;
 	}
 	if (as_user) {
 		setfsuid(0);
 		setfsgid(0);
 	}
-	return e;
+	return fd >= 0 ? fd : -e;
+}
+
+/* Resolve and check as the target: 0 readable, else errno. */
+static int ask_kernel(struct tracer *t, int root, const char *path, uint64_t flags)
+{
+	int fd = open_as_target(t, root, path, O_PATH | (flags & (O_NOFOLLOW | O_DIRECTORY)), 0);
+	if (fd < 0)
+		return -fd;
+	close(fd);
+	return 0;
+}
+
+int tracer_oracle_read_fd(struct tracer *t, const struct tracee *th, const char *path)
+{
+	int root = path && path[0] == '/' ? sandbox_root(t, th->tid) : -1;
+	if (root < 0)
+		return -1;
+	int fd = open_as_target(t, root, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY,
+				RESOLVE_NO_MAGICLINKS);
+	struct stat st;
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+		close(fd); /* a FIFO's or a socket's bytes are not ours to take */
+		fd = -1;
+	}
+	return fd < 0 ? -1 : fd;
 }
 
 int tracer_oracle_open(struct tracer *t, const struct tracee *th, const char *path, uint64_t flags)

@@ -260,6 +260,10 @@ void tracer_codesrc_free(struct tracer *t);
  * (absolute, sandbox view): 0 readable, an errno the open would fail
  * with, or -1 unknown (not checked: program trees, /proc, /sys, /dev). */
 int tracer_oracle_open(struct tracer *t, const struct tracee *th, const char *path, uint64_t flags);
+/* A regular file of the sandbox opened for reading as the target would:
+ * resolved in the sandbox's root, its own links followed only there, no
+ * magic links, no FIFO or device.  The fd, or -1. */
+int tracer_oracle_read_fd(struct tracer *t, const struct tracee *th, const char *path);
 /* After a traced call that may change the tree: forget every outcome. */
 void tracer_oracle_forget(struct tracer *t);
 
