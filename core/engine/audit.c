@@ -718,8 +718,10 @@ void audit_free(struct audit *a)
 {
 	if (!a)
 		return;
+	phase_mark("pre_late");
 	for (size_t i = 0; i < a->n_late_fds; i++)
 		close(a->late_fds[i]);
+	phase_mark("late_close");
 	for (size_t i = 0; i < a->n_plugins; i++)
 		plugin_instance_release(&a->plugins[i]);
 	free(a->plugins);

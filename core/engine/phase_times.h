@@ -16,7 +16,7 @@
 
 #include <stdio.h>
 
-#define PHASE_TIMES_MAX 32
+#define PHASE_TIMES_MAX 48
 
 /* name must outlive the process (a string literal). */
 void phase_mark(const char *name);
